@@ -1,0 +1,64 @@
+import { Dexie, type EntityTable } from 'dexie';
+import type { Account, AccountCounts, Contact, FollowUp, LoopRecord, Outcome, RecordRef, RejectedRow, SurveyResponse } from './schema';
+
+/** What the panel knows about one record view: which rows to show, and how fresh they are. */
+export interface RecordView {
+  /** refKey(ref) */
+  key: string;
+  ref: RecordRef;
+  title: string;
+  focusContactKeys: string[];
+  accountKey: string | null;
+  fetchedAt: number | null;
+  /** Last refresh failure, in user words; the cached rows stay. */
+  error: { kind: string; message: string; at: number } | null;
+  refreshing: boolean;
+}
+
+export interface StoredRejection extends RejectedRow {
+  key: string;
+  crm: string;
+  instance: string;
+  seenAt: number;
+}
+
+export interface Secret {
+  name: string;
+  value: string;
+  updatedAt: number;
+}
+
+/**
+ * The only database. It lives on the extension origin, out of reach of CRM pages and content scripts.
+ * Indexes exist only for the queries the panel, the outbox and the purge run.
+ */
+export class LoyaltyLensDb extends Dexie {
+  views!: EntityTable<RecordView, 'key'>;
+  accounts!: EntityTable<Account, 'key'>;
+  accountCounts!: EntityTable<AccountCounts, 'accountKey'>;
+  contacts!: EntityTable<Contact, 'key'>;
+  responses!: EntityTable<SurveyResponse, 'key'>;
+  followUps!: EntityTable<FollowUp, 'key'>;
+  loops!: EntityTable<LoopRecord, 'key'>;
+  outcomes!: EntityTable<Outcome, 'idempotencyKey'>;
+  rejections!: EntityTable<StoredRejection, 'key'>;
+  secrets!: EntityTable<Secret, 'name'>;
+
+  constructor(name = 'loyalty-lens') {
+    super(name);
+    this.version(1).stores({
+      views: 'key, fetchedAt',
+      accounts: 'key',
+      accountCounts: 'accountKey',
+      contacts: 'key, accountKey',
+      responses: 'key, [contactKey+submittedAt], [accountKey+submittedAt], submittedAt',
+      followUps: 'key, contactKey, accountKey',
+      loops: 'key, [contactKey+loggedAt]',
+      outcomes: 'idempotencyKey, [state+nextAttemptAt], [contactKey+loggedAt]',
+      rejections: 'key, [crm+instance]',
+      secrets: 'name',
+    });
+  }
+}
+
+export const db = new LoyaltyLensDb();

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { browser, type Browser } from 'wxt/browser';
+import { crmSchema, outcomeInputSchema, recordRefSchema, type RecordRef } from './schema';
+import { hubspotSourceSchema, salesforceSourceSchema } from './settings';
+
+// The one messaging protocol between the extension's contexts. Every request is a strict zod
+// schema; the background checks both the payload and who sent it before doing anything.
+
+const idempotencyKey = z.string().regex(/^[A-Za-z0-9-]{16,64}$/);
+
+export const requestSchema = z.discriminatedUnion('type', [
+  /** Content script: the page's URL changed. The record is derived from the sender's URL, never from the payload. */
+  z.strictObject({ type: z.literal('page.navigated') }),
+  z.strictObject({ type: z.literal('record.refresh'), ref: recordRefSchema }),
+  z.strictObject({ type: z.literal('outcome.log'), input: outcomeInputSchema }),
+  z.strictObject({ type: z.literal('outcome.retry'), idempotencyKey }),
+  z.strictObject({ type: z.literal('outbox.flush') }),
+  z.strictObject({ type: z.literal('connection.test'), crm: crmSchema }),
+  z.strictObject({ type: z.literal('hubspot.connect'), token: z.string().min(10).max(512).regex(/^[\x21-\x7e]+$/) }),
+  z.strictObject({ type: z.literal('salesforce.connect') }),
+  z.strictObject({ type: z.literal('connector.signOut'), crm: crmSchema, queued: z.enum(['send-first', 'discard']) }),
+  z.strictObject({ type: z.literal('metadata.objects'), crm: crmSchema }),
+  z.strictObject({ type: z.literal('metadata.fields'), crm: crmSchema, object: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/) }),
+  z.strictObject({ type: z.literal('source.preview'), source: z.union([hubspotSourceSchema, salesforceSourceSchema]) }),
+  z.strictObject({ type: z.literal('data.wipe'), queued: z.enum(['keep', 'discard']) }),
+]);
+export type Request = z.infer<typeof requestSchema>;
+export type RequestType = Request['type'];
+
+/** Which contexts may send each request. Content scripts get only what they need to report a URL. */
+export const allowedSenders: Record<RequestType, ReadonlyArray<SenderKind>> = {
+  'page.navigated': ['content-script'],
+  'record.refresh': ['extension-page'],
+  'outcome.log': ['extension-page'],
+  'outcome.retry': ['extension-page'],
+  'outbox.flush': ['extension-page'],
+  'connection.test': ['extension-page'],
+  'hubspot.connect': ['extension-page'],
+  'salesforce.connect': ['extension-page'],
+  'connector.signOut': ['extension-page'],
+  'metadata.objects': ['extension-page'],
+  'metadata.fields': ['extension-page'],
+  'source.preview': ['extension-page'],
+  'data.wipe': ['extension-page'],
+};
+
+export type SenderKind = 'content-script' | 'extension-page';
+
+export interface ErrorReply {
+  ok: false;
+  error: { kind: string; message: string };
+}
+export type Reply<T> = { ok: true; value: T } | ErrorReply;
+
+/** Messages the background pushes to a panel over its port. */
+export const panelPushSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('record'), ref: recordRefSchema.nullable(), pageUrl: z.string().nullable() }),
+  z.strictObject({ type: z.literal('call-mode.toggle') }),
+]);
+export type PanelPush = z.infer<typeof panelPushSchema>;
+
+/** Messages the background sends to a content script. */
+export const contentPushSchema = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('panel.toggle') })]);
+export type ContentPush = z.infer<typeof contentPushSchema>;
+
+export const PANEL_PORT = 'loyalty-lens-panel';
+
+/** Sends a request to the background and unwraps the reply. */
+export async function sendRequest<T>(request: Request): Promise<Reply<T>> {
+  try {
+    const reply = (await browser.runtime.sendMessage(request)) as Reply<T> | undefined;
+    if (!reply || typeof reply !== 'object') {
+      return { ok: false, error: { kind: 'internal', message: 'The extension did not answer. Reload the page and try again.' } };
+    }
+    return reply;
+  } catch {
+    return { ok: false, error: { kind: 'internal', message: 'The extension is restarting or was updated. Reload the page.' } };
+  }
+}
+
+/** Classifies a message's sender; null means "not ours" and the message is dropped. */
+export function classifySender(
+  sender: Browser.runtime.MessageSender,
+  extensionId: string,
+  extensionOrigin: string,
+  isCrmPageUrl: (url: string) => boolean,
+): SenderKind | null {
+  if (sender.id !== extensionId || typeof sender.url !== 'string') return null;
+  if (sender.url.startsWith(extensionOrigin)) return 'extension-page';
+  if (sender.tab && sender.frameId === 0 && isCrmPageUrl(sender.url)) return 'content-script';
+  return null;
+}
+
+export type PanelRecordRef = RecordRef | null;

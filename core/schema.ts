@@ -1,0 +1,212 @@
+import { z } from 'zod';
+
+// The data model of Loyalty Lens. Every type the product uses is inferred from these schemas,
+// so what is validated at an edge is exactly what the rest of the code relies on.
+
+export const crmSchema = z.enum(['hubspot', 'salesforce']);
+export type Crm = z.infer<typeof crmSchema>;
+
+export const objectTypeSchema = z.enum(['contact', 'company', 'deal', 'ticket', 'account', 'opportunity', 'case', 'lead']);
+export type ObjectType = z.infer<typeof objectTypeSchema>;
+
+/** Which CRM record a page shows. Salesforce ids are always the 18-character form. */
+export const recordRefSchema = z.strictObject({
+  crm: crmSchema,
+  instance: z.string().min(1).max(253).regex(/^[a-z0-9.-]+$/),
+  objectType: objectTypeSchema,
+  id: z.string().min(1).max(64).regex(/^[A-Za-z0-9]+$/),
+});
+export type RecordRef = z.infer<typeof recordRefSchema>;
+
+export const surveyKindSchema = z.enum(['nps', 'csat', 'ces']);
+export type SurveyKind = z.infer<typeof surveyKindSchema>;
+
+export const segmentSchema = z.enum(['promoter', 'passive', 'detractor']);
+export type Segment = z.infer<typeof segmentSchema>;
+
+/** Key of any cached CRM row: `crm|instance|id`. */
+export function rowKey(crm: Crm, instance: string, id: string): string {
+  return `${crm}|${instance}|${id}`;
+}
+
+export function refKey(ref: RecordRef): string {
+  return `${ref.crm}|${ref.instance}|${ref.objectType}|${ref.id}`;
+}
+
+const cachedRow = {
+  key: z.string(),
+  crm: crmSchema,
+  instance: z.string(),
+  id: z.string(),
+};
+
+export const surveyResponseSchema = z.object({
+  ...cachedRow,
+  contactKey: z.string(),
+  accountKey: z.string().nullable(),
+  kind: surveyKindSchema,
+  /** On the survey's own scale: NPS 0–10, CSAT 1–5, CES 1–7 (or 1–5 for older surveys). */
+  score: z.number(),
+  scaleMax: z.number().int().positive(),
+  submittedAt: z.number().int(),
+  comment: z.string().nullable(),
+  surveyName: z.string().nullable(),
+  channel: z.string().nullable(),
+  /** Id of the score mapping (settings) that produced this row. */
+  source: z.string(),
+  /** The CRM record this response is linked to (ticket/case), when known. */
+  subjectId: z.string().nullable(),
+});
+export type SurveyResponse = z.infer<typeof surveyResponseSchema>;
+
+export const contactSchema = z.object({
+  ...cachedRow,
+  accountKey: z.string().nullable(),
+  kind: z.enum(['contact', 'lead']),
+  name: z.string(),
+  email: z.string().nullable(),
+  title: z.string().nullable(),
+  ownerName: z.string().nullable(),
+  /** Role in the buying group, used by the weighted roll-up. */
+  role: z.string().nullable(),
+  lastSurveyedAt: z.number().int().nullable(),
+  url: z.string().nullable(),
+});
+export type Contact = z.infer<typeof contactSchema>;
+
+export const accountSchema = z.object({
+  ...cachedRow,
+  name: z.string(),
+  ownerId: z.string().nullable(),
+  ownerName: z.string().nullable(),
+  /** The money behind the relationship, as configured: open pipeline or a revenue field. */
+  revenue: z.number().nullable(),
+  revenueLabel: z.string(),
+  currency: z.string().nullable(),
+  contactCount: z.number().int().nonnegative(),
+  url: z.string().nullable(),
+});
+export type Account = z.infer<typeof accountSchema>;
+
+/**
+ * Account-wide counts the CRM computed (HubSpot search `total`, Salesforce aggregate SOQL), so a
+ * 2,500-contact account is summarized without pulling its rows.
+ */
+export const accountCountsSchema = z.object({
+  accountKey: z.string(),
+  method: z.enum(['window', 'latestPerContact', 'weightedByRole']),
+  windowDays: z.number().int().positive().nullable(),
+  promoters: z.number().int().nonnegative(),
+  passives: z.number().int().nonnegative(),
+  detractors: z.number().int().nonnegative(),
+  respondents: z.number().int().nonnegative(),
+  byQuarter: z.array(z.object({ quarter: z.string(), promoters: z.number().int(), passives: z.number().int(), detractors: z.number().int() })),
+  computedAt: z.number().int(),
+});
+export type AccountCounts = z.infer<typeof accountCountsSchema>;
+
+export const followUpSchema = z.object({
+  ...cachedRow,
+  kind: z.enum(['ticket', 'case', 'task']),
+  contactKey: z.string().nullable(),
+  accountKey: z.string().nullable(),
+  responseKey: z.string().nullable(),
+  title: z.string(),
+  status: z.enum(['open', 'closed']),
+  statusLabel: z.string().nullable(),
+  ownerId: z.string().nullable(),
+  ownerName: z.string().nullable(),
+  createdAt: z.number().int(),
+  dueAt: z.number().int().nullable(),
+  url: z.string().nullable(),
+});
+export type FollowUp = z.infer<typeof followUpSchema>;
+
+export const outcomeResultSchema = z.enum([
+  'reached-resolved',
+  'reached-unresolved',
+  'no-answer',
+  'escalated',
+  'promoter-reference',
+  'promoter-review',
+  'promoter-community',
+]);
+export type OutcomeResult = z.infer<typeof outcomeResultSchema>;
+
+/** What the loop owner records; validated in the form and again in the background. */
+export const outcomeInputSchema = z.strictObject({
+  ref: recordRefSchema,
+  contactId: z.string().regex(/^[A-Za-z0-9]{1,64}$/),
+  followUpId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).nullable(),
+  responseId: z.string().regex(/^[A-Za-z0-9]{1,64}$/).nullable(),
+  result: outcomeResultSchema,
+  rootCauses: z.array(z.string().min(1).max(80)).max(10),
+  note: z.string().max(10_000),
+  nextStep: z.strictObject({ text: z.string().min(1).max(500), dueDate: z.iso.date() }).nullable(),
+  thanked: z.boolean(),
+  closeFollowUp: z.boolean(),
+});
+export type OutcomeInput = z.infer<typeof outcomeInputSchema>;
+
+export const outboxStateSchema = z.enum(['pending', 'in-flight', 'done', 'dead']);
+export type OutboxState = z.infer<typeof outboxStateSchema>;
+
+/** An outcome and its outbox entry are one row, written in one transaction. */
+export const outcomeSchema = outcomeInputSchema.extend({
+  idempotencyKey: z.string().min(16),
+  crm: crmSchema,
+  instance: z.string(),
+  contactKey: z.string(),
+  loggedAt: z.number().int(),
+  loggedBy: z.string().nullable(),
+  state: outboxStateSchema,
+  attempts: z.number().int().nonnegative(),
+  nextAttemptAt: z.number().int(),
+  leaseUntil: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  crmRecordId: z.string().nullable(),
+  crmRecordUrl: z.string().nullable(),
+});
+export type Outcome = z.infer<typeof outcomeSchema>;
+
+/** A close-the-loop record as read back from the CRM (notes / tasks), so the whole team's loops show. */
+export const loopRecordSchema = z.object({
+  ...cachedRow,
+  contactKey: z.string(),
+  idempotencyKey: z.string().nullable(),
+  loggedAt: z.number().int(),
+  loggedBy: z.string().nullable(),
+  result: outcomeResultSchema.nullable(),
+  rootCauses: z.array(z.string()),
+  summary: z.string(),
+  url: z.string().nullable(),
+});
+export type LoopRecord = z.infer<typeof loopRecordSchema>;
+
+/** A CRM row a mapping could not use, kept with its reason so the admin can fix the mapping. */
+export const rejectedRowSchema = z.object({
+  source: z.string(),
+  rowId: z.string(),
+  field: z.string(),
+  value: z.string(),
+  reason: z.string(),
+});
+export type RejectedRow = z.infer<typeof rejectedRowSchema>;
+
+/** Everything a connector assembled for one record view. */
+export const recordContextSchema = z.object({
+  ref: recordRefSchema,
+  title: z.string(),
+  /** The contact(s) this record is about (a contact, a ticket's contacts…); empty on an account view. */
+  focusContactKeys: z.array(z.string()),
+  account: accountSchema.nullable(),
+  accountCounts: accountCountsSchema.nullable(),
+  contacts: z.array(contactSchema),
+  responses: z.array(surveyResponseSchema),
+  followUps: z.array(followUpSchema),
+  loops: z.array(loopRecordSchema),
+  rejected: z.array(rejectedRowSchema),
+  requestCount: z.number().int().nonnegative(),
+  fetchedAt: z.number().int(),
+});
+export type RecordContext = z.infer<typeof recordContextSchema>;

@@ -1,0 +1,77 @@
+import { Dexie } from 'dexie';
+import type { LoyaltyLensDb, RecordView } from './db';
+import { refKey, type RecordContext, type RecordRef } from './schema';
+
+// Multi-table writes live here, each in one transaction, so the panel never sees half a refresh.
+
+/** Stores everything a connector assembled for a record, replacing what was cached for it. */
+export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContext): Promise<void> {
+  const contactKeys = context.contacts.map((c) => c.key);
+  await db.transaction(
+    'rw',
+    [db.views, db.accounts, db.accountCounts, db.contacts, db.responses, db.followUps, db.loops, db.rejections],
+    async () => {
+      if (context.account) await db.accounts.put(context.account);
+      if (context.accountCounts) await db.accountCounts.put(context.accountCounts);
+      await db.contacts.bulkPut(context.contacts);
+
+      // Rows deleted or merged away in the CRM must disappear from the panel too: replace, not merge.
+      for (const contactKey of contactKeys) {
+        await db.responses.where('[contactKey+submittedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).delete();
+      }
+      await db.responses.bulkPut(context.responses);
+
+      if (context.account) await db.followUps.where('accountKey').equals(context.account.key).delete();
+      if (contactKeys.length > 0) await db.followUps.where('contactKey').anyOf(contactKeys).delete();
+      await db.followUps.bulkPut(context.followUps);
+
+      for (const contactKey of context.focusContactKeys) {
+        await db.loops.where('[contactKey+loggedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).delete();
+      }
+      await db.loops.bulkPut(context.loops);
+
+      await db.rejections.bulkPut(
+        context.rejected.map((r) => ({
+          ...r,
+          key: `${context.ref.crm}|${context.ref.instance}|${r.source}|${r.rowId}|${r.field}`,
+          crm: context.ref.crm,
+          instance: context.ref.instance,
+          seenAt: context.fetchedAt,
+        })),
+      );
+      const view: RecordView = {
+        key: refKey(context.ref),
+        ref: context.ref,
+        title: context.title,
+        focusContactKeys: context.focusContactKeys,
+        accountKey: context.account?.key ?? null,
+        fetchedAt: context.fetchedAt,
+        error: null,
+        refreshing: false,
+      };
+      await db.views.put(view);
+    },
+  );
+}
+
+/** Marks a record as being refreshed, creating its view row on the first visit. */
+export async function markRefreshing(db: LoyaltyLensDb, ref: RecordRef): Promise<void> {
+  const key = refKey(ref);
+  await db.transaction('rw', db.views, async () => {
+    const existing = await db.views.get(key);
+    if (existing) await db.views.update(key, { refreshing: true });
+    else
+      await db.views.put({ key, ref, title: '', focusContactKeys: [], accountKey: null, fetchedAt: null, error: null, refreshing: true });
+  });
+}
+
+/** Records why a refresh failed; the cached rows and their age stay so the panel can show them. */
+export async function markRefreshFailed(db: LoyaltyLensDb, ref: RecordRef, error: { kind: string; message: string }, at: number): Promise<void> {
+  const key = refKey(ref);
+  await db.transaction('rw', db.views, async () => {
+    const existing = await db.views.get(key);
+    const failure = { kind: error.kind, message: error.message, at };
+    if (existing) await db.views.update(key, { refreshing: false, error: failure });
+    else await db.views.put({ key, ref, title: '', focusContactKeys: [], accountKey: null, fetchedAt: null, error: failure, refreshing: false });
+  });
+}

@@ -1,0 +1,88 @@
+import type { Crm, Outcome, RecordContext, RecordRef, RejectedRow, SurveyResponse } from '../core/schema';
+import type { HubSpotSource, SalesforceSource, Settings } from '../core/settings';
+
+export type { RecordRef } from '../core/schema';
+
+/** A pure function from a page URL to the record it shows, or null when the page is not a record. */
+export type PageAdapter = (url: string) => RecordRef | null;
+
+/** Why a CRM call failed, in terms the panel and the outbox can act on. */
+export type CrmErrorKind =
+  | 'not-connected' // no credentials yet
+  | 'auth' // token revoked / expired and not refreshable
+  | 'scope' // token lacks a permission
+  | 'wrong-instance' // token belongs to another portal / org than the page
+  | 'not-found' // record deleted or merged
+  | 'rate-limit' // short-term limit; retry after retryAfterMs
+  | 'daily-limit' // daily allowance used up; do not retry until reset
+  | 'server' // 5xx
+  | 'timeout'
+  | 'network' // unreachable / offline
+  | 'malformed' // response did not match the expected shape
+  | 'config' // a mapping names an object or field that does not exist
+  | 'validation'; // the CRM refused the data we sent
+
+export class CrmError extends Error {
+  override readonly name = 'CrmError';
+  constructor(
+    readonly kind: CrmErrorKind,
+    /** In the user's words; never contains a token. */
+    message: string,
+    readonly details: { status?: number; retryAfterMs?: number; crmCode?: string; usage?: string } = {},
+  ) {
+    super(message);
+  }
+
+  /** Whether trying again later can succeed without someone changing something. */
+  get transient(): boolean {
+    return ['rate-limit', 'server', 'timeout', 'network'].includes(this.kind);
+  }
+}
+
+export interface ConnectionInfo {
+  crm: Crm;
+  /** Portal id (HubSpot) or API host (Salesforce). */
+  instance: string;
+  name: string;
+  user: string | null;
+  missingScopes: string[];
+  /** e.g. "api-usage=1200/15000" from Sforce-Limit-Info, or HubSpot's daily remaining. */
+  usage: string | null;
+}
+
+export interface PreviewResult {
+  parsed: SurveyResponse[];
+  rejected: RejectedRow[];
+}
+
+export interface MetadataObject {
+  name: string;
+  label: string;
+}
+
+export interface MetadataField {
+  name: string;
+  label: string;
+  type: string;
+}
+
+export interface OutcomeWriteResult {
+  idempotencyKey: string;
+  ok: boolean;
+  crmRecordId?: string;
+  crmRecordUrl?: string;
+  error?: CrmError;
+}
+
+/** What every CRM connector offers the background. The panel never sees a connector. */
+export interface CrmConnector {
+  readonly crm: Crm;
+  testConnection(): Promise<ConnectionInfo>;
+  /** Assembles the loyalty context of the record the user is on, in as few requests as the CRM allows. */
+  loadContext(ref: RecordRef, settings: Settings): Promise<RecordContext>;
+  /** Writes close-the-loop outcomes; each write is repeatable without creating a duplicate. */
+  writeOutcomes(outcomes: Outcome[], settings: Settings): Promise<OutcomeWriteResult[]>;
+  listObjects(): Promise<MetadataObject[]>;
+  listFields(objectName: string): Promise<MetadataField[]>;
+  previewSource(source: HubSpotSource | SalesforceSource, limit: number): Promise<PreviewResult>;
+}

@@ -1,0 +1,25 @@
+// Where the CRMs live. Used by the manifest (host permissions, content script matches) and by the
+// page adapters, so the two can never disagree.
+export const HUBSPOT_APP_HOSTS = [
+  'app.hubspot.com',
+  'app-eu1.hubspot.com',
+  'app-na2.hubspot.com',
+  'app-na3.hubspot.com',
+  'app-ap1.hubspot.com',
+] as const;
+
+export const HUBSPOT_APP_MATCHES = HUBSPOT_APP_HOSTS.map((host) => `https://${host}/*`);
+
+export const SALESFORCE_APP_MATCHES = [
+  'https://*.lightning.force.com/*',
+  'https://*.my.salesforce.com/*',
+];
+
+export const HUBSPOT_API_ORIGINS = ['https://api.hubapi.com', 'https://api-eu1.hubapi.com'] as const;
+
+export const SALESFORCE_LOGIN_ORIGINS = ['https://login.salesforce.com', 'https://test.salesforce.com'] as const;
+
+export const API_HOST_PERMISSIONS = [
+  ...HUBSPOT_API_ORIGINS.map((origin) => `${origin}/*`),
+  ...SALESFORCE_LOGIN_ORIGINS.map((origin) => `${origin}/*`),
+];

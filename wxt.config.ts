@@ -1,0 +1,59 @@
+import { defineConfig } from 'wxt';
+import { nodePolyfills } from 'vite-plugin-node-polyfills';
+import { fileURLToPath } from 'node:url';
+import { HUBSPOT_APP_MATCHES, SALESFORCE_APP_MATCHES, API_HOST_PERMISSIONS } from './integrations/hosts';
+
+// A fixed public key gives the unpacked build a stable id, so e2e tests, managed policy and the
+// OAuth redirect URL (https://<id>.chromiumapp.org/) stay the same across machines.
+const MANIFEST_KEY =
+  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA26EEvKNoAR3u6nA6rPuziL6TG/cmbnMs7VqFwtLqJQmlrJ6247pRa5bK+JKpUr57L7GU5ObnP98mujBRJHOY9ouTaCd1d7UUKX4T4Ym9AQF12mj9RejeoIdRc23udZz8QxKlrFmlowMMPDHjYhbv/Folj9N4frSL04Hhkm3OV/OYc66jI+hloW9E/4zmRUr0kFPk2Xj6hJwIFSwgE19lhSMPBxbfbu+n8kA+INA7LzHQHrlPPW92UoePgFPTCC3A9/uWqMBaaOB7wnYHJt6BeA/OErJ91RmBnVQBIMAeCWkictU7g8y4Z3xAHDWwmHiFrzW38aXYKyHLCSrVsdb2IwIDAQAB';
+
+export default defineConfig({
+  modules: ['@wxt-dev/module-react'],
+  imports: false,
+  manifest: ({ browser }) => ({
+    name: 'Loyalty Lens',
+    description: 'NPS, CSAT and effort scores beside your HubSpot and Salesforce records; close the loop without leaving them.',
+    ...(browser === 'chrome' ? { key: MANIFEST_KEY, minimum_chrome_version: '116' } : {}),
+    permissions: ['storage', 'alarms', 'identity', ...(browser === 'chrome' ? ['sidePanel'] : [])],
+    host_permissions: [...HUBSPOT_APP_MATCHES, ...SALESFORCE_APP_MATCHES, ...API_HOST_PERMISSIONS],
+    optional_host_permissions: ['https://*/*'],
+    web_accessible_resources: [
+      {
+        resources: ['panel.html'],
+        matches: [...HUBSPOT_APP_MATCHES, ...SALESFORCE_APP_MATCHES],
+        ...(browser === 'chrome' ? { use_dynamic_url: true } : {}),
+      },
+    ],
+    commands: {
+      'toggle-panel': { suggested_key: { default: 'Alt+Shift+L' }, description: 'Show or hide the Loyalty Lens panel' },
+      'toggle-call-mode': { suggested_key: { default: 'Alt+Shift+K' }, description: 'Switch the panel to call mode and back' },
+    },
+    storage: { managed_schema: 'managed-schema.json' },
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'loyalty-lens@loyaltylens.dev',
+              strict_min_version: '128.0',
+              data_collection_permissions: { required: ['none'] },
+            },
+          },
+        }
+      : { side_panel: { default_path: 'panel.html' } }),
+  }),
+  vite: () => ({
+    plugins: [
+      nodePolyfills({
+        include: ['events', 'stream', 'buffer', 'process', 'util', 'timers', 'querystring', 'string_decoder'],
+        globals: { Buffer: true, process: true, global: true },
+      }),
+    ],
+    resolve: {
+      alias: {
+        // The npm `url` polyfill has no URL export; the HubSpot client calls `new URL` from it.
+        url: fileURLToPath(new URL('./integrations/url-shim.ts', import.meta.url)),
+      },
+    },
+  }),
+});
