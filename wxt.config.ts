@@ -15,6 +15,7 @@ export default defineConfig({
     name: 'Loyalty Lens',
     description: 'NPS, CSAT and effort scores beside your HubSpot and Salesforce records; close the loop without leaving them.',
     ...(browser === 'chrome' ? { key: MANIFEST_KEY, minimum_chrome_version: '116' } : {}),
+    action: { default_title: 'Loyalty Lens' },
     permissions: ['storage', 'alarms', 'identity', ...(browser === 'chrome' ? ['sidePanel'] : [])],
     host_permissions: [...HUBSPOT_APP_MATCHES, ...SALESFORCE_APP_MATCHES, ...API_HOST_PERMISSIONS],
     optional_host_permissions: ['https://*/*'],

@@ -10,8 +10,8 @@ export interface RecordView {
   focusContactKeys: string[];
   accountKey: string | null;
   fetchedAt: number | null;
-  /** Last refresh failure, in user words; the cached rows stay. */
-  error: { kind: string; message: string; at: number } | null;
+  /** Last refresh failure, in user words; the cached rows stay. `origin` names a host permission to ask for. */
+  error: { kind: string; message: string; at: number; origin?: string } | null;
   refreshing: boolean;
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { browser, type Browser } from 'wxt/browser';
 import { crmSchema, outcomeInputSchema, recordRefSchema, type RecordRef } from './schema';
 import { hubspotSourceSchema, salesforceSourceSchema } from './settings';
+import type { ConnectionInfo, MetadataField, MetadataObject, PreviewResult } from '../integrations/crm';
 
 // The one messaging protocol between the extension's contexts. Every request is a strict zod
 // schema; the background checks both the payload and who sent it before doing anything.
@@ -46,6 +47,27 @@ export const allowedSenders: Record<RequestType, ReadonlyArray<SenderKind>> = {
 
 export type SenderKind = 'content-script' | 'extension-page';
 
+/** What each request answers with when it succeeds. */
+export interface ReplyMap {
+  'page.navigated': { ref: RecordRef | null };
+  'record.refresh': { fetchedAt: number };
+  'outcome.log': { idempotencyKey: string };
+  'outcome.retry': { idempotencyKey: string };
+  'outbox.flush': { sent: number; failed: number; pending: number };
+  'connection.test': ConnectionInfo;
+  'hubspot.connect': ConnectionInfo;
+  'salesforce.connect': ConnectionInfo;
+  'connector.signOut': { sent: number; discarded: number };
+  'metadata.objects': MetadataObject[];
+  'metadata.fields': MetadataField[];
+  'source.preview': PreviewResult;
+  'data.wipe': { keptQueued: number; discardedQueued: number };
+}
+
+/** Non-secret connection details the background keeps in storage.local for the options page and panel. */
+export const CONNECTIONS_KEY = 'connections';
+export type StoredConnections = Partial<Record<'hubspot' | 'salesforce', ConnectionInfo & { connectedAt: number }>>;
+
 export interface ErrorReply {
   ok: false;
   error: { kind: string; message: string };
@@ -66,9 +88,9 @@ export type ContentPush = z.infer<typeof contentPushSchema>;
 export const PANEL_PORT = 'loyalty-lens-panel';
 
 /** Sends a request to the background and unwraps the reply. */
-export async function sendRequest<T>(request: Request): Promise<Reply<T>> {
+export async function sendRequest<K extends RequestType>(request: Extract<Request, { type: K }>): Promise<Reply<ReplyMap[K]>> {
   try {
-    const reply = (await browser.runtime.sendMessage(request)) as Reply<T> | undefined;
+    const reply = (await browser.runtime.sendMessage(request)) as Reply<ReplyMap[K]> | undefined;
     if (!reply || typeof reply !== 'object') {
       return { ok: false, error: { kind: 'internal', message: 'The extension did not answer. Reload the page and try again.' } };
     }
@@ -82,13 +104,18 @@ export async function sendRequest<T>(request: Request): Promise<Reply<T>> {
 export function classifySender(
   sender: Browser.runtime.MessageSender,
   extensionId: string,
-  extensionOrigin: string,
   isCrmPageUrl: (url: string) => boolean,
 ): SenderKind | null {
   if (sender.id !== extensionId || typeof sender.url !== 'string') return null;
-  if (sender.url.startsWith(extensionOrigin)) return 'extension-page';
+  if (isExtensionPageUrl(sender.url)) return 'extension-page';
   if (sender.tab && sender.frameId === 0 && isCrmPageUrl(sender.url)) return 'content-script';
   return null;
 }
 
-export type PanelRecordRef = RecordRef | null;
+/**
+ * Our own pages. With `use_dynamic_url` Chrome serves the panel from a per-session origin, so the
+ * check is the extension scheme plus the sender id (which the browser sets, not the page).
+ */
+export function isExtensionPageUrl(url: string): boolean {
+  return url.startsWith('chrome-extension://') || url.startsWith('moz-extension://');
+}

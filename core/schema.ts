@@ -164,6 +164,8 @@ export const outcomeSchema = outcomeInputSchema.extend({
   nextAttemptAt: z.number().int(),
   leaseUntil: z.number().int().nullable(),
   lastError: z.string().nullable(),
+  /** CrmError kind of the last failure, so reconnecting can requeue outcomes that failed on auth. */
+  lastErrorKind: z.string().nullable(),
   crmRecordId: z.string().nullable(),
   crmRecordUrl: z.string().nullable(),
 });

@@ -89,9 +89,16 @@ export const DEFAULT_ROOT_CAUSES = [
   'Relationship / account management',
 ];
 
+export const languageSettingSchema = z.enum(['auto', 'en', 'ru']);
+
 export const settingsSchema = z.strictObject({
-  version: z.literal(1),
-  language: z.enum(['auto', 'en', 'ru']),
+  version: z.literal(2),
+  /** How the extension looks and opens for everyone who uses these settings (version 2 grouped these). */
+  ui: z.strictObject({
+    language: languageSettingSchema,
+    /** Teams that work the phone open the panel in call mode; each person can still switch. */
+    callModeDefault: z.boolean(),
+  }),
   hubspot: z.strictObject({
     sources: z.array(hubspotSourceSchema),
     followUpPipelineId: z.string().max(64).nullable(),
@@ -136,17 +143,21 @@ export const settingsSchema = z.strictObject({
     }),
     rootCauses: z.array(z.string().min(1).max(80)).min(1).max(50),
     quietPeriodDays: z.number().int().min(0).max(365),
+  }).refine((rules) => rules.urgentMaxScore <= rules.followUpMaxScore, {
+    // "Comes first" ranks follow-ups; a score that opens none cannot be urgent.
+    message: 'urgent scores must be within the scores that open a follow-up',
+    path: ['urgentMaxScore'],
   }),
   privacy: z.strictObject({
     retentionDays: z.number().int().min(1).max(365),
   }),
 });
 export type Settings = z.infer<typeof settingsSchema>;
-export const CURRENT_SETTINGS_VERSION = 1;
+export const CURRENT_SETTINGS_VERSION = 2;
 
 export const DEFAULT_SETTINGS: Settings = {
-  version: 1,
-  language: 'auto',
+  version: 2,
+  ui: { language: 'auto', callModeDefault: false },
   hubspot: {
     sources: [{ id: 'hubspot-feedback', kind: 'hubspot-feedback', label: 'HubSpot feedback surveys', surveyTypes: ['NPS', 'CSAT', 'CES'] }],
     followUpPipelineId: null,
@@ -180,8 +191,11 @@ export const DEFAULT_SETTINGS: Settings = {
 
 type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
 
-/** migrations[n] turns a version-n document into version n+1. */
-const migrations: Record<number, Migration> = {};
+/** migrations[n] turns a version-n document into version n+1. They never validate: that happens once, at the end. */
+const migrations: Record<number, Migration> = {
+  // 1 → 2: the language moves into the `ui` group, which gains the team's call-mode default (off, as before).
+  1: ({ language, ...rest }) => ({ ...rest, version: 2, ui: { language: language ?? 'auto', callModeDefault: false } }),
+};
 
 export type SettingsParseResult =
   | { ok: true; settings: Settings; migratedFrom: number | null }

@@ -66,12 +66,56 @@ export async function markRefreshing(db: LoyaltyLensDb, ref: RecordRef): Promise
 }
 
 /** Records why a refresh failed; the cached rows and their age stay so the panel can show them. */
-export async function markRefreshFailed(db: LoyaltyLensDb, ref: RecordRef, error: { kind: string; message: string }, at: number): Promise<void> {
+export async function markRefreshFailed(db: LoyaltyLensDb, ref: RecordRef, error: { kind: string; message: string; origin?: string }, at: number): Promise<void> {
   const key = refKey(ref);
   await db.transaction('rw', db.views, async () => {
     const existing = await db.views.get(key);
-    const failure = { kind: error.kind, message: error.message, at };
+    const failure = { ...error, at };
     if (existing) await db.views.update(key, { refreshing: false, error: failure });
     else await db.views.put({ key, ref, title: '', focusContactKeys: [], accountKey: null, fetchedAt: null, error: failure, refreshing: false });
   });
+}
+
+/**
+ * Deletes cached records last fetched before `cutoff`, with the rows only they referenced.
+ * Outcomes are not cached CRM data and are never purged here.
+ */
+export async function purgeCachedBefore(db: LoyaltyLensDb, cutoff: number): Promise<number> {
+  return db.transaction(
+    'rw',
+    [db.views, db.accounts, db.accountCounts, db.contacts, db.responses, db.followUps, db.loops, db.rejections],
+    async () => {
+      const views = await db.views.toArray();
+      const expired = views.filter((v) => (v.fetchedAt ?? 0) < cutoff);
+      const kept = views.filter((v) => (v.fetchedAt ?? 0) >= cutoff);
+      const keptAccounts = new Set(kept.map((v) => v.accountKey).filter((k): k is string => k !== null));
+      const keptContacts = new Set(kept.flatMap((v) => v.focusContactKeys));
+      for (const view of expired) {
+        if (view.accountKey && !keptAccounts.has(view.accountKey)) {
+          const accountKey = view.accountKey;
+          const contactKeys = await db.contacts.where('accountKey').equals(accountKey).primaryKeys();
+          for (const contactKey of contactKeys) keptContacts.has(contactKey) || (await deleteContactRows(db, contactKey));
+          await db.contacts.bulkDelete(contactKeys.filter((k) => !keptContacts.has(k)));
+          await db.responses.where('[accountKey+submittedAt]').between([accountKey, Dexie.minKey], [accountKey, Dexie.maxKey]).delete();
+          await db.followUps.where('accountKey').equals(accountKey).delete();
+          await db.accountCounts.delete(accountKey);
+          await db.accounts.delete(accountKey);
+        }
+        for (const contactKey of view.focusContactKeys) {
+          if (keptContacts.has(contactKey)) continue;
+          await deleteContactRows(db, contactKey);
+          await db.contacts.delete(contactKey);
+        }
+      }
+      await db.rejections.where('seenAt').below(cutoff).delete();
+      await db.views.bulkDelete(expired.map((v) => v.key));
+      return expired.length;
+    },
+  );
+}
+
+async function deleteContactRows(db: LoyaltyLensDb, contactKey: string): Promise<void> {
+  await db.responses.where('[contactKey+submittedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).delete();
+  await db.followUps.where('contactKey').equals(contactKey).delete();
+  await db.loops.where('[contactKey+loggedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).delete();
 }

@@ -1,3 +1,61 @@
+import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { loadSettings } from '../../core/settings-store';
+import { listenForRequests } from './router';
+import { listenForPanels, pushToAllPanels, tabNavigated } from './panels';
+import { refreshRecord, type RefreshDeps } from './refresh';
+import { flushOutbox, OUTBOX_ALARM, type OutboxDeps } from './outbox';
+import { connectorFor, connectHubSpot, connectSalesforce, testConnection } from './connections';
+import { logOutcome, retryOutcome, signOut, wipeLocalData } from './outcomes';
+import { missingPermission } from './permissions';
+import { purgeExpired, PURGE_ALARM, schedulePurge } from './retention';
+import { describeSource, listFields, listObjects } from './metadata';
 
-export default defineBackground(() => {});
+// Wiring only: each concern lives in its own module.
+export default defineBackground(() => {
+  const settings = async () => (await loadSettings()).settings;
+  const refreshDeps: RefreshDeps = { connectorFor: (ref) => connectorFor(ref), settings, missingPermission };
+  const outboxDeps: OutboxDeps = { connectorFor: (outcome) => connectorFor(outcome), settings };
+  const refreshInBackground = (ref: Parameters<typeof refreshRecord>[0]) => void refreshRecord(ref, refreshDeps, { force: false }).catch(() => undefined);
+
+  listenForPanels(refreshInBackground);
+  listenForRequests({
+    'page.navigated': async (_request, { sender }) => ({
+      ref: sender.tab?.id !== undefined && sender.url ? await tabNavigated(sender.tab.id, sender.url, refreshInBackground) : null,
+    }),
+    'record.refresh': (request) => refreshRecord(request.ref, refreshDeps, { force: true }),
+    'outcome.log': async (request) => logOutcome(request.input, () => void flushOutbox(outboxDeps)),
+    'outcome.retry': async (request) => retryOutcome(request.idempotencyKey, () => void flushOutbox(outboxDeps)),
+    'outbox.flush': () => flushOutbox(outboxDeps),
+    'connection.test': (request) => testConnection(request.crm),
+    'hubspot.connect': async (request) => {
+      const info = await connectHubSpot(request.token);
+      void flushOutbox(outboxDeps);
+      return info;
+    },
+    'salesforce.connect': async () => {
+      const info = await connectSalesforce(await settings());
+      void flushOutbox(outboxDeps);
+      return info;
+    },
+    'connector.signOut': (request) => signOut(request.crm, request.queued, () => flushOutbox(outboxDeps)),
+    'metadata.objects': (request) => listObjects(request.crm),
+    'metadata.fields': (request) => listFields(request.crm, request.object),
+    'source.preview': (request) => describeSource(request.source),
+    'data.wipe': (request) => wipeLocalData(request.queued),
+  });
+
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === OUTBOX_ALARM) void flushOutbox(outboxDeps);
+    if (alarm.name === PURGE_ALARM) void settings().then(purgeExpired);
+  });
+  browser.commands.onCommand.addListener((command, tab) => {
+    if (command === 'toggle-call-mode') pushToAllPanels({ type: 'call-mode.toggle' });
+    if (command === 'toggle-panel' && tab?.id !== undefined) void browser.tabs.sendMessage(tab.id, { type: 'panel.toggle' }).catch(() => undefined);
+  });
+  // The worker may have been stopped mid-flush: expired leases are picked up again here.
+  self.addEventListener('online', () => void flushOutbox(outboxDeps));
+  void flushOutbox(outboxDeps);
+  void schedulePurge();
+  if (import.meta.env.CHROME) void browser.sidePanel?.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => undefined);
+});

@@ -1,0 +1,200 @@
+import { useId } from 'react';
+import type { Segment } from '../../core/schema';
+import { Figure } from '../ui/Figure';
+import { SegmentBadge } from '../ui/SegmentBadge';
+import { Section } from '../ui/Section';
+import type { AccountPart } from './data';
+import { useI18n } from './i18n-context';
+import { methodLabel, segmentLabel } from './labels';
+
+const SEGMENTS: Array<{ segment: Segment; key: 'promoters' | 'passives' | 'detractors' }> = [
+  { segment: 'promoter', key: 'promoters' },
+  { segment: 'passive', key: 'passives' },
+  { segment: 'detractor', key: 'detractors' },
+];
+
+function AccountNps(props: { part: AccountPart }) {
+  const i18n = useI18n();
+  const { rollup, windowDays, fromCounts } = props.part;
+  const { summary, tooFew } = rollup;
+  const npsFigure = (
+    <Figure name="account-nps" value={summary.nps} className={tooFew ? 'mid-number' : 'big-number'}>
+      {summary.nps === null ? '—' : i18n.score(summary.nps)}
+    </Figure>
+  );
+  return (
+    <div className="account-nps">
+      <p className="nps-line">
+        {tooFew && <strong className="too-few">{i18n.t('account.tooFew')} </strong>}
+        {npsFigure}{' '}
+        {summary.marginOfError95 !== null && (
+          <Figure name="account-margin" value={summary.marginOfError95} className="margin">
+            {i18n.t('account.margin', { margin: i18n.number(Math.round(summary.marginOfError95)) })}
+          </Figure>
+        )}{' '}
+        <Figure name="account-n" value={summary.n} className="muted">
+          {i18n.plural('account.n', summary.n)}
+        </Figure>
+      </p>
+      <p className="method">{i18n.t('account.method', { method: methodLabel(i18n, rollup.method, windowDays, fromCounts) })}</p>
+    </div>
+  );
+}
+
+function Distribution(props: { part: AccountPart }) {
+  const i18n = useI18n();
+  const { distribution } = props.part.rollup;
+  const percent = (share: number) => i18n.number(share, { style: 'percent', maximumFractionDigits: 0 });
+  return (
+    <div className="distribution">
+      <div className="distribution-bar" aria-hidden="true">
+        {SEGMENTS.map(({ segment, key }) => (
+          <span key={segment} className={`bar-${segment}`} style={{ width: `${distribution[key].share * 100}%` }} />
+        ))}
+      </div>
+      <ul className="distribution-legend">
+        {SEGMENTS.map(({ segment, key }) => (
+          <li key={segment} data-segment={segment}>
+            <span className={`swatch swatch-${segment}`} aria-hidden="true" />
+            {i18n.t('account.distributionItem', {
+              segment: segmentLabel(i18n, segment),
+              count: distribution[key].count,
+              percent: percent(distribution[key].share),
+            })}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function RevenueAtRisk(props: { part: AccountPart }) {
+  const i18n = useI18n();
+  const { revenueAtRisk, account, rollup } = props.part;
+  const detractors = rollup.summary.detractors;
+  return (
+    <div className={`revenue-at-risk${revenueAtRisk ? ' at-risk' : ''}`}>
+      <span className="figure-label">{i18n.t('account.revenueAtRisk')}</span>{' '}
+      <Figure name="revenue-at-risk" value={revenueAtRisk} className="mid-number">
+        {revenueAtRisk === null ? i18n.t('account.revenueUnknown') : i18n.money(revenueAtRisk, account?.currency ?? null)}
+      </Figure>
+      <p className="muted">
+        {detractors === 0
+          ? i18n.t('account.noDetractors')
+          : i18n.plural('account.detractorsOn', detractors, { revenue: account?.revenueLabel ?? i18n.t('account.revenue') })}
+      </p>
+    </div>
+  );
+}
+
+function ByQuarter(props: { part: AccountPart }) {
+  const i18n = useI18n();
+  const quarters = props.part.rollup.byQuarter;
+  if (quarters.length === 0) return null;
+  return (
+    <Section title={i18n.t('account.byQuarter')}>
+      <table className="quarters">
+        <thead>
+          <tr>
+            <th scope="col">{i18n.t('account.quarter')}</th>
+            <th scope="col">{i18n.t('account.npsShort')}</th>
+            <th scope="col">{i18n.t('account.responsesShort')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {quarters.map(({ quarter, summary }) => (
+            <tr key={quarter}>
+              <th scope="row">{quarter}</th>
+              <td>
+                {summary.nps === null ? '—' : i18n.score(summary.nps)}
+                {summary.nps !== null && (
+                  <span className="quarter-bar" aria-hidden="true">
+                    <span className={summary.nps >= 0 ? 'bar-promoter' : 'bar-detractor'} style={{ width: `${Math.abs(summary.nps) / 2}%`, marginLeft: summary.nps >= 0 ? '50%' : `${50 - Math.abs(summary.nps) / 2}%` }} />
+                  </span>
+                )}
+              </td>
+              <td>{i18n.number(summary.n)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Section>
+  );
+}
+
+function ContactList(props: { part: AccountPart; now: number; onShowMore: () => void }) {
+  const i18n = useI18n();
+  const { contacts, contactTotal } = props.part;
+  const rest = contactTotal - contacts.length;
+  return (
+    <Section title={i18n.plural('account.contacts', contactTotal)}>
+      <ul className="contact-list">
+        {contacts.map((row) => (
+          <li key={row.contact.key} className="contact-row">
+            <div className="contact-name" dir="auto">
+              {row.contact.url ? (
+                <a href={row.contact.url} target="_blank" rel="noopener noreferrer">
+                  {row.contact.name}
+                </a>
+              ) : (
+                row.contact.name
+              )}
+              {row.contact.title && <span className="muted" dir="auto"> · {row.contact.title}</span>}
+            </div>
+            <div className="contact-score">
+              {row.latestNps && row.segment ? (
+                <>
+                  <SegmentBadge segment={row.segment} label={`${i18n.number(row.latestNps.score)} · ${segmentLabel(i18n, row.segment)}`} />
+                  <time className="muted" dateTime={new Date(row.latestNps.submittedAt).toISOString()} title={i18n.date(row.latestNps.submittedAt)}>
+                    {' '}
+                    {i18n.relative(row.latestNps.submittedAt, props.now)}
+                  </time>
+                </>
+              ) : (
+                <span className="muted">{i18n.t('account.noResponse')}</span>
+              )}
+              {row.invite && <span className="invite-chip">{i18n.t('promoter.inviteShort')}</span>}
+            </div>
+          </li>
+        ))}
+      </ul>
+      {rest > 0 && (
+        <button type="button" className="link-button show-more" onClick={props.onShowMore}>
+          {i18n.plural('account.showMoreContacts', Math.min(rest, 50), { total: contactTotal })}
+        </button>
+      )}
+    </Section>
+  );
+}
+
+/** The account roll-up: the whole page on account records, a compact section on contact records. */
+export function AccountSection(props: { part: AccountPart; title: string; compact: boolean; now: number; onShowMoreContacts: () => void }) {
+  const i18n = useI18n();
+  const headingId = useId();
+  const { part } = props;
+  const name = part.account?.name || props.title;
+  return (
+    <section className={`record account${props.compact ? ' compact' : ''}`} aria-labelledby={headingId}>
+      <h2 id={headingId} dir="auto">
+        {props.compact ? i18n.t('account.sectionTitle', { name }) : name}
+      </h2>
+      {!props.compact && part.account?.ownerName && <p className="subtitle">{i18n.t('account.owner', { name: part.account.ownerName })}</p>}
+      {part.rollup.summary.n === 0 ? (
+        <p className="empty">{i18n.t('state.empty')}</p>
+      ) : (
+        <>
+          <h3 className="figure-label">{i18n.t('account.nps')}</h3>
+          <AccountNps part={part} />
+          <Distribution part={part} />
+        </>
+      )}
+      <RevenueAtRisk part={part} />
+      {!props.compact && (
+        <>
+          <ByQuarter part={part} />
+          <ContactList part={part} now={props.now} onShowMore={props.onShowMoreContacts} />
+        </>
+      )}
+    </section>
+  );
+}

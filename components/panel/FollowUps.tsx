@@ -1,0 +1,93 @@
+import type { ReactNode } from 'react';
+import { followUpPriority, promoterInvite, slaClock } from '../../core/rules';
+import type { Settings } from '../../core/settings';
+import { Figure } from '../ui/Figure';
+import { SegmentBadge } from '../ui/SegmentBadge';
+import { Section } from '../ui/Section';
+import { safeSegment, type FollowUpRow } from './data';
+import { useI18n } from './i18n-context';
+import { segmentLabel } from './labels';
+
+/** The SLA clock of one follow-up, in words and colour: overdue red, due soon amber. */
+export function SlaClock(props: { dueAt: number | null; now: number }) {
+  const i18n = useI18n();
+  if (props.dueAt === null) return <span className="sla sla-none">{i18n.t('sla.none')}</span>;
+  const { state } = slaClock(props.dueAt, props.now);
+  const relative = i18n.relative(props.dueAt, props.now);
+  const text = state === 'overdue' ? i18n.t('sla.overdue', { relative }) : state === 'due-soon' ? i18n.t('sla.dueSoon', { relative }) : i18n.t('sla.onTrack', { relative });
+  return (
+    <time className={`sla sla-${state}`} data-sla={state} dateTime={new Date(props.dueAt).toISOString()} title={i18n.dateTime(props.dueAt)}>
+      {text}
+    </time>
+  );
+}
+
+export function FollowUpItem(props: { row: FollowUpRow; settings: Settings; now: number; action?: ReactNode }) {
+  const i18n = useI18n();
+  const { followUp, response, contactName, dueAt, suggestedOwner } = props.row;
+  const score = response?.kind === 'nps' ? response.score : null;
+  const seg = score !== null ? safeSegment(score) : null;
+  const priority = followUpPriority(score, props.settings.rules);
+  return (
+    <li className={`follow-up priority-${priority}`} data-priority={priority}>
+      <div className="follow-up-head">
+        {followUp.url ? (
+          <a href={followUp.url} target="_blank" rel="noopener noreferrer" dir="auto">
+            {followUp.title}
+          </a>
+        ) : (
+          <span dir="auto">{followUp.title}</span>
+        )}
+        {followUp.statusLabel && <span className="muted"> · {followUp.statusLabel}</span>}
+      </div>
+      <div className="follow-up-meta">
+        {score !== null && seg && <SegmentBadge segment={seg} label={`${i18n.t('kind.nps')} ${i18n.number(score)} · ${segmentLabel(i18n, seg)}`} />}
+        {priority === 'urgent' && <span className="urgent">{i18n.t('followUp.urgent')}</span>}
+        {contactName && <span dir="auto">{contactName}</span>}
+      </div>
+      <div className="follow-up-meta">
+        <span>
+          {followUp.ownerName
+            ? i18n.t('followUp.owner', { name: followUp.ownerName })
+            : suggestedOwner
+              ? i18n.t('followUp.suggestedOwner', { name: suggestedOwner })
+              : i18n.t('followUp.noOwner')}
+        </span>
+        <SlaClock dueAt={dueAt} now={props.now} />
+      </div>
+      {score !== null && promoterInvite(score) && <p className="invite">{i18n.t('promoter.invite')}</p>}
+      {props.action}
+    </li>
+  );
+}
+
+/**
+ * Open follow-ups in the order to work them. `renderAction` is where a row's own action goes
+ * (the close-the-loop form plugs in here).
+ */
+export function FollowUps(props: { rows: FollowUpRow[]; settings: Settings; now: number; renderAction?: (row: FollowUpRow) => ReactNode }) {
+  const i18n = useI18n();
+  const { rows } = props;
+  return (
+    <Section
+      title={i18n.t('followUps.title')}
+      level={2}
+      className="follow-ups"
+      actions={
+        <Figure name="open-followups" value={rows.length} className="count">
+          {i18n.plural('followUps.open', rows.length)}
+        </Figure>
+      }
+    >
+      {rows.length === 0 ? (
+        <p className="muted">{i18n.t('followUps.none')}</p>
+      ) : (
+        <ol className="follow-up-list">
+          {rows.map((row) => (
+            <FollowUpItem key={row.followUp.key} row={row} settings={props.settings} now={props.now} action={props.renderAction?.(row)} />
+          ))}
+        </ol>
+      )}
+    </Section>
+  );
+}

@@ -1,0 +1,184 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import type { LoyaltyLensDb } from '../../core/db';
+import { createI18n, resolveLocale } from '../../core/i18n';
+import { panelPushSchema } from '../../core/messaging';
+import { refKey, type RecordRef } from '../../core/schema';
+import type { Settings } from '../../core/settings';
+import { loadPanelData, type PanelData } from './data';
+import type { PanelHost } from './host';
+import { I18nProvider } from './i18n-context';
+import { RecordPanel } from './RecordPanel';
+import { panelState, type PanelError } from './state';
+import { PanelHeader } from './PanelHeader';
+import { StateMessage } from './StateMessage';
+import { Skeleton } from '../ui/Skeleton';
+
+export const CALL_MODE_KEY = 'loyalty-lens.call-mode';
+/** Contacts listed before "Show more" on an account. */
+export const CONTACT_PAGE = 25;
+const RECONNECT_MS = 500;
+const TICK_MS = 60_000;
+
+interface ShownRecord {
+  ref: RecordRef | null;
+  pageUrl: string | null;
+}
+
+/** Alt+Shift+K inside the panel, the same keys as the browser-wide command. */
+function isCallModeShortcut(event: KeyboardEvent): boolean {
+  return event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyK';
+}
+
+export function PanelApp(props: { host: PanelHost; db: LoyaltyLensDb }) {
+  const { host, db } = props;
+  const [settings, setSettings] = useState<Settings | null>(null);
+  const [record, setRecord] = useState<ShownRecord | null>(null);
+  const [callMode, setCallMode] = useState(() => host.storage.getItem(CALL_MODE_KEY) === 'on');
+  const [requestError, setRequestError] = useState<{ key: string; error: PanelError } | null>(null);
+  const [now, setNow] = useState(() => host.now());
+  const [contactLimit, setContactLimit] = useState<{ key: string; limit: number } | null>(null);
+  const [retries, setRetries] = useState(0);
+
+  const toggleCallMode = useCallback(() => setCallMode((on) => !on), []);
+
+  useEffect(() => {
+    host.storage.setItem(CALL_MODE_KEY, callMode ? 'on' : 'off');
+  }, [host, callMode]);
+
+  useEffect(() => {
+    let alive = true;
+    const load = () =>
+      void host.loadSettings().then((s) => {
+        if (alive) setSettings(s);
+      });
+    load();
+    const stop = host.onSettingsChanged(load);
+    return () => {
+      alive = false;
+      stop();
+    };
+  }, [host]);
+
+  // The background tells the panel which record its tab shows; a restarted service worker drops
+  // the port, so reconnect and let it push the current record again.
+  useEffect(() => {
+    let closed = false;
+    let port: ReturnType<PanelHost['connect']> | null = null;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const open = () => {
+      port = host.connect();
+      port.onMessage.addListener((message) => {
+        const push = panelPushSchema.safeParse(message);
+        if (!push.success) return;
+        if (push.data.type === 'call-mode.toggle') toggleCallMode();
+        else {
+          const { ref, pageUrl } = push.data;
+          // Keep the same ref object for the same record, so an SPA push does not refetch it.
+          setRecord((prev) => ({ ref: prev?.ref && ref && refKey(prev.ref) === refKey(ref) ? prev.ref : ref, pageUrl }));
+        }
+      });
+      port.onDisconnect.addListener(() => {
+        if (!closed) timer = setTimeout(open, RECONNECT_MS);
+      });
+    };
+    open();
+    return () => {
+      closed = true;
+      clearTimeout(timer);
+      port?.disconnect();
+    };
+  }, [host, toggleCallMode]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!isCallModeShortcut(event)) return;
+      event.preventDefault();
+      toggleCallMode();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [toggleCallMode]);
+
+  useEffect(() => {
+    const timer = setInterval(() => setNow(host.now()), TICK_MS);
+    return () => clearInterval(timer);
+  }, [host]);
+
+  const ref = record?.ref ?? null;
+  const key = ref ? refKey(ref) : null;
+
+  // Ask the background for fresh data whenever the record changes (or on retry); the answer lands
+  // in the cache, which the live query below follows.
+  useEffect(() => {
+    if (!ref) return;
+    let alive = true;
+    const asked = refKey(ref);
+    void host.refresh(ref).then((reply) => {
+      if (alive) setRequestError(reply.ok ? null : { key: asked, error: reply.error });
+    });
+    return () => {
+      alive = false;
+    };
+  }, [host, ref, retries]);
+
+  const limit = contactLimit && contactLimit.key === key ? contactLimit.limit : CONTACT_PAGE;
+  const result = useLiveQuery(
+    () => (ref && settings ? loadPanelData(db, ref, settings, now, limit) : undefined),
+    [db, ref, settings, now, limit],
+  );
+  // useLiveQuery keeps the previous record's result until the new one arrives: never show it for another record.
+  const current = result && result.status === 'found' && result.data.view.key !== key ? undefined : result;
+
+  const locale = resolveLocale(settings?.language ?? 'auto', host.browserLanguages);
+  const i18n = useMemo(() => createI18n(locale), [locale]);
+  const state = panelState({
+    settingsLoaded: settings !== null,
+    record,
+    result: current,
+    requestError: requestError && requestError.key === key ? requestError.error : null,
+  });
+  const data: PanelData | null = current?.status === 'found' && current.data.view.fetchedAt !== null ? current.data : null;
+
+  const retry = () => {
+    setRequestError(null);
+    setRetries((n) => n + 1);
+  };
+  const showMore = () => key && setContactLimit({ key, limit: limit + CONTACT_PAGE * 2 });
+
+  return (
+    <I18nProvider value={i18n}>
+      <div
+        className={`panel${callMode ? ' call-mode' : ''}`}
+        data-ll-state={state.name}
+        data-ll-record={key ?? ''}
+        lang={locale}
+      >
+        <PanelHeader callMode={callMode} onToggleCallMode={toggleCallMode} view={data?.view ?? null} refreshing={current?.status === 'found' && current.data.view.refreshing} now={now} />
+        <main className="panel-main" aria-busy={state.name === 'loading'}>
+          {state.name === 'loading' && <Skeleton label={i18n.t('state.loading')} />}
+          {state.name === 'no-record' && <StateMessage kind="no-record" />}
+          {state.error && (
+            <StateMessage
+              kind={state.name}
+              error={state.error}
+              crm={ref?.crm ?? null}
+              pageUrl={record?.pageUrl ?? null}
+              cachedAt={data?.view.fetchedAt ?? null}
+              now={now}
+              optionsUrl={host.optionsUrl}
+              onRetry={retry}
+              requestPermission={(origin) => host.requestPermission(origin).then((granted) => {
+                if (granted) retry();
+                return granted;
+              })}
+            />
+          )}
+          {data && settings && state.name !== 'loading' && (
+            <RecordPanel data={data} settings={settings} now={now} callMode={callMode} empty={state.name === 'empty'} onShowMoreContacts={showMore} />
+          )}
+        </main>
+      </div>
+    </I18nProvider>
+  );
+}

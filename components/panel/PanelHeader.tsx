@@ -1,0 +1,31 @@
+import type { RecordView } from '../../core/db';
+import { useI18n } from './i18n-context';
+
+export function PanelHeader(props: { callMode: boolean; onToggleCallMode: () => void; view: RecordView | null; refreshing: boolean; now: number }) {
+  const i18n = useI18n();
+  const { view } = props;
+  return (
+    <header className="panel-header">
+      <div className="panel-brand">
+        <h1>{i18n.t('app.name')}</h1>
+        <p className="freshness" role="status" aria-live="polite">
+          {props.refreshing
+            ? i18n.t('status.refreshing')
+            : view?.fetchedAt
+              ? <time dateTime={new Date(view.fetchedAt).toISOString()} title={i18n.dateTime(view.fetchedAt)}>{i18n.t('status.updated', { age: i18n.relative(view.fetchedAt, props.now) })}</time>
+              : null}
+        </p>
+      </div>
+      <button
+        type="button"
+        className="toggle"
+        aria-pressed={props.callMode}
+        aria-keyshortcuts="Alt+Shift+K"
+        title={i18n.t('callMode.shortcut', { keys: 'Alt+Shift+K' })}
+        onClick={props.onToggleCallMode}
+      >
+        {i18n.t('callMode.toggle')}
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,202 @@
+import { Dexie } from 'dexie';
+import type { LoyaltyLensDb, RecordView } from '../../core/db';
+import { accountRollup, revenueAtRisk, rollupFromCounts, type AccountRollup } from '../../core/rollup';
+import { followUpDue, promoterInvite, routeFollowUp, sortFollowUps } from '../../core/rules';
+import { segment } from '../../core/nps';
+import { refKey, type Account, type Contact, type FollowUp, type LoopRecord, type RecordRef, type Segment, type SurveyResponse } from '../../core/schema';
+import type { Settings } from '../../core/settings';
+
+// Everything the panel shows for one record, read from the cache in one pass. Runs inside
+// useLiveQuery: reads only (no writes, no network), and only through indexes, so a 2,500-contact
+// account paints from its CRM-computed counts and the first page of contacts.
+
+export interface FocusContact {
+  key: string;
+  /** Null when the contact row is not cached (yet). */
+  contact: Contact | null;
+  /** Oldest first. */
+  responses: SurveyResponse[];
+  /** Newest first. */
+  loops: LoopRecord[];
+}
+
+export interface ContactRow {
+  contact: Contact;
+  latestNps: SurveyResponse | null;
+  segment: Segment | null;
+  latestAt: number | null;
+  /** A promoter worth inviting to give a reference, a review or join the community. */
+  invite: boolean;
+}
+
+export interface AccountPart {
+  account: Account | null;
+  rollup: AccountRollup;
+  /** Whether the numbers come from counts the CRM computed for a large account. */
+  fromCounts: boolean;
+  windowDays: number | null;
+  revenueAtRisk: number | null;
+  /** The first `contactLimit` contacts. */
+  contacts: ContactRow[];
+  contactTotal: number;
+}
+
+export interface FollowUpRow {
+  followUp: FollowUp;
+  response: SurveyResponse | null;
+  contactName: string | null;
+  /** When the follow-up is due: the CRM's own due date, else the SLA from the response time. */
+  dueAt: number | null;
+  /** Who should own it when the CRM row names nobody, by the routing rule. */
+  suggestedOwner: string | null;
+}
+
+export interface PanelData {
+  view: RecordView;
+  focus: FocusContact[];
+  account: AccountPart | null;
+  followUps: FollowUpRow[];
+  /** Whether anything at all was ever answered for this record. */
+  hasResponses: boolean;
+}
+
+export type PanelQueryResult = { status: 'missing' } | { status: 'found'; data: PanelData };
+
+function byContact<T extends { contactKey: string }>(table: Dexie.Table<T>, index: string, key: string) {
+  return table.where(index).between([key, Dexie.minKey], [key, Dexie.maxKey]);
+}
+
+async function latestNpsOf(db: LoyaltyLensDb, contactKey: string): Promise<SurveyResponse | null> {
+  const found = await byContact(db.responses, '[contactKey+submittedAt]', contactKey)
+    .reverse()
+    .filter((r) => r.kind === 'nps')
+    .first();
+  return found ?? null;
+}
+
+function contactRow(contact: Contact, latestNps: SurveyResponse | null): ContactRow {
+  const seg = latestNps ? safeSegment(latestNps.score) : null;
+  return {
+    contact,
+    latestNps,
+    segment: seg,
+    latestAt: latestNps?.submittedAt ?? null,
+    invite: latestNps !== null && promoterInvite(latestNps.score),
+  };
+}
+
+export function safeSegment(score: number): Segment | null {
+  return Number.isInteger(score) && score >= 0 && score <= 10 ? segment(score) : null;
+}
+
+async function loadAccount(db: LoyaltyLensDb, accountKey: string, settings: Settings, now: number, contactLimit: number): Promise<AccountPart> {
+  const [account, counts] = await Promise.all([db.accounts.get(accountKey), db.accountCounts.get(accountKey)]);
+  const rollupSettings = settings.rules.rollup;
+  if (counts) {
+    // A large account: the CRM counted; pull only the contacts on screen and their latest answer.
+    const rollup = rollupFromCounts(counts);
+    const [listed, contactTotal] = await Promise.all([
+      db.contacts.where('accountKey').equals(accountKey).limit(contactLimit).toArray(),
+      db.contacts.where('accountKey').equals(accountKey).count(),
+    ]);
+    const latest = await Promise.all(listed.map((c) => latestNpsOf(db, c.key)));
+    const contacts = listed.map((c, i) => contactRow(c, latest[i] ?? null));
+    return {
+      account: account ?? null,
+      rollup,
+      fromCounts: true,
+      windowDays: counts.windowDays,
+      revenueAtRisk: revenueAtRisk(account ?? null, rollup),
+      contacts,
+      contactTotal: Math.max(contactTotal, account?.contactCount ?? 0),
+    };
+  }
+  const [contacts, responses] = await Promise.all([
+    db.contacts.where('accountKey').equals(accountKey).toArray(),
+    db.responses.where('[accountKey+submittedAt]').between([accountKey, Dexie.minKey], [accountKey, Dexie.maxKey]).toArray(),
+  ]);
+  const rollup = accountRollup({ ...rollupSettings, now, contacts, responses });
+  return {
+    account: account ?? null,
+    rollup,
+    fromCounts: false,
+    windowDays: rollup.method === 'window' ? rollupSettings.windowDays : null,
+    revenueAtRisk: revenueAtRisk(account ?? null, rollup),
+    contacts: rollup.contacts.slice(0, contactLimit).map((row) => contactRow(row.contact, row.latestNps)),
+    contactTotal: rollup.contacts.length,
+  };
+}
+
+async function loadFollowUps(
+  db: LoyaltyLensDb,
+  view: RecordView,
+  account: Account | null,
+  focus: FocusContact[],
+  settings: Settings,
+): Promise<FollowUpRow[]> {
+  const rows =
+    view.focusContactKeys.length > 0
+      ? await db.followUps.where('contactKey').anyOf(view.focusContactKeys).toArray()
+      : view.accountKey
+        ? await db.followUps.where('accountKey').equals(view.accountKey).toArray()
+        : [];
+  const open = rows.filter((f) => f.status === 'open');
+  const responseKeys = open.map((f) => f.responseKey).filter((k): k is string => k !== null);
+  const contactKeys = open.map((f) => f.contactKey).filter((k): k is string => k !== null);
+  const [responses, contacts] = await Promise.all([db.responses.bulkGet(responseKeys), db.contacts.bulkGet(contactKeys)]);
+  const responseByKey = new Map(responses.filter((r): r is SurveyResponse => r !== undefined).map((r) => [r.key, r]));
+  const contactByKey = new Map<string, Contact>();
+  for (const c of contacts) if (c) contactByKey.set(c.key, c);
+  for (const f of focus) if (f.contact) contactByKey.set(f.key, f.contact);
+
+  const { rules } = settings;
+  const items: FollowUpRow[] = open.map((followUp) => {
+    const response = followUp.responseKey ? (responseByKey.get(followUp.responseKey) ?? null) : null;
+    const contact = followUp.contactKey ? contactByKey.get(followUp.contactKey) : undefined;
+    const routed = routeFollowUp(rules.routing, { recordOwnerId: contact?.ownerName ?? null, accountOwnerId: account?.ownerName ?? null });
+    return {
+      followUp,
+      response,
+      contactName: contact?.name ?? null,
+      dueAt: followUp.dueAt ?? (response ? followUpDue(response, rules) : null),
+      suggestedOwner: followUp.ownerName ? null : rules.routing.kind === 'namedUser' ? rules.routing.label : routed,
+    };
+  });
+  return sortFollowUps(
+    items,
+    (item) => ({
+      score: item.response?.kind === 'nps' ? item.response.score : null,
+      revenue: account?.revenue ?? null,
+      dueAt: item.dueAt,
+    }),
+    rules,
+  );
+}
+
+/** Reads what the panel shows for `ref`; `missing` when the record has never been asked for. */
+export async function loadPanelData(
+  db: LoyaltyLensDb,
+  ref: RecordRef,
+  settings: Settings,
+  now: number,
+  contactLimit: number,
+): Promise<PanelQueryResult> {
+  const view = await db.views.get(refKey(ref));
+  if (!view) return { status: 'missing' };
+
+  const focusContacts = await db.contacts.bulkGet(view.focusContactKeys);
+  const focus: FocusContact[] = await Promise.all(
+    view.focusContactKeys.map(async (key, i) => {
+      const [responses, loops] = await Promise.all([
+        byContact(db.responses, '[contactKey+submittedAt]', key).toArray(),
+        byContact(db.loops, '[contactKey+loggedAt]', key).reverse().toArray(),
+      ]);
+      return { key, contact: focusContacts[i] ?? null, responses, loops };
+    }),
+  );
+
+  const account = view.accountKey ? await loadAccount(db, view.accountKey, settings, now, contactLimit) : null;
+  const followUps = await loadFollowUps(db, view, account?.account ?? null, focus, settings);
+  const hasResponses = focus.some((f) => f.responses.length > 0) || (view.focusContactKeys.length === 0 && (account?.rollup.summary.n ?? 0) > 0);
+  return { status: 'found', data: { view, focus, account, followUps, hasResponses } };
+}

@@ -1,0 +1,46 @@
+import type { PanelQueryResult } from './data';
+import type { RecordRef } from '../../core/schema';
+
+export interface PanelError {
+  kind: string;
+  message: string;
+  /** The host permission pattern or origin the background says is missing. */
+  origin?: string;
+}
+
+export type PanelStateName = 'loading' | 'ready' | 'empty' | 'not-configured' | 'permission' | 'offline' | 'error' | 'no-record';
+
+export interface PanelState {
+  name: PanelStateName;
+  error: PanelError | null;
+}
+
+const OFFLINE_KINDS = new Set(['network', 'server', 'timeout', 'rate-limit']);
+
+export function errorState(kind: string): PanelStateName {
+  if (kind === 'not-connected') return 'not-configured';
+  if (kind === 'permission') return 'permission';
+  if (OFFLINE_KINDS.has(kind)) return 'offline';
+  return 'error';
+}
+
+/**
+ * Which of the designed states the panel is in. A refresh failure wins over the cached data's own
+ * state (the data is still shown under the message); without a record or data yet, it is loading.
+ */
+export function panelState(input: {
+  settingsLoaded: boolean;
+  record: { ref: RecordRef | null } | null;
+  result: PanelQueryResult | undefined;
+  requestError: PanelError | null;
+}): PanelState {
+  const { settingsLoaded, record, result, requestError } = input;
+  if (!record || (record.ref && !settingsLoaded)) return { name: 'loading', error: null };
+  if (!record.ref) return { name: 'no-record', error: null };
+  if (!result) return { name: 'loading', error: null };
+  const view = result.status === 'found' ? result.data.view : null;
+  const error = view?.error ?? requestError;
+  if (error) return { name: errorState(error.kind), error };
+  if (result.status === 'missing' || view?.fetchedAt === null) return { name: 'loading', error: null };
+  return { name: result.data.hasResponses ? 'ready' : 'empty', error: null };
+}

@@ -1,0 +1,131 @@
+import { browser } from 'wxt/browser';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import type { PageAdapter } from '../integrations/crm';
+
+// Hosts the panel iframe at the right edge of a CRM page. Holds no data and no tokens: the iframe
+// is an extension page, and the background derives the record from this tab's URL itself.
+
+const COLLAPSED_KEY = 'ui.panelCollapsed';
+const WIDTH_KEY = 'ui.panelWidth';
+const MIN_WIDTH = 320;
+const DEFAULT_WIDTH = 380;
+
+const STYLE = `
+:host{all:initial}
+.frame{position:fixed;top:0;right:0;height:100vh;z-index:2147483000;display:flex;box-shadow:-2px 0 12px rgb(0 0 0/.18);background:Canvas}
+.frame[hidden]{display:none}
+iframe{border:0;height:100%;width:100%;color-scheme:normal}
+.grip{width:6px;cursor:ew-resize;background:transparent;flex:none}
+.grip:hover,.grip:focus-visible{background:#2563eb55;outline:none}
+.tab{position:fixed;right:0;top:50%;transform:translateY(-50%);z-index:2147483000;writing-mode:vertical-rl;padding:10px 5px;
+border:1px solid #1e3a8a;border-right:0;border-radius:6px 0 0 6px;background:#1d4ed8;color:#fff;font:600 12px/1.2 system-ui,sans-serif;cursor:pointer}
+.tab:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
+.close{position:absolute;top:6px;left:-30px;width:26px;height:26px;border-radius:13px 0 0 13px;border:1px solid #1e3a8a;border-right:0;background:#1d4ed8;color:#fff;cursor:pointer;font:700 14px system-ui,sans-serif}
+.close:focus-visible{outline:3px solid #f59e0b}
+`;
+
+export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): void {
+  let root: HTMLElement | null = null;
+  let frame: HTMLElement | null = null;
+  let tab: HTMLButtonElement | null = null;
+  let collapsed = false;
+  let width = DEFAULT_WIDTH;
+
+  const render = (isRecord: boolean) => {
+    if (!isRecord) {
+      root?.remove();
+      root = null;
+      return;
+    }
+    if (!root) mount();
+    frame!.hidden = collapsed;
+    tab!.hidden = !collapsed;
+    frame!.style.width = `${width}px`;
+  };
+
+  const mount = () => {
+    root = document.createElement('loyalty-lens-panel');
+    const shadow = root.attachShadow({ mode: 'closed' });
+    const style = document.createElement('style');
+    style.textContent = STYLE;
+    frame = document.createElement('div');
+    frame.className = 'frame';
+    const grip = document.createElement('div');
+    grip.className = 'grip';
+    grip.tabIndex = 0;
+    grip.setAttribute('role', 'separator');
+    grip.setAttribute('aria-orientation', 'vertical');
+    grip.setAttribute('aria-label', 'Resize the Loyalty Lens panel (arrow keys)');
+    const iframe = document.createElement('iframe');
+    iframe.src = browser.runtime.getURL('/panel.html');
+    iframe.title = 'Loyalty Lens';
+    iframe.setAttribute('allow', '');
+    const close = document.createElement('button');
+    close.className = 'close';
+    close.textContent = '›';
+    close.title = 'Collapse Loyalty Lens';
+    close.setAttribute('aria-label', 'Collapse Loyalty Lens');
+    close.addEventListener('click', () => setCollapsed(true));
+    tab = document.createElement('button');
+    tab.className = 'tab';
+    tab.textContent = 'Loyalty Lens';
+    tab.setAttribute('aria-label', 'Show Loyalty Lens');
+    tab.addEventListener('click', () => setCollapsed(false));
+    frame.append(close, grip, iframe);
+    shadow.append(style, frame, tab);
+    enableResize(grip, iframe);
+    document.documentElement.append(root);
+  };
+
+  const enableResize = (grip: HTMLElement, iframe: HTMLIFrameElement) => {
+    const apply = (next: number) => {
+      width = Math.round(Math.min(Math.max(next, MIN_WIDTH), Math.max(MIN_WIDTH, window.innerWidth - 80)));
+      frame!.style.width = `${width}px`;
+    };
+    grip.addEventListener('pointerdown', (down) => {
+      grip.setPointerCapture(down.pointerId);
+      iframe.style.pointerEvents = 'none';
+      const move = (event: PointerEvent) => apply(window.innerWidth - event.clientX);
+      const up = () => {
+        iframe.style.pointerEvents = '';
+        grip.removeEventListener('pointermove', move);
+        void browser.storage.local.set({ [WIDTH_KEY]: width });
+      };
+      grip.addEventListener('pointermove', move);
+      grip.addEventListener('pointerup', up, { once: true });
+    });
+    grip.addEventListener('keydown', (event) => {
+      if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+      apply(width + (event.key === 'ArrowLeft' ? 20 : -20));
+      void browser.storage.local.set({ [WIDTH_KEY]: width });
+    });
+  };
+
+  const setCollapsed = (next: boolean) => {
+    collapsed = next;
+    void browser.storage.local.set({ [COLLAPSED_KEY]: next });
+    render(parseUrl(location.href) !== null);
+    (next ? tab : frame?.querySelector('iframe'))?.focus();
+  };
+
+  const onLocation = () => {
+    render(parseUrl(location.href) !== null);
+    // The background reads the URL from the message's sender, not from anything this page can set.
+    browser.runtime.sendMessage({ type: 'page.navigated' }).catch(() => undefined);
+  };
+
+  // Only the extension itself can reach this listener; zod stays out of the content script to keep it tiny.
+  browser.runtime.onMessage.addListener((message: unknown) => {
+    if (root && typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'panel.toggle') {
+      setCollapsed(!collapsed);
+    }
+  });
+  ctx.addEventListener(window, 'wxt:locationchange', onLocation);
+
+  void browser.storage.local.get([COLLAPSED_KEY, WIDTH_KEY]).then((stored) => {
+    collapsed = stored[COLLAPSED_KEY] === true;
+    const storedWidth = stored[WIDTH_KEY];
+    if (typeof storedWidth === 'number' && Number.isFinite(storedWidth)) width = Math.max(MIN_WIDTH, storedWidth);
+    onLocation();
+  });
+}

@@ -1,0 +1,105 @@
+import { en, type Catalog, type MessageKey, type PluralMessage } from './locales/en';
+import { ru } from './locales/ru';
+
+// The one i18n layer: every user-visible string goes through a catalog; plurals, numbers and dates
+// are formatted with the platform's Intl so Russian gets its one/few/many forms for free.
+
+export type Locale = 'en' | 'ru';
+export type LanguageSetting = 'auto' | Locale;
+
+export const CATALOGS: Record<Locale, Catalog> = { en, ru };
+
+/** The explicit setting wins; otherwise the browser's language, falling back to English. */
+export function resolveLocale(setting: LanguageSetting, browserLanguages: readonly string[]): Locale {
+  if (setting !== 'auto') return setting;
+  for (const tag of browserLanguages) {
+    const base = tag.toLowerCase().split('-')[0];
+    if (base === 'ru') return 'ru';
+    if (base === 'en') return 'en';
+  }
+  return 'en';
+}
+
+export type Params = Record<string, string | number>;
+
+export interface I18n {
+  locale: Locale;
+  /** A message with `{name}` placeholders; numbers in params are formatted for the locale. */
+  t(key: MessageKey, params?: Params): string;
+  /** A plural message chosen by `count`, which is also available as `{count}`. */
+  plural(key: MessageKey, count: number, params?: Params): string;
+  number(value: number, options?: Intl.NumberFormatOptions): string;
+  /** A signed whole number of NPS points, e.g. "+30" or "−12". */
+  score(value: number): string;
+  money(value: number, currency: string | null): string;
+  date(epochMs: number): string;
+  dateTime(epochMs: number): string;
+  /** "3 days ago", "in 5 hours" — relative to `now`. */
+  relative(epochMs: number, now: number): string;
+}
+
+const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['year', 365 * 24 * 3600_000],
+  ['month', 30 * 24 * 3600_000],
+  ['week', 7 * 24 * 3600_000],
+  ['day', 24 * 3600_000],
+  ['hour', 3600_000],
+  ['minute', 60_000],
+];
+
+function isPlural(message: string | PluralMessage): message is PluralMessage {
+  return typeof message === 'object';
+}
+
+export function createI18n(locale: Locale): I18n {
+  const catalog = CATALOGS[locale];
+  const numberFormat = new Intl.NumberFormat(locale);
+  const pluralRules = new Intl.PluralRules(locale);
+  const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+  const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+  const relativeFormat = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const signedFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 0, signDisplay: 'exceptZero' });
+
+  const fill = (template: string, params: Params | undefined): string =>
+    template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+      const value = params?.[name];
+      if (value === undefined) return whole;
+      return typeof value === 'number' ? numberFormat.format(value) : value;
+    });
+
+  const lookup = (key: MessageKey): string | PluralMessage => catalog[key] ?? en[key];
+
+  return {
+    locale,
+    t(key, params) {
+      const message = lookup(key);
+      return fill(isPlural(message) ? message.other : message, params);
+    },
+    plural(key, count, params) {
+      const message = lookup(key);
+      if (!isPlural(message)) return fill(message, { count, ...params });
+      const form = pluralRules.select(count) as keyof PluralMessage;
+      return fill(message[form] ?? message.other, { count, ...params });
+    },
+    number: (value, options) => (options ? new Intl.NumberFormat(locale, options).format(value) : numberFormat.format(value)),
+    score: (value) => signedFormat.format(Math.round(value)),
+    money(value, currency) {
+      if (!currency) return numberFormat.format(Math.round(value));
+      try {
+        return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 }).format(value);
+      } catch {
+        // An unknown currency code from the CRM: show the code beside the number rather than fail.
+        return `${numberFormat.format(Math.round(value))} ${currency}`;
+      }
+    },
+    date: (epochMs) => dateFormat.format(epochMs),
+    dateTime: (epochMs) => dateTimeFormat.format(epochMs),
+    relative(epochMs, now) {
+      const diff = epochMs - now;
+      for (const [unit, size] of UNITS) {
+        if (Math.abs(diff) >= size) return relativeFormat.format(Math.round(diff / size), unit);
+      }
+      return relativeFormat.format(0, 'minute');
+    },
+  };
+}

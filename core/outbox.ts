@@ -1,0 +1,163 @@
+import { Dexie } from 'dexie';
+import type { LoyaltyLensDb } from './db';
+import { rowKey, type Outcome, type OutcomeInput } from './schema';
+
+// The outbox state machine. An outcome row is its own outbox entry:
+//   pending ──lease──▶ in-flight ──ok──▶ done
+//      ▲                  │ transient failure (backoff, Retry-After)
+//      └──────────────────┘
+//   in-flight with an expired lease (worker killed mid-request) is leased again;
+//   a permanent failure goes to dead, and only a person's retry brings it back.
+// Delivery is at-least-once; the connectors' writes are idempotent on the key, so the CRM gets exactly one record.
+
+export const LEASE_MS = 60_000;
+const BASE_DELAY_MS = 2_000;
+const MAX_DELAY_MS = 15 * 60_000;
+
+export interface Clock {
+  now(): number;
+  /** Uniform in [0, 1). */
+  random(): number;
+}
+
+/** Exponential backoff with full jitter: a uniform delay in [0, min(cap, base·2^attempt)]. */
+export function backoffDelay(attempts: number, random: () => number): number {
+  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/** Records an outcome and its outbox entry in one transaction; the idempotency key is made once, here. */
+export async function enqueueOutcome(db: LoyaltyLensDb, input: OutcomeInput, idempotencyKey: string, now: number, loggedBy: string | null): Promise<Outcome> {
+  const outcome: Outcome = {
+    ...input,
+    idempotencyKey,
+    crm: input.ref.crm,
+    instance: input.ref.instance,
+    contactKey: rowKey(input.ref.crm, input.ref.instance, input.contactId),
+    loggedAt: now,
+    loggedBy,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: now,
+    leaseUntil: null,
+    lastError: null,
+    lastErrorKind: null,
+    crmRecordId: null,
+    crmRecordUrl: null,
+  };
+  await db.transaction('rw', db.outcomes, async () => {
+    await db.outcomes.add(outcome);
+  });
+  return outcome;
+}
+
+/** Takes up to `limit` due entries (pending and due, or in-flight with an expired lease) and leases them. */
+export async function leaseDue(db: LoyaltyLensDb, clock: Clock, limit: number): Promise<Outcome[]> {
+  return db.transaction('rw', db.outcomes, async () => {
+    const now = clock.now();
+    const due = await db.outcomes.where('[state+nextAttemptAt]').between(['pending', Dexie.minKey], ['pending', now], true, true).limit(limit).toArray();
+    const abandoned = await db.outcomes
+      .where('[state+nextAttemptAt]')
+      .between(['in-flight', Dexie.minKey], ['in-flight', Dexie.maxKey])
+      .filter((o) => (o.leaseUntil ?? 0) <= now)
+      .limit(Math.max(0, limit - due.length))
+      .toArray();
+    const leased = [...due, ...abandoned].map((o) => ({ ...o, state: 'in-flight' as const, leaseUntil: now + LEASE_MS, attempts: o.attempts + 1 }));
+    await db.outcomes.bulkPut(leased);
+    return leased;
+  });
+}
+
+/** The CRM confirmed the write: the record exists there, whichever worker's lease this was. */
+export async function markDelivered(db: LoyaltyLensDb, idempotencyKey: string, record: { id: string | null; url: string | null }): Promise<void> {
+  await db.transaction('rw', db.outcomes, async () => {
+    const outcome = await db.outcomes.get(idempotencyKey);
+    if (!outcome || outcome.state === 'done') return;
+    await db.outcomes.update(idempotencyKey, {
+      state: 'done',
+      leaseUntil: null,
+      lastError: null,
+      lastErrorKind: null,
+      crmRecordId: record.id,
+      crmRecordUrl: record.url,
+    });
+  });
+}
+
+export interface DeliveryFailure {
+  kind: string;
+  message: string;
+  transient: boolean;
+  retryAfterMs?: number;
+}
+
+export async function markFailed(db: LoyaltyLensDb, idempotencyKey: string, failure: DeliveryFailure, clock: Clock): Promise<void> {
+  await db.transaction('rw', db.outcomes, async () => {
+    const outcome = await db.outcomes.get(idempotencyKey);
+    if (!outcome || outcome.state === 'done') return;
+    const now = clock.now();
+    const delay = failure.retryAfterMs !== undefined
+      ? failure.retryAfterMs + Math.floor(clock.random() * 250)
+      : backoffDelay(outcome.attempts, () => clock.random());
+    await db.outcomes.update(idempotencyKey, {
+      state: failure.transient ? 'pending' : 'dead',
+      nextAttemptAt: failure.transient ? now + delay : outcome.nextAttemptAt,
+      leaseUntil: null,
+      lastError: failure.message,
+      lastErrorKind: failure.kind,
+    });
+  });
+}
+
+/** A person asked to try a failed outcome again. */
+export async function requeue(db: LoyaltyLensDb, idempotencyKey: string, now: number): Promise<boolean> {
+  return db.transaction('rw', db.outcomes, async () => {
+    const outcome = await db.outcomes.get(idempotencyKey);
+    if (!outcome || outcome.state !== 'dead') return false;
+    await db.outcomes.update(idempotencyKey, { state: 'pending', nextAttemptAt: now, attempts: 0 });
+    return true;
+  });
+}
+
+/** After reconnecting a CRM, outcomes that failed only for lack of a valid token go back in the queue. */
+export async function requeueAuthFailures(db: LoyaltyLensDb, crm: Outcome['crm'], now: number): Promise<number> {
+  return db.transaction('rw', db.outcomes, async () => {
+    const stuck = await db.outcomes
+      .where('[state+nextAttemptAt]')
+      .between(['dead', Dexie.minKey], ['dead', Dexie.maxKey])
+      .filter((o) => o.crm === crm && (o.lastErrorKind === 'auth' || o.lastErrorKind === 'not-connected'))
+      .toArray();
+    await db.outcomes.bulkPut(stuck.map((o) => ({ ...o, state: 'pending' as const, nextAttemptAt: now, attempts: 0 })));
+    return stuck.length;
+  });
+}
+
+/** When the flusher should wake next: the earliest due entry or lease expiry; null when nothing waits. */
+export async function nextWakeUp(db: LoyaltyLensDb): Promise<number | null> {
+  const pending = await db.outcomes.where('[state+nextAttemptAt]').between(['pending', Dexie.minKey], ['pending', Dexie.maxKey]).first();
+  const leased = await db.outcomes.where('[state+nextAttemptAt]').between(['in-flight', Dexie.minKey], ['in-flight', Dexie.maxKey]).toArray();
+  const times = [pending?.nextAttemptAt, ...leased.map((o) => o.leaseUntil ?? 0)].filter((t): t is number => typeof t === 'number');
+  return times.length === 0 ? null : Math.min(...times);
+}
+
+/** Outcomes not yet in the CRM (queued, sending, or failed) — what sign-out and wipe must ask about. */
+export async function countUndelivered(db: LoyaltyLensDb, crm?: Outcome['crm']): Promise<number> {
+  return db.outcomes
+    .where('[state+nextAttemptAt]')
+    .between(['dead', Dexie.minKey], ['pending', Dexie.maxKey])
+    .filter((o) => o.state !== 'done' && (crm === undefined || o.crm === crm))
+    .count();
+}
+
+/** Discards undelivered outcomes of one CRM (or all) — only ever after the user chose to, with the count shown. */
+export async function discardUndelivered(db: LoyaltyLensDb, crm?: Outcome['crm']): Promise<number> {
+  return db.transaction('rw', db.outcomes, async () => {
+    const keys = await db.outcomes
+      .where('[state+nextAttemptAt]')
+      .between(['dead', Dexie.minKey], ['pending', Dexie.maxKey])
+      .filter((o) => o.state !== 'done' && (crm === undefined || o.crm === crm))
+      .primaryKeys();
+    await db.outcomes.bulkDelete(keys);
+    return keys.length;
+  });
+}

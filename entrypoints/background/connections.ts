@@ -1,0 +1,117 @@
+import { browser } from 'wxt/browser';
+import { db } from '../../core/db';
+import { CONNECTIONS_KEY, type StoredConnections } from '../../core/messaging';
+import type { Crm, RecordRef } from '../../core/schema';
+import { CrmError, type ConnectionInfo, type CrmConnector } from '../../integrations/crm';
+import { checkHubSpotToken, createHubSpotConnector } from '../../integrations/hubspot/connector';
+import { createSalesforceConnector } from '../../integrations/salesforce/connector';
+import type { SalesforceSession } from '../../integrations/salesforce/oauth';
+import { loadSettings } from '../../core/settings-store';
+import type { Settings } from '../../core/settings';
+import { forgetSalesforceSession, salesforceSession, signInToSalesforce } from './salesforce-auth';
+import { forgetCredentials, readHubSpotToken, storeHubSpotToken } from './credentials';
+
+// Builds connectors from stored credentials, and connects / disconnects CRMs for the options page.
+// Connector instances are kept for the worker's life so their rate limiters and metadata caches persist.
+
+let hubspot: { token: string; connector: ReturnType<typeof createHubSpotConnector> } | null = null;
+
+export async function hubspotConnector(): Promise<CrmConnector> {
+  const token = await readHubSpotToken();
+  if (!token) throw new CrmError('not-connected', 'HubSpot is not connected yet. An admin can connect it in the Loyalty Lens options.');
+  if (hubspot?.token !== token) hubspot = { token, connector: createHubSpotConnector({ token }) };
+  return hubspot.connector;
+}
+
+let salesforce: { session: SalesforceSession; apiVersion: string; connector: CrmConnector } | null = null;
+
+async function salesforceConnector(): Promise<CrmConnector> {
+  const [session, { settings }] = await Promise.all([salesforceSession(), loadSettings()]);
+  const apiVersion = settings.salesforce.apiVersion;
+  if (salesforce?.session !== session || salesforce.apiVersion !== apiVersion) {
+    salesforce = { session, apiVersion, connector: createSalesforceConnector({ session, apiVersion }) };
+  }
+  return salesforce.connector;
+}
+
+export async function connectorForCrm(crm: Crm): Promise<CrmConnector> {
+  return crm === 'hubspot' ? hubspotConnector() : salesforceConnector();
+}
+
+/** The connector for a record, refusing when the page belongs to another portal or org than the credentials. */
+export async function connectorFor(ref: Pick<RecordRef, 'crm' | 'instance'>): Promise<CrmConnector> {
+  const connections = await storedConnections();
+  const connection = connections[ref.crm];
+  if (connection && connection.instance !== ref.instance) {
+    const crmName = ref.crm === 'hubspot' ? 'HubSpot portal' : 'Salesforce org';
+    throw new CrmError(
+      'wrong-instance',
+      `This page belongs to ${crmName} ${ref.instance}, but Loyalty Lens is connected to ${crmName} ${connection.instance}.`,
+    );
+  }
+  return connectorForCrm(ref.crm);
+}
+
+export async function storedConnections(): Promise<StoredConnections> {
+  const stored = (await browser.storage.local.get(CONNECTIONS_KEY))[CONNECTIONS_KEY];
+  return typeof stored === 'object' && stored !== null ? (stored as StoredConnections) : {};
+}
+
+async function rememberConnection(crm: Crm, info: ConnectionInfo | null): Promise<void> {
+  const connections = await storedConnections();
+  if (info) connections[crm] = { ...info, connectedAt: Date.now() };
+  else delete connections[crm];
+  await browser.storage.local.set({ [CONNECTIONS_KEY]: connections });
+}
+
+/** Checks a HubSpot token and keeps it only if HubSpot accepts it. */
+export async function connectHubSpot(token: string): Promise<ConnectionInfo> {
+  const info = await checkHubSpotToken(token);
+  await storeHubSpotToken(token);
+  hubspot = null;
+  await rememberConnection('hubspot', info);
+  return info;
+}
+
+/** Runs the Salesforce sign-in and remembers which org and user it connected. */
+export async function connectSalesforce(settings: Settings): Promise<ConnectionInfo> {
+  await signInToSalesforce(settings);
+  salesforce = null;
+  const info = await (await salesforceConnector()).testConnection();
+  await rememberConnection('salesforce', info);
+  return info;
+}
+
+export async function testConnection(crm: Crm): Promise<ConnectionInfo> {
+  const connector = await connectorForCrm(crm);
+  const info = await connector.testConnection();
+  await rememberConnection(crm, info);
+  return info;
+}
+
+/** Forgets a CRM's credentials and its cached customer data. Queued outcomes are handled by the caller first. */
+export async function disconnect(crm: Crm): Promise<void> {
+  await forgetCredentials(crm);
+  if (crm === 'hubspot') hubspot = null;
+  else {
+    forgetSalesforceSession();
+    salesforce = null;
+  }
+  await rememberConnection(crm, null);
+  await wipeCachedData(crm);
+}
+
+/** Removes cached survey data (one CRM or all). Outcomes are not touched here. */
+export async function wipeCachedData(crm?: Crm): Promise<void> {
+  const tables = [db.views, db.accounts, db.contacts, db.responses, db.followUps, db.loops, db.rejections];
+  await db.transaction('rw', [...tables, db.accountCounts], async () => {
+    if (!crm) {
+      for (const table of [...tables, db.accountCounts]) await table.clear();
+      return;
+    }
+    // Every cached key starts with "crm|", so one key range per table finds that CRM's rows.
+    const prefix = `${crm}|`;
+    for (const table of tables) await table.where('key').startsWith(prefix).delete();
+    await db.accountCounts.where('accountKey').startsWith(prefix).delete();
+  });
+}

@@ -1,0 +1,20 @@
+import type { HubSpotSource, SalesforceSource } from '../../core/settings';
+import type { MetadataField, MetadataObject, PreviewResult } from '../../integrations/crm';
+import type { Crm } from '../../core/schema';
+import { connectorForCrm } from './connections';
+
+// Metadata and previews for the options page's score mapping.
+
+export async function listObjects(crm: Crm): Promise<MetadataObject[]> {
+  return (await connectorForCrm(crm)).listObjects();
+}
+
+export async function listFields(crm: Crm, objectName: string): Promise<MetadataField[]> {
+  return (await connectorForCrm(crm)).listFields(objectName);
+}
+
+/** Reads the latest 20 rows through a mapping the admin has not saved yet. */
+export async function describeSource(source: HubSpotSource | SalesforceSource): Promise<PreviewResult> {
+  const crm: Crm = source.kind.startsWith('hubspot-') ? 'hubspot' : 'salesforce';
+  return (await connectorForCrm(crm)).previewSource(source, 20);
+}

@@ -1,0 +1,106 @@
+import { Dexie } from 'dexie';
+import { browser } from 'wxt/browser';
+import { db } from '../../core/db';
+import { leaseDue, markDelivered, markFailed, nextWakeUp, type Clock } from '../../core/outbox';
+import type { Outcome } from '../../core/schema';
+import type { Settings } from '../../core/settings';
+import { CrmError, type CrmConnector } from '../../integrations/crm';
+
+export const OUTBOX_ALARM = 'outbox-flush';
+/** Chrome will not fire an alarm sooner than this; shorter waits use a timer while the worker lives. */
+const MIN_ALARM_MS = 30_000;
+/** HubSpot batch upsert and Salesforce composite/sobjects both take up to 100+ records per request. */
+const BATCH_SIZE = 100;
+
+const systemClock: Clock = { now: () => Date.now(), random: () => Math.random() };
+
+export interface OutboxDeps {
+  connectorFor(outcome: Outcome, settings: Settings): Promise<CrmConnector>;
+  settings(): Promise<Settings>;
+}
+
+let running: Promise<FlushSummary> | null = null;
+let rerun = false;
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+export interface FlushSummary {
+  sent: number;
+  failed: number;
+  pending: number;
+}
+
+/** Sends every due outcome. Concurrent calls join the running flush, which then runs once more. */
+export function flushOutbox(deps: OutboxDeps): Promise<FlushSummary> {
+  if (running) {
+    rerun = true;
+    return running;
+  }
+  running = (async () => {
+    const summary: FlushSummary = { sent: 0, failed: 0, pending: 0 };
+    do {
+      rerun = false;
+      for (;;) {
+        const batch = await leaseDue(db, systemClock, BATCH_SIZE * 2);
+        if (batch.length === 0) break;
+        await deliver(batch, deps, summary);
+      }
+    } while (rerun);
+    summary.pending = await db.outcomes.where('[state+nextAttemptAt]').between(['pending', Dexie.minKey], ['pending', Dexie.maxKey]).count();
+    await scheduleNextFlush(deps);
+    return summary;
+  })().finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+async function deliver(batch: Outcome[], deps: OutboxDeps, summary: FlushSummary): Promise<void> {
+  const settings = await deps.settings();
+  const groups = new Map<string, Outcome[]>();
+  for (const outcome of batch) {
+    const group = `${outcome.crm}|${outcome.instance}`;
+    groups.set(group, [...(groups.get(group) ?? []), outcome]);
+  }
+  for (const outcomes of groups.values()) {
+    for (let i = 0; i < outcomes.length; i += BATCH_SIZE) {
+      const chunk = outcomes.slice(i, i + BATCH_SIZE);
+      try {
+        const connector = await deps.connectorFor(chunk[0]!, settings);
+        const results = await connector.writeOutcomes(chunk, settings);
+        for (const result of results) {
+          if (result.ok) {
+            await markDelivered(db, result.idempotencyKey, { id: result.crmRecordId ?? null, url: result.crmRecordUrl ?? null });
+            summary.sent++;
+          } else {
+            await markFailed(db, result.idempotencyKey, failureOf(result.error), systemClock);
+            summary.failed++;
+          }
+        }
+      } catch (error) {
+        const failure = failureOf(error);
+        for (const outcome of chunk) await markFailed(db, outcome.idempotencyKey, failure, systemClock);
+        summary.failed += chunk.length;
+      }
+    }
+  }
+}
+
+function failureOf(error: unknown) {
+  if (error instanceof CrmError) {
+    return { kind: error.kind, message: error.message, transient: error.transient, retryAfterMs: error.details.retryAfterMs };
+  }
+  return { kind: 'internal', message: 'Loyalty Lens could not send this outcome; it will try again.', transient: true };
+}
+
+async function scheduleNextFlush(deps: OutboxDeps): Promise<void> {
+  clearTimeout(timer);
+  const wakeAt = await nextWakeUp(db);
+  if (wakeAt === null) {
+    await browser.alarms.clear(OUTBOX_ALARM);
+    return;
+  }
+  const wait = Math.max(0, wakeAt - Date.now());
+  // The alarm survives the worker being stopped; the timer makes short waits (Retry-After) precise.
+  await browser.alarms.create(OUTBOX_ALARM, { when: Date.now() + Math.max(wait, MIN_ALARM_MS) });
+  if (wait < MIN_ALARM_MS) timer = setTimeout(() => void flushOutbox(deps), wait);
+}

@@ -1,0 +1,55 @@
+import { db } from '../../core/db';
+import { toUserFacingError, UserFacingFailure } from '../../core/errors';
+import { refKey, type RecordRef } from '../../core/schema';
+import type { Settings } from '../../core/settings';
+import { markRefreshFailed, markRefreshing, saveRecordContext } from '../../core/store';
+import type { CrmConnector } from '../../integrations/crm';
+
+/** A record fetched this recently is not fetched again on a mere re-visit. */
+const FRESH_FOR_MS = 15_000;
+
+const inFlight = new Map<string, Promise<{ fetchedAt: number }>>();
+
+export interface RefreshDeps {
+  connectorFor(ref: RecordRef, settings: Settings): Promise<CrmConnector>;
+  settings(): Promise<Settings>;
+  /** Origin whose host permission the connector needs for this record, checked before any request. */
+  missingPermission(ref: RecordRef): Promise<string | null>;
+}
+
+/**
+ * Loads a record's context from its CRM into the cache. Concurrent calls for one record share a
+ * single fetch; the cache keeps the last good data when a refresh fails.
+ */
+export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { force: boolean }): Promise<{ fetchedAt: number }> {
+  const key = refKey(ref);
+  const running = inFlight.get(key);
+  if (running) return running;
+  const task = (async () => {
+    if (!options.force) {
+      const view = await db.views.get(key);
+      if (view?.fetchedAt && !view.error && Date.now() - view.fetchedAt < FRESH_FOR_MS) return { fetchedAt: view.fetchedAt };
+    }
+    await markRefreshing(db, ref);
+    try {
+      const origin = await deps.missingPermission(ref);
+      if (origin) {
+        const reason = { kind: 'permission', message: `Loyalty Lens needs your permission to reach ${origin}.`, origin };
+        await markRefreshFailed(db, ref, reason, Date.now());
+        throw new UserFacingFailure(reason);
+      }
+      const settings = await deps.settings();
+      const connector = await deps.connectorFor(ref, settings);
+      const context = await connector.loadContext(ref, settings);
+      await saveRecordContext(db, context);
+      return { fetchedAt: context.fetchedAt };
+    } catch (error) {
+      if (error instanceof UserFacingFailure) throw error;
+      const reason = toUserFacingError(error, 'The CRM response');
+      await markRefreshFailed(db, ref, reason, Date.now());
+      throw new UserFacingFailure(reason);
+    }
+  })().finally(() => inFlight.delete(key));
+  inFlight.set(key, task);
+  return task;
+}

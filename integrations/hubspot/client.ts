@@ -1,0 +1,334 @@
+import * as objects from '@hubspot/api-client/lib/codegen/crm/objects';
+import * as associations from '@hubspot/api-client/lib/codegen/crm/associations/v4';
+import * as pipelines from '@hubspot/api-client/lib/codegen/crm/pipelines';
+import * as properties from '@hubspot/api-client/lib/codegen/crm/properties';
+import * as owners from '@hubspot/api-client/lib/codegen/crm/owners';
+import * as schemas from '@hubspot/api-client/lib/codegen/crm/schemas';
+import { z } from 'zod';
+import { CrmError } from '../crm';
+import { backoffDelay, parseRetryAfter, realClock, RollingWindowLimiter, type Clock } from '../rate-limit';
+import { hsErrorSchema, type HsError } from './schema';
+
+// A thin wrapper over the official codegen modules (slim deep imports, not the 4.7 MB `Client`). The modules'
+// own HTTP library uses node-fetch; ours replaces it, so in the service worker every request goes through the
+// global fetch, our limiter, our timeout and our error mapping, and we see the X-HubSpot-RateLimit-* headers.
+// The codegen models still deserialize every successful body (ObjectSerializer); zod checks the result.
+
+export const DEFAULT_API_BASE = 'https://api.hubapi.com';
+
+/** Lowest tier: 100 requests per rolling 10 s per app; a small margin absorbs clock skew with the server. */
+const TEN_SECOND_MAX = 95;
+/** CRM search has its own limit of about 5 requests per second per account. */
+const SEARCH_PER_SECOND = 4;
+const TIMEOUT_MS = 15_000;
+/** 429s and 5xx are retried a bounded number of times; a longer wait is handed to the caller (the outbox). */
+const MAX_RETRIES = 3;
+const MAX_INLINE_WAIT_MS = 12_000;
+const SERVER_BACKOFF = { baseMs: 250, capMs: 4_000 };
+
+export interface HubSpotHttpOptions {
+  token: string;
+  apiBase: string;
+  clock?: Clock;
+  random?: () => number;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+export interface HubSpotUsage {
+  dailyRemaining: number | null;
+  daily: number | null;
+}
+
+/** What the HTTP layer needs of a codegen request (each codegen module has its own, nominally distinct class). */
+interface CodegenRequest {
+  getHttpMethod(): string;
+  getUrl(): string;
+  getBody(): unknown;
+  getHeaders(): Record<string, string>;
+}
+type ResponseBody = { text(): Promise<string>; binary(): Promise<Buffer> };
+
+/** The HTTP layer every codegen module of one connector shares. */
+export class HubSpotHttp {
+  readonly limiter: RollingWindowLimiter;
+  readonly searchLimiter: RollingWindowLimiter;
+  /** Requests sent (including retries); the connector reports the difference per record view. */
+  requestCount = 0;
+  usage: HubSpotUsage = { dailyRemaining: null, daily: null };
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly fetchImpl: typeof fetch;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: HubSpotHttpOptions) {
+    this.clock = options.clock ?? realClock;
+    this.random = options.random ?? Math.random;
+    // Late-bound so a test's or the service worker's current global fetch is used.
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
+    this.limiter = new RollingWindowLimiter(TEN_SECOND_MAX, 10_000, this.clock);
+    this.searchLimiter = new RollingWindowLimiter(SEARCH_PER_SECOND, 1_000, this.clock);
+  }
+
+  /** Serves a codegen request; `respond` builds that module's ResponseContext. */
+  async send<R>(request: CodegenRequest, respond: (status: number, headers: Record<string, string>, body: ResponseBody) => R): Promise<R> {
+    const body = request.getBody();
+    const res = await this.request(request.getHttpMethod(), request.getUrl(), typeof body === 'string' ? body : undefined, request.getHeaders());
+    return respond(res.status, res.headers, { text: async () => res.text, binary: async () => Buffer.from(res.text) });
+  }
+
+  /** One call with pacing, timeout, bounded retries and errors in the user's words. Returns 2xx only. */
+  async request(
+    method: string,
+    url: string,
+    body?: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+    const path = new URL(url).pathname;
+    const isSearch = /\/search$/.test(path);
+    for (let attempt = 0; ; attempt++) {
+      await this.limiter.acquire();
+      if (isSearch) await this.searchLimiter.acquire();
+      this.requestCount++;
+      const response = await this.fetchOnce(method, url, body, headers);
+      const responseHeaders: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        responseHeaders[name.toLowerCase()] = value;
+      });
+      this.observeRateHeaders(responseHeaders);
+      const text = await this.readText(response);
+      if (response.status >= 200 && response.status < 300) {
+        if (text.trim() !== '') {
+          try {
+            JSON.parse(text);
+          } catch {
+            throw new CrmError('malformed', 'HubSpot sent a response Loyalty Lens could not read (not valid JSON).', { status: response.status });
+          }
+        }
+        return { status: response.status, headers: responseHeaders, text };
+      }
+      const error = toCrmError(response.status, text, responseHeaders, this.clock.now(), this.options.token);
+      const wait = this.retryWait(error, attempt);
+      if (wait === null) throw error;
+      if (error.kind === 'rate-limit') this.limiter.pauseUntil(this.clock.now() + wait);
+      await this.clock.sleep(wait);
+    }
+  }
+
+  private retryWait(error: CrmError, attempt: number): number | null {
+    if (attempt >= MAX_RETRIES) return null;
+    if (error.kind === 'rate-limit') {
+      const wait = error.details.retryAfterMs ?? backoffDelay(attempt, { baseMs: 1_000, capMs: 10_000 }, this.random);
+      return wait <= MAX_INLINE_WAIT_MS ? wait : null;
+    }
+    if (error.kind === 'server') return backoffDelay(attempt, SERVER_BACKOFF, this.random);
+    return null;
+  }
+
+  private async fetchOnce(method: string, url: string, body: string | undefined, headers: Record<string, string>): Promise<Response> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      return await this.fetchImpl(url, {
+        method,
+        body,
+        headers: { ...withoutAuthorization(headers), authorization: `Bearer ${this.options.token}`, accept: 'application/json' },
+        signal: controller.signal,
+      });
+    } catch (e) {
+      if (controller.signal.aborted) {
+        throw new CrmError('timeout', `HubSpot did not answer within ${Math.round(this.timeoutMs / 1000)} seconds. Try again in a moment.`);
+      }
+      throw new CrmError('network', `HubSpot could not be reached (${redact(describe(e), this.options.token)}). Check the connection.`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async readText(response: Response): Promise<string> {
+    try {
+      return await response.text();
+    } catch {
+      throw new CrmError('network', 'The connection to HubSpot dropped while the answer was arriving. Try again.');
+    }
+  }
+
+  private observeRateHeaders(headers: Record<string, string>): void {
+    const num = (name: string): number | null => {
+      const v = headers[name];
+      return v !== undefined && /^\d+$/.test(v) ? Number(v) : null;
+    };
+    const remaining = num('x-hubspot-ratelimit-remaining');
+    const interval = num('x-hubspot-ratelimit-interval-milliseconds');
+    // The server's view wins over ours: when it says the window is spent, wait it out rather than earn a 429.
+    if (remaining === 0 && interval !== null) this.limiter.pauseUntil(this.clock.now() + interval);
+    const daily = num('x-hubspot-ratelimit-daily');
+    const dailyRemaining = num('x-hubspot-ratelimit-daily-remaining');
+    if (daily !== null) this.usage.daily = daily;
+    if (dailyRemaining !== null) this.usage.dailyRemaining = dailyRemaining;
+  }
+}
+
+function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) return e.message || e.name;
+  return String(e);
+}
+
+/** Tokens never appear in messages, even if a server or proxy echoed one back. */
+export function redact(text: string, token: string): string {
+  let out = token.length >= 8 ? text.split(token).join('[token]') : text;
+  out = out.replace(/\bpat-[a-z0-9]+-[A-Za-z0-9-]+/g, '[token]');
+  return out;
+}
+
+function parseErrorBody(text: string): HsError {
+  try {
+    const parsed = hsErrorSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {};
+  }
+}
+
+/** The scopes a MISSING_SCOPES answer names (requiredGranularScopes, or the older requiredScopes). */
+export function requiredScopes(error: HsError): string[] {
+  const lists = [error.context, ...(error.errors ?? []).map((e) => e.context)];
+  const out = new Set<string>();
+  for (const ctx of lists) {
+    for (const key of ['requiredGranularScopes', 'requiredScopes']) for (const s of ctx?.[key] ?? []) out.add(s);
+  }
+  return [...out];
+}
+
+/** Maps a non-2xx HubSpot answer to a CrmError whose message a HubSpot user can act on. */
+export function toCrmError(status: number, text: string, headers: Record<string, string>, now: number, token: string): CrmError {
+  const body = parseErrorBody(text);
+  const crmCode = body.category ?? body.errorType;
+  const serverSays = body.message ? ` HubSpot says: “${redact(body.message, token).slice(0, 300)}”` : '';
+  if (status === 401) {
+    return new CrmError(
+      'auth',
+      'HubSpot no longer accepts the saved access token (it was revoked, rotated or expired). Paste a new private-app or service-key token in the Loyalty Lens options.',
+      { status, crmCode },
+    );
+  }
+  if (status === 403) {
+    const scopes = requiredScopes(body);
+    const what = scopes.length > 0 ? `the ${scopes.join(', ')} scope${scopes.length > 1 ? 's' : ''}` : 'a permission this request needs';
+    return new CrmError('scope', `The HubSpot token lacks ${what}. Ask a HubSpot admin to add it to the private app or service key.`, {
+      status,
+      crmCode,
+    });
+  }
+  if (status === 404) {
+    return new CrmError('not-found', 'This HubSpot record no longer exists: it was deleted or merged into another record.', { status, crmCode });
+  }
+  if (status === 429) {
+    const usage = headers['x-hubspot-ratelimit-daily-remaining'] !== undefined ? `daily-remaining=${headers['x-hubspot-ratelimit-daily-remaining']}` : undefined;
+    if (body.policyName === 'DAILY') {
+      return new CrmError(
+        'daily-limit',
+        'This HubSpot account has used up its daily API allowance. Loyalty Lens will try again after midnight in the account’s time zone.',
+        { status, crmCode: 'DAILY', ...(usage ? { usage } : {}) },
+      );
+    }
+    const retryAfterMs =
+      parseRetryAfter(headers['retry-after'], now) ??
+      (headers['x-hubspot-ratelimit-interval-milliseconds'] && headers['x-hubspot-ratelimit-remaining'] === '0'
+        ? Number(headers['x-hubspot-ratelimit-interval-milliseconds'])
+        : undefined);
+    return new CrmError('rate-limit', 'HubSpot asked Loyalty Lens to slow down for a few seconds.', {
+      status,
+      crmCode: body.policyName ?? crmCode,
+      ...(retryAfterMs !== undefined && retryAfterMs !== null ? { retryAfterMs } : {}),
+      ...(usage ? { usage } : {}),
+    });
+  }
+  if (status >= 500) {
+    return new CrmError('server', `HubSpot had a problem on its side (HTTP ${status}). Try again in a moment.`, { status, crmCode });
+  }
+  if (status === 400 && /propert(y|ies).*(does not exist|doesn't exist|not exist)|PROPERTY_DOESNT_EXIST/i.test(`${body.message ?? ''} ${text}`)) {
+    return new CrmError('config', `HubSpot does not know a property the mapping names.${serverSays}`, { status, crmCode });
+  }
+  return new CrmError('validation', `HubSpot refused the request (HTTP ${status}).${serverSays}`, { status, crmCode });
+}
+
+/**
+ * Runs a codegen call. The codegen only sees 2xx bodies that are valid JSON (our HTTP layer throws the rest), so
+ * anything it still throws is its model refusing the body's shape; the result is then checked with zod.
+ */
+export async function call<T extends z.ZodType>(schema: T, what: string, run: () => Promise<unknown>): Promise<z.infer<T>> {
+  let raw: unknown;
+  try {
+    raw = await run();
+  } catch (e) {
+    if (e instanceof CrmError) throw e;
+    throw new CrmError('malformed', `HubSpot’s answer to ${what} did not have the expected shape.`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CrmError('malformed', `HubSpot’s answer to ${what} did not have the expected shape (${issue?.path.join('.') ?? '?'}: ${issue?.message ?? '?'}).`);
+  }
+  return parsed.data;
+}
+
+/** The codegen API objects one connector uses, all on the same HTTP layer. */
+export function createHubSpotApis(http: HubSpotHttp, apiBase: string) {
+  const base = apiBase.replace(/\/+$/, '');
+  // Auth is applied in HubSpotHttp, the one place that knows the token; the codegen's header is replaced there.
+  const oauth2 = { accessToken: 'applied-by-the-http-layer' };
+  const objectsConfig = objects.createConfiguration({
+    baseServer: new objects.ServerConfiguration(base, {}),
+    httpApi: objects.wrapHttpLibrary({ send: (r) => http.send(r, (...a) => new objects.ResponseContext(...a)) }),
+    authMethods: { oauth2 },
+  });
+  const associationsConfig = associations.createConfiguration({
+    baseServer: new associations.ServerConfiguration(base, {}),
+    httpApi: associations.wrapHttpLibrary({ send: (r) => http.send(r, (...a) => new associations.ResponseContext(...a)) }),
+    authMethods: { oauth2 },
+  });
+  const pipelinesConfig = pipelines.createConfiguration({
+    baseServer: new pipelines.ServerConfiguration(base, {}),
+    httpApi: pipelines.wrapHttpLibrary({ send: (r) => http.send(r, (...a) => new pipelines.ResponseContext(...a)) }),
+    authMethods: { oauth2 },
+  });
+  const propertiesConfig = properties.createConfiguration({
+    baseServer: new properties.ServerConfiguration(base, {}),
+    httpApi: properties.wrapHttpLibrary({ send: (r) => http.send(r, (...a) => new properties.ResponseContext(...a)) }),
+    authMethods: { oauth2 },
+  });
+  const ownersConfig = owners.createConfiguration({
+    baseServer: new owners.ServerConfiguration(base, {}),
+    httpApi: owners.wrapHttpLibrary({ send: (r) => http.send(r, (...a) => new owners.ResponseContext(...a)) }),
+    authMethods: { oauth2 },
+  });
+  const schemasConfig = schemas.createConfiguration({
+    baseServer: new schemas.ServerConfiguration(base, {}),
+    httpApi: schemas.wrapHttpLibrary({ send: (r) => http.send(r, (...a) => new schemas.ResponseContext(...a)) }),
+    authMethods: { oauth2 },
+  });
+  return {
+    basic: new objects.BasicApi(objectsConfig),
+    batch: new objects.BatchApi(objectsConfig),
+    search: new objects.SearchApi(objectsConfig),
+    associationsBatch: new associations.BatchApi(associationsConfig),
+    pipelines: new pipelines.PipelinesApi(pipelinesConfig),
+    properties: new properties.CoreApi(propertiesConfig),
+    owners: new owners.OwnersApi(ownersConfig),
+    schemas: new schemas.CoreApi(schemasConfig),
+    /** Endpoints outside the CRM codegen modules (account-info), through the same limiter and error mapping. */
+    async getJson(path: string): Promise<unknown> {
+      const res = await http.request('GET', `${base}${path}`);
+      return res.text.trim() === '' ? null : JSON.parse(res.text);
+    },
+  };
+}
+export type HubSpotApis = ReturnType<typeof createHubSpotApis>;
+
+export { objects as hsObjects };

@@ -1,0 +1,97 @@
+// Client-side pacing shared by the CRM connectors and the outbox: a rolling-window limiter, backoff with full
+// jitter, and Retry-After parsing. Pure apart from the injected clock and timer, so it is tested without waiting.
+
+export interface Clock {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/**
+ * At most `max` requests start in any `windowMs` window. A caller waits for a slot instead of being refused,
+ * so a burst of parallel requests is spread out rather than answered with 429s.
+ */
+export class RollingWindowLimiter {
+  private readonly starts: number[] = [];
+  private pausedUntil = 0;
+  /** Slots promised to waiting callers, so two waiters do not take the same slot. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly max: number,
+    readonly windowMs: number,
+    private readonly clock: Clock = realClock,
+  ) {
+    if (!(max >= 1) || !(windowMs > 0)) throw new RangeError('A limiter needs max ≥ 1 and a positive window.');
+  }
+
+  /** Resolves when a request may start, and counts it. */
+  acquire(): Promise<void> {
+    const turn = this.queue.then(() => this.takeSlot());
+    // Keep the chain alive even if a sleep rejects, so one failure never wedges every later request.
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async takeSlot(): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      this.prune(now);
+      const wait = Math.max(this.pausedUntil - now, this.starts.length >= this.max ? this.starts[0]! + this.windowMs - now : 0);
+      if (wait <= 0) {
+        this.starts.push(now);
+        return;
+      }
+      await this.clock.sleep(wait);
+    }
+  }
+
+  /** Nobody starts before `until` (after a 429 with Retry-After, or when the server says the window is spent). */
+  pauseUntil(until: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+  }
+
+  /** Requests started in the current window (for tests and diagnostics). */
+  inWindow(): number {
+    this.prune(this.clock.now());
+    return this.starts.length;
+  }
+
+  private prune(now: number): void {
+    while (this.starts.length > 0 && this.starts[0]! <= now - this.windowMs) this.starts.shift();
+  }
+}
+
+export interface BackoffPolicy {
+  baseMs: number;
+  capMs: number;
+}
+
+/**
+ * "Full jitter" (AWS architecture blog): a uniformly random delay between 0 and min(cap, base·2^attempt).
+ * Spreads retries of many clients so they do not hit the server in lockstep. `attempt` starts at 0.
+ */
+export function backoffDelay(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt));
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). Returns milliseconds from `now`,
+ * never negative, or null when the header is absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | null {
+  if (value === null || value === undefined) return null;
+  const text = value.trim();
+  if (text === '') return null;
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  // Only HTTP-dates: Date.parse would also accept things like "5 minutes" in some engines.
+  if (!/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(text)) return null;
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, at - now);
+}

@@ -1,0 +1,298 @@
+import type { SalesforceSource, Settings } from '../../core/settings';
+
+// Every SOQL statement the connector sends is built here. Values never reach a query unquoted:
+// ids must look like ids, API names like API names, and strings are escaped as SOQL requires.
+
+const ID = /^[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?$/;
+const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
+/** A composite reference such as @{focus.records[0].AccountId}, resolved by Salesforce before the query runs. */
+const REFERENCE = /^@\{[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+|\[\d+\])*\}$/;
+
+/** A SOQL string literal. Escapes per the SOQL reference: backslash, quotes and control characters. */
+export function quote(value: string): string {
+  const escaped = value.replace(/[\\'"\n\r\t\b\f]/g, (ch) => {
+    switch (ch) {
+      case '\n':
+        return '\\n';
+      case '\r':
+        return '\\r';
+      case '\t':
+        return '\\t';
+      case '\b':
+        return '\\b';
+      case '\f':
+        return '\\f';
+      default:
+        return `\\${ch}`;
+    }
+  });
+  return `'${escaped}'`;
+}
+
+/** A string literal for LIKE: also escapes the wildcards, so the value matches only itself. */
+export function quoteLike(value: string, { prefix = false, suffix = false } = {}): string {
+  const inner = quote(value).slice(1, -1).replace(/[%_]/g, (ch) => `\\${ch}`);
+  return `'${prefix ? '%' : ''}${inner}${suffix ? '%' : ''}'`;
+}
+
+/** A record id literal; anything that is not a 15/18-character id is refused rather than quoted. */
+export function idLiteral(id: string): string {
+  if (ID.test(id)) return `'${id}'`;
+  if (REFERENCE.test(id)) return `'${id}'`;
+  throw new RangeError(`Not a Salesforce id: ${JSON.stringify(id)}`);
+}
+
+/** An object or field API name, optionally a relationship path (Owner.Name). */
+export function apiName(name: string): string {
+  if (name.split('.').every((part) => API_NAME.test(part))) return name;
+  throw new RangeError(`Not a Salesforce API name: ${JSON.stringify(name)}`);
+}
+
+function inList(values: readonly string[], literal: (v: string) => string): string {
+  return `(${values.map(literal).join(', ')})`;
+}
+
+/** The relationship name of a lookup field: AccountId → Account, Foo__c → Foo__r. */
+export function relationshipOf(field: string): string {
+  if (field.endsWith('__c')) return `${field.slice(0, -3)}__r`;
+  if (field.endsWith('Id')) return field.slice(0, -2);
+  return field;
+}
+
+/** Marks the Tasks Loyalty Lens writes, so the team's past loops can be read back. */
+export const LOOP_SUBJECT_PREFIX = 'Loyalty Lens';
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks shared by the record queries
+
+/** How many contacts of an account are listed with their rows; one more is asked for to notice a big account. */
+export const LISTED_CONTACTS = 200;
+
+const OWNER = 'OwnerId, Owner.Name';
+const CONTACT_FIELDS = `Id, Name, Email, Title, AccountId, ${OWNER}, CreatedDate`;
+const CASE_FIELDS = `Id, CaseNumber, Subject, Status, IsClosed, Type, Origin, ContactId, AccountId, ${OWNER}, CreatedDate`;
+const TASK_FIELDS = `Id, Subject, Description, Status, IsClosed, ActivityDate, WhoId, WhatId, ${OWNER}, CreatedDate, CreatedBy.Name`;
+
+function caseFilter(settings: Settings): string {
+  const parts = ['IsClosed = false'];
+  if (settings.salesforce.caseTypes.length > 0) parts.push(`Type IN ${inList(settings.salesforce.caseTypes, quote)}`);
+  if (settings.salesforce.caseOrigins.length > 0) parts.push(`Origin IN ${inList(settings.salesforce.caseOrigins, quote)}`);
+  return parts.join(' AND ');
+}
+
+/** Open tasks, and the completed ones Loyalty Lens wrote (the team's closed loops). */
+function taskFilter(): string {
+  return `(IsClosed = false OR Subject LIKE ${quoteLike(LOOP_SUBJECT_PREFIX, { suffix: true })})`;
+}
+
+function openCasesSubquery(settings: Settings): string {
+  return `(SELECT ${CASE_FIELDS} FROM Cases WHERE ${caseFilter(settings)} ORDER BY CreatedDate DESC LIMIT 200)`;
+}
+
+function tasksSubquery(): string {
+  return `(SELECT ${TASK_FIELDS} FROM Tasks WHERE ${taskFilter()} ORDER BY CreatedDate DESC LIMIT 200)`;
+}
+
+function revenueSelect(settings: Settings): string {
+  const revenue = settings.salesforce.revenue;
+  return revenue.kind === 'accountField'
+    ? `, ${apiName(revenue.field)}`
+    : ', (SELECT Amount FROM Opportunities WHERE IsClosed = false)';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Record queries
+
+export function contactQuery(id: string, settings: Settings): string {
+  return `SELECT ${CONTACT_FIELDS}, ${openCasesSubquery(settings)}, ${tasksSubquery()} FROM Contact WHERE Id = ${idLiteral(id)}`;
+}
+
+export function leadQuery(id: string): string {
+  return `SELECT Id, Name, Email, Title, Company, ${OWNER}, CreatedDate, ${tasksSubquery()} FROM Lead WHERE Id = ${idLiteral(id)}`;
+}
+
+export function opportunityQuery(id: string): string {
+  return `SELECT Id, Name, AccountId, Amount, StageName, ${OWNER} FROM Opportunity WHERE Id = ${idLiteral(id)}`;
+}
+
+export function caseQuery(id: string): string {
+  return `SELECT ${CASE_FIELDS} FROM Case WHERE Id = ${idLiteral(id)}`;
+}
+
+/**
+ * The account with its owner, revenue, listed contacts (one more than listed, to notice a big account)
+ * and open cases. `withPersonAccount` is false in orgs without person accounts, where the field does not exist.
+ */
+export function accountQuery(accountId: string, settings: Settings, withPersonAccount: boolean): string {
+  return (
+    `SELECT Id, Name, ${OWNER}${withPersonAccount ? ', IsPersonAccount, PersonContactId' : ''}${revenueSelect(settings)}, ` +
+    `(SELECT ${CONTACT_FIELDS} FROM Contacts ORDER BY Name LIMIT ${LISTED_CONTACTS + 1}), ` +
+    `${openCasesSubquery(settings)} FROM Account WHERE Id = ${idLiteral(accountId)}`
+  );
+}
+
+/** Open tasks on the account's contacts and records, and our past outcome tasks (Task.AccountId is derived). */
+export function accountTasksQuery(accountId: string): string {
+  return `SELECT ${TASK_FIELDS} FROM Task WHERE AccountId = ${idLiteral(accountId)} AND ${taskFilter()} ORDER BY CreatedDate DESC LIMIT 500`;
+}
+
+export function contactCountQuery(accountId: string): string {
+  return `SELECT COUNT() FROM Contact WHERE AccountId = ${idLiteral(accountId)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Score sources
+
+type SurveysSource = Extract<SalesforceSource, { kind: 'salesforce-surveys' }>;
+type CustomSource = Extract<SalesforceSource, { kind: 'salesforce-custom-object' }>;
+
+/** Who a source's rows are read for: an account's contacts, some contacts, or a lead. */
+export type Audience =
+  | { kind: 'account'; accountId: string }
+  | { kind: 'contacts'; contactIds: string[] }
+  | { kind: 'lead'; leadId: string };
+
+/** Free-text answers, read as the comment of the scores given in the same response. */
+export const COMMENT_QUESTION_TYPES = ['FreeText'] as const;
+
+const SURVEY_FIELDS =
+  'Id, NumberValue, ResponseValue, QuestionId, Question.Name, Question.QuestionType, ResponseId, ' +
+  'Response.CompletionDateTime, Response.Status, InvitationId, Invitation.ContactId, Invitation.Contact.AccountId, ' +
+  'Invitation.LeadId, Invitation.Survey.Name';
+
+function surveyAudience(audience: Audience): string {
+  switch (audience.kind) {
+    case 'account':
+      return `Invitation.Contact.AccountId = ${idLiteral(audience.accountId)}`;
+    case 'contacts':
+      return `Invitation.ContactId IN ${inList(audience.contactIds, idLiteral)}`;
+    case 'lead':
+      return `Invitation.LeadId = ${idLiteral(audience.leadId)}`;
+  }
+}
+
+function surveyQuestions(source: SurveysSource): string {
+  const types = inList(['NPS', ...COMMENT_QUESTION_TYPES], quote);
+  const ids = [...source.csatQuestionIds, ...source.cesQuestionIds];
+  return ids.length > 0
+    ? `(Question.QuestionType IN ${types} OR QuestionId IN ${inList(ids, idLiteral)})`
+    : `Question.QuestionType IN ${types}`;
+}
+
+export function surveyResponsesQuery(source: SurveysSource, audience: Audience): string {
+  return (
+    `SELECT ${SURVEY_FIELDS} FROM SurveyQuestionResponse WHERE ${surveyAudience(audience)} AND ${surveyQuestions(source)} ` +
+    `ORDER BY Response.CompletionDateTime DESC`
+  );
+}
+
+function customFields(source: CustomSource): string[] {
+  const contactRel = relationshipOf(source.contactField);
+  return [
+    'Id',
+    source.scoreField,
+    source.dateField,
+    source.contactField,
+    `${contactRel}.AccountId`,
+    ...(source.accountField ? [source.accountField] : []),
+    ...(source.commentField ? [source.commentField] : []),
+    ...(source.surveyKindField ? [source.surveyKindField] : []),
+    ...(source.surveyNameField ? [source.surveyNameField] : []),
+  ].map(apiName);
+}
+
+/** Mapped objects point at contacts, so they are read per account or per contact (never for a lead). */
+export type ContactAudience = Exclude<Audience, { kind: 'lead' }>;
+
+function customAudience(source: CustomSource, audience: ContactAudience): string {
+  switch (audience.kind) {
+    case 'account':
+      return source.accountField
+        ? `${apiName(source.accountField)} = ${idLiteral(audience.accountId)}`
+        : `${apiName(relationshipOf(source.contactField))}.AccountId = ${idLiteral(audience.accountId)}`;
+    case 'contacts':
+      return `${apiName(source.contactField)} IN ${inList(audience.contactIds, idLiteral)}`;
+  }
+}
+
+export function customResponsesQuery(source: CustomSource, audience: ContactAudience): string {
+  return (
+    `SELECT ${[...new Set(customFields(source))].join(', ')} FROM ${apiName(source.object)} ` +
+    `WHERE ${customAudience(source, audience)} ORDER BY ${apiName(source.dateField)} DESC`
+  );
+}
+
+/** The first rows of a source, for the mapping preview in the options page. */
+export function previewQuery(source: SalesforceSource, limit: number): string {
+  const n = Math.max(1, Math.min(200, Math.floor(limit)));
+  if (source.kind === 'salesforce-surveys') {
+    return `SELECT ${SURVEY_FIELDS} FROM SurveyQuestionResponse WHERE ${surveyQuestions(source)} ORDER BY Response.CompletionDateTime DESC LIMIT ${n}`;
+  }
+  return `SELECT ${[...new Set(customFields(source))].join(', ')} FROM ${apiName(source.object)} ORDER BY ${apiName(source.dateField)} DESC LIMIT ${n}`;
+}
+
+/**
+ * NPS counts of a big account computed by Salesforce: answers per score and quarter within the window.
+ * Only NPS questions (surveys) or NPS-kind rows (custom objects) are counted.
+ */
+export function npsCountsQuery(source: SalesforceSource, accountId: string, windowDays: number): string {
+  const days = Math.max(1, Math.floor(windowDays));
+  if (source.kind === 'salesforce-surveys') {
+    const date = 'Response.CompletionDateTime';
+    return (
+      `SELECT CALENDAR_YEAR(${date}) y, CALENDAR_QUARTER(${date}) q, NumberValue score, COUNT(Id) n ` +
+      `FROM SurveyQuestionResponse WHERE Invitation.Contact.AccountId = ${idLiteral(accountId)} AND Question.QuestionType = 'NPS' ` +
+      `AND ${date} = LAST_N_DAYS:${days} GROUP BY CALENDAR_YEAR(${date}), CALENDAR_QUARTER(${date}), NumberValue`
+    );
+  }
+  const date = apiName(source.dateField);
+  const kind = source.surveyKindField ? ` AND ${apiName(source.surveyKindField)} = 'NPS'` : '';
+  return (
+    `SELECT CALENDAR_YEAR(${date}) y, CALENDAR_QUARTER(${date}) q, ${apiName(source.scoreField)} score, COUNT(Id) n ` +
+    `FROM ${apiName(source.object)} WHERE ${customAudience(source, { kind: 'account', accountId })}${kind} ` +
+    `AND ${date} = LAST_N_DAYS:${days} GROUP BY CALENDAR_YEAR(${date}), CALENDAR_QUARTER(${date}), ${apiName(source.scoreField)}`
+  );
+}
+
+/** How many distinct contacts answered within the window. */
+export function respondentCountQuery(source: SalesforceSource, accountId: string, windowDays: number): string {
+  const days = Math.max(1, Math.floor(windowDays));
+  if (source.kind === 'salesforce-surveys') {
+    return (
+      `SELECT COUNT_DISTINCT(Invitation.ContactId) n FROM SurveyQuestionResponse ` +
+      `WHERE Invitation.Contact.AccountId = ${idLiteral(accountId)} AND Question.QuestionType = 'NPS' ` +
+      `AND Response.CompletionDateTime = LAST_N_DAYS:${days}`
+    );
+  }
+  const kind = source.surveyKindField ? ` AND ${apiName(source.surveyKindField)} = 'NPS'` : '';
+  return (
+    `SELECT COUNT_DISTINCT(${apiName(source.contactField)}) n FROM ${apiName(source.object)} ` +
+    `WHERE ${customAudience(source, { kind: 'account', accountId })}${kind} AND ${apiName(source.dateField)} = LAST_N_DAYS:${days}`
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes and setup
+
+export function closedCaseStatusQuery(): string {
+  return 'SELECT MasterLabel, ApiName, IsClosed, SortOrder FROM CaseStatus WHERE IsClosed = true ORDER BY SortOrder';
+}
+
+/** Finds an outcome Task already written with this key (orgs without the External ID field). */
+export function taskByMarkerQuery(keys: readonly string[]): string {
+  const likes = keys.map((key) => `Subject LIKE ${quoteLike(key, { prefix: true, suffix: true })}`);
+  return `SELECT Id, Subject FROM Task WHERE ${likes.length === 1 ? likes[0] : `(${likes.join(' OR ')})`}`;
+}
+
+/** A follow-up Case already opened for this response, and the owners routing may pick. */
+export function followUpLookupQuery(contactId: string, responseMarker: string): string {
+  return (
+    `SELECT Id, ${OWNER}, AccountId, Account.OwnerId, ` +
+    `(SELECT Id, CaseNumber FROM Cases WHERE Subject LIKE ${quoteLike(responseMarker, { prefix: true, suffix: true })} LIMIT 1) ` +
+    `FROM Contact WHERE Id = ${idLiteral(contactId)}`
+  );
+}
+
+export function organizationQuery(): string {
+  return 'SELECT Id, Name FROM Organization';
+}

@@ -1,0 +1,134 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+
+// Finding and launching Chromium with the built extension, shared by the demo, the e2e runner and
+// the benchmarks. The browser's own DNS maps the real CRM hostnames to the local sandbox, so the
+// shipped manifest and code paths are the ones exercised.
+
+/** Stable thanks to the manifest `key` in wxt.config.ts. */
+export const EXTENSION_ID = 'enekmphbbngfebmagfgmaakfcjgfhgfj';
+
+/** Every host the extension talks to or runs on; each is answered by the sandbox on 443. */
+export const SANDBOX_HOSTS = [
+  'app.hubspot.com',
+  'app-eu1.hubspot.com',
+  'api.hubapi.com',
+  'api-eu1.hubapi.com',
+  '*.lightning.force.com',
+  '*.my.salesforce.com',
+  'login.salesforce.com',
+  'test.salesforce.com',
+] as const;
+
+export const HOW_TO_GET_CHROMIUM = [
+  'No Chromium found. Install one of:',
+  '  sudo apt-get install -y chromium        (Debian/Ubuntu: /usr/bin/chromium)',
+  '  or set CHROME_PATH=/path/to/chrome      (any Chromium or Chrome ≥ 116)',
+  '  or npx playwright-core install chromium (Playwright’s own build, where downloads are allowed)',
+].join('\n');
+
+function onPath(command: string): string | null {
+  try {
+    const found = execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim();
+    return found || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Where Chromium is, or null. Order: CHROME_PATH, the system's chromium, Playwright's own download. */
+export function findChromium(): string | null {
+  const fromEnv = process.env.CHROME_PATH;
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : null;
+  const candidates = [
+    '/usr/bin/chromium',
+    onPath('chromium'),
+    onPath('chromium-browser'),
+    onPath('google-chrome'),
+    onPath('google-chrome-stable'),
+  ];
+  for (const candidate of candidates) if (candidate && existsSync(candidate)) return candidate;
+  try {
+    const playwrights = chromium.executablePath();
+    if (playwrights && existsSync(playwrights)) return playwrights;
+  } catch {
+    // Playwright's registry has no Chromium for this platform.
+  }
+  return null;
+}
+
+/** Like findChromium, but exits the process with instructions when there is none. */
+export function requireChromium(): string {
+  const found = findChromium();
+  if (found) return found;
+  if (process.env.CHROME_PATH) console.error(`CHROME_PATH=${process.env.CHROME_PATH} does not exist.`);
+  console.error(HOW_TO_GET_CHROMIUM);
+  process.exit(1);
+}
+
+export function hostResolverRules(port: number): string {
+  return SANDBOX_HOSTS.map((host) => `MAP ${host}:443 127.0.0.1:${port}`).join(', ');
+}
+
+export interface LaunchOptions {
+  extensionDir: string;
+  sandboxHttpsPort: number;
+  headless: boolean;
+  /** A profile directory; a throwaway one is made (and removed on close) when omitted. */
+  userDataDir?: string;
+  executablePath?: string;
+  viewport?: { width: number; height: number };
+}
+
+export interface LaunchedExtension {
+  context: BrowserContext;
+  extensionId: string;
+  serviceWorker: Worker;
+  /** Closes the browser and removes the throwaway profile. */
+  close(): Promise<void>;
+}
+
+export async function launchWithExtension(options: LaunchOptions): Promise<LaunchedExtension> {
+  const executablePath = options.executablePath ?? requireChromium();
+  const ownProfile = options.userDataDir === undefined;
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'loyalty-lens-profile-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: options.headless,
+    viewport: options.viewport ?? { width: 1440, height: 900 },
+    args: [
+      `--disable-extensions-except=${options.extensionDir}`,
+      `--load-extension=${options.extensionDir}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      // Without these Chromium floods the closed network with refused connections.
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--no-default-browser-check',
+      `--host-resolver-rules=${hostResolverRules(options.sandboxHttpsPort)}`,
+      '--ignore-certificate-errors',
+    ],
+  });
+  const close = async (): Promise<void> => {
+    await context.close().catch(() => undefined);
+    if (ownProfile) rmSync(userDataDir, { recursive: true, force: true });
+  };
+  try {
+    const serviceWorker =
+      context.serviceWorkers().find((worker) => worker.url().startsWith('chrome-extension://')) ??
+      (await context.waitForEvent('serviceworker', {
+        predicate: (worker) => worker.url().startsWith('chrome-extension://'),
+        timeout: 15_000,
+      }));
+    const extensionId = new URL(serviceWorker.url()).host;
+    return { context, extensionId, serviceWorker, close };
+  } catch (error) {
+    await close();
+    throw new Error(`The extension's service worker did not start (${String(error)}). Is ${options.extensionDir} a built extension?`);
+  }
+}

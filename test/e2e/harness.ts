@@ -1,0 +1,217 @@
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, ElementHandle, Frame, Page, Worker } from 'playwright-core';
+import { refKey } from '../../core/schema';
+import { parseRecordUrl } from '../../integrations/pages';
+
+// Shared by the e2e runner, the demo and the benchmarks: building, console capture, screenshots,
+// configuring the extension the way an admin would, and finding the panel inside a CRM page.
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const CHROME_BUILD_DIR = join(ROOT, '.output/chrome-mv3');
+export const SCREENSHOT_DIR = join(ROOT, 'test/e2e/screenshots');
+export const ARTIFACT_DIR = join(ROOT, 'test/e2e/artifacts');
+export const CONSOLE_LOG = join(ARTIFACT_DIR, 'console.log');
+
+/** Production build of one target; throws with wxt's output when it fails. */
+export function buildExtension(browser: 'chrome' | 'firefox' = 'chrome'): void {
+  const args = ['wxt', 'build', ...(browser === 'firefox' ? ['-b', 'firefox'] : [])];
+  const result = spawnSync('npx', args, { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`wxt build (${browser}) failed:\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+/** Appends every console message and uncaught error of a browser context to one log file. */
+export class ConsoleCapture {
+  private label = '';
+  private readonly watched = new WeakSet<object>();
+
+  constructor(private readonly file: string = CONSOLE_LOG) {
+    mkdirSync(dirname(file), { recursive: true });
+  }
+
+  /** Starts a fresh log file (once per run). */
+  reset(): void {
+    writeFileSync(this.file, '');
+  }
+
+  /** Prefix for the lines that follow, e.g. the spec and test name. */
+  setLabel(label: string): void {
+    this.label = label;
+  }
+
+  write(source: string, text: string): void {
+    appendFileSync(this.file, `${new Date().toISOString()} [${this.label}] [${source}] ${text}\n`);
+  }
+
+  attach(context: BrowserContext): void {
+    for (const page of context.pages()) this.watchPage(page);
+    for (const worker of context.serviceWorkers()) this.watchWorker(worker);
+    context.on('page', (page) => this.watchPage(page));
+    context.on('serviceworker', (worker) => this.watchWorker(worker));
+  }
+
+  private watchPage(page: Page): void {
+    if (this.watched.has(page)) return;
+    this.watched.add(page);
+    // page 'console' covers the page, its iframes (the panel) and content scripts.
+    page.on('console', (message) => {
+      const where = message.location().url || page.url();
+      this.write(`${message.type()} ${where}`, message.text());
+    });
+    page.on('pageerror', (error) => this.write(`pageerror ${page.url()}`, error.stack ?? error.message));
+    page.on('crash', () => this.write('crash', page.url()));
+  }
+
+  private watchWorker(worker: Worker): void {
+    if (this.watched.has(worker)) return;
+    this.watched.add(worker);
+    worker.on('console', (message) => this.write(`${message.type()} service-worker`, message.text()));
+  }
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '');
+}
+
+/** Saves a PNG under test/e2e/screenshots/ and returns its path. */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${safeName(name)}.png`);
+  await page.screenshot({ path, fullPage: options.fullPage ?? false });
+  return path;
+}
+
+/** Screenshot of just the panel iframe. */
+export async function screenshotPanel(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${safeName(name)}.png`);
+  await (await panelIframe(page)).screenshot({ path });
+  return path;
+}
+
+export type Reply = { ok: true; value: unknown } | { ok: false; error: { kind: string; message: string } };
+
+/** Opens an extension page (options.html by default) and returns it once loaded. */
+export async function openExtensionPage(context: BrowserContext, extensionId: string, path = 'options.html'): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/${path}`);
+  return page;
+}
+
+/** Sends a request to the background from an extension page, as the options page does. */
+export async function sendFromExtensionPage(page: Page, request: Record<string, unknown>): Promise<Reply> {
+  return (await page.evaluate((message) => chrome.runtime.sendMessage(message), request)) as Reply;
+}
+
+/**
+ * Connects HubSpot with a private-app token the way an admin does on the options page:
+ * the background checks the token against the CRM and stores it.
+ */
+export async function connectHubSpot(context: BrowserContext, extensionId: string, token: string): Promise<void> {
+  const page = await openExtensionPage(context, extensionId);
+  try {
+    const reply = await sendFromExtensionPage(page, { type: 'hubspot.connect', token });
+    if (!reply.ok) throw new Error(`hubspot.connect failed: ${reply.error.kind}: ${reply.error.message}`);
+  } finally {
+    await page.close();
+  }
+}
+
+/** The record key the panel must show for a CRM page URL (data-ll-record). */
+export function expectedRecord(url: string): string {
+  const ref = parseRecordUrl(url);
+  if (!ref) throw new Error(`Not a record URL: ${url}`);
+  return refKey(ref);
+}
+
+function isPanelFrame(frame: Frame): boolean {
+  try {
+    const url = new URL(frame.url());
+    return url.protocol === 'chrome-extension:' && url.pathname === '/panel.html';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The panel's frame, once the content script has mounted it. The host element is a closed shadow
+ * root, which locators cannot pierce, so the frame is found through the page's frame tree.
+ */
+export async function panelFrame(page: Page, timeout = 15_000): Promise<Frame> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const frame = page.frames().find(isPanelFrame);
+    if (frame) return frame;
+    if (Date.now() > deadline) throw new Error(`No panel iframe in ${page.url()} after ${timeout} ms`);
+    await new Promise((done) => setTimeout(done, 25));
+  }
+}
+
+/** Whether the page hosts a panel iframe right now. */
+export function hasPanel(page: Page): boolean {
+  return page.frames().some(isPanelFrame);
+}
+
+/** The panel's <iframe> element in a CRM page (inside the content script's closed shadow root). */
+export async function panelIframe(page: Page): Promise<ElementHandle<HTMLIFrameElement>> {
+  const frame = await panelFrame(page);
+  return (await frame.frameElement()) as ElementHandle<HTMLIFrameElement>;
+}
+
+/**
+ * An element of the panel host (e.g. '.tab', '.close') in its closed shadow root, reached from
+ * the iframe's own root node; null when absent.
+ */
+export async function panelHostPart(page: Page, selector: string): Promise<ElementHandle<HTMLElement> | null> {
+  const iframe = await panelIframe(page);
+  const handle = await iframe.evaluateHandle(
+    (element, css) => (element.getRootNode() as ShadowRoot | Document).querySelector<HTMLElement>(css),
+    selector,
+  );
+  return handle.asElement() as ElementHandle<HTMLElement> | null;
+}
+
+export interface PanelState {
+  state: string | null;
+  record: string | null;
+}
+
+/** The panel's data-ll-state / data-ll-record, read from its root. */
+export async function readPanel(page: Page): Promise<PanelState> {
+  const frame = await panelFrame(page);
+  return frame.evaluate(() => {
+    const root = document.querySelector('[data-ll-state]');
+    return { state: root?.getAttribute('data-ll-state') ?? null, record: root?.getAttribute('data-ll-record') ?? null };
+  });
+}
+
+/**
+ * Waits until the panel shows `record`, optionally in `state` (e.g. 'ready'). Returns what it shows.
+ * The wait polls inside the frame, so it survives the frame reloading on navigation.
+ */
+export async function waitForPanel(
+  page: Page,
+  record: string,
+  options: { state?: string; timeout?: number } = {},
+): Promise<PanelState> {
+  const timeout = options.timeout ?? 15_000;
+  const deadline = Date.now() + timeout;
+  let last: PanelState = { state: null, record: null };
+  while (Date.now() < deadline) {
+    try {
+      last = await readPanel(page);
+      if (last.record === record && (options.state === undefined || last.state === options.state)) return last;
+    } catch {
+      // The frame is being replaced; try again.
+    }
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(
+    `The panel did not show ${record}${options.state ? ` (${options.state})` : ''} within ${timeout} ms; ` +
+      `it shows record=${last.record} state=${last.state}`,
+  );
+}
