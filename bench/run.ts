@@ -80,11 +80,10 @@ async function main(): Promise<number> {
     root: ROOT,
     chromeBuildDir: CHROME_BUILD_DIR,
     sandbox(latencyMs) {
-      let started = sandboxes.get(latencyMs);
-      if (!started) {
-        started = startSandbox({ httpsPort: 0, httpPort: 0, latencyMs });
-        sandboxes.set(latencyMs, started);
-      }
+      const running = sandboxes.get(latencyMs);
+      if (running) return running;
+      const started = startSandbox({ httpsPort: 0, httpPort: 0, latencyMs });
+      sandboxes.set(latencyMs, started);
       return started;
     },
     async launch(sandbox) {

@@ -6,6 +6,8 @@ import { z } from 'zod';
 const sourceId = z.string().regex(/^[a-z0-9-]{1,40}$/);
 const propertyName = z.string().regex(/^[A-Za-z0-9_]{1,100}$/);
 const sfApiName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/);
+/** Salesforce record ids (15 or 18 characters) start with a digit as often as not, so they are not API names. */
+const sfRecordId = z.string().regex(/^[A-Za-z0-9]{15}([A-Za-z0-9]{3})?$/);
 
 export const scaleSchema = z.strictObject({ min: z.number().int(), max: z.number().int() });
 
@@ -47,8 +49,8 @@ export const salesforceSourceSchema = z.discriminatedUnion('kind', [
     kind: z.literal('salesforce-surveys'),
     label: z.string().max(80),
     /** SurveyQuestion ids whose answers are CSAT and CES (NPS questions are found by type). */
-    csatQuestionIds: z.array(sfApiName),
-    cesQuestionIds: z.array(sfApiName),
+    csatQuestionIds: z.array(sfRecordId),
+    cesQuestionIds: z.array(sfRecordId),
   }),
   z.strictObject({
     id: sourceId,

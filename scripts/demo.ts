@@ -1,12 +1,13 @@
 import { resolve } from 'node:path';
 import { launchWithExtension, requireChromium, type LaunchedExtension } from './chromium';
 import { startSandbox } from '../sandbox/server';
-import { HUBSPOT_FIXTURES } from '../sandbox/hubspot/fixtures';
+import { HUBSPOT_FIXTURES } from '../sandbox/hubspot/seed';
 import {
   buildExtension,
   CHROME_BUILD_DIR,
   connectHubSpot,
   expectedRecord,
+  hubspotRecordUrl,
   waitForPanel,
 } from '../test/e2e/harness';
 
@@ -61,10 +62,10 @@ async function main(): Promise<void> {
     });
     console.log(`Chromium with Loyalty Lens ${launched.extensionId}`);
 
-    await connectHubSpot(launched.context, launched.extensionId, HUBSPOT_FIXTURES.token);
+    await connectHubSpot(launched.context, launched.extensionId, HUBSPOT_FIXTURES.tokens.main);
     console.log('HubSpot connected (private-app token of the sandbox portal).');
 
-    const url = `https://app.hubspot.com/contacts/${HUBSPOT_FIXTURES.portalId}/record/0-1/${HUBSPOT_FIXTURES.sampleContactId}`;
+    const url = hubspotRecordUrl(HUBSPOT_FIXTURES.portals.main, 'contact', HUBSPOT_FIXTURES.sampleContactId);
     const page = launched.context.pages()[0] ?? (await launched.context.newPage());
     await page.goto(url);
     console.log(`Opened ${url}`);

@@ -180,7 +180,14 @@ export function AccountSection(props: { part: AccountPart; title: string; compac
       </h2>
       {!props.compact && part.account?.ownerName && <p className="subtitle">{i18n.t('account.owner', { name: part.account.ownerName })}</p>}
       {part.rollup.summary.n === 0 ? (
-        <p className="empty">{i18n.t('state.empty')}</p>
+        props.compact ? (
+          <p className="muted">{i18n.t('account.empty')}</p>
+        ) : (
+          <div className="empty" role="status">
+            <p className="state-title">{i18n.t('state.empty')}</p>
+            <p className="muted">{i18n.t('state.emptyHint')}</p>
+          </div>
+        )
       ) : (
         <>
           <h3 className="figure-label">{i18n.t('account.nps')}</h3>

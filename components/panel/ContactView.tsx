@@ -68,7 +68,10 @@ export function ContactView(props: { focus: FocusContact; fallbackTitle: string;
         </p>
       )}
       {responses.length === 0 ? (
-        <p className="empty">{i18n.t('state.empty')}</p>
+        <div className="empty" role="status">
+          <p className="state-title">{i18n.t('state.empty')}</p>
+          <p className="muted">{i18n.t('state.emptyHint')}</p>
+        </div>
       ) : (
         <>
           <dl className="figures">

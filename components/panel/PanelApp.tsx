@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { LoyaltyLensDb } from '../../core/db';
 import { createI18n, resolveLocale } from '../../core/i18n';
@@ -34,17 +34,27 @@ export function PanelApp(props: { host: PanelHost; db: LoyaltyLensDb }) {
   const { host, db } = props;
   const [settings, setSettings] = useState<Settings | null>(null);
   const [record, setRecord] = useState<ShownRecord | null>(null);
-  const [callMode, setCallMode] = useState(() => host.storage.getItem(CALL_MODE_KEY) === 'on');
+  // The user's own choice, remembered; until they make one, the team's default from settings applies.
+  const [callModeChoice, setCallModeChoice] = useState<boolean | null>(() => {
+    const stored = host.storage.getItem(CALL_MODE_KEY);
+    return stored === 'on' ? true : stored === 'off' ? false : null;
+  });
+  const callModeDefault = useRef(false);
   const [requestError, setRequestError] = useState<{ key: string; error: PanelError } | null>(null);
   const [now, setNow] = useState(() => host.now());
   const [contactLimit, setContactLimit] = useState<{ key: string; limit: number } | null>(null);
   const [retries, setRetries] = useState(0);
 
-  const toggleCallMode = useCallback(() => setCallMode((on) => !on), []);
+  const callMode = callModeChoice ?? settings?.ui.callModeDefault ?? false;
+  const toggleCallMode = useCallback(() => setCallModeChoice((choice) => !(choice ?? callModeDefault.current)), []);
 
   useEffect(() => {
-    host.storage.setItem(CALL_MODE_KEY, callMode ? 'on' : 'off');
-  }, [host, callMode]);
+    callModeDefault.current = settings?.ui.callModeDefault ?? false;
+  }, [settings]);
+
+  useEffect(() => {
+    if (callModeChoice !== null) host.storage.setItem(CALL_MODE_KEY, callModeChoice ? 'on' : 'off');
+  }, [host, callModeChoice]);
 
   useEffect(() => {
     let alive = true;
@@ -130,7 +140,7 @@ export function PanelApp(props: { host: PanelHost; db: LoyaltyLensDb }) {
   // useLiveQuery keeps the previous record's result until the new one arrives: never show it for another record.
   const current = result && result.status === 'found' && result.data.view.key !== key ? undefined : result;
 
-  const locale = resolveLocale(settings?.language ?? 'auto', host.browserLanguages);
+  const locale = resolveLocale(settings?.ui.language ?? 'auto', host.browserLanguages);
   const i18n = useMemo(() => createI18n(locale), [locale]);
   const state = panelState({
     settingsLoaded: settings !== null,
@@ -175,7 +185,7 @@ export function PanelApp(props: { host: PanelHost; db: LoyaltyLensDb }) {
             />
           )}
           {data && settings && state.name !== 'loading' && (
-            <RecordPanel data={data} settings={settings} now={now} callMode={callMode} empty={state.name === 'empty'} onShowMoreContacts={showMore} />
+            <RecordPanel data={data} settings={settings} now={now} callMode={callMode} onShowMoreContacts={showMore} />
           )}
         </main>
       </div>

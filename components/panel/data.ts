@@ -62,12 +62,18 @@ export interface PanelData {
 
 export type PanelQueryResult = { status: 'missing' } | { status: 'found'; data: PanelData };
 
-function byContact<T extends { contactKey: string }>(table: Dexie.Table<T>, index: string, key: string) {
-  return table.where(index).between([key, Dexie.minKey], [key, Dexie.maxKey]);
+/** A contact's responses, oldest first, through the [contactKey+submittedAt] index. */
+function responsesOf(db: LoyaltyLensDb, contactKey: string) {
+  return db.responses.where('[contactKey+submittedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]);
+}
+
+/** A contact's logged loops, newest first. */
+async function loopsOf(db: LoyaltyLensDb, contactKey: string): Promise<LoopRecord[]> {
+  return db.loops.where('[contactKey+loggedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).reverse().toArray();
 }
 
 async function latestNpsOf(db: LoyaltyLensDb, contactKey: string): Promise<SurveyResponse | null> {
-  const found = await byContact(db.responses, '[contactKey+submittedAt]', contactKey)
+  const found = await responsesOf(db, contactKey)
     .reverse()
     .filter((r) => r.kind === 'nps')
     .first();
@@ -187,10 +193,7 @@ export async function loadPanelData(
   const focusContacts = await db.contacts.bulkGet(view.focusContactKeys);
   const focus: FocusContact[] = await Promise.all(
     view.focusContactKeys.map(async (key, i) => {
-      const [responses, loops] = await Promise.all([
-        byContact(db.responses, '[contactKey+submittedAt]', key).toArray(),
-        byContact(db.loops, '[contactKey+loggedAt]', key).reverse().toArray(),
-      ]);
+      const [responses, loops] = await Promise.all([responsesOf(db, key).toArray(), loopsOf(db, key)]);
       return { key, contact: focusContacts[i] ?? null, responses, loops };
     }),
   );

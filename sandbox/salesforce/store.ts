@@ -28,7 +28,7 @@ export function sfDate(ms: number): string {
 /** In-memory tables, one per object, rows keyed by 18-character id in insertion order. */
 export class Store {
   readonly tables = new Map<string, Map<string, Row>>();
-  private counters = new Map<string, number>();
+  private counter = 0;
   /** Undo steps recorded while a transaction (allOrNone) is open. */
   private undo: (() => void)[] | null = null;
 
@@ -37,10 +37,9 @@ export class Store {
   }
 
   newId(object: ObjectDef): string {
-    const next = (this.counters.get(object.name) ?? 0) + 1;
-    this.counters.set(object.name, next);
-    // Prefix, a pod-like pair, a reserved 0, then the counter: the shape real 15-char ids have.
-    return toId18(`${object.keyPrefix}Hn0${base62(next * 7919, 9)}`)!;
+    this.counter += 1;
+    // Prefix, a pod-like pair, a reserved 0, then a counter shared by all objects: the shape of real ids.
+    return toId18(`${object.keyPrefix}Hn0${base62(this.counter * 7919, 9)}`)!;
   }
 
   table(object: ObjectDef): Map<string, Row> {

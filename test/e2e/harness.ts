@@ -104,7 +104,11 @@ export async function openExtensionPage(context: BrowserContext, extensionId: st
 
 /** Sends a request to the background from an extension page, as the options page does. */
 export async function sendFromExtensionPage(page: Page, request: Record<string, unknown>): Promise<Reply> {
-  return (await page.evaluate((message) => chrome.runtime.sendMessage(message), request)) as Reply;
+  return (await page.evaluate((message) => {
+    // The page is an extension page, where `chrome.runtime` exists; node's types do not know it.
+    const { chrome } = globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } };
+    return chrome.runtime.sendMessage(message);
+  }, request)) as Reply;
 }
 
 /**
@@ -214,4 +218,38 @@ export async function waitForPanel(
     `The panel did not show ${record}${options.state ? ` (${options.state})` : ''} within ${timeout} ms; ` +
       `it shows record=${last.record} state=${last.state}`,
   );
+}
+
+const HUBSPOT_TYPE_IDS = { contact: '0-1', company: '0-2', deal: '0-3', ticket: '0-5' } as const;
+
+/** A HubSpot record page on app.hubspot.com (mapped to the sandbox). */
+export function hubspotRecordUrl(portalId: string, objectType: keyof typeof HUBSPOT_TYPE_IDS, id: string): string {
+  return `https://app.hubspot.com/contacts/${portalId}/record/${HUBSPOT_TYPE_IDS[objectType]}/${id}`;
+}
+
+/** A Salesforce Lightning record page, e.g. ('acme.lightning.force.com', 'Contact', id). */
+export function salesforceRecordUrl(lightningHost: string, sobject: string, id: string): string {
+  return `https://${lightningHost}/lightning/r/${sobject}/${id}/view`;
+}
+
+/**
+ * Follows a link of the CRM page to `url` the way a user does (a click the page's router turns into
+ * history.pushState) and returns when the click happened (performance.timeOrigin-based ms).
+ */
+export async function spaNavigate(page: Page, url: string): Promise<number> {
+  const target = new URL(url);
+  const clickedAt = await page.evaluate((href) => {
+    const links = [...document.querySelectorAll<HTMLAnchorElement>('a[href]')];
+    const link = links.find((a) => {
+      const resolved = new URL(a.href, location.href);
+      return resolved.pathname + resolved.search === href;
+    });
+    if (!link) return null;
+    const at = performance.timeOrigin + performance.now();
+    link.click();
+    return at;
+  }, target.pathname + target.search);
+  if (clickedAt === null) throw new Error(`The page ${page.url()} has no link to ${target.pathname}`);
+  await page.waitForURL(url);
+  return clickedAt;
 }

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { launchWithExtension, requireChromium } from '../../scripts/chromium';
 import { startSandbox } from '../../sandbox/server';
-import { HUBSPOT_FIXTURES } from '../../sandbox/hubspot/fixtures';
+import { HUBSPOT_FIXTURES } from '../../sandbox/hubspot/seed';
 import { SALESFORCE_FIXTURES } from '../../sandbox/salesforce/fixtures';
 import { buildExtension, CHROME_BUILD_DIR, ConsoleCapture, ROOT, screenshot, SCREENSHOT_DIR } from './harness';
 import type { E2E, Spec, Test } from './types';

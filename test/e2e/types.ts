@@ -1,6 +1,6 @@
 import type { BrowserContext, Page, Worker } from 'playwright-core';
 import type { startSandbox } from '../../sandbox/server';
-import type { HUBSPOT_FIXTURES } from '../../sandbox/hubspot/fixtures';
+import type { HUBSPOT_FIXTURES } from '../../sandbox/hubspot/seed';
 import type { SALESFORCE_FIXTURES } from '../../sandbox/salesforce/fixtures';
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;

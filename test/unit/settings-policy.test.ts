@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { POLICY_KEYS, POLICY_PATHS, applyPolicy, getAt, isLocked, keepLocalWhereLocked, managedPolicySchema } from '../../core/policy';
+import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
+import { SETTINGS_KEY, loadSettings, loadSettingsLayers, saveSettings } from '../../core/settings-store';
+
+const managedSchema = JSON.parse(readFileSync(new URL('../../public/managed-schema.json', import.meta.url), 'utf8')) as {
+  type: string;
+  properties: Record<string, { type: string; enum?: string[]; minimum?: number; maximum?: number }>;
+};
+
+const local: Settings = {
+  ...DEFAULT_SETTINGS,
+  rules: { ...DEFAULT_SETTINGS.rules, followUpMaxScore: 5, urgentMaxScore: 2, quietPeriodDays: 30 },
+};
+
+describe('managed policy schema', () => {
+  it('declares to the browser exactly the keys Loyalty Lens reads', () => {
+    expect(managedSchema.type).toBe('object');
+    expect(Object.keys(managedSchema.properties).sort()).toEqual([...POLICY_KEYS].sort());
+  });
+
+  it.each(POLICY_KEYS)('%s has the same type and choices in the JSON schema and in the settings', (key) => {
+    const declared = managedSchema.properties[key]!;
+    const current = getAt(DEFAULT_SETTINGS, POLICY_PATHS[key]);
+    const sample = declared.enum?.[0] ?? (typeof current === 'string' || current === null ? 'x' : current);
+    expect(managedPolicySchema.shape[key].safeParse(sample).success).toBe(true);
+    const jsonType = Array.isArray(sample) ? 'array' : Number.isInteger(sample) && declared.type === 'integer' ? 'integer' : typeof sample;
+    expect(declared.type).toBe(jsonType);
+    for (const choice of declared.enum ?? []) expect(managedPolicySchema.shape[key].safeParse(choice).success).toBe(true);
+    if (declared.maximum !== undefined) expect(managedPolicySchema.shape[key].safeParse(declared.maximum + 1).success).toBe(false);
+  });
+});
+
+describe('applyPolicy', () => {
+  it('leaves the settings alone without a policy', () => {
+    expect(applyPolicy(local, undefined)).toEqual({ settings: local, lockedPaths: [], notice: null });
+  });
+
+  it('lays the administrator’s values over the user’s and locks them', () => {
+    const result = applyPolicy(local, { retentionDays: 7, rootCauses: ['Billing', 'Support'], language: 'ru' });
+    expect(result.settings.privacy.retentionDays).toBe(7);
+    expect(result.settings.rules.rootCauses).toEqual(['Billing', 'Support']);
+    expect(result.settings.ui.language).toBe('ru');
+    expect(result.settings.rules.followUpMaxScore).toBe(5);
+    expect(result.lockedPaths.sort()).toEqual(['privacy.retentionDays', 'rules.rootCauses', 'ui.language']);
+    expect(result.notice).toBeNull();
+  });
+
+  it('applies the good values and names the bad ones', () => {
+    const result = applyPolicy(local, { retentionDays: 9999, quietPeriodDays: 14, language: 'fr', unknownKey: true });
+    expect(result.settings.privacy.retentionDays).toBe(local.privacy.retentionDays);
+    expect(result.settings.rules.quietPeriodDays).toBe(14);
+    expect(result.lockedPaths).toEqual(['rules.quietPeriodDays']);
+    expect(result.notice).toContain('retentionDays');
+    expect(result.notice).toContain('language');
+    expect(result.notice).not.toContain('unknownKey');
+  });
+
+  it('falls back to the defaults under the policy when the policy clashes with the user’s values', () => {
+    const result = applyPolicy({ ...local, rules: { ...local.rules, followUpMaxScore: 8, urgentMaxScore: 5 } }, { followUpMaxScore: 4 });
+    expect(result.settings.rules.followUpMaxScore).toBe(4);
+    expect(result.settings.rules.urgentMaxScore).toBe(DEFAULT_SETTINGS.rules.urgentMaxScore);
+  });
+
+  it('ignores a policy that contradicts itself', () => {
+    const result = applyPolicy(local, { followUpMaxScore: 2, urgentMaxScore: 6 });
+    expect(result.settings).toEqual(local);
+    expect(result.lockedPaths).toEqual([]);
+    expect(result.notice).toContain('contradicts itself');
+  });
+
+  it('ignores a policy that is not an object', () => {
+    expect(applyPolicy(local, 'hello').notice).toContain('not readable');
+  });
+
+  it.each([
+    ['rules.rootCauses', 'rules.rootCauses', true],
+    ['rules.slaHours.passive', 'rules.slaHours', true],
+    ['rules.slaHours', 'rules.slaHours.passive', true],
+    ['rules.slaHours.passive', 'rules.slaHours.detractor', false],
+  ])('a lock on %s covers %s: %s', (locked, path, expected) => {
+    expect(isLocked([locked], path)).toBe(expected);
+  });
+
+  it('saves the user’s own value where the policy decides', () => {
+    const edited = { ...local, rules: { ...local.rules, quietPeriodDays: 14, rootCauses: ['Policy cause'] } };
+    const saved = keepLocalWhereLocked(edited, local, ['rules.rootCauses']);
+    expect(saved.rules.rootCauses).toEqual(local.rules.rootCauses);
+    expect(saved.rules.quietPeriodDays).toBe(14);
+  });
+});
+
+describe('loadSettings with a policy and stored settings', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('gives the defaults and no notice on a fresh install', async () => {
+    expect(await loadSettings()).toEqual({ settings: DEFAULT_SETTINGS, notice: null, lockedPaths: [] });
+  });
+
+  it('applies the managed policy everywhere settings are read', async () => {
+    await saveSettings(local);
+    await fakeBrowser.storage.managed.set({ followUpMaxScore: 4, urgentMaxScore: 1 });
+    const loaded = await loadSettingsLayers();
+    expect(loaded.settings.rules.followUpMaxScore).toBe(4);
+    expect(loaded.local.rules.followUpMaxScore).toBe(5);
+    expect(loaded.lockedPaths.sort()).toEqual(['rules.followUpMaxScore', 'rules.urgentMaxScore']);
+  });
+
+  it('falls back to the defaults with a visible notice when stored settings are broken', async () => {
+    await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: { version: 2, ui: 'broken' } });
+    const loaded = await loadSettings();
+    expect(loaded.settings).toEqual(DEFAULT_SETTINGS);
+    expect(loaded.notice).toContain('could not be used');
+  });
+
+  it('migrates stored version 1 settings and keeps them migrated', async () => {
+    const v1 = JSON.parse(readFileSync(new URL('../fixtures/settings/v1.json', import.meta.url), 'utf8')) as unknown;
+    await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: v1 });
+    const loaded = await loadSettings();
+    expect(loaded.settings.ui.language).toBe('ru');
+    const stored = (await fakeBrowser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY] as Settings;
+    expect(stored.version).toBe(2);
+  });
+});
