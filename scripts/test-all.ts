@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   }
 
   const width = Math.max(...rows.map((row) => row.name.length));
-  console.log('\nsuite'.padEnd(width + 2) + '  passed  failed    time');
+  console.log(`\n  ${'suite'.padEnd(width)}  passed  failed    time`);
   for (const row of rows) {
     const status = row.failed > 0 ? '✗' : '✓';
     console.log(

@@ -1,0 +1,1008 @@
+import {
+  rowKey,
+  type Account,
+  type AccountCounts,
+  type Contact,
+  type FollowUp,
+  type LoopRecord,
+  type Outcome,
+  type RecordContext,
+  type RecordRef,
+  type RejectedRow,
+  type SurveyResponse,
+} from '../../core/schema';
+import type { HubSpotSource, SalesforceSource, Settings } from '../../core/settings';
+import {
+  CrmError,
+  type ConnectionInfo,
+  type CrmConnector,
+  type MetadataField,
+  type MetadataObject,
+  type OutcomeWriteResult,
+  type PreviewResult,
+} from '../crm';
+import { call, createHubSpotApis, DEFAULT_API_BASE, HubSpotHttp, hsObjects, type HubSpotApis } from './client';
+import {
+  contactPropertiesToResponses,
+  customObjectToResponse,
+  FEEDBACK_PROPERTIES,
+  feedbackToResponse,
+  hsAccountInfoSchema,
+  hsBatchSchema,
+  hsObjectSchema,
+  hsOwnersPageSchema,
+  hsPipelinesSchema,
+  hsPropertiesSchema,
+  hsSchemasSchema,
+  hsSearchPageSchema,
+  hsUpsertBatchSchema,
+  partitionRows,
+  toEpochMs,
+  type HsObject,
+  type HsPipelines,
+  type RowContext,
+  type RowResult,
+} from './schema';
+
+// The HubSpot connector: runs only in the background service worker (the one place with the token).
+//
+// Requests for one record view (sandbox-measured numbers are in test/unit/hubspot-connector.test.ts):
+//   1. the record itself (contact / deal / ticket GET with its company association) — skipped for a company view;
+//   2. in parallel: the company, its contacts (search on the `associations.company` pseudo-property, sorted by last
+//      survey date, whose `total` tells small from large accounts), open tickets, open tasks, our close-the-loop
+//      notes, open deals (when revenue = open deals), and for large accounts one search per NPS segment;
+//   3. the listed contacts' responses: one feedback search (hs_contact_id IN …) per source, contact batch reads with
+//      propertiesWithHistory for contact-property sources, association + batch reads for a custom object.
+// Metadata — the portal check (account-info), ticket pipelines and owners — is cached in the connector instance
+// for its lifetime (the background keeps one connector per token), so only the first view pays for it.
+
+const PORTAL_LOOKUPS = { accountInfo: '/account-info/v3/details' } as const;
+const CONTACT_PROPERTIES = [
+  'firstname',
+  'lastname',
+  'email',
+  'jobtitle',
+  'hubspot_owner_id',
+  'associatedcompanyid',
+  'hs_buying_role',
+  'hs_feedback_last_survey_date',
+  'hs_feedback_last_nps_rating',
+];
+const LAST_SURVEY_PROPERTY = 'hs_feedback_last_survey_date';
+const LAST_NPS_PROPERTY = 'hs_feedback_last_nps_rating';
+/** Listed contacts per page; an account with more than two pages is "large" and summarized by HubSpot's counts. */
+const CONTACT_PAGE = 100;
+const LARGE_ACCOUNT = 200;
+const SEARCH_PAGE = 200;
+/** Small accounts: enough pages of responses for the whole account; large ones list only the newest page. */
+const MAX_RESPONSE_PAGES_SMALL = 5;
+const IN_FILTER_MAX = 100;
+const BATCH_MAX = 100;
+/** A unique-value note property holding the outcome's idempotency key (see writeOutcomes). */
+export const KEY_PROPERTY = 'loyalty_lens_key';
+
+// HUBSPOT_DEFINED association type ids (HubSpot/hubspot-api-nodejs src/enums/AssociationTypes.ts).
+const ASSOCIATION = {
+  noteToContact: 202,
+  noteToCompany: 190,
+  noteToTicket: 228,
+  ticketToContact: 16,
+  ticketToCompany: 339,
+} as const;
+
+const ANSWER_VALUES: Record<string, string> = {
+  'reached-resolved': 'Reached, resolved',
+  'reached-unresolved': 'Reached, not resolved yet',
+  'no-answer': 'No answer',
+  escalated: 'Escalated',
+  'promoter-reference': 'Promoter: reference',
+  'promoter-review': 'Promoter: review',
+  'promoter-community': 'Promoter: community',
+};
+
+export interface HubSpotConnectorOptions {
+  token: string;
+  apiBase?: string;
+  expectedPortalId?: string;
+  now?: () => number;
+}
+
+export interface HubSpotConnector extends CrmConnector {
+  /** Opens (or finds, when already opened) the follow-up ticket for a response, assigned by the routing rule. */
+  createFollowUp(response: SurveyResponse, settings: Settings): Promise<FollowUp>;
+}
+
+interface Metadata {
+  portalId: string;
+  currency: string | null;
+  owners: Map<string, string> | null;
+  pipelines: HsPipelines | null;
+}
+
+type HsFilter = { propertyName: string; operator: string; value?: string; values?: string[]; highValue?: string };
+
+/** Scopes the connector reads with, each probed with its cheapest call. */
+const REQUIRED_SCOPES: Array<{ scope: string; path: string }> = [
+  { scope: 'crm.objects.contacts.read', path: '/crm/v3/objects/contacts?limit=1&properties=hs_object_id' },
+  { scope: 'crm.objects.companies.read', path: '/crm/v3/objects/companies?limit=1&properties=hs_object_id' },
+  { scope: 'crm.objects.deals.read', path: '/crm/v3/objects/deals?limit=1&properties=hs_object_id' },
+  { scope: 'tickets', path: '/crm/v3/objects/tickets?limit=1&properties=hs_object_id' },
+  { scope: 'crm.objects.feedback_submissions.read', path: '/crm/v3/objects/feedback_submissions?limit=1&properties=hs_object_id' },
+  { scope: 'crm.objects.owners.read', path: '/crm/v3/owners?limit=1' },
+];
+
+/** Checks a token: which portal it belongs to and which read scopes it lacks. Never stores it. */
+export async function checkHubSpotToken(token: string, apiBase: string = DEFAULT_API_BASE): Promise<ConnectionInfo> {
+  const http = new HubSpotHttp({ token, apiBase });
+  const apis = createHubSpotApis(http, apiBase);
+  const info = await call(hsAccountInfoSchema, 'the account check', () => apis.getJson(PORTAL_LOOKUPS.accountInfo));
+  const probes = await Promise.all(
+    REQUIRED_SCOPES.map(async ({ scope, path }) => {
+      try {
+        await apis.getJson(path);
+        return null;
+      } catch (e) {
+        if (e instanceof CrmError && e.kind === 'scope') return scope;
+        throw e;
+      }
+    }),
+  );
+  return {
+    crm: 'hubspot',
+    instance: info.portalId,
+    name: info.uiDomain ? `HubSpot portal ${info.portalId} (${info.uiDomain})` : `HubSpot portal ${info.portalId}`,
+    user: null,
+    missingScopes: probes.filter((s): s is string => s !== null),
+    usage: http.usage.dailyRemaining !== null ? `daily-remaining=${http.usage.dailyRemaining}/${http.usage.daily ?? '?'}` : null,
+  };
+}
+
+export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpotConnector {
+  const apiBase = options.apiBase ?? DEFAULT_API_BASE;
+  const now = options.now ?? (() => Date.now());
+  const http = new HubSpotHttp({ token: options.token, apiBase });
+  const apis = createHubSpotApis(http, apiBase);
+  return new Connector(apis, http, options.expectedPortalId ?? null, now);
+}
+
+function eq(propertyName: string, value: string): HsFilter {
+  return { propertyName, operator: 'EQ', value };
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function nameOf(p: HsObject['properties']): string {
+  const name = [p.firstname, p.lastname].filter((s) => s && s.trim() !== '').join(' ').trim();
+  return name || p.email || 'Unnamed contact';
+}
+
+function money(value: string | null | undefined): number {
+  const n = Number(value);
+  return Number.isFinite(n) ? n : 0;
+}
+
+class Connector implements HubSpotConnector {
+  readonly crm = 'hubspot' as const;
+  private meta: Promise<Metadata> | null = null;
+  private owners: Promise<Map<string, string> | null> | null = null;
+  private pipelines: Promise<HsPipelines | null> | null = null;
+
+  constructor(
+    private readonly apis: HubSpotApis,
+    private readonly http: HubSpotHttp,
+    private readonly expectedPortalId: string | null,
+    private readonly now: () => number,
+  ) {}
+
+  // ── metadata (cached for the connector's lifetime; a failed lookup is retried next time) ─────────────
+
+  private portal(): Promise<Metadata> {
+    this.meta ??= (async () => {
+      const info = await call(hsAccountInfoSchema, 'the account check', () => this.apis.getJson(PORTAL_LOOKUPS.accountInfo));
+      return { portalId: info.portalId, currency: info.companyCurrency ?? null, owners: null, pipelines: null };
+    })().catch((e: unknown) => {
+      this.meta = null;
+      throw e;
+    });
+    return this.meta;
+  }
+
+  private async checkedPortal(pagePortal: string | null): Promise<Metadata> {
+    const meta = await this.portal();
+    for (const expected of [this.expectedPortalId, pagePortal]) {
+      if (expected !== null && expected !== meta.portalId) {
+        throw new CrmError(
+          'wrong-instance',
+          `This page is HubSpot portal ${expected}, but the saved token belongs to portal ${meta.portalId}. Connect a token of portal ${expected} to see its records.`,
+        );
+      }
+    }
+    return meta;
+  }
+
+  /** Owner id → name. Missing owner scope only hides names; it does not fail the view. */
+  private ownerNames(): Promise<Map<string, string> | null> {
+    this.owners ??= (async () => {
+      const names = new Map<string, string>();
+      let after: string | undefined;
+      for (let page = 0; page < 10; page++) {
+        const res = await call(hsOwnersPageSchema, 'the owner list', () => this.apis.owners.getPage(undefined, after, 500, false));
+        for (const o of res.results) names.set(o.id, [o.firstName, o.lastName].filter(Boolean).join(' ') || o.email || o.id);
+        after = res.paging?.next?.after;
+        if (!after) break;
+      }
+      return names;
+    })().catch((e: unknown) => {
+      this.owners = null;
+      if (e instanceof CrmError && e.kind === 'scope') return null;
+      throw e;
+    });
+    return this.owners;
+  }
+
+  private ticketPipelines(): Promise<HsPipelines | null> {
+    this.pipelines ??= call(hsPipelinesSchema, 'the ticket pipelines', () => this.apis.pipelines.getAll('tickets')).catch((e: unknown) => {
+      this.pipelines = null;
+      if (e instanceof CrmError && e.kind === 'scope') return null;
+      throw e;
+    });
+    return this.pipelines;
+  }
+
+  // ── thin calls ────────────────────────────────────────────────────────────────────────────────────────
+
+  private getObject(type: string, id: string, props: string[], history: string[], assoc: string[]): Promise<HsObject> {
+    return call(hsObjectSchema, `reading ${type} ${id}`, () =>
+      this.apis.basic.getById(type, id, props, history.length ? history : undefined, assoc.length ? assoc : undefined, false),
+    );
+  }
+
+  private search(type: string, filterGroups: HsFilter[][], props: string[], sorts: string[] = [], limit = SEARCH_PAGE, after?: string) {
+    const body = {
+      filterGroups: filterGroups.map((filters) => ({ filters })),
+      properties: props,
+      sorts,
+      limit,
+      ...(after ? { after } : {}),
+    } as unknown as hsObjects.PublicObjectSearchRequest;
+    return call(hsSearchPageSchema, `searching ${type}`, () => this.apis.search.doSearch(type, body));
+  }
+
+  private async batchRead(type: string, ids: string[], props: string[], history: string[] = []): Promise<HsObject[]> {
+    const pages = await Promise.all(
+      chunks(ids, BATCH_MAX).map((inputs) =>
+        call(hsBatchSchema, `reading ${type}`, () =>
+          this.apis.batch.read(type, {
+            inputs: inputs.map((id) => ({ id })),
+            properties: props,
+            propertiesWithHistory: history,
+          }),
+        ),
+      ),
+    );
+    return pages.flatMap((p) => p.results);
+  }
+
+  // ── reading a record's context ──────────────────────────────────────────────────────────────────────
+
+  async testConnection(): Promise<ConnectionInfo> {
+    const meta = await this.checkedPortal(null);
+    return {
+      crm: 'hubspot',
+      instance: meta.portalId,
+      name: `HubSpot portal ${meta.portalId}`,
+      user: null,
+      missingScopes: [],
+      usage: this.http.usage.dailyRemaining !== null ? `daily-remaining=${this.http.usage.dailyRemaining}/${this.http.usage.daily ?? '?'}` : null,
+    };
+  }
+
+  async loadContext(ref: RecordRef, settings: Settings): Promise<RecordContext> {
+    const startCount = this.http.requestCount;
+    const [meta, owners] = await Promise.all([this.checkedPortal(ref.instance), this.ownerNames()]);
+    const portal = meta.portalId;
+    const sources = settings.hubspot.sources;
+    const historyProps = sources.flatMap((s) =>
+      s.kind === 'hubspot-contact-properties' ? [s.scoreProperty, s.commentProperty, s.dateProperty].filter((p): p is string => p !== null) : [],
+    );
+    const contactProps = [...CONTACT_PROPERTIES, ...historyProps];
+
+    let companyId: string | null = null;
+    let focus: HsObject[] = [];
+    let title = '';
+    if (ref.objectType === 'contact') {
+      const contact = await this.getObject('contacts', ref.id, contactProps, historyProps, ['companies']);
+      companyId = primaryCompany(contact, 'contact_to_company');
+      focus = [contact];
+      title = nameOf(contact.properties);
+    } else if (ref.objectType === 'company') {
+      companyId = ref.id;
+    } else if (ref.objectType === 'deal' || ref.objectType === 'ticket') {
+      const type = ref.objectType === 'deal' ? 'deals' : 'tickets';
+      const record = await this.getObject(type, ref.id, ['dealname', 'subject', 'associatedcompanyid'], [], ['companies', 'contacts']);
+      companyId = primaryCompany(record, ref.objectType === 'deal' ? 'deal_to_company' : 'ticket_to_company');
+      const contactIds = (record.associations?.contacts?.results ?? []).map((r) => r.id);
+      focus = contactIds.length ? await this.batchRead('contacts', [...new Set(contactIds)].slice(0, BATCH_MAX), contactProps, historyProps) : [];
+      title = record.properties.dealname ?? record.properties.subject ?? `${ref.objectType} ${ref.id}`;
+    } else {
+      throw new CrmError('config', `HubSpot has no ${ref.objectType} records.`);
+    }
+
+    const account = companyId ? await this.loadAccount(companyId, focus, contactProps, historyProps, settings, portal, owners) : null;
+    const listed = account ? mergeContacts(account.contacts, focus) : focus;
+    const companyOf = (contactId: string): string | null => {
+      if (account && account.contacts.some((c) => c.id === contactId)) return companyId;
+      const f = listed.find((c) => c.id === contactId);
+      return f?.properties.associatedcompanyid || null;
+    };
+    const rowCtx: RowContext = { portal, companyOf };
+    const focusIds = focus.map((c) => c.id);
+    const [sourceRows, followUps, loops] = await Promise.all([
+      this.responsesOf(listed, sources, rowCtx, account?.large ?? false),
+      this.followUpsOf(companyId, focusIds, settings, portal, owners),
+      this.loopsOf(companyId, focusIds, portal, owners),
+    ]);
+    const { responses, rejected } = partitionRows(sourceRows);
+    linkFollowUps(followUps, responses);
+
+    const contacts: Contact[] = listed.map((c) => toContact(c, portal, companyOf(c.id), owners, responses));
+    return {
+      ref,
+      title: title || account?.account.name || `${ref.objectType} ${ref.id}`,
+      focusContactKeys: focusIds.map((id) => rowKey('hubspot', portal, id)),
+      account: account ? { ...account.account, currency: meta.currency } : null,
+      accountCounts: account?.counts ?? null,
+      contacts,
+      responses,
+      followUps,
+      loops,
+      rejected,
+      requestCount: this.http.requestCount - startCount,
+      fetchedAt: this.now(),
+    };
+  }
+
+  private async loadAccount(
+    companyId: string,
+    focus: HsObject[],
+    contactProps: string[],
+    historyProps: string[],
+    settings: Settings,
+    portal: string,
+    owners: Map<string, string> | null,
+  ): Promise<{ account: Account; contacts: HsObject[]; counts: AccountCounts | null; large: boolean }> {
+    const revenue = settings.hubspot.revenue;
+    const sortProperty = lastSurveyProperty(settings.hubspot.sources);
+    const byCompany = eq('associations.company', companyId);
+    const [company, firstPage, openDeals] = await Promise.all([
+      this.getObject('companies', companyId, ['name', 'hubspot_owner_id', 'num_associated_contacts', ...(revenue.kind === 'companyProperty' ? [revenue.property] : [])], [], []),
+      this.search('contacts', [[byCompany]], contactProps, [`-${sortProperty}`], CONTACT_PAGE),
+      revenue.kind === 'openDeals' ? this.search('deals', [[byCompany, eq('hs_is_closed', 'false')]], ['amount'], [], SEARCH_PAGE) : null,
+    ]);
+    const total = firstPage.total;
+    const large = total > LARGE_ACCOUNT;
+    let contacts = firstPage.results;
+    const [secondPage, counts] = await Promise.all([
+      !large && firstPage.paging?.next?.after
+        ? this.search('contacts', [[byCompany]], contactProps, [`-${sortProperty}`], CONTACT_PAGE, firstPage.paging.next.after)
+        : null,
+      large ? this.accountCounts(companyId, settings, portal) : null,
+    ]);
+    if (secondPage) contacts = [...contacts, ...secondPage.results];
+    // Search results carry no property history; contact-property sources re-read the listed contacts with it.
+    if (historyProps.length > 0) {
+      const ids = contacts.map((c) => c.id).filter((id) => !focus.some((f) => f.id === id));
+      const withHistory = await this.batchRead('contacts', ids, contactProps, historyProps);
+      contacts = [...focus.filter((f) => contacts.some((c) => c.id === f.id)), ...withHistory];
+    }
+    const ownerId = company.properties.hubspot_owner_id || null;
+    const revenueValue =
+      revenue.kind === 'openDeals'
+        ? (openDeals?.results ?? []).reduce((sum, d) => sum + money(d.properties.amount), 0)
+        : company.properties[revenue.property] != null && company.properties[revenue.property] !== ''
+          ? money(company.properties[revenue.property])
+          : null;
+    return {
+      account: {
+        key: rowKey('hubspot', portal, companyId),
+        crm: 'hubspot',
+        instance: portal,
+        id: companyId,
+        name: company.properties.name || `Company ${companyId}`,
+        ownerId,
+        ownerName: ownerId ? (owners?.get(ownerId) ?? null) : null,
+        revenue: revenueValue,
+        revenueLabel: revenue.kind === 'openDeals' ? 'Open deals' : revenue.property,
+        currency: null,
+        contactCount: total,
+        url: `https://app.hubspot.com/contacts/${portal}/record/0-2/${companyId}`,
+      },
+      contacts,
+      counts,
+      large,
+    };
+  }
+
+  /**
+   * Large accounts: HubSpot counts the contacts per segment of their latest NPS answer (search `total`), so the
+   * roll-up covers every contact without fetching them. Feedback submissions are linked to contacts, not companies,
+   * so a response-level window count would need every contact id; the window method therefore counts contacts whose
+   * latest answer falls inside the window.
+   */
+  private async accountCounts(companyId: string, settings: Settings, portal: string): Promise<AccountCounts> {
+    const rollup = settings.rules.rollup;
+    const sources = settings.hubspot.sources;
+    const cp = sources.find((s) => s.kind === 'hubspot-contact-properties' && s.surveyKind === 'nps');
+    const scoreProperty = cp && cp.kind === 'hubspot-contact-properties' ? cp.scoreProperty : LAST_NPS_PROPERTY;
+    const dateProperty = cp && cp.kind === 'hubspot-contact-properties' && cp.dateProperty ? cp.dateProperty : LAST_SURVEY_PROPERTY;
+    const windowed = rollup.method === 'window';
+    const since = String(this.now() - rollup.windowDays * 86_400_000);
+    const ranges: Array<[number, number]> = [
+      [9, 10],
+      [7, 8],
+      [0, 6],
+    ];
+    const [promoters, passives, detractors] = await Promise.all(
+      ranges.map(async ([low, high]) => {
+        const filters: HsFilter[] = [
+          eq('associations.company', companyId),
+          { propertyName: scoreProperty, operator: 'BETWEEN', value: String(low), highValue: String(high) },
+          ...(windowed ? [{ propertyName: dateProperty, operator: 'GTE', value: since }] : []),
+        ];
+        const page = await this.search('contacts', [filters], ['hs_object_id'], [], 1);
+        return page.total;
+      }),
+    );
+    return {
+      accountKey: rowKey('hubspot', portal, companyId),
+      method: 'latestPerContact',
+      windowDays: windowed ? rollup.windowDays : null,
+      promoters: promoters!,
+      passives: passives!,
+      detractors: detractors!,
+      respondents: promoters! + passives! + detractors!,
+      byQuarter: [],
+      computedAt: this.now(),
+    };
+  }
+
+  private async responsesOf(contacts: HsObject[], sources: HubSpotSource[], ctx: RowContext, large: boolean): Promise<RowResult[]> {
+    const ids = contacts.map((c) => c.id);
+    if (ids.length === 0) return [];
+    const perSource = await Promise.all(
+      sources.map(async (source): Promise<RowResult[]> => {
+        if (source.kind === 'hubspot-contact-properties') return contacts.flatMap((c) => contactPropertiesToResponses(c, source, ctx));
+        if (source.kind === 'hubspot-feedback') {
+          const pages = await Promise.all(
+            chunks(ids, IN_FILTER_MAX).map((group) =>
+              this.searchAll(
+                'feedback_submissions',
+                [[{ propertyName: 'hs_contact_id', operator: 'IN', values: group }, { propertyName: 'hs_survey_type', operator: 'IN', values: source.surveyTypes }]],
+                [...FEEDBACK_PROPERTIES],
+                ['-hs_submission_timestamp'],
+                large ? 1 : MAX_RESPONSE_PAGES_SMALL,
+              ),
+            ),
+          );
+          return pages.flat().map((row) => feedbackToResponse(row, source.id, ctx));
+        }
+        return this.customObjectRows(source, ids, ctx);
+      }),
+    );
+    return perSource.flat();
+  }
+
+  private async searchAll(type: string, groups: HsFilter[][], props: string[], sorts: string[], maxPages: number): Promise<HsObject[]> {
+    const rows: HsObject[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < maxPages; page++) {
+      const res = await this.search(type, groups, props, sorts, SEARCH_PAGE, after);
+      rows.push(...res.results);
+      after = res.paging?.next?.after;
+      if (!after) break;
+    }
+    return rows;
+  }
+
+  private async customObjectRows(source: Extract<HubSpotSource, { kind: 'hubspot-custom-object' }>, contactIds: string[], ctx: RowContext): Promise<RowResult[]> {
+    const links = await this.associated('contacts', source.objectType, contactIds);
+    const objectIds = [...new Set([...links.values()].flat())];
+    if (objectIds.length === 0) return [];
+    const contactOf = new Map<string, string>();
+    for (const [contactId, ids] of links) for (const id of ids) contactOf.set(id, contactId);
+    const rows = await this.batchRead(source.objectType, objectIds, customProps(source));
+    return rows.map((row) => customObjectToResponse(row, source, ctx, contactOf.get(row.id) ?? null));
+  }
+
+  /** from id → associated to ids, through the v4 batch association read (≤ 1,000 inputs per call). */
+  private async associated(fromType: string, toType: string, fromIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (const group of chunks(fromIds, 1000)) {
+      const res = await call(
+        hsAssociationBatchSchema,
+        `reading ${fromType} → ${toType} links`,
+        () => this.apis.associationsBatch.getPage(fromType, toType, { inputs: group.map((id) => ({ id })) }),
+      );
+      for (const r of res.results) out.set(r._from.id, r.to.map((t) => t.toObjectId));
+    }
+    return out;
+  }
+
+  private async followUpsOf(
+    companyId: string | null,
+    contactIds: string[],
+    settings: Settings,
+    portal: string,
+    owners: Map<string, string> | null,
+  ): Promise<FollowUp[]> {
+    const scopes = linkFilters(companyId, contactIds);
+    if (scopes.length === 0) return [];
+    const pipelines = await this.ticketPipelines();
+    const pipelineId = settings.hubspot.followUpPipelineId;
+    const stages = new Map<string, { label: string; open: boolean }>();
+    for (const p of pipelines?.results ?? []) {
+      if (pipelineId && p.id !== pipelineId) continue;
+      for (const s of p.stages) stages.set(s.id, { label: s.label, open: (s.metadata?.ticketState ?? 'OPEN').toUpperCase() !== 'CLOSED' });
+    }
+    const openStages = [...stages].filter(([, s]) => s.open).map(([id]) => id);
+    const [tickets, tasks] = await Promise.all([
+      pipelines && openStages.length > 0
+        ? this.search(
+            'tickets',
+            scopes.map((f) => [f, { propertyName: 'hs_pipeline_stage', operator: 'IN', values: openStages }, ...(pipelineId ? [eq('hs_pipeline', pipelineId)] : [])]),
+            ['subject', 'hs_pipeline', 'hs_pipeline_stage', 'hubspot_owner_id', 'createdate'],
+            ['-createdate'],
+          )
+        : null,
+      this.search(
+        'tasks',
+        scopes.map((f) => [f, { propertyName: 'hs_task_status', operator: 'NEQ', value: 'COMPLETED' }]),
+        ['hs_task_subject', 'hs_task_status', 'hs_timestamp', 'hubspot_owner_id', 'hs_createdate'],
+        ['hs_timestamp'],
+      ),
+    ]);
+    const accountKey = companyId ? rowKey('hubspot', portal, companyId) : null;
+    const singleContact = contactIds.length === 1 ? rowKey('hubspot', portal, contactIds[0]!) : null;
+    const owner = (id: string | null | undefined) => (id ? (owners?.get(id) ?? null) : null);
+    const out: FollowUp[] = [];
+    for (const t of tickets?.results ?? []) {
+      const stage = stages.get(t.properties.hs_pipeline_stage ?? '');
+      out.push({
+        key: rowKey('hubspot', portal, t.id),
+        crm: 'hubspot',
+        instance: portal,
+        id: t.id,
+        kind: 'ticket',
+        contactKey: singleContact,
+        accountKey,
+        responseKey: null,
+        title: t.properties.subject || `Ticket ${t.id}`,
+        status: stage?.open === false ? 'closed' : 'open',
+        statusLabel: stage?.label ?? null,
+        ownerId: t.properties.hubspot_owner_id || null,
+        ownerName: owner(t.properties.hubspot_owner_id),
+        createdAt: toEpochMs(t.properties.createdate) ?? t.createdAt ?? 0,
+        dueAt: null,
+        url: `https://app.hubspot.com/contacts/${portal}/record/0-5/${t.id}`,
+      });
+    }
+    for (const t of tasks.results) {
+      out.push({
+        key: rowKey('hubspot', portal, t.id),
+        crm: 'hubspot',
+        instance: portal,
+        id: t.id,
+        kind: 'task',
+        contactKey: singleContact,
+        accountKey,
+        responseKey: null,
+        title: t.properties.hs_task_subject || `Task ${t.id}`,
+        status: 'open',
+        statusLabel: t.properties.hs_task_status ?? null,
+        ownerId: t.properties.hubspot_owner_id || null,
+        ownerName: owner(t.properties.hubspot_owner_id),
+        createdAt: toEpochMs(t.properties.hs_createdate) ?? t.createdAt ?? 0,
+        dueAt: toEpochMs(t.properties.hs_timestamp),
+        url: `https://app.hubspot.com/contacts/${portal}/record/0-27/${t.id}`,
+      });
+    }
+    return out;
+  }
+
+  private async loopsOf(companyId: string | null, contactIds: string[], portal: string, owners: Map<string, string> | null): Promise<LoopRecord[]> {
+    const scopes = linkFilters(companyId, contactIds);
+    if (scopes.length === 0) return [];
+    const notes = await this.search(
+      'notes',
+      scopes.map((f) => [f, { propertyName: KEY_PROPERTY, operator: 'HAS_PROPERTY' }]),
+      ['hs_note_body', 'hs_timestamp', 'hubspot_owner_id', KEY_PROPERTY],
+      ['-hs_timestamp'],
+    );
+    return notes.results.map((n) => parseLoopNote(n, portal, owners));
+  }
+
+  // ── writes ──────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Each outcome becomes one note whose unique-value property `loyalty_lens_key` holds the outcome's idempotency
+   * key, written with batch/upsert (idProperty = loyalty_lens_key): a repeat — including after a connection that
+   * dropped once HubSpot had committed — updates the same note instead of creating another. Associations (contact,
+   * company, ticket) are set with the v4 default-association batch, which is idempotent too, and the ticket stage
+   * change is a plain update. Fallback for a portal without the property (upsert answers "property does not exist"):
+   * search notes for the key (kept in the note body as well) before creating, which is repeatable unless two writers
+   * race inside HubSpot's search indexing delay — the outbox's lease keeps writes of one outcome sequential.
+   */
+  async writeOutcomes(outcomes: Outcome[], settings: Settings): Promise<OutcomeWriteResult[]> {
+    if (outcomes.length === 0) return [];
+    const meta = await this.checkedPortal(null);
+    const results: OutcomeWriteResult[] = [];
+    for (const group of chunks(outcomes, BATCH_MAX)) {
+      try {
+        results.push(...(await this.writeGroup(group, settings, meta.portalId)));
+      } catch (e) {
+        const error = e instanceof CrmError ? e : new CrmError('malformed', 'Writing to HubSpot failed unexpectedly.');
+        results.push(...group.map((o) => ({ idempotencyKey: o.idempotencyKey, ok: false, error })));
+      }
+    }
+    return results;
+  }
+
+  private async writeGroup(group: Outcome[], settings: Settings, portal: string): Promise<OutcomeWriteResult[]> {
+    for (const o of group) {
+      if (o.instance !== portal) {
+        throw new CrmError('wrong-instance', `This outcome belongs to HubSpot portal ${o.instance}, but the saved token belongs to portal ${portal}.`);
+      }
+    }
+    const noteIds = await this.upsertNotes(group);
+    const contacts = await this.batchRead('contacts', [...new Set(group.map((o) => o.contactId))], ['associatedcompanyid']);
+    const companyOf = new Map(contacts.map((c) => [c.id, c.properties.associatedcompanyid || null]));
+    const pairs = (to: (o: Outcome) => string | null | undefined) =>
+      group.flatMap((o) => {
+        const toId = to(o);
+        const noteId = noteIds.get(o.idempotencyKey);
+        return toId && noteId ? [{ _from: { id: noteId }, to: { id: toId } }] : [];
+      });
+    const contactLinks = pairs((o) => o.contactId);
+    const companyLinks = pairs((o) => companyOf.get(o.contactId));
+    const ticketLinks = pairs((o) => o.followUpId);
+    await Promise.all([
+      this.associateDefault('notes', 'contacts', contactLinks),
+      this.associateDefault('notes', 'companies', companyLinks),
+      this.associateDefault('notes', 'tickets', ticketLinks),
+      this.closeTickets(group.filter((o) => o.closeFollowUp && o.followUpId).map((o) => o.followUpId!), settings),
+    ]);
+    return group.map((o) => {
+      const id = noteIds.get(o.idempotencyKey);
+      return {
+        idempotencyKey: o.idempotencyKey,
+        ok: true,
+        ...(id ? { crmRecordId: id } : {}),
+        crmRecordUrl: `https://app.hubspot.com/contacts/${portal}/record/0-1/${o.contactId}`,
+      };
+    });
+  }
+
+  /** idempotencyKey → note id. */
+  private async upsertNotes(group: Outcome[]): Promise<Map<string, string>> {
+    const inputs = group.map((o) => ({
+      idProperty: KEY_PROPERTY,
+      id: o.idempotencyKey,
+      properties: { hs_timestamp: new Date(o.loggedAt).toISOString(), hs_note_body: noteBody(o), [KEY_PROPERTY]: o.idempotencyKey },
+    }));
+    try {
+      const res = await call(hsUpsertBatchSchema, 'saving the outcome notes', () => this.apis.batch.upsert('notes', { inputs }));
+      return new Map(res.results.map((r) => [r.properties[KEY_PROPERTY] ?? '', r.id]));
+    } catch (e) {
+      if (!(e instanceof CrmError) || e.kind !== 'config') throw e;
+      return this.createNotesBySearch(group);
+    }
+  }
+
+  private async createNotesBySearch(group: Outcome[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const o of group) {
+      const found = await this.search('notes', [[{ propertyName: 'hs_note_body', operator: 'CONTAINS_TOKEN', value: o.idempotencyKey }]], ['hs_note_body'], [], 1);
+      const existing = found.results[0];
+      if (existing) {
+        out.set(o.idempotencyKey, existing.id);
+        continue;
+      }
+      const created = await call(hsObjectSchema, 'saving an outcome note', () =>
+        this.apis.basic.create('notes', { properties: { hs_timestamp: new Date(o.loggedAt).toISOString(), hs_note_body: noteBody(o) }, associations: [] }),
+      );
+      out.set(o.idempotencyKey, created.id);
+    }
+    return out;
+  }
+
+  private async associateDefault(fromType: string, toType: string, inputs: Array<{ _from: { id: string }; to: { id: string } }>): Promise<void> {
+    if (inputs.length === 0) return;
+    await call(hsAnySchema, `linking ${fromType} to ${toType}`, () =>
+      this.apis.associationsBatch.createDefault(fromType, toType, { inputs } as unknown as Parameters<HubSpotApis['associationsBatch']['createDefault']>[2]),
+    );
+  }
+
+  private async closeTickets(ticketIds: string[], settings: Settings): Promise<void> {
+    if (ticketIds.length === 0) return;
+    const stageId = settings.hubspot.closedStageId ?? (await this.firstClosedStage(settings));
+    if (!stageId) throw new CrmError('config', 'No closed stage is known for the follow-up pipeline; choose one in the Loyalty Lens options.');
+    await call(hsBatchSchema, 'closing the follow-up tickets', () =>
+      this.apis.batch.update('tickets', { inputs: [...new Set(ticketIds)].map((id) => ({ id, properties: { hs_pipeline_stage: stageId } })) }),
+    );
+  }
+
+  private async firstClosedStage(settings: Settings): Promise<string | null> {
+    const pipelines = await this.ticketPipelines();
+    const pipeline = pipelines?.results.find((p) => p.id === (settings.hubspot.followUpPipelineId ?? '0')) ?? pipelines?.results[0];
+    const closed = [...(pipeline?.stages ?? [])]
+      .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
+      .find((s) => (s.metadata?.ticketState ?? '').toUpperCase() === 'CLOSED');
+    return closed?.id ?? null;
+  }
+
+  /**
+   * The follow-up ticket is upserted on `loyalty_lens_key` = "followup-" + the response id, so asking twice (or
+   * retrying after a dropped connection) finds the same ticket.
+   */
+  async createFollowUp(response: SurveyResponse, settings: Settings): Promise<FollowUp> {
+    const meta = await this.checkedPortal(response.instance);
+    const portal = meta.portalId;
+    const contactId = response.contactKey.split('|')[2] ?? '';
+    const contact = await this.getObject('contacts', contactId, ['firstname', 'lastname', 'email', 'hubspot_owner_id', 'associatedcompanyid'], [], []);
+    const companyId = contact.properties.associatedcompanyid || null;
+    const routing = settings.rules.routing;
+    let ownerId: string | null = null;
+    if (routing.kind === 'namedUser') ownerId = routing.userId;
+    else if (routing.kind === 'recordOwner') ownerId = contact.properties.hubspot_owner_id || null;
+    else if (companyId) ownerId = (await this.getObject('companies', companyId, ['hubspot_owner_id'], [], [])).properties.hubspot_owner_id || null;
+    const pipelineId = settings.hubspot.followUpPipelineId ?? '0';
+    const stageId = settings.hubspot.followUpStageId ?? (await this.firstOpenStage(pipelineId));
+    if (!stageId) throw new CrmError('config', 'No open stage is known for the follow-up pipeline; choose one in the Loyalty Lens options.');
+    const key = `followup-${response.id}`;
+    const subject = `${response.kind.toUpperCase()} ${response.score}/${response.scaleMax} from ${nameOf(contact.properties)}: follow up`;
+    const res = await call(hsUpsertBatchSchema, 'opening the follow-up ticket', () =>
+      this.apis.batch.upsert('tickets', {
+        inputs: [
+          {
+            idProperty: KEY_PROPERTY,
+            id: key,
+            properties: {
+              subject,
+              content: response.comment ?? '',
+              hs_pipeline: pipelineId,
+              hs_pipeline_stage: stageId,
+              [KEY_PROPERTY]: key,
+              ...(ownerId ? { hubspot_owner_id: ownerId } : {}),
+            },
+          },
+        ],
+      }),
+    );
+    const ticket = res.results[0];
+    if (!ticket) throw new CrmError('malformed', 'HubSpot did not return the follow-up ticket it saved.');
+    await Promise.all([
+      this.associateDefault('tickets', 'contacts', [{ _from: { id: ticket.id }, to: { id: contactId } }]),
+      companyId ? this.associateDefault('tickets', 'companies', [{ _from: { id: ticket.id }, to: { id: companyId } }]) : null,
+    ]);
+    const owners = await this.ownerNames();
+    return {
+      key: rowKey('hubspot', portal, ticket.id),
+      crm: 'hubspot',
+      instance: portal,
+      id: ticket.id,
+      kind: 'ticket',
+      contactKey: response.contactKey,
+      accountKey: companyId ? rowKey('hubspot', portal, companyId) : null,
+      responseKey: response.key,
+      title: subject,
+      status: 'open',
+      statusLabel: null,
+      ownerId,
+      ownerName: ownerId ? (owners?.get(ownerId) ?? null) : null,
+      createdAt: ticket.createdAt ?? this.now(),
+      dueAt: null,
+      url: `https://app.hubspot.com/contacts/${portal}/record/0-5/${ticket.id}`,
+    };
+  }
+
+  private async firstOpenStage(pipelineId: string): Promise<string | null> {
+    const pipelines = await this.ticketPipelines();
+    const pipeline = pipelines?.results.find((p) => p.id === pipelineId);
+    const open = [...(pipeline?.stages ?? [])]
+      .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
+      .find((s) => (s.metadata?.ticketState ?? 'OPEN').toUpperCase() === 'OPEN');
+    return open?.id ?? null;
+  }
+
+  // ── admin: metadata and preview ─────────────────────────────────────────────────────────────────────
+
+  async listObjects(): Promise<MetadataObject[]> {
+    const standard: MetadataObject[] = [
+      { name: 'contacts', label: 'Contacts' },
+      { name: 'companies', label: 'Companies' },
+      { name: 'deals', label: 'Deals' },
+      { name: 'tickets', label: 'Tickets' },
+      { name: 'feedback_submissions', label: 'Feedback submissions' },
+    ];
+    try {
+      const custom = await call(hsSchemasSchema, 'the custom object list', () => this.apis.schemas.getAll(false));
+      return [...standard, ...custom.results.map((s) => ({ name: s.fullyQualifiedName ?? s.objectTypeId, label: s.labels?.plural ?? s.name }))];
+    } catch (e) {
+      if (e instanceof CrmError && e.kind === 'scope') return standard;
+      throw e;
+    }
+  }
+
+  async listFields(objectName: string): Promise<MetadataField[]> {
+    const res = await call(hsPropertiesSchema, `the ${objectName} properties`, () => this.apis.properties.getAll(objectName, false));
+    return res.results.filter((p) => !p.hidden).map((p) => ({ name: p.name, label: p.label, type: p.type }));
+  }
+
+  async previewSource(source: HubSpotSource | SalesforceSource, limit: number): Promise<PreviewResult> {
+    if (!source.kind.startsWith('hubspot-')) throw new CrmError('config', 'This is not a HubSpot score source.');
+    const hs = source as HubSpotSource;
+    const meta = await this.checkedPortal(null);
+    const size = Math.max(1, Math.min(limit, 100));
+    const ctx: RowContext = { portal: meta.portalId, companyOf: () => null };
+    let rows: RowResult[];
+    if (hs.kind === 'hubspot-feedback') {
+      const page = await this.search(
+        'feedback_submissions',
+        [[{ propertyName: 'hs_survey_type', operator: 'IN', values: hs.surveyTypes }]],
+        [...FEEDBACK_PROPERTIES],
+        ['-hs_submission_timestamp'],
+        size,
+      );
+      rows = page.results.map((r) => feedbackToResponse(r, hs.id, ctx));
+    } else if (hs.kind === 'hubspot-contact-properties') {
+      const page = await this.search(
+        'contacts',
+        [[{ propertyName: hs.scoreProperty, operator: 'HAS_PROPERTY' }]],
+        ['hs_object_id'],
+        hs.dateProperty ? [`-${hs.dateProperty}`] : [],
+        size,
+      );
+      const props = [hs.scoreProperty, hs.commentProperty, hs.dateProperty].filter((p): p is string => p !== null);
+      const contacts = await this.batchRead('contacts', page.results.map((c) => c.id), props, props);
+      rows = contacts.flatMap((c) => contactPropertiesToResponses(c, hs, ctx)).sort((a, b) => rowTime(b) - rowTime(a)).slice(0, size);
+    } else {
+      const page = await this.search(hs.objectType, [], customProps(hs), [`-${hs.dateProperty}`], size);
+      const links = await this.associated(hs.objectType, 'contacts', page.results.map((r) => r.id));
+      rows = page.results.map((r) => customObjectToResponse(r, hs, ctx, links.get(r.id)?.[0] ?? null));
+    }
+    return partitionRows(rows);
+  }
+}
+
+import { z } from 'zod';
+
+const hsAnySchema = z.unknown();
+const hsAssociationBatchSchema = z.object({
+  results: z.array(
+    z.object({
+      _from: z.object({ id: z.union([z.string(), z.number()]).transform(String) }),
+      to: z.array(z.object({ toObjectId: z.union([z.string(), z.number()]).transform(String) })),
+    }),
+  ),
+});
+
+function rowTime(r: RowResult): number {
+  return r.ok ? r.response.submittedAt : 0;
+}
+
+function customProps(source: Extract<HubSpotSource, { kind: 'hubspot-custom-object' }>): string[] {
+  return [source.scoreProperty, source.dateProperty, source.commentProperty, source.surveyKindProperty, source.surveyNameProperty].filter(
+    (p): p is string => p !== null,
+  );
+}
+
+/** The contacts' company filter (company-wide), plus each focus contact (links to a contact alone), ≤ 5 groups. */
+function linkFilters(companyId: string | null, contactIds: string[]): HsFilter[] {
+  const filters: HsFilter[] = companyId ? [eq('associations.company', companyId)] : [];
+  for (const id of contactIds.slice(0, 5 - filters.length)) filters.push(eq('associations.contact', id));
+  return filters;
+}
+
+function lastSurveyProperty(sources: HubSpotSource[]): string {
+  const cp = sources.find((s) => s.kind === 'hubspot-contact-properties' && s.dateProperty);
+  return cp && cp.kind === 'hubspot-contact-properties' && cp.dateProperty && !sources.some((s) => s.kind === 'hubspot-feedback')
+    ? cp.dateProperty
+    : LAST_SURVEY_PROPERTY;
+}
+
+/** The primary company: the `associatedcompanyid` property, else the association labelled primary, else the first. */
+function primaryCompany(record: HsObject, primaryType: string): string | null {
+  const prop = record.properties.associatedcompanyid;
+  if (prop) return prop;
+  const links = record.associations?.companies?.results ?? [];
+  return (links.find((l) => l.type === primaryType) ?? links[0])?.id ?? null;
+}
+
+function mergeContacts(accountContacts: HsObject[], focus: HsObject[]): HsObject[] {
+  const byId = new Map(accountContacts.map((c) => [c.id, c]));
+  for (const f of focus) byId.set(f.id, f);
+  return [...byId.values()];
+}
+
+function toContact(c: HsObject, portal: string, companyId: string | null, owners: Map<string, string> | null, responses: SurveyResponse[]): Contact {
+  const key = rowKey('hubspot', portal, c.id);
+  const latestResponse = responses.filter((r) => r.contactKey === key).reduce<number | null>((m, r) => (m === null || r.submittedAt > m ? r.submittedAt : m), null);
+  const ownerId = c.properties.hubspot_owner_id;
+  return {
+    key,
+    crm: 'hubspot',
+    instance: portal,
+    id: c.id,
+    accountKey: companyId ? rowKey('hubspot', portal, companyId) : null,
+    kind: 'contact',
+    name: nameOf(c.properties),
+    email: c.properties.email || null,
+    title: c.properties.jobtitle || null,
+    ownerName: ownerId ? (owners?.get(ownerId) ?? null) : null,
+    role: c.properties.hs_buying_role || null,
+    lastSurveyedAt: toEpochMs(c.properties[LAST_SURVEY_PROPERTY]) ?? latestResponse,
+    url: `https://app.hubspot.com/contacts/${portal}/record/0-1/${c.id}`,
+  };
+}
+
+/** A ticket opened for a feedback submission carries hs_ticket_id on the submission. */
+function linkFollowUps(followUps: FollowUp[], responses: SurveyResponse[]): void {
+  for (const f of followUps) {
+    const r = responses.find((x) => x.subjectId === f.id);
+    if (r) {
+      f.responseKey = r.key;
+      f.contactKey ??= r.contactKey;
+    }
+  }
+}
+
+export function noteBody(o: Outcome): string {
+  const lines = [
+    'Loyalty Lens close-the-loop',
+    `Result: ${ANSWER_VALUES[o.result] ?? o.result} [${o.result}]`,
+    ...(o.rootCauses.length ? [`Root causes: ${o.rootCauses.join('; ')}`] : []),
+    ...(o.note.trim() ? [`Note: ${o.note.trim()}`] : []),
+    ...(o.nextStep ? [`Next step: ${o.nextStep.text} (due ${o.nextStep.dueDate})`] : []),
+    `Thanked: ${o.thanked ? 'yes' : 'no'}`,
+    ...(o.loggedBy ? [`Logged by: ${o.loggedBy}`] : []),
+    `Contact: ${o.contactId} · key ${o.idempotencyKey}`,
+  ];
+  return lines.map(escapeHtml).join('<br>');
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function unescapeHtml(s: string): string {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+export function parseLoopNote(n: HsObject, portal: string, owners: Map<string, string> | null): LoopRecord {
+  const lines = unescapeHtml((n.properties.hs_note_body ?? '').replace(/<br\s*\/?>/gi, '\n')).split('\n');
+  const field = (name: string) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2) ?? null;
+  const resultSlug = /\[([a-z-]+)\]$/.exec(field('Result') ?? '')?.[1] ?? null;
+  const result = resultSlug && resultSlug in ANSWER_VALUES ? (resultSlug as LoopRecord['result']) : null;
+  const contactId = /^(\w+)/.exec(field('Contact') ?? '')?.[1] ?? '';
+  const ownerId = n.properties.hubspot_owner_id;
+  return {
+    key: rowKey('hubspot', portal, n.id),
+    crm: 'hubspot',
+    instance: portal,
+    id: n.id,
+    contactKey: rowKey('hubspot', portal, contactId),
+    idempotencyKey: n.properties[KEY_PROPERTY] || null,
+    loggedAt: toEpochMs(n.properties.hs_timestamp) ?? n.createdAt ?? 0,
+    loggedBy: field('Logged by') ?? (ownerId ? (owners?.get(ownerId) ?? null) : null),
+    result,
+    rootCauses: (field('Root causes') ?? '').split(';').map((s) => s.trim()).filter(Boolean),
+    summary: field('Note') ?? field('Result') ?? '',
+    url: contactId ? `https://app.hubspot.com/contacts/${portal}/record/0-1/${contactId}` : null,
+  };
+}
+
+export type { RejectedRow };
