@@ -55,7 +55,7 @@ export class LoyaltyLensDb extends Dexie {
       followUps: 'key, contactKey, accountKey',
       loops: 'key, [contactKey+loggedAt]',
       outcomes: 'idempotencyKey, [state+nextAttemptAt], [contactKey+loggedAt]',
-      rejections: 'key, [crm+instance]',
+      rejections: 'key, [crm+instance], seenAt',
       secrets: 'name',
     });
   }

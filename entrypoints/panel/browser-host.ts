@@ -16,7 +16,7 @@ async function loadSettings(): Promise<Settings> {
 export function browserHost(): PanelHost {
   return {
     connect: () => browser.runtime.connect({ name: PANEL_PORT }),
-    refresh: (ref) => sendRequest<{ fetchedAt: number }>({ type: 'record.refresh', ref }),
+    refresh: (ref) => sendRequest({ type: 'record.refresh', ref }),
     requestPermission: (origin) => browser.permissions.request({ origins: [origin] }),
     optionsUrl: browser.runtime.getURL('/options.html'),
     loadSettings,

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   rowKey,
   type Account,
@@ -8,7 +9,6 @@ import {
   type Outcome,
   type RecordContext,
   type RecordRef,
-  type RejectedRow,
   type SurveyResponse,
 } from '../../core/schema';
 import type { HubSpotSource, SalesforceSource, Settings } from '../../core/settings';
@@ -80,15 +80,6 @@ const IN_FILTER_MAX = 100;
 const BATCH_MAX = 100;
 /** A unique-value note property holding the outcome's idempotency key (see writeOutcomes). */
 export const KEY_PROPERTY = 'loyalty_lens_key';
-
-// HUBSPOT_DEFINED association type ids (HubSpot/hubspot-api-nodejs src/enums/AssociationTypes.ts).
-const ASSOCIATION = {
-  noteToContact: 202,
-  noteToCompany: 190,
-  noteToTicket: 228,
-  ticketToContact: 16,
-  ticketToCompany: 339,
-} as const;
 
 const ANSWER_VALUES: Record<string, string> = {
   'reached-resolved': 'Reached, resolved',
@@ -874,11 +865,10 @@ class Connector implements HubSpotConnector {
       const links = await this.associated(hs.objectType, 'contacts', page.results.map((r) => r.id));
       rows = page.results.map((r) => customObjectToResponse(r, hs, ctx, links.get(r.id)?.[0] ?? null));
     }
-    return partitionRows(rows);
+    const { responses, rejected } = partitionRows(rows);
+    return { parsed: responses, rejected };
   }
 }
-
-import { z } from 'zod';
 
 const hsAnySchema = z.unknown();
 const hsAssociationBatchSchema = z.object({
@@ -1004,5 +994,3 @@ export function parseLoopNote(n: HsObject, portal: string, owners: Map<string, s
     url: contactId ? `https://app.hubspot.com/contacts/${portal}/record/0-1/${contactId}` : null,
   };
 }
-
-export type { RejectedRow };

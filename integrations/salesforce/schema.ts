@@ -73,6 +73,10 @@ export const sfTaskSchema = z.object({
 });
 export type SfTask = z.infer<typeof sfTaskSchema>;
 
+/** A score source's row; its fields are checked one by one by the row parsers, which keep the reasons. */
+export const sfRowSchema = z.object({ Id: id }).loose();
+export const sfAmountSchema = z.object({ Amount: z.number().nullable() });
+
 export const sfContactRecordSchema = sfContactSchema.extend({ Cases: child(sfCaseSchema), Tasks: child(sfTaskSchema) });
 
 export const sfLeadRecordSchema = z.object({
@@ -107,7 +111,7 @@ export const sfAccountRecordSchema = z
     PersonContactId: idOrNull,
     Contacts: child(sfContactSchema),
     Cases: child(sfCaseSchema),
-    Opportunities: child(z.object({ Amount: z.number().nullable() })),
+    Opportunities: child(sfAmountSchema),
   })
   .loose();
 export type SfAccountRecord = z.infer<typeof sfAccountRecordSchema>;

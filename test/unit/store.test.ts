@@ -1,0 +1,122 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LoyaltyLensDb } from '../../core/db';
+import { markRefreshFailed, markRefreshing, purgeCachedBefore, saveRecordContext } from '../../core/store';
+import { enqueueOutcome } from '../../core/outbox';
+import { refKey, rowKey, type Contact, type RecordContext, type RecordRef, type SurveyResponse } from '../../core/schema';
+
+const DAY = 24 * 3600_000;
+const NOW = Date.UTC(2026, 10, 22, 12, 0);
+let db: LoyaltyLensDb;
+let n = 0;
+
+function contact(id: string, accountId: string | null): Contact {
+  return {
+    key: rowKey('hubspot', '40001', id),
+    crm: 'hubspot',
+    instance: '40001',
+    id,
+    accountKey: accountId ? rowKey('hubspot', '40001', accountId) : null,
+    kind: 'contact',
+    name: `Contact ${id}`,
+    email: `c${id}@example.com`,
+    title: null,
+    ownerName: null,
+    role: null,
+    lastSurveyedAt: null,
+    url: null,
+  };
+}
+
+function response(id: string, contactId: string, accountId: string | null, score: number, submittedAt: number): SurveyResponse {
+  return {
+    key: rowKey('hubspot', '40001', id),
+    crm: 'hubspot',
+    instance: '40001',
+    id,
+    contactKey: rowKey('hubspot', '40001', contactId),
+    accountKey: accountId ? rowKey('hubspot', '40001', accountId) : null,
+    kind: 'nps',
+    score,
+    scaleMax: 10,
+    submittedAt,
+    comment: 'Fine',
+    surveyName: 'Quarterly NPS',
+    channel: 'email',
+    source: 'hubspot-feedback',
+    subjectId: null,
+  };
+}
+
+function context(ref: RecordRef, fetchedAt: number, responses: SurveyResponse[], contacts: Contact[]): RecordContext {
+  return {
+    ref,
+    title: `Record ${ref.id}`,
+    focusContactKeys: ref.objectType === 'contact' ? [rowKey('hubspot', '40001', ref.id)] : [],
+    account: null,
+    accountCounts: null,
+    contacts,
+    responses,
+    followUps: [],
+    loops: [],
+    rejected: [{ source: 'hubspot-feedback', rowId: '999', field: 'hs_value', value: 'N/A', reason: 'not a number' }],
+    requestCount: 3,
+    fetchedAt,
+  };
+}
+
+const ref51: RecordRef = { crm: 'hubspot', instance: '40001', objectType: 'contact', id: '51' };
+const ref52: RecordRef = { crm: 'hubspot', instance: '40001', objectType: 'contact', id: '52' };
+
+beforeEach(() => {
+  db = new LoyaltyLensDb(`store-test-${++n}`);
+});
+afterEach(async () => {
+  await db.delete();
+});
+
+describe('saveRecordContext', () => {
+  it('stores the view and its rows, and a refresh replaces rows deleted in the CRM', async () => {
+    await saveRecordContext(db, context(ref51, NOW, [response('1', '51', null, 9, NOW - DAY), response('2', '51', null, 3, NOW)], [contact('51', null)]));
+    expect(await db.responses.count()).toBe(2);
+    expect(await db.views.get(refKey(ref51))).toMatchObject({ title: 'Record 51', fetchedAt: NOW, error: null, refreshing: false });
+    await saveRecordContext(db, context(ref51, NOW + 1000, [response('2', '51', null, 3, NOW)], [contact('51', null)]));
+    expect((await db.responses.toArray()).map((r) => r.id)).toEqual(['2']);
+    expect(await db.rejections.count()).toBe(1);
+  });
+
+  it('keeps the cached rows and their age when a refresh fails', async () => {
+    await saveRecordContext(db, context(ref51, NOW, [response('1', '51', null, 9, NOW)], [contact('51', null)]));
+    await markRefreshing(db, ref51);
+    await markRefreshFailed(db, ref51, { kind: 'network', message: 'HubSpot cannot be reached.' }, NOW + 5000);
+    const view = await db.views.get(refKey(ref51));
+    expect(view).toMatchObject({ fetchedAt: NOW, refreshing: false, error: { kind: 'network', at: NOW + 5000 } });
+    expect(await db.responses.count()).toBe(1);
+  });
+});
+
+describe('retention purge (moved clock)', () => {
+  it('deletes survey data older than the retention period and keeps fresher records and every outcome', async () => {
+    const old = NOW - 31 * DAY;
+    await saveRecordContext(db, context(ref51, old, [response('1', '51', null, 2, old)], [contact('51', null)]));
+    await saveRecordContext(db, context(ref52, NOW - DAY, [response('2', '52', null, 10, NOW - DAY)], [contact('52', null)]));
+    await enqueueOutcome(
+      db,
+      { ref: ref51, contactId: '51', followUpId: null, responseId: '1', result: 'no-answer', rootCauses: [], note: '', nextStep: null, thanked: false, closeFollowUp: false },
+      'purge-test-key-0001',
+      old,
+      null,
+    );
+    const purged = await purgeCachedBefore(db, NOW - 30 * DAY);
+    expect(purged).toBe(1);
+    expect(await db.views.get(refKey(ref51))).toBeUndefined();
+    expect((await db.responses.toArray()).map((r) => r.id)).toEqual(['2']);
+    expect((await db.contacts.toArray()).map((c) => c.id)).toEqual(['52']);
+    expect(await db.outcomes.count()).toBe(1);
+  });
+
+  it('purges nothing while everything is within the period', async () => {
+    await saveRecordContext(db, context(ref51, NOW, [response('1', '51', null, 2, NOW)], [contact('51', null)]));
+    expect(await purgeCachedBefore(db, NOW - 30 * DAY)).toBe(0);
+    expect(await db.responses.count()).toBe(1);
+  });
+});
