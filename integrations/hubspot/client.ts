@@ -4,7 +4,7 @@ import * as pipelines from '@hubspot/api-client/lib/codegen/crm/pipelines';
 import * as properties from '@hubspot/api-client/lib/codegen/crm/properties';
 import * as owners from '@hubspot/api-client/lib/codegen/crm/owners';
 import * as schemas from '@hubspot/api-client/lib/codegen/crm/schemas';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { CrmError } from '../crm';
 import { backoffDelay, parseRetryAfter, realClock, RollingWindowLimiter, type Clock } from '../rate-limit';
 import { hsErrorSchema, type HsError } from './schema';

@@ -21,7 +21,8 @@ import {
   type OutcomeWriteResult,
   type PreviewResult,
 } from '../crm';
-import { call, createHubSpotApis, DEFAULT_API_BASE, HubSpotHttp, hsObjects, type HubSpotApis } from './client';
+import type { hsObjects} from './client';
+import { call, createHubSpotApis, DEFAULT_API_BASE, HubSpotHttp, type HubSpotApis } from './client';
 import {
   contactPropertiesToResponses,
   customObjectToResponse,
@@ -253,10 +254,11 @@ class Connector implements HubSpotConnector {
   }
 
   private search(type: string, filterGroups: HsFilter[][], props: string[], sorts: string[] = [], limit = SEARCH_PAGE, after?: string) {
+    // HubSpot documents sorts as { propertyName, direction }; "-name" means descending here.
     const body = {
       filterGroups: filterGroups.map((filters) => ({ filters })),
       properties: props,
-      sorts,
+      sorts: sorts.map((s) => (s.startsWith('-') ? { propertyName: s.slice(1), direction: 'DESCENDING' } : { propertyName: s, direction: 'ASCENDING' })),
       limit,
       ...(after ? { after } : {}),
     } as unknown as hsObjects.PublicObjectSearchRequest;

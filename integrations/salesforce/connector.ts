@@ -30,6 +30,7 @@ import { objectTypeOfId } from './ids';
 import { identityOf, type SalesforceSession } from './oauth';
 import {
   aggregateRowSchema,
+  quarterRowSchema,
   caseStatusSchema,
   compositeResponseSchema,
   countDistinctSchema,
@@ -589,25 +590,35 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     const queries: SubQuery[] = [{ referenceId: 'contactCount', soql: soql.contactCountQuery(accountId) }];
     sources.forEach((source, i) => {
       queries.push({ referenceId: `npsCounts${i}`, soql: soql.npsCountsQuery(source, accountId, windowDays) });
+      queries.push({ referenceId: `npsByQuarter${i}`, soql: soql.npsByQuarterQuery(source, accountId, windowDays) });
       queries.push({ referenceId: `respondents${i}`, soql: soql.respondentCountQuery(source, accountId, windowDays) });
       const listed = sourceQuery(source, { kind: 'contacts', contactIds: listedIds });
       if (listed) queries.push({ referenceId: `listed${i}`, soql: listed });
     });
     const results = await api.composite(queries, meter, ctx);
-    const contactCount = parseWith(queryResultSchema(sfContactSchema.partial()), ok(results.get('contactCount'), 'contact count'), 'the contact count').totalSize;
+    const contactCount = parseWith(queryResultSchema(sfRowSchema), ok(results.get('contactCount'), 'contact count'), 'the contact count').totalSize;
     const totals = { promoters: 0, passives: 0, detractors: 0 };
     const quarters = new Map<string, { quarter: string; promoters: number; passives: number; detractors: number }>();
     let respondents = 0;
     const rows: Array<{ source: SalesforceSource; records: unknown[] }> = [];
+    const segmentField = (value: unknown) => {
+      const score = typeof value === 'string' ? Number(value) : value;
+      if (typeof score !== 'number' || !isNpsScore(score)) return null;
+      const s = segment(score);
+      return s === 'promoter' ? 'promoters' : s === 'passive' ? 'passives' : 'detractors';
+    };
     for (const [i, source] of sources.entries()) {
-      const grouped = parseWith(queryResultSchema(aggregateRowSchema), ok(results.get(`npsCounts${i}`), 'NPS counts'), 'the NPS counts');
-      for (const row of grouped.records) {
-        const score = typeof row.score === 'string' ? Number(row.score) : row.score;
-        if (typeof score !== 'number' || !isNpsScore(score)) continue;
-        const s = segment(score);
-        const field = s === 'promoter' ? 'promoters' : s === 'passive' ? 'passives' : 'detractors';
-        totals[field] += row.n;
-        if (row.y !== null && row.q !== null) {
+      const counted = parseWith(queryResultSchema(aggregateRowSchema), ok(results.get(`npsCounts${i}`), 'NPS counts'), 'the NPS counts');
+      for (const row of counted.records) {
+        const field = segmentField(row.score);
+        if (field) totals[field] += row.n;
+      }
+      // The quarterly trend is secondary: the counts stand even when the org cannot group by quarter.
+      const byQuarter = results.get(`npsByQuarter${i}`);
+      if (byQuarter?.ok) {
+        for (const row of parseWith(queryResultSchema(quarterRowSchema), byQuarter.body, 'the quarterly NPS counts').records) {
+          const field = segmentField(row.score);
+          if (!field) continue;
           const quarter = `${row.y}-Q${row.q}`;
           const entry = quarters.get(quarter) ?? { quarter, promoters: 0, passives: 0, detractors: 0 };
           entry[field] += row.n;

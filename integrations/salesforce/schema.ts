@@ -127,7 +127,8 @@ export const compositeResponseSchema = z.object({
   ),
 });
 
-export const aggregateRowSchema = z.object({ y: z.number().int().nullable(), q: z.number().int().nullable(), score: z.unknown(), n: z.number().int() }).loose();
+export const aggregateRowSchema = z.object({ score: z.unknown(), n: z.number().int().nonnegative() }).loose();
+export const quarterRowSchema = aggregateRowSchema.extend({ y: z.number().int(), q: z.number().int().min(1).max(4) });
 export const countDistinctSchema = z.object({ n: z.number().int().nonnegative() }).loose();
 
 export const describeFieldSchema = z

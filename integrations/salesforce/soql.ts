@@ -231,44 +231,47 @@ export function previewQuery(source: SalesforceSource, limit: number): string {
   return `SELECT ${[...new Set(customFields(source))].join(', ')} FROM ${apiName(source.object)} ORDER BY ${apiName(source.dateField)} DESC LIMIT ${n}`;
 }
 
-/**
- * NPS counts of a big account computed by Salesforce: answers per score and quarter within the window.
- * Only NPS questions (surveys) or NPS-kind rows (custom objects) are counted.
- */
-export function npsCountsQuery(source: SalesforceSource, accountId: string, windowDays: number): string {
+function npsScope(source: SalesforceSource, accountId: string, windowDays: number): { object: string; score: string; date: string; where: string } {
   const days = Math.max(1, Math.floor(windowDays));
   if (source.kind === 'salesforce-surveys') {
     const date = 'Response.CompletionDateTime';
-    return (
-      `SELECT CALENDAR_YEAR(${date}) y, CALENDAR_QUARTER(${date}) q, NumberValue score, COUNT(Id) n ` +
-      `FROM SurveyQuestionResponse WHERE Invitation.Contact.AccountId = ${idLiteral(accountId)} AND Question.QuestionType = 'NPS' ` +
-      `AND ${date} = LAST_N_DAYS:${days} GROUP BY CALENDAR_YEAR(${date}), CALENDAR_QUARTER(${date}), NumberValue`
-    );
+    return {
+      object: 'SurveyQuestionResponse',
+      score: 'NumberValue',
+      date,
+      where: `Invitation.Contact.AccountId = ${idLiteral(accountId)} AND Question.QuestionType = 'NPS' AND ${date} = LAST_N_DAYS:${days}`,
+    };
   }
   const date = apiName(source.dateField);
   const kind = source.surveyKindField ? ` AND ${apiName(source.surveyKindField)} = 'NPS'` : '';
+  return {
+    object: apiName(source.object),
+    score: apiName(source.scoreField),
+    date,
+    where: `${customAudience(source, { kind: 'account', accountId })}${kind} AND ${date} = LAST_N_DAYS:${days}`,
+  };
+}
+
+/** NPS answers of a big account per score within the window, counted by Salesforce. */
+export function npsCountsQuery(source: SalesforceSource, accountId: string, windowDays: number): string {
+  const scope = npsScope(source, accountId, windowDays);
+  return `SELECT ${scope.score} score, COUNT(Id) n FROM ${scope.object} WHERE ${scope.where} GROUP BY ${scope.score}`;
+}
+
+/** The same counts per calendar quarter, for the trend. */
+export function npsByQuarterQuery(source: SalesforceSource, accountId: string, windowDays: number): string {
+  const { object, score, date, where } = npsScope(source, accountId, windowDays);
   return (
-    `SELECT CALENDAR_YEAR(${date}) y, CALENDAR_QUARTER(${date}) q, ${apiName(source.scoreField)} score, COUNT(Id) n ` +
-    `FROM ${apiName(source.object)} WHERE ${customAudience(source, { kind: 'account', accountId })}${kind} ` +
-    `AND ${date} = LAST_N_DAYS:${days} GROUP BY CALENDAR_YEAR(${date}), CALENDAR_QUARTER(${date}), ${apiName(source.scoreField)}`
+    `SELECT CALENDAR_YEAR(${date}) y, CALENDAR_QUARTER(${date}) q, ${score} score, COUNT(Id) n FROM ${object} ` +
+    `WHERE ${where} GROUP BY CALENDAR_YEAR(${date}), CALENDAR_QUARTER(${date}), ${score}`
   );
 }
 
 /** How many distinct contacts answered within the window. */
 export function respondentCountQuery(source: SalesforceSource, accountId: string, windowDays: number): string {
-  const days = Math.max(1, Math.floor(windowDays));
-  if (source.kind === 'salesforce-surveys') {
-    return (
-      `SELECT COUNT_DISTINCT(Invitation.ContactId) n FROM SurveyQuestionResponse ` +
-      `WHERE Invitation.Contact.AccountId = ${idLiteral(accountId)} AND Question.QuestionType = 'NPS' ` +
-      `AND Response.CompletionDateTime = LAST_N_DAYS:${days}`
-    );
-  }
-  const kind = source.surveyKindField ? ` AND ${apiName(source.surveyKindField)} = 'NPS'` : '';
-  return (
-    `SELECT COUNT_DISTINCT(${apiName(source.contactField)}) n FROM ${apiName(source.object)} ` +
-    `WHERE ${customAudience(source, { kind: 'account', accountId })}${kind} AND ${apiName(source.dateField)} = LAST_N_DAYS:${days}`
-  );
+  const { object, where } = npsScope(source, accountId, windowDays);
+  const contact = source.kind === 'salesforce-surveys' ? 'Invitation.ContactId' : apiName(source.contactField);
+  return `SELECT COUNT_DISTINCT(${contact}) n FROM ${object} WHERE ${where}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -367,7 +367,7 @@ export class HubSpotApi {
       return;
     }
     if (props.hs_pipeline_stage != null) {
-      const stages = pipeline?.stages ?? TICKET_PIPELINES.flatMap((p) => p.stages);
+      const stages: readonly { id: string }[] = pipeline ? pipeline.stages : TICKET_PIPELINES.flatMap((p) => [...p.stages]);
       if (!stages.some((s) => s.id === props.hs_pipeline_stage)) {
         problems.push({ name: 'hs_pipeline_stage', error: 'INVALID_OPTION', message: `${JSON.stringify(props.hs_pipeline_stage)} is not a valid pipeline stage.` });
       }

@@ -72,12 +72,6 @@ export class SalesforceAuth {
 
   constructor(private readonly userId: () => string) {}
 
-  reset(): void {
-    this.codes.clear();
-    this.sessions.clear();
-    this.refreshTokens.clear();
-  }
-
   expireAccessTokens(): void {
     for (const session of this.sessions.values()) session.expiresAt = 0;
   }

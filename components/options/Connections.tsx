@@ -1,0 +1,302 @@
+import { useEffect, useRef, useState } from 'react';
+import { browser } from 'wxt/browser';
+import { CONNECTIONS_KEY, sendRequest, type StoredConnections } from '../../core/messaging';
+import type { Crm } from '../../core/schema';
+import type { ConnectionInfo } from '../../integrations/crm';
+import { TextField, VerdictBox, type Edit } from './fields';
+import type { QueuedCounts } from './queued';
+import { useStrings } from './strings';
+import { connectionVerdict, errorVerdict, type Verdict } from './verdict';
+import type { Settings } from '../../core/settings';
+
+/** Follows the non-secret connection details the background keeps in storage.local. */
+export function useConnections(): StoredConnections {
+  const [connections, setConnections] = useState<StoredConnections>({});
+  useEffect(() => {
+    let live = true;
+    const read = () =>
+      browser.storage.local.get(CONNECTIONS_KEY).then((items) => {
+        if (live) setConnections((items[CONNECTIONS_KEY] as StoredConnections | undefined) ?? {});
+      });
+    const onChanged = (changes: Record<string, unknown>, area: string) => {
+      if (area === 'local' && CONNECTIONS_KEY in changes) void read();
+    };
+    void read();
+    browser.storage.onChanged.addListener(onChanged);
+    return () => {
+      live = false;
+      browser.storage.onChanged.removeListener(onChanged);
+    };
+  }, []);
+  return connections;
+}
+
+/** Login hosts the manifest already grants; any other needs a run-time permission before sign-in. */
+export function isBuiltInLoginHost(host: string): boolean {
+  return host === 'login.salesforce.com' || host === 'test.salesforce.com' || host.endsWith('.my.salesforce.com');
+}
+
+/** Asks for a host permission. Must run inside the click handler, before any await, or the browser refuses. */
+function requestOrigin(origin: string): Promise<boolean> {
+  return browser.permissions.request({ origins: [`${origin.replace(/\/+$/, '')}/*`] });
+}
+
+function PermissionButton(props: { origin: string; onGranted: () => void }) {
+  const s = useStrings();
+  return (
+    <button type="button" onClick={() => void requestOrigin(props.origin).then((granted) => granted && props.onGranted())}>
+      {s.allowHost(props.origin)}
+    </button>
+  );
+}
+
+function ConnectionDetails(props: { crm: Crm; info: (ConnectionInfo & { connectedAt: number }) | undefined; dateTime: (ms: number) => string }) {
+  const s = useStrings();
+  const { info } = props;
+  if (!info) return <p className="muted">{s.notConnected}</p>;
+  const rows: Array<[string, string]> =
+    props.crm === 'hubspot'
+      ? [
+          [s.portalId, info.instance],
+          [s.portalName, info.name],
+          ...(info.user ? ([[s.user, info.user]] as Array<[string, string]>) : []),
+          [s.missingScopes, info.missingScopes.length ? info.missingScopes.join(', ') : s.missingScopesNone],
+          ...(info.usage ? ([[s.apiUsage, info.usage]] as Array<[string, string]>) : []),
+        ]
+      : [
+          [s.org, info.name],
+          [s.apiHost, info.instance],
+          [s.user, info.user ?? '—'],
+          [s.apiUsage, info.usage ?? '—'],
+        ];
+  return (
+    <>
+      <dl className="details">
+        {rows.map(([term, value]) => (
+          <div key={term} className={term === s.missingScopes && info.missingScopes.length ? 'warn' : undefined}>
+            <dt>{term}</dt>
+            <dd>{value}</dd>
+          </div>
+        ))}
+      </dl>
+      <p className="muted">{s.connectedSince(props.dateTime(info.connectedAt))}</p>
+    </>
+  );
+}
+
+/** Sign out, asking first what happens to outcomes still queued for this CRM. */
+function SignOut(props: { crm: Crm; crmName: string; queued: number }) {
+  const s = useStrings();
+  const [step, setStep] = useState<'idle' | 'confirm' | 'busy'>('idle');
+  const [result, setResult] = useState<{ text: string; error: Verdict | null } | null>(null);
+  const opener = useRef<HTMLButtonElement>(null);
+
+  const signOut = async (queued: 'send-first' | 'discard') => {
+    setStep('busy');
+    const reply = await sendRequest({ type: 'connector.signOut', crm: props.crm, queued });
+    setStep('idle');
+    setResult(reply.ok ? { text: s.signedOut(reply.value.sent, reply.value.discarded), error: null } : { text: '', error: errorVerdict(reply.error, s) });
+  };
+  const cancel = () => {
+    setStep('idle');
+    opener.current?.focus();
+  };
+
+  return (
+    <div className="sign-out">
+      {step === 'idle' ? (
+        <button ref={opener} type="button" className="danger" onClick={() => (setResult(null), setStep('confirm'))}>
+          {s.signOut}
+        </button>
+      ) : null}
+      {step === 'confirm' ? (
+        <div className="confirm" role="group" aria-label={s.signOut}>
+          <p>{props.queued > 0 ? s.queuedQuestion(props.queued, props.crmName) : s.signOutConfirm(props.crmName)}</p>
+          <div className="actions">
+            {props.queued > 0 ? (
+              <>
+                <button type="button" autoFocus onClick={() => void signOut('send-first')}>
+                  {s.sendFirst}
+                </button>
+                <button type="button" className="danger" onClick={() => void signOut('discard')}>
+                  {s.discardQueued(props.queued)}
+                </button>
+              </>
+            ) : (
+              <button type="button" className="danger" autoFocus onClick={() => void signOut('send-first')}>
+                {s.signOut}
+              </button>
+            )}
+            <button type="button" onClick={cancel}>
+              {s.cancel}
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {step === 'busy' ? <p role="status">{s.signingOut}</p> : null}
+      {result?.error ? <VerdictBox verdict={result.error} /> : null}
+      {result && !result.error ? <p role="status">{result.text}</p> : null}
+    </div>
+  );
+}
+
+function useVerdict() {
+  const [verdict, setVerdict] = useState<Verdict | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  return { verdict, setVerdict, busy, setBusy };
+}
+
+export function HubSpotConnection(props: { info: StoredConnections['hubspot']; queued: number; dateTime: (ms: number) => string }) {
+  const s = useStrings();
+  const [token, setToken] = useState('');
+  const { verdict, setVerdict, busy, setBusy } = useVerdict();
+
+  const connect = async () => {
+    const sent = token.trim();
+    // The token goes to the background once; this page does not keep it, whatever the answer.
+    setToken('');
+    setBusy(s.connecting);
+    const reply = await sendRequest({ type: 'hubspot.connect', token: sent });
+    setBusy(null);
+    setVerdict(connectionVerdict(reply, s));
+  };
+  const test = async () => {
+    setBusy(s.testing);
+    const reply = await sendRequest({ type: 'connection.test', crm: 'hubspot' });
+    setBusy(null);
+    setVerdict(connectionVerdict(reply, s));
+  };
+
+  return (
+    <section className="card" aria-labelledby="hubspot-heading">
+      <h3 id="hubspot-heading">{s.hubspot}</h3>
+      <ConnectionDetails crm="hubspot" info={props.info} dateTime={props.dateTime} />
+      <form
+        className="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (token.trim()) void connect();
+        }}
+      >
+        <TextField label={s.hubspotToken} help={s.hubspotTokenHelp} type="password" value={token} onChange={setToken} autoComplete="off" />
+        <button type="submit" disabled={!token.trim() || busy !== null}>
+          {s.connect}
+        </button>
+      </form>
+      <div className="actions">
+        {props.info ? (
+          <button type="button" onClick={() => void test()} disabled={busy !== null}>
+            {s.testConnection}
+          </button>
+        ) : null}
+      </div>
+      {busy ? <p role="status">{busy}</p> : null}
+      {verdict && !busy ? (
+        <VerdictBox verdict={verdict}>{verdict.origin ? <PermissionButton origin={verdict.origin} onGranted={() => void test()} /> : null}</VerdictBox>
+      ) : null}
+      {props.info ? <SignOut crm="hubspot" crmName={s.hubspot} queued={props.queued} /> : null}
+    </section>
+  );
+}
+
+export function SalesforceConnection(props: {
+  info: StoredConnections['salesforce'];
+  queued: number;
+  draft: Settings;
+  edit: Edit;
+  /** Saves the login host and consumer key, which the background reads when it runs the sign-in. */
+  saveLogin: () => Promise<{ ok: true } | { ok: false; reason: string }>;
+  dateTime: (ms: number) => string;
+}) {
+  const s = useStrings();
+  const { verdict, setVerdict, busy, setBusy } = useVerdict();
+  const host = props.draft.salesforce.loginHost.trim();
+
+  const signIn = () => {
+    const permission = isBuiltInLoginHost(host) ? Promise.resolve(true) : requestOrigin(`https://${host}`);
+    void (async () => {
+      if (!(await permission)) {
+        setVerdict(errorVerdict({ kind: 'permission', message: s.permissionDenied, origin: `https://${host}` }, s));
+        return;
+      }
+      const saved = await props.saveLogin();
+      if (!saved.ok) {
+        setVerdict(errorVerdict({ kind: 'invalid', message: saved.reason }, s));
+        return;
+      }
+      setBusy(s.signingIn);
+      const reply = await sendRequest({ type: 'salesforce.connect' });
+      setBusy(null);
+      setVerdict(connectionVerdict(reply, s));
+    })();
+  };
+  const test = async () => {
+    setBusy(s.testing);
+    const reply = await sendRequest({ type: 'connection.test', crm: 'salesforce' });
+    setBusy(null);
+    setVerdict(connectionVerdict(reply, s));
+  };
+
+  return (
+    <section className="card" aria-labelledby="salesforce-heading">
+      <h3 id="salesforce-heading">{s.salesforce}</h3>
+      <ConnectionDetails crm="salesforce" info={props.info} dateTime={props.dateTime} />
+      <TextField
+        label={s.loginHost}
+        help={s.loginHostHelp}
+        path="salesforce.loginHost"
+        value={props.draft.salesforce.loginHost}
+        onChange={(value) => props.edit((draft) => void (draft.salesforce.loginHost = value.trim().toLowerCase()))}
+      />
+      <TextField
+        label={s.consumerKey}
+        help={s.consumerKeyHelp}
+        path="salesforce.consumerKey"
+        value={props.draft.salesforce.consumerKey}
+        onChange={(value) => props.edit((draft) => void (draft.salesforce.consumerKey = value.trim()))}
+      />
+      <div className="actions">
+        <button type="button" className="primary" onClick={signIn} disabled={busy !== null || !host || !props.draft.salesforce.consumerKey}>
+          {s.signInSalesforce}
+        </button>
+        {props.info ? (
+          <button type="button" onClick={() => void test()} disabled={busy !== null}>
+            {s.testConnection}
+          </button>
+        ) : null}
+      </div>
+      {busy ? <p role="status">{busy}</p> : null}
+      {verdict && !busy ? (
+        <VerdictBox verdict={verdict}>{verdict.origin ? <PermissionButton origin={verdict.origin} onGranted={() => void test()} /> : null}</VerdictBox>
+      ) : null}
+      {props.info ? <SignOut crm="salesforce" crmName={s.salesforce} queued={props.queued} /> : null}
+    </section>
+  );
+}
+
+export function ConnectionsSection(props: {
+  draft: Settings;
+  edit: Edit;
+  queued: QueuedCounts;
+  saveLogin: () => Promise<{ ok: true } | { ok: false; reason: string }>;
+  dateTime: (ms: number) => string;
+}) {
+  const s = useStrings();
+  const connections = useConnections();
+  return (
+    <section id="connections" className="section" aria-labelledby="connections-heading">
+      <h2 id="connections-heading">{s.connections}</h2>
+      <div className="cards">
+        <HubSpotConnection info={connections.hubspot} queued={props.queued.hubspot} dateTime={props.dateTime} />
+        <SalesforceConnection
+          info={connections.salesforce}
+          queued={props.queued.salesforce}
+          draft={props.draft}
+          edit={props.edit}
+          saveLogin={props.saveLogin}
+          dateTime={props.dateTime}
+        />
+      </div>
+    </section>
+  );
+}

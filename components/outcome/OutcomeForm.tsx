@@ -1,0 +1,168 @@
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { describeZodError } from '../../core/errors';
+import { useI18n } from '../panel/i18n-context';
+import { outcomeInputSchema, outcomeResultSchema, type FollowUp, type OutcomeResult, type RecordRef, type Segment } from '../../core/schema';
+import type { OutcomeActions } from './actions';
+import { fill, outcomeMessages } from './messages';
+
+export interface OutcomeTarget {
+  ref: RecordRef;
+  contactId: string;
+  contactName: string;
+  responseId: string | null;
+  segment: Segment | null;
+  followUp: FollowUp | null;
+}
+
+/** The usual result for a segment, so the common case is one keystroke away. */
+export function defaultResult(segment: Segment | null): OutcomeResult {
+  return segment === 'promoter' ? 'promoter-reference' : 'reached-resolved';
+}
+
+const RESULTS = outcomeResultSchema.options;
+
+/**
+ * Keyboard-first: the result group takes focus, arrows pick, Tab moves on, Ctrl+Enter saves.
+ * Saving only queues; the background delivers and the status list shows where it is.
+ */
+export function OutcomeForm(props: { target: OutcomeTarget; rootCauses: string[]; crmName: string; actions: OutcomeActions; onDone: () => void }) {
+  const { target } = props;
+  const i18n = useI18n();
+  const m = outcomeMessages(i18n.locale);
+  const id = useId();
+  const [result, setResult] = useState<OutcomeResult>(defaultResult(target.segment));
+  const [rootCauses, setRootCauses] = useState<string[]>([]);
+  const [note, setNote] = useState('');
+  const [nextStep, setNextStep] = useState('');
+  const [nextStepDue, setNextStepDue] = useState('');
+  const [thanked, setThanked] = useState(false);
+  const [closeFollowUp, setCloseFollowUp] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (sending) return;
+    if (nextStep.trim() !== '' && nextStepDue === '') {
+      setProblem(m.invalidNextStep);
+      return;
+    }
+    const parsed = outcomeInputSchema.safeParse({
+      ref: target.ref,
+      contactId: target.contactId,
+      followUpId: target.followUp?.id ?? null,
+      responseId: target.responseId,
+      result,
+      rootCauses,
+      note: note.trim(),
+      nextStep: nextStep.trim() === '' ? null : { text: nextStep.trim(), dueDate: nextStepDue },
+      thanked,
+      closeFollowUp: target.followUp !== null && closeFollowUp,
+    });
+    if (!parsed.success) {
+      setProblem(fill(m.invalid, { reason: describeZodError(parsed.error, 'The outcome') }));
+      return;
+    }
+    setSending(true);
+    const reply = await props.actions.log(parsed.data);
+    setSending(false);
+    if (!reply.ok) {
+      setProblem(reply.error.message);
+      return;
+    }
+    props.onDone();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLFormElement>) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void submit();
+    }
+    if (event.key === 'Escape') props.onDone();
+  };
+
+  const toggleCause = (cause: string) =>
+    setRootCauses((current) => (current.includes(cause) ? current.filter((c) => c !== cause) : [...current, cause]));
+
+  return (
+    <form ref={formRef} className="outcome-form" aria-labelledby={`${id}-title`} onSubmit={(e) => void submit(e)} onKeyDown={onKeyDown} noValidate>
+      <h3 id={`${id}-title`} dir="auto">
+        {fill(m.titleFor, { name: target.contactName })}
+      </h3>
+      <fieldset>
+        <legend>{m.result}</legend>
+        {RESULTS.filter((r) => !r.startsWith('promoter-') || target.segment === 'promoter').map((option, index) => (
+          <label key={option} className="choice">
+            <input
+              type="radio"
+              name={`${id}-result`}
+              value={option}
+              checked={result === option}
+              onChange={() => setResult(option)}
+              autoFocus={result === option || (index === 0 && !RESULTS.includes(result))}
+            />
+            {m.results[option]}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset>
+        <legend>{m.rootCauses}</legend>
+        <p className="hint" id={`${id}-causes-hint`}>
+          {m.rootCausesHint}
+        </p>
+        <div className="causes" aria-describedby={`${id}-causes-hint`}>
+          {props.rootCauses.map((cause) => (
+            <label key={cause} className="choice">
+              <input type="checkbox" checked={rootCauses.includes(cause)} onChange={() => toggleCause(cause)} />
+              {cause}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <label className="field">
+        {m.note}
+        <textarea value={note} onChange={(e) => setNote(e.target.value)} rows={3} maxLength={10_000} dir="auto" />
+      </label>
+      <div className="next-step">
+        <label className="field">
+          {m.nextStep}
+          <input type="text" value={nextStep} onChange={(e) => setNextStep(e.target.value)} maxLength={500} dir="auto" aria-describedby={`${id}-next-hint`} />
+        </label>
+        <label className="field">
+          {m.nextStepDue}
+          <input type="date" value={nextStepDue} onChange={(e) => setNextStepDue(e.target.value)} />
+        </label>
+        <p className="hint" id={`${id}-next-hint`}>
+          {m.nextStepHint}
+        </p>
+      </div>
+      <label className="choice">
+        <input type="checkbox" checked={thanked} onChange={(e) => setThanked(e.target.checked)} />
+        {m.thanked}
+      </label>
+      {target.followUp && (
+        <label className="choice">
+          <input type="checkbox" checked={closeFollowUp} onChange={(e) => setCloseFollowUp(e.target.checked)} />
+          <span dir="auto">{fill(m.closeFollowUp, { title: target.followUp.title })}</span>
+        </label>
+      )}
+      {problem && (
+        <p className="form-problem" role="alert">
+          {problem}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="primary" disabled={sending} aria-describedby={`${id}-send-hint`}>
+          {fill(m.send, { crm: props.crmName })}
+        </button>
+        <button type="button" onClick={props.onDone}>
+          {m.cancel}
+        </button>
+        <span className="hint" id={`${id}-send-hint`}>
+          {m.sendHint}
+        </span>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,103 @@
+import type { Locale } from '../../core/i18n';
+import type { OutcomeResult } from '../../core/schema';
+
+// The close-the-loop form's words, per locale. Kept beside the form so the catalog of the panel
+// stays focused on reading; both go through the same locale choice (useI18n().locale).
+
+const en = {
+  title: 'Log the outcome',
+  titleFor: 'Log the outcome for {name}',
+  result: 'Result',
+  results: {
+    'reached-resolved': 'Reached and resolved',
+    'reached-unresolved': 'Reached, not resolved yet',
+    'no-answer': 'No answer',
+    escalated: 'Escalated',
+    'promoter-reference': 'Promoter: agreed to be a reference',
+    'promoter-review': 'Promoter: will write a review',
+    'promoter-community': 'Promoter: invited to the community',
+  } satisfies Record<OutcomeResult, string>,
+  rootCauses: 'Root causes',
+  rootCausesHint: 'What drove the score? Pick all that apply.',
+  note: 'What was heard and done',
+  nextStep: 'Next step',
+  nextStepDue: 'Due',
+  nextStepHint: 'Leave empty when there is none.',
+  thanked: 'Thanked and told what we heard',
+  closeFollowUp: 'Close the follow-up ({title})',
+  send: 'Save to {crm}',
+  sendHint: 'Ctrl+Enter saves',
+  cancel: 'Cancel',
+  invalidNextStep: 'Give the next step a due date, or clear it.',
+  invalid: 'Check the form: {reason}',
+  queuedOffline: 'Saved here; it will reach {crm} as soon as it can.',
+  states: {
+    queued: 'Queued',
+    sending: 'Sending…',
+    retrying: 'Waiting to retry: {reason}',
+    saved: 'Saved in {crm}',
+    failed: 'Not saved: {reason}',
+  },
+  openInCrm: 'Open in {crm}',
+  retry: 'Retry',
+  outcomesTitle: 'Logged outcomes',
+  historyTitle: 'Loop history',
+  historyEmpty: 'No close-the-loop outcomes logged yet.',
+  by: 'by {name}',
+  logAction: 'Log outcome',
+};
+
+type OutcomeMessages = typeof en;
+
+const ru: OutcomeMessages = {
+  title: 'Записать итог',
+  titleFor: 'Записать итог для: {name}',
+  result: 'Итог',
+  results: {
+    'reached-resolved': 'Связались, вопрос решён',
+    'reached-unresolved': 'Связались, вопрос ещё не решён',
+    'no-answer': 'Не ответил',
+    escalated: 'Передано выше',
+    'promoter-reference': 'Промоутер: согласился дать рекомендацию',
+    'promoter-review': 'Промоутер: напишет отзыв',
+    'promoter-community': 'Промоутер: приглашён в сообщество',
+  },
+  rootCauses: 'Причины',
+  rootCausesHint: 'Что повлияло на оценку? Отметьте всё подходящее.',
+  note: 'Что услышали и что сделали',
+  nextStep: 'Следующий шаг',
+  nextStepDue: 'Срок',
+  nextStepHint: 'Оставьте пустым, если шага нет.',
+  thanked: 'Поблагодарили и рассказали, что услышали',
+  closeFollowUp: 'Закрыть обращение ({title})',
+  send: 'Сохранить в {crm}',
+  sendHint: 'Ctrl+Enter — сохранить',
+  cancel: 'Отмена',
+  invalidNextStep: 'Укажите срок следующего шага или очистите его.',
+  invalid: 'Проверьте форму: {reason}',
+  queuedOffline: 'Сохранено здесь; попадёт в {crm}, как только будет связь.',
+  states: {
+    queued: 'В очереди',
+    sending: 'Отправляется…',
+    retrying: 'Повторим позже: {reason}',
+    saved: 'Сохранено в {crm}',
+    failed: 'Не сохранено: {reason}',
+  },
+  openInCrm: 'Открыть в {crm}',
+  retry: 'Повторить',
+  outcomesTitle: 'Записанные итоги',
+  historyTitle: 'История работы с отзывами',
+  historyEmpty: 'Итогов пока нет.',
+  by: '{name}',
+  logAction: 'Записать итог',
+};
+
+const CATALOGS: Record<Locale, OutcomeMessages> = { en, ru };
+
+export function outcomeMessages(locale: Locale): OutcomeMessages {
+  return CATALOGS[locale];
+}
+
+export function fill(template: string, params: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
+}

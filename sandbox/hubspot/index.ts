@@ -1,0 +1,103 @@
+// The HubSpot half of the sandbox: a CrmSandbox that answers HubSpot's API paths and record pages.
+import { z } from 'zod';
+import type { CrmSandbox, SandboxRequest, SandboxResponse } from '../types';
+import { HubSpotApi, type WriteCounters } from './api';
+import { RateLimiter, type LimitSettings } from './limits';
+import type { ObjectTypeName } from './model';
+import { handlePage } from './pages';
+import { seedPortals } from './seed';
+import type { PortalStore, StoredRecord } from './store';
+
+export { HUBSPOT_FIXTURES, SEED_NOW } from './seed';
+export type { StoredRecord } from './store';
+export type { LimitSettings } from './limits';
+
+const limitsSchema = z.strictObject({
+  perTenSeconds: z.number().int().positive().optional(),
+  daily: z.number().int().nonnegative().optional(),
+  searchPerSecond: z.number().int().positive().optional(),
+});
+
+const freshCounters = (): WriteCounters => ({ notes: 0, tasks: 0, tickets: 0, ticketUpdates: 0, associations: 0 });
+
+export class HubSpotSandbox implements CrmSandbox {
+  readonly name = 'hubspot' as const;
+  private stores: Map<string, PortalStore> | null = null;
+  private readonly limiter = new RateLimiter();
+  private counters = freshCounters();
+  private api = this.buildApi();
+
+  private buildApi(): HubSpotApi {
+    return new HubSpotApi(() => this.portals(), this.limiter, this.counters);
+  }
+
+  /** The seeded portals, generated on first use. */
+  portals(): ReadonlyMap<string, PortalStore> {
+    this.stores ??= seedPortals();
+    return this.stores;
+  }
+
+  portal(portalId = '40001'): PortalStore {
+    const store = this.portals().get(portalId);
+    if (!store) throw new Error(`No HubSpot sandbox portal ${portalId}`);
+    return store;
+  }
+
+  handle(request: SandboxRequest): SandboxResponse | null {
+    const path = request.url.pathname;
+    if (path === '/__sandbox/hubspot/limits' && request.method === 'POST') return this.limitsEndpoint(request.rawBody);
+    if (path === '/__sandbox/hubspot/limits' && request.method === 'GET') return { status: 200, body: this.limiter.settings };
+    const page = handlePage(this.portals(), request.method, path);
+    if (page) return page;
+    return this.api.handles(path) ? this.api.handle(request) : null;
+  }
+
+  private limitsEndpoint(rawBody: string): SandboxResponse {
+    let json: unknown;
+    try {
+      json = JSON.parse(rawBody || '{}');
+    } catch {
+      return { status: 400, body: { error: 'Body must be JSON' } };
+    }
+    const parsed = limitsSchema.safeParse(json);
+    if (!parsed.success) return { status: 400, body: { error: z.prettifyError(parsed.error) } };
+    this.setLimits(parsed.data);
+    return { status: 200, body: this.limiter.settings };
+  }
+
+  setLimits(limits: Partial<LimitSettings>): void {
+    this.limiter.settings = { ...this.limiter.settings, ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) };
+  }
+
+  reset(): void {
+    this.stores = null;
+    this.limiter.reset();
+    this.counters = freshCounters();
+    this.api = this.buildApi();
+  }
+
+  stats(): Record<string, number> {
+    return { ...this.counters, rateLimited: this.limiter.rejected };
+  }
+
+  /** Every record of a type in a portal, in id order. */
+  records(type: ObjectTypeName, portalId = '40001'): StoredRecord[] {
+    return [...this.portal(portalId).table(type).values()];
+  }
+
+  /** Records whose property equals a value, e.g. find('notes', 'loyalty_lens_key', key). */
+  find(type: ObjectTypeName, property: string, value: string, portalId = '40001'): StoredRecord[] {
+    return this.records(type, portalId).filter((r) => r.properties[property] === value);
+  }
+}
+
+export interface HubSpotSandboxOptions {
+  /** Starting request budgets (defaults: 100 per 10 s, 250,000 a day, search 5 per second). */
+  limits?: Partial<LimitSettings>;
+}
+
+export function createHubSpotSandbox(options: HubSpotSandboxOptions = {}): HubSpotSandbox {
+  const sandbox = new HubSpotSandbox();
+  if (options.limits) sandbox.setLimits(options.limits);
+  return sandbox;
+}

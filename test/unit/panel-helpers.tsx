@@ -1,0 +1,227 @@
+import { render } from '@testing-library/react';
+import { vi } from 'vitest';
+import { PanelApp } from '../../components/panel/PanelApp';
+import type { PanelHost, PanelPort } from '../../components/panel/host';
+import { LoyaltyLensDb } from '../../core/db';
+import type { Reply } from '../../core/messaging';
+import type { Account, AccountCounts, Contact, FollowUp, LoopRecord, RecordContext, RecordRef, SurveyResponse } from '../../core/schema';
+import { rowKey } from '../../core/schema';
+import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
+
+// Shared fixtures for the panel's component tests: a fresh Dexie per test, seeded the way the
+// background seeds it (saveRecordContext), and a fake port the test pushes records through.
+
+export const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+const I = '12345';
+
+export function freshDb(): LoyaltyLensDb {
+  return new LoyaltyLensDb(`panel-test-${Math.random().toString(36).slice(2)}`);
+}
+
+export const contactRef: RecordRef = { crm: 'hubspot', instance: I, objectType: 'contact', id: '101' };
+export const companyRef: RecordRef = { crm: 'hubspot', instance: I, objectType: 'company', id: '900' };
+
+export function account(overrides: Partial<Account> = {}): Account {
+  const id = overrides.id ?? '900';
+  return {
+    key: rowKey('hubspot', I, id),
+    crm: 'hubspot',
+    instance: I,
+    id,
+    name: 'Acme Corp',
+    ownerId: '7',
+    ownerName: 'Dana Owner',
+    revenue: 120_000,
+    revenueLabel: 'open deals',
+    currency: 'USD',
+    contactCount: 0,
+    url: null,
+    ...overrides,
+  };
+}
+
+export function contact(id: string, overrides: Partial<Contact> = {}): Contact {
+  return {
+    key: rowKey('hubspot', I, id),
+    crm: 'hubspot',
+    instance: I,
+    id,
+    accountKey: rowKey('hubspot', I, '900'),
+    kind: 'contact',
+    name: `Contact ${id}`,
+    email: null,
+    title: null,
+    ownerName: null,
+    role: null,
+    lastSurveyedAt: null,
+    url: null,
+    ...overrides,
+  };
+}
+
+let responseSeq = 0;
+export function response(contactId: string, score: number, submittedAt: number, overrides: Partial<SurveyResponse> = {}): SurveyResponse {
+  const id = overrides.id ?? `r${++responseSeq}`;
+  return {
+    key: rowKey('hubspot', I, id),
+    crm: 'hubspot',
+    instance: I,
+    id,
+    contactKey: rowKey('hubspot', I, contactId),
+    accountKey: rowKey('hubspot', I, '900'),
+    kind: 'nps',
+    score,
+    scaleMax: 10,
+    submittedAt,
+    comment: null,
+    surveyName: null,
+    channel: null,
+    source: 'hubspot-feedback',
+    subjectId: null,
+    ...overrides,
+  };
+}
+
+export function followUp(id: string, overrides: Partial<FollowUp> = {}): FollowUp {
+  return {
+    key: rowKey('hubspot', I, id),
+    crm: 'hubspot',
+    instance: I,
+    id,
+    kind: 'ticket',
+    contactKey: rowKey('hubspot', I, '101'),
+    accountKey: rowKey('hubspot', I, '900'),
+    responseKey: null,
+    title: `Ticket ${id}`,
+    status: 'open',
+    statusLabel: null,
+    ownerId: null,
+    ownerName: null,
+    createdAt: NOW - DAY,
+    dueAt: null,
+    url: null,
+    ...overrides,
+  };
+}
+
+export function loop(contactId: string, loggedAt: number, overrides: Partial<LoopRecord> = {}): LoopRecord {
+  const id = overrides.id ?? `l${loggedAt}`;
+  return {
+    key: rowKey('hubspot', I, id),
+    crm: 'hubspot',
+    instance: I,
+    id,
+    contactKey: rowKey('hubspot', I, contactId),
+    idempotencyKey: null,
+    loggedAt,
+    loggedBy: 'Sam Agent',
+    result: 'reached-resolved',
+    rootCauses: [],
+    summary: 'Called back',
+    url: null,
+    ...overrides,
+  };
+}
+
+export function context(ref: RecordRef, overrides: Partial<RecordContext> = {}): RecordContext {
+  return {
+    ref,
+    title: 'Record',
+    focusContactKeys: [],
+    account: null,
+    accountCounts: null,
+    contacts: [],
+    responses: [],
+    followUps: [],
+    loops: [],
+    rejected: [],
+    requestCount: 1,
+    fetchedAt: NOW - 5 * 60_000,
+    ...overrides,
+  };
+}
+
+export function counts(overrides: Partial<AccountCounts> = {}): AccountCounts {
+  return {
+    accountKey: rowKey('hubspot', I, '900'),
+    method: 'latestPerContact',
+    windowDays: null,
+    promoters: 0,
+    passives: 0,
+    detractors: 0,
+    respondents: 0,
+    byQuarter: [],
+    computedAt: NOW,
+    ...overrides,
+  };
+}
+
+export interface FakePort extends PanelPort {
+  push(message: unknown): void;
+  drop(): void;
+  disconnected: boolean;
+}
+
+export function fakePort(): FakePort {
+  const messageListeners: Array<(message: unknown) => void> = [];
+  const disconnectListeners: Array<() => void> = [];
+  const port: FakePort = {
+    disconnected: false,
+    onMessage: { addListener: (l) => messageListeners.push(l) },
+    onDisconnect: { addListener: (l) => disconnectListeners.push(l) },
+    disconnect() {
+      port.disconnected = true;
+    },
+    push: (message) => messageListeners.forEach((l) => l(message)),
+    drop: () => disconnectListeners.forEach((l) => l()),
+  };
+  return port;
+}
+
+export interface TestHost extends PanelHost {
+  ports: FakePort[];
+  /** The latest port the panel opened. */
+  port(): FakePort;
+  store: Map<string, string>;
+  refresh: ReturnType<typeof vi.fn<(ref: RecordRef) => Promise<Reply<{ fetchedAt: number }>>>>;
+  requestPermission: ReturnType<typeof vi.fn<(origin: string) => Promise<boolean>>>;
+}
+
+export function testHost(options: { settings?: Settings; languages?: string[]; stored?: Record<string, string> } = {}): TestHost {
+  const ports: FakePort[] = [];
+  const store = new Map(Object.entries(options.stored ?? {}));
+  return {
+    ports,
+    port: () => {
+      const last = ports[ports.length - 1];
+      if (!last) throw new Error('The panel opened no port');
+      return last;
+    },
+    store,
+    connect() {
+      const port = fakePort();
+      ports.push(port);
+      return port;
+    },
+    refresh: vi.fn(async () => ({ ok: true as const, value: { fetchedAt: NOW } })),
+    requestPermission: vi.fn(async () => true),
+    optionsUrl: 'chrome-extension://test/options.html',
+    loadSettings: async () => options.settings ?? DEFAULT_SETTINGS,
+    onSettingsChanged: () => () => undefined,
+    browserLanguages: options.languages ?? ['en-US'],
+    storage: { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v) },
+    now: () => NOW,
+  };
+}
+
+export function renderPanel(db: LoyaltyLensDb, host: TestHost) {
+  const utils = render(<PanelApp host={host} db={db} />);
+  const root = () => utils.container.querySelector('.panel') as HTMLElement;
+  return { ...utils, root };
+}
+
+export function figure(container: HTMLElement, name: string): HTMLElement | null {
+  return container.querySelector(`[data-ll-figure="${name}"]`);
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { backoffDelay, parseRetryAfter, RollingWindowLimiter, type Clock } from '../../integrations/rate-limit';
+
+function fakeClock(): Clock & { t: number } {
+  const clock = {
+    t: 0,
+    now: () => clock.t,
+    sleep: async (ms: number) => {
+      clock.t += ms;
+    },
+  };
+  return clock;
+}
+
+describe('RollingWindowLimiter', () => {
+  it('lets at most max requests start in any window', async () => {
+    const clock = fakeClock();
+    const limiter = new RollingWindowLimiter(100, 10_000, clock);
+    const starts: number[] = [];
+    await Promise.all(Array.from({ length: 250 }, async () => {
+      await limiter.acquire();
+      starts.push(clock.now());
+    }));
+    expect(starts).toHaveLength(250);
+    for (const s of starts) expect(starts.filter((t) => t > s - 10_000 && t <= s).length).toBeLessThanOrEqual(100);
+    expect(Math.max(...starts)).toBe(20_000);
+  });
+
+  it('waits out a pause (Retry-After) before the next start', async () => {
+    const clock = fakeClock();
+    const limiter = new RollingWindowLimiter(10, 1_000, clock);
+    limiter.pauseUntil(3_000);
+    await limiter.acquire();
+    expect(clock.now()).toBe(3_000);
+  });
+
+  it('refuses a nonsensical configuration', () => {
+    expect(() => new RollingWindowLimiter(0, 1000)).toThrow(RangeError);
+  });
+});
+
+describe('backoffDelay (full jitter)', () => {
+  it.each([
+    [0, 0.5, 50],
+    [1, 0.5, 100],
+    [3, 0.999, 799],
+    [10, 1 - 1e-9, 2_999],
+    [10, 0, 0],
+  ])('attempt %i with random %f → %i ms', (attempt, r, expected) => {
+    expect(backoffDelay(attempt, { baseMs: 100, capMs: 3_000 }, () => r)).toBe(expected);
+  });
+});
+
+describe('parseRetryAfter', () => {
+  const now = Date.UTC(2026, 10, 1, 12, 0, 0);
+  it.each<[string | null | undefined, number | null]>([
+    ['5', 5_000],
+    ['0', 0],
+    ['1.5', 1_500],
+    ['Sun, 01 Nov 2026 12:00:10 GMT', 10_000],
+    ['Sun, 01 Nov 2026 11:59:00 GMT', 0],
+    ['soon', null],
+    ['', null],
+    [null, null],
+    [undefined, null],
+  ])('%s → %s', (value, expected) => {
+    expect(parseRetryAfter(value, now)).toBe(expected);
+  });
+});
