@@ -284,6 +284,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   for (const server of [httpsServer, httpServer]) server.keepAliveTimeout = 1000;
   const httpsPort = await listen(httpsServer, options.httpsPort ?? 0, host);
   const httpPort = await listen(httpServer, options.httpPort ?? 0, host);
+  // Seed now so the first API call is not the one paying for generation.
+  hubspot.portals();
   const urlHost = host.includes(':') ? `[${host}]` : host;
 
   const closeServer = (server: Server): Promise<void> =>

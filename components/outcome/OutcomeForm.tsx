@@ -1,4 +1,5 @@
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import './outcome.css';
 import { describeZodError } from '../../core/errors';
 import { useI18n } from '../panel/i18n-context';
 import { outcomeInputSchema, outcomeResultSchema, type FollowUp, type OutcomeResult, type RecordRef, type Segment } from '../../core/schema';
@@ -39,7 +40,6 @@ export function OutcomeForm(props: { target: OutcomeTarget; rootCauses: string[]
   const [closeFollowUp, setCloseFollowUp] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
 
   const submit = async (event?: FormEvent) => {
     event?.preventDefault();
@@ -86,7 +86,7 @@ export function OutcomeForm(props: { target: OutcomeTarget; rootCauses: string[]
     setRootCauses((current) => (current.includes(cause) ? current.filter((c) => c !== cause) : [...current, cause]));
 
   return (
-    <form ref={formRef} className="outcome-form" aria-labelledby={`${id}-title`} onSubmit={(e) => void submit(e)} onKeyDown={onKeyDown} noValidate>
+    <form className="outcome-form" aria-labelledby={`${id}-title`} onSubmit={(e) => void submit(e)} onKeyDown={onKeyDown} noValidate>
       <h3 id={`${id}-title`} dir="auto">
         {fill(m.titleFor, { name: target.contactName })}
       </h3>

@@ -1,9 +1,10 @@
 import type { SalesforceSource } from '../../core/settings';
+import type { CustomSource, SurveysSource } from './soql';
 
 // Ready-made score sources the admin can pick and then adjust.
 
 /** Salesforce Surveys (Feedback Management): NPS questions are found by type; CSAT/CES questions are picked. */
-export const SALESFORCE_SURVEYS_PRESET: SalesforceSource = {
+export const SALESFORCE_SURVEYS_PRESET: SurveysSource = {
   id: 'salesforce-surveys',
   kind: 'salesforce-surveys',
   label: 'Salesforce Surveys',
@@ -12,7 +13,7 @@ export const SALESFORCE_SURVEYS_PRESET: SalesforceSource = {
 };
 
 /** Simple Survey (AppExchange managed package, namespace simplesurvey). */
-export const SIMPLE_SURVEY_PRESET: SalesforceSource = {
+export const SIMPLE_SURVEY_PRESET: CustomSource = {
   id: 'simple-survey',
   kind: 'salesforce-custom-object',
   label: 'Simple Survey',

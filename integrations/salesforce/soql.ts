@@ -143,8 +143,8 @@ export function contactCountQuery(accountId: string): string {
 // ---------------------------------------------------------------------------------------------
 // Score sources
 
-type SurveysSource = Extract<SalesforceSource, { kind: 'salesforce-surveys' }>;
-type CustomSource = Extract<SalesforceSource, { kind: 'salesforce-custom-object' }>;
+export type SurveysSource = Extract<SalesforceSource, { kind: 'salesforce-surveys' }>;
+export type CustomSource = Extract<SalesforceSource, { kind: 'salesforce-custom-object' }>;
 
 /** Who a source's rows are read for: an account's contacts, some contacts, or a lead. */
 export type Audience =

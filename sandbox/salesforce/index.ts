@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { toId18 } from '../../integrations/salesforce/ids';
 import type { CrmSandbox, SandboxRequest, SandboxResponse } from '../types';
 import { SalesforceAuth } from './auth';
@@ -68,7 +69,8 @@ interface Cursor {
   pageSize: number;
 }
 
-export function createSalesforceSandbox(options: { latencyMs?: number } = {}): SalesforceSandbox {
+// Latency is added by the HTTP core to every API response; the option is part of the shared factory signature.
+export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): SalesforceSandbox {
   let store = takeInitialWorld() ?? new Store();
   if (store.table(objectDef('User')!).size === 0) seed(store);
   let writer = new RecordWriter(store);
@@ -395,7 +397,7 @@ export function createSalesforceSandbox(options: { latencyMs?: number } = {}): S
     }
   }
 
-  async function handleApi(request: SandboxRequest): Promise<SandboxResponse> {
+  function handleApi(request: SandboxRequest): SandboxResponse {
     const path = request.url.pathname;
     const withLimits = (result: ApiResult): SandboxResponse => ({
       status: result.status,
@@ -423,7 +425,6 @@ export function createSalesforceSandbox(options: { latencyMs?: number } = {}): S
     if (!session) return withLimits({ status: 401, body: [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }] });
     if (used >= limit) return withLimits(apiError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'));
     used += 1;
-    if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     const version = `${match[1]!}.${match[2]!}`;
     const parts = (match[3] ?? '').split('/').filter(Boolean).map(decodeURIComponent);
     return withLimits(api(request.method.toUpperCase(), version, parts, request.url.searchParams, request.rawBody, request.headers, session.userId));
@@ -448,10 +449,31 @@ export function createSalesforceSandbox(options: { latencyMs?: number } = {}): S
     return recordPage(id);
   }
 
+  const limitBody = z.strictObject({ dailyLimit: z.number().int().nonnegative() });
+
+  /** Admin hooks the core forwards: POST /__sandbox/salesforce/limits {dailyLimit} and …/expire-tokens. */
+  function adminRequest(request: SandboxRequest): SandboxResponse | null {
+    const route = `${request.method} ${request.url.pathname}`;
+    if (route === 'POST /__sandbox/salesforce/expire-tokens') {
+      auth.expireAccessTokens();
+      return { status: 200, body: { expired: true } };
+    }
+    if (route === 'POST /__sandbox/salesforce/limits') {
+      const body = parseJson(request.rawBody);
+      const parsed = body.ok ? limitBody.safeParse(body.value) : null;
+      if (!parsed?.success) return { status: 400, body: { error: 'Body must be {"dailyLimit": <non-negative integer>}' } };
+      limit = parsed.data.dailyLimit;
+      return { status: 200, body: { used, limit } };
+    }
+    if (route === 'GET /__sandbox/salesforce/limits') return { status: 200, body: { used, limit } };
+    return null;
+  }
+
   return {
     name: 'salesforce',
     handle(request) {
       const host = request.host;
+      if (request.url.pathname.startsWith('/__sandbox/salesforce/')) return adminRequest(request);
       if (!ORG_HOSTS.has(host) && !isLocal(host)) return null;
       const path = request.url.pathname;
       if (path.startsWith('/services/oauth2/') || path.startsWith('/id/')) return auth.handle(request);

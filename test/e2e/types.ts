@@ -1,9 +1,9 @@
 import type { BrowserContext, Page, Worker } from 'playwright-core';
-import type { startSandbox } from '../../sandbox/server';
+import type { RunningSandbox } from '../../sandbox/server';
 import type { HUBSPOT_FIXTURES } from '../../sandbox/hubspot/seed';
 import type { SALESFORCE_FIXTURES } from '../../sandbox/salesforce/fixtures';
 
-export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+export type Sandbox = RunningSandbox;
 
 /** What every e2e test receives. The browser (and its profile) is shared by the tests of one spec file. */
 export interface E2E {

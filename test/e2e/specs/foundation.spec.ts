@@ -30,10 +30,10 @@ export async function panelAppearsOnHubSpotContact(t: E2E): Promise<void> {
 
 export async function panelAppearsOnSalesforceContact(t: E2E): Promise<void> {
   const page = await t.newPage();
-  const url = salesforceRecordUrl(t.salesforce.lightningHost, 'Contact', t.salesforce.sampleContactId);
+  const url = salesforceRecordUrl(t.salesforce.hosts.lightning, 'Contact', t.salesforce.sampleContactId);
   await page.goto(url);
   const shown = await waitForPanel(page, expectedRecord(url));
-  assert.equal(shown.record, `salesforce|${t.salesforce.instance}|contact|${t.salesforce.sampleContactId}`);
+  assert.equal(shown.record, `salesforce|${t.salesforce.hosts.api}|contact|${t.salesforce.sampleContactId}`);
   await t.screenshot(page, 'salesforce-contact');
 }
 
@@ -55,19 +55,19 @@ export async function panelFollowsSpaNavigation(t: E2E): Promise<void> {
 
 export async function panelIsAbsentOnNonRecordPage(t: E2E): Promise<void> {
   const page = await t.newPage();
-  const list = `https://app.hubspot.com/contacts/${t.hubspot.portals.main}/objects/0-1/views/all/list`;
-  await page.goto(list);
-  await page.waitForLoadState('load');
-  assert.equal(hasPanel(page), false, 'a panel on a list page');
-  // Proof the content script is running on this page: following a link to a record shows the panel,
-  // and coming back to the list removes it.
-  const record = hubspotRecordUrl(t.hubspot.portals.main, 'contact', t.hubspot.sampleContactId);
+  const home = `https://${t.salesforce.hosts.lightning}/lightning/page/home`;
+  await page.goto(home);
+  await page.getByRole('heading', { name: 'Home' }).waitFor();
+  assert.equal(hasPanel(page), false, 'a panel on the home page');
+  // Proof the content script runs on this page: following a link to a record shows the panel,
+  // and going back to the home page removes it.
+  const record = salesforceRecordUrl(t.salesforce.hosts.lightning, 'Contact', t.salesforce.sampleContactId);
   await spaNavigate(page, record);
   await waitForPanel(page, expectedRecord(record));
   await page.goBack();
-  await page.waitForURL(list);
+  await page.waitForURL(home);
   await page.waitForFunction(() => !document.querySelector('loyalty-lens-panel'));
-  assert.equal(hasPanel(page), false, 'the panel stayed on the list page');
+  assert.equal(hasPanel(page), false, 'the panel stayed on the home page');
 }
 
 function intersects(a: { x: number; y: number; width: number; height: number }, b: typeof a): boolean {

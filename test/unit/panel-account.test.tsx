@@ -1,0 +1,159 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { saveRecordContext } from '../../core/store';
+import type { RecordContext } from '../../core/schema';
+import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
+import { DAY, NOW, account, companyRef, contact, context, counts, figure, freshDb, renderPanel, response, testHost } from './panel-helpers';
+
+afterEach(cleanup);
+
+async function showAccount(extra: Partial<RecordContext>, settings?: Settings) {
+  const db = freshDb();
+  await saveRecordContext(db, context(companyRef, { title: 'Acme Corp', account: account(), ...extra }));
+  const host = testHost({ settings });
+  const utils = renderPanel(db, host);
+  await waitFor(() => expect(host.ports.length).toBe(1));
+  act(() => host.port().push({ type: 'record', ref: companyRef, pageUrl: null }));
+  await waitFor(() => expect(['ready', 'empty']).toContain(utils.root().getAttribute('data-ll-state')));
+  return utils;
+}
+
+// Latest per contact: 10, 9 (promoters), 7 (passive), 3, 6 (detractors); contact 6 never answered.
+// n = 5, NPS = 40% − 40% = 0; variance = 0.8 − 0² = 0.8; margin = 1.96 · √(0.8 / 5) · 100 = 78.4.
+const small: Partial<RecordContext> = {
+  contacts: [
+    contact('1', { name: 'Ann', title: 'CEO' }),
+    contact('2', { name: 'Bob', title: 'CFO' }),
+    contact('3', { name: 'Cid' }),
+    contact('4', { name: 'Dee', title: 'Buyer' }),
+    contact('5', { name: 'Eve' }),
+    contact('6', { name: 'Fay' }),
+  ],
+  responses: [
+    response('1', 2, Date.UTC(2026, 1, 10)),
+    response('1', 10, NOW - 10 * DAY),
+    response('2', 9, NOW - 20 * DAY),
+    response('3', 7, NOW - 30 * DAY),
+    response('4', 3, NOW - 5 * DAY),
+    response('5', 6, NOW - 40 * DAY),
+  ],
+};
+
+describe('account view', () => {
+  it('rolls up the buying group with n, margin, distribution and the method named', async () => {
+    const { container } = await showAccount(small);
+    expect(screen.getByRole('heading', { level: 2, name: 'Acme Corp' })).toBeTruthy();
+    expect(figure(container, 'account-nps')?.getAttribute('data-ll-value')).toBe('0');
+    expect(figure(container, 'account-nps')?.textContent).toBe('0');
+    expect(figure(container, 'account-n')?.getAttribute('data-ll-value')).toBe('5');
+    expect(figure(container, 'account-n')?.textContent).toBe('n = 5 responses');
+    expect(Number(figure(container, 'account-margin')?.getAttribute('data-ll-value'))).toBeCloseTo(78.4, 6);
+    expect(figure(container, 'account-margin')?.textContent).toBe('±78');
+    expect(screen.queryByText('Too few responses:')).toBeNull();
+    expect(screen.getByText('Method: latest response per contact')).toBeTruthy();
+    const legend = [...container.querySelectorAll('.distribution-legend li')].map((li) => li.textContent);
+    expect(legend).toEqual(['Promoter: 2 (40%)', 'Passive: 1 (20%)', 'Detractor: 2 (40%)']);
+  });
+
+  it('puts the revenue at risk beside the detractors', async () => {
+    const { container } = await showAccount(small);
+    const risk = figure(container, 'revenue-at-risk');
+    expect(risk?.getAttribute('data-ll-value')).toBe('120000');
+    expect(risk?.textContent).toBe('$120,000');
+    expect(screen.getByText('2 detractors sit on this account (open deals).')).toBeTruthy();
+  });
+
+  it('shows no revenue at risk without detractors', async () => {
+    const { container } = await showAccount({ contacts: [contact('1')], responses: [response('1', 9, NOW - DAY)] });
+    expect(figure(container, 'revenue-at-risk')?.getAttribute('data-ll-value')).toBe('0');
+    expect(screen.getByText('No detractors in this account.')).toBeTruthy();
+  });
+
+  it('lists every contact with segment, title and last response, detractors first', async () => {
+    await showAccount(small);
+    const list = screen.getByRole('heading', { name: '6 contacts' }).closest('section') as HTMLElement;
+    const items = within(list).getAllByRole('listitem');
+    const rows = items.map((li) => li.textContent ?? '');
+    expect(items.map((li) => li.querySelector('.contact-name')?.textContent?.split(' ')[0])).toEqual(['Dee', 'Eve', 'Ann', 'Bob', 'Cid', 'Fay']);
+    expect(rows[0]).toContain('Buyer');
+    expect(rows[0]).toContain('3 · Detractor');
+    expect(rows[0]).toContain('5 days ago');
+    expect(rows[2]).toContain('10 · Promoter');
+    expect(rows[2]).toContain('Invite');
+    expect(rows[5]).toContain('No response');
+  });
+
+  it('shows NPS by quarter, every answer of the quarter', async () => {
+    await showAccount(small);
+    const table = screen.getByRole('table');
+    const body = [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+    // 2026-Q1: a single 2 → −100.
+    expect(body[0]).toEqual(['2026-Q1', '-100', '1']);
+    const q4 = body.find((row) => row[0] === '2026-Q4');
+    // Q4 (Oct–Nov): 10, 9, 7, 3, 6 → 2 promoters, 2 detractors of 5 → 0.
+    expect(q4).toEqual(['2026-Q4', '0', '5']);
+  });
+
+  it('says "too few responses" with the margin for a small sample', async () => {
+    // 10, 9, 3: NPS = 66.7% − 33.3% = 33.3; variance = 1 − (1/3)² = 8/9; margin = 1.96 · √(8/27) · 100 ≈ 106.7.
+    const { container } = await showAccount({
+      contacts: [contact('1'), contact('2'), contact('3')],
+      responses: [response('1', 10, NOW - DAY), response('2', 9, NOW - DAY), response('3', 3, NOW - DAY)],
+    });
+    expect(screen.getByText('Too few responses:')).toBeTruthy();
+    expect(Number(figure(container, 'account-nps')?.getAttribute('data-ll-value'))).toBeCloseTo(100 / 3, 9);
+    expect(figure(container, 'account-nps')?.textContent).toBe('+33');
+    expect(Number(figure(container, 'account-margin')?.getAttribute('data-ll-value'))).toBeCloseTo(196 * Math.sqrt(8 / 27), 9);
+    expect(figure(container, 'account-n')?.textContent).toBe('n = 3 responses');
+  });
+
+  it('names the window method with its days', async () => {
+    const settings: Settings = { ...DEFAULT_SETTINGS, rules: { ...DEFAULT_SETTINGS.rules, rollup: { ...DEFAULT_SETTINGS.rules.rollup, method: 'window', windowDays: 90 } } };
+    const { container } = await showAccount(small, settings);
+    expect(screen.getByText('Method: every response in the last 90 days')).toBeTruthy();
+    // The 2026-02 answer is outside 90 days: 10, 9, 7, 3, 6 remain.
+    expect(figure(container, 'account-n')?.getAttribute('data-ll-value')).toBe('5');
+  });
+
+  it('says "No survey responses yet" for an account nobody answered', async () => {
+    const { root } = await showAccount({ contacts: [contact('1')] });
+    expect(root().getAttribute('data-ll-state')).toBe('empty');
+    expect(screen.getByText('No survey responses yet')).toBeTruthy();
+  });
+
+  it('uses the counts the CRM computed for a big account and pages its contacts', async () => {
+    // 1,200 promoters, 800 passives, 500 detractors of 2,500: NPS = 48 − 20 = 28;
+    // variance = 0.68 − 0.28² = 0.6016; margin = 1.96 · √(0.6016 / 2500) · 100 ≈ 3.0405.
+    const contacts = Array.from({ length: 60 }, (_, i) => contact(`c${i}`, { name: `Person ${String(i).padStart(2, '0')}` }));
+    const { container } = await showAccount({
+      account: account({ contactCount: 2500, revenue: 5_000_000 }),
+      accountCounts: counts({
+        promoters: 1200,
+        passives: 800,
+        detractors: 500,
+        respondents: 2500,
+        byQuarter: [
+          { quarter: '2026-Q4', promoters: 300, passives: 200, detractors: 100 },
+          { quarter: '2026-Q3', promoters: 100, passives: 0, detractors: 100 },
+        ],
+      }),
+      contacts,
+      responses: [response('c0', 2, NOW - DAY), response('c0', 9, NOW - 90 * DAY)],
+    });
+    expect(Number(figure(container, 'account-nps')?.getAttribute('data-ll-value'))).toBeCloseTo(28, 9);
+    expect(figure(container, 'account-nps')?.textContent).toBe('+28');
+    expect(figure(container, 'account-n')?.getAttribute('data-ll-value')).toBe('2500');
+    expect(figure(container, 'account-n')?.textContent).toBe('n = 2,500 responses');
+    expect(Number(figure(container, 'account-margin')?.getAttribute('data-ll-value'))).toBeCloseTo(196 * Math.sqrt(0.6016 / 2500), 9);
+    expect(figure(container, 'revenue-at-risk')?.textContent).toBe('$5,000,000');
+    const quarters = [...container.querySelectorAll('.quarters tbody th')].map((th) => th.textContent);
+    expect(quarters).toEqual(['2026-Q3', '2026-Q4']);
+
+    const list = screen.getByRole('heading', { name: '2,500 contacts' }).closest('section') as HTMLElement;
+    expect(within(list).getAllByRole('listitem')).toHaveLength(25);
+    expect(within(list).getAllByRole('listitem')[0]?.textContent).toContain('2 · Detractor');
+    fireEvent.click(within(list).getByRole('button', { name: 'Show 50 more of 2,500' }));
+    await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(60));
+  });
+});
