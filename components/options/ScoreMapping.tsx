@@ -189,7 +189,7 @@ function SourceForm(props: {
       <TextField label={s.label} value={source.label} onChange={(label) => set({ label })} />
       {needsMetadata ? (
         <div className="actions">
-          <button type="button" onClick={() => void metadata.loadObjects().then(() => objectName && metadata.loadFields(objectName))} disabled={metadata.loading}>
+          <button type="button" onClick={() => void metadata.loadObjects().then(() => (objectName ? metadata.loadFields(objectName) : undefined))} disabled={metadata.loading}>
             {s.loadObjects}
           </button>
           {metadata.loading ? <span role="status">{s.loadingMetadata}</span> : null}

@@ -405,8 +405,17 @@ class SalesforceApi {
     }
   }
 
+  /** The query URL; composite references (@{…}) stay unencoded, as Salesforce resolves them in the URL text. */
+  queryUrl(text: string): string {
+    const encoded = text
+      .split(/(@\{[^}]+\})/)
+      .map((part) => (part.startsWith('@{') ? part : encodeURIComponent(part)))
+      .join('');
+    return `${this.base}/query?q=${encoded}`;
+  }
+
   async query(text: string, meter: Meter, ctx: ErrorContext = {}): Promise<unknown> {
-    return this.request({ method: 'GET', url: `${this.base}/query?q=${encodeURIComponent(text)}`, idempotent: true }, meter, ctx);
+    return this.request({ method: 'GET', url: this.queryUrl(text), idempotent: true }, meter, ctx);
   }
 
   /** Runs read-only queries in as few composite requests as the 5-query limit allows. */
@@ -420,7 +429,7 @@ class SalesforceApi {
           url: `${this.base}/composite`,
           body: {
             allOrNone: false,
-            compositeRequest: chunk.map((q) => ({ method: 'GET', url: `${this.base}/query?q=${encodeURIComponent(q.soql)}`, referenceId: q.referenceId })),
+            compositeRequest: chunk.map((q) => ({ method: 'GET', url: this.queryUrl(q.soql), referenceId: q.referenceId })),
           },
           idempotent: true,
         },

@@ -1,0 +1,88 @@
+// @vitest-environment happy-dom
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { saveRecordContext } from '../../core/store';
+import { DAY, HOUR, NOW, account, companyRef, contact, context, figure, followUp, freshDb, renderPanel, response, testHost } from './panel-helpers';
+
+afterEach(cleanup);
+
+// NOW is Friday 2026-11-20 12:00 UTC. Default SLAs: detractors 48 h, passives 5 business days, promoters 7 days.
+const answers = {
+  high: response('1', 5, NOW - 50 * HOUR), // detractor 4–6, due 2 h ago → overdue
+  urgent: response('2', 2, NOW - 40 * HOUR), // most unhappy, due in 8 h → due soon
+  passive: response('3', 8, NOW - HOUR), // due in 5 business days → on track
+  promoter: response('4', 10, NOW - 30 * HOUR), // due in 138 h → on track
+};
+
+async function showFollowUps() {
+  const db = freshDb();
+  await saveRecordContext(
+    db,
+    context(companyRef, {
+      title: 'Acme Corp',
+      account: account(),
+      contacts: ['1', '2', '3', '4', '5'].map((id) => contact(id, { name: `Person ${id}` })),
+      responses: Object.values(answers),
+      followUps: [
+        followUp('t-unscored', { contactKey: contact('5').key, dueAt: NOW + 3 * DAY, title: 'Renewal call' }),
+        followUp('t-passive', { contactKey: contact('3').key, responseKey: answers.passive.key }),
+        followUp('t-high', { contactKey: contact('1').key, responseKey: answers.high.key, ownerName: 'Olga Support' }),
+        followUp('t-promoter', { contactKey: contact('4').key, responseKey: answers.promoter.key }),
+        followUp('t-urgent', { contactKey: contact('2').key, responseKey: answers.urgent.key }),
+        followUp('t-closed', { contactKey: contact('2').key, status: 'closed', title: 'Old ticket' }),
+      ],
+    }),
+  );
+  const host = testHost();
+  const utils = renderPanel(db, host);
+  await waitFor(() => expect(host.ports.length).toBe(1));
+  act(() => host.port().push({ type: 'record', ref: companyRef, pageUrl: null }));
+  await waitFor(() => expect(utils.root().getAttribute('data-ll-state')).toBe('ready'));
+  const section = screen.getByRole('heading', { level: 2, name: 'Follow-ups' }).closest('section') as HTMLElement;
+  return { ...utils, section, items: within(section).getAllByRole('listitem') };
+}
+
+describe('follow-ups', () => {
+  it('lists open follow-ups in priority order: 0–3, then 4–6, then by due time, unscored last', async () => {
+    const { container, items } = await showFollowUps();
+    expect(items.map((li) => li.querySelector('.follow-up-head')?.textContent)).toEqual([
+      'Ticket t-urgent',
+      'Ticket t-high',
+      'Ticket t-promoter',
+      'Ticket t-passive',
+      'Renewal call',
+    ]);
+    expect(figure(container, 'open-followups')?.getAttribute('data-ll-value')).toBe('5');
+    expect(figure(container, 'open-followups')?.textContent).toBe('5 open');
+    expect(items[0]?.textContent).toContain('Most unhappy');
+    expect(items[0]?.textContent).toContain('NPS 2 · Detractor');
+  });
+
+  it('runs the SLA clock: overdue in red, due soon in amber', async () => {
+    const { items } = await showFollowUps();
+    const clock = (i: number) => items[i]?.querySelector('.sla');
+    expect(clock(0)?.getAttribute('data-sla')).toBe('due-soon');
+    expect(clock(0)?.className).toContain('sla-due-soon');
+    expect(clock(0)?.textContent).toBe('Due soon: in 8 hours');
+    expect(clock(1)?.getAttribute('data-sla')).toBe('overdue');
+    expect(clock(1)?.className).toContain('sla-overdue');
+    expect(clock(1)?.textContent).toBe('Overdue: was due 2 hours ago');
+    expect(clock(2)?.getAttribute('data-sla')).toBe('on-track');
+    expect(clock(2)?.getAttribute('datetime')).toBe(new Date(NOW + 138 * HOUR).toISOString());
+    // 5 business days from Friday 11:00 is the next Friday 11:00.
+    expect(clock(3)?.getAttribute('datetime')).toBe(new Date(NOW - HOUR + 7 * DAY).toISOString());
+    expect(clock(4)?.textContent).toBe('Due in 3 days');
+  });
+
+  it('names the owner, or who to route to when nobody owns it', async () => {
+    const { items } = await showFollowUps();
+    expect(items[1]?.textContent).toContain('Owner: Olga Support');
+    expect(items[0]?.textContent).toContain('No owner yet; route to Dana Owner');
+  });
+
+  it('flags promoters for a reference, review or community invite', async () => {
+    const { items } = await showFollowUps();
+    expect(items[2]?.textContent).toContain('Promoter: a candidate for a reference, a review or a community invite.');
+    expect(items[0]?.textContent).not.toContain('candidate for a reference');
+  });
+});
