@@ -34,15 +34,15 @@ export function HistoryChart(props: { responses: SurveyResponse[] }) {
   const plotWidth = WIDTH - LEFT - RIGHT;
   const x = (t: number) => (span === 0 ? LEFT + plotWidth / 2 : LEFT + ((t - first) / span) * plotWidth);
 
-  let top = 6;
-  const placed = lanes.map((lane) => {
+  const placed: Array<{ lane: Lane; laneTop: number; height: number; y: (score: number) => number }> = [];
+  let totalHeight = 6;
+  for (const lane of lanes) {
     const height = LANE_HEIGHT[lane.kind];
-    const laneTop = top;
-    top += height + LANE_GAP;
+    const laneTop = totalHeight;
     const y = (score: number) => laneTop + height - ((Math.min(lane.max, Math.max(lane.min, score)) - lane.min) / (lane.max - lane.min)) * height;
-    return { lane, laneTop, height, y };
-  });
-  const totalHeight = top;
+    placed.push({ lane, laneTop, height, y });
+    totalHeight += height + LANE_GAP;
+  }
   const laneLabel = (lane: Lane) =>
     lane.kind === 'nps' ? i18n.t('chart.nps') : lane.kind === 'csat' ? i18n.t('chart.csat') : i18n.t('chart.ces', { max: lane.max });
   const summary = i18n.plural('chart.summary', responses.length, { from: i18n.date(first), to: i18n.date(last) });

@@ -51,6 +51,7 @@ import {
   sfRowSchema,
   sfAmountSchema,
   userinfoSchema,
+  limitsSchema,
   type QueryResult,
   type SaveResult,
   type SfAccountRecord,
@@ -773,9 +774,9 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
           title = row.Name;
           if (row.IsPersonAccount && row.PersonContactId) focusContactIds = [row.PersonContactId];
         }
-        accountContacts = row.Contacts?.records ?? [];
-        big = accountContacts.length > soql.LISTED_CONTACTS;
-        accountContacts = accountContacts.slice(0, soql.LISTED_CONTACTS);
+        // The subquery asks for one contact more than is listed; its totalSize tells a big account.
+        big = (row.Contacts?.totalSize ?? 0) > soql.LISTED_CONTACTS;
+        accountContacts = (row.Contacts?.records ?? []).slice(0, soql.LISTED_CONTACTS);
         for (const c of accountContacts) if (!contacts.has(c.Id)) contacts.set(c.Id, toContact(c));
         for (const c of await childRecords(row.Cases, sfCaseSchema, meter, ctx)) followUps.set(c.Id, caseFollowUp(c));
         const revenue = settings.salesforce.revenue;
@@ -1064,6 +1065,8 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     checkInstance();
     const meter: Meter = { requests: 0 };
     const info = parseWith(userinfoSchema, await api.request({ method: 'GET', url: '/services/oauth2/userinfo', idempotent: true }, meter), 'the user info');
+    const limits = parseWith(limitsSchema, await api.request({ method: 'GET', url: `${api.base}/limits`, idempotent: true }, meter), 'the org limits');
+    const daily = limits.DailyApiRequests;
     const { orgId } = identityOf(session.tokens);
     return {
       crm: 'salesforce',
@@ -1071,7 +1074,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
       name: `${instance()} (${orgId ?? info.organization_id})`,
       user: info.preferred_username ?? info.name ?? info.user_id,
       missingScopes: [],
-      usage: api.usage,
+      usage: `api-usage=${daily.Max - daily.Remaining}/${daily.Max}`,
     };
   }
 

@@ -152,6 +152,10 @@ export const saveResultSchema = z.object({
 export const saveResultsSchema = z.array(saveResultSchema);
 export type SaveResult = z.infer<typeof saveResultSchema>;
 
+export const limitsSchema = z
+  .object({ DailyApiRequests: z.object({ Max: z.number().int().nonnegative(), Remaining: z.number().int() }).loose() })
+  .loose();
+
 export const userinfoSchema = z
   .object({ user_id: z.string(), organization_id: z.string(), name: z.string().optional(), preferred_username: z.string().optional() })
   .loose();
@@ -272,10 +276,13 @@ export function parseSurveyRows(source: SurveysSource, records: unknown[], ctx: 
     const rowId = stringOrNull(pick(record, 'Id')) ?? '?';
     const reject = (field: string, value: unknown, reason: string) =>
       rejected.push({ source: source.id, rowId, field, value: display(value), reason });
-    const raw = pick(record, 'NumberValue');
+    // NumberValue holds the answer; some channels leave it empty and keep only the text form.
+    const number = pick(record, 'NumberValue');
+    const field = number === null ? 'ResponseValue' : 'NumberValue';
+    const raw = number ?? pick(record, 'ResponseValue');
     const score = readScore(kind, raw);
     if (!score.ok) {
-      reject('NumberValue', raw, score.reason);
+      reject(field, raw, score.reason);
       continue;
     }
     const completion = pick(record, 'Response.CompletionDateTime');

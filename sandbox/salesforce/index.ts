@@ -441,8 +441,8 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
     const classic = /^\/([a-zA-Z0-9]{15}|[a-zA-Z0-9]{18})\/?$/.exec(path);
     const rawId = lightning?.[1] ?? classic?.[1];
     if (rawId === undefined) {
-      if (path === '/' || path.startsWith('/lightning/')) return recordPage(null);
-      return null;
+      const home = path.startsWith('/lightning/') || (path === '/' && ORG_HOSTS.has(request.host));
+      return home ? recordPage(null) : null;
     }
     const id = toId18(rawId);
     if (!id || !objectByPrefix(id)) return classic ? null : recordPage(null);

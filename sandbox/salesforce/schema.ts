@@ -295,8 +295,8 @@ export function childRelationship(object: ObjectDef, relationshipName: string): 
   return object.childRelationships.find((c) => c.relationshipName.toLowerCase() === lower);
 }
 
+const BY_PREFIX = new Map([...OBJECTS.values()].map((object) => [object.keyPrefix, object]));
+
 export function objectByPrefix(id: string): ObjectDef | undefined {
-  const prefix = id.slice(0, 3);
-  for (const object of OBJECTS.values()) if (object.keyPrefix === prefix) return object;
-  return undefined;
+  return BY_PREFIX.get(id.slice(0, 3));
 }

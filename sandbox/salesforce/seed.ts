@@ -4,7 +4,7 @@ import {
   BIG_COMPANY_NAME, CES_COMMENTS, COMPANY_SUFFIXES, COMPANY_WORDS, CSAT_COMMENTS, DEAL_NAMES, DETRACTOR_COMMENTS, FIRST_NAMES,
   HARD_COMMENT_LIST, HARD_COMMENTS, JOB_TITLES, LAST_NAMES, PASSIVE_COMMENTS, PROMOTER_COMMENTS, SURVEY_NAMES, TICKET_SUBJECTS,
 } from '../text';
-import { sfDate, sfDateTime, Store, type Row, type Value } from './store';
+import { sfDate, sfDateTime, type Row, type Store, type Value } from './store';
 
 // The org's deterministic world: ~64 accounts, ~3,800 contacts, ~32,000 survey responses over the three
 // years before 2026-11-01, plus the hard cases the connector must survive.
@@ -47,14 +47,13 @@ export function seed(store: Store): SeedFixtures {
   const at = (ms: number) => sfDateTime(ms);
   function add(name: string, fields: Fields, createdMs = SEED_START): Row {
     const object = obj(name);
-    const row: Row = {
-      Id: store.newId(object),
-      ...Object.fromEntries(Object.entries(fields).map(([key, value]) => [key, value ?? null])),
-      IsDeleted: false,
-      CreatedDate: at(createdMs),
-      LastModifiedDate: at(createdMs),
-      SystemModstamp: at(createdMs),
-    };
+    const row: Row = { Id: store.newId(object) };
+    for (const key in fields) row[key] = fields[key] ?? null;
+    const stamp = at(createdMs);
+    row.IsDeleted = false;
+    row.CreatedDate = stamp;
+    row.LastModifiedDate = stamp;
+    row.SystemModstamp = stamp;
     return store.insert(object, row);
   }
   const name = (first: Value, last: Value) => `${first ?? ''} ${last ?? ''}`.trim();

@@ -135,6 +135,7 @@ describe('writing outcomes exactly once', () => {
       nextAttemptAt: 0,
       leaseUntil: null,
       lastError: null,
+      lastErrorKind: null,
       crmRecordId: null,
       crmRecordUrl: null,
     };

@@ -71,7 +71,9 @@ describe('the background router', () => {
   async function send(message: unknown, sender: Browser.runtime.MessageSender): Promise<Reply<unknown> | undefined> {
     let reply: Reply<unknown> | undefined;
     const answered = new Promise<void>((resolve) => {
-      void fakeBrowser.runtime.onMessage.trigger(message, sender, (response: Reply<unknown>) => {
+      // The fake event's type omits sendResponse, which the real onMessage passes third.
+      const trigger = fakeBrowser.runtime.onMessage.trigger as (...args: unknown[]) => Promise<unknown>;
+      void trigger(message, sender, (response: Reply<unknown>) => {
         reply = response;
         resolve();
       });

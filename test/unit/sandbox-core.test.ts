@@ -12,7 +12,10 @@ afterAll(async () => {
   await sandbox.close();
 });
 beforeEach(() => {
-  sandbox.reset();
+  // Only what these tests touch; a full reset (both CRMs) is covered once below.
+  sandbox.clearFaults();
+  sandbox.clearLog();
+  sandbox.hubspot.reset();
 });
 
 const api = (path: string, init: RequestInit = {}): Promise<Response> =>

@@ -1,0 +1,83 @@
+// @vitest-environment happy-dom
+import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CALL_MODE_KEY } from '../../components/panel/PanelApp';
+import { saveRecordContext } from '../../core/store';
+import { DEFAULT_SETTINGS } from '../../core/settings';
+import { DAY, HOUR, NOW, account, contact, contactRef, context, figure, followUp, freshDb, loop, renderPanel, response, testHost } from './panel-helpers';
+
+afterEach(cleanup);
+
+const r = {
+  before: response('101', 4, NOW - 30 * DAY, { comment: 'Billing was wrong twice' }),
+  effort: response('101', 2, NOW - 3 * DAY, { kind: 'ces', scaleMax: 7 }),
+  latest: response('101', 9, NOW - DAY, { comment: 'Fixed, thank you!' }),
+};
+
+async function showCallPanel(host = testHost()) {
+  const db = freshDb();
+  await saveRecordContext(
+    db,
+    context(contactRef, {
+      title: 'Ada Lovelace',
+      focusContactKeys: [contact('101').key],
+      account: account(),
+      contacts: [contact('101', { name: 'Ada Lovelace' })],
+      responses: Object.values(r),
+      followUps: [followUp('t1', { responseKey: r.latest.key, title: 'Call back about billing', dueAt: NOW + 5 * HOUR })],
+      loops: [loop('101', NOW - 10 * DAY)],
+    }),
+  );
+  const utils = renderPanel(db, host);
+  await waitFor(() => expect(host.ports.length).toBe(1));
+  act(() => host.port().push({ type: 'record', ref: contactRef, pageUrl: null }));
+  await waitFor(() => expect(utils.root().getAttribute('data-ll-state')).toBe('ready'));
+  return { ...utils, host };
+}
+
+const toggle = () => screen.getByRole('button', { name: 'Call mode' });
+
+describe('call mode', () => {
+  it('switches to a compact card with the button and remembers it', async () => {
+    const { root, host, container } = await showCallPanel();
+    expect(toggle().getAttribute('aria-pressed')).toBe('false');
+    expect(root().classList.contains('call-mode')).toBe(false);
+    fireEvent.click(toggle());
+    expect(toggle().getAttribute('aria-pressed')).toBe('true');
+    expect(host.store.get(CALL_MODE_KEY)).toBe('on');
+    const card = container.querySelector('.call-card') as HTMLElement;
+    expect(card).toBeTruthy();
+    expect(screen.queryByRole('img', { name: /Score history/ })).toBeNull();
+    expect(figure(card, 'contact-latest-score')?.getAttribute('data-ll-value')).toBe('9');
+    expect(figure(card, 'contact-segment')?.getAttribute('data-ll-value')).toBe('promoter');
+    expect(card.textContent).toContain('Fixed, thank you!');
+    expect(card.textContent).toContain('Call back about billing');
+    expect(card.querySelector('.sla')?.textContent).toBe('Due soon: in 5 hours');
+    expect(card.textContent).toContain('2 of 7 · high effort');
+    // The last contact (a logged loop) was 10 days ago: the NPS moved from 4 to 9 since, with 2 new answers.
+    expect(card.textContent).toContain(`Since the last contact (`);
+    expect(card.textContent).toContain('NPS 4 → 9');
+    expect(card.textContent).toContain('2 new responses');
+  });
+
+  it('toggles with Alt+Shift+K inside the panel and with the pushed keyboard command', async () => {
+    const { root, host } = await showCallPanel();
+    fireEvent.keyDown(window, { key: 'K', code: 'KeyK', altKey: true, shiftKey: true });
+    expect(root().classList.contains('call-mode')).toBe(true);
+    act(() => host.port().push({ type: 'call-mode.toggle' }));
+    expect(root().classList.contains('call-mode')).toBe(false);
+    expect(host.store.get(CALL_MODE_KEY)).toBe('off');
+    fireEvent.keyDown(window, { key: 'k', code: 'KeyK', altKey: true });
+    expect(root().classList.contains('call-mode')).toBe(false);
+  });
+
+  it('starts in call mode when it was left on, and otherwise follows the team default', async () => {
+    const remembered = await showCallPanel(testHost({ stored: { [CALL_MODE_KEY]: 'on' } }));
+    expect(remembered.container.querySelector('.call-card')).toBeTruthy();
+    cleanup();
+    const teamDefault = await showCallPanel(testHost({ settings: { ...DEFAULT_SETTINGS, ui: { ...DEFAULT_SETTINGS.ui, callModeDefault: true } } }));
+    expect(teamDefault.container.querySelector('.call-card')).toBeTruthy();
+    fireEvent.click(toggle());
+    expect(teamDefault.container.querySelector('.call-card')).toBeNull();
+  });
+});

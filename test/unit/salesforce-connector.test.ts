@@ -1,0 +1,453 @@
+import https from 'node:https';
+import tls from 'node:tls';
+import { parseQuery } from '@jetstreamapp/soql-parser-js';
+import { Connection } from 'jsforce/core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
+import { rowKey, type Outcome, type RecordRef, type SurveyResponse } from '../../core/schema';
+import { CrmError } from '../../integrations/crm';
+import { createSalesforceConnector, TASK_KEY_FIELD } from '../../integrations/salesforce/connector';
+import {
+  buildAuthorizeUrl,
+  createPkce,
+  createState,
+  exchangeCode,
+  parseRedirect,
+  SalesforceSession,
+  type SalesforceTokens,
+} from '../../integrations/salesforce/oauth';
+import { SALESFORCE_SURVEYS_PRESET, SIMPLE_SURVEY_PRESET } from '../../integrations/salesforce/presets';
+import { startSandbox, type RunningSandbox } from '../../sandbox/server';
+import { SALESFORCE_FIXTURES as F, type SalesforceSandbox } from '../../sandbox/salesforce/index';
+
+// Contract tests against the sandbox org on its real host names: Node's HTTPS agent (used by jsforce in
+// Node) and fetch (used by the OAuth calls) are pointed at the sandbox's port, as the e2e browser's
+// host-resolver rules do.
+
+const REDIRECT_URI = 'https://lmnopabcdefghijklmnopabcdefghijk.chromiumapp.org/salesforce';
+const LOGIN = F.hosts.login;
+const INSTANCE = F.hosts.api;
+
+let sandbox: RunningSandbox;
+let org: SalesforceSandbox;
+const originalAgent = https.globalAgent;
+const originalFetch = globalThis.fetch;
+const sentQueries: string[] = [];
+
+/** Sends every HTTPS connection to the sandbox, keeping the host name for SNI and the Host header. */
+class SandboxAgent extends https.Agent {
+  override createConnection(options: tls.ConnectionOptions): tls.TLSSocket {
+    return tls.connect({ ...options, host: '127.0.0.1', port: sandbox.httpsPort, servername: options.servername ?? options.host, rejectUnauthorized: false });
+  }
+}
+
+/** A minimal fetch over node:https (so it goes through the agent above). */
+function sandboxFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+  const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: init.method ?? 'GET', headers: Object.fromEntries(new Headers(init.headers).entries()) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+        const status = res.statusCode ?? 500;
+        const body = [204, 304].includes(status) || (status >= 300 && status < 400) ? null : Buffer.concat(chunks);
+        resolve(new Response(body, { status, headers }));
+      });
+    });
+    req.on('error', reject);
+    if (typeof init.body === 'string') req.write(init.body);
+    req.end();
+  });
+}
+
+/** Runs the whole PKCE flow against the sandbox's authorize and token endpoints, as the background does. */
+async function signIn(decision: 'allow' | 'deny' = 'allow', verifierOverride?: string): Promise<SalesforceTokens> {
+  const pkce = await createPkce();
+  const state = createState();
+  const url = buildAuthorizeUrl({ loginHost: LOGIN, consumerKey: F.consumerKey, redirectUri: REDIRECT_URI, codeChallenge: pkce.challenge, state });
+  const page = await sandboxFetch(url);
+  expect(page.status).toBe(200);
+  const form = new URL(url).searchParams;
+  form.set('decision', decision);
+  const answer = await sandboxFetch(`https://${LOGIN}/services/oauth2/authorize`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+  expect(answer.status).toBe(302);
+  const { code } = parseRedirect(answer.headers.get('location')!, state);
+  return exchangeCode({ loginHost: LOGIN, consumerKey: F.consumerKey, redirectUri: REDIRECT_URI, code, codeVerifier: verifierOverride ?? pkce.verifier });
+}
+
+let tokens: SalesforceTokens;
+let rotated: SalesforceTokens[];
+function newSession(): SalesforceSession {
+  rotated = [];
+  return new SalesforceSession({ tokens, loginHost: LOGIN, consumerKey: F.consumerKey, onTokens: (t) => void rotated.push(t) });
+}
+function connector(extra: Partial<Parameters<typeof createSalesforceConnector>[0]> = {}) {
+  return createSalesforceConnector({ session: newSession(), apiVersion: '62.0', clock: { now: Date.now, sleep: async () => {} }, ...extra });
+}
+const ref = (objectType: RecordRef['objectType'], id: string): RecordRef => ({ crm: 'salesforce', instance: INSTANCE, objectType, id });
+const key = (id: string) => rowKey('salesforce', INSTANCE, id);
+const apiRequests = () => sandbox.log().filter((l) => l.path.startsWith('/services/data/'));
+const withSources = (...sources: Settings['salesforce']['sources']): Settings => ({ ...DEFAULT_SETTINGS, salesforce: { ...DEFAULT_SETTINGS.salesforce, sources } });
+const bothSources = withSources(SALESFORCE_SURVEYS_PRESET, SIMPLE_SURVEY_PRESET);
+
+async function failure(promise: Promise<unknown>): Promise<CrmError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(CrmError);
+    return error as CrmError;
+  }
+  throw new Error('expected a CrmError');
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ httpPort: 0, httpsPort: 0 });
+  org = sandbox.salesforce as SalesforceSandbox;
+  https.globalAgent = new SandboxAgent({ keepAlive: false });
+  vi.stubGlobal('fetch', sandboxFetch);
+  // Every SOQL the connector sends, from plain queries and composite subrequests alike.
+  const request = Connection.prototype.request;
+  vi.spyOn(Connection.prototype, 'request').mockImplementation(function (this: Connection, req, options) {
+    const r = typeof req === 'string' ? { url: req, body: undefined } : req;
+    const urls = [r.url];
+    if (typeof r.body === 'string' && r.url.endsWith('/composite')) {
+      for (const sub of (JSON.parse(r.body) as { compositeRequest: Array<{ url: string }> }).compositeRequest) urls.push(sub.url);
+    }
+    for (const url of urls) {
+      const q = /\/query\?q=(.*)$/.exec(url)?.[1];
+      if (q) sentQueries.push(decodeURIComponent(q));
+    }
+    return request.call(this, req, options);
+  } as typeof request);
+  tokens = await signIn();
+});
+afterAll(async () => {
+  https.globalAgent = originalAgent;
+  vi.stubGlobal('fetch', originalFetch);
+  vi.restoreAllMocks();
+  await sandbox?.close();
+});
+beforeEach(() => {
+  sandbox.clearFaults();
+  sandbox.clearLog();
+});
+
+describe('sign-in: OAuth web server flow with PKCE against the sandbox', () => {
+  it('issues tokens for the org’s API host and rotates the refresh token', async () => {
+    expect(new URL(tokens.instanceUrl).hostname).toBe(INSTANCE);
+    expect(tokens.refreshToken).not.toBe('');
+    const session = newSession();
+    const before = session.tokens.refreshToken;
+    await session.refresh(session.accessToken);
+    expect(rotated).toHaveLength(1);
+    expect(rotated[0]!.refreshToken).not.toBe(before);
+    tokens = session.tokens;
+  });
+
+  it('refuses a code exchanged with the wrong verifier', async () => {
+    const error = await failure(signIn('allow', 'x'.repeat(64)));
+    expect(error.kind).toBe('auth');
+    expect(error.details.crmCode).toBe('invalid_grant');
+  });
+
+  it('refuses a redirect whose state is not ours, and words a denial', async () => {
+    expect(() => parseRedirect(`${REDIRECT_URI}?code=abc&state=forged`, 'ours')).toThrow(/does not belong/);
+    const error = await failure(signIn('deny'));
+    expect(error.message).toMatch(/not allowed/);
+  });
+});
+
+describe('a record’s loyalty context from the sandbox org', () => {
+  it('contact: account, owner, contacts, responses, open case — in ONE request with a warm token', async () => {
+    const c = connector();
+    const ctx = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    expect(apiRequests()).toHaveLength(1);
+    expect(ctx.requestCount).toBe(1);
+    expect(ctx.account?.id).toBe(F.sampleAccountId);
+    expect(ctx.account?.ownerName).toBeTruthy();
+    expect(ctx.account?.revenue).toBeGreaterThan(0);
+    expect(ctx.focusContactKeys).toEqual([key(F.sampleContactId)]);
+    expect(ctx.contacts.length).toBeGreaterThan(1);
+    expect(ctx.contacts.every((k) => k.ownerName !== null)).toBe(true);
+    const mine = ctx.responses.filter((r) => r.contactKey === key(F.sampleContactId));
+    expect(mine.filter((r) => r.kind === 'nps').map((r) => r.score)).toEqual([3, 6, 7, 9]);
+    expect(mine.find((r) => r.score === 3)?.comment).toMatch(/three days/);
+    expect(ctx.followUps.some((f) => f.kind === 'case' && f.status === 'open' && f.title.includes('Billing portal'))).toBe(true);
+    expect(ctx.accountCounts).toBeNull();
+  });
+
+  it('Simple Survey and Salesforce Surveys together; bad rows rejected with reasons', async () => {
+    const ctx = await connector().loadContext(ref('contact', F.badScoresContactId), bothSources);
+    const mine = ctx.responses.filter((r) => r.contactKey === key(F.badScoresContactId) && r.source === 'salesforce-surveys');
+    expect(mine.map((r) => r.score).sort()).toEqual([8, 9]); // "9" as text counts as 9
+    const reasons = ctx.rejected.map((r) => `${r.source} ${r.value} ${r.reason}`);
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^salesforce-surveys N\/A NPS score is not a number/),
+        expect.stringMatching(/^salesforce-surveys 11 NPS score is outside 0–10/),
+        expect.stringMatching(/^salesforce-surveys -1 NPS score is outside 0–10/),
+        expect.stringMatching(/^simple-survey 11 NPS score is outside/),
+        expect.stringMatching(/^simple-survey {2}NPS score is empty/),
+      ]),
+    );
+    expect(ctx.responses.some((r) => r.source === 'simple-survey')).toBe(true);
+    expect(ctx.requestCount).toBe(1);
+  });
+
+  it('account, opportunity and case pages', async () => {
+    const c = connector();
+    const account = await c.loadContext(ref('account', F.sampleAccountId), DEFAULT_SETTINGS);
+    expect(account.title).toBe(account.account?.name);
+    expect(account.contacts.length).toBeGreaterThan(1);
+    expect(account.responses.length).toBeGreaterThan(0);
+    const opportunity = await c.loadContext(ref('opportunity', F.opportunityId), DEFAULT_SETTINGS);
+    expect(opportunity.account?.id).toBe(F.sampleAccountId);
+    const kase = await c.loadContext(ref('case', F.caseId), DEFAULT_SETTINGS);
+    expect(kase.focusContactKeys).toHaveLength(1);
+    expect(kase.followUps.some((f) => f.id === F.caseId)).toBe(true);
+    for (const ctx of [account, opportunity, kase]) expect(ctx.requestCount).toBe(1);
+  });
+
+  it('a lead shows its own responses', async () => {
+    const ctx = await connector().loadContext(ref('lead', F.leadId), bothSources);
+    expect(ctx.account).toBeNull();
+    expect(ctx.contacts).toHaveLength(1);
+    expect(ctx.contacts[0]!.kind).toBe('lead');
+    expect(ctx.responses.length).toBeGreaterThan(0);
+    expect(ctx.responses.every((r) => r.contactKey === key(F.leadId))).toBe(true);
+  });
+
+  it('a person account focuses its person', async () => {
+    const ctx = await connector().loadContext(ref('account', F.personAccountId), DEFAULT_SETTINGS);
+    expect(ctx.focusContactKeys).toEqual([key(F.personContactId)]);
+    expect(ctx.responses.some((r) => r.contactKey === key(F.personContactId) && r.kind === 'nps')).toBe(true);
+  });
+
+  it('a contact without an account, still in one request', async () => {
+    const ctx = await connector().loadContext(ref('contact', F.contactWithoutAccountId), DEFAULT_SETTINGS);
+    expect(ctx.account).toBeNull();
+    expect(ctx.contacts).toHaveLength(1);
+    expect(ctx.responses.filter((r) => r.kind === 'nps').map((r) => r.score).sort()).toEqual([10, 9].sort());
+    expect(ctx.requestCount).toBe(1);
+  });
+
+  it('the 2,500-contact account: counts from aggregate SOQL, rows only for listed contacts, ≤ 3 requests', async () => {
+    const ctx = await connector().loadContext(ref('account', F.bigAccountId), DEFAULT_SETTINGS);
+    const log = apiRequests();
+    expect(log.length).toBeLessThanOrEqual(3);
+    expect(ctx.requestCount).toBe(log.length);
+    expect(ctx.account?.contactCount).toBe(2500);
+    expect(ctx.contacts.length).toBeLessThanOrEqual(200);
+    const counts = ctx.accountCounts!;
+    expect(counts.promoters + counts.passives + counts.detractors).toBeGreaterThan(1000);
+    expect(counts.respondents).toBeGreaterThan(200);
+    const listed = new Set(ctx.contacts.map((k) => k.key));
+    expect(ctx.responses.every((r) => listed.has(r.contactKey))).toBe(true);
+  });
+
+  it('refuses a page from another org', async () => {
+    const error = await failure(connector().loadContext({ ...ref('contact', F.sampleContactId), instance: 'other.my.salesforce.com' }, DEFAULT_SETTINGS));
+    expect(error.kind).toBe('wrong-instance');
+    expect(error.message).toContain('other.my.salesforce.com');
+    expect(error.message).toContain(INSTANCE);
+  });
+});
+
+describe('errors in the user’s words', () => {
+  it('daily limit: stops at once, shows usage, no retry', async () => {
+    org.setDailyLimit(0);
+    try {
+      const error = await failure(connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS));
+      expect(error.kind).toBe('daily-limit');
+      expect(error.details.usage).toMatch(/^api-usage=\d+\/0$/);
+      expect(apiRequests()).toHaveLength(1);
+    } finally {
+      org.setDailyLimit(100_000);
+    }
+  });
+
+  it('five concurrent 401s share ONE refresh; the rotated tokens are reported once', async () => {
+    const c = connector();
+    org.expireAccessTokens();
+    const views = await Promise.all([1, 2, 3, 4, 5].map(() => c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS)));
+    expect(views.every((v) => v.account?.id === F.sampleAccountId)).toBe(true);
+    expect(sandbox.log().filter((l) => l.path === '/services/oauth2/token')).toHaveLength(1);
+    expect(rotated).toHaveLength(1);
+    tokens = rotated[0]!;
+  });
+
+  it('a session that stays invalid: refreshed once, then "auth"', async () => {
+    sandbox.setFaults([{ match: '^POST /services/data/', status: 401, body: [{ errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid' }] }]);
+    const c = connector();
+    const error = await failure(c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS));
+    expect(error.kind).toBe('auth');
+    expect(sandbox.log().filter((l) => l.path === '/services/oauth2/token')).toHaveLength(1);
+    expect(error.message).not.toContain(tokens.accessToken.slice(0, 20));
+    tokens = rotated[0]!;
+  });
+
+  it('insufficient access → scope', async () => {
+    sandbox.setFaults([{ match: '^POST /services/data/', status: 403, body: [{ errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY', message: 'insufficient access rights on object id' }] }]);
+    expect((await failure(connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS))).kind).toBe('scope');
+  });
+
+  it('a mapped field that does not exist is named', async () => {
+    const settings: Settings = { ...DEFAULT_SETTINGS, salesforce: { ...DEFAULT_SETTINGS.salesforce, revenue: { kind: 'accountField', field: 'Revenue_Tier__c' } } };
+    const error = await failure(connector().loadContext(ref('contact', F.sampleContactId), settings));
+    expect(error.kind).toBe('config');
+    expect(error.message).toContain('Revenue_Tier__c');
+    expect(error.message).toContain('revenue field');
+  });
+
+  it('a mapped object missing in this org is named', async () => {
+    const error = await failure(connector().loadContext(ref('contact', F.sampleContactId), withSources({ ...SIMPLE_SURVEY_PRESET, object: 'Medallia_Feedback__c' })));
+    expect(error.kind).toBe('config');
+    expect(error.message).toContain('Medallia_Feedback__c');
+    expect(error.message).toContain('Simple Survey');
+  });
+
+  it('5xx: retried a bounded number of times', async () => {
+    sandbox.setFaults([{ match: '^POST /services/data/v62.0/composite$', status: 503, times: 1 }]);
+    const ok = await connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    expect(ok.requestCount).toBe(2);
+    sandbox.clearLog();
+    sandbox.setFaults([{ match: '^POST /services/data/v62.0/composite$', status: 500 }]);
+    const error = await failure(connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS));
+    expect(error.kind).toBe('server');
+    expect(apiRequests()).toHaveLength(3);
+  });
+
+  it('timeout, malformed JSON and a dropped connection', async () => {
+    sandbox.setFaults([{ match: '^POST /services/data/v62.0/composite$', latencyMs: 1500 }]);
+    expect((await failure(connector({ timeoutMs: 300 }).loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS))).kind).toBe('timeout');
+    sandbox.setFaults([{ match: '^POST /services/data/v62.0/composite$', status: 200, body: '{"compositeResponse": [', headers: { 'content-type': 'application/json' } }]);
+    expect((await failure(connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS))).kind).toBe('malformed');
+    sandbox.setFaults([{ match: '^POST /services/data/v62.0/composite$', dropAfterCommit: true }]);
+    expect((await failure(connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS))).kind).toBe('network');
+  });
+});
+
+function outcome(overrides: Partial<Outcome> = {}): Outcome {
+  return {
+    ref: ref('case', F.caseId),
+    contactId: F.sampleContactId,
+    followUpId: F.caseId,
+    responseId: null,
+    result: 'reached-resolved',
+    rootCauses: ['Billing'],
+    note: 'Called Dana; invoices download again.',
+    nextStep: null,
+    thanked: true,
+    closeFollowUp: false,
+    idempotencyKey: `ll-${Math.random().toString(36).slice(2)}-0123456789`,
+    crm: 'salesforce',
+    instance: INSTANCE,
+    contactKey: key(F.sampleContactId),
+    loggedAt: Date.UTC(2026, 10, 20),
+    loggedBy: 'Avery Admin',
+    state: 'in-flight',
+    attempts: 0,
+    nextAttemptAt: 0,
+    leaseUntil: null,
+    lastError: null,
+    crmRecordId: null,
+    crmRecordUrl: null,
+    ...overrides,
+  };
+}
+
+describe('writing outcomes back, exactly once', () => {
+  it('upsert on the External ID: written twice → one completed Call Task on the contact and case', async () => {
+    const c = connector();
+    const o = outcome();
+    const [first] = await c.writeOutcomes([o], DEFAULT_SETTINGS);
+    const [second] = await c.writeOutcomes([o], DEFAULT_SETTINGS);
+    expect(first!.ok && second!.ok).toBe(true);
+    expect(second!.crmRecordId).toBe(first!.crmRecordId);
+    expect(first!.crmRecordUrl).toBe(`https://${F.hosts.lightning}/lightning/r/Task/${first!.crmRecordId}/view`);
+    expect(org.countTasksWithKey(o.idempotencyKey)).toBe(1);
+    const ctx = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    const loop = ctx.loops.find((l) => l.id === first!.crmRecordId);
+    expect(loop).toMatchObject({ result: 'reached-resolved', rootCauses: ['Billing'], idempotencyKey: o.idempotencyKey });
+  });
+
+  it('a connection dropped after Salesforce committed does not duplicate the Task', async () => {
+    const c = connector();
+    const o = outcome();
+    sandbox.setFaults([{ match: `^PATCH /services/data/v62.0/composite/sobjects/Task/${TASK_KEY_FIELD}$`, dropAfterCommit: true, times: 1 }]);
+    const results = await c.writeOutcomes([o], DEFAULT_SETTINGS);
+    expect(results[0]!.ok).toBe(true); // the upsert is retried at once, safely
+    expect(org.countTasksWithKey(o.idempotencyKey)).toBe(1);
+  });
+
+  it('without the External ID field: the marker is found before a retry creates anything', async () => {
+    sandbox.setFaults([
+      { match: '^GET /services/data/v62.0/sobjects/Task/describe$', status: 200, body: { name: 'Task', label: 'Task', fields: [{ name: 'Id', label: 'Task ID', type: 'id' }] } },
+      { match: '^POST /services/data/v62.0/composite/sobjects$', dropAfterCommit: true, times: 1 },
+    ]);
+    const c = connector();
+    const o = outcome();
+    const [first] = await c.writeOutcomes([o], DEFAULT_SETTINGS);
+    expect(first!.ok).toBe(false);
+    expect(first!.error?.transient).toBe(true);
+    const before = org.stats().tasksCreated!;
+    const [retry] = await c.writeOutcomes([o], DEFAULT_SETTINGS);
+    expect(retry!.ok).toBe(true);
+    expect(org.stats().tasksCreated).toBe(before);
+  });
+
+  it('closing the follow-up sets the first closed Case status', async () => {
+    const c = connector();
+    const [result] = await c.writeOutcomes([outcome({ closeFollowUp: true })], DEFAULT_SETTINGS);
+    expect(result!.ok).toBe(true);
+    const ctx = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    expect(ctx.followUps.some((f) => f.id === F.caseId)).toBe(false);
+  });
+
+  it('createFollowUp opens one Case per response, owned by the account owner', async () => {
+    const c = connector();
+    const ctx = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    const response = ctx.responses.find((r) => r.kind === 'nps' && r.score <= 6) as SurveyResponse;
+    const first = await c.createFollowUp(response, DEFAULT_SETTINGS);
+    const second = await c.createFollowUp(response, DEFAULT_SETTINGS);
+    expect(first.created).toBe(true);
+    expect(second).toEqual({ ...first, created: false });
+    const after = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    const kase = after.followUps.find((f) => f.id === first.id);
+    expect(kase?.ownerId).toBe(after.account?.ownerId);
+  });
+});
+
+describe('setup: connection check, metadata and preview', () => {
+  it('testConnection names the org and user and shows API usage', async () => {
+    const info = await connector().testConnection();
+    expect(info.instance).toBe(INSTANCE);
+    expect(info.user).toBeTruthy();
+    expect(info.usage).toMatch(/^api-usage=\d+\/\d+$/);
+  });
+
+  it('lists objects and fields, and previews a source with rejected rows', async () => {
+    const c = connector();
+    expect((await c.listObjects()).map((o) => o.name)).toEqual(expect.arrayContaining(['Contact', 'SurveyQuestionResponse', 'simplesurvey__Survey__c']));
+    expect((await c.listFields('simplesurvey__Survey__c')).map((f) => f.name)).toContain('simplesurvey__Survey_Score__c');
+    const preview = await c.previewSource(SALESFORCE_SURVEYS_PRESET, 20);
+    expect(preview.parsed.length + preview.rejected.length).toBeGreaterThan(0);
+    expect(preview.parsed.length).toBeLessThanOrEqual(20);
+  });
+});
+
+describe('every SOQL the connector sent during these tests', () => {
+  it('parses with a real SOQL parser', () => {
+    expect(sentQueries.length).toBeGreaterThan(20);
+    for (const text of new Set(sentQueries)) {
+      const resolved = text.replace(/@\{[^}]+\}/g, F.sampleAccountId);
+      expect(() => parseQuery(resolved), text).not.toThrow();
+    }
+  });
+});
