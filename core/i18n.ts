@@ -1,5 +1,4 @@
 import { en, type Catalog, type MessageKey, type PluralMessage } from './locales/en';
-import { ru } from './locales/ru';
 
 // The one i18n layer: every user-visible string goes through a catalog; plurals, numbers and dates
 // are formatted with the platform's Intl so Russian gets its one/few/many forms for free.
@@ -7,7 +6,11 @@ import { ru } from './locales/ru';
 export type Locale = 'en' | 'ru';
 export type LanguageSetting = 'auto' | Locale;
 
-export const CATALOGS: Record<Locale, Catalog> = { en, ru };
+/** English is built in (it is also the fallback); other languages load only when used, to keep the panel small. */
+export async function loadCatalog(locale: Locale): Promise<Catalog> {
+  if (locale === 'ru') return (await import('./locales/ru')).ru;
+  return en;
+}
 
 /** The explicit setting wins; otherwise the browser's language, falling back to English. */
 export function resolveLocale(setting: LanguageSetting, browserLanguages: readonly string[]): Locale {
@@ -51,8 +54,7 @@ function isPlural(message: string | PluralMessage): message is PluralMessage {
   return typeof message === 'object';
 }
 
-export function createI18n(locale: Locale): I18n {
-  const catalog = CATALOGS[locale];
+export function createI18n(locale: Locale, catalog: Catalog = en): I18n {
   const numberFormat = new Intl.NumberFormat(locale);
   const pluralRules = new Intl.PluralRules(locale);
   const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });

@@ -81,6 +81,8 @@ export interface LaunchOptions {
   userDataDir?: string;
   executablePath?: string;
   viewport?: { width: number; height: number };
+  /** More Chromium switches, e.g. to compare a browser setting. */
+  extraArgs?: string[];
 }
 
 export interface LaunchedExtension {
@@ -112,6 +114,9 @@ export async function launchWithExtension(options: LaunchOptions): Promise<Launc
       '--no-default-browser-check',
       `--host-resolver-rules=${hostResolverRules(options.sandboxHttpsPort)}`,
       '--ignore-certificate-errors',
+      ...(options.extraArgs ?? []),
+      // For comparing browser settings by hand, e.g. CHROMIUM_EXTRA_ARGS=--disable-features=BlockThirdPartyCookies
+      ...(process.env.CHROMIUM_EXTRA_ARGS ?? '').split(/\s+/).filter(Boolean),
     ],
   });
   const close = async (): Promise<void> => {

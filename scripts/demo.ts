@@ -69,8 +69,14 @@ async function main(): Promise<void> {
     const page = launched.context.pages()[0] ?? (await launched.context.newPage());
     await page.goto(url);
     console.log(`Opened ${url}`);
-    await waitForPanel(page, expectedRecord(url), { state: 'ready', timeout: 30_000 });
-    console.log('The panel shows the contact’s loyalty context.');
+    const shown = await waitForPanel(page, expectedRecord(url), { state: 'ready', timeout: 30_000 }).then(
+      () => true,
+      (error: unknown) => {
+        console.error(error instanceof Error ? error.message : error);
+        return false;
+      },
+    );
+    if (shown) console.log('The panel shows the contact’s loyalty context.');
 
     if (screenshotFile) {
       const path = resolve(process.cwd(), screenshotFile);
@@ -79,6 +85,7 @@ async function main(): Promise<void> {
       await page.screenshot({ path });
       console.log(`Screenshot saved to ${path}`);
     }
+    if (!shown) await stop(1);
     if (headless) await stop(0);
     console.log('Press Ctrl-C to stop the browser and the sandbox.');
     launched.context.on('close', () => void stop(0));

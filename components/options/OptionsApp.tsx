@@ -33,8 +33,17 @@ export function OptionsApp(props: { browserLanguages: readonly string[] }) {
   }, []);
 
   useEffect(() => {
-    void reload(true);
-    return watchSettings(() => void reload(false));
+    let live = true;
+    void loadSettingsLayers().then((next) => {
+      if (!live) return;
+      setLayers(next);
+      setDraft(next.settings);
+    });
+    const stopWatching = watchSettings(() => void reload(false));
+    return () => {
+      live = false;
+      stopWatching();
+    };
   }, [reload]);
 
   const edit: Edit = useCallback((change) => {

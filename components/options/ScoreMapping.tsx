@@ -82,11 +82,37 @@ export function surveyKindsOf(source: Source): string {
   }
 }
 
-function validate(crm: Crm, source: Source): { ok: true; source: Source } | { ok: false; reason: string } {
+/** The form label of each mapping field, so "what is still missing" reads in the admin's words. */
+function fieldLabels(s: OptionsStrings): Record<string, string> {
+  return {
+    label: s.label,
+    objectType: s.object,
+    object: s.object,
+    scoreProperty: s.scoreField,
+    scoreField: s.scoreField,
+    dateProperty: s.dateField,
+    dateField: s.dateField,
+    commentProperty: s.commentField,
+    commentField: s.commentField,
+    contactField: s.contactField,
+    accountField: s.accountField,
+    surveyKindProperty: s.surveyKindField,
+    surveyKindField: s.surveyKindField,
+    surveyNameProperty: s.surveyNameField,
+    surveyNameField: s.surveyNameField,
+    surveyName: s.surveyName,
+    surveyTypes: s.kinds,
+    csatQuestionIds: s.csatQuestions,
+    cesQuestionIds: s.cesQuestions,
+  };
+}
+
+function validate(crm: Crm, source: Source, s: OptionsStrings): { ok: true; source: Source } | { ok: false; reason: string } {
   const parsed = (crm === 'hubspot' ? hubspotSourceSchema : salesforceSourceSchema).safeParse(source);
   if (parsed.success) return { ok: true, source: parsed.data };
-  const issue = parsed.error.issues[0];
-  return { ok: false, reason: `${issue?.path.join('.') ?? ''} — ${issue?.message ?? ''}` };
+  const labels = fieldLabels(s);
+  const fields = new Set(parsed.error.issues.map((issue) => labels[String(issue.path[0])] ?? String(issue.path[0])));
+  return { ok: false, reason: [...fields].join(', ') };
 }
 
 function MappingList(props: { crm: Crm; sources: readonly Source[]; onRemove: (id: string) => void }) {
@@ -296,7 +322,7 @@ export function MappingBuilder(props: { existing: Record<Crm, readonly Source[]>
   const metadata = useMetadata(crm, s);
 
   const candidate: Source = { ...source, id: sourceIdFor(source.label, props.existing[crm].map((existing) => existing.id)) };
-  const checked = validate(crm, candidate);
+  const checked = validate(crm, candidate, s);
   const candidateJson = JSON.stringify(candidate);
   const previewIsCurrent = preview !== null && preview.of === candidateJson;
 

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { LoyaltyLensDb } from '../../core/db';
-import { createI18n, resolveLocale } from '../../core/i18n';
+import { createI18n, loadCatalog, resolveLocale, type Locale } from '../../core/i18n';
+import type { Catalog } from '../../core/locales/en';
 import { panelPushSchema } from '../../core/messaging';
 import { refKey, type RecordRef } from '../../core/schema';
 import type { Settings } from '../../core/settings';
@@ -44,6 +45,18 @@ export function PanelApp(props: { host: PanelHost; db: LoyaltyLensDb }) {
   const [now, setNow] = useState(() => host.now());
   const [contactLimit, setContactLimit] = useState<{ key: string; limit: number } | null>(null);
   const [retries, setRetries] = useState(0);
+  const [catalog, setCatalog] = useState<{ locale: Locale; catalog: Catalog } | null>(null);
+  const locale = resolveLocale(settings?.ui.language ?? 'auto', host.browserLanguages);
+
+  useEffect(() => {
+    let alive = true;
+    void loadCatalog(locale).then((loaded) => {
+      if (alive) setCatalog({ locale, catalog: loaded });
+    });
+    return () => {
+      alive = false;
+    };
+  }, [locale]);
 
   const callMode = callModeChoice ?? settings?.ui.callModeDefault ?? false;
   const toggleCallMode = useCallback(() => setCallModeChoice((choice) => !(choice ?? callModeDefault.current)), []);
@@ -140,10 +153,9 @@ export function PanelApp(props: { host: PanelHost; db: LoyaltyLensDb }) {
   // useLiveQuery keeps the previous record's result until the new one arrives: never show it for another record.
   const current = result && result.status === 'found' && result.data.view.key !== key ? undefined : result;
 
-  const locale = resolveLocale(settings?.ui.language ?? 'auto', host.browserLanguages);
-  const i18n = useMemo(() => createI18n(locale), [locale]);
+  const i18n = useMemo(() => (catalog ? createI18n(catalog.locale, catalog.catalog) : createI18n('en')), [catalog]);
   const state = panelState({
-    settingsLoaded: settings !== null,
+    settingsLoaded: settings !== null && catalog?.locale === locale,
     record,
     result: current,
     requestError: requestError && requestError.key === key ? requestError.error : null,
@@ -162,7 +174,7 @@ export function PanelApp(props: { host: PanelHost; db: LoyaltyLensDb }) {
         className={`panel${callMode ? ' call-mode' : ''}`}
         data-ll-state={state.name}
         data-ll-record={key ?? ''}
-        lang={locale}
+        lang={i18n.locale}
       >
         <PanelHeader callMode={callMode} onToggleCallMode={toggleCallMode} view={data?.view ?? null} refreshing={current?.status === 'found' && current.data.view.refreshing} now={now} />
         <main className="panel-main" aria-busy={state.name === 'loading'}>

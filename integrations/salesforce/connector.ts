@@ -902,16 +902,32 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
   async function writeTasks(batch: Outcome[], meter: Meter): Promise<Array<{ ok: true; id: string } | { ok: false; error: CrmError }>> {
     if (await hasTaskKeyField(meter)) {
       // Upsert on the External ID: sending the same outcome twice updates the one Task.
-      const body = await api.request(
-        {
-          method: 'PATCH',
-          url: `${api.base}/composite/sobjects/Task/${TASK_KEY_FIELD}`,
-          body: { allOrNone: false, records: batch.map((o) => outcomeTask(o, true)) },
-          idempotent: true,
-        },
-        meter,
-      );
-      const results = parseWith(saveResultsSchema, body, 'the Task save results');
+      const upsert = async (records: Record<string, unknown>[]) =>
+        parseWith(
+          saveResultsSchema,
+          await api.request(
+            { method: 'PATCH', url: `${api.base}/composite/sobjects/Task/${TASK_KEY_FIELD}`, body: { allOrNone: false, records }, idempotent: true },
+            meter,
+          ),
+          'the Task save results',
+        );
+      const results = await upsert(batch.map((o) => outcomeTask(o, true)));
+      // TaskSubtype can be set only when a Task is created; an update of an existing Task is sent again without it.
+      const subtypeRefused = batch
+        .map((o, i) => ({ o, i, r: results[i] }))
+        .filter(({ r }) => r && !r.success && r.errors.some((e) => e.fields?.includes('TaskSubtype') || /TaskSubtype/.test(e.message)));
+      if (subtypeRefused.length > 0) {
+        const again = await upsert(
+          subtypeRefused.map(({ o }) => {
+            const { TaskSubtype: _subtype, ...rest } = outcomeTask(o, true);
+            return rest;
+          }),
+        );
+        subtypeRefused.forEach(({ i }, j) => {
+          const retried = again[j];
+          if (retried) results[i] = retried;
+        });
+      }
       return batch.map((_, i) => {
         const r = results[i];
         return r?.success && r.id ? { ok: true as const, id: r.id } : { ok: false as const, error: saveError(r) };

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SandboxRequest, SandboxResponse } from '../types';
-import { SALESFORCE_CONSUMER_KEY, SALESFORCE_HOSTS, SALESFORCE_ORG_ID } from './fixtures';
+import { SALESFORCE_CONSUMER_KEY, SALESFORCE_HOSTS, SALESFORCE_ORG_ID } from './org';
 
 // OAuth 2.0 web server flow with PKCE, as a public connected app sees it (no client secret).
 

@@ -31,7 +31,9 @@ const DEFAULT_DAILY_LIMIT = 100_000;
 const DEFAULT_BATCH = 2000;
 const CHILD_BATCH = 200;
 const MIN_VERSION = 50;
-const LATEST_VERSION = '62.0';
+/** Winter '27, the release current in November 2026. */
+const LATEST_VERSION = 68;
+const MAX_CURSORS = 100;
 
 const ORG_HOSTS: ReadonlySet<string> = new Set(Object.values(SALESFORCE_HOSTS));
 
@@ -86,6 +88,8 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
     cursorSeq += 1;
     const id = `01gHn0000${String(cursorSeq).padStart(6, '0')}`;
     cursors.set(id, { records, pageSize });
+    // Salesforce keeps a limited number of open cursors per user and drops the oldest.
+    if (cursors.size > MAX_CURSORS) cursors.delete(cursors.keys().next().value!);
     return id;
   }
 
@@ -135,7 +139,9 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
     const match = /^(01g[A-Za-z0-9]+)-(\d+)$/.exec(locator);
     const cursor = match ? cursors.get(match[1]!) : undefined;
     if (!match || !cursor) return apiError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
-    return { status: 200, body: page(cursor.records, Number(match[2]), cursor.pageSize, version, match[1]!) };
+    const body = page(cursor.records, Number(match[2]), cursor.pageSize, version, match[1]!);
+    if (body.done) cursors.delete(match[1]!);
+    return { status: 200, body };
   }
 
   // ---------- sobjects ----------
@@ -411,14 +417,14 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
     if (/^\/services\/data\/?$/.test(path)) {
       return withLimits({
         status: 200,
-        body: Array.from({ length: 13 }, (_, i) => {
+        body: Array.from({ length: LATEST_VERSION - MIN_VERSION + 1 }, (_, i) => {
           const v = `${MIN_VERSION + i}.0`;
           return { label: `Release ${v}`, url: `/services/data/v${v}`, version: v };
         }),
       });
     }
     const match = /^\/services\/data\/v(\d+)\.(\d)(\/.*)?$/.exec(path);
-    if (!match || Number(match[1]) < MIN_VERSION || Number(match[1]) > Number(LATEST_VERSION.split('.')[0])) {
+    if (!match || Number(match[1]) < MIN_VERSION || Number(match[1]) > LATEST_VERSION) {
       return withLimits(apiError(404, 'NOT_FOUND', 'The requested resource does not exist'));
     }
     const session = auth.session(request);

@@ -1,5 +1,5 @@
 import { toId18 } from '../../integrations/salesforce/ids';
-import { CASE_STATUSES, fieldDef, objectByPrefix, objectDef, OBJECTS, TASK_STATUSES, type FieldDef, type ObjectDef } from './schema';
+import { CASE_STATUSES, fieldDef, isGroupable, objectByPrefix, objectDef, OBJECTS, TASK_STATUSES, type FieldDef, type ObjectDef } from './schema';
 import { sfDateTime, type Row, type Store, type Value } from './store';
 
 // Record writes (create, update, upsert) with Salesforce's validation and its error shapes.
@@ -239,7 +239,7 @@ export function describeField(object: ObjectDef, field: FieldDef): Record<string
     digits: field.type === 'int' ? 9 : 0,
     externalId: field.externalId ?? false,
     filterable: field.type !== 'textarea',
-    groupable: !['textarea', 'double', 'currency', 'datetime'].includes(field.type),
+    groupable: isGroupable(field),
     idLookup: field.name === 'Id' || (field.externalId ?? false),
     label: field.label,
     length,
@@ -267,7 +267,7 @@ function objectUrls(object: ObjectDef, version: string): Record<string, string> 
 }
 
 function summary(object: ObjectDef, version: string): Record<string, unknown> {
-  const readOnly = object.name === 'CaseStatus' || object.name.startsWith('Survey');
+  const readOnly = object.name === 'CaseStatus' || object.name === 'Organization' || object.name.startsWith('Survey');
   return {
     activateable: false, createable: !readOnly, custom: object.custom, customSetting: false, deletable: !readOnly,
     deprecatedAndHidden: false, feedEnabled: false, hasSubtypes: false, isSubtype: false, keyPrefix: object.keyPrefix,

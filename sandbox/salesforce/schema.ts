@@ -157,6 +157,10 @@ const SPECS: { name: string; label: string; plural: string; prefix: string; name
     ],
   },
   {
+    name: 'Organization', label: 'Organization', plural: 'Organizations', prefix: '00D', nameField: 'Name',
+    fields: [['Name', 'string'], ['OrganizationType', 'string'], ['IsSandbox', 'boolean'], ['InstanceName', 'string'], ['TimeZoneSidKey', 'string']],
+  },
+  {
     name: 'Survey', label: 'Survey', plural: 'Surveys', prefix: '0Kb', nameField: 'Name',
     fields: [['Name', 'string'], ['DeveloperName', 'string'], ['ActiveVersionId', 'reference', ref('SurveyVersion', 'ActiveVersion')]],
   },
@@ -202,7 +206,7 @@ const SPECS: { name: string; label: string; plural: string; prefix: string; name
     fields: [
       ['QuestionId', 'reference', ref('SurveyQuestion', 'Question')], ['ResponseId', 'reference', ref('SurveyResponse', 'Response')],
       ['InvitationId', 'reference', ref('SurveyInvitation', 'Invitation')], ['SurveyVersionId', 'reference', ref('SurveyVersion', 'SurveyVersion')],
-      ['NumberValue', 'double'], ['ResponseValue', 'textarea'], ['ResponseShortText', 'string'], ['DateTimeValue', 'datetime'],
+      ['NumberValue', 'int'], ['ResponseValue', 'textarea'], ['Datatype', 'picklist', { picklistValues: ['Boolean', 'Date', 'Double', 'Int', 'Number', 'String'] }], ['ResponseShortText', 'string'], ['DateTimeValue', 'datetime'],
     ],
   },
   {
@@ -275,6 +279,12 @@ function build(): Map<string, ObjectDef> {
 }
 
 export const OBJECTS = build();
+
+/** Whether GROUP BY accepts the field: not doubles, currency, datetimes, long text, nor custom numbers. */
+export function isGroupable(field: FieldDef): boolean {
+  if (field.type === 'int') return !(field.custom ?? false);
+  return !['double', 'currency', 'datetime', 'textarea'].includes(field.type);
+}
 
 export function objectDef(name: string): ObjectDef | undefined {
   return OBJECTS.get(name.toLowerCase());

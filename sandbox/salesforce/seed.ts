@@ -1,4 +1,5 @@
 import { SeededRandom } from '../random';
+import { SALESFORCE_ORG_ID } from './org';
 import { CASE_STATUSES, objectDef, type ObjectDef } from './schema';
 import {
   BIG_COMPANY_NAME, CES_COMMENTS, COMPANY_SUFFIXES, COMPANY_WORDS, CSAT_COMMENTS, DEAL_NAMES, DETRACTOR_COMMENTS, FIRST_NAMES,
@@ -72,6 +73,10 @@ export function seed(store: Store): SeedFixtures {
     }),
   );
   const admin = users[0]!;
+  store.insert(obj('Organization'), {
+    Id: SALESFORCE_ORG_ID, Name: 'Acme Robotics Group', OrganizationType: 'Enterprise Edition', IsSandbox: false, InstanceName: 'USA512',
+    TimeZoneSidKey: 'Europe/Berlin', IsDeleted: false, CreatedDate: at(SEED_START - 900 * DAY), LastModifiedDate: at(SEED_START), SystemModstamp: at(SEED_START),
+  });
   const ownerIds = users.slice(1).map((u) => u.Id as string);
   for (const row of store.rows(obj('User'))) {
     row.CreatedById = admin.Id as string;
@@ -160,12 +165,12 @@ export function seed(store: Store): SeedFixtures {
     add('SurveyQuestionResponse', owned({
       QuestionId: target.score.Id, ResponseId: response.Id, InvitationId: invitation.Id, SurveyVersionId: target.version.Id,
       NumberValue: spec.scoreAsText === undefined ? spec.score : null,
-      ResponseValue: spec.scoreAsText ?? (spec.score === null ? null : String(spec.score)), ResponseShortText: null, DateTimeValue: null,
+      ResponseValue: spec.scoreAsText ?? (spec.score === null ? null : String(spec.score)), ResponseShortText: null, DateTimeValue: null, Datatype: 'Int',
     }), spec.whenMs);
     if (spec.comment !== null && target.comment) {
       add('SurveyQuestionResponse', owned({
         QuestionId: target.comment.Id, ResponseId: response.Id, InvitationId: invitation.Id, SurveyVersionId: target.version.Id,
-        NumberValue: null, ResponseValue: spec.comment, ResponseShortText: spec.comment.slice(0, 255), DateTimeValue: null,
+        NumberValue: null, ResponseValue: spec.comment, ResponseShortText: spec.comment.slice(0, 255), DateTimeValue: null, Datatype: 'String',
       }), spec.whenMs);
     }
     return response;

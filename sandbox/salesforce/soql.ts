@@ -10,7 +10,7 @@ import {
   type WhereClause,
 } from '@jetstreamapp/soql-parser-js';
 import { toId18 } from '../../integrations/salesforce/ids';
-import { childRelationship, fieldDef, objectByPrefix, objectDef, relationshipField, type FieldDef, type ObjectDef } from './schema';
+import { childRelationship, fieldDef, isGroupable, objectByPrefix, objectDef, relationshipField, type FieldDef, type ObjectDef } from './schema';
 import type { Row, Store, Value } from './store';
 
 // SOQL evaluated against the in-memory org: the real parser builds the AST, this walks it.
@@ -120,13 +120,29 @@ function readPath(store: Store, row: Row, path: Path): Value {
 
 // ---------- literals and comparison ----------
 
+/** A LIKE pattern from the raw literal: % and _ are wildcards unless escaped with a backslash. */
+function likePattern(raw: string): RegExp {
+  let source = '';
+  const body = raw.slice(1, -1);
+  for (let i = 0; i < body.length; i++) {
+    const ch = body.charAt(i);
+    if (ch === '\\' && i + 1 < body.length) {
+      const next = body.charAt(++i);
+      source += ({ n: '\n', t: '\t', r: '\r' } as Record<string, string>)[next] ?? next.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    } else if (ch === '%') source += '.*';
+    else if (ch === '_') source += '.';
+    else source += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 'is');
+}
+
 function unquote(raw: string): string {
   if (!raw.startsWith("'")) return raw;
   return raw.slice(1, -1).replace(/\\(.)/g, (_, ch: string) => ({ n: '\n', t: '\t', r: '\r' })[ch as 'n'] ?? ch);
 }
 
 type Range = { start: number; end: number };
-type Literal = { kind: 'null' } | { kind: 'string'; value: string } | { kind: 'number'; value: number } | { kind: 'boolean'; value: boolean } | { kind: 'range'; range: Range };
+type Literal = { kind: 'null' } | { kind: 'string'; value: string; like?: RegExp } | { kind: 'number'; value: number } | { kind: 'boolean'; value: boolean } | { kind: 'range'; range: Range };
 
 function startOfDay(ms: number): number {
   return Math.floor(ms / DAY) * DAY;
@@ -245,9 +261,18 @@ function checkLiteral(field: FieldDef, literal: Literal): Literal {
   return literal;
 }
 
+// Datetimes repeat across rows and queries (every row of a response shares its completion time): parse each once.
+const parsedTimes = new Map<string, number>();
+
 function temporalMs(value: Value, field: FieldDef): number | null {
   if (typeof value !== 'string') return null;
-  return parseDateTime(field.type === 'date' ? `${value}T00:00:00Z` : value);
+  let ms = parsedTimes.get(value);
+  if (ms === undefined) {
+    ms = parseDateTime(field.type === 'date' ? `${value}T00:00:00Z` : value);
+    if (parsedTimes.size > 500_000) parsedTimes.clear();
+    parsedTimes.set(value, ms);
+  }
+  return ms;
 }
 
 function compare(field: FieldDef, value: Value, operator: string, literal: Literal): boolean {
@@ -277,10 +302,7 @@ function compare(field: FieldDef, value: Value, operator: string, literal: Liter
     const caseSensitive = field.type === 'id' || field.type === 'reference';
     left = caseSensitive ? String(value) : String(value).toLowerCase();
     right = caseSensitive ? literal.value : literal.value.toLowerCase();
-    if (operator === 'LIKE') {
-      const pattern = literal.value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
-      return new RegExp(`^${pattern}$`, 'is').test(String(value));
-    }
+    if (operator === 'LIKE') return (literal.like ?? likePattern(`'${literal.value}'`)).test(String(value));
   }
   switch (operator) {
     case '=': return left === right;
@@ -352,10 +374,15 @@ function buildPredicate<T>(tokens: Token[], leaf: (condition: Condition) => Pred
   return predicate;
 }
 
+// Date functions; the org's fiscal year starts in January, so fiscal and calendar periods agree.
 const DATE_FUNCTIONS: Record<string, (ms: number) => number | string> = {
   CALENDAR_YEAR: (ms) => new Date(ms).getUTCFullYear(),
   CALENDAR_MONTH: (ms) => new Date(ms).getUTCMonth() + 1,
   CALENDAR_QUARTER: (ms) => Math.floor(new Date(ms).getUTCMonth() / 3) + 1,
+  FISCAL_YEAR: (ms) => new Date(ms).getUTCFullYear(),
+  FISCAL_MONTH: (ms) => new Date(ms).getUTCMonth() + 1,
+  FISCAL_QUARTER: (ms) => Math.floor(new Date(ms).getUTCMonth() / 3) + 1,
+  DAY_IN_WEEK: (ms) => new Date(ms).getUTCDay() + 1,
   DAY_IN_MONTH: (ms) => new Date(ms).getUTCDate(),
   DAY_ONLY: (ms) => new Date(ms).toISOString().slice(0, 10),
 };
@@ -405,8 +432,11 @@ function rowCondition(object: ObjectDef, ctx: Context): (condition: Condition) =
     if (operator === 'INCLUDES' || operator === 'EXCLUDES') throw new SoqlError('INVALID_QUERY_FILTER_OPERATOR', `${operator} only applies to multi-select picklists`);
     if (Array.isArray(c.value)) throw new SoqlError('MALFORMED_QUERY', `unexpected list for operator ${operator}`);
     const n = Array.isArray(c.dateLiteralVariable) ? c.dateLiteralVariable[0] ?? 0 : c.dateLiteralVariable ?? 0;
-    const literal = checkLiteral(path.leaf, literalOf(c.value ?? '', c.literalType as string | undefined, n, ctx));
-    if (operator === 'LIKE' && literal.kind !== 'string') throw new SoqlError('INVALID_QUERY_FILTER_OPERATOR', `invalid operator LIKE on field '${path.leaf.name}'`);
+    let literal = checkLiteral(path.leaf, literalOf(c.value ?? '', c.literalType as string | undefined, n, ctx));
+    if (operator === 'LIKE') {
+      if (literal.kind !== 'string') throw new SoqlError('INVALID_QUERY_FILTER_OPERATOR', `invalid operator LIKE on field '${path.leaf.name}'`);
+      literal = { ...literal, like: likePattern(c.value ?? "''") };
+    }
     return (row) => compare(path.leaf, readPath(ctx.store, row, path), operator, literal);
   };
 }
@@ -510,7 +540,14 @@ function project(row: Row, object: ObjectDef, selected: (Selected | SelectedChil
 
 function orderRows<T>(items: T[], orderBy: OrderByClause[], key: (item: T, clause: OrderByClause, index: number) => Value): T[] {
   if (orderBy.length === 0) return items;
-  const keyed = items.map((item) => ({ item, keys: orderBy.map((clause, index) => key(item, clause, index)) }));
+  // Text sorts case-insensitively; lower-case once instead of in every comparison.
+  const keyed = items.map((item) => ({
+    item,
+    keys: orderBy.map((clause, index) => {
+      const value = key(item, clause, index);
+      return typeof value === 'string' ? value.toLowerCase() : value;
+    }),
+  }));
   keyed.sort((a, b) => {
     for (let i = 0; i < orderBy.length; i++) {
       const clause = orderBy[i]!;
@@ -521,7 +558,7 @@ function orderRows<T>(items: T[], orderBy: OrderByClause[], key: (item: T, claus
       if (x === y) continue;
       if (x === null) return nullsFirst ? -1 : 1;
       if (y === null) return nullsFirst ? 1 : -1;
-      const cmp = typeof x === 'string' && typeof y === 'string' ? x.toLowerCase().localeCompare(y.toLowerCase()) : x < y ? -1 : x > y ? 1 : 0;
+      const cmp = x < y ? -1 : x > y ? 1 : 0;
       if (cmp !== 0) return desc ? -cmp : cmp;
     }
     return 0;
@@ -596,43 +633,75 @@ function aggregateValue(fn: FunctionExp, rows: Row[], object: ObjectDef, ctx: Co
   }
 }
 
+/** A date function (CALENDAR_YEAR(CreatedDate)…) of one row, as a grouping key. */
+function dateFunctionValue(fn: FunctionExp, row: Row, object: ObjectDef, ctx: Context): Value {
+  const convert = DATE_FUNCTIONS[(fn.functionName ?? '').toUpperCase()]!;
+  const param = fn.parameters?.[0];
+  if (typeof param !== 'string') throw new SoqlError('MALFORMED_QUERY', `unsupported function ${fn.rawValue ?? ''}`);
+  const path = resolvePath(object, param);
+  if (path.leaf.type !== 'date' && path.leaf.type !== 'datetime') throw new SoqlError('MALFORMED_QUERY', `${fn.functionName ?? ''} needs a date or dateTime field`);
+  const ms = temporalMs(readPath(ctx.store, row, path), path.leaf);
+  return ms === null ? null : convert(ms);
+}
+
+function isDateFunction(fn: FunctionExp): boolean {
+  return (fn.functionName ?? '').toUpperCase() in DATE_FUNCTIONS;
+}
+
+function fnKey(fn: FunctionExp): string {
+  return (fn.rawValue ?? '').replace(/\s+/g, '').toLowerCase();
+}
+
 function runAggregate(object: ObjectDef, query: Query, ctx: Context): QueryOutput {
   const fields = query.fields ?? [];
   const where = query.where ? buildPredicate(tokenize(query.where), rowCondition(object, ctx)) : null;
   const rows: Row[] = [];
   for (const row of ctx.store.rows(object)) if (!where || where(row)) rows.push(row);
   const groupBy = asArray(query.groupBy).map((g) => {
-    if (!('field' in g)) throw new SoqlError('MALFORMED_QUERY', 'GROUP BY a function is not supported');
-    return resolvePath(object, g.field);
+    if ('fn' in g) {
+      if (!isDateFunction(g.fn)) throw new SoqlError('MALFORMED_QUERY', `GROUP BY ${g.fn.rawValue ?? ''} is not supported`);
+      const fn = g.fn;
+      return { key: fnKey(fn), value: (row: Row) => dateFunctionValue(fn, row, object, ctx) };
+    }
+    const path = resolvePath(object, g.field);
+    if (!isGroupable(path.leaf)) throw new SoqlError('MALFORMED_QUERY', `field '${path.leaf.name}' can not be grouped in a query call`);
+    return { key: path.keys.join('.').toLowerCase(), value: (row: Row) => readPath(ctx.store, row, path), path };
   });
   // COUNT() alone answers with the count and no records.
   const only = fields[0];
   if (fields.length === 1 && only?.type === 'FieldFunctionExpression' && only.functionName.toUpperCase() === 'COUNT' && only.parameters.length === 0 && groupBy.length === 0) {
     return { totalSize: rows.length, records: [] };
   }
+  if (groupBy.length === 0 && (query.limit !== undefined || query.offset !== undefined)) {
+    throw new SoqlError('MALFORMED_QUERY', 'An aggregate query with LIMIT needs a GROUP BY clause');
+  }
   const groups = new Map<string, Row[]>();
   if (groupBy.length === 0) groups.set('', rows);
   for (const row of groupBy.length > 0 ? rows : []) {
-    const key = JSON.stringify(groupBy.map((path) => {
-      const v = readPath(ctx.store, row, path);
-      return typeof v === 'string' && path.leaf.type !== 'id' && path.leaf.type !== 'reference' ? v.toLowerCase() : v;
+    const key = JSON.stringify(groupBy.map((g) => {
+      const v = g.value(row);
+      return typeof v === 'string' && g.path?.leaf.type !== 'id' && g.path?.leaf.type !== 'reference' ? v.toLowerCase() : v;
     }));
     const list = groups.get(key) ?? [];
     list.push(row);
     groups.set(key, list);
   }
+  const grouped = (key: string, label: string) => {
+    if (!groupBy.some((g) => g.key === key)) throw new SoqlError('MALFORMED_QUERY', `Field must be grouped or aggregated: ${label}`);
+  };
+  const fnValue = (fn: FunctionExp, group: Row[]): Value =>
+    isDateFunction(fn) ? (group[0] ? dateFunctionValue(fn, group[0], object, ctx) : null) : aggregateValue(fn, group, object, ctx);
   let expr = 0;
   const columns = fields.map((field) => {
     if (field.type === 'FieldFunctionExpression') {
-      if (!field.isAggregateFn) throw new SoqlError('MALFORMED_QUERY', `${field.functionName} is not supported in an aggregate query`);
+      if (isDateFunction(field)) grouped(fnKey(field), field.rawValue ?? field.functionName);
+      else if (!field.isAggregateFn) throw new SoqlError('MALFORMED_QUERY', `${field.functionName} is not supported in an aggregate query`);
       const key = field.alias ?? `expr${expr++}`;
-      return { key, value: (group: Row[]) => aggregateValue(field, group, object, ctx) };
+      return { key, value: (group: Row[]) => fnValue(field, group) };
     }
     if (field.type !== 'Field' && field.type !== 'FieldRelationship') throw new SoqlError('MALFORMED_QUERY', 'subqueries are not allowed in aggregate queries');
     const path = resolvePath(object, fieldText(field));
-    if (!groupBy.some((g) => g.keys.join('.') === path.keys.join('.'))) {
-      throw new SoqlError('MALFORMED_QUERY', `Field must be grouped or aggregated: ${path.leaf.name}`);
-    }
+    grouped(path.keys.join('.').toLowerCase(), path.leaf.name);
     const key = (field as { alias?: string }).alias ?? path.leaf.name;
     return { key, value: (group: Row[]) => readPath(ctx.store, group[0]!, path) };
   });
@@ -643,7 +712,7 @@ function runAggregate(object: ObjectDef, query: Query, ctx: Context): QueryOutpu
       const literal = literalOf(String(c.value ?? ''), c.literalType, 0, ctx);
       if (c.fn) {
         const fn = c.fn;
-        return (group) => compare({ name: fn.rawValue ?? '', label: '', type: 'double' }, aggregateValue(fn, group, object, ctx), c.operator, literal);
+        return (group) => compare({ name: fn.rawValue ?? '', label: '', type: 'double' }, fnValue(fn, group), c.operator, literal);
       }
       const path = resolvePath(object, c.field ?? '');
       return (group) => compare(path.leaf, readPath(ctx.store, group[0]!, path), c.operator, checkLiteral(path.leaf, literal));
@@ -651,7 +720,7 @@ function runAggregate(object: ObjectDef, query: Query, ctx: Context): QueryOutpu
     results = results.filter(having);
   }
   results = orderRows(results, asArray(query.orderBy), (group, clause) =>
-    'fn' in clause ? aggregateValue(clause.fn, group, object, ctx) : readPath(ctx.store, group[0]!, resolvePath(object, clause.field)),
+    'fn' in clause ? fnValue(clause.fn, group) : readPath(ctx.store, group[0]!, resolvePath(object, clause.field)),
   );
   const offset = query.offset ?? 0;
   results = results.slice(offset, query.limit === undefined ? undefined : offset + query.limit);

@@ -122,6 +122,7 @@ async function main(): Promise<number> {
             console.log(`  ✗ ${name}\n    ${describe(error).replace(/\n/g, '\n    ')}`);
             let index = 0;
             for (const page of launched.context.pages()) {
+              if (page.url() === 'about:blank') continue;
               index += 1;
               await screenshot(page, `FAILED-${file}-${name}-${index}`, { fullPage: true }).catch(() => undefined);
             }

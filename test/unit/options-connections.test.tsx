@@ -5,12 +5,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ConnectionsSection, HubSpotConnection, SalesforceConnection } from '../../components/options/Connections';
 import { OPTIONS_STRINGS, StringsProvider } from '../../components/options/strings';
+import type * as Messaging from '../../core/messaging';
 import { CONNECTIONS_KEY, sendRequest, type Reply } from '../../core/messaging';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
 import type { ConnectionInfo } from '../../integrations/crm';
 
 vi.mock('../../core/messaging', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../core/messaging')>()),
+  ...(await importOriginal<typeof Messaging>()),
   sendRequest: vi.fn(),
 }));
 const send = vi.mocked(sendRequest);

@@ -5,12 +5,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PreviewTable } from '../../components/options/PreviewTable';
 import { MappingBuilder, sourceIdFor } from '../../components/options/ScoreMapping';
 import { OPTIONS_STRINGS, StringsProvider } from '../../components/options/strings';
+import type * as Messaging from '../../core/messaging';
 import { sendRequest } from '../../core/messaging';
 import type { SurveyResponse } from '../../core/schema';
 import type { PreviewResult } from '../../integrations/crm';
 
 vi.mock('../../core/messaging', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('../../core/messaging')>()),
+  ...(await importOriginal<typeof Messaging>()),
   sendRequest: vi.fn(),
 }));
 const send = vi.mocked(sendRequest);
@@ -44,7 +45,9 @@ const preview: PreviewResult = {
   ],
 };
 
-beforeEach(() => send.mockReset());
+beforeEach(() => {
+  send.mockReset();
+});
 afterEach(cleanup);
 
 describe('preview table', () => {
@@ -101,7 +104,7 @@ describe('building a mapping from metadata', () => {
     await screen.findByRole('option', { name: 'NPS Response (NPS_Response__c)' });
     fireEvent.change(screen.getByLabelText(en.object), { target: { value: 'NPS_Response__c' } });
     expect(send).toHaveBeenCalledWith({ type: 'metadata.fields', crm: 'salesforce', object: 'NPS_Response__c' });
-    await screen.findByRole('option', { name: 'Score (Score__c, double)' });
+    await screen.findAllByRole('option', { name: 'Score (Score__c, double)' });
     fireEvent.change(screen.getByLabelText(en.scoreField), { target: { value: 'Score__c' } });
     fireEvent.change(screen.getByLabelText(en.contactField), { target: { value: 'Contact__c' } });
 
@@ -130,7 +133,7 @@ describe('building a mapping from metadata', () => {
   it('explains why a mapping cannot be previewed yet', () => {
     renderEn(<MappingBuilder existing={{ hubspot: [], salesforce: [] }} onAdd={vi.fn()} date={date} />);
     expect(screen.getByRole<HTMLButtonElement>('button', { name: en.preview }).disabled).toBe(true);
-    expect(screen.getByText(/This mapping is not complete/)).toBeTruthy();
+    expect(screen.getByText(en.invalidMapping(`${en.object}, ${en.scoreField}, ${en.dateField}`))).toBeTruthy();
   });
 
   it('shows the CRM’s reason when metadata cannot be read', async () => {

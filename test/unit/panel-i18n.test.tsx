@@ -30,7 +30,7 @@ describe('i18n', () => {
     [22, 'n = 22 ответа'],
     [2500, 'n = 2 500 ответов'],
   ])('Russian plural for %i responses', (count, text) => {
-    expect(createI18n('ru').plural('account.n', count).replace(/\u00a0/g, ' ')).toBe(text);
+    expect(createI18n('ru', ru).plural('account.n', count).replace(/\u00a0/g, ' ')).toBe(text);
   });
 
   it.each([
@@ -44,11 +44,11 @@ describe('i18n', () => {
   it('formats dates, relative times and money by locale', () => {
     const at = Date.UTC(2026, 10, 3, 12);
     expect(createI18n('en').date(at)).toBe('Nov 3, 2026');
-    expect(createI18n('ru').date(at)).toMatch(/^3 нояб\. 2026/);
-    expect(createI18n('ru').relative(NOW - 3 * DAY, NOW)).toBe('3 дня назад');
+    expect(createI18n('ru', ru).date(at)).toMatch(/^3 нояб\. 2026/);
+    expect(createI18n('ru', ru).relative(NOW - 3 * DAY, NOW)).toBe('3 дня назад');
     expect(createI18n('en').relative(NOW + 2 * 3_600_000, NOW)).toBe('in 2 hours');
-    expect(createI18n('ru').money(120000, 'USD').replace(/\u00a0/g, ' ')).toBe('120 000 $');
-    expect(createI18n('ru').score(-12.4)).toBe('-12');
+    expect(createI18n('ru', ru).money(120000, 'USD').replace(/\u00a0/g, ' ')).toBe('120 000 $');
+    expect(createI18n('ru', ru).score(-12.4)).toBe('-12');
   });
 
   it('has every English message in Russian, with the plural forms Russian needs', () => {

@@ -356,6 +356,7 @@ function outcome(overrides: Partial<Outcome> = {}): Outcome {
     nextAttemptAt: 0,
     leaseUntil: null,
     lastError: null,
+    lastErrorKind: null,
     crmRecordId: null,
     crmRecordUrl: null,
     ...overrides,
@@ -383,6 +384,23 @@ describe('writing outcomes back, exactly once', () => {
     sandbox.setFaults([{ match: `^PATCH /services/data/v62.0/composite/sobjects/Task/${TASK_KEY_FIELD}$`, dropAfterCommit: true, times: 1 }]);
     const results = await c.writeOutcomes([o], DEFAULT_SETTINGS);
     expect(results[0]!.ok).toBe(true); // the upsert is retried at once, safely
+    expect(org.countTasksWithKey(o.idempotencyKey)).toBe(1);
+  });
+
+  it('an org that refuses TaskSubtype on update: the existing Task is updated without it', async () => {
+    const c = connector();
+    const o = outcome();
+    const [first] = await c.writeOutcomes([o], DEFAULT_SETTINGS);
+    sandbox.setFaults([
+      {
+        match: `^PATCH /services/data/v62.0/composite/sobjects/Task/${TASK_KEY_FIELD}$`,
+        times: 1,
+        status: 200,
+        body: [{ success: false, errors: [{ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', message: 'Unable to create/update fields: TaskSubtype.', fields: ['TaskSubtype'] }] }],
+      },
+    ]);
+    const [second] = await c.writeOutcomes([o], DEFAULT_SETTINGS);
+    expect(second).toMatchObject({ ok: true, crmRecordId: first!.crmRecordId });
     expect(org.countTasksWithKey(o.idempotencyKey)).toBe(1);
   });
 

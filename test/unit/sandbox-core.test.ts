@@ -1,3 +1,5 @@
+import { request } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import { HUBSPOT_FIXTURES } from '../../sandbox/hubspot/index';
@@ -140,13 +142,11 @@ describe('sandbox core', () => {
   });
 
   it('serves the same handler over HTTPS with a certificate for the CRM hostnames', async () => {
-    const { request } = await import('node:https');
-    const { X509Certificate } = await import('node:crypto');
     const result = await new Promise<{ status: number; san: string }>((resolve, reject) => {
       const req = request(
         { host: '127.0.0.1', port: sandbox.httpsPort, path: '/account-info/v3/details', servername: 'api.hubapi.com', rejectUnauthorized: false, headers: auth },
         (res) => {
-          const cert = (res.socket as import('node:tls').TLSSocket).getPeerX509Certificate() as InstanceType<typeof X509Certificate> | undefined;
+          const cert = (res.socket as TLSSocket).getPeerX509Certificate();
           res.resume();
           res.on('end', () => resolve({ status: res.statusCode ?? 0, san: cert?.subjectAltName ?? '' }));
         },

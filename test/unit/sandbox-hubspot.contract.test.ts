@@ -36,8 +36,9 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-interface CodegenModule {
-  createConfiguration: (conf: { baseServer: unknown; authMethods: { oauth2: { accessToken: string } } }) => unknown;
+/** The two pieces every codegen module exports; each module has its own (structurally equal) types. */
+interface CodegenModule<C> {
+  createConfiguration(conf: { baseServer: never; authMethods: { oauth2: { accessToken: string } } }): C;
   ServerConfiguration: new (url: string, vars: Record<string, string>) => unknown;
 }
 
@@ -46,8 +47,8 @@ interface Serializer {
   deserialize: (data: unknown, type: string, format: string) => unknown;
 }
 
-function config<M extends CodegenModule>(mod: M, token: string = F.tokens.main): ReturnType<M['createConfiguration']> {
-  return mod.createConfiguration({ baseServer: new mod.ServerConfiguration(sandbox.httpUrl, {}), authMethods: { oauth2: { accessToken: token } } }) as ReturnType<M['createConfiguration']>;
+function config<C>(mod: CodegenModule<C>, token: string = F.tokens.main): C {
+  return mod.createConfiguration({ baseServer: new mod.ServerConfiguration(sandbox.httpUrl, {}) as never, authMethods: { oauth2: { accessToken: token } } });
 }
 
 const raw = async (path: string, init: RequestInit = {}, token: string = F.tokens.main): Promise<{ status: number; headers: Headers; json: unknown }> => {
@@ -218,8 +219,8 @@ describe('HubSpot sandbox through @hubspot/api-client', () => {
   it('lists ticket pipelines with open and closed stages', async () => {
     const result = await new pipelines.PipelinesApi(config(pipelines)).getAll('tickets');
     const stages = result.results.flatMap((p) => p.stages);
-    expect(stages.find((s) => s.id === F.openStageId)?.metadata.ticketState).toBe('OPEN');
-    expect(stages.find((s) => s.id === F.closedStageId)?.metadata.ticketState).toBe('CLOSED');
+    expect(stages.find((s) => s.id === F.openStageId)?.metadata?.['ticketState']).toBe('OPEN');
+    expect(stages.find((s) => s.id === F.closedStageId)?.metadata?.['ticketState']).toBe('CLOSED');
     roundTrip(pipelinesSerializer, (await raw('/crm/v3/pipelines/tickets')).json, 'CollectionResponsePipelineNoPaging');
   });
 
@@ -284,7 +285,7 @@ describe('HubSpot sandbox through @hubspot/api-client', () => {
     expect(forbidden.status).toBe(403);
     const scopeError = roundTrip(feedbackSerializer, forbidden.json, 'ModelError') as feedback.ModelError;
     expect(scopeError.category).toBe('MISSING_SCOPES');
-    expect(scopeError.errors[0]?.context?.requiredGranularScopes).toEqual(['crm.objects.feedback_submissions.read']);
+    expect(scopeError.errors?.[0]?.context?.requiredGranularScopes).toEqual(['crm.objects.feedback_submissions.read']);
 
     const missing = await raw('/crm/v3/objects/contacts/999999999');
     expect(missing.status).toBe(404);

@@ -38,6 +38,12 @@ const Q = {
   badObject: 'SELECT Id FROM Survey_Result__c',
   compositeContact: `SELECT Id, AccountId FROM Contact WHERE Id = '${F.sampleContactId}'`,
   simple: 'SELECT Id FROM User LIMIT 1',
+  byQuarter: `SELECT CALENDAR_YEAR(Response.CompletionDateTime) y, CALENDAR_QUARTER(Response.CompletionDateTime), NumberValue score, COUNT(Id) n FROM SurveyQuestionResponse WHERE Invitation.Contact.AccountId = '${F.bigAccountId}' AND Question.QuestionType = 'NPS' GROUP BY CALENDAR_YEAR(Response.CompletionDateTime), CALENDAR_QUARTER(Response.CompletionDateTime), NumberValue`,
+  respondents: `SELECT COUNT_DISTINCT(Invitation.ContactId) n FROM SurveyQuestionResponse WHERE Invitation.Contact.AccountId = '${F.bigAccountId}'`,
+  groupByCustomNumber: 'SELECT simplesurvey__Survey_Score__c, COUNT(Id) FROM simplesurvey__Survey__c GROUP BY simplesurvey__Survey_Score__c',
+  escapedLike: "SELECT Id FROM Account WHERE Name LIKE 'North\\_wind%' OR Name LIKE 'Northwind\\%'",
+  wildcardLike: "SELECT Id FROM Account WHERE Name LIKE 'North_ind%'",
+  organization: 'SELECT Id, Name, IsSandbox FROM Organization',
 };
 
 async function pkceLogin(baseUrl: string, state: string): Promise<{ conn: Connection; oauth2: OAuth2; location: URL }> {
@@ -180,6 +186,22 @@ describe('Salesforce sandbox through jsforce', () => {
     expect(detractors.records[0]!.detractors).toBeGreaterThan(0);
     const statuses = await conn.query<{ MasterLabel: string; IsClosed: boolean }>(Q.caseStatuses);
     expect(statuses.records.filter((s) => s.IsClosed).map((s) => s.MasterLabel)).toEqual(['Closed', 'Resolved - Customer Thanked']);
+  });
+
+  it('groups by date functions and refuses to group what Salesforce cannot', async () => {
+    const quarters = await conn.query<Record<string, number>>(Q.byQuarter);
+    expect(quarters.records.length).toBeGreaterThan(11);
+    expect(Object.keys(quarters.records[0]!).sort()).toEqual(['attributes', 'expr0', 'n', 'score', 'y']);
+    expect(quarters.records.every((r) => r.expr0! >= 1 && r.expr0! <= 4)).toBe(true);
+    const respondents = await conn.query<{ n: number }>(Q.respondents);
+    expect(respondents.records[0]!.n).toBe(2500);
+    expect(await errorCodeOf(conn.query(Q.groupByCustomNumber))).toBe('MALFORMED_QUERY');
+  });
+
+  it('treats % and _ as LIKE wildcards unless escaped, and knows its Organization', async () => {
+    expect((await conn.query(Q.wildcardLike)).totalSize).toBe(1);
+    expect((await conn.query(Q.escapedLike)).totalSize).toBe(0);
+    expect((await conn.query(Q.organization)).records[0]).toMatchObject({ Id: F.orgId, IsSandbox: false });
   });
 
   it('evaluates semi-joins, anti-joins, NOT, LIMIT and OFFSET', async () => {
