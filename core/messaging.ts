@@ -70,7 +70,8 @@ export type StoredConnections = Partial<Record<'hubspot' | 'salesforce', Connect
 
 export interface ErrorReply {
   ok: false;
-  error: { kind: string; message: string };
+  /** `origin` names the host permission to ask for when kind is 'permission'. */
+  error: { kind: string; message: string; origin?: string };
 }
 export type Reply<T> = { ok: true; value: T } | ErrorReply;
 

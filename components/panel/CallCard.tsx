@@ -131,12 +131,12 @@ export function CallCard(props: { data: PanelData; settings: Settings; now: numb
           {change.since !== null ? i18n.t('call.sinceContact', { date: i18n.date(change.since) }) : i18n.t('call.sincePrevious')}
         </span>
         <span>
-          {change.from && change.to
-            ? i18n.t('call.npsMove', { from: change.from.score, to: change.to.score })
-            : change.since === null || change.fresh.length === 0
-              ? i18n.t('call.nothingNew')
-              : null}
-          {change.since !== null && change.fresh.length > 0 && <> {i18n.plural('call.newResponses', change.fresh.length)}</>}
+          {[
+            change.from && change.to ? i18n.t('call.npsMove', { from: change.from.score, to: change.to.score }) : null,
+            change.since !== null && change.fresh.length > 0 ? i18n.plural('call.newResponses', change.fresh.length) : null,
+          ]
+            .filter(Boolean)
+            .join(' · ') || i18n.t('call.nothingNew')}
         </span>
       </div>
     </section>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { LoyaltyLensDb } from '../../core/db';
 import { createI18n, loadCatalog, resolveLocale, type Locale } from '../../core/i18n';
@@ -6,7 +6,7 @@ import type { Catalog } from '../../core/locales/en';
 import { panelPushSchema } from '../../core/messaging';
 import { refKey, type RecordRef } from '../../core/schema';
 import type { Settings } from '../../core/settings';
-import { loadPanelData, type PanelData } from './data';
+import { loadPanelData, type FollowUpRow, type PanelData } from './data';
 import type { PanelHost } from './host';
 import { I18nProvider } from './i18n-context';
 import { RecordPanel } from './RecordPanel';
@@ -31,7 +31,14 @@ function isCallModeShortcut(event: KeyboardEvent): boolean {
   return event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyK';
 }
 
-export function PanelApp(props: { host: PanelHost; db: LoyaltyLensDb }) {
+export interface PanelAppProps {
+  host: PanelHost;
+  db: LoyaltyLensDb;
+  /** What each open follow-up offers to do (the close-the-loop form plugs in here). */
+  renderFollowUpAction?: (row: FollowUpRow, ref: RecordRef) => ReactNode;
+}
+
+export function PanelApp(props: PanelAppProps) {
   const { host, db } = props;
   const [settings, setSettings] = useState<Settings | null>(null);
   const [record, setRecord] = useState<ShownRecord | null>(null);
@@ -162,6 +169,11 @@ export function PanelApp(props: { host: PanelHost; db: LoyaltyLensDb }) {
   });
   const data: PanelData | null = current?.status === 'found' && current.data.view.fetchedAt !== null ? current.data : null;
 
+  useEffect(() => {
+    document.documentElement.lang = i18n.locale;
+  }, [i18n]);
+
+  const renderAction = props.renderFollowUpAction;
   const retry = () => {
     setRequestError(null);
     setRetries((n) => n + 1);
@@ -197,7 +209,14 @@ export function PanelApp(props: { host: PanelHost; db: LoyaltyLensDb }) {
             />
           )}
           {data && settings && state.name !== 'loading' && (
-            <RecordPanel data={data} settings={settings} now={now} callMode={callMode} onShowMoreContacts={showMore} />
+            <RecordPanel
+              data={data}
+              settings={settings}
+              now={now}
+              callMode={callMode}
+              onShowMoreContacts={showMore}
+              renderFollowUpAction={renderAction && ref ? (row) => renderAction(row, ref) : undefined}
+            />
           )}
         </main>
       </div>

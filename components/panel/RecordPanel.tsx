@@ -2,7 +2,8 @@ import type { Settings } from '../../core/settings';
 import { AccountSection } from './AccountSection';
 import { CallCard } from './CallCard';
 import { ContactView } from './ContactView';
-import type { PanelData } from './data';
+import type { FollowUpRow, PanelData } from './data';
+import type { ReactNode } from 'react';
 import { FollowUps } from './FollowUps';
 
 /**
@@ -10,7 +11,7 @@ import { FollowUps } from './FollowUps';
  * contacts with an account section; an account-like record (company, account, deal, opportunity)
  * shows the account roll-up. Which CRM it came from does not matter here.
  */
-export function RecordPanel(props: { data: PanelData; settings: Settings; now: number; callMode: boolean; onShowMoreContacts: () => void }) {
+export function RecordPanel(props: { data: PanelData; settings: Settings; now: number; callMode: boolean; onShowMoreContacts: () => void; renderFollowUpAction?: (row: FollowUpRow) => ReactNode }) {
   const { data, settings, now } = props;
   if (props.callMode) return <CallCard data={data} settings={settings} now={now} />;
   const contactLike = data.focus.length > 0;
@@ -27,7 +28,7 @@ export function RecordPanel(props: { data: PanelData; settings: Settings; now: n
           {data.view.title}
         </h2>
       )}
-      <FollowUps rows={data.followUps} settings={settings} now={now} />
+      <FollowUps rows={data.followUps} settings={settings} now={now} renderAction={props.renderFollowUpAction} />
     </>
   );
 }

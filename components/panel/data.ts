@@ -159,13 +159,17 @@ async function loadFollowUps(
   const items: FollowUpRow[] = open.map((followUp) => {
     const response = followUp.responseKey ? (responseByKey.get(followUp.responseKey) ?? null) : null;
     const contact = followUp.contactKey ? contactByKey.get(followUp.contactKey) : undefined;
-    const routed = routeFollowUp(rules.routing, { recordOwnerId: contact?.ownerName ?? null, accountOwnerId: account?.ownerName ?? null });
+    // Names stand in for ids here: the panel shows who to route to, and the CRM rows carry names.
+    const routed =
+      rules.routing.kind === 'namedUser'
+        ? rules.routing.label
+        : routeFollowUp(rules.routing, { recordOwnerId: contact?.ownerName ?? null, accountOwnerId: account?.ownerName ?? null });
     return {
       followUp,
       response,
       contactName: contact?.name ?? null,
       dueAt: followUp.dueAt ?? (response ? followUpDue(response, rules) : null),
-      suggestedOwner: followUp.ownerName ? null : rules.routing.kind === 'namedUser' ? rules.routing.label : routed,
+      suggestedOwner: followUp.ownerName ? null : routed,
     };
   });
   return sortFollowUps(

@@ -1,6 +1,5 @@
 import type { Reply } from '../../core/messaging';
 import type { RecordRef } from '../../core/schema';
-import type { LanguageSetting } from '../../core/i18n';
 import type { Settings } from '../../core/settings';
 
 // What the panel needs from the extension around it. main.tsx wires the real browser APIs;
@@ -26,5 +25,3 @@ export interface PanelHost {
   storage: Pick<Storage, 'getItem' | 'setItem'>;
   now(): number;
 }
-
-export type { LanguageSetting };

@@ -2,8 +2,14 @@ import { useId, useState } from 'react';
 
 const LIMIT = 240;
 
-/** Cuts on whole graphemes so an emoji or a combining accent is never split in half. */
+/** Cuts on whole graphemes so an emoji or a combining accent is never split in half, and at a word end when one is near. */
 function cut(text: string, limit: number): string {
+  const head = graphemes(text, limit);
+  const space = head.search(/\s\S*$/);
+  return space > limit * 0.8 ? head.slice(0, space) : head;
+}
+
+function graphemes(text: string, limit: number): string {
   const Segmenter = Intl.Segmenter;
   if (typeof Segmenter === 'function') {
     let out = '';

@@ -1,15 +1,19 @@
 import { browser } from 'wxt/browser';
 import { PANEL_PORT, sendRequest } from '../../core/messaging';
 import { DEFAULT_SETTINGS, parseSettingsDocument, type Settings } from '../../core/settings';
+import { SETTINGS_KEY } from '../../core/settings-store';
 import type { PanelHost } from '../../components/panel/host';
 
-const SETTINGS_KEY = 'settings';
-
+/** The stored settings; the defaults when there are none or they cannot be read (the options page reports why). */
 async function loadSettings(): Promise<Settings> {
-  const stored = (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY];
-  if (stored === undefined) return DEFAULT_SETTINGS;
-  const parsed = parseSettingsDocument(stored);
-  return parsed.ok ? parsed.settings : DEFAULT_SETTINGS;
+  try {
+    const stored = (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY];
+    if (stored === undefined) return DEFAULT_SETTINGS;
+    const parsed = parseSettingsDocument(stored);
+    return parsed.ok ? parsed.settings : DEFAULT_SETTINGS;
+  } catch {
+    return DEFAULT_SETTINGS;
+  }
 }
 
 /** The panel's view of the extension: a port for pushes, requests to the background, storage. */

@@ -216,6 +216,13 @@ export function crmErrorFrom(code: string, message: string, ctx: ErrorContext = 
   const details = { crmCode: code, ...(status !== undefined ? { status } : {}) };
   switch (code) {
     case 'REQUEST_LIMIT_EXCEEDED':
+      // The same code covers the short-lived concurrent-request limit, which clears within seconds.
+      if (/Concurrent/i.test(message)) {
+        return new CrmError('rate-limit', 'Salesforce is busy with too many long requests from your org. Loyalty Lens will try again shortly.', {
+          ...details,
+          retryAfterMs: 5000,
+        });
+      }
       return new CrmError(
         'daily-limit',
         `Your Salesforce org has used up its daily API allowance${ctx.usage ? ` (${ctx.usage.replace('api-usage=', '')} requests)` : ''}. ` +
@@ -687,15 +694,17 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
       queries.push({ referenceId: 'account', soql: soql.accountQuery(accountRef, settings, personAccountFields) });
       queries.push({ referenceId: 'tasks', soql: soql.accountTasksQuery(accountRef) });
     }
+    // Sources fill the request up to its 5 queries; the rest are read once the focus record is known.
     const sourceQueries: Array<{ source: SalesforceSource; referenceId: string }> = [];
     for (const [i, source] of sources.entries()) {
+      if (queries.length >= MAX_QUERIES_PER_COMPOSITE) break;
       const text = sourceQuery(source, leadView ? { kind: 'lead', leadId: ref.id } : { kind: 'account', accountId: accountRef });
       if (!text) continue;
       queries.push({ referenceId: `source${i}`, soql: text });
       sourceQueries.push({ source, referenceId: `source${i}` });
     }
-    // With room left in the same request, also read the focus contact's own rows, so a contact
-    // without an account still needs only this one request.
+    // With room left, also read the focus contact's own rows, so a contact without an account
+    // still needs only this one request.
     const contactOwn: Array<{ source: SalesforceSource; referenceId: string }> = [];
     if (ref.objectType === 'contact') {
       for (const [i, source] of sources.entries()) {
@@ -820,28 +829,28 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
       accountCounts = summary.counts;
       for (const { source, records: rows } of summary.rows) take(source, rows);
     } else {
+      // Rows read in the first request; the sources that did not fit (references reach only within one
+      // composite request) are read now with the account, lead or contact as a literal.
       const fromAccount = focusAccountId !== null || leadView;
-      for (const { source, referenceId } of fromAccount ? sourceQueries : []) {
-        take(source, await records(results.get(referenceId), referenceId, sfRowSchema, meter, ctx));
-      }
-      if (!fromAccount && focusContactIds.length > 0) {
-        // No account: the focus contact's own rows, read in this request when there was room, else now.
-        const own = new Map(contactOwn.map((o) => [o.source.id, o.referenceId]));
-        const missing = sources.filter((s) => !own.has(s.id));
-        const more = missing.length
-          ? await api.composite(
-              missing.flatMap((source, i) => {
-                const text = sourceQuery(source, { kind: 'contacts', contactIds: focusContactIds });
-                return text ? [{ referenceId: `own-late${i}`, soql: text }] : [];
-              }),
-              meter,
-              ctx,
-            )
-          : new Map<string, SubResult>();
-        for (const [i, source] of missing.entries()) {
-          if (more.has(`own-late${i}`)) take(source, await records(more.get(`own-late${i}`), 'contact responses', sfRowSchema, meter, ctx));
-        }
-        for (const { source, referenceId } of contactOwn) take(source, await records(results.get(referenceId), referenceId, sfRowSchema, meter, ctx));
+      const read = fromAccount ? sourceQueries : contactOwn;
+      for (const { source, referenceId } of read) take(source, await records(results.get(referenceId), referenceId, sfRowSchema, meter, ctx));
+      const audience: soql.Audience | null = leadView
+        ? { kind: 'lead', leadId: ref.id }
+        : focusAccountId
+          ? { kind: 'account', accountId: focusAccountId }
+          : focusContactIds.length > 0
+            ? { kind: 'contacts', contactIds: focusContactIds }
+            : null;
+      const done = new Set(read.map((r) => r.source.id));
+      const later = audience
+        ? sources.flatMap((source, i) => {
+            const text = done.has(source.id) ? null : sourceQuery(source, audience);
+            return text ? [{ source, referenceId: `later${i}`, soql: text }] : [];
+          })
+        : [];
+      if (later.length > 0) {
+        const more = await api.composite(later, meter, ctx);
+        for (const { source, referenceId } of later) take(source, await records(more.get(referenceId), referenceId, sfRowSchema, meter, ctx));
       }
     }
 

@@ -160,14 +160,16 @@ const SURVEY_FIELDS =
   'Response.CompletionDateTime, Response.Status, InvitationId, Invitation.ContactId, Invitation.Contact.AccountId, ' +
   'Invitation.LeadId, Invitation.Survey.Name';
 
+/** Responses are found through their invitations (a semi-join on the indexed InvitationId). */
 function surveyAudience(audience: Audience): string {
+  const invitations = (where: string) => `InvitationId IN (SELECT Id FROM SurveyInvitation WHERE ${where})`;
   switch (audience.kind) {
     case 'account':
-      return `Invitation.Contact.AccountId = ${idLiteral(audience.accountId)}`;
+      return invitations(`Contact.AccountId = ${idLiteral(audience.accountId)}`);
     case 'contacts':
-      return `Invitation.ContactId IN ${inList(audience.contactIds, idLiteral)}`;
+      return invitations(`ContactId IN ${inList(audience.contactIds, idLiteral)}`);
     case 'lead':
-      return `Invitation.LeadId = ${idLiteral(audience.leadId)}`;
+      return invitations(`LeadId = ${idLiteral(audience.leadId)}`);
   }
 }
 
@@ -239,7 +241,7 @@ function npsScope(source: SalesforceSource, accountId: string, windowDays: numbe
       object: 'SurveyQuestionResponse',
       score: 'NumberValue',
       date,
-      where: `Invitation.Contact.AccountId = ${idLiteral(accountId)} AND Question.QuestionType = 'NPS' AND ${date} = LAST_N_DAYS:${days}`,
+      where: `${surveyAudience({ kind: 'account', accountId })} AND Question.QuestionType = 'NPS' AND ${date} = LAST_N_DAYS:${days}`,
     };
   }
   const date = apiName(source.dateField);

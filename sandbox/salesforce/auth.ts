@@ -220,6 +220,11 @@ export class SalesforceAuth {
       headers: { 'content-type': 'application/json;charset=UTF-8' },
       body: {
         sub: `https://login.salesforce.com/id/${SALESFORCE_ORG_ID}/${userId}`,
+        // The identity URL (/id/…) answers with the same user plus these keys.
+        id: `https://login.salesforce.com/id/${SALESFORCE_ORG_ID}/${userId}`,
+        asserted_user: true,
+        username: 'avery.admin@acme.example',
+        display_name: 'Avery Admin',
         user_id: userId,
         organization_id: SALESFORCE_ORG_ID,
         preferred_username: 'avery.admin@acme.example',

@@ -199,9 +199,8 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
     if (!field || !(field.externalId || field.name === 'Id')) {
       return apiError(404, 'NOT_FOUND', `Provided external ID field does not exist or is not accessible: ${second}`);
     }
-    const value = decodeURIComponent(third);
     if (method === 'GET') {
-      const rows = writer.matches(target, field, value);
+      const rows = writer.matches(target, field, third);
       if (rows.length === 0) return apiError(404, 'NOT_FOUND', 'The requested resource does not exist');
       if (rows.length > 1) return { status: 300, body: rows.map((r) => `/services/data/v${version}/sobjects/${target.name}/${String(r.Id)}`) };
       return { status: 200, body: recordJson(target, rows[0]!, version) };
@@ -209,7 +208,7 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
     if (method !== 'PATCH' && method !== 'POST') return apiError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,PATCH,POST`);
     const body = parseJson(rawBody);
     if (!body.ok || !isObject(body.value)) return JSON_ERROR;
-    const result = writer.upsert(target, field, value, body.value, userId);
+    const result = writer.upsert(target, field, third, body.value, userId);
     if ('multiple' in result) return { status: 300, body: result.multiple.map((r) => `/services/data/v${version}/sobjects/${target.name}/${String(r.Id)}`) };
     if (!result.ok) return saveError(result);
     if (result.created) return created(result, version, target.name);

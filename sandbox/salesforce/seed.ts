@@ -45,7 +45,16 @@ function obj(name: string): ObjectDef {
 
 export function seed(store: Store): SeedFixtures {
   const random = new SeededRandom(20261101);
-  const at = (ms: number) => sfDateTime(ms);
+  // The rows of one response share their timestamps: format each instant once.
+  const stamps = new Map<number, string>();
+  const at = (ms: number) => {
+    let stamp = stamps.get(ms);
+    if (stamp === undefined) {
+      stamp = sfDateTime(ms);
+      stamps.set(ms, stamp);
+    }
+    return stamp;
+  };
   function add(name: string, fields: Fields, createdMs = SEED_START): Row {
     const object = obj(name);
     const row: Row = { Id: store.newId(object) };

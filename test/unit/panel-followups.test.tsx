@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PanelAppProps } from '../../components/panel/PanelApp';
 import { saveRecordContext } from '../../core/store';
 import { DAY, HOUR, NOW, account, companyRef, contact, context, figure, followUp, freshDb, renderPanel, response, testHost } from './panel-helpers';
 
@@ -14,7 +15,7 @@ const answers = {
   promoter: response('4', 10, NOW - 30 * HOUR), // due in 138 h → on track
 };
 
-async function showFollowUps() {
+async function showFollowUps(renderFollowUpAction?: PanelAppProps['renderFollowUpAction']) {
   const db = freshDb();
   await saveRecordContext(
     db,
@@ -34,7 +35,7 @@ async function showFollowUps() {
     }),
   );
   const host = testHost();
-  const utils = renderPanel(db, host);
+  const utils = renderPanel(db, host, renderFollowUpAction);
   await waitFor(() => expect(host.ports.length).toBe(1));
   act(() => host.port().push({ type: 'record', ref: companyRef, pageUrl: null }));
   await waitFor(() => expect(utils.root().getAttribute('data-ll-state')).toBe('ready'));
@@ -84,5 +85,12 @@ describe('follow-ups', () => {
     const { items } = await showFollowUps();
     expect(items[2]?.textContent).toContain('Promoter: a candidate for a reference, a review or a community invite.');
     expect(items[0]?.textContent).not.toContain('candidate for a reference');
+  });
+
+  it('gives each follow-up a slot for its own action', async () => {
+    const { items } = await showFollowUps((row, ref) => (
+      <button type="button">{`Log outcome for ${row.followUp.id} on ${ref.objectType}`}</button>
+    ));
+    expect(within(items[0] as HTMLElement).getByRole('button', { name: 'Log outcome for t-urgent on company' })).toBeTruthy();
   });
 });

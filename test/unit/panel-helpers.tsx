@@ -1,6 +1,6 @@
 import { render } from '@testing-library/react';
 import { vi } from 'vitest';
-import { PanelApp } from '../../components/panel/PanelApp';
+import { PanelApp, type PanelAppProps } from '../../components/panel/PanelApp';
 import type { PanelHost, PanelPort } from '../../components/panel/host';
 import { LoyaltyLensDb } from '../../core/db';
 import type { Reply } from '../../core/messaging';
@@ -216,8 +216,8 @@ export function testHost(options: { settings?: Settings; languages?: string[]; s
   };
 }
 
-export function renderPanel(db: LoyaltyLensDb, host: TestHost) {
-  const utils = render(<PanelApp host={host} db={db} />);
+export function renderPanel(db: LoyaltyLensDb, host: TestHost, renderFollowUpAction?: PanelAppProps['renderFollowUpAction']) {
+  const utils = render(<PanelApp host={host} db={db} renderFollowUpAction={renderFollowUpAction} />);
   const root = () => utils.container.querySelector('.panel') as HTMLElement;
   return { ...utils, root };
 }

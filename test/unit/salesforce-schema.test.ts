@@ -161,6 +161,7 @@ describe('Salesforce errors in the user’s words', () => {
     ['INVALID_TYPE', "sObject type 'simplesurvey__Survey__c' is not supported.", 'config', /"simplesurvey__Survey__c" \(score source "Simple Survey"\)/],
     ['ERROR_HTTP_503', '<html>', 'server', /HTTP 503/],
     ['MALFORMED_QUERY', 'unexpected token', 'validation', /refused/],
+    ['REQUEST_LIMIT_EXCEEDED', 'ConcurrentPerOrgLongTxn Limit exceeded.', 'rate-limit', /try again shortly/],
   ] as const)('%s → %s', (code, message, kind, words) => {
     const settings = {
       ...DEFAULT_SETTINGS.salesforce,

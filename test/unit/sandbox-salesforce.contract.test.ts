@@ -353,6 +353,14 @@ describe('Salesforce sandbox through jsforce', () => {
     expect(classic.status).toBe(200);
   });
 
+  it('goes back to the seed on reset, keeping sessions', async () => {
+    expect(salesforce.countTasksWithKey('ll-outcome-1')).toBe(1);
+    salesforce.reset();
+    expect(salesforce.countTasksWithKey('ll-outcome-1')).toBe(0);
+    expect(salesforce.stats()).toMatchObject({ tasks: 400, tasksCreated: 0, casesCreated: 0, casesUpdated: 0, apiRequests: 0 });
+    expect((await conn.query(Q.bigContacts)).totalSize).toBe(2500);
+  });
+
   it('answers for the org, its sandbox org and login hosts, and leaves other hosts alone', async () => {
     const request = (host: string, path: string) => ({ method: 'GET', url: new URL(`https://${host}${path}`), host, headers: {}, rawBody: '' });
     expect(await salesforce.handle(request('api.hubapi.com', '/services/data/'))).toBeNull();
