@@ -17,7 +17,7 @@ const LATENCY_MS = 100;
 const ROUNDS = 24;
 const CONTACTS = [
   HUBSPOT_FIXTURES.sampleContactId,
-  HUBSPOT_FIXTURES.contactWithoutCompanyId,
+  HUBSPOT_FIXTURES.hardCommentsContactId,
   HUBSPOT_FIXTURES.badScoresContactId,
   HUBSPOT_FIXTURES.bigCompanyContactId,
 ];

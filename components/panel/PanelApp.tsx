@@ -19,6 +19,8 @@ export const CALL_MODE_KEY = 'loyalty-lens.call-mode';
 /** Contacts listed before "Show more" on an account. */
 export const CONTACT_PAGE = 25;
 const RECONNECT_MS = 500;
+/** How long to wait for the background to say which record the tab shows before saying it did not answer. */
+export const PUSH_TIMEOUT_MS = 8_000;
 const TICK_MS = 60_000;
 
 interface ShownRecord {
@@ -52,6 +54,7 @@ export function PanelApp(props: PanelAppProps) {
   const [now, setNow] = useState(() => host.now());
   const [contactLimit, setContactLimit] = useState<{ key: string; limit: number } | null>(null);
   const [retries, setRetries] = useState(0);
+  const [unanswered, setUnanswered] = useState(false);
   const [catalog, setCatalog] = useState<{ locale: Locale; catalog: Catalog } | null>(null);
   const locale = resolveLocale(settings?.ui.language ?? 'auto', host.browserLanguages);
 
@@ -97,7 +100,13 @@ export function PanelApp(props: PanelAppProps) {
     let port: ReturnType<PanelHost['connect']> | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const open = () => {
-      port = host.connect();
+      try {
+        port = host.connect();
+      } catch {
+        // The extension was reloaded or updated under this page: nothing will answer any more.
+        setUnanswered(true);
+        return;
+      }
       port.onMessage.addListener((message) => {
         const push = panelPushSchema.safeParse(message);
         if (!push.success) return;
@@ -119,6 +128,12 @@ export function PanelApp(props: PanelAppProps) {
       port?.disconnect();
     };
   }, [host, toggleCallMode]);
+
+  useEffect(() => {
+    if (record) return;
+    const timer = setTimeout(() => setUnanswered(true), PUSH_TIMEOUT_MS);
+    return () => clearTimeout(timer);
+  }, [record]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -164,6 +179,7 @@ export function PanelApp(props: PanelAppProps) {
   const state = panelState({
     settingsLoaded: settings !== null && catalog?.locale === locale,
     record,
+    unanswered,
     result: current,
     requestError: requestError && requestError.key === key ? requestError.error : null,
   });
@@ -175,6 +191,8 @@ export function PanelApp(props: PanelAppProps) {
 
   const renderAction = props.renderFollowUpAction;
   const retry = () => {
+    // Without a record the port itself is what failed: a fresh page reconnects it.
+    if (!ref) return window.location.reload();
     setRequestError(null);
     setRetries((n) => n + 1);
   };

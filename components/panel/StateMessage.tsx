@@ -14,6 +14,7 @@ const ERROR_TEXT: Record<string, MessageKey> = {
   config: 'error.config',
   validation: 'error.validation',
   'storage-full': 'error.storageFull',
+  'no-answer': 'error.noAnswer',
 };
 
 /** The origin of the CRM page, for asking the host permission of a custom domain. */

@@ -15,6 +15,8 @@ export interface PanelState {
   error: PanelError | null;
 }
 
+const NO_ANSWER: PanelError = { kind: 'no-answer', message: 'The extension did not say which record this page shows.' };
+
 const OFFLINE_KINDS = new Set(['network', 'server', 'timeout', 'rate-limit']);
 
 export function errorState(kind: string): PanelStateName {
@@ -31,10 +33,13 @@ export function errorState(kind: string): PanelStateName {
 export function panelState(input: {
   settingsLoaded: boolean;
   record: { ref: RecordRef | null } | null;
+  /** No record was pushed in time, or the extension can no longer be reached. */
+  unanswered: boolean;
   result: PanelQueryResult | undefined;
   requestError: PanelError | null;
 }): PanelState {
-  const { settingsLoaded, record, result, requestError } = input;
+  const { settingsLoaded, record, unanswered, result, requestError } = input;
+  if (!record && unanswered) return { name: 'error', error: NO_ANSWER };
   if (!record || (record.ref && !settingsLoaded)) return { name: 'loading', error: null };
   if (!record.ref) return { name: 'no-record', error: null };
   if (!result) return { name: 'loading', error: null };

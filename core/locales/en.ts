@@ -46,6 +46,7 @@ export const en = {
   'error.config': 'A score mapping in the settings names a field or object that does not exist.',
   'error.validation': '{crm} refused the request.',
   'error.storageFull': 'The browser has no space left for Loyalty Lens.',
+  'error.noAnswer': 'Loyalty Lens did not answer. Reload the page; if it keeps happening, reload the extension.',
   'error.generic': 'Something went wrong inside Loyalty Lens.',
 
   'action.retry': 'Try again',

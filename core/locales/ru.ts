@@ -38,6 +38,7 @@ export const ru: Catalog = {
   'error.config': 'Сопоставление оценок в настройках ссылается на несуществующее поле или объект.',
   'error.validation': '{crm} отклонила запрос.',
   'error.storageFull': 'В браузере закончилось место для Loyalty Lens.',
+  'error.noAnswer': 'Loyalty Lens не отвечает. Перезагрузите страницу; если не поможет, перезапустите расширение.',
   'error.generic': 'В Loyalty Lens что-то пошло не так.',
 
   'action.retry': 'Повторить',

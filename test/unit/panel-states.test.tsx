@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PUSH_TIMEOUT_MS } from '../../components/panel/PanelApp';
 import { markRefreshFailed, markRefreshing, saveRecordContext } from '../../core/store';
 import { refKey } from '../../core/schema';
 import { NOW, HOUR, DAY, companyRef, contact, contactRef, context, freshDb, renderPanel, response, testHost } from './panel-helpers';
@@ -26,6 +27,20 @@ describe('panel states', () => {
     expect(screen.getByText('Open a contact, company, deal or ticket to see its loyalty context.')).toBeTruthy();
     expect(root().getAttribute('data-ll-record')).toBe('');
     expect(host.refresh).not.toHaveBeenCalled();
+  });
+
+  it('says so in plain words when the background never says which record the page shows', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const host = testHost();
+      const { root } = renderPanel(freshDb(), host);
+      await waitFor(() => expect(host.ports.length).toBe(1));
+      act(() => vi.advanceTimersByTime(PUSH_TIMEOUT_MS));
+      await waitFor(() => expect(state(root())).toBe('error'));
+      expect(screen.getByRole('alert').textContent).toContain('Loyalty Lens did not answer. Reload the page');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('ignores pushes that do not match the protocol', async () => {

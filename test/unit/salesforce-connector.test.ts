@@ -200,6 +200,13 @@ describe('a record’s loyalty context from the sandbox org', () => {
     expect(ctx.requestCount).toBe(1);
   });
 
+  it('more sources than fit in one request: the rest follow in a second one', async () => {
+    const three = withSources(SALESFORCE_SURVEYS_PRESET, SIMPLE_SURVEY_PRESET, { ...SIMPLE_SURVEY_PRESET, id: 'simple-survey-eu', label: 'Simple Survey (EU)' });
+    const ctx = await connector().loadContext(ref('contact', F.sampleContactId), three);
+    expect(ctx.requestCount).toBe(2);
+    expect(new Set(ctx.responses.map((r) => r.source))).toEqual(new Set(['salesforce-surveys', 'simple-survey-eu']));
+  });
+
   it('account, opportunity and case pages', async () => {
     const c = connector();
     const account = await c.loadContext(ref('account', F.sampleAccountId), DEFAULT_SETTINGS);
