@@ -2,8 +2,8 @@ import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { PageAdapter } from '../integrations/crm';
 
-// Hosts the panel iframe at the right edge of a CRM page. Holds no data and no tokens: the iframe
-// is an extension page, and the background derives the record from this tab's URL itself.
+// Hosts the panel iframe at the right edge of a CRM page. Holds no data and no tokens and sends no
+// requests: the iframe is an extension page, and the background learns the record from the tabs API.
 
 const COLLAPSED_KEY = 'ui.panelCollapsed';
 const WIDTH_KEY = 'ui.panelWidth';
@@ -104,15 +104,12 @@ export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): voi
   const setCollapsed = (next: boolean) => {
     collapsed = next;
     void browser.storage.local.set({ [COLLAPSED_KEY]: next });
-    render(parseUrl(location.href) !== null);
+    render(root !== null);
     (next ? tab : frame?.querySelector('iframe'))?.focus();
   };
 
-  const onLocation = () => {
-    render(parseUrl(location.href) !== null);
-    // The background reads the URL from the message's sender, not from anything this page can set.
-    browser.runtime.sendMessage({ type: 'page.navigated' }).catch(() => undefined);
-  };
+  // WXT reports the destination before the browser commits it, so read the event's URL, not location.
+  const onLocation = (url: string) => render(parseUrl(url) !== null);
 
   // Only the extension itself can reach this listener; zod stays out of the content script to keep it tiny.
   browser.runtime.onMessage.addListener((message: unknown) => {
@@ -120,12 +117,12 @@ export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): voi
       setCollapsed(!collapsed);
     }
   });
-  ctx.addEventListener(window, 'wxt:locationchange', onLocation);
+  ctx.addEventListener(window, 'wxt:locationchange', (event) => onLocation(event.newUrl.href));
 
   void browser.storage.local.get([COLLAPSED_KEY, WIDTH_KEY]).then((stored) => {
     collapsed = stored[COLLAPSED_KEY] === true;
     const storedWidth = stored[WIDTH_KEY];
     if (typeof storedWidth === 'number' && Number.isFinite(storedWidth)) width = Math.max(MIN_WIDTH, storedWidth);
-    onLocation();
+    onLocation(location.href);
   });
 }

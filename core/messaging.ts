@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { browser, type Browser } from 'wxt/browser';
-import { crmSchema, outcomeInputSchema, recordRefSchema, type RecordRef } from './schema';
+import { crmSchema, outcomeInputSchema, recordRefSchema } from './schema';
 import { hubspotSourceSchema, salesforceSourceSchema } from './settings';
 import type { ConnectionInfo, MetadataField, MetadataObject, PreviewResult } from '../integrations/crm';
 
@@ -10,8 +10,6 @@ import type { ConnectionInfo, MetadataField, MetadataObject, PreviewResult } fro
 const idempotencyKey = z.string().regex(/^[A-Za-z0-9-]{16,64}$/);
 
 export const requestSchema = z.discriminatedUnion('type', [
-  /** Content script: the page's URL changed. The record is derived from the sender's URL, never from the payload. */
-  z.strictObject({ type: z.literal('page.navigated') }),
   z.strictObject({ type: z.literal('record.refresh'), ref: recordRefSchema }),
   z.strictObject({ type: z.literal('outcome.log'), input: outcomeInputSchema }),
   z.strictObject({ type: z.literal('outcome.retry'), idempotencyKey }),
@@ -28,9 +26,11 @@ export const requestSchema = z.discriminatedUnion('type', [
 export type Request = z.infer<typeof requestSchema>;
 export type RequestType = Request['type'];
 
-/** Which contexts may send each request. Content scripts get only what they need to report a URL. */
+/**
+ * Which contexts may send each request. Content scripts may send none: the background learns a
+ * tab's record from the tabs API, so nothing running in a CRM page can ask the extension for anything.
+ */
 export const allowedSenders: Record<RequestType, ReadonlyArray<SenderKind>> = {
-  'page.navigated': ['content-script'],
   'record.refresh': ['extension-page'],
   'outcome.log': ['extension-page'],
   'outcome.retry': ['extension-page'],
@@ -49,7 +49,6 @@ export type SenderKind = 'content-script' | 'extension-page';
 
 /** What each request answers with when it succeeds. */
 export interface ReplyMap {
-  'page.navigated': { ref: RecordRef | null };
   'record.refresh': { fetchedAt: number };
   'outcome.log': { idempotencyKey: string };
   'outcome.retry': { idempotencyKey: string };

@@ -94,7 +94,9 @@ export async function purgeCachedBefore(db: LoyaltyLensDb, cutoff: number): Prom
         if (view.accountKey && !keptAccounts.has(view.accountKey)) {
           const accountKey = view.accountKey;
           const contactKeys = await db.contacts.where('accountKey').equals(accountKey).primaryKeys();
-          for (const contactKey of contactKeys) keptContacts.has(contactKey) || (await deleteContactRows(db, contactKey));
+          for (const contactKey of contactKeys) {
+            if (!keptContacts.has(contactKey)) await deleteContactRows(db, contactKey);
+          }
           await db.contacts.bulkDelete(contactKeys.filter((k) => !keptContacts.has(k)));
           await db.responses.where('[accountKey+submittedAt]').between([accountKey, Dexie.minKey], [accountKey, Dexie.maxKey]).delete();
           await db.followUps.where('accountKey').equals(accountKey).delete();

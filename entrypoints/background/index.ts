@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { loadSettings } from '../../core/settings-store';
 import { listenForRequests } from './router';
-import { listenForPanels, pushToAllPanels, tabNavigated } from './panels';
+import { listenForPanels, pushToAllPanels } from './panels';
 import { refreshRecord, type RefreshDeps } from './refresh';
 import { flushOutbox, OUTBOX_ALARM, type OutboxDeps } from './outbox';
 import { connectorFor, connectHubSpot, connectSalesforce, testConnection } from './connections';
@@ -20,9 +20,6 @@ export default defineBackground(() => {
 
   listenForPanels(refreshInBackground);
   listenForRequests({
-    'page.navigated': async (_request, { sender }) => ({
-      ref: sender.tab?.id !== undefined && sender.url ? await tabNavigated(sender.tab.id, sender.url, refreshInBackground) : null,
-    }),
     'record.refresh': (request) => refreshRecord(request.ref, refreshDeps, { force: true }),
     'outcome.log': async (request) => logOutcome(request.input, () => void flushOutbox(outboxDeps)),
     'outcome.retry': async (request) => retryOutcome(request.idempotencyKey, () => void flushOutbox(outboxDeps)),

@@ -1,10 +1,10 @@
 import { browser, type Browser } from 'wxt/browser';
 import { isExtensionPageUrl, PANEL_PORT, type PanelPush } from '../../core/messaging';
 import type { RecordRef } from '../../core/schema';
-import { parseRecordUrl } from '../../integrations/pages';
+import { isCrmPageUrl, parseRecordUrl } from '../../integrations/pages';
 
 // Which record each panel shows. The record always comes from the tab's URL as the browser reports
-// it (a message's sender, or the tabs API) — never from anything a CRM page can write.
+// it through the tabs API — never from anything a CRM page or a content script can write.
 
 interface PanelPort {
   port: Browser.runtime.Port;
@@ -62,10 +62,17 @@ export function listenForPanels(onRecord: RecordListener): void {
       for (const panel of panels) if (panel.tabId === null) push(panel, recordMessage(url));
     });
   });
+
+  // CRMs are single-page apps: the browser reports their history navigations here, after the URL
+  // has changed (a content script's own event can fire before it has). Host permissions make the
+  // URL visible for CRM tabs only.
+  browser.tabs.onUpdated.addListener((tabId, changeInfo) => {
+    if (changeInfo.url && isCrmPageUrl(changeInfo.url)) void tabNavigated(tabId, changeInfo.url, onRecord);
+  });
 }
 
-/** A content script reported a URL change: tell that tab's panels (and side panels) what record it is. */
-export async function tabNavigated(tabId: number, url: string, onRecord: RecordListener): Promise<RecordRef | null> {
+/** A CRM tab changed URL: tell that tab's panels (and side panels) what record it is. */
+async function tabNavigated(tabId: number, url: string, onRecord: RecordListener): Promise<RecordRef | null> {
   const message = recordMessage(url);
   const ref = message.type === 'record' ? message.ref : null;
   const active = await activeTab();

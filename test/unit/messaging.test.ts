@@ -31,9 +31,9 @@ describe('classifySender', () => {
     expect(classifySender(sender, EXTENSION_ID, isCrmPageUrl)).toBe(expected);
   });
 
-  it('lets content scripts ask for nothing but reporting a navigation', () => {
-    const forContentScripts = Object.entries(allowedSenders).filter(([, kinds]) => kinds.includes('content-script')).map(([type]) => type);
-    expect(forContentScripts).toEqual(['page.navigated']);
+  it('lets content scripts ask for nothing at all', () => {
+    const forContentScripts = Object.entries(allowedSenders).filter(([, kinds]) => kinds.includes('content-script'));
+    expect(forContentScripts).toEqual([]);
   });
 });
 
@@ -43,7 +43,7 @@ describe('requestSchema', () => {
     ['extra keys', { type: 'record.refresh', ref: validRef, also: 'this' }],
     ['extra keys inside the record', { type: 'record.refresh', ref: { ...validRef, token: 'x' } }],
     ['a record id with a path in it', { type: 'record.refresh', ref: { ...validRef, id: '51/../52' } }],
-    ['a page.navigated that names a record', { type: 'page.navigated', ref: validRef }],
+    ['a page.navigated message (content scripts report nothing)', { type: 'page.navigated' }],
     ['a prototype-pollution payload', JSON.parse('{"type":"record.refresh","ref":{"crm":"hubspot","instance":"40001","objectType":"contact","id":"51","__proto__":{"polluted":true}}}')],
     ['a constructor-pollution payload', JSON.parse('{"type":"outbox.flush","constructor":{"prototype":{"polluted":true}}}')],
     ['a token with spaces', { type: 'hubspot.connect', token: 'pat na1 with spaces' }],
@@ -108,7 +108,7 @@ describe('the background router', () => {
     const spies = handlers();
     listenForRequests(spies);
     expect(await send({ type: 'outbox.flush' }, { ...panelSender, id: 'another-extension' })).toBeUndefined();
-    expect(await send({ type: 'page.navigated' }, { ...hubspotContentScript, url: 'https://evil.example/' })).toBeUndefined();
+    expect(await send({ type: 'outbox.flush' }, { ...hubspotContentScript, url: 'https://evil.example/' })).toBeUndefined();
     for (const spy of Object.values(spies)) expect(spy).not.toHaveBeenCalled();
   });
 
