@@ -34,9 +34,11 @@ describe('panel states', () => {
     try {
       const host = testHost();
       const { root } = renderPanel(freshDb(), host);
-      await waitFor(() => expect(host.ports.length).toBe(1));
-      act(() => vi.advanceTimersByTime(PUSH_TIMEOUT_MS));
-      await waitFor(() => expect(state(root())).toBe('error'));
+      expect(host.ports.length).toBe(1);
+      act(() => vi.advanceTimersByTime(PUSH_TIMEOUT_MS - 1));
+      expect(state(root())).toBe('loading');
+      act(() => vi.advanceTimersByTime(1));
+      expect(state(root())).toBe('error');
       expect(screen.getByRole('alert').textContent).toContain('Loyalty Lens did not answer. Reload the page');
     } finally {
       vi.useRealTimers();
