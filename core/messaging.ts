@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { browser, type Browser } from 'wxt/browser';
-import { crmSchema, outcomeInputSchema, recordRefSchema } from './schema';
-import { hubspotSourceSchema, salesforceSourceSchema } from './settings';
+import type { Browser } from 'wxt/browser';
+import { crmSchema, outcomeInputSchema, recordRefSchema, type RecordRef } from './schema';
+import { hubspotSourceSchema, salesforceSourceSchema, type Settings } from './settings';
+import type { PanelQueryResult } from './panel-data';
 import type { ConnectionInfo, MetadataField, MetadataObject, PreviewResult } from '../integrations/crm';
 
 // The one messaging protocol between the extension's contexts. Every request is a strict zod
@@ -74,31 +75,28 @@ export interface ErrorReply {
 }
 export type Reply<T> = { ok: true; value: T } | ErrorReply;
 
-/** Messages the background pushes to a panel over its port. */
-export const panelPushSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('record'), ref: recordRefSchema.nullable(), pageUrl: z.string().nullable() }),
-  z.strictObject({ type: z.literal('call-mode.toggle') }),
-]);
-export type PanelPush = z.infer<typeof panelPushSchema>;
+/** What a panel asks for over its port: the live data of the record its tab shows. */
+export const panelWatchSchema = z.strictObject({
+  type: z.literal('watch'),
+  ref: recordRefSchema,
+  contactLimit: z.number().int().min(1).max(5_000),
+});
+export type PanelWatch = z.infer<typeof panelWatchSchema>;
 
-/** Messages the background sends to a content script. */
-export const contentPushSchema = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('panel.toggle') })]);
-export type ContentPush = z.infer<typeof contentPushSchema>;
+/**
+ * What the background pushes to a panel. Only the background can post on a panel's port, so the
+ * panel trusts these without re-validating (and carries no schema code).
+ */
+export type PanelPush =
+  | { type: 'record'; ref: RecordRef | null; pageUrl: string | null }
+  | { type: 'call-mode.toggle' }
+  | { type: 'settings'; settings: Settings; notice: string | null }
+  | { type: 'data'; key: string; contactLimit: number; result: PanelQueryResult };
 
-export const PANEL_PORT = 'loyalty-lens-panel';
+/** What the background sends to a content script. */
+export type ContentPush = { type: 'panel.toggle' };
 
-/** Sends a request to the background and unwraps the reply. */
-export async function sendRequest<K extends RequestType>(request: Extract<Request, { type: K }>): Promise<Reply<ReplyMap[K]>> {
-  try {
-    const reply = (await browser.runtime.sendMessage(request)) as Reply<ReplyMap[K]> | undefined;
-    if (!reply || typeof reply !== 'object') {
-      return { ok: false, error: { kind: 'internal', message: 'The extension did not answer. Reload the page and try again.' } };
-    }
-    return reply;
-  } catch {
-    return { ok: false, error: { kind: 'internal', message: 'The extension is restarting or was updated. Reload the page.' } };
-  }
-}
+export { PANEL_PORT, sendRequest } from './send';
 
 /** Classifies a message's sender; null means "not ours" and the message is dropped. */
 export function classifySender(

@@ -15,6 +15,11 @@ export function segment(score: number): Segment {
   return 'detractor';
 }
 
+/** The segment of a stored score, or null when it is not an NPS answer (never throws). */
+export function safeSegment(score: number): Segment | null {
+  return isNpsScore(score) ? segment(score) : null;
+}
+
 export interface NpsSummary {
   n: number;
   promoters: number;

@@ -1,6 +1,6 @@
 import { effortLevel, isNpsScore, segment } from './nps';
 import type { Segment, SurveyKind } from './schema';
-import { DEFAULT_SETTINGS, type Settings } from './settings';
+import type { Settings } from './settings';
 
 // Close-the-loop rules: who needs a follow-up, by when, in what order, and who owns it.
 // Pure: time is always a parameter, never read from the clock.
@@ -123,13 +123,12 @@ export interface FollowUpSortKey {
 /**
  * Follow-ups in the order to work them: urgent, then high, then normal, then unscored; within each,
  * the larger revenue first, then the earliest due. Unknown revenue or due time sorts after known.
- * Stable: equal items keep their input order. Returns a new array. Pass the configured rules; the
- * defaults (0–3 urgent, 4–6 high) apply otherwise.
+ * Stable: equal items keep their input order. Returns a new array. Rules come from settings.
  */
 export function sortFollowUps<T>(
   items: readonly T[],
   key: (item: T) => FollowUpSortKey,
-  rules: Pick<Rules, 'urgentMaxScore' | 'followUpMaxScore'> = DEFAULT_SETTINGS.rules,
+  rules: Pick<Rules, 'urgentMaxScore' | 'followUpMaxScore'>,
 ): T[] {
   const keyed = items.map((item, index) => {
     const k = key(item);

@@ -24,14 +24,7 @@ export type SurveyKind = z.infer<typeof surveyKindSchema>;
 export const segmentSchema = z.enum(['promoter', 'passive', 'detractor']);
 export type Segment = z.infer<typeof segmentSchema>;
 
-/** Key of any cached CRM row: `crm|instance|id`. */
-export function rowKey(crm: Crm, instance: string, id: string): string {
-  return `${crm}|${instance}|${id}`;
-}
-
-export function refKey(ref: RecordRef): string {
-  return `${ref.crm}|${ref.instance}|${ref.objectType}|${ref.id}`;
-}
+export { refKey, rowKey } from './keys';
 
 const cachedRow = {
   key: z.string(),

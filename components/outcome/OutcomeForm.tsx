@@ -1,8 +1,7 @@
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import './outcome.css';
-import { describeZodError } from '../../core/errors';
 import { useI18n } from '../panel/i18n-context';
-import { outcomeInputSchema, outcomeResultSchema, type FollowUp, type OutcomeResult, type RecordRef, type Segment } from '../../core/schema';
+import type { FollowUp, OutcomeInput, OutcomeResult, RecordRef, Segment } from '../../core/schema';
 import type { OutcomeActions } from './actions';
 import { fill, outcomeMessages } from './messages';
 
@@ -20,11 +19,21 @@ export function defaultResult(segment: Segment | null): OutcomeResult {
   return segment === 'promoter' ? 'promoter-reference' : 'reached-resolved';
 }
 
-const RESULTS = outcomeResultSchema.options;
+const RESULTS: readonly OutcomeResult[] = [
+  'reached-resolved',
+  'reached-unresolved',
+  'no-answer',
+  'escalated',
+  'promoter-reference',
+  'promoter-review',
+  'promoter-community',
+];
 
 /**
  * Keyboard-first: the result group takes focus, arrows pick, Tab moves on, Ctrl+Enter saves.
- * Saving only queues; the background delivers and the status list shows where it is.
+ * Saving only queues; the background delivers and the status list shows where it is. The
+ * background validates the outcome with its zod schema (core/schema.ts#outcomeInputSchema) and
+ * answers a refusal in words, shown here; the panel itself carries no schema code.
  */
 export function OutcomeForm(props: { target: OutcomeTarget; rootCauses: string[]; crmName: string; actions: OutcomeActions; onDone: () => void }) {
   const { target } = props;
@@ -48,7 +57,7 @@ export function OutcomeForm(props: { target: OutcomeTarget; rootCauses: string[]
       setProblem(m.invalidNextStep);
       return;
     }
-    const parsed = outcomeInputSchema.safeParse({
+    const input: OutcomeInput = {
       ref: target.ref,
       contactId: target.contactId,
       followUpId: target.followUp?.id ?? null,
@@ -59,16 +68,12 @@ export function OutcomeForm(props: { target: OutcomeTarget; rootCauses: string[]
       nextStep: nextStep.trim() === '' ? null : { text: nextStep.trim(), dueDate: nextStepDue },
       thanked,
       closeFollowUp: target.followUp !== null && closeFollowUp,
-    });
-    if (!parsed.success) {
-      setProblem(fill(m.invalid, { reason: describeZodError(parsed.error, 'The outcome') }));
-      return;
-    }
+    };
     setSending(true);
-    const reply = await props.actions.log(parsed.data);
+    const reply = await props.actions.log(input);
     setSending(false);
     if (!reply.ok) {
-      setProblem(reply.error.message);
+      setProblem(reply.error.kind === 'invalid' ? fill(m.invalid, { reason: reply.error.message }) : reply.error.message);
       return;
     }
     props.onDone();

@@ -1,6 +1,3 @@
-import { Dexie } from 'dexie';
-import { useLiveQuery } from 'dexie-react-hooks';
-import type { LoyaltyLensDb } from '../../core/db';
 import type { Outcome } from '../../core/schema';
 import { useI18n } from '../panel/i18n-context';
 import type { OutcomeActions } from './actions';
@@ -23,20 +20,11 @@ export function displayState(outcome: Pick<Outcome, 'state' | 'attempts' | 'last
 }
 
 /** The outcomes logged here for a contact, newest first, each with where it is on its way to the CRM. */
-export function OutcomeStatusList(props: { db: LoyaltyLensDb; contactKey: string; crmName: string; actions: OutcomeActions }) {
+export function OutcomeStatusList(props: { outcomes: Outcome[]; crmName: string; actions: OutcomeActions }) {
   const i18n = useI18n();
   const m = outcomeMessages(i18n.locale);
-  const outcomes = useLiveQuery(
-    () =>
-      props.db.outcomes
-        .where('[contactKey+loggedAt]')
-        .between([props.contactKey, Dexie.minKey], [props.contactKey, Dexie.maxKey])
-        .reverse()
-        .limit(10)
-        .toArray(),
-    [props.db, props.contactKey],
-  );
-  if (!outcomes || outcomes.length === 0) return null;
+  const { outcomes } = props;
+  if (outcomes.length === 0) return null;
   return (
     <section className="outcome-status" aria-label={m.outcomesTitle}>
       <h4>{m.outcomesTitle}</h4>

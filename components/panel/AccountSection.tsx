@@ -3,7 +3,7 @@ import type { Segment } from '../../core/schema';
 import { Figure } from '../ui/Figure';
 import { SegmentBadge } from '../ui/SegmentBadge';
 import { Section } from '../ui/Section';
-import type { AccountPart } from './data';
+import type { AccountPart } from '../../core/panel-data';
 import { useI18n } from './i18n-context';
 import { methodLabel, segmentLabel } from './labels';
 

@@ -4,7 +4,8 @@ import type { Settings } from '../../core/settings';
 import { Figure } from '../ui/Figure';
 import { SegmentBadge } from '../ui/SegmentBadge';
 import { Section } from '../ui/Section';
-import { safeSegment, type FollowUpRow } from './data';
+import { safeSegment } from '../../core/nps';
+import type { FollowUpRow } from '../../core/panel-data';
 import { useI18n } from './i18n-context';
 import { segmentLabel } from './labels';
 

@@ -1,12 +1,11 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { useLiveQuery } from 'dexie-react-hooks';
-import type { LoyaltyLensDb } from '../../core/db';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createI18n, loadCatalog, resolveLocale, type Locale } from '../../core/i18n';
 import type { Catalog } from '../../core/locales/en';
-import { panelPushSchema } from '../../core/messaging';
-import { refKey, type RecordRef } from '../../core/schema';
+import type { PanelPush } from '../../core/messaging';
+import { refKey } from '../../core/keys';
+import type { RecordRef } from '../../core/schema';
 import type { Settings } from '../../core/settings';
-import { loadPanelData, type FollowUpRow, type PanelData } from './data';
+import type { PanelData, PanelQueryResult } from '../../core/panel-data';
 import type { PanelHost } from './host';
 import { I18nProvider } from './i18n-context';
 import { RecordPanel } from './RecordPanel';
@@ -15,7 +14,6 @@ import { PanelHeader } from './PanelHeader';
 import { StateMessage } from './StateMessage';
 import { Skeleton } from '../ui/Skeleton';
 
-export const CALL_MODE_KEY = 'loyalty-lens.call-mode';
 /** Contacts listed before "Show more" on an account. */
 export const CONTACT_PAGE = 25;
 const RECONNECT_MS = 500;
@@ -35,20 +33,18 @@ function isCallModeShortcut(event: KeyboardEvent): boolean {
 
 export interface PanelAppProps {
   host: PanelHost;
-  db: LoyaltyLensDb;
-  /** What each open follow-up offers to do (the close-the-loop form plugs in here). */
-  renderFollowUpAction?: (row: FollowUpRow, ref: RecordRef) => ReactNode;
 }
 
 export function PanelApp(props: PanelAppProps) {
-  const { host, db } = props;
+  const { host } = props;
   const [settings, setSettings] = useState<Settings | null>(null);
   const [record, setRecord] = useState<ShownRecord | null>(null);
   // The user's own choice, remembered; until they make one, the team's default from settings applies.
-  const [callModeChoice, setCallModeChoice] = useState<boolean | null>(() => {
-    const stored = host.storage.getItem(CALL_MODE_KEY);
-    return stored === 'on' ? true : stored === 'off' ? false : null;
-  });
+  const [callModeChoice, setCallModeChoice] = useState<boolean | null>(null);
+  const callModeChosen = useRef(false);
+  const port = useRef<ReturnType<PanelHost['connect']> | null>(null);
+  const [connection, setConnection] = useState(0);
+  const [pushed, setPushed] = useState<{ key: string; result: PanelQueryResult } | null>(null);
   const callModeDefault = useRef(false);
   const [requestError, setRequestError] = useState<{ key: string; error: PanelError } | null>(null);
   const [now, setNow] = useState(() => host.now());
@@ -76,48 +72,51 @@ export function PanelApp(props: PanelAppProps) {
   }, [settings]);
 
   useEffect(() => {
-    if (callModeChoice !== null) host.storage.setItem(CALL_MODE_KEY, callModeChoice ? 'on' : 'off');
-  }, [host, callModeChoice]);
-
-  useEffect(() => {
     let alive = true;
-    const load = () =>
-      void host.loadSettings().then((s) => {
-        if (alive) setSettings(s);
-      });
-    load();
-    const stop = host.onSettingsChanged(load);
+    void host.readCallMode().then((stored) => {
+      if (alive && !callModeChosen.current) setCallModeChoice(stored);
+    });
     return () => {
       alive = false;
-      stop();
     };
   }, [host]);
+
+  useEffect(() => {
+    if (callModeChoice === null) return;
+    callModeChosen.current = true;
+    host.writeCallMode(callModeChoice);
+  }, [host, callModeChoice]);
 
   // The background tells the panel which record its tab shows; a restarted service worker drops
   // the port, so reconnect and let it push the current record again.
   useEffect(() => {
     let closed = false;
-    let port: ReturnType<PanelHost['connect']> | null = null;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const open = () => {
+      let opened: ReturnType<PanelHost['connect']>;
       try {
-        port = host.connect();
+        opened = host.connect();
       } catch {
         // The extension was reloaded or updated under this page: nothing will answer any more.
         setUnanswered(true);
         return;
       }
-      port.onMessage.addListener((message) => {
-        const push = panelPushSchema.safeParse(message);
-        if (!push.success) return;
-        if (push.data.type === 'call-mode.toggle') toggleCallMode();
-        else {
-          const { ref, pageUrl } = push.data;
-          // Keep the same ref object for the same record, so an SPA push does not refetch it.
+      port.current = opened;
+      setConnection((n) => n + 1);
+      // Only the background posts on this port, so pushes are trusted as typed.
+      opened.onMessage.addListener((message) => {
+        const push = message as PanelPush;
+        if (push.type === 'call-mode.toggle') toggleCallMode();
+        else if (push.type === 'settings') setSettings(push.settings);
+        else if (push.type === 'data') setPushed({ key: push.key, result: push.result });
+        else if (push.type === 'record') {
+          const { ref, pageUrl } = push;
+          // Keep the same ref object for the same record, so an SPA push does not re-ask for it.
           setRecord((prev) => ({ ref: prev?.ref && ref && refKey(prev.ref) === refKey(ref) ? prev.ref : ref, pageUrl }));
         }
       });
-      port.onDisconnect.addListener(() => {
+      opened.onDisconnect.addListener(() => {
+        if (port.current === opened) port.current = null;
         if (!closed) timer = setTimeout(open, RECONNECT_MS);
       });
     };
@@ -125,7 +124,7 @@ export function PanelApp(props: PanelAppProps) {
     return () => {
       closed = true;
       clearTimeout(timer);
-      port?.disconnect();
+      port.current?.disconnect();
     };
   }, [host, toggleCallMode]);
 
@@ -153,10 +152,10 @@ export function PanelApp(props: PanelAppProps) {
   const ref = record?.ref ?? null;
   const key = ref ? refKey(ref) : null;
 
-  // Ask the background for fresh data whenever the record changes (or on retry); the answer lands
-  // in the cache, which the live query below follows.
+  // The background refreshes a record as soon as it tells the panel about it; the panel asks again
+  // only when the person presses retry. The answer lands in the cache, which the watch below follows.
   useEffect(() => {
-    if (!ref) return;
+    if (!ref || retries === 0) return;
     let alive = true;
     const asked = refKey(ref);
     void host.refresh(ref).then((reply) => {
@@ -168,12 +167,12 @@ export function PanelApp(props: PanelAppProps) {
   }, [host, ref, retries]);
 
   const limit = contactLimit && contactLimit.key === key ? contactLimit.limit : CONTACT_PAGE;
-  const result = useLiveQuery(
-    () => (ref && settings ? loadPanelData(db, ref, settings, now, limit) : undefined),
-    [db, ref, settings, now, limit],
-  );
-  // useLiveQuery keeps the previous record's result until the new one arrives: never show it for another record.
-  const current = result && result.status === 'found' && result.data.view.key !== key ? undefined : result;
+  // The background runs the live query (see core/panel-data.ts#watchPanelData) and pushes each result.
+  useEffect(() => {
+    if (ref && settings) port.current?.postMessage({ type: 'watch', ref, contactLimit: limit });
+  }, [ref, settings, limit, connection]);
+  // A result for the previous record may still arrive after navigation: never show it for another record.
+  const current = pushed && pushed.key === key ? pushed.result : undefined;
 
   const i18n = useMemo(() => (catalog ? createI18n(catalog.locale, catalog.catalog) : createI18n('en')), [catalog]);
   const state = panelState({
@@ -189,7 +188,7 @@ export function PanelApp(props: PanelAppProps) {
     document.documentElement.lang = i18n.locale;
   }, [i18n]);
 
-  const renderAction = props.renderFollowUpAction;
+  const outcomeActions = useMemo(() => ({ log: host.logOutcome, retry: host.retryOutcome }), [host]);
   const retry = () => {
     // Without a record the port itself is what failed: a fresh page reconnects it.
     if (!ref) return window.location.reload();
@@ -226,14 +225,15 @@ export function PanelApp(props: PanelAppProps) {
               })}
             />
           )}
-          {data && settings && state.name !== 'loading' && (
+          {data && settings && ref && state.name !== 'loading' && (
             <RecordPanel
               data={data}
+              recordRef={ref}
+              outcomeActions={outcomeActions}
               settings={settings}
               now={now}
               callMode={callMode}
               onShowMoreContacts={showMore}
-              renderFollowUpAction={renderAction && ref ? (row) => renderAction(row, ref) : undefined}
             />
           )}
         </main>

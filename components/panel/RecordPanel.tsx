@@ -2,23 +2,73 @@ import type { Settings } from '../../core/settings';
 import { AccountSection } from './AccountSection';
 import { CallCard } from './CallCard';
 import { ContactView } from './ContactView';
-import type { FollowUpRow, PanelData } from './data';
-import type { ReactNode } from 'react';
+import type { FocusContact, FollowUpRow, PanelData } from '../../core/panel-data';
+import type { RecordRef } from '../../core/schema';
+import { safeSegment } from '../../core/nps';
 import { FollowUps } from './FollowUps';
+import { useI18n } from './i18n-context';
+import { LogOutcome } from '../outcome/LogOutcome';
+import { OutcomeStatusList } from '../outcome/OutcomeStatusList';
+import type { OutcomeActions } from '../outcome/actions';
+import type { OutcomeTarget } from '../outcome/OutcomeForm';
+
+function latestNps(focus: FocusContact) {
+  return [...focus.responses].reverse().find((r) => r.kind === 'nps') ?? null;
+}
 
 /**
  * The cached data of one record: a contact-like record (contact, lead, ticket, case) shows its
  * contacts with an account section; an account-like record (company, account, deal, opportunity)
  * shows the account roll-up. Which CRM it came from does not matter here.
  */
-export function RecordPanel(props: { data: PanelData; settings: Settings; now: number; callMode: boolean; onShowMoreContacts: () => void; renderFollowUpAction?: (row: FollowUpRow) => ReactNode }) {
+export function RecordPanel(props: {
+  data: PanelData;
+  recordRef: RecordRef;
+  settings: Settings;
+  now: number;
+  callMode: boolean;
+  onShowMoreContacts: () => void;
+  outcomeActions: OutcomeActions;
+}) {
   const { data, settings, now } = props;
+  const i18n = useI18n();
   if (props.callMode) return <CallCard data={data} settings={settings} now={now} />;
   const contactLike = data.focus.length > 0;
+  const crmName = i18n.t(props.recordRef.crm === 'hubspot' ? 'crm.hubspot' : 'crm.salesforce');
+  const contactTarget = (focus: FocusContact): OutcomeTarget | null => {
+    if (!focus.contact) return null;
+    const latest = latestNps(focus);
+    return {
+      ref: props.recordRef,
+      contactId: focus.contact.id,
+      contactName: focus.contact.name,
+      responseId: latest?.id ?? null,
+      segment: latest ? safeSegment(latest.score) : null,
+      followUp: null,
+    };
+  };
+  const followUpTarget = (row: FollowUpRow): OutcomeTarget | null => {
+    const contactId = row.followUp.contactKey?.split('|')[2];
+    if (!contactId) return null;
+    return {
+      ref: props.recordRef,
+      contactId,
+      contactName: row.contactName ?? row.followUp.title,
+      responseId: row.response?.id ?? null,
+      segment: row.response?.kind === 'nps' ? safeSegment(row.response.score) : null,
+      followUp: row.followUp,
+    };
+  };
+  const logOutcome = (target: OutcomeTarget | null) =>
+    target && <LogOutcome target={target} rootCauses={settings.rules.rootCauses} crmName={crmName} actions={props.outcomeActions} />;
   return (
     <>
       {data.focus.map((focus) => (
-        <ContactView key={focus.key} focus={focus} fallbackTitle={data.view.title} settings={settings} now={now} />
+        <div key={focus.key} className="focus-contact">
+          <ContactView focus={focus} fallbackTitle={data.view.title} settings={settings} now={now} />
+          {logOutcome(contactTarget(focus))}
+          <OutcomeStatusList outcomes={focus.outcomes} crmName={crmName} actions={props.outcomeActions} />
+        </div>
       ))}
       {data.account && (
         <AccountSection part={data.account} title={data.view.title} compact={contactLike} now={now} onShowMoreContacts={props.onShowMoreContacts} />
@@ -28,7 +78,7 @@ export function RecordPanel(props: { data: PanelData; settings: Settings; now: n
           {data.view.title}
         </h2>
       )}
-      <FollowUps rows={data.followUps} settings={settings} now={now} renderAction={props.renderFollowUpAction} />
+      <FollowUps rows={data.followUps} settings={settings} now={now} renderAction={(row) => logOutcome(followUpTarget(row))} />
     </>
   );
 }

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { SurveyResponse } from '../../core/schema';
 import { CollapsibleText } from '../ui/CollapsibleText';
 import { SegmentBadge } from '../ui/SegmentBadge';
-import { safeSegment } from './data';
+import { safeSegment } from '../../core/nps';
 import { useI18n } from './i18n-context';
 import { segmentLabel } from './labels';
 

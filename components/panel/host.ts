@@ -1,14 +1,14 @@
-import type { Reply } from '../../core/messaging';
-import type { RecordRef } from '../../core/schema';
-import type { Settings } from '../../core/settings';
+import type { PanelWatch, Reply } from '../../core/messaging';
+import type { OutcomeInput, RecordRef } from '../../core/schema';
 
 // What the panel needs from the extension around it. main.tsx wires the real browser APIs;
 // component tests pass a fake port and recorders. The panel never imports `browser` itself.
 
-/** The part of a runtime Port the panel uses. */
+/** The part of a runtime Port the panel uses: pushes arrive on it, and it asks for a record's data on it. */
 export interface PanelPort {
   onMessage: { addListener(listener: (message: unknown) => void): void };
   onDisconnect: { addListener(listener: () => void): void };
+  postMessage(message: PanelWatch): void;
   disconnect(): void;
 }
 
@@ -17,11 +17,11 @@ export interface PanelHost {
   refresh(ref: RecordRef): Promise<Reply<{ fetchedAt: number }>>;
   requestPermission(origin: string): Promise<boolean>;
   optionsUrl: string;
-  /** The stored settings (defaults when absent or invalid), and a way to follow changes. */
-  loadSettings(): Promise<Settings>;
-  onSettingsChanged(listener: () => void): () => void;
   browserLanguages: readonly string[];
-  /** Where call mode is remembered (the extension origin's localStorage). */
-  storage: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Call mode as the user last left it (extension storage: web storage may be blocked in a frame). */
+  readCallMode(): Promise<boolean | null>;
+  writeCallMode(on: boolean): void;
+  logOutcome(input: OutcomeInput): Promise<Reply<{ idempotencyKey: string }>>;
+  retryOutcome(idempotencyKey: string): Promise<Reply<{ idempotencyKey: string }>>;
   now(): number;
 }

@@ -1,4 +1,4 @@
-import type { PanelQueryResult } from './data';
+import type { PanelQueryResult } from '../../core/panel-data';
 import type { RecordRef } from '../../core/schema';
 
 export interface PanelError {
@@ -16,6 +16,7 @@ export interface PanelState {
 }
 
 const NO_ANSWER: PanelError = { kind: 'no-answer', message: 'The extension did not say which record this page shows.' };
+const UNREADABLE: PanelError = { kind: 'storage', message: 'The saved data on this computer could not be read. Try again; if the disk is full, free some space.' };
 
 const OFFLINE_KINDS = new Set(['network', 'server', 'timeout', 'rate-limit']);
 
@@ -43,6 +44,7 @@ export function panelState(input: {
   if (!record || (record.ref && !settingsLoaded)) return { name: 'loading', error: null };
   if (!record.ref) return { name: 'no-record', error: null };
   if (!result) return { name: 'loading', error: null };
+  if (result.status === 'unreadable') return { name: 'error', error: requestError ?? UNREADABLE };
   const view = result.status === 'found' ? result.data.view : null;
   const error = view?.error ?? requestError;
   if (error) return { name: errorState(error.kind), error };

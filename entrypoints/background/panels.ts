@@ -1,15 +1,23 @@
 import { browser, type Browser } from 'wxt/browser';
-import { isExtensionPageUrl, PANEL_PORT, type PanelPush } from '../../core/messaging';
-import type { RecordRef } from '../../core/schema';
+import { db } from '../../core/db';
+import { isExtensionPageUrl, PANEL_PORT, panelWatchSchema, type PanelPush } from '../../core/messaging';
+import { watchPanelData } from '../../core/panel-data';
+import { refKey, type RecordRef } from '../../core/schema';
+import { loadSettings, watchSettings } from '../../core/settings-store';
 import { isCrmPageUrl, parseRecordUrl } from '../../integrations/pages';
 
-// Which record each panel shows. The record always comes from the tab's URL as the browser reports
-// it through the tabs API — never from anything a CRM page or a content script can write.
+// Panels: which record each shows, and the live data they display. The record always comes from
+// the tab's URL as the browser reports it through the tabs API — never from anything a CRM page or a
+// content script can write. The data comes from a live query run here and posted over the port,
+// because a panel framed inside a CRM page may be denied IndexedDB (third-party storage blocking).
 
 interface PanelPort {
   port: Browser.runtime.Port;
   /** The tab an in-page panel lives in; null for Chrome's side panel, which follows the active tab. */
   tabId: number | null;
+  /** The record last pushed to this panel: the only one it may watch. */
+  ref: RecordRef | null;
+  stopWatching: (() => void) | null;
 }
 
 const panels = new Set<PanelPort>();
@@ -20,8 +28,14 @@ function push(panel: PanelPort, message: PanelPush): void {
   try {
     panel.port.postMessage(message);
   } catch {
-    panels.delete(panel);
+    stop(panel);
   }
+}
+
+function stop(panel: PanelPort): void {
+  panel.stopWatching?.();
+  panel.stopWatching = null;
+  panels.delete(panel);
 }
 
 async function activeTab(): Promise<Browser.tabs.Tab | undefined> {
@@ -37,29 +51,57 @@ async function tabUrl(tabId: number): Promise<string | null> {
   }
 }
 
-function recordMessage(url: string | null): PanelPush {
-  return { type: 'record', ref: url ? parseRecordUrl(url) : null, pageUrl: url };
+function showRecord(panel: PanelPort, url: string | null, onRecord: RecordListener): void {
+  const ref = url ? parseRecordUrl(url) : null;
+  if (!ref || !panel.ref || refKey(ref) !== refKey(panel.ref)) {
+    panel.stopWatching?.();
+    panel.stopWatching = null;
+  }
+  panel.ref = ref;
+  push(panel, { type: 'record', ref, pageUrl: url });
+  if (ref) onRecord(ref);
+}
+
+async function pushSettings(panel: PanelPort): Promise<void> {
+  const { settings, notice } = await loadSettings();
+  push(panel, { type: 'settings', settings, notice });
+}
+
+async function watch(panel: PanelPort, message: unknown): Promise<void> {
+  const request = panelWatchSchema.safeParse(message);
+  if (!request.success || !panel.ref || refKey(request.data.ref) !== refKey(panel.ref)) return;
+  const { ref, contactLimit } = request.data;
+  const { settings } = await loadSettings();
+  panel.stopWatching?.();
+  panel.stopWatching = watchPanelData(
+    db,
+    ref,
+    settings,
+    contactLimit,
+    (result) => push(panel, { type: 'data', key: refKey(ref), contactLimit, result }),
+    () => push(panel, { type: 'data', key: refKey(ref), contactLimit, result: { status: 'unreadable' } }),
+  );
 }
 
 export function listenForPanels(onRecord: RecordListener): void {
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== PANEL_PORT || port.sender?.id !== browser.runtime.id) return;
     if (!isExtensionPageUrl(port.sender.url ?? '')) return port.disconnect();
-    const panel: PanelPort = { port, tabId: port.sender.tab?.id ?? null };
+    const panel: PanelPort = { port, tabId: port.sender.tab?.id ?? null, ref: null, stopWatching: null };
     panels.add(panel);
-    port.onDisconnect.addListener(() => panels.delete(panel));
+    port.onDisconnect.addListener(() => stop(panel));
+    port.onMessage.addListener((message: unknown) => void watch(panel, message));
     void (async () => {
+      await pushSettings(panel);
       const url = panel.tabId !== null ? await tabUrl(panel.tabId) : ((await activeTab())?.url ?? null);
-      const message = recordMessage(url);
-      push(panel, message);
-      if (message.type === 'record' && message.ref) onRecord(message.ref);
+      showRecord(panel, url, onRecord);
     })();
   });
 
   // Chrome's side panel follows the tab the user switches to.
   browser.tabs.onActivated.addListener(({ tabId }) => {
     void tabUrl(tabId).then((url) => {
-      for (const panel of panels) if (panel.tabId === null) push(panel, recordMessage(url));
+      for (const panel of panels) if (panel.tabId === null) showRecord(panel, url, onRecord);
     });
   });
 
@@ -67,20 +109,23 @@ export function listenForPanels(onRecord: RecordListener): void {
   // has changed (a content script's own event can fire before it has). Host permissions make the
   // URL visible for CRM tabs only.
   browser.tabs.onUpdated.addListener((tabId, changeInfo) => {
-    if (changeInfo.url && isCrmPageUrl(changeInfo.url)) void tabNavigated(tabId, changeInfo.url, onRecord);
+    if (!changeInfo.url || !isCrmPageUrl(changeInfo.url)) return;
+    const url = changeInfo.url;
+    void activeTab().then((active) => {
+      for (const panel of panels) {
+        if (panel.tabId === tabId || (panel.tabId === null && active?.id === tabId)) showRecord(panel, url, onRecord);
+      }
+    });
   });
-}
 
-/** A CRM tab changed URL: tell that tab's panels (and side panels) what record it is. */
-async function tabNavigated(tabId: number, url: string, onRecord: RecordListener): Promise<RecordRef | null> {
-  const message = recordMessage(url);
-  const ref = message.type === 'record' ? message.ref : null;
-  const active = await activeTab();
-  for (const panel of panels) {
-    if (panel.tabId === tabId || (panel.tabId === null && active?.id === tabId)) push(panel, message);
-  }
-  if (ref) onRecord(ref);
-  return ref;
+  // New settings change what panels show (rules, language): resend them and re-run the queries.
+  watchSettings(() => {
+    for (const panel of panels) {
+      panel.stopWatching?.();
+      panel.stopWatching = null;
+      void pushSettings(panel);
+    }
+  });
 }
 
 export function pushToAllPanels(message: PanelPush): void {

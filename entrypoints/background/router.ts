@@ -1,6 +1,6 @@
 import { browser, type Browser } from 'wxt/browser';
 import { allowedSenders, classifySender, requestSchema, type Reply, type Request, type RequestType, type SenderKind } from '../../core/messaging';
-import { toUserFacingError } from '../../core/errors';
+import { describeZodError, toUserFacingError } from '../../core/errors';
 import { isCrmPageUrl } from '../../integrations/pages';
 
 export interface RequestContext {
@@ -22,7 +22,9 @@ export function listenForRequests(handlers: RequestHandlers): void {
     if (!senderKind) return false;
     const parsed = requestSchema.safeParse(message);
     if (!parsed.success) {
-      sendResponse({ ok: false, error: { kind: 'invalid', message: 'Loyalty Lens ignored a malformed request.' } });
+      // Our own pages get the reason (a form shows it); anything else learns nothing about the schema.
+      const reason = senderKind === 'extension-page' ? describeZodError(parsed.error, 'The request') : 'Loyalty Lens ignored a malformed request.';
+      sendResponse({ ok: false, error: { kind: 'invalid', message: reason } });
       return false;
     }
     const request = parsed.data;

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { LoyaltyLensDb } from '../../core/db';
 import { enqueueOutcome, leaseDue, markDelivered, markFailed } from '../../core/outbox';
 import type { OutcomeInput } from '../../core/schema';
@@ -107,6 +107,14 @@ describe('OutcomeForm', () => {
     expect(fake.logged).toHaveLength(0);
   });
 
+  it('shows a validation refusal from the background as a form problem', async () => {
+    const fake = actions();
+    fake.log = vi.fn(async () => ({ ok: false as const, error: { kind: 'invalid', message: 'The request has a value that is too large or too long (input.note).' } }));
+    render(<OutcomeForm target={target} rootCauses={['Onboarding']} crmName="HubSpot" actions={fake} onDone={() => undefined} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Save to HubSpot' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Check the form: The request has a value that is too large or too long (input.note).');
+  });
+
   it('shows the background’s refusal in its own words and keeps what was typed', async () => {
     const fake = actions();
     fake.log = vi.fn(async () => ({ ok: false as const, error: { kind: 'storage-full', message: 'The browser has no space left for Loyalty Lens.' } }));
@@ -150,16 +158,15 @@ describe('OutcomeStatusList', () => {
     expect(displayState(outcome)).toBe(expected);
   });
 
-  it('follows an outcome from queued to saved, with a link to the CRM record', async () => {
-    const fake = actions();
+  it('shows a queued outcome, then the saved one with a link to the CRM record', async () => {
     await enqueueOutcome(db, input, 'status-key-000000001', clock.now(), null);
-    render(<OutcomeStatusList db={db} contactKey="hubspot|40001|51" crmName="HubSpot" actions={fake} />);
-    expect((await screen.findByText('Queued')).closest('li')?.getAttribute('data-ll-outcome-state')).toBe('queued');
-    await act(async () => {
-      await leaseDue(db, clock, 10);
-      await markDelivered(db, 'status-key-000000001', { id: '123', url: 'https://app.hubspot.com/contacts/40001/record/0-1/51' });
-    });
-    expect(await screen.findByText('Saved in HubSpot')).toBeTruthy();
+    const fake = actions();
+    const { rerender } = render(<OutcomeStatusList outcomes={await db.outcomes.toArray()} crmName="HubSpot" actions={fake} />);
+    expect(screen.getByText('Queued').closest('li')?.getAttribute('data-ll-outcome-state')).toBe('queued');
+    await leaseDue(db, clock, 10);
+    await markDelivered(db, 'status-key-000000001', { id: '123', url: 'https://app.hubspot.com/contacts/40001/record/0-1/51' });
+    rerender(<OutcomeStatusList outcomes={await db.outcomes.toArray()} crmName="HubSpot" actions={fake} />);
+    expect(screen.getByText('Saved in HubSpot')).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Open in HubSpot' }).getAttribute('href')).toBe('https://app.hubspot.com/contacts/40001/record/0-1/51');
   });
 
@@ -168,8 +175,8 @@ describe('OutcomeStatusList', () => {
     await enqueueOutcome(db, input, 'status-key-000000002', clock.now(), null);
     await leaseDue(db, clock, 10);
     await markFailed(db, 'status-key-000000002', { kind: 'scope', message: 'The token lacks the notes scope.', transient: false }, clock);
-    render(<OutcomeStatusList db={db} contactKey="hubspot|40001|51" crmName="HubSpot" actions={fake} />);
-    expect((await screen.findByRole('alert')).textContent).toBe('Not saved: The token lacks the notes scope.');
+    render(<OutcomeStatusList outcomes={await db.outcomes.toArray()} crmName="HubSpot" actions={fake} />);
+    expect(screen.getByRole('alert').textContent).toBe('Not saved: The token lacks the notes scope.');
     fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(fake.retry).toHaveBeenCalledWith('status-key-000000002');
   });

@@ -1,7 +1,6 @@
 // @vitest-environment happy-dom
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CALL_MODE_KEY } from '../../components/panel/PanelApp';
 import { saveRecordContext } from '../../core/store';
 import { DEFAULT_SETTINGS } from '../../core/settings';
 import { DAY, HOUR, NOW, account, contact, contactRef, context, figure, followUp, freshDb, loop, renderPanel, response, testHost } from './panel-helpers';
@@ -44,7 +43,7 @@ describe('call mode', () => {
     expect(root().classList.contains('call-mode')).toBe(false);
     fireEvent.click(toggle());
     expect(toggle().getAttribute('aria-pressed')).toBe('true');
-    expect(host.store.get(CALL_MODE_KEY)).toBe('on');
+    expect(host.callMode).toBe(true);
     const card = container.querySelector('.call-card') as HTMLElement;
     expect(card).toBeTruthy();
     expect(screen.queryByRole('img', { name: /Score history/ })).toBeNull();
@@ -66,13 +65,13 @@ describe('call mode', () => {
     expect(root().classList.contains('call-mode')).toBe(true);
     act(() => host.port().push({ type: 'call-mode.toggle' }));
     expect(root().classList.contains('call-mode')).toBe(false);
-    expect(host.store.get(CALL_MODE_KEY)).toBe('off');
+    expect(host.callMode).toBe(false);
     fireEvent.keyDown(window, { key: 'k', code: 'KeyK', altKey: true });
     expect(root().classList.contains('call-mode')).toBe(false);
   });
 
   it('starts in call mode when it was left on, and otherwise follows the team default', async () => {
-    const remembered = await showCallPanel(testHost({ stored: { [CALL_MODE_KEY]: 'on' } }));
+    const remembered = await showCallPanel(testHost({ callMode: true }));
     expect(remembered.container.querySelector('.call-card')).toBeTruthy();
     cleanup();
     const teamDefault = await showCallPanel(testHost({ settings: { ...DEFAULT_SETTINGS, ui: { ...DEFAULT_SETTINGS.ui, callModeDefault: true } } }));

@@ -1,7 +1,6 @@
 // @vitest-environment happy-dom
-import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PanelAppProps } from '../../components/panel/PanelApp';
 import { saveRecordContext } from '../../core/store';
 import { DAY, HOUR, NOW, account, companyRef, contact, context, figure, followUp, freshDb, renderPanel, response, testHost } from './panel-helpers';
 
@@ -15,7 +14,7 @@ const answers = {
   promoter: response('4', 10, NOW - 30 * HOUR), // due in 138 h → on track
 };
 
-async function showFollowUps(renderFollowUpAction?: PanelAppProps['renderFollowUpAction']) {
+async function showFollowUps() {
   const db = freshDb();
   await saveRecordContext(
     db,
@@ -35,12 +34,12 @@ async function showFollowUps(renderFollowUpAction?: PanelAppProps['renderFollowU
     }),
   );
   const host = testHost();
-  const utils = renderPanel(db, host, renderFollowUpAction);
+  const utils = renderPanel(db, host);
   await waitFor(() => expect(host.ports.length).toBe(1));
   act(() => host.port().push({ type: 'record', ref: companyRef, pageUrl: null }));
   await waitFor(() => expect(utils.root().getAttribute('data-ll-state')).toBe('ready'));
   const section = screen.getByRole('heading', { level: 2, name: 'Follow-ups' }).closest('section') as HTMLElement;
-  return { ...utils, section, items: within(section).getAllByRole('listitem') };
+  return { ...utils, host, section, items: within(section).getAllByRole('listitem') };
 }
 
 describe('follow-ups', () => {
@@ -87,10 +86,22 @@ describe('follow-ups', () => {
     expect(items[0]?.textContent).not.toContain('candidate for a reference');
   });
 
-  it('gives each follow-up a slot for its own action', async () => {
-    const { items } = await showFollowUps((row, ref) => (
-      <button type="button">{`Log outcome for ${row.followUp.id} on ${ref.objectType}`}</button>
-    ));
-    expect(within(items[0] as HTMLElement).getByRole('button', { name: 'Log outcome for t-urgent on company' })).toBeTruthy();
+  it('logs a close-the-loop outcome from a follow-up, for its contact and with its ticket', async () => {
+    const { items, host } = await showFollowUps();
+    fireEvent.click(within(items[0] as HTMLElement).getByRole('button', { name: 'Log outcome' }));
+    const form = await screen.findByRole('form', { name: 'Log the outcome for Person 2' });
+    expect((within(form).getByLabelText('Reached and resolved') as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(within(form).getByLabelText('Close the follow-up (Ticket t-urgent)'));
+    fireEvent.click(within(form).getByRole('button', { name: 'Save to HubSpot' }));
+    await waitFor(() => expect(host.logOutcome).toHaveBeenCalledOnce());
+    expect(host.logOutcome.mock.calls[0]?.[0]).toMatchObject({
+      ref: companyRef,
+      contactId: '2',
+      followUpId: 't-urgent',
+      responseId: answers.urgent.id,
+      result: 'reached-resolved',
+      closeFollowUp: true,
+    });
+    await waitFor(() => expect(screen.queryByRole('form')).toBeNull());
   });
 });

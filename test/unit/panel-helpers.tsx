@@ -1,10 +1,12 @@
 import { render } from '@testing-library/react';
 import { vi } from 'vitest';
-import { PanelApp, type PanelAppProps } from '../../components/panel/PanelApp';
+import { PanelApp } from '../../components/panel/PanelApp';
 import type { PanelHost, PanelPort } from '../../components/panel/host';
 import { LoyaltyLensDb } from '../../core/db';
-import type { Reply } from '../../core/messaging';
-import type { Account, AccountCounts, Contact, FollowUp, LoopRecord, RecordContext, RecordRef, SurveyResponse } from '../../core/schema';
+import type { PanelWatch, Reply } from '../../core/messaging';
+import { watchPanelData } from '../../core/panel-data';
+import { refKey } from '../../core/keys';
+import type { Account, AccountCounts, Contact, FollowUp, LoopRecord, OutcomeInput, RecordContext, RecordRef, SurveyResponse } from '../../core/schema';
 import { rowKey } from '../../core/schema';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
 
@@ -162,21 +164,48 @@ export interface FakePort extends PanelPort {
   push(message: unknown): void;
   drop(): void;
   disconnected: boolean;
+  /** What the panel asked for over the port. */
+  watched: PanelWatch[];
 }
 
-export function fakePort(): FakePort {
+/**
+ * A port that behaves as the background's end does (entrypoints/background/panels.ts): it sends the
+ * settings first, and answers each `watch` with the real live query over the test's database.
+ */
+export function fakePort(db: LoyaltyLensDb | null, settings: Settings): FakePort {
   const messageListeners: Array<(message: unknown) => void> = [];
   const disconnectListeners: Array<() => void> = [];
+  let stopWatching: (() => void) | null = null;
   const port: FakePort = {
     disconnected: false,
+    watched: [],
     onMessage: { addListener: (l) => messageListeners.push(l) },
     onDisconnect: { addListener: (l) => disconnectListeners.push(l) },
+    postMessage(message) {
+      port.watched.push(message);
+      stopWatching?.();
+      if (!db) return;
+      const key = refKey(message.ref);
+      stopWatching = watchPanelData(
+        db,
+        message.ref,
+        settings,
+        message.contactLimit,
+        (result) => port.push({ type: 'data', key, contactLimit: message.contactLimit, result }),
+        () => port.push({ type: 'data', key, contactLimit: message.contactLimit, result: { status: 'unreadable' } }),
+      );
+    },
     disconnect() {
       port.disconnected = true;
+      stopWatching?.();
     },
     push: (message) => messageListeners.forEach((l) => l(message)),
-    drop: () => disconnectListeners.forEach((l) => l()),
+    drop: () => {
+      stopWatching?.();
+      disconnectListeners.forEach((l) => l());
+    },
   };
+  queueMicrotask(() => port.push({ type: 'settings', settings, notice: null }));
   return port;
 }
 
@@ -184,40 +213,48 @@ export interface TestHost extends PanelHost {
   ports: FakePort[];
   /** The latest port the panel opened. */
   port(): FakePort;
-  store: Map<string, string>;
+  /** The call mode the panel saved, if any. */
+  callMode: boolean | null;
+  db: LoyaltyLensDb | null;
   refresh: ReturnType<typeof vi.fn<(ref: RecordRef) => Promise<Reply<{ fetchedAt: number }>>>>;
   requestPermission: ReturnType<typeof vi.fn<(origin: string) => Promise<boolean>>>;
+  logOutcome: ReturnType<typeof vi.fn<(input: OutcomeInput) => Promise<Reply<{ idempotencyKey: string }>>>>;
 }
 
-export function testHost(options: { settings?: Settings; languages?: string[]; stored?: Record<string, string> } = {}): TestHost {
+export function testHost(options: { settings?: Settings; languages?: string[]; callMode?: boolean } = {}): TestHost {
   const ports: FakePort[] = [];
-  const store = new Map(Object.entries(options.stored ?? {}));
-  return {
+  const host: TestHost = {
     ports,
+    db: null,
+    callMode: options.callMode ?? null,
     port: () => {
       const last = ports[ports.length - 1];
       if (!last) throw new Error('The panel opened no port');
       return last;
     },
-    store,
     connect() {
-      const port = fakePort();
+      const port = fakePort(host.db, options.settings ?? DEFAULT_SETTINGS);
       ports.push(port);
       return port;
     },
     refresh: vi.fn(async () => ({ ok: true as const, value: { fetchedAt: NOW } })),
     requestPermission: vi.fn(async () => true),
     optionsUrl: 'chrome-extension://test/options.html',
-    loadSettings: async () => options.settings ?? DEFAULT_SETTINGS,
-    onSettingsChanged: () => () => undefined,
     browserLanguages: options.languages ?? ['en-US'],
-    storage: { getItem: (k) => store.get(k) ?? null, setItem: (k, v) => void store.set(k, v) },
+    readCallMode: async () => host.callMode,
+    writeCallMode: (on) => {
+      host.callMode = on;
+    },
+    logOutcome: vi.fn(async () => ({ ok: true as const, value: { idempotencyKey: 'test-key-0000000001' } })),
+    retryOutcome: async (idempotencyKey) => ({ ok: true as const, value: { idempotencyKey } }),
     now: () => NOW,
   };
+  return host;
 }
 
-export function renderPanel(db: LoyaltyLensDb, host: TestHost, renderFollowUpAction?: PanelAppProps['renderFollowUpAction']) {
-  const utils = render(<PanelApp host={host} db={db} renderFollowUpAction={renderFollowUpAction} />);
+export function renderPanel(db: LoyaltyLensDb, host: TestHost) {
+  host.db = db;
+  const utils = render(<PanelApp host={host} />);
   const root = () => utils.container.querySelector('.panel') as HTMLElement;
   return { ...utils, root };
 }

@@ -45,23 +45,15 @@ describe('panel states', () => {
     }
   });
 
-  it('ignores pushes that do not match the protocol', async () => {
-    const db = freshDb();
-    const host = testHost();
-    const { root } = renderPanel(db, host);
-    await waitFor(() => expect(host.ports.length).toBe(1));
-    act(() => host.port().push({ type: 'record', ref: { crm: 'evil', id: '<script>' }, pageUrl: null }));
-    act(() => host.port().push('record'));
-    expect(state(root())).toBe('loading');
-  });
-
-  it('asks the background to refresh the pushed record and stays loading until data arrives without a jump', async () => {
+  it('watches the pushed record and stays loading until the background’s refresh lands, without a jump', async () => {
     const db = freshDb();
     const host = testHost();
     const { root, container } = renderPanel(db, host);
     await waitFor(() => expect(host.ports.length).toBe(1));
     pushRecord(host);
-    await waitFor(() => expect(host.refresh).toHaveBeenCalledWith(contactRef));
+    await waitFor(() => expect(host.port().watched.at(-1)?.ref).toEqual(contactRef));
+    // The background refreshes a record when it tells the panel about it; the panel does not ask twice.
+    expect(host.refresh).not.toHaveBeenCalled();
     expect(root().getAttribute('data-ll-record')).toBe(refKey(contactRef));
     await markRefreshing(db, contactRef);
     await waitFor(() => expect(container.querySelector('.skeleton')).toBeTruthy());
@@ -116,10 +108,10 @@ describe('panel states', () => {
     await waitFor(() => expect(host.ports.length).toBe(1));
     pushRecord(host, ref, 'https://crm.acme.example/lightning/r/Contact/003000000000001AAA/view');
     await waitFor(() => expect(state(root())).toBe('permission'));
-    expect(host.refresh).toHaveBeenCalledTimes(1);
+    expect(host.refresh).not.toHaveBeenCalled();
     fireEvent.click(screen.getByRole('button', { name: 'Allow access to this site' }));
     await waitFor(() => expect(host.requestPermission).toHaveBeenCalledWith('https://crm.acme.example/*'));
-    await waitFor(() => expect(host.refresh).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(host.refresh).toHaveBeenCalledWith(ref));
   });
 
   it('shows cached data with its age when the CRM cannot be reached', async () => {
@@ -155,18 +147,24 @@ describe('panel states', () => {
     expect(screen.getByRole('alert').textContent).toContain('This record no longer exists in HubSpot: it was deleted or merged.');
     expect(screen.queryByText(/Error:|at .*\.ts/)).toBeNull();
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
-    await waitFor(() => expect(host.refresh).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(host.refresh).toHaveBeenCalledWith(contactRef));
   });
 
-  it('shows an error when the background does not answer the refresh at all', async () => {
+  it('shows an error when a retry gets no proper answer from the background', async () => {
     const db = freshDb();
+    await markRefreshFailed(db, contactRef, { kind: 'timeout', message: 'Slow' }, NOW);
     const host = testHost();
     host.refresh.mockResolvedValue({ ok: false, error: { kind: 'internal', message: 'The extension is restarting.' } });
     const { root } = renderPanel(db, host);
     await waitFor(() => expect(host.ports.length).toBe(1));
     pushRecord(host);
-    await waitFor(() => expect(state(root())).toBe('error'));
-    expect(screen.getByText('Something went wrong inside Loyalty Lens.')).toBeTruthy();
+    await waitFor(() => expect(state(root())).toBe('offline'));
+    await saveRecordContext(db, context(contactRef, { title: 'Ada Lovelace' }));
+    await waitFor(() => expect(state(root())).not.toBe('offline'));
+    await markRefreshFailed(db, contactRef, { kind: 'timeout', message: 'Slow' }, NOW);
+    await waitFor(() => expect(state(root())).toBe('offline'));
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(host.refresh).toHaveBeenCalledOnce());
   });
 
   it('follows SPA navigation to another record and reconnects when the port drops', async () => {
@@ -181,6 +179,7 @@ describe('panel states', () => {
     await waitFor(() => expect(host.ports.length).toBe(2), { timeout: 2000 });
     pushRecord(host, companyRef, 'https://app.hubspot.com/contacts/12345/record/0-2/900');
     await waitFor(() => expect(root().getAttribute('data-ll-record')).toBe(refKey(companyRef)));
-    await waitFor(() => expect(host.refresh).toHaveBeenLastCalledWith(companyRef));
+    await waitFor(() => expect(host.port().watched.at(-1)?.ref).toEqual(companyRef));
+    await waitFor(() => expect(screen.getByRole('heading', { level: 2, name: 'Acme Corp' })).toBeTruthy());
   });
 });

@@ -188,7 +188,7 @@ describe('sortFollowUps', () => {
     // urgent: b (10) and h (10) tie on revenue and due → input order; e has unknown revenue → after
     // high: d, a, i all 1000 → due 200, 300, unknown
     // normal: c (1,000,000) before g (unknown); unscored: f — a big promoter never outranks a detractor
-    expect(sortFollowUps(items, (t) => t).map((t) => t.id).join('')).toBe('bhedaicgf');
+    expect(sortFollowUps(items, (t) => t, DEFAULT_SETTINGS.rules).map((t) => t.id).join('')).toBe('bhedaicgf');
   });
 
   it('is stable and leaves the input alone', () => {
@@ -197,8 +197,8 @@ describe('sortFollowUps', () => {
       { id: 'y', score: 2, revenue: 5, dueAt: 5 },
       { id: 'z', score: 0, revenue: 5, dueAt: 5 },
     ];
-    expect(sortFollowUps(twins, (t) => t).map((t) => t.id)).toEqual(['x', 'y', 'z']);
-    expect(sortFollowUps([...twins].reverse(), (t) => t).map((t) => t.id)).toEqual(['z', 'y', 'x']);
+    expect(sortFollowUps(twins, (t) => t, DEFAULT_SETTINGS.rules).map((t) => t.id)).toEqual(['x', 'y', 'z']);
+    expect(sortFollowUps([...twins].reverse(), (t) => t, DEFAULT_SETTINGS.rules).map((t) => t.id)).toEqual(['z', 'y', 'x']);
     expect(twins.map((t) => t.id)).toEqual(['x', 'y', 'z']);
   });
 

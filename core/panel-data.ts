@@ -1,14 +1,15 @@
-import { Dexie } from 'dexie';
-import type { LoyaltyLensDb, RecordView } from '../../core/db';
-import { accountRollup, revenueAtRisk, rollupFromCounts, type AccountRollup } from '../../core/rollup';
-import { followUpDue, promoterInvite, routeFollowUp, sortFollowUps } from '../../core/rules';
-import { segment } from '../../core/nps';
-import { refKey, type Account, type Contact, type FollowUp, type LoopRecord, type RecordRef, type Segment, type SurveyResponse } from '../../core/schema';
-import type { Settings } from '../../core/settings';
+import { Dexie, liveQuery } from 'dexie';
+import type { LoyaltyLensDb, RecordView } from './db';
+import { accountRollup, revenueAtRisk, rollupFromCounts, type AccountRollup } from './rollup';
+import { followUpDue, promoterInvite, routeFollowUp, sortFollowUps } from './rules';
+import { safeSegment } from './nps';
+import { refKey, type Account, type Contact, type FollowUp, type LoopRecord, type Outcome, type RecordRef, type Segment, type SurveyResponse } from './schema';
+import type { Settings } from './settings';
 
-// Everything the panel shows for one record, read from the cache in one pass. Runs inside
-// useLiveQuery: reads only (no writes, no network), and only through indexes, so a 2,500-contact
-// account paints from its CRM-computed counts and the first page of contacts.
+// Everything the panel shows for one record, read from the cache in one pass. Runs inside a Dexie
+// live query in the background (see watchPanelData): reads only (no writes, no network), and only
+// through indexes, so a 2,500-contact account paints from its CRM-computed counts and the first
+// page of contacts.
 
 export interface FocusContact {
   key: string;
@@ -18,6 +19,8 @@ export interface FocusContact {
   responses: SurveyResponse[];
   /** Newest first. */
   loops: LoopRecord[];
+  /** Outcomes logged from this browser, newest first, with where each is on its way to the CRM. */
+  outcomes: Outcome[];
 }
 
 export interface ContactRow {
@@ -60,7 +63,8 @@ export interface PanelData {
   hasResponses: boolean;
 }
 
-export type PanelQueryResult = { status: 'missing' } | { status: 'found'; data: PanelData };
+/** 'unreadable': the local database failed (e.g. the disk is full); the panel says so instead of going blank. */
+export type PanelQueryResult = { status: 'missing' } | { status: 'unreadable' } | { status: 'found'; data: PanelData };
 
 /** A contact's responses, oldest first, through the [contactKey+submittedAt] index. */
 function responsesOf(db: LoyaltyLensDb, contactKey: string) {
@@ -70,6 +74,10 @@ function responsesOf(db: LoyaltyLensDb, contactKey: string) {
 /** A contact's logged loops, newest first. */
 async function loopsOf(db: LoyaltyLensDb, contactKey: string): Promise<LoopRecord[]> {
   return db.loops.where('[contactKey+loggedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).reverse().toArray();
+}
+
+async function outcomesOf(db: LoyaltyLensDb, contactKey: string): Promise<Outcome[]> {
+  return db.outcomes.where('[contactKey+loggedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).reverse().limit(10).toArray();
 }
 
 async function latestNpsOf(db: LoyaltyLensDb, contactKey: string): Promise<SurveyResponse | null> {
@@ -89,10 +97,6 @@ function contactRow(contact: Contact, latestNps: SurveyResponse | null): Contact
     latestAt: latestNps?.submittedAt ?? null,
     invite: latestNps !== null && promoterInvite(latestNps.score),
   };
-}
-
-export function safeSegment(score: number): Segment | null {
-  return Number.isInteger(score) && score >= 0 && score <= 10 ? segment(score) : null;
 }
 
 async function loadAccount(db: LoyaltyLensDb, accountKey: string, settings: Settings, now: number, contactLimit: number): Promise<AccountPart> {
@@ -197,8 +201,8 @@ export async function loadPanelData(
   const focusContacts = await db.contacts.bulkGet(view.focusContactKeys);
   const focus: FocusContact[] = await Promise.all(
     view.focusContactKeys.map(async (key, i) => {
-      const [responses, loops] = await Promise.all([responsesOf(db, key).toArray(), loopsOf(db, key)]);
-      return { key, contact: focusContacts[i] ?? null, responses, loops };
+      const [responses, loops, outcomes] = await Promise.all([responsesOf(db, key).toArray(), loopsOf(db, key), outcomesOf(db, key)]);
+      return { key, contact: focusContacts[i] ?? null, responses, loops, outcomes };
     }),
   );
 
@@ -206,4 +210,22 @@ export async function loadPanelData(
   const followUps = await loadFollowUps(db, view, account?.account ?? null, focus, settings);
   const hasResponses = focus.some((f) => f.responses.length > 0) || (view.focusContactKeys.length === 0 && (account?.rollup.summary.n ?? 0) > 0);
   return { status: 'found', data: { view, focus, account, followUps, hasResponses } };
+}
+
+/**
+ * Follows what the panel shows for `ref`: calls `onResult` now and after every change to the rows
+ * it read. The panel cannot read IndexedDB itself — Chrome withholds web storage from extension
+ * frames inside pages when third-party cookies are blocked — so the background runs this query
+ * and posts each result over the panel's port. Returns the unsubscribe function.
+ */
+export function watchPanelData(
+  db: LoyaltyLensDb,
+  ref: RecordRef,
+  settings: Settings,
+  contactLimit: number,
+  onResult: (result: PanelQueryResult) => void,
+  onError: (error: unknown) => void,
+): () => void {
+  const subscription = liveQuery(() => loadPanelData(db, ref, settings, Date.now(), contactLimit)).subscribe({ next: onResult, error: onError });
+  return () => subscription.unsubscribe();
 }
