@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readScore, SCALES, type ScoreParse } from '../scores';
 import { rowKey, type RejectedRow, type SurveyKind, type SurveyResponse } from '../../core/schema';
 import type { HubSpotSource } from '../../core/settings';
 
@@ -137,25 +138,9 @@ export function toEpochMs(value: unknown): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-export const SCALES: Record<SurveyKind, { min: number; max: number }> = {
-  nps: { min: 0, max: 10 },
-  csat: { min: 1, max: 5 },
-  ces: { min: 1, max: 7 },
-};
-
-export type ScoreParse = { ok: true; score: number } | { ok: false; reason: string };
-
-/** "9" → 9. Missing, "N/A", fractions and values outside the survey's scale are refused with a reason. */
+/** HubSpot stores every property value as a string; the shared score schema reads it. */
 export function parseScore(raw: unknown, kind: SurveyKind): ScoreParse {
-  if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
-    return { ok: false, reason: 'no score' };
-  }
-  const text = typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : null;
-  if (text === null || !/^-?\d+(\.0+)?$/.test(text)) return { ok: false, reason: 'not a whole number' };
-  const score = Number(text);
-  const { min, max } = SCALES[kind];
-  if (score < min || score > max) return { ok: false, reason: `outside the ${kind.toUpperCase()} scale ${min}–${max}` };
-  return { ok: true, score };
+  return readScore(kind, raw);
 }
 
 export function surveyKindFrom(value: string | null | undefined): SurveyKind | null {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { readScore, SCALES } from '../scores';
 import { rowKey, type RejectedRow, type SurveyKind, type SurveyResponse } from '../../core/schema';
 import type { SalesforceSource } from '../../core/settings';
 import { relationshipOf } from './soql';
@@ -174,30 +175,6 @@ export function parseSfDate(value: unknown): number | null {
   return Number.isNaN(ms) ? null : ms;
 }
 
-export const SCALES: Record<SurveyKind, { min: number; max: number }> = {
-  nps: { min: 0, max: 10 },
-  csat: { min: 1, max: 5 },
-  ces: { min: 1, max: 7 },
-};
-
-/** A score from a number or a numeric string ("9" → 9), refused with a reason when it is not on the scale. */
-export const scoreSchema = (kind: SurveyKind) =>
-  z
-    .union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/, 'is not a number').transform(Number)], {
-      error: (issue) => (issue.input === null || issue.input === undefined ? 'is empty' : 'is not a number'),
-    })
-    .pipe(
-      z
-        .number()
-        .refine((n) => Number.isInteger(n), 'is not a whole number')
-        .refine((n) => n >= SCALES[kind].min && n <= SCALES[kind].max, `is outside ${SCALES[kind].min}–${SCALES[kind].max}`),
-    );
-
-export function readScore(kind: SurveyKind, value: unknown): { ok: true; score: number } | { ok: false; reason: string } {
-  const parsed = scoreSchema(kind).safeParse(value);
-  if (parsed.success) return { ok: true, score: parsed.data };
-  return { ok: false, reason: `${kind.toUpperCase()} score ${parsed.error.issues[0]?.message ?? 'is invalid'}` };
-}
 
 function display(value: unknown): string {
   if (value === null || value === undefined) return '';

@@ -189,11 +189,11 @@ describe('a record’s loyalty context from the sandbox org', () => {
     const reasons = ctx.rejected.map((r) => `${r.source} ${r.value} ${r.reason}`);
     expect(reasons).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^salesforce-surveys N\/A NPS score is not a number/),
-        expect.stringMatching(/^salesforce-surveys 11 NPS score is outside 0–10/),
-        expect.stringMatching(/^salesforce-surveys -1 NPS score is outside 0–10/),
-        expect.stringMatching(/^simple-survey 11 NPS score is outside/),
-        expect.stringMatching(/^simple-survey {2}NPS score is empty/),
+        expect.stringMatching(/^salesforce-surveys N\/A not a whole number/),
+        expect.stringMatching(/^salesforce-surveys 11 outside the NPS scale 0–10/),
+        expect.stringMatching(/^salesforce-surveys -1 outside the NPS scale 0–10/),
+        expect.stringMatching(/^simple-survey 11 outside the NPS scale/),
+        expect.stringMatching(/^simple-survey {2}no score/),
       ]),
     );
     expect(ctx.responses.some((r) => r.source === 'simple-survey')).toBe(true);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../core/schema';
 import { crmErrorFrom, lightningHost, outcomeDescription, outcomeSubject, parseLoopTask } from '../../integrations/salesforce/connector';
 import { SALESFORCE_SURVEYS_PRESET, SIMPLE_SURVEY_PRESET } from '../../integrations/salesforce/presets';
-import { parseCustomRows, parseSfDate, parseSurveyRows, readScore } from '../../integrations/salesforce/schema';
+import { parseCustomRows, parseSfDate, parseSurveyRows } from '../../integrations/salesforce/schema';
+import { readScore } from '../../integrations/scores';
 import { DEFAULT_SETTINGS } from '../../core/settings';
 
 const ctx = { instance: 'acme.my.salesforce.com' };
@@ -22,15 +23,15 @@ describe('scores', () => {
   });
 
   it.each([
-    ['nps', 'N/A', 'NPS score is not a number'],
-    ['nps', null, 'NPS score is empty'],
-    ['nps', undefined, 'NPS score is empty'],
-    ['nps', 11, 'NPS score is outside 0–10'],
-    ['nps', -1, 'NPS score is outside 0–10'],
-    ['nps', 7.5, 'NPS score is not a whole number'],
-    ['csat', 0, 'CSAT score is outside 1–5'],
-    ['ces', 8, 'CES score is outside 1–7'],
-    ['nps', true, 'NPS score is not a number'],
+    ['nps', 'N/A', 'not a whole number'],
+    ['nps', null, 'no score'],
+    ['nps', undefined, 'no score'],
+    ['nps', 11, 'outside the NPS scale 0–10'],
+    ['nps', -1, 'outside the NPS scale 0–10'],
+    ['nps', 7.5, 'not a whole number'],
+    ['csat', 0, 'outside the CSAT scale 1–5'],
+    ['ces', 8, 'outside the CES scale 1–7'],
+    ['nps', true, 'not a whole number'],
   ] as const)('%s %j is refused: %s', (kind, value, reason) => {
     expect(readScore(kind, value)).toEqual({ ok: false, reason });
   });
@@ -108,10 +109,10 @@ describe('Salesforce Surveys rows', () => {
     );
     expect(parsed).toEqual([]);
     expect(rejected.map((r) => [r.rowId, r.field, r.value, r.reason])).toEqual([
-      ['0LU00000000000A', 'ResponseValue', 'N/A', 'NPS score is not a number'],
-      ['0LU00000000000B', 'ResponseValue', '', 'NPS score is empty'],
-      ['0LU00000000000C', 'NumberValue', '11', 'NPS score is outside 0–10'],
-      ['0LU00000000000D', 'NumberValue', '-1', 'NPS score is outside 0–10'],
+      ['0LU00000000000A', 'ResponseValue', 'N/A', 'not a whole number'],
+      ['0LU00000000000B', 'ResponseValue', '', 'no score'],
+      ['0LU00000000000C', 'NumberValue', '11', 'outside the NPS scale 0–10'],
+      ['0LU00000000000D', 'NumberValue', '-1', 'outside the NPS scale 0–10'],
       ['0LU00000000000E', 'Response.CompletionDateTime', '', 'The response has no completion time (not submitted)'],
       ['0LU00000000000F', 'Invitation.ContactId', '', 'The invitation names no contact or lead'],
     ]);
@@ -141,7 +142,7 @@ describe('Simple Survey rows (a mapped custom object)', () => {
       [9, 'Fine.', 'Customer NPS', 'simple-survey'],
       [7, 'Fine.', 'Customer NPS', 'simple-survey'],
     ]);
-    expect(rejected.map((r) => r.reason)).toEqual(['NPS score is not a number', 'NPS score is empty', 'NPS score is outside 0–10', 'No contact linked']);
+    expect(rejected.map((r) => r.reason)).toEqual(['not a whole number', 'no score', 'outside the NPS scale 0–10', 'No contact linked']);
   });
 
   it('reads the survey type from a mapped field', () => {

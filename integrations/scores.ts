@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import type { SurveyKind } from '../core/schema';
+
+// Scores as CRMs and survey tools store them: numbers, numeric strings ("9"), or junk ("N/A",
+// null, 11, −1). One schema for every connector, so a rejected row reads the same whichever CRM
+// it came from.
+
+export const SCALES: Record<SurveyKind, { min: number; max: number }> = {
+  nps: { min: 0, max: 10 },
+  csat: { min: 1, max: 5 },
+  ces: { min: 1, max: 7 },
+};
+
+const NO_SCORE = 'no score';
+const NOT_WHOLE = 'not a whole number';
+
+/** "9" → 9; empty, "N/A", fractions and values off the survey's scale are refused with a reason. */
+export function scoreSchema(kind: SurveyKind) {
+  const { min, max } = SCALES[kind];
+  return z
+    .union([z.number(), z.string().trim().regex(/^-?\d+(\.\d+)?$/).transform(Number)], {
+      error: (issue) => (issue.input === null || issue.input === undefined || issue.input === '' ? NO_SCORE : NOT_WHOLE),
+    })
+    .pipe(
+      z
+        .number()
+        .refine((n) => Number.isInteger(n), NOT_WHOLE)
+        .refine((n) => n >= min && n <= max, `outside the ${kind.toUpperCase()} scale ${min}–${max}`),
+    );
+}
+
+export type ScoreParse = { ok: true; score: number } | { ok: false; reason: string };
+
+export function readScore(kind: SurveyKind, raw: unknown): ScoreParse {
+  const value = typeof raw === 'string' ? raw.trim() : raw;
+  if (value === '' || value === null || value === undefined) return { ok: false, reason: NO_SCORE };
+  const parsed = scoreSchema(kind).safeParse(value);
+  return parsed.success ? { ok: true, score: parsed.data } : { ok: false, reason: parsed.error.issues[0]?.message ?? NOT_WHOLE };
+}
