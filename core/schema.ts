@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OUTCOME_RESULTS } from './outcome-results';
 
 // The data model of Loyalty Lens. Every type the product uses is inferred from these schemas,
 // so what is validated at an edge is exactly what the rest of the code relies on.
@@ -115,15 +116,7 @@ export const followUpSchema = z.object({
 });
 export type FollowUp = z.infer<typeof followUpSchema>;
 
-export const outcomeResultSchema = z.enum([
-  'reached-resolved',
-  'reached-unresolved',
-  'no-answer',
-  'escalated',
-  'promoter-reference',
-  'promoter-review',
-  'promoter-community',
-]);
+export const outcomeResultSchema = z.enum(OUTCOME_RESULTS);
 export type OutcomeResult = z.infer<typeof outcomeResultSchema>;
 
 /** What the loop owner records; validated in the form and again in the background. */

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import './outcome.css';
 import { useI18n } from '../panel/i18n-context';
 import type { FollowUp, OutcomeInput, OutcomeResult, RecordRef, Segment } from '../../core/schema';
+import { OUTCOME_RESULTS } from '../../core/outcome-results';
 import type { OutcomeActions } from './actions';
 import { fill, outcomeMessages } from './messages';
 
@@ -19,15 +20,7 @@ export function defaultResult(segment: Segment | null): OutcomeResult {
   return segment === 'promoter' ? 'promoter-reference' : 'reached-resolved';
 }
 
-const RESULTS: readonly OutcomeResult[] = [
-  'reached-resolved',
-  'reached-unresolved',
-  'no-answer',
-  'escalated',
-  'promoter-reference',
-  'promoter-review',
-  'promoter-community',
-];
+const RESULTS: readonly OutcomeResult[] = OUTCOME_RESULTS;
 
 /**
  * Keyboard-first: the result group takes focus, arrows pick, Tab moves on, Ctrl+Enter saves.
