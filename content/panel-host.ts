@@ -7,7 +7,8 @@ import type { PageAdapter } from '../integrations/crm';
 
 const COLLAPSED_KEY = 'ui.panelCollapsed';
 const WIDTH_KEY = 'ui.panelWidth';
-const MIN_WIDTH = 320;
+/** The panel itself gets at least 320 px; the frame adds the 6 px resize grip. */
+const MIN_WIDTH = 326;
 const DEFAULT_WIDTH = 380;
 
 const STYLE = `
