@@ -10,7 +10,14 @@ import { rowKey, type Outcome, type OutcomeInput } from './schema';
 //   a permanent failure goes to dead, and only a person's retry brings it back.
 // Delivery is at-least-once; the connectors' writes are idempotent on the key, so the CRM gets exactly one record.
 
-export const LEASE_MS = 60_000;
+/**
+ * How long a worker owns the entries it is sending. Only one background worker runs at a time and it
+ * never re-leases while its own send is under way, so the lease only decides when a new worker takes over
+ * entries of a worker that was stopped mid-request. That request can still be alive at the CRM for at
+ * most its timeout (HubSpot 15 s, Salesforce 20 s); 30 s lets it finish (the re-send is an idempotent
+ * upsert either way) without leaving outcomes stuck for long.
+ */
+export const LEASE_MS = 30_000;
 const BASE_DELAY_MS = 2_000;
 const MAX_DELAY_MS = 15 * 60_000;
 

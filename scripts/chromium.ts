@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -83,6 +83,39 @@ export interface LaunchOptions {
   viewport?: { width: number; height: number };
   /** More Chromium switches, e.g. to compare a browser setting. */
   extraArgs?: string[];
+  /**
+   * Values for the extension's managed storage, as an IT department's policy sets them. Linux and
+   * root only: Chromium reads policy from /etc/chromium alone, so this browser gets a private mount
+   * of a throwaway directory there; nothing is written to /etc.
+   */
+  managedPolicy?: Record<string, unknown>;
+}
+
+const CHROMIUM_ETC = '/etc/chromium';
+
+/**
+ * A launcher script that runs Chromium in its own mount namespace with `dir` over /etc/chromium,
+ * holding the policy file (and the system's master_preferences, which the bind mount would hide).
+ */
+function withManagedPolicy(executablePath: string, policy: Record<string, unknown>, dir: string): string {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0 || !existsSync(CHROMIUM_ETC)) {
+    throw new Error(`A managed policy needs Linux, root and ${CHROMIUM_ETC} (a private bind mount over it).`);
+  }
+  const etc = join(dir, 'etc-chromium');
+  mkdirSync(join(etc, 'policies/managed'), { recursive: true });
+  const preferences = join(CHROMIUM_ETC, 'master_preferences');
+  if (existsSync(preferences)) copyFileSync(preferences, join(etc, 'master_preferences'));
+  writeFileSync(join(etc, 'policies/managed/loyalty-lens.json'), JSON.stringify({ '3rdparty': { extensions: { [EXTENSION_ID]: policy } } }));
+  const launcher = join(dir, 'chromium-with-policy.sh');
+  // unshare without --fork execs in place, so Playwright's pipe and process id stay Chromium's.
+  const script = [
+    '#!/bin/sh',
+    `exec unshare --mount --propagation private sh -c 'mount --bind "$1" ${CHROMIUM_ETC} && shift && exec "$@"' sh '${etc}' '${executablePath}' "$@"`,
+    '',
+  ].join('\n');
+  writeFileSync(launcher, script);
+  chmodSync(launcher, 0o755);
+  return launcher;
 }
 
 export interface LaunchedExtension {
@@ -94,10 +127,43 @@ export interface LaunchedExtension {
 }
 
 export async function launchWithExtension(options: LaunchOptions): Promise<LaunchedExtension> {
-  const executablePath = options.executablePath ?? requireChromium();
+  const chromiumPath = options.executablePath ?? requireChromium();
   const ownProfile = options.userDataDir === undefined;
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'loyalty-lens-profile-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
+  const policyDir = options.managedPolicy ? mkdtempSync(join(tmpdir(), 'loyalty-lens-policy-')) : null;
+  const removeOwnDirs = (): void => {
+    if (ownProfile) rmSync(userDataDir, { recursive: true, force: true });
+    if (policyDir) rmSync(policyDir, { recursive: true, force: true });
+  };
+  let context: BrowserContext;
+  try {
+    const executablePath = options.managedPolicy && policyDir ? withManagedPolicy(chromiumPath, options.managedPolicy, policyDir) : chromiumPath;
+    context = await launch(userDataDir, executablePath, options);
+  } catch (error) {
+    removeOwnDirs();
+    throw error;
+  }
+  const close = async (): Promise<void> => {
+    await context.close().catch(() => undefined);
+    removeOwnDirs();
+  };
+  try {
+    const serviceWorker =
+      context.serviceWorkers().find((worker) => worker.url().startsWith('chrome-extension://')) ??
+      (await context.waitForEvent('serviceworker', {
+        predicate: (worker) => worker.url().startsWith('chrome-extension://'),
+        timeout: 15_000,
+      }));
+    const extensionId = new URL(serviceWorker.url()).host;
+    return { context, extensionId, serviceWorker, close };
+  } catch (error) {
+    await close();
+    throw new Error(`The extension's service worker did not start (${String(error)}). Is ${options.extensionDir} a built extension?`);
+  }
+}
+
+function launch(userDataDir: string, executablePath: string, options: LaunchOptions): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: options.headless,
     viewport: options.viewport ?? { width: 1440, height: 900 },
@@ -119,21 +185,4 @@ export async function launchWithExtension(options: LaunchOptions): Promise<Launc
       ...(process.env.CHROMIUM_EXTRA_ARGS ?? '').split(/\s+/).filter(Boolean),
     ],
   });
-  const close = async (): Promise<void> => {
-    await context.close().catch(() => undefined);
-    if (ownProfile) rmSync(userDataDir, { recursive: true, force: true });
-  };
-  try {
-    const serviceWorker =
-      context.serviceWorkers().find((worker) => worker.url().startsWith('chrome-extension://')) ??
-      (await context.waitForEvent('serviceworker', {
-        predicate: (worker) => worker.url().startsWith('chrome-extension://'),
-        timeout: 15_000,
-      }));
-    const extensionId = new URL(serviceWorker.url()).host;
-    return { context, extensionId, serviceWorker, close };
-  } catch (error) {
-    await close();
-    throw new Error(`The extension's service worker did not start (${String(error)}). Is ${options.extensionDir} a built extension?`);
-  }
 }

@@ -9,8 +9,12 @@ import { CrmError, type CrmConnector } from '../../integrations/crm';
 export const OUTBOX_ALARM = 'outbox-flush';
 /** Chrome will not fire an alarm sooner than this; shorter waits use a timer while the worker lives. */
 const MIN_ALARM_MS = 30_000;
-/** HubSpot batch upsert and Salesforce composite/sobjects both take up to 100+ records per request. */
-const BATCH_SIZE = 100;
+/**
+ * Outcomes leased per round. Each CRM's share goes to its connector in one call, which splits it into
+ * the largest batches the CRM takes (HubSpot batch upsert 100, associations 1,000; Salesforce
+ * composite/sobjects 200), so a long queue costs few requests against the rate limit.
+ */
+const FLUSH_ROUND = 1_000;
 
 const systemClock: Clock = { now: () => Date.now(), random: () => Math.random() };
 
@@ -40,8 +44,9 @@ export function flushOutbox(deps: OutboxDeps): Promise<FlushSummary> {
     do {
       rerun = false;
       for (;;) {
-        const batch = await leaseDue(db, systemClock, BATCH_SIZE * 2);
+        const batch = await leaseDue(db, systemClock, FLUSH_ROUND);
         if (batch.length === 0) break;
+        await wakeAfterLease(batch);
         await deliver(batch, deps, summary);
       }
     } while (rerun);
@@ -62,25 +67,22 @@ async function deliver(batch: Outcome[], deps: OutboxDeps, summary: FlushSummary
     groups.set(group, [...(groups.get(group) ?? []), outcome]);
   }
   for (const outcomes of groups.values()) {
-    for (let i = 0; i < outcomes.length; i += BATCH_SIZE) {
-      const chunk = outcomes.slice(i, i + BATCH_SIZE);
-      try {
-        const connector = await deps.connectorFor(chunk[0]!, settings);
-        const results = await connector.writeOutcomes(chunk, settings);
-        for (const result of results) {
-          if (result.ok) {
-            await markDelivered(db, result.idempotencyKey, { id: result.crmRecordId ?? null, url: result.crmRecordUrl ?? null });
-            summary.sent++;
-          } else {
-            await markFailed(db, result.idempotencyKey, failureOf(result.error), systemClock);
-            summary.failed++;
-          }
+    try {
+      const connector = await deps.connectorFor(outcomes[0]!, settings);
+      const results = await connector.writeOutcomes(outcomes, settings);
+      for (const result of results) {
+        if (result.ok) {
+          await markDelivered(db, result.idempotencyKey, { id: result.crmRecordId ?? null, url: result.crmRecordUrl ?? null });
+          summary.sent++;
+        } else {
+          await markFailed(db, result.idempotencyKey, failureOf(result.error), systemClock);
+          summary.failed++;
         }
-      } catch (error) {
-        const failure = failureOf(error);
-        for (const outcome of chunk) await markFailed(db, outcome.idempotencyKey, failure, systemClock);
-        summary.failed += chunk.length;
       }
+    } catch (error) {
+      const failure = failureOf(error);
+      for (const outcome of outcomes) await markFailed(db, outcome.idempotencyKey, failure, systemClock);
+      summary.failed += outcomes.length;
     }
   }
 }
@@ -90,6 +92,12 @@ function failureOf(error: unknown) {
     return { kind: error.kind, message: error.message, transient: error.transient, retryAfterMs: error.details.retryAfterMs };
   }
   return { kind: 'internal', message: 'Loyalty Lens could not send this outcome; it will try again.', transient: true };
+}
+
+/** A worker stopped mid-request leaves its entries leased: the alarm wakes a new one to take them over. */
+async function wakeAfterLease(batch: Outcome[]): Promise<void> {
+  const leaseUntil = Math.max(...batch.map((o) => o.leaseUntil ?? 0));
+  await browser.alarms.create(OUTBOX_ALARM, { when: Math.max(leaseUntil, Date.now() + MIN_ALARM_MS) });
 }
 
 async function scheduleNextFlush(deps: OutboxDeps): Promise<void> {

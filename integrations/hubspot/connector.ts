@@ -79,6 +79,8 @@ const SEARCH_PAGE = 200;
 const MAX_RESPONSE_PAGES_SMALL = 5;
 const IN_FILTER_MAX = 100;
 const BATCH_MAX = 100;
+/** The v4 default-association batch takes up to 1,000 pairs per call. */
+const ASSOCIATION_BATCH_MAX = 1_000;
 /** A unique-value note property holding the outcome's idempotency key (see writeOutcomes). */
 export const KEY_PROPERTY = 'loyalty_lens_key';
 
@@ -632,50 +634,71 @@ class Connector implements HubSpotConnector {
   async writeOutcomes(outcomes: Outcome[], settings: Settings): Promise<OutcomeWriteResult[]> {
     if (outcomes.length === 0) return [];
     const meta = await this.checkedPortal(null);
-    const results: OutcomeWriteResult[] = [];
-    for (const group of chunks(outcomes, BATCH_MAX)) {
+    const portal = meta.portalId;
+    const failures = new Map<string, CrmError>();
+    const fail = (group: Outcome[], e: unknown) => {
+      const error = e instanceof CrmError ? e : new CrmError('malformed', 'Writing to HubSpot failed unexpectedly.');
+      for (const o of group) if (!failures.has(o.idempotencyKey)) failures.set(o.idempotencyKey, error);
+    };
+    const attempt = async (group: Outcome[], write: () => Promise<void>) => {
       try {
-        results.push(...(await this.writeGroup(group, settings, meta.portalId)));
+        await write();
       } catch (e) {
-        const error = e instanceof CrmError ? e : new CrmError('malformed', 'Writing to HubSpot failed unexpectedly.');
-        results.push(...group.map((o) => ({ idempotencyKey: o.idempotencyKey, ok: false, error })));
+        fail(group, e);
       }
-    }
-    return results;
-  }
-
-  private async writeGroup(group: Outcome[], settings: Settings, portal: string): Promise<OutcomeWriteResult[]> {
-    for (const o of group) {
+    };
+    for (const o of outcomes) {
       if (o.instance !== portal) {
-        throw new CrmError('wrong-instance', `This outcome belongs to HubSpot portal ${o.instance}, but the saved token belongs to portal ${portal}.`);
+        failures.set(o.idempotencyKey, new CrmError('wrong-instance', `This outcome belongs to HubSpot portal ${o.instance}, but the saved token belongs to portal ${portal}.`));
       }
     }
-    const noteIds = await this.upsertNotes(group);
-    const contacts = await this.batchRead('contacts', [...new Set(group.map((o) => o.contactId))], ['associatedcompanyid']);
-    const companyOf = new Map(contacts.map((c) => [c.id, c.properties.associatedcompanyid || null]));
-    const pairs = (to: (o: Outcome) => string | null | undefined) =>
-      group.flatMap((o) => {
-        const toId = to(o);
-        const noteId = noteIds.get(o.idempotencyKey);
-        return toId && noteId ? [{ _from: { id: noteId }, to: { id: toId } }] : [];
+    // Requests are what the rate limit counts, so every step goes in the largest batches HubSpot takes:
+    // notes and reads 100 per call, default associations 1,000 per call (1,000 outcomes ≈ 23 requests).
+    const noteIds = new Map<string, string>();
+    for (const group of chunks(outcomes.filter((o) => !failures.has(o.idempotencyKey)), BATCH_MAX)) {
+      await attempt(group, async () => {
+        for (const [key, id] of await this.upsertNotes(group)) noteIds.set(key, id);
       });
-    const contactLinks = pairs((o) => o.contactId);
-    const companyLinks = pairs((o) => companyOf.get(o.contactId));
-    const ticketLinks = pairs((o) => o.followUpId);
+    }
+    const written = () => outcomes.filter((o) => !failures.has(o.idempotencyKey) && noteIds.has(o.idempotencyKey));
+    const companyOf = new Map<string, string | null>();
+    const contactIds = [...new Set(written().map((o) => o.contactId))];
+    for (const ids of chunks(contactIds, BATCH_MAX)) {
+      await attempt(
+        written().filter((o) => ids.includes(o.contactId)),
+        async () => {
+          for (const c of await this.batchRead('contacts', ids, ['associatedcompanyid'])) companyOf.set(c.id, c.properties.associatedcompanyid || null);
+        },
+      );
+    }
+    const links = (to: (o: Outcome) => string | null | undefined) =>
+      written().flatMap((o) => {
+        const toId = to(o);
+        return toId ? [{ outcome: o, link: { _from: { id: noteIds.get(o.idempotencyKey)! }, to: { id: toId } } }] : [];
+      });
+    const associate = async (toType: string, pairs: ReturnType<typeof links>) => {
+      for (const part of chunks(pairs, ASSOCIATION_BATCH_MAX)) {
+        await attempt(
+          part.map((p) => p.outcome),
+          () => this.associateDefault('notes', toType, part.map((p) => p.link)),
+        );
+      }
+    };
+    const closing = written().filter((o) => o.closeFollowUp && o.followUpId);
     await Promise.all([
-      this.associateDefault('notes', 'contacts', contactLinks),
-      this.associateDefault('notes', 'companies', companyLinks),
-      this.associateDefault('notes', 'tickets', ticketLinks),
-      this.closeTickets(group.filter((o) => o.closeFollowUp && o.followUpId).map((o) => o.followUpId!), settings),
+      associate('contacts', links((o) => o.contactId)),
+      associate('companies', links((o) => companyOf.get(o.contactId))),
+      associate('tickets', links((o) => o.followUpId)),
+      ...chunks(closing, BATCH_MAX).map((part) => attempt(part, () => this.closeTickets(part.map((o) => o.followUpId!), settings))),
     ]);
-    return group.map((o) => {
+    return outcomes.map((o) => {
+      const error = failures.get(o.idempotencyKey);
       const id = noteIds.get(o.idempotencyKey);
-      return {
-        idempotencyKey: o.idempotencyKey,
-        ok: true,
-        ...(id ? { crmRecordId: id } : {}),
-        crmRecordUrl: `https://app.hubspot.com/contacts/${portal}/record/0-1/${o.contactId}`,
-      };
+      if (error || !id) {
+        return { idempotencyKey: o.idempotencyKey, ok: false, error: error ?? new CrmError('malformed', 'HubSpot did not return the note it saved.') };
+      }
+      // A failed link or ticket close fails the outcome, so it is sent again: the upsert finds the same note.
+      return { idempotencyKey: o.idempotencyKey, ok: true, crmRecordId: id, crmRecordUrl: `https://app.hubspot.com/contacts/${portal}/record/0-1/${o.contactId}` };
     });
   }
 

@@ -1,0 +1,28 @@
+import { launchWithExtension } from '../scripts/chromium';
+import { startSandbox } from '../sandbox/server';
+import { SALESFORCE_FIXTURES } from '../sandbox/salesforce/fixtures';
+import { CHROME_BUILD_DIR } from '../test/e2e/harness';
+const sb = await startSandbox({ httpsPort: 0, httpPort: 0, latencyMs: 0 });
+const l = await launchWithExtension({ extensionDir: CHROME_BUILD_DIR, sandboxHttpsPort: sb.httpsPort, headless: true, executablePath: '/usr/bin/chromium' });
+l.serviceWorker.on('console', (m) => console.log('SW', m.text()));
+const page = await l.context.newPage();
+await page.goto(`chrome-extension://${l.extensionId}/options.html`);
+const card = page.locator('#connections').getByRole('region', { name: 'Salesforce', exact: true });
+await card.getByLabel('Connected app consumer key').fill(SALESFORCE_FIXTURES.consumerKey);
+const [login] = await Promise.all([l.context.waitForEvent('page', { predicate: (p) => p.url().includes('authorize') }), card.getByRole('button', { name: 'Sign in with Salesforce' }).click()]);
+await login.getByRole('button', { name: 'Log in and allow' }).click();
+await card.locator('.verdict').waitFor();
+console.log('signed in', await card.locator('.verdict').innerText());
+const mode = process.argv[2];
+if (mode === 'expire') sb.salesforce.expireAccessTokens();
+else if (mode === 'daily') (sb.salesforce as any).setDailyLimit(0);
+else if (mode === 'revoke') { sb.salesforce.expireAccessTokens(); sb.setFaults([{ match: '^POST /services/oauth2/token', status: 400, body: { error: 'invalid_grant', error_description: 'expired access/refresh token' } }]); }
+else if (mode === 'drop') sb.setFaults([{ match: '^GET /services/', dropAfterCommit: true }]);
+else await l.context.route('https://acme.my.salesforce.com/**', (r) => r.abort('connectionrefused'));
+sb.clearLog();
+const t0 = Date.now();
+await card.getByRole('button', { name: 'Test connection' }).click();
+await card.locator('.verdict').waitFor({ timeout: 120000 });
+console.log('verdict after', Date.now() - t0, await card.locator('.verdict').innerText());
+console.log(sb.log().map((e) => `${e.at - t0} ${e.method} ${e.path} ${e.status}`).join('\n'));
+await l.close(); await sb.close();

@@ -1,0 +1,197 @@
+import type { BrowserContext, Page } from 'playwright-core';
+import { HUBSPOT_FIXTURES } from '../../sandbox/hubspot/seed';
+import { SALESFORCE_FIXTURES } from '../../sandbox/salesforce/fixtures';
+import { objectDef } from '../../sandbox/salesforce/schema';
+import { seed } from '../../sandbox/salesforce/seed';
+import { Store } from '../../sandbox/salesforce/store';
+import type { LoggedRequest } from '../../sandbox/types';
+import { connectHubSpot, expectedRecord, hubspotRecordUrl, openExtensionPage, salesforceRecordUrl, sendFromExtensionPage, waitForPanel } from '../../test/e2e/harness';
+import { navigationStartedAt, panelShownAt } from '../../test/e2e/timing';
+import type { Sandbox } from '../../test/e2e/types';
+import { median, type BenchContext, type BenchModule, type Measurement } from '../types';
+
+// What one record view costs each CRM, in the real extension (Chromium + the production build)
+// against the sandbox, which adds 100 ms to every API request.
+//
+// Counts come from the sandbox's request log (API hosts only: not the CRM's own pages), taken from the
+// URL change until the log has been quiet for a second after the panel is ready. "Cold" = a fresh
+// browser profile just connected: nothing cached, the connector's metadata (portal check, owners,
+// ticket pipelines) not read yet.
+// Times: page.goto(record URL) → the CRM page's navigation start → the panel frame's DOM showed the
+// record ready with data fetched now (a MutationObserver inside the frame, test/e2e/timing.ts); each
+// sample is a record the profile has never shown. Medians of several records.
+// The peak: 200 contacts refreshed at once (record.refresh from an extension page, as the panel's
+// refresh does); the most API requests the sandbox saw in any 10-s window.
+
+const LATENCY_MS = 100;
+const HUBSPOT_API = 'api.hubapi.com';
+const QUIET_MS = 1_000;
+const TIMED_RECORDS = 6;
+const SWEEP_RECORDS = 200;
+const SWEEP_CAP_MS = 240_000;
+
+function apiRequests(log: LoggedRequest[], host: (h: string) => boolean): LoggedRequest[] {
+  return log.filter((r) => host(r.host) && !r.path.startsWith('/__sandbox/'));
+}
+
+/** Waits until the sandbox saw no API request for QUIET_MS, then returns the requests since `from`. */
+async function settledRequests(sandbox: Sandbox, host: (h: string) => boolean, from: number): Promise<LoggedRequest[]> {
+  for (;;) {
+    const seen = apiRequests(sandbox.log(), host).filter((r) => r.at >= from);
+    const last = seen.at(-1)?.at ?? from;
+    if (Date.now() - last >= QUIET_MS) return seen;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+async function viewAndCount(context: BrowserContext, sandbox: Sandbox, url: string, host: (h: string) => boolean): Promise<{ count: number; paths: string[] }> {
+  const from = Date.now();
+  const page = await context.newPage();
+  await page.goto(url);
+  await waitForPanel(page, expectedRecord(url), { state: 'ready', timeout: 60_000 });
+  const seen = await settledRequests(sandbox, host, from);
+  await page.close();
+  return { count: seen.length, paths: seen.map((r) => `${r.method} ${r.path.split('?')[0]}`) };
+}
+
+async function timedOpen(page: Page, url: string): Promise<number> {
+  await page.goto(url, { waitUntil: 'commit' });
+  const shown = await panelShownAt(page, expectedRecord(url), 'ready', 60_000);
+  return shown.at - (await navigationStartedAt(page));
+}
+
+function summarizePaths(paths: string[]): string {
+  const counts = new Map<string, number>();
+  for (const p of paths) counts.set(p, (counts.get(p) ?? 0) + 1);
+  return [...counts].map(([p, n]) => (n > 1 ? `${n}× ${p}` : p)).join(', ');
+}
+
+async function freshHubSpot(bench: BenchContext, sandbox: Sandbox) {
+  const launched = await bench.launch(sandbox);
+  await connectHubSpot(launched.context, launched.extensionId, HUBSPOT_FIXTURES.tokens.main);
+  return launched;
+}
+
+async function hubspot(bench: BenchContext, sandbox: Sandbox): Promise<Measurement[]> {
+  const portal = HUBSPOT_FIXTURES.portals.main;
+  const isHubSpot = (h: string) => h === HUBSPOT_API;
+
+  const first = await freshHubSpot(bench, sandbox);
+  const contact = await viewAndCount(first.context, sandbox, hubspotRecordUrl(portal, 'contact', HUBSPOT_FIXTURES.sampleContactId), isHubSpot);
+  // The same profile, another contact: what a view costs once the metadata is known.
+  const next = await viewAndCount(first.context, sandbox, hubspotRecordUrl(portal, 'contact', HUBSPOT_FIXTURES.hardCommentsContactId), isHubSpot);
+
+  const second = await freshHubSpot(bench, sandbox);
+  const big = await viewAndCount(second.context, sandbox, hubspotRecordUrl(portal, 'company', HUBSPOT_FIXTURES.bigCompanyId), isHubSpot);
+
+  // Cold opens: small-company contacts this profile never showed (the first pays for the metadata too).
+  const third = await freshHubSpot(bench, sandbox);
+  // Contacts that answered surveys, outside the big company (whose views are measured above).
+  const store = sandbox.hubspot.portal(portal);
+  const candidates = sandbox.hubspot
+    .records('contacts', portal)
+    .map((c) => c.id)
+    .filter(
+      (id) =>
+        Number(id) > 200 &&
+        store.associatedIds('contacts', id, 'companies')[0] !== HUBSPOT_FIXTURES.bigCompanyId &&
+        store.associatedIds('contacts', id, 'feedback_submissions').length > 0,
+    );
+  const page = await third.context.newPage();
+  const cold: number[] = [];
+  for (const id of candidates.slice(0, TIMED_RECORDS)) cold.push(await timedOpen(page, hubspotRecordUrl(portal, 'contact', id)));
+
+  // The sweep: 200 contacts refreshed at once from an extension page.
+  const sweepIds = candidates.slice(TIMED_RECORDS, TIMED_RECORDS + SWEEP_RECORDS);
+  const options = await openExtensionPage(third.context, third.extensionId);
+  const started = Date.now();
+  const sweep = Promise.all(
+    sweepIds.map((id) => sendFromExtensionPage(options, { type: 'record.refresh', ref: { crm: 'hubspot', instance: portal, objectType: 'contact', id } })),
+  );
+  const finished = await Promise.race([sweep.then(() => true), new Promise<false>((done) => setTimeout(() => done(false), SWEEP_CAP_MS))]);
+  const sweepLog = apiRequests(sandbox.log(), isHubSpot).filter((r) => r.at >= started);
+  let peak = 0;
+  let lo = 0;
+  for (let hi = 0; hi < sweepLog.length; hi += 1) {
+    while (sweepLog[hi]!.at - sweepLog[lo]!.at >= 10_000) lo += 1;
+    peak = Math.max(peak, hi - lo + 1);
+  }
+  const limited = sweepLog.filter((r) => r.status === 429).length;
+  const replies = finished ? await sweep : [];
+  const failed = replies.filter((r) => !r.ok).length;
+
+  return [
+    {
+      name: 'hubspotRequestsPerContactView',
+      value: contact.count,
+      unit: 'requests',
+      budget: 5,
+      detail: `cold: ${summarizePaths(contact.paths)} | next contact, metadata known: ${next.count}`,
+    },
+    { name: 'hubspotColdOpenMs', value: median(cold), unit: 'ms', budget: 800, detail: `n=${cold.length} [${cold.map((v) => v.toFixed(0)).join(', ')}] (first includes metadata)` },
+    { name: 'hubspotBigAccountRequests', value: big.count, unit: 'requests', budget: 10, detail: `cold, 2,500-contact company: ${summarizePaths(big.paths)}` },
+    {
+      name: 'hubspotPeakRequestsPer10s',
+      value: peak,
+      unit: 'requests',
+      budget: 100,
+      detail:
+        `${sweepLog.length} requests, ${((Date.now() - started) / 1000).toFixed(0)} s, ${limited}× 429, ` +
+        (finished ? `${sweepIds.length - failed}/${sweepIds.length} refreshed` : `sweep still running after ${SWEEP_CAP_MS / 1000} s (peak over that span)`),
+    },
+  ];
+}
+
+/** Signs in to the sandbox org the way the options page does: the authorize window, then "Log in and allow". */
+async function signInToSalesforce(context: BrowserContext, extensionId: string): Promise<void> {
+  const options = await openExtensionPage(context, extensionId);
+  await options.getByLabel('Login host').fill(SALESFORCE_FIXTURES.hosts.login);
+  await options.getByLabel('Connected app consumer key').fill(SALESFORCE_FIXTURES.consumerKey);
+  const popup = context.waitForEvent('page', { predicate: (p) => p.url().includes('/services/oauth2/authorize'), timeout: 15_000 });
+  await options.getByRole('button', { name: 'Sign in with Salesforce' }).click();
+  await (await popup).getByRole('button', { name: 'Log in and allow' }).click();
+  await options.getByText(SALESFORCE_FIXTURES.hosts.api, { exact: false }).first().waitFor({ timeout: 20_000 });
+  await options.close();
+}
+
+async function salesforce(bench: BenchContext, sandbox: Sandbox): Promise<Measurement[]> {
+  const F = SALESFORCE_FIXTURES;
+  const isOrg = (h: string) => h === F.hosts.api;
+  const launched = await bench.launch(sandbox);
+  await signInToSalesforce(launched.context, launched.extensionId);
+  // Warm token: the sign-in just issued it.
+  const contact = await viewAndCount(launched.context, sandbox, salesforceRecordUrl(F.hosts.lightning, 'Contact', F.sampleContactId), isOrg);
+  const big = await viewAndCount(launched.context, sandbox, salesforceRecordUrl(F.hosts.lightning, 'Account', F.bigAccountId), isOrg);
+
+  // Cold opens: one contact of each of several other accounts (from a copy of the org's deterministic seed).
+  const org = new Store();
+  seed(org);
+  const seen = new Set<string>([F.sampleAccountId, F.bigAccountId, F.personAccountId]);
+  const others: string[] = [];
+  for (const row of org.rows(objectDef('Contact')!)) {
+    const account = typeof row.AccountId === 'string' ? row.AccountId : null;
+    if (!account || seen.has(account) || others.length >= TIMED_RECORDS) continue;
+    seen.add(account);
+    others.push(String(row.Id));
+  }
+  const page = await launched.context.newPage();
+  const cold: number[] = [];
+  for (const id of others) cold.push(await timedOpen(page, salesforceRecordUrl(F.hosts.lightning, 'Contact', id)));
+
+  return [
+    { name: 'salesforceRequestsPerContactView', value: contact.count, unit: 'requests', budget: 1, detail: `warm token: ${summarizePaths(contact.paths)}` },
+    { name: 'salesforceColdOpenMs', value: median(cold), unit: 'ms', budget: 500, detail: `n=${cold.length} [${cold.map((v) => v.toFixed(0)).join(', ')}]` },
+    { name: 'salesforceBigAccountRequests', value: big.count, unit: 'requests', budget: 3, detail: `2,500-contact account: ${summarizePaths(big.paths)}` },
+  ];
+}
+
+const connectors: BenchModule = {
+  name: 'connectors',
+  async run(bench): Promise<Measurement[]> {
+    const sandbox = await bench.sandbox(LATENCY_MS);
+    sandbox.reset();
+    return [...(await salesforce(bench, sandbox)), ...(await hubspot(bench, sandbox))];
+  },
+};
+
+export default connectors;

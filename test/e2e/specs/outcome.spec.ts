@@ -1,0 +1,296 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { DEFAULT_SETTINGS } from '../../../core/settings';
+import type { SalesforceSandbox } from '../../../sandbox/salesforce/index';
+import { SETTINGS_KEY } from '../../../core/settings-store';
+import { launchWithExtension } from '../../../scripts/chromium';
+import {
+  CHROME_BUILD_DIR,
+  connectHubSpot,
+  expectedRecord,
+  hubspotRecordUrl,
+  openExtensionPage,
+  panelFrame,
+  salesforceRecordUrl,
+  sendFromExtensionPage,
+  waitForPanel,
+} from '../harness';
+import type { E2E } from '../types';
+
+// Closing the loop, exactly once: an outcome logged in the panel reaches the CRM as ONE note (HubSpot) or
+// Task (Salesforce) whatever the network, the rate limit, the token, the service worker or the browser do,
+// and the panel ends showing "saved". Counts are read from the sandbox CRM itself.
+
+const NOTES_UPSERT = '^POST /crm/v3/objects/notes/batch/upsert$';
+/** HubSpot as a whole: reads (search is a POST too) and writes. */
+const ALL_OF_HUBSPOT = '^[A-Z]+ /(crm|account-info|integrations)/';
+const ANY_TASK_WRITE = '^(POST|PATCH) /services/data/v[0-9.]+/composite/sobjects';
+
+export async function beforeAll(t: E2E): Promise<void> {
+  await connectHubSpot(t.context, t.extensionId, t.hubspot.tokens.main);
+}
+
+/** A HubSpot contact page of the main portal with the panel ready. */
+async function openHubSpotContact(t: E2E, contactId: string, page?: Page): Promise<{ page: Page; frame: Frame }> {
+  const tab = page ?? (await t.newPage());
+  const url = hubspotRecordUrl(t.hubspot.portals.main, 'contact', contactId);
+  await tab.goto(url);
+  await waitForPanel(tab, expectedRecord(url), { state: 'ready', timeout: 20_000 });
+  return { page: tab, frame: await panelFrame(tab) };
+}
+
+async function outcomeKeys(frame: Frame): Promise<string[]> {
+  return frame.evaluate(() => [...document.querySelectorAll('[data-ll-outcome-key]')].map((li) => li.getAttribute('data-ll-outcome-key') ?? ''));
+}
+
+/**
+ * Logs an outcome the way a loop owner does, from the keyboard: "Log outcome", the result group has focus
+ * (arrow keys pick; the usual result is pre-selected), Tab to the note, type, Ctrl+Enter saves.
+ * Returns the idempotency key of the row that appeared.
+ */
+async function logOutcome(frame: Frame, note: string): Promise<string> {
+  const before = new Set(await outcomeKeys(frame));
+  const open = frame.getByRole('button', { name: 'Log outcome' }).first();
+  await open.focus();
+  await open.press('Enter');
+  const form = frame.locator('form.outcome-form');
+  await form.waitFor();
+  const noteField = form.getByLabel('What was heard and done');
+  await noteField.focus();
+  await noteField.pressSequentially(note, { delay: 0 });
+  await noteField.press('Control+Enter');
+  await form.waitFor({ state: 'detached' });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const added = (await outcomeKeys(frame)).filter((key) => !before.has(key));
+    if (added.length === 1) return added[0]!;
+    if (Date.now() > deadline) throw new Error(`Expected one new outcome row, found ${added.length}`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
+
+/** The display state of an outcome row (queued|sending|retrying|saved|failed), read again after reloads. */
+async function outcomeState(page: Page, key: string): Promise<string | null> {
+  try {
+    const frame = await panelFrame(page, 2_000);
+    return await frame.evaluate((k) => document.querySelector(`[data-ll-outcome-key="${k}"]`)?.getAttribute('data-ll-outcome-state') ?? null, key);
+  } catch {
+    return null;
+  }
+}
+
+async function waitForOutcome(page: Page, key: string, state: string, timeout = 30_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  let last: string | null = null;
+  while (Date.now() < deadline) {
+    last = await outcomeState(page, key);
+    if (last === state) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`Outcome ${key} did not become "${state}" within ${timeout} ms; it shows "${last}"`);
+}
+
+function notesWithKey(t: E2E, key: string): number {
+  return t.sandbox.hubspot.find('notes', 'loyalty_lens_key', key).length;
+}
+
+function requestsMatching(t: E2E, pattern: RegExp): number {
+  return t.sandbox.log().filter((r) => pattern.test(`${r.method} ${r.path}`)).length;
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>, timeout = 20_000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+export async function serverErrorsThenRateLimitThenSaved(t: E2E): Promise<void> {
+  t.sandbox.clearLog();
+  t.sandbox.setFaults([
+    { match: NOTES_UPSERT, times: 3, status: 500 },
+    { match: NOTES_UPSERT, times: 1, status: 429, headers: { 'retry-after': '1' } },
+  ]);
+  const { page, frame } = await openHubSpotContact(t, t.hubspot.sampleContactId);
+  const key = await logOutcome(frame, 'Called back: the invoice error is fixed.');
+  await waitForOutcome(page, key, 'saved');
+  assert.equal(notesWithKey(t, key), 1);
+  // Every fault was met: three 500s and the 429 before the write that went through.
+  assert.deepEqual(
+    t.sandbox.log().filter((r) => r.path.startsWith('/crm/v3/objects/notes/batch/upsert')).map((r) => r.status),
+    [500, 500, 500, 429, 200],
+  );
+  t.sandbox.clearFaults();
+}
+
+export async function connectionDroppedAfterCommitSavedOnce(t: E2E): Promise<void> {
+  t.sandbox.setFaults([{ match: NOTES_UPSERT, times: 1, dropAfterCommit: true }]);
+  const { page, frame } = await openHubSpotContact(t, t.hubspot.sampleContactId);
+  const key = await logOutcome(frame, 'Left a voicemail after the line dropped.');
+  await waitForOutcome(page, key, 'saved');
+  assert.equal(notesWithKey(t, key), 1);
+  t.sandbox.clearFaults();
+}
+
+export async function sandboxDownPanelReloadedThenBack(t: E2E): Promise<void> {
+  const { page, frame } = await openHubSpotContact(t, t.hubspot.hardCommentsContactId);
+  t.sandbox.setFaults([{ match: ALL_OF_HUBSPOT, status: 503 }]);
+  const key = await logOutcome(frame, 'Promised a call back once the outage is over.');
+  await waitForOutcome(page, key, 'retrying');
+  assert.equal(notesWithKey(t, key), 0);
+  await page.reload();
+  await waitForPanel(page, expectedRecord(page.url()), { timeout: 20_000 });
+  // The outcome survived the reload: still waiting, still not in the CRM.
+  const shown = await outcomeState(page, key);
+  assert.ok(shown === 'retrying' || shown === 'sending', `after the reload the outcome shows "${shown}"`);
+  t.sandbox.clearFaults();
+  await waitForOutcome(page, key, 'saved', 40_000);
+  assert.equal(notesWithKey(t, key), 1);
+}
+
+export async function serviceWorkerStoppedMidFlush(t: E2E): Promise<void> {
+  // The note write is held long enough to stop the worker while it waits for the answer.
+  t.sandbox.setFaults([{ match: NOTES_UPSERT, times: 1, latencyMs: 5_000 }]);
+  t.sandbox.clearLog();
+  const { page, frame } = await openHubSpotContact(t, t.hubspot.badScoresContactId);
+  const key = await logOutcome(frame, 'Explained the new pricing; agreed to a review.');
+  await waitForOutcome(page, key, 'sending');
+  const cdp = await t.context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
+  // The held request still reaches the CRM (it had been sent); the new worker takes the entry over once
+  // the dead worker's lease runs out (core/outbox.ts LEASE_MS), and its upsert finds the same note.
+  await until('the held write to finish', () => t.sandbox.log().some((r) => r.path.startsWith('/crm/v3/objects/notes/batch/upsert')));
+  await page.reload();
+  await waitForPanel(page, expectedRecord(page.url()), { timeout: 20_000 });
+  await waitForOutcome(page, key, 'saved', 45_000);
+  assert.equal(notesWithKey(t, key), 1);
+  assert.equal(requestsMatching(t, /^POST \/crm\/v3\/objects\/notes\/batch\/upsert/), 2, 'the worker that took over wrote again (idempotently)');
+}
+
+export async function permanentFailureShowsReasonAndRetryWorks(t: E2E): Promise<void> {
+  t.sandbox.setFaults([
+    {
+      match: NOTES_UPSERT,
+      status: 403,
+      body: {
+        status: 'error',
+        message: 'This app hasn\'t been granted all required scopes to make this call.',
+        category: 'MISSING_SCOPES',
+        errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: ['crm.objects.contacts.write'] } }],
+      },
+    },
+  ]);
+  const { page, frame } = await openHubSpotContact(t, t.hubspot.bigCompanyContactId);
+  const key = await logOutcome(frame, 'Escalated to the account team.');
+  await waitForOutcome(page, key, 'failed');
+  const row = frame.locator(`[data-ll-outcome-key="${key}"]`);
+  const reason = await row.getByRole('alert').innerText();
+  assert.match(reason, /Not saved: The HubSpot token lacks the crm\.objects\.contacts\.write scope/);
+  assert.equal(notesWithKey(t, key), 0);
+  t.sandbox.clearFaults();
+  await row.getByRole('button', { name: 'Retry' }).click();
+  await waitForOutcome(page, key, 'saved');
+  assert.equal(notesWithKey(t, key), 1);
+}
+
+export async function loopHistoryReadBackFromCrm(t: E2E): Promise<void> {
+  const { page, frame } = await openHubSpotContact(t, t.hubspot.sampleContactId);
+  const note = 'Heard: onboarding was rushed. Booked a training session.';
+  const key = await logOutcome(frame, note);
+  await waitForOutcome(page, key, 'saved');
+  // A refresh reads the contact's loop history from HubSpot, not from the local outbox.
+  const options = await openExtensionPage(t.context, t.extensionId);
+  const reply = await sendFromExtensionPage(options, {
+    type: 'record.refresh',
+    ref: { crm: 'hubspot', instance: t.hubspot.portals.main, objectType: 'contact', id: t.hubspot.sampleContactId },
+  });
+  await options.close();
+  assert.ok(reply.ok, `refresh failed: ${JSON.stringify(reply)}`);
+  await frame.locator('.loop-list li', { hasText: 'onboarding was rushed' }).first().waitFor({ timeout: 15_000 });
+  assert.equal(notesWithKey(t, key), 1);
+}
+
+// ── Salesforce: one token refresh for many writes ───────────────────────────────────────────────────
+
+/** Connects Salesforce as an admin does: the consumer key in settings, then the OAuth consent page. */
+async function connectSalesforce(t: E2E): Promise<void> {
+  const options = await openExtensionPage(t.context, t.extensionId);
+  const settings = { ...DEFAULT_SETTINGS, salesforce: { ...DEFAULT_SETTINGS.salesforce, consumerKey: t.salesforce.consumerKey } };
+  await options.evaluate(
+    async ({ key, value }) => {
+      // An extension page has `chrome.storage`; node's types do not know it.
+      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(v: Record<string, unknown>): Promise<void> } } } };
+      await chrome.storage.local.set({ [key]: value });
+    },
+    { key: SETTINGS_KEY, value: settings },
+  );
+  const consent = t.context.waitForEvent('page', { predicate: (p) => p.url().includes('/services/oauth2/authorize'), timeout: 15_000 });
+  const connected = sendFromExtensionPage(options, { type: 'salesforce.connect' });
+  const popup = await consent;
+  await popup.locator('#oaapprove').click();
+  const reply = await connected;
+  await options.close();
+  assert.ok(reply.ok, `salesforce.connect failed: ${JSON.stringify(reply)}`);
+}
+
+export async function fiveWritesMeetExpiredTokenOneRefresh(t: E2E): Promise<void> {
+  await connectSalesforce(t);
+  const page = await t.newPage();
+  const url = salesforceRecordUrl(t.salesforce.hosts.lightning, 'Contact', t.salesforce.sampleContactId);
+  await page.goto(url);
+  await waitForPanel(page, expectedRecord(url), { state: 'ready', timeout: 20_000 });
+  const frame = await panelFrame(page);
+  // RunningSandbox types it as a plain CrmSandbox; the server builds it with createSalesforceSandbox.
+  const salesforce = t.sandbox.salesforce as SalesforceSandbox;
+  salesforce.expireAccessTokens();
+  t.sandbox.clearLog();
+  // Hold the Task writes a moment so all five outcomes are queued while the token is already dead.
+  t.sandbox.setFaults([{ match: ANY_TASK_WRITE, times: 1, latencyMs: 1_500 }]);
+  const keys: string[] = [];
+  for (let i = 1; i <= 5; i++) keys.push(await logOutcome(frame, `Outcome ${i} of five.`));
+  for (const key of keys) await waitForOutcome(page, key, 'saved');
+  for (const key of keys) assert.equal(salesforce.countTasksWithKey(key), 1, `Tasks for ${key}`);
+  const refreshes = t.sandbox.log().filter((r) => r.method === 'POST' && r.path.startsWith('/services/oauth2/token'));
+  assert.equal(refreshes.length, 1, 'one token refresh for five writes');
+  t.sandbox.clearFaults();
+}
+
+// ── the browser restarted with outcomes still queued ────────────────────────────────────────────────
+
+export async function browserRestartedWithQueuedOutcomes(t: E2E): Promise<void> {
+  // Its own browser: the runner's profile must stay open, and this test needs to close and reopen one.
+  const profile = mkdtempSync(join(tmpdir(), 'loyalty-lens-restart-'));
+  const launch = () => launchWithExtension({ extensionDir: CHROME_BUILD_DIR, sandboxHttpsPort: t.sandbox.httpsPort, headless: true, userDataDir: profile });
+  let browser = await launch();
+  try {
+    await connectHubSpot(browser.context, browser.extensionId, t.hubspot.tokens.main);
+    const contacts = [t.hubspot.sampleContactId, t.hubspot.hardCommentsContactId];
+    // The CRM refuses the note writes, so the outcomes stay in the outbox when the browser closes.
+    t.sandbox.setFaults([{ match: NOTES_UPSERT, status: 503 }]);
+    const keys: string[] = [];
+    for (const contactId of contacts) {
+      const { page, frame } = await openHubSpotContact(t, contactId, await browser.context.newPage());
+      const key = await logOutcome(frame, `Queued before the restart (${contactId}).`);
+      await waitForOutcome(page, key, 'retrying');
+      keys.push(key);
+    }
+    await browser.close();
+    for (const key of keys) assert.equal(notesWithKey(t, key), 0);
+    t.sandbox.clearFaults();
+    browser = await launch();
+    for (const [i, contactId] of contacts.entries()) {
+      const { page } = await openHubSpotContact(t, contactId, await browser.context.newPage());
+      await waitForOutcome(page, keys[i]!, 'saved', 40_000);
+    }
+    for (const key of keys) assert.equal(notesWithKey(t, key), 1);
+  } finally {
+    await browser.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
