@@ -75,22 +75,6 @@ export async function leaseDue(db: LoyaltyLensDb, clock: Clock, limit: number): 
   });
 }
 
-/** The CRM confirmed the write: the record exists there, whichever worker's lease this was. */
-export async function markDelivered(db: LoyaltyLensDb, idempotencyKey: string, record: { id: string | null; url: string | null }): Promise<void> {
-  await db.transaction('rw', db.outcomes, async () => {
-    const outcome = await db.outcomes.get(idempotencyKey);
-    if (!outcome || outcome.state === 'done') return;
-    await db.outcomes.update(idempotencyKey, {
-      state: 'done',
-      leaseUntil: null,
-      lastError: null,
-      lastErrorKind: null,
-      crmRecordId: record.id,
-      crmRecordUrl: record.url,
-    });
-  });
-}
-
 export interface DeliveryFailure {
   kind: string;
   message: string;
@@ -98,22 +82,52 @@ export interface DeliveryFailure {
   retryAfterMs?: number;
 }
 
-export async function markFailed(db: LoyaltyLensDb, idempotencyKey: string, failure: DeliveryFailure, clock: Clock): Promise<void> {
+/** What came back for one outcome: the CRM record it made, or why it failed. */
+export type DeliveryResult =
+  | { idempotencyKey: string; ok: true; record: { id: string | null; url: string | null } }
+  | { idempotencyKey: string; ok: false; failure: DeliveryFailure };
+
+/**
+ * Records a flush's results in one transaction (a thousand outcomes are one write, not a thousand).
+ * A confirmed write completes its entry whichever worker's lease it was: the record exists in the
+ * CRM. A transient failure waits (Retry-After, else backoff with full jitter); a permanent one is
+ * "failed" until a person retries it.
+ */
+export async function recordDeliveries(db: LoyaltyLensDb, results: DeliveryResult[], clock: Clock): Promise<void> {
+  if (results.length === 0) return;
   await db.transaction('rw', db.outcomes, async () => {
-    const outcome = await db.outcomes.get(idempotencyKey);
-    if (!outcome || outcome.state === 'done') return;
+    const stored = await db.outcomes.bulkGet(results.map((r) => r.idempotencyKey));
     const now = clock.now();
-    const delay = failure.retryAfterMs !== undefined
-      ? failure.retryAfterMs + Math.floor(clock.random() * 250)
-      : backoffDelay(outcome.attempts, () => clock.random());
-    await db.outcomes.update(idempotencyKey, {
-      state: failure.transient ? 'pending' : 'dead',
-      nextAttemptAt: failure.transient ? now + delay : outcome.nextAttemptAt,
-      leaseUntil: null,
-      lastError: failure.message,
-      lastErrorKind: failure.kind,
+    const updated: Outcome[] = [];
+    results.forEach((result, i) => {
+      const outcome = stored[i];
+      if (!outcome || outcome.state === 'done') return;
+      if (result.ok) {
+        updated.push({ ...outcome, state: 'done', leaseUntil: null, lastError: null, lastErrorKind: null, crmRecordId: result.record.id, crmRecordUrl: result.record.url });
+        return;
+      }
+      const { failure } = result;
+      const delay =
+        failure.retryAfterMs !== undefined ? failure.retryAfterMs + Math.floor(clock.random() * 250) : backoffDelay(outcome.attempts, () => clock.random());
+      updated.push({
+        ...outcome,
+        state: failure.transient ? 'pending' : 'dead',
+        nextAttemptAt: failure.transient ? now + delay : outcome.nextAttemptAt,
+        leaseUntil: null,
+        lastError: failure.message,
+        lastErrorKind: failure.kind,
+      });
     });
+    await db.outcomes.bulkPut(updated);
   });
+}
+
+export function markDelivered(db: LoyaltyLensDb, idempotencyKey: string, record: { id: string | null; url: string | null }): Promise<void> {
+  return recordDeliveries(db, [{ idempotencyKey, ok: true, record }], { now: () => Date.now(), random: () => 0 });
+}
+
+export function markFailed(db: LoyaltyLensDb, idempotencyKey: string, failure: DeliveryFailure, clock: Clock): Promise<void> {
+  return recordDeliveries(db, [{ idempotencyKey, ok: false, failure }], clock);
 }
 
 /** A person asked to try a failed outcome again. */

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import { createHubSpotSandbox, type HubSpotSandbox } from './hubspot/index';
-import { createSalesforceSandbox } from './salesforce/index';
+import { createSalesforceSandbox, type SalesforceSandbox } from './salesforce/index';
 import { loadOrCreateCertificate } from './tls';
 import type { CrmSandbox, FaultRule, LoggedRequest, SandboxRequest, SandboxResponse } from './types';
 
@@ -33,7 +33,7 @@ export interface RunningSandbox {
   setLatency(latencyMs: number): void;
   stats(): Record<string, Record<string, number>>;
   hubspot: HubSpotSandbox;
-  salesforce: CrmSandbox;
+  salesforce: SalesforceSandbox;
 }
 
 const faultRuleSchema = z.strictObject({

@@ -1,5 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { db } from '../../core/db';
+import { requeueAuthFailures } from '../../core/outbox';
 import { loadSettings } from '../../core/settings-store';
 import { listenForRequests } from './router';
 import { listenForPanels, pushToAllPanels } from './panels';
@@ -16,6 +18,11 @@ export default defineBackground(() => {
   const settings = async () => (await loadSettings()).settings;
   const refreshDeps: RefreshDeps = { connectorFor: (ref) => connectorFor(ref), settings, missingPermission };
   const outboxDeps: OutboxDeps = { connectorFor: (outcome) => connectorFor(outcome), settings };
+  // Outcomes that failed only for want of a valid token go out as soon as the CRM is connected again.
+  const resendAfterReconnect = async (crm: 'hubspot' | 'salesforce') => {
+    await requeueAuthFailures(db, crm, Date.now());
+    void flushOutbox(outboxDeps);
+  };
   const refreshInBackground = (ref: Parameters<typeof refreshRecord>[0]) => void refreshRecord(ref, refreshDeps, { force: false }).catch(() => undefined);
 
   listenForPanels(refreshInBackground);
@@ -27,12 +34,12 @@ export default defineBackground(() => {
     'connection.test': (request) => testConnection(request.crm),
     'hubspot.connect': async (request) => {
       const info = await connectHubSpot(request.token);
-      void flushOutbox(outboxDeps);
+      await resendAfterReconnect('hubspot');
       return info;
     },
     'salesforce.connect': async () => {
       const info = await connectSalesforce(await settings());
-      void flushOutbox(outboxDeps);
+      await resendAfterReconnect('salesforce');
       return info;
     },
     'connector.signOut': (request) => signOut(request.crm, request.queued, () => flushOutbox(outboxDeps)),

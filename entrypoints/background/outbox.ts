@@ -1,7 +1,7 @@
 import { Dexie } from 'dexie';
 import { browser } from 'wxt/browser';
 import { db } from '../../core/db';
-import { leaseDue, markDelivered, markFailed, nextWakeUp, type Clock } from '../../core/outbox';
+import { leaseDue, nextWakeUp, recordDeliveries, type Clock, type DeliveryResult } from '../../core/outbox';
 import type { Outcome } from '../../core/schema';
 import type { Settings } from '../../core/settings';
 import { CrmError, type CrmConnector } from '../../integrations/crm';
@@ -67,22 +67,22 @@ async function deliver(batch: Outcome[], deps: OutboxDeps, summary: FlushSummary
     groups.set(group, [...(groups.get(group) ?? []), outcome]);
   }
   for (const outcomes of groups.values()) {
+    let results: DeliveryResult[];
     try {
       const connector = await deps.connectorFor(outcomes[0]!, settings);
-      const results = await connector.writeOutcomes(outcomes, settings);
-      for (const result of results) {
-        if (result.ok) {
-          await markDelivered(db, result.idempotencyKey, { id: result.crmRecordId ?? null, url: result.crmRecordUrl ?? null });
-          summary.sent++;
-        } else {
-          await markFailed(db, result.idempotencyKey, failureOf(result.error), systemClock);
-          summary.failed++;
-        }
-      }
+      results = (await connector.writeOutcomes(outcomes, settings)).map((result) =>
+        result.ok
+          ? { idempotencyKey: result.idempotencyKey, ok: true, record: { id: result.crmRecordId ?? null, url: result.crmRecordUrl ?? null } }
+          : { idempotencyKey: result.idempotencyKey, ok: false, failure: failureOf(result.error) },
+      );
     } catch (error) {
       const failure = failureOf(error);
-      for (const outcome of outcomes) await markFailed(db, outcome.idempotencyKey, failure, systemClock);
-      summary.failed += outcomes.length;
+      results = outcomes.map((outcome) => ({ idempotencyKey: outcome.idempotencyKey, ok: false, failure }));
+    }
+    await recordDeliveries(db, results, systemClock);
+    for (const result of results) {
+      if (result.ok) summary.sent++;
+      else summary.failed++;
     }
   }
 }
