@@ -45,6 +45,8 @@ async function settledRequests(sandbox: Sandbox, host: (h: string) => boolean, f
 }
 
 async function viewAndCount(context: BrowserContext, sandbox: Sandbox, url: string, host: (h: string) => boolean): Promise<{ count: number; paths: string[] }> {
+  // Whatever the sign-in or the previous view still had in flight is not this view's.
+  await settledRequests(sandbox, host, Date.now() - QUIET_MS);
   const from = Date.now();
   const page = await context.newPage();
   await page.goto(url);

@@ -54,7 +54,7 @@ async function readHeld(t: E2E): Promise<Held> {
     db.close();
     // The worker's global is the extension's; node's types do not know `chrome`.
     const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(keys: null): Promise<Record<string, unknown>> } } } };
-    return { secrets, responses, contacts, outcomes: outcomes.length, storage: await chrome.storage.local.get(null) };
+    return { secrets, responses, contacts, outcomes: outcomes?.length ?? 0, storage: await chrome.storage.local.get(null) };
   });
   const secrets: Secret[] = [];
   for (const row of raw.secrets as Array<{ name: string; value: string }>) {
