@@ -1,4 +1,5 @@
 import { Connection } from 'jsforce/core';
+import { reportFetchFailures } from './fetch-transport';
 import type { z } from 'zod';
 import {
   rowKey,
@@ -277,6 +278,11 @@ export function crmErrorFrom(code: string, message: string, ctx: ErrorContext = 
         return new CrmError('server', `Salesforce had a problem answering (HTTP ${httpStatus}). Loyalty Lens will try again.`, { ...details, status: httpStatus });
       }
       if (httpStatus === 404) return new CrmError('not-found', 'This Salesforce record was deleted or merged, or you cannot see it.', details);
+      // The identity endpoints (userinfo) answer an expired access token with Bad_OAuth_Token instead
+      // of INVALID_SESSION_ID; it means the same, and a refresh cures it.
+      if ((httpStatus === 401 || httpStatus === 403) && /Bad_OAuth_Token/i.test(`${code} ${message}`)) {
+        return crmErrorFrom('INVALID_SESSION_ID', message, ctx, httpStatus);
+      }
       return new CrmError('validation', `Salesforce refused the request: ${message.slice(0, 300)}`, details);
     }
   }
@@ -347,6 +353,7 @@ class SalesforceApi {
 
   constructor(private readonly options: SalesforceConnectorOptions) {
     this.conn = new Connection({ version: options.apiVersion, instanceUrl: options.session.instanceUrl, accessToken: options.session.accessToken });
+    reportFetchFailures(this.conn);
     this.clock = options.clock ?? realClock;
     this.random = options.random ?? Math.random;
     this.timeoutMs = options.timeoutMs ?? 20_000;

@@ -174,6 +174,12 @@ describe('Salesforce errors in the user’s words', () => {
     expect(error.message).toMatch(words);
   });
 
+  it('an expired token on the identity endpoint (Bad_OAuth_Token) is a session to refresh, not a refusal', () => {
+    const error = crmErrorFrom('ERROR_HTTP_403', 'Bad_OAuth_Token', {}, 403);
+    expect(error.kind).toBe('auth');
+    expect(error.details.crmCode).toBe('INVALID_SESSION_ID');
+  });
+
   it('daily limit is not retried, a 5xx is', () => {
     expect(crmErrorFrom('REQUEST_LIMIT_EXCEEDED', '').transient).toBe(false);
     expect(crmErrorFrom('ERROR_HTTP_502', '').transient).toBe(true);
