@@ -192,6 +192,14 @@ export async function step2SalesforceSignsInWithPkce(t: E2E): Promise<void> {
   await verdict(salesforce, 'The daily API allowance is used up');
   salesforceSandbox(t).setDailyLimit(SANDBOX_DAILY_LIMIT);
 
+  // The org unreachable: every API connection is cut.
+  t.sandbox.setFaults([{ match: '^GET /services/', dropAfterCommit: true }]);
+  await salesforce.getByRole('button', { name: 'Test connection' }).click();
+  await verdict(salesforce, 'The CRM could not be reached');
+  t.sandbox.clearFaults();
+
+  // An expired access token is refreshed without the admin noticing.
+  salesforceSandbox(t).expireAccessTokens();
   await salesforce.getByRole('button', { name: 'Test connection' }).click();
   await verdict(salesforce, 'Connection works');
   await page.close();
