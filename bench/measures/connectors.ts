@@ -152,7 +152,9 @@ async function signInToSalesforce(context: BrowserContext, extensionId: string):
   const popup = context.waitForEvent('page', { predicate: (p) => p.url().includes('/services/oauth2/authorize'), timeout: 15_000 });
   await options.getByRole('button', { name: 'Sign in with Salesforce' }).click();
   await (await popup).getByRole('button', { name: 'Log in and allow' }).click();
-  await options.getByText(SALESFORCE_FIXTURES.hosts.api, { exact: false }).first().waitFor({ timeout: 20_000 });
+  // The org id appears only in the connection details, once the sign-in and its connection check are done
+  // (the API host also appears in the login host's help text).
+  await options.getByText(SALESFORCE_FIXTURES.orgId, { exact: false }).first().waitFor({ timeout: 20_000 });
   await options.close();
 }
 

@@ -204,7 +204,9 @@ function signIn(t: E2E): Promise<Page> {
     const options = await openExtensionPage(t.context, t.extensionId);
     const authorize = await startSignIn(t, options);
     await authorize.getByRole('button', { name: 'Log in and allow' }).click();
-    await options.getByText(t.salesforce.hosts.api, { exact: false }).first().waitFor({ timeout: 20_000 });
+    // The org id appears only in the connection details, once the sign-in and its connection check are done
+    // (the API host also appears in the login host's help text).
+    await options.getByText(t.salesforce.orgId, { exact: false }).first().waitFor({ timeout: 20_000 });
     return options;
   })();
   return signedIn;
