@@ -99,6 +99,8 @@ export function StateMessage(props: {
         <div className="state-message state-error" role="alert">
           <p className="state-title">{i18n.t('state.error')}</p>
           <p>{text ? i18n.t(text, { crm }) : i18n.t('error.generic')}</p>
+          {/* Which portal or org each side is: the background names both, so the user knows what to switch. */}
+          {kind === 'wrong-instance' && props.error?.message && <p dir="auto">{props.error.message}</p>}
           {age && <p>{i18n.t('state.cachedFrom', { age })}</p>}
           {retry}
         </div>

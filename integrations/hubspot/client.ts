@@ -17,7 +17,7 @@ import { hsErrorSchema, type HsError } from './schema';
 export const DEFAULT_API_BASE = 'https://api.hubapi.com';
 
 /** Lowest tier: 100 requests per rolling 10 s per app; a small margin absorbs clock skew with the server. */
-const TEN_SECOND_MAX = 95;
+const TEN_SECOND_MAX = 90;
 /** CRM search has its own limit of about 5 requests per second per account. */
 const SEARCH_PER_SECOND = 4;
 const TIMEOUT_MS = 15_000;
@@ -88,8 +88,10 @@ export class HubSpotHttp {
     const path = new URL(url).pathname;
     const isSearch = /\/search$/.test(path);
     for (let attempt = 0; ; attempt++) {
-      await this.limiter.acquire();
+      // The per-second search slot first: the ten-second slot is stamped last, just before sending, so a
+      // wait for one never makes the other's record older than the request HubSpot sees.
       if (isSearch) await this.searchLimiter.acquire();
+      await this.limiter.acquire();
       this.requestCount++;
       const response = await this.fetchOnce(method, url, body, headers);
       const responseHeaders: Record<string, string> = {};

@@ -159,6 +159,10 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   return new Connector(apis, http, options.expectedPortalId ?? null, now);
 }
 
+function scoresBetween(low: number, high: number): string[] {
+  return Array.from({ length: high - low + 1 }, (_, i) => String(low + i));
+}
+
 function eq(propertyName: string, value: string): HsFilter {
   return { propertyName, operator: 'EQ', value };
 }
@@ -445,7 +449,8 @@ class Connector implements HubSpotConnector {
       ranges.map(async ([low, high]) => {
         const filters: HsFilter[] = [
           eq('associations.company', companyId),
-          { propertyName: scoreProperty, operator: 'BETWEEN', value: String(low), highValue: String(high) },
+          // IN, not BETWEEN: some portals store the last NPS rating as an enumeration, where BETWEEN compares text ("10" < "6").
+          { propertyName: scoreProperty, operator: 'IN', values: scoresBetween(low, high) },
           ...(windowed ? [{ propertyName: dateProperty, operator: 'GTE', value: since }] : []),
         ];
         const page = await this.search('contacts', [filters], ['hs_object_id'], [], 1);
