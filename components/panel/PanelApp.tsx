@@ -5,7 +5,7 @@ import type { PanelPush } from '../../core/messaging';
 import { refKey } from '../../core/keys';
 import type { RecordRef } from '../../core/schema';
 import type { Settings } from '../../core/settings';
-import type { PanelData, PanelQueryResult } from '../../core/panel-data';
+import { CONTACT_PAGE, type PanelData, type PanelQueryResult } from '../../core/panel-data';
 import type { PanelHost } from './host';
 import { I18nProvider } from './i18n-context';
 import { RecordPanel } from './RecordPanel';
@@ -14,8 +14,6 @@ import { PanelHeader } from './PanelHeader';
 import { StateMessage } from './StateMessage';
 import { Skeleton } from '../ui/Skeleton';
 
-/** Contacts listed before "Show more" on an account. */
-export const CONTACT_PAGE = 25;
 const RECONNECT_MS = 500;
 /** How long to wait for the background to say which record the tab shows before saying it did not answer. */
 export const PUSH_TIMEOUT_MS = 8_000;

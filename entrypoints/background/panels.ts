@@ -1,9 +1,9 @@
 import { browser, type Browser } from 'wxt/browser';
 import { db } from '../../core/db';
 import { isExtensionPageUrl, PANEL_PORT, panelWatchSchema, type PanelPush } from '../../core/messaging';
-import { watchPanelData } from '../../core/panel-data';
+import { CONTACT_PAGE, watchPanelData } from '../../core/panel-data';
 import { refKey, type RecordRef } from '../../core/schema';
-import { loadSettings, watchSettings } from '../../core/settings-store';
+import { loadSettings, watchSettings, type LoadedSettings } from '../../core/settings-store';
 import { isCrmPageUrl, parseRecordUrl } from '../../integrations/pages';
 
 // Panels: which record each shows, and the live data they display. The record always comes from
@@ -17,8 +17,14 @@ interface PanelPort {
   tabId: number | null;
   /** The record last pushed to this panel: the only one it may watch. */
   ref: RecordRef | null;
+  /** What is being watched for it now ("refKey|contactLimit"), so a repeated ask does not restart the query. */
+  watching: string | null;
   stopWatching: (() => void) | null;
 }
+
+/** Settings as last loaded; reloaded only when they change, so opening a panel costs no storage read. */
+let settingsCache: Promise<LoadedSettings> | null = null;
+const currentSettings = (): Promise<LoadedSettings> => (settingsCache ??= loadSettings());
 
 const panels = new Set<PanelPort>();
 
@@ -32,9 +38,14 @@ function push(panel: PanelPort, message: PanelPush): void {
   }
 }
 
-function stop(panel: PanelPort): void {
+function stopWatching(panel: PanelPort): void {
   panel.stopWatching?.();
   panel.stopWatching = null;
+  panel.watching = null;
+}
+
+function stop(panel: PanelPort): void {
+  stopWatching(panel);
   panels.delete(panel);
 }
 
@@ -51,28 +62,38 @@ async function tabUrl(tabId: number): Promise<string | null> {
   }
 }
 
+/**
+ * Tells a panel its record and starts watching that record's data at once, without waiting for the
+ * panel to ask: the first paint is one message away.
+ */
 function showRecord(panel: PanelPort, url: string | null, onRecord: RecordListener): void {
   const ref = url ? parseRecordUrl(url) : null;
-  if (!ref || !panel.ref || refKey(ref) !== refKey(panel.ref)) {
-    panel.stopWatching?.();
-    panel.stopWatching = null;
-  }
+  if (!ref || !panel.ref || refKey(ref) !== refKey(panel.ref)) stopWatching(panel);
   panel.ref = ref;
   push(panel, { type: 'record', ref, pageUrl: url });
-  if (ref) onRecord(ref);
+  if (!ref) return;
+  void watch(panel, ref, CONTACT_PAGE);
+  onRecord(ref);
 }
 
 async function pushSettings(panel: PanelPort): Promise<void> {
-  const { settings, notice } = await loadSettings();
+  const { settings, notice } = await currentSettings();
   push(panel, { type: 'settings', settings, notice });
 }
 
-async function watch(panel: PanelPort, message: unknown): Promise<void> {
+function onWatchRequest(panel: PanelPort, message: unknown): void {
   const request = panelWatchSchema.safeParse(message);
   if (!request.success || !panel.ref || refKey(request.data.ref) !== refKey(panel.ref)) return;
-  const { ref, contactLimit } = request.data;
-  const { settings } = await loadSettings();
-  panel.stopWatching?.();
+  void watch(panel, request.data.ref, request.data.contactLimit);
+}
+
+async function watch(panel: PanelPort, ref: RecordRef, contactLimit: number): Promise<void> {
+  const watching = `${refKey(ref)}|${contactLimit}`;
+  if (panel.watching === watching) return;
+  stopWatching(panel);
+  panel.watching = watching;
+  const { settings } = await currentSettings();
+  if (panel.watching !== watching) return;
   panel.stopWatching = watchPanelData(
     db,
     ref,
@@ -87,13 +108,15 @@ export function listenForPanels(onRecord: RecordListener): void {
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== PANEL_PORT || port.sender?.id !== browser.runtime.id) return;
     if (!isExtensionPageUrl(port.sender.url ?? '')) return port.disconnect();
-    const panel: PanelPort = { port, tabId: port.sender.tab?.id ?? null, ref: null, stopWatching: null };
+    const panel: PanelPort = { port, tabId: port.sender.tab?.id ?? null, ref: null, watching: null, stopWatching: null };
     panels.add(panel);
     port.onDisconnect.addListener(() => stop(panel));
-    port.onMessage.addListener((message: unknown) => void watch(panel, message));
+    port.onMessage.addListener((message: unknown) => onWatchRequest(panel, message));
     void (async () => {
-      await pushSettings(panel);
-      const url = panel.tabId !== null ? await tabUrl(panel.tabId) : ((await activeTab())?.url ?? null);
+      const [, url] = await Promise.all([
+        pushSettings(panel),
+        panel.tabId !== null ? tabUrl(panel.tabId) : activeTab().then((tab) => tab?.url ?? null),
+      ]);
       showRecord(panel, url, onRecord);
     })();
   });
@@ -120,10 +143,11 @@ export function listenForPanels(onRecord: RecordListener): void {
 
   // New settings change what panels show (rules, language): resend them and re-run the queries.
   watchSettings(() => {
+    settingsCache = null;
     for (const panel of panels) {
-      panel.stopWatching?.();
-      panel.stopWatching = null;
+      stopWatching(panel);
       void pushSettings(panel);
+      if (panel.ref) void watch(panel, panel.ref, CONTACT_PAGE);
     }
   });
 }
