@@ -30,6 +30,8 @@ export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): voi
   let frame: HTMLElement | null = null;
   let tab: HTMLButtonElement | null = null;
   let collapsed = false;
+  /** Until the remembered layout is read, the frame loads but stays out of sight (no flash of the wrong state). */
+  let layoutKnown = false;
   let width = DEFAULT_WIDTH;
 
   const render = (isRecord: boolean) => {
@@ -39,8 +41,8 @@ export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): voi
       return;
     }
     if (!root) mount();
-    frame!.hidden = collapsed;
-    tab!.hidden = !collapsed;
+    frame!.hidden = collapsed || !layoutKnown;
+    tab!.hidden = !collapsed || !layoutKnown;
     frame!.style.width = `${width}px`;
   };
 
@@ -120,10 +122,13 @@ export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): voi
   });
   ctx.addEventListener(window, 'wxt:locationchange', (event) => onLocation(event.newUrl.href));
 
+  // Start loading the panel at once, in parallel with reading how the user left it.
+  onLocation(location.href);
   void browser.storage.local.get([COLLAPSED_KEY, WIDTH_KEY]).then((stored) => {
     collapsed = stored[COLLAPSED_KEY] === true;
     const storedWidth = stored[WIDTH_KEY];
     if (typeof storedWidth === 'number' && Number.isFinite(storedWidth)) width = Math.max(MIN_WIDTH, storedWidth);
+    layoutKnown = true;
     onLocation(location.href);
   });
 }

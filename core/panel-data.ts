@@ -11,9 +11,6 @@ import type { Settings } from './settings';
 // through indexes, so a 2,500-contact account paints from its CRM-computed counts and the first
 // page of contacts.
 
-/** Contacts an account lists before "Show more"; the background starts every watch with this page. */
-export const CONTACT_PAGE = 25;
-
 export interface FocusContact {
   key: string;
   /** Null when the contact row is not cached (yet). */

@@ -1,7 +1,8 @@
 import { browser, type Browser } from 'wxt/browser';
 import { db } from '../../core/db';
 import { isExtensionPageUrl, PANEL_PORT, panelWatchSchema, type PanelPush } from '../../core/messaging';
-import { CONTACT_PAGE, watchPanelData } from '../../core/panel-data';
+import { watchPanelData } from '../../core/panel-data';
+import { CONTACT_PAGE } from '../../core/page-sizes';
 import { refKey, type RecordRef } from '../../core/schema';
 import { loadSettings, watchSettings, type LoadedSettings } from '../../core/settings-store';
 import { isCrmPageUrl, parseRecordUrl } from '../../integrations/pages';

@@ -5,7 +5,7 @@ import { hostPanel } from '../../content/panel-host';
 
 export default defineContentScript({
   matches: HUBSPOT_APP_MATCHES,
-  runAt: 'document_end',
+  runAt: 'document_start',
   main(ctx) {
     hostPanel(ctx, parseHubSpotUrl);
   },
