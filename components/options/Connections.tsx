@@ -207,6 +207,8 @@ export function SalesforceConnection(props: {
   /** Saves the login host and consumer key, which the background reads when it runs the sign-in. */
   saveLogin: () => Promise<{ ok: true } | { ok: false; reason: string }>;
   dateTime: (ms: number) => string;
+  /** Where Salesforce sends the browser back after sign-in: the connected app must list it. */
+  callbackUrl: string;
 }) {
   const s = useStrings();
   const { verdict, setVerdict, busy, setBusy } = useVerdict();
@@ -255,6 +257,9 @@ export function SalesforceConnection(props: {
         value={props.draft.salesforce.consumerKey}
         onChange={(value) => props.edit((draft) => void (draft.salesforce.consumerKey = value.trim()))}
       />
+      <p className="help">
+        {s.callbackUrl} <code>{props.callbackUrl}</code>
+      </p>
       <div className="actions">
         <button type="button" className="primary" onClick={signIn} disabled={busy !== null || !host || !props.draft.salesforce.consumerKey}>
           {s.signInSalesforce}
@@ -280,6 +285,7 @@ export function ConnectionsSection(props: {
   queued: QueuedCounts;
   saveLogin: () => Promise<{ ok: true } | { ok: false; reason: string }>;
   dateTime: (ms: number) => string;
+  salesforceCallbackUrl: string;
 }) {
   const s = useStrings();
   const connections = useConnections();
@@ -295,6 +301,7 @@ export function ConnectionsSection(props: {
           edit={props.edit}
           saveLogin={props.saveLogin}
           dateTime={props.dateTime}
+          callbackUrl={props.salesforceCallbackUrl}
         />
       </div>
     </section>

@@ -19,7 +19,7 @@ type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { k
  * The admin's page. It edits a draft of the user's own settings; values the administrator's policy
  * sets are shown (and exported) as they apply, but saving keeps the user's own value underneath.
  */
-export function OptionsApp(props: { browserLanguages: readonly string[] }) {
+export function OptionsApp(props: { browserLanguages: readonly string[]; salesforceCallbackUrl: string }) {
   const [layers, setLayers] = useState<SettingsLayers | null>(null);
   const [draft, setDraft] = useState<Settings | null>(null);
   const [save, setSave] = useState<SaveState>({ kind: 'idle' });
@@ -122,7 +122,7 @@ export function OptionsApp(props: { browserLanguages: readonly string[] }) {
           </div>
         ) : null}
         <main className="options">
-          <ConnectionsSection draft={draft} edit={edit} queued={queued} saveLogin={saveLogin} dateTime={i18n.dateTime} />
+          <ConnectionsSection draft={draft} edit={edit} queued={queued} saveLogin={saveLogin} dateTime={i18n.dateTime} salesforceCallbackUrl={props.salesforceCallbackUrl} />
           <SiteAccessSection />
           <ScoreMappingSection draft={draft} edit={edit} date={i18n.date} />
           <LoopRulesSection draft={draft} edit={edit} />

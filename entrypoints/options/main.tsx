@@ -1,4 +1,5 @@
 import { StrictMode } from 'react';
+import { browser } from 'wxt/browser';
 import { createRoot } from 'react-dom/client';
 import { OptionsApp } from '../../components/options/OptionsApp';
 import './options.css';
@@ -7,7 +8,7 @@ const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <OptionsApp browserLanguages={navigator.languages} />
+      <OptionsApp browserLanguages={navigator.languages} salesforceCallbackUrl={browser.identity.getRedirectURL('salesforce')} />
     </StrictMode>,
   );
 }

@@ -21,7 +21,7 @@ const en = OPTIONS_STRINGS.en;
 
 const stored = async () => (await fakeBrowser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY] as Settings | undefined;
 const renderApp = async () => {
-  render(<OptionsApp browserLanguages={['en-GB']} />);
+  render(<OptionsApp browserLanguages={['en-GB']} salesforceCallbackUrl="https://enekmphbbngfebmagfgmaakfcjgfhgfj.chromiumapp.org/salesforce" />);
   await screen.findByRole('heading', { level: 1, name: en.pageTitle });
 };
 const importFile = (text: string) =>
@@ -132,7 +132,7 @@ describe('options page', () => {
 
   it('speaks Russian when the settings say so', async () => {
     await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: { ...DEFAULT_SETTINGS, ui: { language: 'ru', callModeDefault: false } } });
-    render(<OptionsApp browserLanguages={['en-GB']} />);
+    render(<OptionsApp browserLanguages={['en-GB']} salesforceCallbackUrl="https://enekmphbbngfebmagfgmaakfcjgfhgfj.chromiumapp.org/salesforce" />);
     expect(await screen.findByRole('heading', { level: 1, name: OPTIONS_STRINGS.ru.pageTitle })).toBeTruthy();
     await waitFor(() => expect(document.documentElement.lang).toBe('ru'));
   });

@@ -125,6 +125,7 @@ function SalesforceHarness(props: { settings?: Settings; saveLogin?: () => Promi
       edit={() => undefined}
       saveLogin={props.saveLogin ?? (() => Promise.resolve({ ok: true }))}
       dateTime={dateTime}
+      callbackUrl="https://enekmphbbngfebmagfgmaakfcjgfhgfj.chromiumapp.org/salesforce"
     />
   );
 }
@@ -144,7 +145,7 @@ describe('Salesforce connection', () => {
   it('shows the stored org, user and API usage', () => {
     render(
       <StringsProvider value={en}>
-        <SalesforceConnection info={{ ...org, connectedAt: 0 }} queued={0} draft={DEFAULT_SETTINGS} edit={() => undefined} saveLogin={async () => ({ ok: true })} dateTime={dateTime} />
+        <SalesforceConnection info={{ ...org, connectedAt: 0 }} queued={0} draft={DEFAULT_SETTINGS} edit={() => undefined} saveLogin={async () => ({ ok: true })} dateTime={dateTime} callbackUrl="https://enekmphbbngfebmagfgmaakfcjgfhgfj.chromiumapp.org/salesforce" />
       </StringsProvider>,
     );
     expect(screen.getByText('Acme Inc')).toBeTruthy();
@@ -195,10 +196,16 @@ describe('Salesforce connection', () => {
 });
 
 describe('stored connections', () => {
+  it('shows the callback URL the Salesforce connected app must list', () => {
+    renderEn(<SalesforceHarness />);
+    expect(screen.getByText('https://enekmphbbngfebmagfgmaakfcjgfhgfj.chromiumapp.org/salesforce').tagName).toBe('CODE');
+  });
+
   it('are read from storage under the connections key', async () => {
     await fakeBrowser.storage.local.set({ [CONNECTIONS_KEY]: { hubspot: { ...portal, connectedAt: 0 } } });
     renderEn(
       <ConnectionsSection
+        salesforceCallbackUrl="https://enekmphbbngfebmagfgmaakfcjgfhgfj.chromiumapp.org/salesforce"
         draft={DEFAULT_SETTINGS}
         edit={() => undefined}
         queued={{ hubspot: 0, salesforce: 0, total: 0 }}
