@@ -36,19 +36,6 @@ function single(exitCode: number): Outcome {
 const suites: Suite[] = [
   { name: 'typecheck', command: ['npx', 'tsc', '--noEmit'] },
   { name: 'lint', command: ['npx', 'eslint', '.'] },
-  {
-    name: 'unit',
-    command: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${VITEST_JSON}`],
-    count: (_output, exitCode) => {
-      if (!existsSync(VITEST_JSON)) return { passed: 0, failed: 1, note: 'vitest wrote no report' };
-      const parsed = vitestReport.safeParse(JSON.parse(readFileSync(VITEST_JSON, 'utf8')));
-      if (!parsed.success) return { passed: 0, failed: 1, note: 'unreadable vitest report' };
-      const { numPassedTests, numFailedTests } = parsed.data;
-      // A crash outside any test (a broken import, an unhandled error) still fails the suite.
-      if (exitCode !== 0 && numFailedTests === 0) return { passed: numPassedTests, failed: 1, note: `vitest exited ${exitCode}` };
-      return { passed: numPassedTests, failed: numFailedTests };
-    },
-  },
   { name: 'build chrome', command: ['npx', 'wxt', 'build'] },
   { name: 'build firefox', command: ['npx', 'wxt', 'build', '-b', 'firefox'] },
   {
@@ -67,6 +54,20 @@ const suites: Suite[] = [
       } catch {
         return { passed: 0, failed: 1, note: 'unreadable lint report' };
       }
+    },
+  },
+  {
+    // After the builds: test/unit/manifest.test.ts reads the manifests they wrote.
+    name: 'unit',
+    command: ['npx', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${VITEST_JSON}`],
+    count: (_output, exitCode) => {
+      if (!existsSync(VITEST_JSON)) return { passed: 0, failed: 1, note: 'vitest wrote no report' };
+      const parsed = vitestReport.safeParse(JSON.parse(readFileSync(VITEST_JSON, 'utf8')));
+      if (!parsed.success) return { passed: 0, failed: 1, note: 'unreadable vitest report' };
+      const { numPassedTests, numFailedTests } = parsed.data;
+      // A crash outside any test (a broken import, an unhandled error) still fails the suite.
+      if (exitCode !== 0 && numFailedTests === 0) return { passed: numPassedTests, failed: 1, note: `vitest exited ${exitCode}` };
+      return { passed: numPassedTests, failed: numFailedTests };
     },
   },
   {
