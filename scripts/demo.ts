@@ -2,10 +2,13 @@ import { resolve } from 'node:path';
 import { launchWithExtension, requireChromium, type LaunchedExtension } from './chromium';
 import { startSandbox } from '../sandbox/server';
 import { HUBSPOT_FIXTURES } from '../sandbox/hubspot/seed';
+import { SALESFORCE_FIXTURES } from '../sandbox/salesforce/fixtures';
 import {
   buildExtension,
   CHROME_BUILD_DIR,
   connectHubSpot,
+  connectSalesforce,
+  salesforceRecordUrl,
   expectedRecord,
   hubspotRecordUrl,
   waitForPanel,
@@ -64,6 +67,8 @@ async function main(): Promise<void> {
 
     await connectHubSpot(launched.context, launched.extensionId, HUBSPOT_FIXTURES.tokens.main);
     console.log('HubSpot connected (private-app token of the sandbox portal).');
+    await connectSalesforce(launched.context, launched.extensionId, SALESFORCE_FIXTURES.consumerKey);
+    console.log(`Salesforce connected (OAuth with PKCE; try ${salesforceRecordUrl(SALESFORCE_FIXTURES.hosts.lightning, 'Contact', SALESFORCE_FIXTURES.sampleContactId)}).`);
 
     const url = hubspotRecordUrl(HUBSPOT_FIXTURES.portals.main, 'contact', HUBSPOT_FIXTURES.sampleContactId);
     const page = launched.context.pages()[0] ?? (await launched.context.newPage());

@@ -4,6 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, ElementHandle, Frame, Page, Worker } from 'playwright-core';
 import { refKey } from '../../core/schema';
+import { DEFAULT_SETTINGS, parseSettingsDocument, settingsSchema } from '../../core/settings';
+import { SETTINGS_KEY } from '../../core/settings-store';
 import { parseRecordUrl } from '../../integrations/pages';
 
 // Shared by the e2e runner, the demo and the benchmarks: building, console capture, screenshots,
@@ -120,6 +122,42 @@ export async function connectHubSpot(context: BrowserContext, extensionId: strin
   try {
     const reply = await sendFromExtensionPage(page, { type: 'hubspot.connect', token });
     if (!reply.ok) throw new Error(`hubspot.connect failed: ${reply.error.kind}: ${reply.error.message}`);
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * Connects Salesforce the way an admin does: the connected app's consumer key saved in the settings,
+ * then "Sign in" runs the real OAuth + PKCE flow, whose consent page (the sandbox's authorize page on
+ * login.salesforce.com) opens as a window the test approves.
+ */
+export async function connectSalesforce(context: BrowserContext, extensionId: string, consumerKey: string): Promise<void> {
+  const page = await openExtensionPage(context, extensionId);
+  try {
+    const stored = await page.evaluate(async (key) => {
+      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } };
+      return (await chrome.storage.local.get(key))[key];
+    }, SETTINGS_KEY);
+    let settings = DEFAULT_SETTINGS;
+    if (stored !== undefined) {
+      const parsed = parseSettingsDocument(stored);
+      if (!parsed.ok) throw new Error(`the stored settings are not valid: ${parsed.reason}`);
+      settings = parsed.settings;
+    }
+    const next = settingsSchema.parse({ ...settings, salesforce: { ...settings.salesforce, consumerKey } });
+    await page.evaluate(
+      async ({ key, value }) => {
+        const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
+        await chrome.storage.local.set({ [key]: value });
+      },
+      { key: SETTINGS_KEY, value: next },
+    );
+    const consent = context.waitForEvent('page', { predicate: (p) => p.url().includes('/services/oauth2/authorize'), timeout: 15_000 });
+    const reply = sendFromExtensionPage(page, { type: 'salesforce.connect' });
+    await (await consent).getByRole('button', { name: 'Log in and allow' }).click();
+    const answer = await reply;
+    if (!answer.ok) throw new Error(`salesforce.connect failed: ${answer.error.kind}: ${answer.error.message}`);
   } finally {
     await page.close();
   }

@@ -3,11 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { DEFAULT_SETTINGS } from '../../../core/settings';
 import type { SalesforceSandbox } from '../../../sandbox/salesforce/index';
-import { SETTINGS_KEY } from '../../../core/settings-store';
 import { launchWithExtension } from '../../../scripts/chromium';
 import {
+  connectSalesforce,
   CHROME_BUILD_DIR,
   connectHubSpot,
   expectedRecord,
@@ -218,29 +217,8 @@ export async function loopHistoryReadBackFromCrm(t: E2E): Promise<void> {
 
 // ── Salesforce: one token refresh for many writes ───────────────────────────────────────────────────
 
-/** Connects Salesforce as an admin does: the consumer key in settings, then the OAuth consent page. */
-async function connectSalesforce(t: E2E): Promise<void> {
-  const options = await openExtensionPage(t.context, t.extensionId);
-  const settings = { ...DEFAULT_SETTINGS, salesforce: { ...DEFAULT_SETTINGS.salesforce, consumerKey: t.salesforce.consumerKey } };
-  await options.evaluate(
-    async ({ key, value }) => {
-      // An extension page has `chrome.storage`; node's types do not know it.
-      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(v: Record<string, unknown>): Promise<void> } } } };
-      await chrome.storage.local.set({ [key]: value });
-    },
-    { key: SETTINGS_KEY, value: settings },
-  );
-  const consent = t.context.waitForEvent('page', { predicate: (p) => p.url().includes('/services/oauth2/authorize'), timeout: 15_000 });
-  const connected = sendFromExtensionPage(options, { type: 'salesforce.connect' });
-  const popup = await consent;
-  await popup.locator('#oaapprove').click();
-  const reply = await connected;
-  await options.close();
-  assert.ok(reply.ok, `salesforce.connect failed: ${JSON.stringify(reply)}`);
-}
-
 export async function fiveWritesMeetExpiredTokenOneRefresh(t: E2E): Promise<void> {
-  await connectSalesforce(t);
+  await connectSalesforce(t.context, t.extensionId, t.salesforce.consumerKey);
   const page = await t.newPage();
   const url = salesforceRecordUrl(t.salesforce.hosts.lightning, 'Contact', t.salesforce.sampleContactId);
   await page.goto(url);

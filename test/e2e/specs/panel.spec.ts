@@ -6,6 +6,7 @@ import { DEFAULT_SETTINGS, parseSettingsDocument, settingsSchema, type Settings 
 import { parseRecordUrl } from '../../../integrations/pages';
 import { HARD_COMMENTS } from '../../../sandbox/text';
 import {
+  connectSalesforce,
   connectHubSpot,
   expectedRecord,
   hubspotRecordUrl,
@@ -157,22 +158,6 @@ async function expectCommentAsText(page: Page, dialogs: string[]): Promise<void>
   assert.equal(await frame.locator('.comment-text *').count(), 0, 'a comment produced elements');
   assert.equal(await frame.locator('script:not([src])').count(), 0, 'the panel holds an inline <script>');
   assert.deepEqual(dialogs, [], 'a dialog opened');
-}
-
-/** Signs in to the sandbox Salesforce the way an admin does: consumer key, then the real PKCE flow. */
-async function connectSalesforce(t: E2E): Promise<void> {
-  await changeSettings(t, (settings) => ({ ...settings, salesforce: { ...settings.salesforce, consumerKey: t.salesforce.consumerKey } }));
-  const options = await openExtensionPage(t.context, t.extensionId);
-  try {
-    const authorizePage = t.context.waitForEvent('page', { timeout: 15_000 });
-    const reply = sendFromExtensionPage(options, { type: 'salesforce.connect' });
-    const authorize = await authorizePage;
-    await authorize.getByRole('button', { name: 'Log in and allow' }).click();
-    const answer = await reply;
-    assert.ok(answer.ok, `salesforce.connect failed: ${answer.ok ? '' : answer.error.message}`);
-  } finally {
-    await options.close();
-  }
 }
 
 export async function beforeAll(t: E2E): Promise<void> {
@@ -371,7 +356,7 @@ export async function salesforceBeforeAndAfterSignIn(t: E2E): Promise<void> {
   await shootEveryWay(t, notConnected.page, 'not-configured', notConnected.record, 'not-configured');
   await notConnected.page.close();
 
-  await connectSalesforce(t);
+  await connectSalesforce(t.context, t.extensionId, t.salesforce.consumerKey);
   const contact = await openRecord(t, contactUrl, 'ready');
   const contactFrame = await panelFrame(contact.page);
   // The seed's sample contact: latest NPS 3, nine days before the seed's end.
