@@ -66,6 +66,32 @@ export class RollingWindowLimiter {
   }
 }
 
+/**
+ * At most `max` tasks at once. A browser sends at most six requests to one host at a time; a request
+ * counted against a rate window while it waits for a connection would reach the server later than
+ * counted, so several windows' worth could arrive together.
+ */
+export class ConcurrencyLimit {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(readonly max: number) {
+    if (!(max >= 1)) throw new RangeError('A concurrency limit needs max ≥ 1.');
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.active++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
 export interface BackoffPolicy {
   baseMs: number;
   capMs: number;

@@ -6,7 +6,7 @@ import * as owners from '@hubspot/api-client/lib/codegen/crm/owners';
 import * as schemas from '@hubspot/api-client/lib/codegen/crm/schemas';
 import type { z } from 'zod';
 import { CrmError } from '../crm';
-import { backoffDelay, parseRetryAfter, realClock, RollingWindowLimiter, type Clock } from '../rate-limit';
+import { backoffDelay, ConcurrencyLimit, parseRetryAfter, realClock, RollingWindowLimiter, type Clock } from '../rate-limit';
 import { hsErrorSchema, type HsError } from './schema';
 
 // A thin wrapper over the official codegen modules (slim deep imports, not the 4.7 MB `Client`). The modules'
@@ -20,6 +20,8 @@ export const DEFAULT_API_BASE = 'https://api.hubapi.com';
 const TEN_SECOND_MAX = 90;
 /** CRM search has its own limit of about 5 requests per second per account. */
 const SEARCH_PER_SECOND = 4;
+/** Browsers open at most six HTTP/1.1 connections per host. */
+const CONNECTIONS_PER_HOST = 6;
 const TIMEOUT_MS = 15_000;
 /** 429s and 5xx are retried a bounded number of times; a longer wait is handed to the caller (the outbox). */
 const MAX_RETRIES = 3;
@@ -53,6 +55,7 @@ type ResponseBody = { text(): Promise<string>; binary(): Promise<Buffer> };
 export class HubSpotHttp {
   readonly limiter: RollingWindowLimiter;
   readonly searchLimiter: RollingWindowLimiter;
+  private readonly connections = new ConcurrencyLimit(CONNECTIONS_PER_HOST);
   /** Requests sent (including retries); the connector reports the difference per record view. */
   requestCount = 0;
   usage: HubSpotUsage = { dailyRemaining: null, daily: null };
@@ -88,18 +91,20 @@ export class HubSpotHttp {
     const path = new URL(url).pathname;
     const isSearch = /\/search$/.test(path);
     for (let attempt = 0; ; attempt++) {
-      // The per-second search slot first: the ten-second slot is stamped last, just before sending, so a
-      // wait for one never makes the other's record older than the request HubSpot sees.
-      if (isSearch) await this.searchLimiter.acquire();
-      await this.limiter.acquire();
-      this.requestCount++;
-      const response = await this.fetchOnce(method, url, body, headers);
-      const responseHeaders: Record<string, string> = {};
-      response.headers.forEach((value, name) => {
-        responseHeaders[name.toLowerCase()] = value;
+      const { response, responseHeaders, text } = await this.connections.run(async () => {
+        // Rate slots are taken only once a connection is free, so each is stamped just before sending;
+        // the per-second search slot first, then the ten-second one.
+        if (isSearch) await this.searchLimiter.acquire();
+        await this.limiter.acquire();
+        this.requestCount++;
+        const sent = await this.fetchOnce(method, url, body, headers);
+        const received: Record<string, string> = {};
+        sent.headers.forEach((value, name) => {
+          received[name.toLowerCase()] = value;
+        });
+        this.observeRateHeaders(received);
+        return { response: sent, responseHeaders: received, text: await this.readText(sent) };
       });
-      this.observeRateHeaders(responseHeaders);
-      const text = await this.readText(response);
       if (response.status >= 200 && response.status < 300) {
         if (text.trim() !== '') {
           try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, parseRetryAfter, RollingWindowLimiter, type Clock } from '../../integrations/rate-limit';
+import { backoffDelay, ConcurrencyLimit, parseRetryAfter, RollingWindowLimiter, type Clock } from '../../integrations/rate-limit';
 
 function fakeClock(): Clock & { t: number } {
   const clock = {
@@ -65,5 +65,28 @@ describe('parseRetryAfter', () => {
     [undefined, null],
   ])('%s → %s', (value, expected) => {
     expect(parseRetryAfter(value, now)).toBe(expected);
+  });
+});
+
+describe('ConcurrencyLimit', () => {
+  it('runs at most `max` tasks at once, in order, and frees a slot when a task fails', async () => {
+    const limit = new ConcurrencyLimit(2);
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const task = (id: number, fail = false) =>
+      limit.run(async () => {
+        started.push(id);
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        running--;
+        if (fail) throw new Error(`task ${id} failed`);
+        return id;
+      });
+    const results = await Promise.allSettled([task(1), task(2, true), task(3), task(4), task(5)]);
+    expect(peak).toBe(2);
+    expect(started).toEqual([1, 2, 3, 4, 5]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
   });
 });
