@@ -122,14 +122,6 @@ export async function recordDeliveries(db: LoyaltyLensDb, results: DeliveryResul
   });
 }
 
-export function markDelivered(db: LoyaltyLensDb, idempotencyKey: string, record: { id: string | null; url: string | null }): Promise<void> {
-  return recordDeliveries(db, [{ idempotencyKey, ok: true, record }], { now: () => Date.now(), random: () => 0 });
-}
-
-export function markFailed(db: LoyaltyLensDb, idempotencyKey: string, failure: DeliveryFailure, clock: Clock): Promise<void> {
-  return recordDeliveries(db, [{ idempotencyKey, ok: false, failure }], clock);
-}
-
 /** A person asked to try a failed outcome again. */
 export async function requeue(db: LoyaltyLensDb, idempotencyKey: string, now: number): Promise<boolean> {
   return db.transaction('rw', db.outcomes, async () => {

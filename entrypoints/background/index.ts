@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { db } from '../../core/db';
 import { requeueAuthFailures } from '../../core/outbox';
+import type { ContentPush } from '../../core/messaging';
 import { loadSettings } from '../../core/settings-store';
 import { listenForRequests } from './router';
 import { listenForPanels, pushToAllPanels } from './panels';
@@ -55,7 +56,7 @@ export default defineBackground(() => {
   });
   browser.commands.onCommand.addListener((command, tab) => {
     if (command === 'toggle-call-mode') pushToAllPanels({ type: 'call-mode.toggle' });
-    if (command === 'toggle-panel' && tab?.id !== undefined) void browser.tabs.sendMessage(tab.id, { type: 'panel.toggle' }).catch(() => undefined);
+    if (command === 'toggle-panel' && tab?.id !== undefined) void browser.tabs.sendMessage(tab.id, { type: 'panel.toggle' } satisfies ContentPush).catch(() => undefined);
   });
   // The worker may have been stopped mid-flush: expired leases are picked up again here.
   self.addEventListener('online', () => void flushOutbox(outboxDeps));

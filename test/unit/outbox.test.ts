@@ -8,14 +8,20 @@ import {
   enqueueOutcome,
   LEASE_MS,
   leaseDue,
-  markDelivered,
-  markFailed,
+  recordDeliveries,
   nextWakeUp,
   requeue,
   requeueAuthFailures,
   type Clock,
+  type DeliveryFailure,
 } from '../../core/outbox';
 import type { OutcomeInput } from '../../core/schema';
+
+// One-outcome shorthands over recordDeliveries, as the flusher records a batch.
+const markDelivered = (target: LoyaltyLensDb, idempotencyKey: string, record: { id: string | null; url: string | null }) =>
+  recordDeliveries(target, [{ idempotencyKey, ok: true, record }], { now: () => Date.now(), random: () => 0 });
+const markFailed = (target: LoyaltyLensDb, idempotencyKey: string, failure: DeliveryFailure, at: Clock) =>
+  recordDeliveries(target, [{ idempotencyKey, ok: false, failure }], at);
 
 const input = (contactId: string): OutcomeInput => ({
   ref: { crm: 'hubspot', instance: '40001', objectType: 'contact', id: contactId },

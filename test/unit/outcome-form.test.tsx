@@ -2,13 +2,20 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { LoyaltyLensDb } from '../../core/db';
-import { enqueueOutcome, leaseDue, markDelivered, markFailed } from '../../core/outbox';
+import { enqueueOutcome, leaseDue, recordDeliveries, type Clock, type DeliveryFailure } from '../../core/outbox';
+
 import type { OutcomeInput } from '../../core/schema';
 import { I18nProvider } from '../../components/panel/i18n-context';
 import { createI18n } from '../../core/i18n';
 import { OutcomeForm, defaultResult, type OutcomeTarget } from '../../components/outcome/OutcomeForm';
 import { OutcomeStatusList, displayState } from '../../components/outcome/OutcomeStatusList';
 import type { OutcomeActions } from '../../components/outcome/actions';
+
+// One-outcome shorthands over recordDeliveries, as the flusher records a batch.
+const markDelivered = (target: LoyaltyLensDb, idempotencyKey: string, record: { id: string | null; url: string | null }) =>
+  recordDeliveries(target, [{ idempotencyKey, ok: true, record }], { now: () => Date.now(), random: () => 0 });
+const markFailed = (target: LoyaltyLensDb, idempotencyKey: string, failure: DeliveryFailure, at: Clock) =>
+  recordDeliveries(target, [{ idempotencyKey, ok: false, failure }], at);
 
 const target: OutcomeTarget = {
   ref: { crm: 'hubspot', instance: '40001', objectType: 'contact', id: '51' },
