@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { SurveyKind } from '../core/schema';
+import { rowKey } from '../core/keys';
+import type { Crm, SurveyKind, SurveyResponse } from '../core/schema';
 
 // Scores as CRMs and survey tools store them: numbers, numeric strings ("9"), or junk ("N/A",
 // null, 11, −1). One schema for every connector, so a rejected row reads the same whichever CRM
@@ -36,4 +37,34 @@ export function readScore(kind: SurveyKind, raw: unknown): ScoreParse {
   if (value === '' || value === null || value === undefined) return { ok: false, reason: NO_SCORE };
   const parsed = scoreSchema(kind).safeParse(value);
   return parsed.success ? { ok: true, score: parsed.data } : { ok: false, reason: parsed.error.issues[0]?.message ?? NOT_WHOLE };
+}
+
+/** What a connector read for one answer; keys and the scale are derived the same way for every CRM. */
+export interface ScoredAnswer {
+  crm: Crm;
+  instance: string;
+  id: string;
+  contactId: string;
+  accountId: string | null;
+  kind: SurveyKind;
+  score: number;
+  submittedAt: number;
+  comment: string | null;
+  surveyName: string | null;
+  channel: string | null;
+  source: string;
+  subjectId: string | null;
+}
+
+export function surveyResponse(answer: ScoredAnswer): SurveyResponse {
+  const { crm, instance, contactId, accountId, ...rest } = answer;
+  return {
+    ...rest,
+    key: rowKey(crm, instance, answer.id),
+    crm,
+    instance,
+    contactKey: rowKey(crm, instance, contactId),
+    accountKey: accountId ? rowKey(crm, instance, accountId) : null,
+    scaleMax: SCALES[answer.kind].max,
+  };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { readScore, SCALES, type ScoreParse } from '../scores';
-import { rowKey, type RejectedRow, type SurveyKind, type SurveyResponse } from '../../core/schema';
+import { readScore, surveyResponse, type ScoreParse } from '../scores';
+import type { RejectedRow, SurveyKind, SurveyResponse } from '../../core/schema';
 import type { HubSpotSource } from '../../core/settings';
 
 // The edge between HubSpot's JSON (already deserialized by the official codegen models) and Loyalty Lens rows.
@@ -194,23 +194,21 @@ export function feedbackToResponse(row: HsObject, sourceId: string, ctx: RowCont
   const company = ctx.companyOf(contact);
   return {
     ok: true,
-    response: {
-      key: rowKey('hubspot', ctx.portal, row.id),
+    response: surveyResponse({
       crm: 'hubspot',
       instance: ctx.portal,
       id: row.id,
-      contactKey: rowKey('hubspot', ctx.portal, contact),
-      accountKey: company ? rowKey('hubspot', ctx.portal, company) : null,
+      contactId: contact,
+      accountId: company,
       kind,
       score: score.score,
-      scaleMax: SCALES[kind].max,
       submittedAt,
       comment: text(p.hs_content),
       surveyName: text(p.hs_survey_name),
       channel: text(p.hs_survey_channel),
       source: sourceId,
       subjectId: text(p.hs_ticket_id),
-    },
+    }),
   };
 }
 
@@ -269,23 +267,21 @@ export function contactPropertiesToResponses(row: HsObject, source: ContactPrope
       scores.length > 0 ? companionAt(comments, entry.at) : source.commentProperty ? (row.properties[source.commentProperty] ?? null) : null;
     results.push({
       ok: true,
-      response: {
-        key: rowKey('hubspot', ctx.portal, id),
+      response: surveyResponse({
         crm: 'hubspot',
         instance: ctx.portal,
         id,
-        contactKey: rowKey('hubspot', ctx.portal, row.id),
-        accountKey: company ? rowKey('hubspot', ctx.portal, company) : null,
+        contactId: row.id,
+        accountId: company,
         kind: source.surveyKind,
         score: score.score,
-        scaleMax: SCALES[source.surveyKind].max,
         submittedAt: toEpochMs(dateValue) ?? entry.at,
         comment: text(commentValue),
         surveyName: source.surveyName,
         channel: null,
         source: source.id,
         subjectId: null,
-      },
+      }),
     });
   }
   return results;
@@ -302,23 +298,21 @@ export function customObjectToResponse(row: HsObject, source: CustomObjectSource
   const company = ctx.companyOf(contactId);
   return {
     ok: true,
-    response: {
-      key: rowKey('hubspot', ctx.portal, `${source.objectType}-${row.id}`),
+    response: surveyResponse({
       crm: 'hubspot',
       instance: ctx.portal,
       id: `${source.objectType}-${row.id}`,
-      contactKey: rowKey('hubspot', ctx.portal, contactId),
-      accountKey: company ? rowKey('hubspot', ctx.portal, company) : null,
+      contactId,
+      accountId: company,
       kind,
       score: score.score,
-      scaleMax: SCALES[kind].max,
       submittedAt,
       comment: source.commentProperty ? text(p[source.commentProperty]) : null,
       surveyName: source.surveyNameProperty ? text(p[source.surveyNameProperty]) : null,
       channel: null,
       source: source.id,
       subjectId: null,
-    },
+    }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { readScore, SCALES } from '../scores';
-import { rowKey, type RejectedRow, type SurveyKind, type SurveyResponse } from '../../core/schema';
+import { readScore, surveyResponse } from '../scores';
+import type { RejectedRow, SurveyKind, SurveyResponse } from '../../core/schema';
 import type { SalesforceSource } from '../../core/settings';
 import { relationshipOf } from './soql';
 
@@ -280,23 +280,21 @@ export function parseSurveyRows(source: SurveysSource, records: unknown[], ctx: 
       comment = comments.get(responseId) ?? null;
       if (comment) commented.add(responseId);
     }
-    parsed.push({
-      key: rowKey('salesforce', ctx.instance, rowId),
+    parsed.push(surveyResponse({
       crm: 'salesforce',
       instance: ctx.instance,
       id: rowId,
-      contactKey: rowKey('salesforce', ctx.instance, contactId),
-      accountKey: accountId ? rowKey('salesforce', ctx.instance, accountId) : null,
+      contactId,
+      accountId,
       kind,
       score: score.score,
-      scaleMax: SCALES[kind].max,
       submittedAt,
       comment,
       surveyName: stringOrNull(pick(record, 'Invitation.Survey.Name')),
       channel: null,
       source: source.id,
       subjectId: null,
-    });
+    }));
   }
   return { parsed, rejected };
 }
@@ -354,23 +352,21 @@ export function parseCustomRows(source: CustomSource, records: unknown[], ctx: R
     const accountId =
       (source.accountField ? idOf(pick(record, source.accountField)) : null) ??
       idOf(pick(record, `${relationshipOf(source.contactField)}.AccountId`));
-    parsed.push({
-      key: rowKey('salesforce', ctx.instance, rowId),
+    parsed.push(surveyResponse({
       crm: 'salesforce',
       instance: ctx.instance,
       id: rowId,
-      contactKey: rowKey('salesforce', ctx.instance, contactId),
-      accountKey: accountId ? rowKey('salesforce', ctx.instance, accountId) : null,
+      contactId,
+      accountId,
       kind,
       score: score.score,
-      scaleMax: SCALES[kind].max,
       submittedAt,
       comment: source.commentField ? stringOrNull(pick(record, source.commentField)) : null,
       surveyName: source.surveyNameField ? stringOrNull(pick(record, source.surveyNameField)) : null,
       channel: null,
       source: source.id,
       subjectId: null,
-    });
+    }));
   }
   return { parsed, rejected };
 }
