@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { browser } from 'wxt/browser';
-import { CONNECTIONS_KEY, sendRequest, type StoredConnections } from '../../core/messaging';
+import { CONNECTIONS_KEY, sendRequest, type Reply, type StoredConnections } from '../../core/messaging';
 import type { Crm } from '../../core/schema';
 import type { ConnectionInfo } from '../../integrations/crm';
 import { TextField, VerdictBox, type Edit } from './fields';
@@ -140,31 +140,53 @@ function SignOut(props: { crm: Crm; crmName: string; queued: number }) {
   );
 }
 
-function useVerdict() {
+/** A connection card's request state: what is under way, and the CRM's last verdict. */
+function useConnection(crm: Crm) {
+  const s = useStrings();
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  return { verdict, setVerdict, busy, setBusy };
+  /** Runs a connection request, showing `label` while it is under way and the verdict after. */
+  const run = async (label: string, send: () => Promise<Reply<ConnectionInfo>>) => {
+    setBusy(label);
+    const reply = await send();
+    setBusy(null);
+    setVerdict(connectionVerdict(reply, s));
+  };
+  const test = () => run(s.testing, () => sendRequest({ type: 'connection.test', crm }));
+  return { verdict, setVerdict, busy, run, test };
+}
+
+/** Under a connection card: progress, the verdict (with a permission button when one is missing), sign-out. */
+function ConnectionOutcome(props: {
+  crm: Crm;
+  crmName: string;
+  connected: boolean;
+  queued: number;
+  state: ReturnType<typeof useConnection>;
+}) {
+  const { busy, verdict, test } = props.state;
+  return (
+    <>
+      {busy ? <p role="status">{busy}</p> : null}
+      {verdict && !busy ? (
+        <VerdictBox verdict={verdict}>{verdict.origin ? <PermissionButton origin={verdict.origin} onGranted={() => void test()} /> : null}</VerdictBox>
+      ) : null}
+      {props.connected ? <SignOut crm={props.crm} crmName={props.crmName} queued={props.queued} /> : null}
+    </>
+  );
 }
 
 export function HubSpotConnection(props: { info: StoredConnections['hubspot']; queued: number; dateTime: (ms: number) => string }) {
   const s = useStrings();
   const [token, setToken] = useState('');
-  const { verdict, setVerdict, busy, setBusy } = useVerdict();
+  const connection = useConnection('hubspot');
+  const { busy, test } = connection;
 
   const connect = async () => {
     const sent = token.trim();
     // The token goes to the background once; this page does not keep it, whatever the answer.
     setToken('');
-    setBusy(s.connecting);
-    const reply = await sendRequest({ type: 'hubspot.connect', token: sent });
-    setBusy(null);
-    setVerdict(connectionVerdict(reply, s));
-  };
-  const test = async () => {
-    setBusy(s.testing);
-    const reply = await sendRequest({ type: 'connection.test', crm: 'hubspot' });
-    setBusy(null);
-    setVerdict(connectionVerdict(reply, s));
+    await connection.run(s.connecting, () => sendRequest({ type: 'hubspot.connect', token: sent }));
   };
 
   return (
@@ -190,11 +212,7 @@ export function HubSpotConnection(props: { info: StoredConnections['hubspot']; q
           </button>
         ) : null}
       </div>
-      {busy ? <p role="status">{busy}</p> : null}
-      {verdict && !busy ? (
-        <VerdictBox verdict={verdict}>{verdict.origin ? <PermissionButton origin={verdict.origin} onGranted={() => void test()} /> : null}</VerdictBox>
-      ) : null}
-      {props.info ? <SignOut crm="hubspot" crmName={s.hubspot} queued={props.queued} /> : null}
+      <ConnectionOutcome crm="hubspot" crmName={s.hubspot} connected={Boolean(props.info)} queued={props.queued} state={connection} />
     </section>
   );
 }
@@ -211,7 +229,8 @@ export function SalesforceConnection(props: {
   callbackUrl: string;
 }) {
   const s = useStrings();
-  const { verdict, setVerdict, busy, setBusy } = useVerdict();
+  const connection = useConnection('salesforce');
+  const { setVerdict, busy, test } = connection;
   const host = props.draft.salesforce.loginHost.trim();
 
   const signIn = () => {
@@ -226,17 +245,8 @@ export function SalesforceConnection(props: {
         setVerdict(errorVerdict({ kind: 'invalid', message: saved.reason }, s));
         return;
       }
-      setBusy(s.signingIn);
-      const reply = await sendRequest({ type: 'salesforce.connect' });
-      setBusy(null);
-      setVerdict(connectionVerdict(reply, s));
+      await connection.run(s.signingIn, () => sendRequest({ type: 'salesforce.connect' }));
     })();
-  };
-  const test = async () => {
-    setBusy(s.testing);
-    const reply = await sendRequest({ type: 'connection.test', crm: 'salesforce' });
-    setBusy(null);
-    setVerdict(connectionVerdict(reply, s));
   };
 
   return (
@@ -270,11 +280,7 @@ export function SalesforceConnection(props: {
           </button>
         ) : null}
       </div>
-      {busy ? <p role="status">{busy}</p> : null}
-      {verdict && !busy ? (
-        <VerdictBox verdict={verdict}>{verdict.origin ? <PermissionButton origin={verdict.origin} onGranted={() => void test()} /> : null}</VerdictBox>
-      ) : null}
-      {props.info ? <SignOut crm="salesforce" crmName={s.salesforce} queued={props.queued} /> : null}
+      <ConnectionOutcome crm="salesforce" crmName={s.salesforce} connected={Boolean(props.info)} queued={props.queued} state={connection} />
     </section>
   );
 }
