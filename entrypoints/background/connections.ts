@@ -6,7 +6,7 @@ import { CrmError, type ConnectionInfo, type CrmConnector } from '../../integrat
 import { checkHubSpotToken, createHubSpotConnector } from '../../integrations/hubspot/connector';
 import { createSalesforceConnector } from '../../integrations/salesforce/connector';
 import type { SalesforceSession } from '../../integrations/salesforce/oauth';
-import { loadSettings } from '../../core/settings-store';
+import { currentSettings } from './settings';
 import type { Settings } from '../../core/settings';
 import { forgetSalesforceSession, salesforceSession, signInToSalesforce } from './salesforce-auth';
 import { forgetCredentials, readHubSpotToken, storeHubSpotToken } from './credentials';
@@ -26,7 +26,7 @@ export async function hubspotConnector(): Promise<CrmConnector> {
 let salesforce: { session: SalesforceSession; apiVersion: string; connector: CrmConnector } | null = null;
 
 async function salesforceConnector(): Promise<CrmConnector> {
-  const [session, { settings }] = await Promise.all([salesforceSession(), loadSettings()]);
+  const [session, { settings }] = await Promise.all([salesforceSession(), currentSettings()]);
   const apiVersion = settings.salesforce.apiVersion;
   if (salesforce?.session !== session || salesforce.apiVersion !== apiVersion) {
     salesforce = { session, apiVersion, connector: createSalesforceConnector({ session, apiVersion }) };

@@ -3,8 +3,8 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { db } from '../../core/db';
 import { requeueAuthFailures } from '../../core/outbox';
 import type { ContentPush } from '../../core/messaging';
-import { loadSettings } from '../../core/settings-store';
 import { listenForRequests } from './router';
+import { currentSettings } from './settings';
 import { listenForPanels, pushToAllPanels } from './panels';
 import { refreshRecord, type RefreshDeps } from './refresh';
 import { flushOutbox, OUTBOX_ALARM, type OutboxDeps } from './outbox';
@@ -16,7 +16,7 @@ import { describeSource, listFields, listObjects } from './metadata';
 
 // Wiring only: each concern lives in its own module.
 export default defineBackground(() => {
-  const settings = async () => (await loadSettings()).settings;
+  const settings = async () => (await currentSettings()).settings;
   const refreshDeps: RefreshDeps = { connectorFor: (ref) => connectorFor(ref), settings, missingPermission };
   const outboxDeps: OutboxDeps = { connectorFor: (outcome) => connectorFor(outcome), settings };
   // Outcomes that failed only for want of a valid token go out as soon as the CRM is connected again.

@@ -4,7 +4,7 @@ import { isExtensionPageUrl, PANEL_PORT, panelWatchSchema, type PanelPush } from
 import { watchPanelData } from '../../core/panel-data';
 import { CONTACT_PAGE } from '../../core/page-sizes';
 import { refKey, type RecordRef } from '../../core/schema';
-import { loadSettings, watchSettings, type LoadedSettings } from '../../core/settings-store';
+import { currentSettings, onSettingsChanged } from './settings';
 import { isCrmPageUrl, parseRecordUrl } from '../../integrations/pages';
 
 // Panels: which record each shows, and the live data they display. The record always comes from
@@ -23,9 +23,6 @@ interface PanelPort {
   stopWatching: (() => void) | null;
 }
 
-/** Settings as last loaded; reloaded only when they change, so opening a panel costs no storage read. */
-let settingsCache: Promise<LoadedSettings> | null = null;
-const currentSettings = (): Promise<LoadedSettings> => (settingsCache ??= loadSettings());
 
 const panels = new Set<PanelPort>();
 
@@ -143,8 +140,7 @@ export function listenForPanels(onRecord: RecordListener): void {
   });
 
   // New settings change what panels show (rules, language): resend them and re-run the queries.
-  watchSettings(() => {
-    settingsCache = null;
+  onSettingsChanged(() => {
     for (const panel of panels) {
       stopWatching(panel);
       void pushSettings(panel);
