@@ -22,6 +22,15 @@ export interface StoredRejection extends RejectedRow {
   seenAt: number;
 }
 
+/**
+ * What a CRM connection needs on every view but changes rarely (HubSpot: the token's portal, its owners and ticket
+ * pipelines), kept across service-worker restarts so a record view does not pay for it. Parsed with zod on read.
+ */
+export interface CrmDirectory {
+  crm: 'hubspot' | 'salesforce';
+  value: unknown;
+}
+
 export interface Secret {
   name: string;
   value: string;
@@ -43,6 +52,7 @@ export class LoyaltyLensDb extends Dexie {
   outcomes!: EntityTable<Outcome, 'idempotencyKey'>;
   rejections!: EntityTable<StoredRejection, 'key'>;
   secrets!: EntityTable<Secret, 'name'>;
+  directories!: EntityTable<CrmDirectory, 'crm'>;
 
   constructor(name = 'loyalty-lens') {
     super(name);
@@ -58,6 +68,8 @@ export class LoyaltyLensDb extends Dexie {
       rejections: 'key, [crm+instance], seenAt',
       secrets: 'name',
     });
+    // v2 adds the connection directories; no existing rows change.
+    this.version(2).stores({ directories: 'crm' });
   }
 }
 

@@ -3,7 +3,7 @@ import { db } from '../../core/db';
 import { CONNECTIONS_KEY, type StoredConnections } from '../../core/messaging';
 import type { Crm, RecordRef } from '../../core/schema';
 import { CrmError, type ConnectionInfo, type CrmConnector } from '../../integrations/crm';
-import { checkHubSpotToken, createHubSpotConnector } from '../../integrations/hubspot/connector';
+import { checkHubSpotToken, createHubSpotConnector, type DirectoryCache, type HubSpotConnector } from '../../integrations/hubspot/connector';
 import { createSalesforceConnector } from '../../integrations/salesforce/connector';
 import type { SalesforceSession } from '../../integrations/salesforce/oauth';
 import { currentSettings } from './settings';
@@ -14,14 +14,24 @@ import { forgetCredentials, readHubSpotToken, storeHubSpotToken } from './creden
 // Builds connectors from stored credentials, and connects / disconnects CRMs for the options page.
 // Connector instances are kept for the worker's life so their rate limiters and metadata caches persist.
 
-let hubspot: { token: string; connector: ReturnType<typeof createHubSpotConnector> } | null = null;
+let hubspot: { token: string; connector: HubSpotConnector } | null = null;
 
-export async function hubspotConnector(): Promise<CrmConnector> {
+export async function hubspotConnector(): Promise<HubSpotConnector> {
   const token = await readHubSpotToken();
   if (!token) throw new CrmError('not-connected', 'HubSpot is not connected yet. An admin can connect it in the Loyalty Lens options.');
-  if (hubspot?.token !== token) hubspot = { token, connector: createHubSpotConnector({ token }) };
+  if (hubspot?.token !== token) hubspot = { token, connector: createHubSpotConnector({ token, directoryCache: hubspotDirectoryCache }) };
   return hubspot.connector;
 }
+
+/** The portal's owners, pipelines and id, kept in the extension's database so views after a worker restart skip them. */
+const hubspotDirectoryCache: DirectoryCache = {
+  async load() {
+    return (await db.directories.get('hubspot'))?.value ?? null;
+  },
+  async save(directory) {
+    await db.directories.put({ crm: 'hubspot', value: directory });
+  },
+};
 
 let salesforce: { session: SalesforceSession; apiVersion: string; connector: CrmConnector } | null = null;
 
@@ -67,9 +77,12 @@ async function rememberConnection(crm: Crm, info: ConnectionInfo | null): Promis
 /** Checks a HubSpot token and keeps it only if HubSpot accepts it. */
 export async function connectHubSpot(token: string): Promise<ConnectionInfo> {
   const info = await checkHubSpotToken(token);
+  await db.directories.delete('hubspot');
   await storeHubSpotToken(token);
   hubspot = null;
   await rememberConnection('hubspot', info);
+  // The first record view then costs no metadata requests; if this fails, that view fetches the directory itself.
+  await (await hubspotConnector()).refreshDirectory().catch(() => undefined);
   return info;
 }
 
@@ -104,11 +117,12 @@ export async function disconnect(crm: Crm): Promise<void> {
 /** Removes cached survey data (one CRM or all). Outcomes are not touched here. */
 export async function wipeCachedData(crm?: Crm): Promise<void> {
   const tables = [db.views, db.accounts, db.contacts, db.responses, db.followUps, db.loops, db.rejections];
-  await db.transaction('rw', [...tables, db.accountCounts], async () => {
+  await db.transaction('rw', [...tables, db.accountCounts, db.directories], async () => {
     if (!crm) {
-      for (const table of [...tables, db.accountCounts]) await table.clear();
+      for (const table of [...tables, db.accountCounts, db.directories]) await table.clear();
       return;
     }
+    await db.directories.delete(crm);
     // Every cached key starts with "crm|", so one key range per table finds that CRM's rows.
     const prefix = `${crm}|`;
     for (const table of tables) await table.where('key').startsWith(prefix).delete();

@@ -30,6 +30,7 @@ import {
   feedbackToResponse,
   hsAccountInfoSchema,
   hsBatchSchema,
+  hubSpotDirectorySchema,
   hsObjectSchema,
   hsOwnersPageSchema,
   hsPipelinesSchema,
@@ -41,23 +42,29 @@ import {
   toEpochMs,
   type HsObject,
   type HsPipelines,
+  type HubSpotDirectory,
   type RowContext,
   type RowResult,
 } from './schema';
 
 // The HubSpot connector: runs only in the background service worker (the one place with the token).
 //
-// Requests for one record view (sandbox-measured numbers are in test/unit/hubspot-connector.test.ts):
-//   1. the record itself (contact / deal / ticket GET with its company association) — skipped for a company view;
-//   2. in parallel: the company, its contacts (search on the `associations.company` pseudo-property, sorted by last
-//      survey date, whose `total` tells small from large accounts), open tickets, open tasks, our close-the-loop
-//      notes, open deals (when revenue = open deals), and for large accounts one search per NPS segment;
-//   3. the listed contacts' responses: one feedback search (hs_contact_id IN …) per source, contact batch reads with
-//      propertiesWithHistory for contact-property sources, association + batch reads for a custom object.
-// Metadata — the portal check (account-info), ticket pipelines and owners — is cached in the connector instance
-// for its lifetime (the background keeps one connector per token), so only the first view pays for it.
+// Requests for one record view (counted in test/unit/hubspot-connector.test.ts and bench/results.json):
+//   1. the record itself (contact / deal / ticket GET with its company association and, for a contact, its links to
+//      tickets, tasks and notes) — skipped for a company view;
+//   2. in parallel: the company (with its activity links on a company view; open-deal revenue is its calculated
+//      `hs_total_deal_value`), its contacts (search on the `associations.company` pseudo-property, sorted by last
+//      survey date, whose `total` tells small from large accounts), and for large accounts one search per segment;
+//   3. in parallel: the listed contacts' responses (one feedback search, hs_contact_id IN …, per source; contact batch
+//      reads with propertiesWithHistory for contact-property sources; association + batch reads for a custom object),
+//      and the open tickets, open tasks and close-the-loop notes — batch reads of the linked ids, none when there are
+//      no links (searches for deal and ticket views, or when a record has more links than one batch).
+// The portal's directory — the portal check (account-info), ticket pipelines and owners — is fetched when the token is
+// connected and kept across worker restarts (see `directory()`), so a record view pays no metadata requests.
 
 const PORTAL_LOOKUPS = { accountInfo: '/account-info/v3/details' } as const;
+/** Owners and pipelines change rarely; a kept directory older than this is refreshed (the view still uses it). */
+const DIRECTORY_TTL_MS = 12 * 3_600_000;
 const CONTACT_PROPERTIES = [
   'firstname',
   'lastname',
@@ -81,6 +88,12 @@ const IN_FILTER_MAX = 100;
 const BATCH_MAX = 100;
 /** The v4 default-association batch takes up to 1,000 pairs per call. */
 const ASSOCIATION_BATCH_MAX = 1_000;
+/** Activity the view lists beside the scores: follow-up tickets and tasks, and close-the-loop notes. */
+const ACTIVITY_TYPES = ['tickets', 'tasks', 'notes'] as const;
+/** HubSpot's calculated company property "Total open deal value". */
+const OPEN_DEAL_VALUE_PROPERTY = 'hs_total_deal_value';
+/** The first line of every close-the-loop note. */
+const NOTE_MARKER = 'Loyalty Lens close-the-loop';
 /** A unique-value note property holding the outcome's idempotency key (see writeOutcomes). */
 export const KEY_PROPERTY = 'loyalty_lens_key';
 
@@ -99,21 +112,40 @@ export interface HubSpotConnectorOptions {
   apiBase?: string;
   expectedPortalId?: string;
   now?: () => number;
+  directoryCache?: DirectoryCache;
 }
 
 export interface HubSpotConnector extends CrmConnector {
   /** Opens (or finds, when already opened) the follow-up ticket for a response, assigned by the routing rule. */
   createFollowUp(response: SurveyResponse, settings: Settings): Promise<FollowUp>;
+  /** Re-reads the portal, owners and ticket pipelines (on connect and on a connection test). */
+  refreshDirectory(): Promise<void>;
 }
 
-interface Metadata {
+/** Where the connector keeps the portal's directory between worker restarts (the background's database). */
+export interface DirectoryCache {
+  load(): Promise<unknown>;
+  save(directory: HubSpotDirectory): Promise<void>;
+}
+
+interface Directory {
   portalId: string;
   currency: string | null;
   owners: Map<string, string> | null;
   pipelines: HsPipelines | null;
 }
 
+function fromStored(d: HubSpotDirectory): Directory {
+  return { portalId: d.portalId, currency: d.currency, owners: d.owners ? new Map(d.owners) : null, pipelines: d.ticketPipelines };
+}
+
 type HsFilter = { propertyName: string; operator: string; value?: string; values?: string[]; highValue?: string };
+
+/** The record whose follow-ups and loop notes a view lists, read with its activity links, and its search filter. */
+interface ActivityOwner {
+  record: HsObject;
+  scope: HsFilter;
+}
 
 /** Scopes the connector reads with, each probed with its cheapest call. */
 const REQUIRED_SCOPES: Array<{ scope: string; path: string }> = [
@@ -156,7 +188,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   const now = options.now ?? (() => Date.now());
   const http = new HubSpotHttp({ token: options.token, apiBase });
   const apis = createHubSpotApis(http, apiBase);
-  return new Connector(apis, http, options.expectedPortalId ?? null, now);
+  return new Connector(apis, http, options.expectedPortalId ?? null, now, options.directoryCache ?? null);
 }
 
 function scoresBetween(low: number, high: number): string[] {
@@ -185,70 +217,94 @@ function money(value: string | null | undefined): number {
 
 class Connector implements HubSpotConnector {
   readonly crm = 'hubspot' as const;
-  private meta: Promise<Metadata> | null = null;
-  private owners: Promise<Map<string, string> | null> | null = null;
-  private pipelines: Promise<HsPipelines | null> | null = null;
+  private directoryLoad: Promise<Directory> | null = null;
 
   constructor(
     private readonly apis: HubSpotApis,
     private readonly http: HubSpotHttp,
     private readonly expectedPortalId: string | null,
     private readonly now: () => number,
+    private readonly cache: DirectoryCache | null,
   ) {}
 
-  // ── metadata (cached for the connector's lifetime; a failed lookup is retried next time) ─────────────
+  // ── the portal's directory ─────────────────────────────────────────────────────────────────────────
 
-  private portal(): Promise<Metadata> {
-    this.meta ??= (async () => {
-      const info = await call(hsAccountInfoSchema, 'the account check', () => this.apis.getJson(PORTAL_LOOKUPS.accountInfo));
-      return { portalId: info.portalId, currency: info.companyCurrency ?? null, owners: null, pipelines: null };
-    })().catch((e: unknown) => {
-      this.meta = null;
+  /**
+   * Which portal the token belongs to (account-info), owner names and ticket pipelines. Kept in memory for the
+   * connector's life and, through the background's cache, across worker restarts, so a record view pays no
+   * metadata requests: connecting (or testing) the token fetches it, and a copy older than DIRECTORY_TTL_MS is used
+   * once more while a fresh one loads. A failed first load is retried on the next call.
+   */
+  private directory(): Promise<Directory> {
+    this.directoryLoad ??= this.keptDirectory().catch((e: unknown) => {
+      this.directoryLoad = null;
       throw e;
     });
-    return this.meta;
+    return this.directoryLoad;
   }
 
-  private async checkedPortal(pagePortal: string | null): Promise<Metadata> {
-    const meta = await this.portal();
+  private async keptDirectory(): Promise<Directory> {
+    const kept = hubSpotDirectorySchema.safeParse(this.cache ? await this.cache.load().catch(() => null) : null);
+    if (!kept.success) return this.fetchDirectory();
+    if (this.now() - kept.data.fetchedAt > DIRECTORY_TTL_MS) void this.refreshDirectory().catch(() => undefined);
+    return fromStored(kept.data);
+  }
+
+  async refreshDirectory(): Promise<void> {
+    const fresh = await this.fetchDirectory();
+    this.directoryLoad = Promise.resolve(fresh);
+  }
+
+  private async fetchDirectory(): Promise<Directory> {
+    const [info, owners, ticketPipelines] = await Promise.all([
+      call(hsAccountInfoSchema, 'the account check', () => this.apis.getJson(PORTAL_LOOKUPS.accountInfo)),
+      this.fetchOwners(),
+      this.fetchTicketPipelines(),
+    ]);
+    const stored: HubSpotDirectory = { portalId: info.portalId, currency: info.companyCurrency ?? null, owners, ticketPipelines, fetchedAt: this.now() };
+    // A cache that cannot write (a full disk) only means the next worker start fetches the directory again.
+    if (this.cache) await this.cache.save(stored).catch(() => undefined);
+    return fromStored(stored);
+  }
+
+  private async checkedDirectory(pagePortal: string | null): Promise<Directory> {
+    const directory = await this.directory();
     for (const expected of [this.expectedPortalId, pagePortal]) {
-      if (expected !== null && expected !== meta.portalId) {
+      if (expected !== null && expected !== directory.portalId) {
         throw new CrmError(
           'wrong-instance',
-          `This page is HubSpot portal ${expected}, but the saved token belongs to portal ${meta.portalId}. Connect a token of portal ${expected} to see its records.`,
+          `This page is HubSpot portal ${expected}, but the saved token belongs to portal ${directory.portalId}. Connect a token of portal ${expected} to see its records.`,
         );
       }
     }
-    return meta;
+    return directory;
   }
 
-  /** Owner id → name. Missing owner scope only hides names; it does not fail the view. */
-  private ownerNames(): Promise<Map<string, string> | null> {
-    this.owners ??= (async () => {
-      const names = new Map<string, string>();
-      let after: string | undefined;
+  /** [owner id, name] pairs. A missing owner scope only hides names; it does not fail the view. */
+  private async fetchOwners(): Promise<Array<[string, string]> | null> {
+    const names: Array<[string, string]> = [];
+    let after: string | undefined;
+    try {
       for (let page = 0; page < 10; page++) {
         const res = await call(hsOwnersPageSchema, 'the owner list', () => this.apis.owners.getPage(undefined, after, 500, false));
-        for (const o of res.results) names.set(o.id, [o.firstName, o.lastName].filter(Boolean).join(' ') || o.email || o.id);
+        for (const o of res.results) names.push([o.id, [o.firstName, o.lastName].filter(Boolean).join(' ') || o.email || o.id]);
         after = res.paging?.next?.after;
         if (!after) break;
       }
-      return names;
-    })().catch((e: unknown) => {
-      this.owners = null;
+    } catch (e) {
       if (e instanceof CrmError && e.kind === 'scope') return null;
       throw e;
-    });
-    return this.owners;
+    }
+    return names;
   }
 
-  private ticketPipelines(): Promise<HsPipelines | null> {
-    this.pipelines ??= call(hsPipelinesSchema, 'the ticket pipelines', () => this.apis.pipelines.getAll('tickets')).catch((e: unknown) => {
-      this.pipelines = null;
+  private async fetchTicketPipelines(): Promise<HsPipelines | null> {
+    try {
+      return await call(hsPipelinesSchema, 'the ticket pipelines', () => this.apis.pipelines.getAll('tickets'));
+    } catch (e) {
       if (e instanceof CrmError && e.kind === 'scope') return null;
       throw e;
-    });
-    return this.pipelines;
+    }
   }
 
   // ── thin calls ────────────────────────────────────────────────────────────────────────────────────────
@@ -289,11 +345,12 @@ class Connector implements HubSpotConnector {
   // ── reading a record's context ──────────────────────────────────────────────────────────────────────
 
   async testConnection(): Promise<ConnectionInfo> {
-    const meta = await this.checkedPortal(null);
+    await this.refreshDirectory();
+    const directory = await this.checkedDirectory(null);
     return {
       crm: 'hubspot',
-      instance: meta.portalId,
-      name: `HubSpot portal ${meta.portalId}`,
+      instance: directory.portalId,
+      name: `HubSpot portal ${directory.portalId}`,
       user: null,
       missingScopes: [],
       usage: this.http.usage.dailyRemaining !== null ? `daily-remaining=${this.http.usage.dailyRemaining}/${this.http.usage.daily ?? '?'}` : null,
@@ -302,8 +359,8 @@ class Connector implements HubSpotConnector {
 
   async loadContext(ref: RecordRef, settings: Settings): Promise<RecordContext> {
     const startCount = this.http.requestCount;
-    const [meta, owners] = await Promise.all([this.checkedPortal(ref.instance), this.ownerNames()]);
-    const portal = meta.portalId;
+    const directory = await this.checkedDirectory(ref.instance);
+    const { portalId: portal, owners } = directory;
     const sources = settings.hubspot.sources;
     const historyProps = sources.flatMap((s) =>
       s.kind === 'hubspot-contact-properties' ? [s.scoreProperty, s.commentProperty, s.dateProperty].filter((p): p is string => p !== null) : [],
@@ -313,11 +370,15 @@ class Connector implements HubSpotConnector {
     let companyId: string | null = null;
     let focus: HsObject[] = [];
     let title = '';
+    // Whose follow-ups and loop notes the view lists: a contact's own, a company's, or (deal, ticket) the company's
+    // and the record's contacts'. A contact or company read brings its links to them along (see activityOf).
+    let activityOwner: ActivityOwner | null = null;
     if (ref.objectType === 'contact') {
-      const contact = await this.getObject('contacts', ref.id, contactProps, historyProps, ['companies']);
+      const contact = await this.getObject('contacts', ref.id, contactProps, historyProps, ['companies', ...ACTIVITY_TYPES]);
       companyId = primaryCompany(contact, 'contact_to_company');
       focus = [contact];
       title = nameOf(contact.properties);
+      activityOwner = { record: contact, scope: eq('associations.contact', ref.id) };
     } else if (ref.objectType === 'company') {
       companyId = ref.id;
     } else if (ref.objectType === 'deal' || ref.objectType === 'ticket') {
@@ -331,7 +392,9 @@ class Connector implements HubSpotConnector {
       throw new CrmError('config', `HubSpot has no ${ref.objectType} records.`);
     }
 
-    const account = companyId ? await this.loadAccount(companyId, focus, contactProps, historyProps, settings, portal, owners) : null;
+    const companyPage = ref.objectType === 'company';
+    const account = companyId ? await this.loadAccount(companyId, focus, contactProps, historyProps, settings, portal, owners, companyPage) : null;
+    if (companyPage && account) activityOwner = { record: account.company, scope: eq('associations.company', ref.id) };
     const listed = account ? mergeContacts(account.contacts, focus) : focus;
     const companyOf = (contactId: string): string | null => {
       if (account && account.contacts.some((c) => c.id === contactId)) return companyId;
@@ -340,10 +403,12 @@ class Connector implements HubSpotConnector {
     };
     const rowCtx: RowContext = { portal, companyOf };
     const focusIds = focus.map((c) => c.id);
+    const scopes = activityOwner ? [activityOwner.scope] : linkFilters(companyId, focusIds);
+    const accountKey = companyId ? rowKey('hubspot', portal, companyId) : null;
     const [sourceRows, followUps, loops] = await Promise.all([
       this.responsesOf(listed, sources, rowCtx, account?.large ?? false),
-      this.followUpsOf(companyId, focusIds, settings, portal, owners),
-      this.loopsOf(companyId, focusIds, portal, owners),
+      this.followUpsOf(activityOwner?.record ?? null, scopes, { accountKey, contactIds: focusIds }, settings, directory),
+      this.loopsOf(activityOwner?.record ?? null, scopes, portal, owners),
     ]);
     const { responses, rejected } = partitionRows(sourceRows);
     linkFollowUps(followUps, responses);
@@ -353,7 +418,7 @@ class Connector implements HubSpotConnector {
       ref,
       title: title || account?.account.name || `${ref.objectType} ${ref.id}`,
       focusContactKeys: focusIds.map((id) => rowKey('hubspot', portal, id)),
-      account: account ? { ...account.account, currency: meta.currency } : null,
+      account: account ? { ...account.account, currency: directory.currency } : null,
       accountCounts: account?.counts ?? null,
       contacts,
       responses,
@@ -373,14 +438,16 @@ class Connector implements HubSpotConnector {
     settings: Settings,
     portal: string,
     owners: Map<string, string> | null,
-  ): Promise<{ account: Account; contacts: HsObject[]; counts: AccountCounts | null; large: boolean }> {
+    withActivityLinks: boolean,
+  ): Promise<{ account: Account; company: HsObject; contacts: HsObject[]; counts: AccountCounts | null; large: boolean }> {
     const revenue = settings.hubspot.revenue;
+    // HubSpot keeps the sum of a company's open deals in a calculated property, so no deal search is needed.
+    const revenueProperty = revenue.kind === 'companyProperty' ? revenue.property : OPEN_DEAL_VALUE_PROPERTY;
     const sortProperty = lastSurveyProperty(settings.hubspot.sources);
     const byCompany = eq('associations.company', companyId);
-    const [company, firstPage, openDeals] = await Promise.all([
-      this.getObject('companies', companyId, ['name', 'hubspot_owner_id', 'num_associated_contacts', ...(revenue.kind === 'companyProperty' ? [revenue.property] : [])], [], []),
+    const [company, firstPage] = await Promise.all([
+      this.getObject('companies', companyId, ['name', 'hubspot_owner_id', 'num_associated_contacts', revenueProperty], [], withActivityLinks ? [...ACTIVITY_TYPES] : []),
       this.search('contacts', [[byCompany]], contactProps, [`-${sortProperty}`], CONTACT_PAGE),
-      revenue.kind === 'openDeals' ? this.search('deals', [[byCompany, eq('hs_is_closed', 'false')]], ['amount'], [], SEARCH_PAGE) : null,
     ]);
     const total = firstPage.total;
     const large = total > LARGE_ACCOUNT;
@@ -399,12 +466,7 @@ class Connector implements HubSpotConnector {
       contacts = [...focus.filter((f) => contacts.some((c) => c.id === f.id)), ...withHistory];
     }
     const ownerId = company.properties.hubspot_owner_id || null;
-    const revenueValue =
-      revenue.kind === 'openDeals'
-        ? (openDeals?.results ?? []).reduce((sum, d) => sum + money(d.properties.amount), 0)
-        : company.properties[revenue.property] != null && company.properties[revenue.property] !== ''
-          ? money(company.properties[revenue.property])
-          : null;
+    const revenueText = company.properties[revenueProperty];
     return {
       account: {
         key: rowKey('hubspot', portal, companyId),
@@ -414,12 +476,13 @@ class Connector implements HubSpotConnector {
         name: company.properties.name || `Company ${companyId}`,
         ownerId,
         ownerName: ownerId ? (owners?.get(ownerId) ?? null) : null,
-        revenue: revenueValue,
+        revenue: revenueText != null && revenueText !== '' ? money(revenueText) : revenue.kind === 'openDeals' ? 0 : null,
         revenueLabel: revenue.kind === 'openDeals' ? 'Open deals' : revenue.property,
         currency: null,
         contactCount: total,
         url: `https://app.hubspot.com/contacts/${portal}/record/0-2/${companyId}`,
       },
+      company,
       contacts,
       counts,
       large,
@@ -532,16 +595,37 @@ class Connector implements HubSpotConnector {
     return out;
   }
 
-  private async followUpsOf(
-    companyId: string | null,
-    contactIds: string[],
-    settings: Settings,
-    portal: string,
-    owners: Map<string, string> | null,
-  ): Promise<FollowUp[]> {
-    const scopes = linkFilters(companyId, contactIds);
+  /**
+   * The records of one activity type (tickets, tasks, notes) that the view lists. When the viewed contact or company
+   * was read with its links and one batch holds them all, they are read by id — no search quota, no search-index
+   * delay, and no request at all when there are none; otherwise a search over the scopes finds them.
+   */
+  private async activityOf(
+    owner: HsObject | null,
+    type: (typeof ACTIVITY_TYPES)[number],
+    scopes: HsFilter[],
+    filters: HsFilter[],
+    props: string[],
+    keep: (row: HsObject) => boolean,
+  ): Promise<HsObject[]> {
+    const links = owner?.associations?.[type];
+    const ids = [...new Set((links?.results ?? []).map((l) => l.id))];
+    if (owner && !links?.paging?.next && ids.length <= BATCH_MAX) {
+      return ids.length === 0 ? [] : (await this.batchRead(type, ids, props)).filter(keep);
+    }
     if (scopes.length === 0) return [];
-    const pipelines = await this.ticketPipelines();
+    const page = await this.search(type, scopes.map((f) => [f, ...filters]), props);
+    return page.results.filter(keep);
+  }
+
+  private async followUpsOf(
+    owner: HsObject | null,
+    scopes: HsFilter[],
+    keys: { accountKey: string | null; contactIds: string[] },
+    settings: Settings,
+    directory: Directory,
+  ): Promise<FollowUp[]> {
+    const { portalId: portal, owners, pipelines } = directory;
     const pipelineId = settings.hubspot.followUpPipelineId;
     const stages = new Map<string, { label: string; open: boolean }>();
     for (const p of pipelines?.results ?? []) {
@@ -551,25 +635,28 @@ class Connector implements HubSpotConnector {
     const openStages = [...stages].filter(([, s]) => s.open).map(([id]) => id);
     const [tickets, tasks] = await Promise.all([
       pipelines && openStages.length > 0
-        ? this.search(
+        ? this.activityOf(
+            owner,
             'tickets',
-            scopes.map((f) => [f, { propertyName: 'hs_pipeline_stage', operator: 'IN', values: openStages }, ...(pipelineId ? [eq('hs_pipeline', pipelineId)] : [])]),
+            scopes,
+            [{ propertyName: 'hs_pipeline_stage', operator: 'IN', values: openStages }, ...(pipelineId ? [eq('hs_pipeline', pipelineId)] : [])],
             ['subject', 'hs_pipeline', 'hs_pipeline_stage', 'hubspot_owner_id', 'createdate'],
-            ['-createdate'],
+            (t) => openStages.includes(t.properties.hs_pipeline_stage ?? '') && (!pipelineId || t.properties.hs_pipeline === pipelineId),
           )
-        : null,
-      this.search(
+        : [],
+      this.activityOf(
+        owner,
         'tasks',
-        scopes.map((f) => [f, { propertyName: 'hs_task_status', operator: 'NEQ', value: 'COMPLETED' }]),
+        scopes,
+        [{ propertyName: 'hs_task_status', operator: 'NEQ', value: 'COMPLETED' }],
         ['hs_task_subject', 'hs_task_status', 'hs_timestamp', 'hubspot_owner_id', 'hs_createdate'],
-        ['hs_timestamp'],
+        (t) => t.properties.hs_task_status !== 'COMPLETED',
       ),
     ]);
-    const accountKey = companyId ? rowKey('hubspot', portal, companyId) : null;
-    const singleContact = contactIds.length === 1 ? rowKey('hubspot', portal, contactIds[0]!) : null;
-    const owner = (id: string | null | undefined) => (id ? (owners?.get(id) ?? null) : null);
+    const singleContact = keys.contactIds.length === 1 ? rowKey('hubspot', portal, keys.contactIds[0]!) : null;
+    const owner_ = (id: string | null | undefined) => (id ? (owners?.get(id) ?? null) : null);
     const out: FollowUp[] = [];
-    for (const t of tickets?.results ?? []) {
+    for (const t of tickets) {
       const stage = stages.get(t.properties.hs_pipeline_stage ?? '');
       out.push({
         key: rowKey('hubspot', portal, t.id),
@@ -578,19 +665,19 @@ class Connector implements HubSpotConnector {
         id: t.id,
         kind: 'ticket',
         contactKey: singleContact,
-        accountKey,
+        accountKey: keys.accountKey,
         responseKey: null,
         title: t.properties.subject || `Ticket ${t.id}`,
         status: stage?.open === false ? 'closed' : 'open',
         statusLabel: stage?.label ?? null,
         ownerId: t.properties.hubspot_owner_id || null,
-        ownerName: owner(t.properties.hubspot_owner_id),
+        ownerName: owner_(t.properties.hubspot_owner_id),
         createdAt: toEpochMs(t.properties.createdate) ?? t.createdAt ?? 0,
         dueAt: null,
         url: `https://app.hubspot.com/contacts/${portal}/record/0-5/${t.id}`,
       });
     }
-    for (const t of tasks.results) {
+    for (const t of tasks) {
       out.push({
         key: rowKey('hubspot', portal, t.id),
         crm: 'hubspot',
@@ -598,13 +685,13 @@ class Connector implements HubSpotConnector {
         id: t.id,
         kind: 'task',
         contactKey: singleContact,
-        accountKey,
+        accountKey: keys.accountKey,
         responseKey: null,
         title: t.properties.hs_task_subject || `Task ${t.id}`,
         status: 'open',
         statusLabel: t.properties.hs_task_status ?? null,
         ownerId: t.properties.hubspot_owner_id || null,
-        ownerName: owner(t.properties.hubspot_owner_id),
+        ownerName: owner_(t.properties.hubspot_owner_id),
         createdAt: toEpochMs(t.properties.hs_createdate) ?? t.createdAt ?? 0,
         dueAt: toEpochMs(t.properties.hs_timestamp),
         url: `https://app.hubspot.com/contacts/${portal}/record/0-27/${t.id}`,
@@ -613,16 +700,17 @@ class Connector implements HubSpotConnector {
     return out;
   }
 
-  private async loopsOf(companyId: string | null, contactIds: string[], portal: string, owners: Map<string, string> | null): Promise<LoopRecord[]> {
-    const scopes = linkFilters(companyId, contactIds);
-    if (scopes.length === 0) return [];
-    const notes = await this.search(
+  /** Close-the-loop notes: ours carry the key property (or, in a portal without it, the marker line in the body). */
+  private async loopsOf(owner: HsObject | null, scopes: HsFilter[], portal: string, owners: Map<string, string> | null): Promise<LoopRecord[]> {
+    const notes = await this.activityOf(
+      owner,
       'notes',
-      scopes.map((f) => [f, { propertyName: KEY_PROPERTY, operator: 'HAS_PROPERTY' }]),
+      scopes,
+      [{ propertyName: KEY_PROPERTY, operator: 'HAS_PROPERTY' }],
       ['hs_note_body', 'hs_timestamp', 'hubspot_owner_id', KEY_PROPERTY],
-      ['-hs_timestamp'],
+      (n) => Boolean(n.properties[KEY_PROPERTY]) || (n.properties.hs_note_body ?? '').startsWith(NOTE_MARKER),
     );
-    return notes.results.map((n) => parseLoopNote(n, portal, owners));
+    return notes.map((n) => parseLoopNote(n, portal, owners)).sort((a, b) => b.loggedAt - a.loggedAt);
   }
 
   // ── writes ──────────────────────────────────────────────────────────────────────────────────────────
@@ -638,7 +726,7 @@ class Connector implements HubSpotConnector {
    */
   async writeOutcomes(outcomes: Outcome[], settings: Settings): Promise<OutcomeWriteResult[]> {
     if (outcomes.length === 0) return [];
-    const meta = await this.checkedPortal(null);
+    const meta = await this.checkedDirectory(null);
     const portal = meta.portalId;
     const failures = new Map<string, CrmError>();
     const fail = (group: Outcome[], e: unknown) => {
@@ -757,7 +845,7 @@ class Connector implements HubSpotConnector {
   }
 
   private async firstClosedStage(settings: Settings): Promise<string | null> {
-    const pipelines = await this.ticketPipelines();
+    const { pipelines } = await this.directory();
     const pipeline = pipelines?.results.find((p) => p.id === (settings.hubspot.followUpPipelineId ?? '0')) ?? pipelines?.results[0];
     const closed = [...(pipeline?.stages ?? [])]
       .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
@@ -770,7 +858,7 @@ class Connector implements HubSpotConnector {
    * retrying after a dropped connection) finds the same ticket.
    */
   async createFollowUp(response: SurveyResponse, settings: Settings): Promise<FollowUp> {
-    const meta = await this.checkedPortal(response.instance);
+    const meta = await this.checkedDirectory(response.instance);
     const portal = meta.portalId;
     const contactId = response.contactKey.split('|')[2] ?? '';
     const contact = await this.getObject('contacts', contactId, ['firstname', 'lastname', 'email', 'hubspot_owner_id', 'associatedcompanyid'], [], []);
@@ -809,7 +897,7 @@ class Connector implements HubSpotConnector {
       this.associateDefault('tickets', 'contacts', [{ _from: { id: ticket.id }, to: { id: contactId } }]),
       companyId ? this.associateDefault('tickets', 'companies', [{ _from: { id: ticket.id }, to: { id: companyId } }]) : null,
     ]);
-    const owners = await this.ownerNames();
+    const { owners } = await this.directory();
     return {
       key: rowKey('hubspot', portal, ticket.id),
       crm: 'hubspot',
@@ -831,7 +919,7 @@ class Connector implements HubSpotConnector {
   }
 
   private async firstOpenStage(pipelineId: string): Promise<string | null> {
-    const pipelines = await this.ticketPipelines();
+    const { pipelines } = await this.directory();
     const pipeline = pipelines?.results.find((p) => p.id === pipelineId);
     const open = [...(pipeline?.stages ?? [])]
       .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
@@ -866,7 +954,7 @@ class Connector implements HubSpotConnector {
   async previewSource(source: HubSpotSource | SalesforceSource, limit: number): Promise<PreviewResult> {
     if (!source.kind.startsWith('hubspot-')) throw new CrmError('config', 'This is not a HubSpot score source.');
     const hs = source as HubSpotSource;
-    const meta = await this.checkedPortal(null);
+    const meta = await this.checkedDirectory(null);
     const size = Math.max(1, Math.min(limit, 100));
     const ctx: RowContext = { portal: meta.portalId, companyOf: () => null };
     let rows: RowResult[];
@@ -982,7 +1070,7 @@ function linkFollowUps(followUps: FollowUp[], responses: SurveyResponse[]): void
 
 export function noteBody(o: Outcome): string {
   const lines = [
-    'Loyalty Lens close-the-loop',
+    NOTE_MARKER,
     `Result: ${ANSWER_VALUES[o.result] ?? o.result} [${o.result}]`,
     ...(o.rootCauses.length ? [`Root causes: ${o.rootCauses.join('; ')}`] : []),
     ...(o.note.trim() ? [`Note: ${o.note.trim()}`] : []),

@@ -18,6 +18,8 @@ const timestamp = z.union([z.date(), z.string(), z.number()]).transform((v, ctx)
 
 const associatedIds = z.object({
   results: z.array(z.object({ id: z.union([z.string(), z.number()]).transform(String), type: z.string().optional() })),
+  /** Present when the record has more links of this type than one page holds. */
+  paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
 });
 
 export const hsObjectSchema = z.object({
@@ -86,6 +88,18 @@ export const hsAccountInfoSchema = z.object({
   accountType: z.string().optional(),
   companyCurrency: z.string().optional(),
 });
+
+/** The persisted form of a portal's directory (see the connector's `directory()`); read back through this schema. */
+export const hubSpotDirectorySchema = z.object({
+  portalId: z.string().min(1),
+  currency: z.string().nullable(),
+  /** [owner id, display name]; null when the token lacks the owners scope. */
+  owners: z.array(z.tuple([z.string(), z.string()])).nullable(),
+  /** null when the token lacks the tickets scope. */
+  ticketPipelines: hsPipelinesSchema.nullable(),
+  fetchedAt: z.number(),
+});
+export type HubSpotDirectory = z.infer<typeof hubSpotDirectorySchema>;
 
 export const hsPropertiesSchema = z.object({
   results: z.array(

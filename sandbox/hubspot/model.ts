@@ -218,6 +218,7 @@ export const PROPERTIES: Record<ObjectTypeName, readonly PropertyDef[]> = {
     num('annualrevenue', 'Annual Revenue', 'companyinformation'),
     num('numberofemployees', 'Number of Employees', 'companyinformation'),
     num('num_associated_contacts', 'Number of Associated Contacts', 'companyinformation', { readOnly: true }),
+    num('hs_total_deal_value', 'Total open deal value', 'companyinformation', { readOnly: true }),
     str('hubspot_owner_id', 'Company owner', 'companyinformation', { type: 'enumeration', fieldType: 'select' }),
   ],
   deals: [

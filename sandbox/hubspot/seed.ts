@@ -198,6 +198,7 @@ class PortalSeeder {
         annualrevenue: String(this.rng.int(5, 900) * 100_000),
         numberofemployees: String(this.rng.int(10, 5000)),
         num_associated_contacts: '0',
+        hs_total_deal_value: '0',
         hubspot_owner_id: this.ownerId(),
       },
       iso(created),
@@ -343,6 +344,8 @@ class PortalSeeder {
     );
     this.store.associateFresh('deals', record.id, 'companies', companyId, true);
     for (const contactId of contactIds) this.store.associateFresh('deals', record.id, 'contacts', contactId);
+    // HubSpot's calculated "Total open deal value" rolls up the company's open deals.
+    if (open) company.properties.hs_total_deal_value = String(Number(company.properties.hs_total_deal_value ?? '0') + Number(record.properties.amount));
     return record.id;
   }
 

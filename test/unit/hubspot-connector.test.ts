@@ -1,14 +1,27 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import { HUBSPOT_FIXTURES as F } from '../../sandbox/hubspot/seed';
-import { checkHubSpotToken, createHubSpotConnector } from '../../integrations/hubspot/connector';
+import { checkHubSpotToken, createHubSpotConnector, type DirectoryCache } from '../../integrations/hubspot/connector';
 import { ASKNICELY_PRESET, CUSTOM_OBJECT_PRESET, HUBSPOT_FEEDBACK_PRESET } from '../../integrations/hubspot/presets';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
 import type { Outcome, RecordRef } from '../../core/schema';
 
 let sandbox: RunningSandbox;
 const ref = (objectType: RecordRef['objectType'], id: string): RecordRef => ({ crm: 'hubspot', instance: F.portals.main, objectType, id });
-const connector = (token: string = F.tokens.main) => createHubSpotConnector({ token, apiBase: sandbox.httpUrl });
+const connector = (token: string = F.tokens.main, directoryCache?: DirectoryCache) => createHubSpotConnector({ token, apiBase: sandbox.httpUrl, directoryCache });
+/** The background's database, as the connector sees it: what was saved is loaded after a worker restart. */
+function keptDirectory(initial: unknown = null) {
+  const box = { value: initial };
+  const cache: DirectoryCache = {
+    load: async () => box.value,
+    save: async (d) => {
+      box.value = d;
+    },
+  };
+  return { box, cache };
+}
+const requestPaths = () => sandbox.log().map((l) => `${l.method} ${l.path.split('?')[0]}`);
+const DIRECTORY_PATHS = ['GET /account-info/v3/details', 'GET /crm/v3/owners/', 'GET /crm/v3/pipelines/tickets'];
 const customSource = { ...CUSTOM_OBJECT_PRESET, objectType: 'p_loyalty_survey' } as typeof CUSTOM_OBJECT_PRESET;
 const allSources: Settings = { ...DEFAULT_SETTINGS, hubspot: { ...DEFAULT_SETTINGS.hubspot, sources: [HUBSPOT_FEEDBACK_PRESET, ASKNICELY_PRESET, customSource] } };
 
@@ -36,11 +49,81 @@ describe('reading a record’s loyalty context from the sandbox', () => {
     expect(mine.some((r) => r.kind === 'csat') && mine.some((r) => r.kind === 'ces')).toBe(true);
     expect(ctx.followUps.some((f) => f.kind === 'ticket' && f.status === 'open')).toBe(true);
     expect(ctx.accountCounts).toBeNull();
-    // Cold: account-info, owners and ticket pipelines (cached per connector) + 8 for the record itself.
+    // Without a kept directory the first view also reads the portal, owners and pipelines; later views do not.
     expect(ctx.requestCount).toBe(sandbox.log().length);
+    expect(requestPaths()).toEqual(expect.arrayContaining(DIRECTORY_PATHS));
     sandbox.clearLog();
     const warm = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
-    expect(warm.requestCount).toBeLessThanOrEqual(8);
+    expect(warm.requestCount).toBe(ctx.requestCount - DIRECTORY_PATHS.length);
+  });
+
+  it('after a worker restart the kept directory spares every metadata request', async () => {
+    const { cache } = keptDirectory();
+    await connector(F.tokens.main, cache).refreshDirectory();
+    // The earlier tests' searches leave the portal's one-second search window full; a retried 429 would count.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    sandbox.clearLog();
+    const ctx = await connector(F.tokens.main, cache).loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    // The contact (with its links), the company, its contacts, their responses, and the linked tickets, tasks and
+    // notes read by id.
+    expect(requestPaths().sort()).toEqual(
+      [
+        `GET /crm/v3/objects/contacts/${F.sampleContactId}`,
+        `GET /crm/v3/objects/companies/${F.companyId}`,
+        'POST /crm/v3/objects/contacts/search',
+        'POST /crm/v3/objects/feedback_submissions/search',
+        'POST /crm/v3/objects/tickets/batch/read',
+        'POST /crm/v3/objects/tasks/batch/read',
+        'POST /crm/v3/objects/notes/batch/read',
+      ].sort(),
+    );
+    expect(ctx.requestCount).toBe(7);
+    expect(ctx.account?.ownerName).not.toBeNull();
+    expect(ctx.followUps.find((f) => f.id === F.ticketId)).toMatchObject({ status: 'open', kind: 'ticket' });
+  });
+
+  it('a contact without tickets, tasks or notes costs four requests', async () => {
+    const { cache } = keptDirectory();
+    const c = connector(F.tokens.main, cache);
+    await c.refreshDirectory();
+    sandbox.clearLog();
+    const ctx = await c.loadContext(ref('contact', F.hardCommentsContactId), DEFAULT_SETTINGS);
+    expect(ctx.requestCount).toBe(4);
+    expect(ctx.followUps).toEqual([]);
+    expect(ctx.responses.length).toBeGreaterThan(0);
+  });
+
+  it('a directory older than 12 hours serves the view once more and is refreshed behind it', async () => {
+    const { box, cache } = keptDirectory();
+    await connector(F.tokens.main, cache).refreshDirectory();
+    const stale = { ...(box.value as { fetchedAt: number }), fetchedAt: Date.now() - 13 * 3_600_000 };
+    box.value = stale;
+    sandbox.clearLog();
+    const ctx = await connector(F.tokens.main, cache).loadContext(ref('contact', F.hardCommentsContactId), DEFAULT_SETTINGS);
+    expect(ctx.account?.id).toBe(F.companyId);
+    await expect.poll(() => (box.value as { fetchedAt: number }).fetchedAt).toBeGreaterThan(stale.fetchedAt);
+    expect(requestPaths()).toEqual(expect.arrayContaining(DIRECTORY_PATHS));
+  });
+
+  it('an unreadable kept directory is fetched again, not trusted', async () => {
+    const { box, cache } = keptDirectory({ portalId: 40001, owners: 'everyone' });
+    const ctx = await connector(F.tokens.main, cache).loadContext(ref('contact', F.hardCommentsContactId), DEFAULT_SETTINGS);
+    expect(ctx.account?.id).toBe(F.companyId);
+    expect(requestPaths()).toEqual(expect.arrayContaining(DIRECTORY_PATHS));
+    expect(box.value).toMatchObject({ portalId: F.portals.main });
+  });
+
+  it('revenue at risk from open deals is the company’s calculated total of its open deals', async () => {
+    const ctx = await connector().loadContext(ref('company', F.companyId), DEFAULT_SETTINGS);
+    const store = sandbox.hubspot.portal(F.portals.main);
+    const open = store
+      .associatedIds('companies', F.companyId, 'deals')
+      .map((id) => store.get('deals', id)!.properties)
+      .filter((d) => d.hs_is_closed === 'false')
+      .reduce((sum, d) => sum + Number(d.amount), 0);
+    expect(open).toBeGreaterThan(0);
+    expect(ctx.account).toMatchObject({ revenue: open, revenueLabel: 'Open deals' });
+    expect(requestPaths()).not.toContain('POST /crm/v3/objects/deals/search');
   });
 
   it('every source at once, with bad scores rejected and reasons kept', async () => {
@@ -148,5 +231,23 @@ describe('writing outcomes exactly once', () => {
     expect((sandbox.stats().hubspot?.notes ?? 0) - before).toBe(1);
     const ctx = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
     expect(ctx.loops.some((l) => l.idempotencyKey === outcome.idempotencyKey && l.result === 'reached-resolved')).toBe(true);
+  });
+
+  it('a follow-up ticket for a response is opened once, even when asked again after a dropped connection', async () => {
+    sandbox.reset();
+    const c = connector();
+    const ctx = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    const response = ctx.responses.find((r) => r.kind === 'nps' && r.score <= 6 && r.contactKey === ctx.focusContactKeys[0])!;
+    const companyOwner = sandbox.hubspot.portal(F.portals.main).get('companies', F.companyId)!.properties.hubspot_owner_id;
+    const before = sandbox.stats().hubspot?.tickets ?? 0;
+    sandbox.setFaults([{ match: '^POST /crm/v3/objects/tickets/batch/upsert', times: 1, dropAfterCommit: true }]);
+    await expect(c.createFollowUp(response, DEFAULT_SETTINGS)).rejects.toBeDefined();
+    const ticket = await c.createFollowUp(response, DEFAULT_SETTINGS);
+    const again = await c.createFollowUp(response, DEFAULT_SETTINGS);
+    expect(again.id).toBe(ticket.id);
+    expect((sandbox.stats().hubspot?.tickets ?? 0) - before).toBe(1);
+    expect(ticket).toMatchObject({ kind: 'ticket', status: 'open', ownerId: companyOwner, responseKey: response.key });
+    const seen = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    expect(seen.followUps.some((f) => f.id === ticket.id && f.status === 'open')).toBe(true);
   });
 });
