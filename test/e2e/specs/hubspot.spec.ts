@@ -104,7 +104,8 @@ function expectedFor(store: PortalStore, objectType: 'contact' | 'company' | 'de
     // The whole open pipeline is at risk as soon as one detractor is in the roll-up (DESIGN: revenue at risk).
     account = { summary, revenueAtRisk: summary.detractors === 0 ? 0 : openDeals };
   }
-  return { contactScores, account, openFollowUps: openFollowUps(store, companyId, focus) };
+  // A contact page lists that contact's own follow-ups (as on Salesforce); account pages the company's and its record's.
+  return { contactScores, account, openFollowUps: openFollowUps(store, objectType === 'contact' ? null : companyId, focus) };
 }
 
 /** Every data-ll-figure of the panel with its raw data-ll-value. */
