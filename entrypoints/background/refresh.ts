@@ -30,15 +30,14 @@ export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { forc
       const view = await db.views.get(key);
       if (view?.fetchedAt && !view.error && Date.now() - view.fetchedAt < FRESH_FOR_MS) return { fetchedAt: view.fetchedAt };
     }
-    await markRefreshing(db, ref);
     try {
-      const origin = await deps.missingPermission(ref);
+      // Independent look-ups run together: each is a storage read, and together they precede the first CRM request.
+      const [, origin, settings] = await Promise.all([markRefreshing(db, ref), deps.missingPermission(ref), deps.settings()]);
       if (origin) {
         const reason = { kind: 'permission', message: `Loyalty Lens needs your permission to reach ${origin}.`, origin };
         await markRefreshFailed(db, ref, reason, Date.now());
         throw new UserFacingFailure(reason);
       }
-      const settings = await deps.settings();
       const connector = await deps.connectorFor(ref, settings);
       const context = await connector.loadContext(ref, settings);
       await saveRecordContext(db, context);
