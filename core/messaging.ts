@@ -3,7 +3,7 @@ import type { Browser } from 'wxt/browser';
 import { crmSchema, outcomeInputSchema, recordRefSchema, type RecordRef } from './schema';
 import { hubspotSourceSchema, salesforceSourceSchema, type Settings } from './settings';
 import type { PanelQueryResult } from './panel-data';
-import type { ConnectionInfo, MetadataField, MetadataObject, PreviewResult } from '../integrations/crm';
+import type { ConnectionInfo, MetadataField, MetadataObject, OpenedFollowUp, PreviewResult } from '../integrations/crm';
 
 // The one messaging protocol between the extension's contexts. Every request is a strict zod
 // schema; the background checks both the payload and who sent it before doing anything.
@@ -15,6 +15,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('outcome.log'), input: outcomeInputSchema }),
   z.strictObject({ type: z.literal('outcome.retry'), idempotencyKey }),
   z.strictObject({ type: z.literal('outbox.flush') }),
+  z.strictObject({ type: z.literal('followUp.open'), ref: recordRefSchema, responseKey: z.string().min(5).max(300) }),
   z.strictObject({ type: z.literal('connection.test'), crm: crmSchema }),
   z.strictObject({ type: z.literal('hubspot.connect'), token: z.string().min(10).max(512).regex(/^[\x21-\x7e]+$/) }),
   z.strictObject({ type: z.literal('salesforce.connect') }),
@@ -36,6 +37,7 @@ export const allowedSenders: Record<RequestType, ReadonlyArray<SenderKind>> = {
   'outcome.log': ['extension-page'],
   'outcome.retry': ['extension-page'],
   'outbox.flush': ['extension-page'],
+  'followUp.open': ['extension-page'],
   'connection.test': ['extension-page'],
   'hubspot.connect': ['extension-page'],
   'salesforce.connect': ['extension-page'],
@@ -54,6 +56,7 @@ export interface ReplyMap {
   'outcome.log': { idempotencyKey: string };
   'outcome.retry': { idempotencyKey: string };
   'outbox.flush': { sent: number; failed: number; pending: number };
+  'followUp.open': OpenedFollowUp;
   'connection.test': ConnectionInfo;
   'hubspot.connect': ConnectionInfo;
   'salesforce.connect': ConnectionInfo;

@@ -85,4 +85,14 @@ export interface CrmConnector {
   listObjects(): Promise<MetadataObject[]>;
   listFields(objectName: string): Promise<MetadataField[]>;
   previewSource(source: HubSpotSource | SalesforceSource, limit: number): Promise<PreviewResult>;
+  /**
+   * Opens the follow-up (HubSpot ticket, Salesforce Case) for one response, owned per the routing rule. Asking
+   * again — or after a connection that dropped once the CRM had saved it — finds the same one.
+   */
+  createFollowUp(response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp>;
+}
+
+export interface OpenedFollowUp {
+  id: string;
+  url: string | null;
 }

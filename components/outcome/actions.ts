@@ -1,8 +1,11 @@
 import type { Reply } from '../../core/messaging';
-import type { OutcomeInput } from '../../core/schema';
+import type { OutcomeInput, RecordRef } from '../../core/schema';
+import type { OpenedFollowUp } from '../../integrations/crm';
 
 /** What the outcome UI asks of the extension; the panel host provides it, tests fake it. */
 export interface OutcomeActions {
   log(input: OutcomeInput): Promise<Reply<{ idempotencyKey: string }>>;
   retry(idempotencyKey: string): Promise<Reply<{ idempotencyKey: string }>>;
+  /** Opens the CRM follow-up (ticket / Case) for a response that has none. */
+  openFollowUp(ref: RecordRef, responseKey: string): Promise<Reply<OpenedFollowUp>>;
 }

@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import { csatPercent, effortLevel, trend } from '../../core/nps';
 import { inQuietPeriod, promoterInvite } from '../../core/rules';
 import type { Settings } from '../../core/settings';
@@ -43,7 +43,13 @@ export function TrendText(props: { latest: SurveyResponse | null; previous: Surv
   );
 }
 
-export function ContactView(props: { focus: FocusContact; fallbackTitle: string; settings: Settings; now: number }) {
+export function ContactView(props: {
+  focus: FocusContact;
+  fallbackTitle: string;
+  settings: Settings;
+  now: number;
+  responseAction?: (response: SurveyResponse) => ReactNode;
+}) {
   const i18n = useI18n();
   const headingId = useId();
   const { focus, now } = props;
@@ -137,7 +143,7 @@ export function ContactView(props: { focus: FocusContact; fallbackTitle: string;
             <HistoryChart responses={responses} />
           </Section>
           <Section title={i18n.plural('contact.responses', responses.length)}>
-            <ResponseList responses={responses} />
+            <ResponseList responses={responses} renderAction={props.responseAction} />
           </Section>
           {focus.loops.length > 0 && (
             <Section title={i18n.t('loops.title')}>

@@ -3,7 +3,9 @@ import { AccountSection } from './AccountSection';
 import { CallCard } from './CallCard';
 import { ContactView } from './ContactView';
 import type { FocusContact, FollowUpRow, PanelData } from '../../core/panel-data';
-import type { RecordRef } from '../../core/schema';
+import type { RecordRef, SurveyResponse } from '../../core/schema';
+import { loopSegment, needsFollowUp } from '../../core/rules';
+import { OpenFollowUp } from './OpenFollowUp';
 import { safeSegment } from '../../core/nps';
 import { FollowUps } from './FollowUps';
 import { useI18n } from './i18n-context';
@@ -59,13 +61,21 @@ export function RecordPanel(props: {
       followUp: row.followUp,
     };
   };
+  // Unhappy answers without a follow-up of their own can get one from here (NPS by the rules' threshold; CSAT and
+  // effort when detractor-like).
+  const followedUp = new Set(data.followUps.map((row) => row.followUp.responseKey));
+  const responseAction = (response: SurveyResponse) => {
+    const unhappy = response.kind === 'nps' ? needsFollowUp(response.score, settings.rules) : loopSegment(response) === 'detractor';
+    if (!unhappy || followedUp.has(response.key)) return null;
+    return <OpenFollowUp recordRef={props.recordRef} response={response} crmName={crmName} actions={props.outcomeActions} />;
+  };
   const logOutcome = (target: OutcomeTarget | null) =>
     target && <LogOutcome target={target} rootCauses={settings.rules.rootCauses} crmName={crmName} actions={props.outcomeActions} />;
   return (
     <>
       {data.focus.map((focus) => (
         <div key={focus.key} className="focus-contact">
-          <ContactView focus={focus} fallbackTitle={data.view.title} settings={settings} now={now} />
+          <ContactView focus={focus} fallbackTitle={data.view.title} settings={settings} now={now} responseAction={responseAction} />
           {logOutcome(contactTarget(focus))}
           <OutcomeStatusList outcomes={focus.outcomes} crmName={crmName} actions={props.outcomeActions} />
         </div>

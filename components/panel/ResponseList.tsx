@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { SurveyResponse } from '../../core/schema';
 import { CollapsibleText } from '../ui/CollapsibleText';
 import { SegmentBadge } from '../ui/SegmentBadge';
@@ -8,8 +8,8 @@ import { segmentLabel } from './labels';
 
 const PAGE = 10;
 
-/** Responses newest first: score, survey, channel, date and the comment as plain text. */
-export function ResponseList(props: { responses: SurveyResponse[] }) {
+/** Responses newest first: score, survey, channel, date and the comment as plain text; `renderAction` adds a response's own action. */
+export function ResponseList(props: { responses: SurveyResponse[]; renderAction?: (response: SurveyResponse) => ReactNode }) {
   const i18n = useI18n();
   const [limit, setLimit] = useState(PAGE);
   const newestFirst = [...props.responses].reverse();
@@ -36,6 +36,7 @@ export function ResponseList(props: { responses: SurveyResponse[] }) {
                 </p>
               )}
               {r.comment && <CollapsibleText text={r.comment} moreLabel={i18n.t('action.showMoreText')} lessLabel={i18n.t('action.showLessText')} />}
+              {props.renderAction?.(r)}
             </li>
           );
         })}

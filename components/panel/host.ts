@@ -1,5 +1,6 @@
 import type { PanelWatch, Reply } from '../../core/messaging';
 import type { OutcomeInput, RecordRef } from '../../core/schema';
+import type { OpenedFollowUp } from '../../integrations/crm';
 
 // What the panel needs from the extension around it. main.tsx wires the real browser APIs;
 // component tests pass a fake port and recorders. The panel never imports `browser` itself.
@@ -23,5 +24,6 @@ export interface PanelHost {
   writeCallMode(on: boolean): void;
   logOutcome(input: OutcomeInput): Promise<Reply<{ idempotencyKey: string }>>;
   retryOutcome(idempotencyKey: string): Promise<Reply<{ idempotencyKey: string }>>;
+  openFollowUp(ref: RecordRef, responseKey: string): Promise<Reply<OpenedFollowUp>>;
   now(): number;
 }

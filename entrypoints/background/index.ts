@@ -11,6 +11,7 @@ import { flushOutbox, OUTBOX_ALARM, type OutboxDeps } from './outbox';
 import { connectorFor, connectHubSpot, connectSalesforce, testConnection } from './connections';
 import { logOutcome, retryOutcome, signOut, wipeLocalData } from './outcomes';
 import { missingPermission } from './permissions';
+import { openFollowUp } from './followups';
 import { purgeExpired, PURGE_ALARM, schedulePurge } from './retention';
 import { describeSource, listFields, listObjects } from './metadata';
 
@@ -32,6 +33,7 @@ export default defineBackground(() => {
     'outcome.log': async (request) => logOutcome(request.input, () => void flushOutbox(outboxDeps)),
     'outcome.retry': async (request) => retryOutcome(request.idempotencyKey, () => void flushOutbox(outboxDeps)),
     'outbox.flush': () => flushOutbox(outboxDeps),
+    'followUp.open': (request) => openFollowUp(request.ref, request.responseKey, refreshDeps),
     'connection.test': (request) => testConnection(request.crm),
     'hubspot.connect': async (request) => {
       const info = await connectHubSpot(request.token);

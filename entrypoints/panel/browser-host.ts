@@ -23,6 +23,7 @@ export function browserHost(): PanelHost {
     writeCallMode: (on) => void browser.storage.local.set({ [CALL_MODE_KEY]: on }),
     logOutcome: (input) => sendRequest({ type: 'outcome.log', input }),
     retryOutcome: (idempotencyKey) => sendRequest({ type: 'outcome.retry', idempotencyKey }),
+    openFollowUp: (ref, responseKey) => sendRequest({ type: 'followUp.open', ref, responseKey }),
     now: () => Date.now(),
   };
 }

@@ -92,6 +92,8 @@ const ASSOCIATION_BATCH_MAX = 1_000;
 const ACTIVITY_TYPES = ['tickets', 'tasks', 'notes'] as const;
 /** HubSpot's calculated company property "Total open deal value". */
 const OPEN_DEAL_VALUE_PROPERTY = 'hs_total_deal_value';
+/** A follow-up ticket's key property: this prefix and the response id. */
+const FOLLOW_UP_KEY_PREFIX = 'followup-';
 /** The first line of every close-the-loop note. */
 const NOTE_MARKER = 'Loyalty Lens close-the-loop';
 /** A unique-value note property holding the outcome's idempotency key (see writeOutcomes). */
@@ -640,7 +642,7 @@ class Connector implements HubSpotConnector {
             'tickets',
             scopes,
             [{ propertyName: 'hs_pipeline_stage', operator: 'IN', values: openStages }, ...(pipelineId ? [eq('hs_pipeline', pipelineId)] : [])],
-            ['subject', 'hs_pipeline', 'hs_pipeline_stage', 'hubspot_owner_id', 'createdate'],
+            ['subject', 'hs_pipeline', 'hs_pipeline_stage', 'hubspot_owner_id', 'createdate', KEY_PROPERTY],
             (t) => openStages.includes(t.properties.hs_pipeline_stage ?? '') && (!pipelineId || t.properties.hs_pipeline === pipelineId),
           )
         : [],
@@ -666,7 +668,8 @@ class Connector implements HubSpotConnector {
         kind: 'ticket',
         contactKey: singleContact,
         accountKey: keys.accountKey,
-        responseKey: null,
+        // A ticket opened from the panel carries its response in the key (see createFollowUp).
+        responseKey: followUpResponseKey(t.properties[KEY_PROPERTY], portal),
         title: t.properties.subject || `Ticket ${t.id}`,
         status: stage?.open === false ? 'closed' : 'open',
         statusLabel: stage?.label ?? null,
@@ -871,7 +874,7 @@ class Connector implements HubSpotConnector {
     const pipelineId = settings.hubspot.followUpPipelineId ?? '0';
     const stageId = settings.hubspot.followUpStageId ?? (await this.firstOpenStage(pipelineId));
     if (!stageId) throw new CrmError('config', 'No open stage is known for the follow-up pipeline; choose one in the Loyalty Lens options.');
-    const key = `followup-${response.id}`;
+    const key = `${FOLLOW_UP_KEY_PREFIX}${response.id}`;
     const subject = `${response.kind.toUpperCase()} ${response.score}/${response.scaleMax} from ${nameOf(contact.properties)}: follow up`;
     const res = await call(hsUpsertBatchSchema, 'opening the follow-up ticket', () =>
       this.apis.batch.upsert('tickets', {
@@ -1057,11 +1060,15 @@ function toContact(c: HsObject, portal: string, companyId: string | null, owners
   };
 }
 
+function followUpResponseKey(key: string | null | undefined, portal: string): string | null {
+  return key?.startsWith(FOLLOW_UP_KEY_PREFIX) ? rowKey('hubspot', portal, key.slice(FOLLOW_UP_KEY_PREFIX.length)) : null;
+}
+
 /** A ticket opened for a feedback submission carries hs_ticket_id on the submission. */
 function linkFollowUps(followUps: FollowUp[], responses: SurveyResponse[]): void {
   for (const f of followUps) {
     const r = responses.find((x) => x.subjectId === f.id);
-    if (r) {
+    if (r && !f.responseKey) {
       f.responseKey = r.key;
       f.contactKey ??= r.contactKey;
     }

@@ -549,7 +549,8 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
       kind: 'case',
       contactKey: row.ContactId ? key(row.ContactId) : null,
       accountKey: row.AccountId ? key(row.AccountId) : null,
-      responseKey: null,
+      // A Case opened from the panel names its response in the subject's marker (see createFollowUp).
+      responseKey: responseMarker(row.Subject),
       title: `Case ${row.CaseNumber}${row.Subject ? `: ${row.Subject}` : ''}`,
       status: row.IsClosed ? 'closed' : 'open',
       statusLabel: row.Status,
@@ -559,6 +560,11 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
       dueAt: null,
       url: recordUrl(instance(), 'Case', row.Id),
     };
+  }
+
+  function responseMarker(subject: string | null | undefined): string | null {
+    const id = subject ? /\[([^\]\s]+)\]$/.exec(subject)?.[1] : undefined;
+    return id ? key(id) : null;
   }
 
   function taskFollowUp(row: SfTask, accountId: string | null): FollowUp {

@@ -2,7 +2,7 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveRecordContext } from '../../core/store';
-import { DAY, HOUR, NOW, account, companyRef, contact, context, figure, followUp, freshDb, renderPanel, response, testHost } from './panel-helpers';
+import { DAY, HOUR, NOW, account, companyRef, contact, contactRef, context, figure, followUp, freshDb, renderPanel, response, testHost } from './panel-helpers';
 
 afterEach(cleanup);
 
@@ -103,5 +103,49 @@ describe('follow-ups', () => {
       closeFollowUp: true,
     });
     await waitFor(() => expect(screen.queryByRole('form')).toBeNull());
+  });
+});
+
+describe('opening a follow-up for an unhappy answer', () => {
+  async function showContact(failWith?: string) {
+    const unhappy = response('101', 3, NOW - 2 * DAY, { comment: 'Billing is a mess' });
+    const covered = response('101', 5, NOW - 20 * DAY);
+    const passive = response('101', 8, NOW - 40 * DAY);
+    const db = freshDb();
+    await saveRecordContext(
+      db,
+      context(contactRef, {
+        title: 'Dana',
+        focusContactKeys: [contact('101').key],
+        contacts: [contact('101', { name: 'Dana' })],
+        responses: [passive, covered, unhappy],
+        followUps: [followUp('t-covered', { responseKey: covered.key })],
+      }),
+    );
+    const host = testHost();
+    if (failWith) host.openFollowUp.mockResolvedValueOnce({ ok: false, error: { kind: 'auth', message: failWith } });
+    const utils = renderPanel(db, host);
+    await waitFor(() => expect(host.ports.length).toBe(1));
+    act(() => host.port().push({ type: 'record', ref: contactRef, pageUrl: null }));
+    await waitFor(() => expect(utils.root().getAttribute('data-ll-state')).toBe('ready'));
+    return { host, unhappy };
+  }
+
+  it('offers it only on answers at or below the follow-up threshold that have none yet', async () => {
+    const { host, unhappy } = await showContact();
+    const buttons = screen.getAllByRole('button', { name: 'Open a follow-up in HubSpot' });
+    expect(buttons).toHaveLength(1);
+    expect(buttons[0]?.closest('li')?.textContent).toContain('Billing is a mess');
+    fireEvent.click(buttons[0]!);
+    await waitFor(() => expect(screen.getByText('Follow-up opened in HubSpot.').getAttribute('role')).toBe('status'));
+    expect(host.openFollowUp).toHaveBeenCalledWith(contactRef, unhappy.key);
+  });
+
+  it('says why when the CRM refused, and lets the user try again', async () => {
+    const { host } = await showContact('HubSpot no longer accepts the saved token.');
+    fireEvent.click(screen.getByRole('button', { name: 'Open a follow-up in HubSpot' }));
+    await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('The follow-up was not opened: HubSpot no longer accepts the saved token.'));
+    fireEvent.click(screen.getByRole('button', { name: 'Open a follow-up in HubSpot' }));
+    await waitFor(() => expect(host.openFollowUp).toHaveBeenCalledTimes(2));
   });
 });

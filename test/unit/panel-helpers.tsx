@@ -7,6 +7,7 @@ import type { PanelWatch, Reply } from '../../core/messaging';
 import { watchPanelData } from '../../core/panel-data';
 import { refKey } from '../../core/keys';
 import type { Account, AccountCounts, Contact, FollowUp, LoopRecord, OutcomeInput, RecordContext, RecordRef, SurveyResponse } from '../../core/schema';
+import type { OpenedFollowUp } from '../../integrations/crm';
 import { rowKey } from '../../core/schema';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
 
@@ -219,6 +220,7 @@ export interface TestHost extends PanelHost {
   refresh: ReturnType<typeof vi.fn<(ref: RecordRef) => Promise<Reply<{ fetchedAt: number }>>>>;
   requestPermission: ReturnType<typeof vi.fn<(origin: string) => Promise<boolean>>>;
   logOutcome: ReturnType<typeof vi.fn<(input: OutcomeInput) => Promise<Reply<{ idempotencyKey: string }>>>>;
+  openFollowUp: ReturnType<typeof vi.fn<(ref: RecordRef, responseKey: string) => Promise<Reply<OpenedFollowUp>>>>;
 }
 
 export function testHost(options: { settings?: Settings; languages?: string[]; callMode?: boolean } = {}): TestHost {
@@ -247,6 +249,7 @@ export function testHost(options: { settings?: Settings; languages?: string[]; c
     },
     logOutcome: vi.fn(async () => ({ ok: true as const, value: { idempotencyKey: 'test-key-0000000001' } })),
     retryOutcome: async (idempotencyKey) => ({ ok: true as const, value: { idempotencyKey } }),
+    openFollowUp: vi.fn(async () => ({ ok: true as const, value: { id: '9001', url: 'https://app.hubspot.com/contacts/40001/record/0-5/9001' } })),
     now: () => NOW,
   };
   return host;

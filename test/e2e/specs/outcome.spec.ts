@@ -24,6 +24,7 @@ import type { E2E } from '../types';
 // and the panel ends showing "saved". Counts are read from the sandbox CRM itself.
 
 const NOTES_UPSERT = '^POST /crm/v3/objects/notes/batch/upsert$';
+const TICKETS_UPSERT = '^POST /crm/v3/objects/tickets/batch/upsert$';
 /** HubSpot as a whole: reads (search is a POST too) and writes. */
 const ALL_OF_HUBSPOT = '^[A-Z]+ /(crm|account-info|integrations)/';
 const ANY_TASK_WRITE = '^(POST|PATCH) /services/data/v[0-9.]+/composite/sobjects';
@@ -278,4 +279,28 @@ export async function browserRestartedWithQueuedOutcomes(t: E2E): Promise<void> 
     await browser.close();
     rmSync(profile, { recursive: true, force: true });
   }
+}
+
+/**
+ * An unhappy answer without a follow-up gets one from the panel. The save meets a connection that drops once
+ * HubSpot stored the ticket; the retry finds that same ticket, and the panel lists it.
+ */
+export async function followUpOpenedOnceFromAnUnhappyAnswer(t: E2E): Promise<void> {
+  const portal = t.hubspot.portals.main;
+  const followUpTickets = () => t.sandbox.hubspot.records('tickets', portal).filter((r) => (r.properties.loyalty_lens_key ?? '').startsWith('followup-'));
+  assert.equal(followUpTickets().length, 0);
+  const { frame } = await openHubSpotContact(t, t.hubspot.sampleContactId);
+  const open = frame.getByRole('button', { name: 'Open a follow-up in HubSpot' }).first();
+  const answerHead = (await open.locator('xpath=ancestor::li[1]').locator('.response-head').innerText()).trim();
+  t.sandbox.setFaults([{ match: TICKETS_UPSERT, times: 1, dropAfterCommit: true }]);
+  await open.click();
+  await until('the follow-up ticket in HubSpot', () => followUpTickets().length > 0);
+  const subject = followUpTickets()[0]!.properties.subject ?? '';
+  // The record is re-read: the ticket is listed among the follow-ups, and its answer offers no second one.
+  const followUps = frame.locator('section.follow-ups');
+  await until('the new ticket in the follow-ups', async () => (await followUps.innerText()).includes(subject));
+  const sameAnswer = frame.locator('li.response').filter({ has: frame.locator('.response-head', { hasText: answerHead }) });
+  await until('the answer to drop its button', async () => (await sameAnswer.getByRole('button', { name: 'Open a follow-up in HubSpot' }).count()) === 0);
+  assert.ok(requestsMatching(t, new RegExp(TICKETS_UPSERT.replace('$', ''))) >= 2, 'the dropped save was sent again');
+  assert.equal(followUpTickets().length, 1, 'one follow-up ticket in HubSpot');
 }
