@@ -446,6 +446,8 @@ describe('writing outcomes back, exactly once', () => {
     const after = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
     const kase = after.followUps.find((f) => f.id === first.id);
     expect(kase?.ownerId).toBe(after.account?.ownerId);
+    // The Case names its response, so the panel shows the score beside it and offers no second one.
+    expect(kase?.responseKey).toBe(response.key);
   });
 });
 
