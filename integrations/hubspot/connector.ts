@@ -143,8 +143,8 @@ function fromStored(d: HubSpotDirectory): Directory {
 
 type HsFilter = { propertyName: string; operator: string; value?: string; values?: string[]; highValue?: string };
 
-/** The record whose follow-ups and loop notes a view lists, read with its activity links, and its search filter. */
-interface ActivityOwner {
+/** The record whose follow-ups and loop notes a view lists (read with its activity links), and its search filter. */
+interface ActivityAnchor {
   record: HsObject;
   scope: HsFilter;
 }
@@ -374,13 +374,13 @@ class Connector implements HubSpotConnector {
     let title = '';
     // Whose follow-ups and loop notes the view lists: a contact's own, a company's, or (deal, ticket) the company's
     // and the record's contacts'. A contact or company read brings its links to them along (see activityOf).
-    let activityOwner: ActivityOwner | null = null;
+    let anchor: ActivityAnchor | null = null;
     if (ref.objectType === 'contact') {
       const contact = await this.getObject('contacts', ref.id, contactProps, historyProps, ['companies', ...ACTIVITY_TYPES]);
       companyId = primaryCompany(contact, 'contact_to_company');
       focus = [contact];
       title = nameOf(contact.properties);
-      activityOwner = { record: contact, scope: eq('associations.contact', ref.id) };
+      anchor = { record: contact, scope: eq('associations.contact', ref.id) };
     } else if (ref.objectType === 'company') {
       companyId = ref.id;
     } else if (ref.objectType === 'deal' || ref.objectType === 'ticket') {
@@ -396,7 +396,7 @@ class Connector implements HubSpotConnector {
 
     const companyPage = ref.objectType === 'company';
     const account = companyId ? await this.loadAccount(companyId, focus, contactProps, historyProps, settings, portal, owners, companyPage) : null;
-    if (companyPage && account) activityOwner = { record: account.company, scope: eq('associations.company', ref.id) };
+    if (companyPage && account) anchor = { record: account.company, scope: eq('associations.company', ref.id) };
     const listed = account ? mergeContacts(account.contacts, focus) : focus;
     const companyOf = (contactId: string): string | null => {
       if (account && account.contacts.some((c) => c.id === contactId)) return companyId;
@@ -405,12 +405,12 @@ class Connector implements HubSpotConnector {
     };
     const rowCtx: RowContext = { portal, companyOf };
     const focusIds = focus.map((c) => c.id);
-    const scopes = activityOwner ? [activityOwner.scope] : linkFilters(companyId, focusIds);
+    const scopes = anchor ? [anchor.scope] : linkFilters(companyId, focusIds);
     const accountKey = companyId ? rowKey('hubspot', portal, companyId) : null;
     const [sourceRows, followUps, loops] = await Promise.all([
       this.responsesOf(listed, sources, rowCtx, account?.large ?? false),
-      this.followUpsOf(activityOwner?.record ?? null, scopes, { accountKey, contactIds: focusIds }, settings, directory),
-      this.loopsOf(activityOwner?.record ?? null, scopes, portal, owners),
+      this.followUpsOf(anchor?.record ?? null, scopes, { accountKey, contactIds: focusIds }, settings, directory),
+      this.loopsOf(anchor?.record ?? null, scopes, portal, owners),
     ]);
     const { responses, rejected } = partitionRows(sourceRows);
     linkFollowUps(followUps, responses);
@@ -603,16 +603,16 @@ class Connector implements HubSpotConnector {
    * delay, and no request at all when there are none; otherwise a search over the scopes finds them.
    */
   private async activityOf(
-    owner: HsObject | null,
+    anchor: HsObject | null,
     type: (typeof ACTIVITY_TYPES)[number],
     scopes: HsFilter[],
     filters: HsFilter[],
     props: string[],
     keep: (row: HsObject) => boolean,
   ): Promise<HsObject[]> {
-    const links = owner?.associations?.[type];
+    const links = anchor?.associations?.[type];
     const ids = [...new Set((links?.results ?? []).map((l) => l.id))];
-    if (owner && !links?.paging?.next && ids.length <= BATCH_MAX) {
+    if (anchor && !links?.paging?.next && ids.length <= BATCH_MAX) {
       return ids.length === 0 ? [] : (await this.batchRead(type, ids, props)).filter(keep);
     }
     if (scopes.length === 0) return [];
@@ -621,7 +621,7 @@ class Connector implements HubSpotConnector {
   }
 
   private async followUpsOf(
-    owner: HsObject | null,
+    anchor: HsObject | null,
     scopes: HsFilter[],
     keys: { accountKey: string | null; contactIds: string[] },
     settings: Settings,
@@ -638,7 +638,7 @@ class Connector implements HubSpotConnector {
     const [tickets, tasks] = await Promise.all([
       pipelines && openStages.length > 0
         ? this.activityOf(
-            owner,
+            anchor,
             'tickets',
             scopes,
             [{ propertyName: 'hs_pipeline_stage', operator: 'IN', values: openStages }, ...(pipelineId ? [eq('hs_pipeline', pipelineId)] : [])],
@@ -647,7 +647,7 @@ class Connector implements HubSpotConnector {
           )
         : [],
       this.activityOf(
-        owner,
+        anchor,
         'tasks',
         scopes,
         [{ propertyName: 'hs_task_status', operator: 'NEQ', value: 'COMPLETED' }],
@@ -656,7 +656,7 @@ class Connector implements HubSpotConnector {
       ),
     ]);
     const singleContact = keys.contactIds.length === 1 ? rowKey('hubspot', portal, keys.contactIds[0]!) : null;
-    const owner_ = (id: string | null | undefined) => (id ? (owners?.get(id) ?? null) : null);
+    const ownerName = (id: string | null | undefined) => (id ? (owners?.get(id) ?? null) : null);
     const out: FollowUp[] = [];
     for (const t of tickets) {
       const stage = stages.get(t.properties.hs_pipeline_stage ?? '');
@@ -674,7 +674,7 @@ class Connector implements HubSpotConnector {
         status: stage?.open === false ? 'closed' : 'open',
         statusLabel: stage?.label ?? null,
         ownerId: t.properties.hubspot_owner_id || null,
-        ownerName: owner_(t.properties.hubspot_owner_id),
+        ownerName: ownerName(t.properties.hubspot_owner_id),
         createdAt: toEpochMs(t.properties.createdate) ?? t.createdAt ?? 0,
         dueAt: null,
         url: `https://app.hubspot.com/contacts/${portal}/record/0-5/${t.id}`,
@@ -694,7 +694,7 @@ class Connector implements HubSpotConnector {
         status: 'open',
         statusLabel: t.properties.hs_task_status ?? null,
         ownerId: t.properties.hubspot_owner_id || null,
-        ownerName: owner_(t.properties.hubspot_owner_id),
+        ownerName: ownerName(t.properties.hubspot_owner_id),
         createdAt: toEpochMs(t.properties.hs_createdate) ?? t.createdAt ?? 0,
         dueAt: toEpochMs(t.properties.hs_timestamp),
         url: `https://app.hubspot.com/contacts/${portal}/record/0-27/${t.id}`,
@@ -704,9 +704,9 @@ class Connector implements HubSpotConnector {
   }
 
   /** Close-the-loop notes: ours carry the key property (or, in a portal without it, the marker line in the body). */
-  private async loopsOf(owner: HsObject | null, scopes: HsFilter[], portal: string, owners: Map<string, string> | null): Promise<LoopRecord[]> {
+  private async loopsOf(anchor: HsObject | null, scopes: HsFilter[], portal: string, owners: Map<string, string> | null): Promise<LoopRecord[]> {
     const notes = await this.activityOf(
-      owner,
+      anchor,
       'notes',
       scopes,
       [{ propertyName: KEY_PROPERTY, operator: 'HAS_PROPERTY' }],
