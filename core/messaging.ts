@@ -3,7 +3,7 @@ import type { Browser } from 'wxt/browser';
 import { crmSchema, outcomeInputSchema, recordRefSchema, type RecordRef } from './schema';
 import { hubspotSourceSchema, salesforceSourceSchema, type Settings } from './settings';
 import type { PanelQueryResult } from './panel-data';
-import type { ConnectionInfo, MetadataField, MetadataObject, OpenedFollowUp, PreviewResult } from '../integrations/crm';
+import type { ConnectionInfo, MetadataField, MetadataObject, OpenedFollowUp, PreviewResult, TicketPipeline } from '../integrations/crm';
 
 // The one messaging protocol between the extension's contexts. Every request is a strict zod
 // schema; the background checks both the payload and who sent it before doing anything.
@@ -22,6 +22,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('connector.signOut'), crm: crmSchema, queued: z.enum(['send-first', 'discard']) }),
   z.strictObject({ type: z.literal('metadata.objects'), crm: crmSchema }),
   z.strictObject({ type: z.literal('metadata.fields'), crm: crmSchema, object: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/) }),
+  z.strictObject({ type: z.literal('metadata.ticketPipelines') }),
   z.strictObject({ type: z.literal('source.preview'), source: z.union([hubspotSourceSchema, salesforceSourceSchema]) }),
   z.strictObject({ type: z.literal('data.wipe'), queued: z.enum(['keep', 'discard']) }),
 ]);
@@ -44,6 +45,7 @@ export const allowedSenders: Record<RequestType, ReadonlyArray<SenderKind>> = {
   'connector.signOut': ['extension-page'],
   'metadata.objects': ['extension-page'],
   'metadata.fields': ['extension-page'],
+  'metadata.ticketPipelines': ['extension-page'],
   'source.preview': ['extension-page'],
   'data.wipe': ['extension-page'],
 };
@@ -63,6 +65,7 @@ export interface ReplyMap {
   'connector.signOut': { sent: number; discarded: number };
   'metadata.objects': MetadataObject[];
   'metadata.fields': MetadataField[];
+  'metadata.ticketPipelines': TicketPipeline[];
   'source.preview': PreviewResult;
   'data.wipe': { keptQueued: number; discardedQueued: number };
 }

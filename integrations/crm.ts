@@ -96,3 +96,10 @@ export interface OpenedFollowUp {
   id: string;
   url: string | null;
 }
+
+/** A HubSpot ticket pipeline as the options page offers it: stages in board order, open or closed. */
+export interface TicketPipeline {
+  id: string;
+  label: string;
+  stages: Array<{ id: string; label: string; closed: boolean }>;
+}

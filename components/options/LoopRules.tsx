@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { RollupMethod, Settings } from '../../core/settings';
 import { CheckboxField, NumberField, SelectField, TextAreaField, TextField, lines, useLocked, type Edit } from './fields';
 import { useStrings } from './strings';
+import { HubSpotFollowUpFields } from './HubSpotPipelines';
 
 /** "decision maker: 3" lines ⇄ role weights. A line without a number is kept out rather than guessed. */
 export function parseRoleWeights(text: string): Record<string, number> {
@@ -95,9 +96,7 @@ export function LoopRulesSection(props: { draft: Settings; edit: Edit }) {
 
       <h3>{s.whereFollowUps}</h3>
       <div className="grid">
-        <TextField label={s.hsPipeline} path="hubspot.followUpPipelineId" value={draft.hubspot.followUpPipelineId ?? ''} onChange={(v) => edit((d) => void (d.hubspot.followUpPipelineId = v.trim() || null))} />
-        <TextField label={s.hsStage} path="hubspot.followUpStageId" value={draft.hubspot.followUpStageId ?? ''} onChange={(v) => edit((d) => void (d.hubspot.followUpStageId = v.trim() || null))} />
-        <TextField label={s.hsClosedStage} path="hubspot.closedStageId" value={draft.hubspot.closedStageId ?? ''} onChange={(v) => edit((d) => void (d.hubspot.closedStageId = v.trim() || null))} />
+        <HubSpotFollowUpFields draft={draft} edit={edit} />
         <TextField label={s.sfCaseType} path="salesforce.followUpCaseType" value={draft.salesforce.followUpCaseType ?? ''} onChange={(v) => edit((d) => void (d.salesforce.followUpCaseType = v.trim() || null))} />
         <TextField label={s.sfClosedStatus} path="salesforce.closedCaseStatus" value={draft.salesforce.closedCaseStatus ?? ''} onChange={(v) => edit((d) => void (d.salesforce.closedCaseStatus = v.trim() || null))} />
       </div>

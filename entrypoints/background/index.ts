@@ -13,7 +13,7 @@ import { logOutcome, retryOutcome, signOut, wipeLocalData } from './outcomes';
 import { missingPermission } from './permissions';
 import { openFollowUp } from './followups';
 import { purgeExpired, PURGE_ALARM, schedulePurge } from './retention';
-import { describeSource, listFields, listObjects } from './metadata';
+import { describeSource, listFields, listObjects, listTicketPipelines } from './metadata';
 
 // Wiring only: each concern lives in its own module.
 export default defineBackground(() => {
@@ -48,6 +48,7 @@ export default defineBackground(() => {
     'connector.signOut': (request) => signOut(request.crm, request.queued, () => flushOutbox(outboxDeps)),
     'metadata.objects': (request) => listObjects(request.crm),
     'metadata.fields': (request) => listFields(request.crm, request.object),
+    'metadata.ticketPipelines': () => listTicketPipelines(),
     'source.preview': (request) => describeSource(request.source),
     'data.wipe': (request) => wipeLocalData(request.queued),
   });

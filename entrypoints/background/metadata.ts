@@ -1,7 +1,7 @@
 import type { HubSpotSource, SalesforceSource } from '../../core/settings';
-import type { MetadataField, MetadataObject, PreviewResult } from '../../integrations/crm';
+import type { MetadataField, MetadataObject, PreviewResult, TicketPipeline } from '../../integrations/crm';
 import type { Crm } from '../../core/schema';
-import { connectorForCrm } from './connections';
+import { connectorForCrm, hubspotConnector } from './connections';
 
 // Metadata and previews for the options page's score mapping.
 
@@ -17,4 +17,9 @@ export async function listFields(crm: Crm, objectName: string): Promise<Metadata
 export async function describeSource(source: HubSpotSource | SalesforceSource): Promise<PreviewResult> {
   const crm: Crm = source.kind.startsWith('hubspot-') ? 'hubspot' : 'salesforce';
   return (await connectorForCrm(crm)).previewSource(source, 20);
+}
+
+/** HubSpot's ticket pipelines and stages, for choosing where follow-ups live. */
+export async function listTicketPipelines(): Promise<TicketPipeline[]> {
+  return (await hubspotConnector()).ticketPipelines();
 }

@@ -20,6 +20,7 @@ import {
   type MetadataObject,
   type OutcomeWriteResult,
   type PreviewResult,
+  type TicketPipeline,
 } from '../crm';
 import type { hsObjects} from './client';
 import { call, createHubSpotApis, DEFAULT_API_BASE, HubSpotHttp, type HubSpotApis } from './client';
@@ -122,6 +123,8 @@ export interface HubSpotConnector extends CrmConnector {
   createFollowUp(response: SurveyResponse, settings: Settings): Promise<FollowUp>;
   /** Re-reads the portal, owners and ticket pipelines (on connect and on a connection test). */
   refreshDirectory(): Promise<void>;
+  /** The portal's ticket pipelines as they are now (re-reads the directory); empty without the tickets scope. */
+  ticketPipelines(): Promise<TicketPipeline[]>;
 }
 
 /** Where the connector keeps the portal's directory between worker restarts (the background's database). */
@@ -267,6 +270,20 @@ class Connector implements HubSpotConnector {
     // A cache that cannot write (a full disk) only means the next worker start fetches the directory again.
     if (this.cache) await this.cache.save(stored).catch(() => undefined);
     return fromStored(stored);
+  }
+
+  async ticketPipelines(): Promise<TicketPipeline[]> {
+    await this.refreshDirectory();
+    const { pipelines } = await this.directory();
+    return [...(pipelines?.results ?? [])]
+      .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
+      .map((p) => ({
+        id: p.id,
+        label: p.label,
+        stages: [...p.stages]
+          .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
+          .map((s) => ({ id: s.id, label: s.label, closed: (s.metadata?.ticketState ?? '').toUpperCase() === 'CLOSED' })),
+      }));
   }
 
   private async checkedDirectory(pagePortal: string | null): Promise<Directory> {

@@ -113,6 +113,14 @@ describe('reading a record’s loyalty context from the sandbox', () => {
     expect(box.value).toMatchObject({ portalId: F.portals.main });
   });
 
+  it('lists the portal’s ticket pipelines with their stages in board order, open or closed', async () => {
+    const pipelines = await connector().ticketPipelines();
+    expect(pipelines.length).toBeGreaterThan(0);
+    const stages = pipelines.flatMap((p) => p.stages);
+    expect(stages.find((st) => st.id === F.openStageId)).toMatchObject({ closed: false });
+    expect(stages.some((st) => st.closed)).toBe(true);
+  });
+
   it('revenue at risk from open deals is the company’s calculated total of its open deals', async () => {
     const ctx = await connector().loadContext(ref('company', F.companyId), DEFAULT_SETTINGS);
     const store = sandbox.hubspot.portal(F.portals.main);

@@ -6,7 +6,8 @@ import { OptionsApp } from '../../components/options/OptionsApp';
 import { OPTIONS_STRINGS } from '../../components/options/strings';
 import { db } from '../../core/db';
 import type * as Messaging from '../../core/messaging';
-import { sendRequest } from '../../core/messaging';
+import { CONNECTIONS_KEY, sendRequest } from '../../core/messaging';
+import type { TicketPipeline } from '../../integrations/crm';
 import type { Outcome } from '../../core/schema';
 import { CURRENT_SETTINGS_VERSION, DEFAULT_SETTINGS, type Settings } from '../../core/settings';
 import { SETTINGS_FILE_FORMAT } from '../../core/settings-file';
@@ -50,6 +51,42 @@ describe('options page', () => {
     fireEvent.click(screen.getByRole('button', { name: en.save }));
     expect(await screen.findByText(en.saved)).toBeTruthy();
     expect((await stored())?.rules.quietPeriodDays).toBe(45);
+  });
+
+  it('chooses where HubSpot follow-ups live from the portal’s pipelines once HubSpot is connected', async () => {
+    const pipelines: TicketPipeline[] = [
+      { id: '0', label: 'Support pipeline', stages: [{ id: '1', label: 'New', closed: false }, { id: '4', label: 'Closed', closed: true }] },
+      {
+        id: '811',
+        label: 'Customer loyalty',
+        stages: [
+          { id: '901', label: 'Call back', closed: false },
+          { id: '902', label: 'Waiting on customer', closed: false },
+          { id: '903', label: 'Loop closed', closed: true },
+        ],
+      },
+    ];
+    send.mockImplementation(async (request) => (request.type === 'metadata.ticketPipelines' ? { ok: true, value: pipelines } : { ok: false, error: { kind: 'network', message: 'offline' } }));
+    await fakeBrowser.storage.local.set({
+      [CONNECTIONS_KEY]: { hubspot: { crm: 'hubspot', instance: '40001', name: 'HubSpot portal 40001', user: null, missingScopes: [], usage: null, connectedAt: 1 } },
+    });
+    await renderApp();
+    const pipeline = (await screen.findByLabelText(en.hsPipelinePick)) as HTMLSelectElement;
+    expect([...pipeline.options].map((o) => o.text)).toEqual([en.hsEveryPipeline('Support pipeline'), 'Support pipeline', 'Customer loyalty']);
+    fireEvent.change(pipeline, { target: { value: '811' } });
+    const stage = screen.getByLabelText(en.hsStagePick) as HTMLSelectElement;
+    expect([...stage.options].map((o) => o.text)).toEqual([en.hsFirstOpenStage, 'Call back', 'Waiting on customer']);
+    fireEvent.change(stage, { target: { value: '902' } });
+    fireEvent.change(screen.getByLabelText(en.hsClosedStagePick), { target: { value: '903' } });
+    fireEvent.click(screen.getByRole('button', { name: en.save }));
+    expect(await screen.findByText(en.saved)).toBeTruthy();
+    expect((await stored())?.hubspot).toMatchObject({ followUpPipelineId: '811', followUpStageId: '902', closedStageId: '903' });
+  });
+
+  it('types HubSpot pipeline ids by hand until HubSpot is connected', async () => {
+    await renderApp();
+    expect(screen.getByLabelText(en.hsPipeline).tagName).toBe('INPUT');
+    expect(send).not.toHaveBeenCalledWith({ type: 'metadata.ticketPipelines' });
   });
 
   it('refuses incoherent rules with the reason and writes nothing', async () => {

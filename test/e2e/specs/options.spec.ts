@@ -146,6 +146,16 @@ export async function step1HubSpotConnectionExplainsEveryFailure(t: E2E): Promis
   t.sandbox.clearFaults();
   await hubspot.getByRole('button', { name: 'Test connection' }).click();
   await verdict(hubspot, 'Connection works');
+
+  // Connected: where follow-ups live is chosen from the portal's own ticket pipelines and stages.
+  const rules = page.locator('#rules');
+  await rules.getByLabel('HubSpot ticket pipeline', { exact: true }).selectOption({ label: 'Customer Feedback Follow-up' });
+  assert.deepEqual(await rules.getByLabel('Stage of a new follow-up').locator('option').allInnerTexts(), [
+    'The pipeline’s first open stage',
+    'Follow-up needed',
+    'Customer contacted',
+  ]);
+  assert.deepEqual(await rules.getByLabel('Stage of a closed follow-up').locator('option').allInnerTexts(), ['The pipeline’s first closed stage', 'Resolved']);
   await page.close();
 }
 
