@@ -320,3 +320,33 @@ export async function bigAccountIsCountedBySalesforce(t: E2E): Promise<void> {
   const figures = await checkPage(t, salesforceRecordUrl(t.salesforce.hosts.lightning, 'Account', id), expectedAccount(o, id), 'salesforce-big-account');
   assert.ok(Number(figures['account-n']?.[0]) > LISTED_CONTACTS, `account-n ${figures['account-n']?.[0]}`);
 }
+
+/**
+ * An unhappy answer gets its follow-up Case from the panel: one Case in the org, listed among the follow-ups with
+ * its response, and that answer offers no second one. A contact of an account no other test here looks at, since
+ * the Case changes its follow-ups.
+ */
+export async function followUpCaseOpenedFromTheContactPanel(t: E2E): Promise<void> {
+  const o = theOrg();
+  const seen = new Set([t.salesforce.sampleAccountId, t.salesforce.bigAccountId, t.salesforce.personAccountId]);
+  const contact = o
+    .rows('Contact')
+    .find((c) => typeof c.AccountId === 'string' && !seen.has(c.AccountId) && o.answers(String(c.Id)).some((a) => a.score <= DEFAULT_SETTINGS.rules.followUpMaxScore));
+  assert.ok(contact, 'the org has another contact with an unhappy answer');
+  const created = () => t.sandbox.stats().salesforce?.casesCreated ?? 0;
+  const before = created();
+  const page = await openRecord(t, salesforceRecordUrl(t.salesforce.hosts.lightning, 'Contact', String(contact.Id)));
+  const frame = await panelFrame(page);
+  const buttons = frame.getByRole('button', { name: 'Open a follow-up in Salesforce' });
+  const offered = await buttons.count();
+  assert.ok(offered > 0, 'an unhappy answer without a Case offers one');
+  await buttons.first().click();
+  await frame.locator('section.follow-ups li', { hasText: 'follow-up [' }).first().waitFor({ timeout: 20_000 });
+  assert.equal(created() - before, 1, 'one Case created');
+  const deadline = Date.now() + 10_000;
+  while ((await buttons.count()) !== offered - 1) {
+    assert.ok(Date.now() < deadline, 'the answer that got its Case still offers one');
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  await page.close();
+}
