@@ -33,7 +33,8 @@ export async function readManagedPolicy(): Promise<unknown> {
   }
 }
 
-export async function loadSettingsLayers(): Promise<SettingsLayers> {
+/** `policy` is the managed policy when the caller already has it (the background keeps it across reads). */
+export async function loadSettingsLayers(policy: Promise<unknown> = readManagedPolicy()): Promise<SettingsLayers> {
   const stored = (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY];
   let local = DEFAULT_SETTINGS;
   let storedNotice: string | null = null;
@@ -46,13 +47,13 @@ export async function loadSettingsLayers(): Promise<SettingsLayers> {
       storedNotice = `Your saved settings could not be used and the defaults apply. ${parsed.reason}`;
     }
   }
-  const policy = applyPolicy(local, await readManagedPolicy());
-  const notice = [storedNotice, policy.notice].filter((text): text is string => text !== null).join(' ') || null;
-  return { local, settings: policy.settings, lockedPaths: policy.lockedPaths, notice };
+  const applied = applyPolicy(local, await policy);
+  const notice = [storedNotice, applied.notice].filter((text): text is string => text !== null).join(' ') || null;
+  return { local, settings: applied.settings, lockedPaths: applied.lockedPaths, notice };
 }
 
-export async function loadSettings(): Promise<LoadedSettings> {
-  const { settings, notice, lockedPaths } = await loadSettingsLayers();
+export async function loadSettings(policy?: Promise<unknown>): Promise<LoadedSettings> {
+  const { settings, notice, lockedPaths } = await loadSettingsLayers(policy);
   return { settings, notice, lockedPaths };
 }
 
@@ -64,10 +65,11 @@ export async function saveSettings(candidate: unknown): Promise<{ ok: true } | {
   return { ok: true };
 }
 
-/** Calls `listener` when the user's settings or the administrator's policy change. Returns the unsubscribe. */
-export function watchSettings(listener: () => void): () => void {
+/** Calls `listener` (with the storage area) when the user's settings or the administrator's policy change. Returns the unsubscribe. */
+export function watchSettings(listener: (area: 'local' | 'managed') => void): () => void {
   const onChanged = (changes: Record<string, unknown>, area: string): void => {
-    if (area === 'managed' || (area === 'local' && SETTINGS_KEY in changes)) listener();
+    if (area === 'managed') listener('managed');
+    else if (area === 'local' && SETTINGS_KEY in changes) listener('local');
   };
   browser.storage.onChanged.addListener(onChanged);
   return () => browser.storage.onChanged.removeListener(onChanged);

@@ -65,5 +65,7 @@ export default defineBackground(() => {
   self.addEventListener('online', () => void flushOutbox(outboxDeps));
   void flushOutbox(outboxDeps);
   void schedulePurge();
+  // Read the settings (and ask for the managed policy, slow after a browser start) before the first panel needs them.
+  void currentSettings();
   if (import.meta.env.CHROME) void browser.sidePanel?.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => undefined);
 });

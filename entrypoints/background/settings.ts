@@ -1,25 +1,50 @@
-import { loadSettings, watchSettings, type LoadedSettings } from '../../core/settings-store';
+import { loadSettings, readManagedPolicy, watchSettings, type LoadedSettings } from '../../core/settings-store';
 
 // Refreshes, flushes and panels all need the settings; they change rarely, so the background reads
 // them once and again only after the stored settings or the managed policy change.
+//
+// Chrome's first managed-storage read after the browser starts can take seconds (2.5 s measured here with no
+// policy installed), so no view waits for it longer than POLICY_WAIT_MS: until it answers, the user's own
+// settings apply, and a policy that then turns up is applied at once, as any settings change is.
+
+const POLICY_WAIT_MS = 200;
 
 let cached: Promise<LoadedSettings> | null = null;
-let invalidating = false;
+let policy: Promise<unknown> | null = null;
+const listeners = new Set<() => void>();
+let watching = false;
 
-export function currentSettings(): Promise<LoadedSettings> {
-  if (!invalidating) {
-    invalidating = true;
-    watchSettings(() => {
-      cached = null;
-    });
-  }
-  return (cached ??= loadSettings());
+function changed(policyChanged: boolean): void {
+  cached = null;
+  if (policyChanged) policy = null;
+  for (const listener of listeners) listener();
 }
 
-/** Runs `listener` after a change, with the cache already dropped whichever listener runs first. */
-export function onSettingsChanged(listener: () => void): void {
-  watchSettings(() => {
-    cached = null;
-    listener();
+function watch(): void {
+  if (watching) return;
+  watching = true;
+  // A change of the stored settings keeps the policy read; a policy change drops both.
+  watchSettings((area) => changed(area === 'managed'));
+}
+
+async function load(): Promise<LoadedSettings> {
+  const pending = (policy ??= readManagedPolicy());
+  const late = Symbol('late');
+  const first = await Promise.race([pending, new Promise<typeof late>((resolve) => setTimeout(() => resolve(late), POLICY_WAIT_MS))]);
+  if (first !== late) return loadSettings(Promise.resolve(first));
+  void pending.then((found) => {
+    if (found !== undefined && policy === pending) changed(false);
   });
+  return loadSettings(Promise.resolve(undefined));
+}
+
+export function currentSettings(): Promise<LoadedSettings> {
+  watch();
+  return (cached ??= load());
+}
+
+/** Runs `listener` after a change, with the cache already dropped. */
+export function onSettingsChanged(listener: () => void): void {
+  watch();
+  listeners.add(listener);
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { POLICY_KEYS, POLICY_PATHS, applyPolicy, getAt, isLocked, keepLocalWhereLocked, managedPolicySchema } from '../../core/policy';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
@@ -122,5 +122,42 @@ describe('loadSettings with a policy and stored settings', () => {
     expect(loaded.settings.ui.language).toBe('ru');
     const stored = (await fakeBrowser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY] as Settings;
     expect(stored.version).toBe(2);
+  });
+});
+
+describe('the background’s settings when the managed policy is slow to answer', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+    vi.resetModules();
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('serves the user’s settings at once, then applies the policy when it arrives', async () => {
+    await saveSettings(local);
+    let answer: (policy: Record<string, unknown>) => void = () => undefined;
+    vi.spyOn(fakeBrowser.storage.managed, 'get').mockReturnValue(new Promise((resolve) => (answer = resolve)) as never);
+    const { currentSettings, onSettingsChanged } = await import('../../entrypoints/background/settings');
+    const changed = vi.fn();
+    onSettingsChanged(changed);
+    const started = Date.now();
+    const first = await currentSettings();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(first.settings.rules.followUpMaxScore).toBe(5);
+    answer({ followUpMaxScore: 4 });
+    await vi.waitFor(() => expect(changed).toHaveBeenCalledOnce());
+    const next = await currentSettings();
+    expect(next.settings.rules.followUpMaxScore).toBe(4);
+    expect(next.lockedPaths).toEqual(['rules.followUpMaxScore']);
+  });
+
+  it('waits for a policy that answers promptly, and reads it once', async () => {
+    await fakeBrowser.storage.managed.set({ quietPeriodDays: 60 });
+    const read = vi.spyOn(fakeBrowser.storage.managed, 'get');
+    const { currentSettings } = await import('../../entrypoints/background/settings');
+    expect((await currentSettings()).settings.rules.quietPeriodDays).toBe(60);
+    await saveSettings(local);
+    await vi.waitFor(async () => expect((await currentSettings()).settings.rules.followUpMaxScore).toBe(5));
+    expect((await currentSettings()).settings.rules.quietPeriodDays).toBe(60);
+    expect(read).toHaveBeenCalledOnce();
   });
 });
