@@ -95,6 +95,10 @@ export interface CrmConnector {
 export interface OpenedFollowUp {
   id: string;
   url: string | null;
+  /** false: the answer already had this follow-up, which was left as it is. */
+  created: boolean;
+  /** The follow-up that already existed was closed. */
+  closed: boolean;
 }
 
 /** A HubSpot ticket pipeline as the options page offers it: stages in board order, open or closed. */

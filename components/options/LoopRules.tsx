@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { RollupMethod, Settings } from '../../core/settings';
 import { CheckboxField, NumberField, SelectField, TextAreaField, TextField, lines, useLocked, type Edit } from './fields';
 import { useStrings } from './strings';
-import { HubSpotFollowUpFields } from './HubSpotPipelines';
+import { HubSpotFollowUpFields } from './HubSpotFollowUpFields';
 
 /** "decision maker: 3" lines ⇄ role weights. A line without a number is kept out rather than guessed. */
 export function parseRoleWeights(text: string): Record<string, number> {

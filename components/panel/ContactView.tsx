@@ -48,7 +48,7 @@ export function ContactView(props: {
   fallbackTitle: string;
   settings: Settings;
   now: number;
-  responseAction?: (response: SurveyResponse) => ReactNode;
+  renderResponseAction?: (response: SurveyResponse) => ReactNode;
 }) {
   const i18n = useI18n();
   const headingId = useId();
@@ -143,7 +143,7 @@ export function ContactView(props: {
             <HistoryChart responses={responses} />
           </Section>
           <Section title={i18n.plural('contact.responses', responses.length)}>
-            <ResponseList responses={responses} renderAction={props.responseAction} />
+            <ResponseList responses={responses} renderAction={props.renderResponseAction} />
           </Section>
           {focus.loops.length > 0 && (
             <Section title={i18n.t('loops.title')}>

@@ -1,24 +1,35 @@
 import { useState } from 'react';
 import type { RecordRef, SurveyResponse } from '../../core/schema';
+import type { OpenedFollowUp } from '../../integrations/crm';
 import type { OutcomeActions } from '../outcome/actions';
 import { useI18n } from './i18n-context';
 
+type State = { name: 'idle' | 'opening' } | { name: 'opened'; followUp: OpenedFollowUp } | { name: 'failed'; reason: string };
+
 /**
- * "Open a follow-up" on an unhappy response that has none yet. The background opens it in the CRM (repeatable, so
- * a second click finds the same one) and re-reads the record; the follow-up list then shows it.
+ * "Open a follow-up" on an unhappy answer that has none listed. The background opens it in the CRM — or finds the
+ * one the answer already has, left as it is — and re-reads the record, whose follow-up list then shows it.
  */
 export function OpenFollowUp(props: { recordRef: RecordRef; response: SurveyResponse; crmName: string; actions: OutcomeActions }) {
   const i18n = useI18n();
-  const [state, setState] = useState<{ name: 'idle' | 'opening' | 'opened' } | { name: 'failed'; reason: string }>({ name: 'idle' });
+  const [state, setState] = useState<State>({ name: 'idle' });
   const open = async () => {
     setState({ name: 'opening' });
     const reply = await props.actions.openFollowUp(props.recordRef, props.response.key);
-    setState(reply.ok ? { name: 'opened' } : { name: 'failed', reason: reply.error.message });
+    setState(reply.ok ? { name: 'opened', followUp: reply.value } : { name: 'failed', reason: reply.error.message });
   };
   if (state.name === 'opened') {
+    const { followUp } = state;
+    const text = i18n.t(followUp.created ? 'followUp.opened' : followUp.closed ? 'followUp.alreadyClosed' : 'followUp.alreadyOpen', { crm: props.crmName });
     return (
       <p className="follow-up-opened" role="status">
-        {i18n.t('followUp.opened', { crm: props.crmName })}
+        {followUp.url ? (
+          <a href={followUp.url} target="_blank" rel="noopener noreferrer">
+            {text}
+          </a>
+        ) : (
+          text
+        )}
       </p>
     );
   }

@@ -75,7 +75,7 @@ export function RecordPanel(props: {
     <>
       {data.focus.map((focus) => (
         <div key={focus.key} className="focus-contact">
-          <ContactView focus={focus} fallbackTitle={data.view.title} settings={settings} now={now} responseAction={responseAction} />
+          <ContactView focus={focus} fallbackTitle={data.view.title} settings={settings} now={now} renderResponseAction={responseAction} />
           {logOutcome(contactTarget(focus))}
           <OutcomeStatusList outcomes={focus.outcomes} crmName={crmName} actions={props.outcomeActions} />
         </div>

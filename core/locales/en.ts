@@ -130,6 +130,8 @@ export const en = {
   'followUp.open': 'Open a follow-up in {crm}',
   'followUp.opening': 'Opening the follow-up…',
   'followUp.opened': 'Follow-up opened in {crm}.',
+  'followUp.alreadyOpen': 'This answer already has an open follow-up in {crm}.',
+  'followUp.alreadyClosed': 'This answer’s follow-up in {crm} is already closed.',
   'followUp.openFailed': 'The follow-up was not opened: {reason}',
   'sla.overdue': 'Overdue: was due {relative}',
   'sla.dueSoon': 'Due soon: {relative}',

@@ -136,6 +136,8 @@ export const ru: Catalog = {
   'followUp.open': 'Открыть задачу в {crm}',
   'followUp.opening': 'Открываем задачу…',
   'followUp.opened': 'Задача открыта в {crm}.',
+  'followUp.alreadyOpen': 'У этого ответа уже есть открытая задача в {crm}.',
+  'followUp.alreadyClosed': 'Задача по этому ответу в {crm} уже закрыта.',
   'followUp.openFailed': 'Задача не открыта: {reason}',
   'sla.overdue': 'Просрочено: срок был {relative}',
   'sla.dueSoon': 'Скоро срок: {relative}',

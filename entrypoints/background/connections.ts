@@ -12,26 +12,35 @@ import { forgetSalesforceSession, salesforceSession, signInToSalesforce } from '
 import { forgetCredentials, readHubSpotToken, storeHubSpotToken } from './credentials';
 
 // Builds connectors from stored credentials, and connects / disconnects CRMs for the options page.
-// Connector instances are kept for the worker's life so their rate limiters and metadata caches persist.
+// Connector instances are kept for the worker's life so their rate limiters persist; HubSpot's directory is kept
+// in the database across worker restarts too.
 
 let hubspot: { token: string; connector: HubSpotConnector } | null = null;
 
 export async function hubspotConnector(): Promise<HubSpotConnector> {
   const token = await readHubSpotToken();
   if (!token) throw new CrmError('not-connected', 'HubSpot is not connected yet. An admin can connect it in the Loyalty Lens options.');
-  if (hubspot?.token !== token) hubspot = { token, connector: createHubSpotConnector({ token, directoryCache: hubspotDirectoryCache }) };
+  if (hubspot?.token !== token) hubspot = { token, connector: createHubSpotConnector({ token, directoryCache: hubspotDirectoryCache(token) }) };
   return hubspot.connector;
 }
 
-/** The portal's owners, pipelines and id, kept in the extension's database so views after a worker restart skip them. */
-const hubspotDirectoryCache: DirectoryCache = {
-  async load() {
-    return (await db.directories.get('hubspot'))?.value ?? null;
-  },
-  async save(directory) {
-    await db.directories.put({ crm: 'hubspot', value: directory });
-  },
-};
+/**
+ * The portal's owners, pipelines and id, kept in the extension's database so views after a worker restart skip
+ * them. Only the current token's connector may write it (a late fetch after a sign-out or a new token writes
+ * nothing), and a kept copy is used only for the portal the stored connection names.
+ */
+function hubspotDirectoryCache(token: string): DirectoryCache {
+  return {
+    async load() {
+      const [kept, connections] = await Promise.all([db.directories.get('hubspot'), storedConnections()]);
+      const portalId = (kept?.value as { portalId?: unknown } | undefined)?.portalId;
+      return portalId !== undefined && portalId === connections.hubspot?.instance ? kept!.value : null;
+    },
+    async save(directory) {
+      if (hubspot?.token === token) await db.directories.put({ crm: 'hubspot', value: directory });
+    },
+  };
+}
 
 let salesforce: { session: SalesforceSession; apiVersion: string; connector: CrmConnector } | null = null;
 

@@ -2,7 +2,7 @@ import { db } from '../../core/db';
 import { UserFacingFailure } from '../../core/errors';
 import type { RecordRef } from '../../core/schema';
 import { CrmError, type OpenedFollowUp } from '../../integrations/crm';
-import { refreshRecord, type RefreshDeps } from './refresh';
+import { refreshAfterChange, type RefreshDeps } from './refresh';
 
 /**
  * Opens the CRM follow-up for a response the panel shows, then re-reads the record so the new ticket or Case
@@ -20,6 +20,6 @@ export async function openFollowUp(ref: RecordRef, responseKey: string, deps: Re
   const connector = await deps.connectorFor(ref, settings);
   const opened = await connector.createFollowUp(response, settings);
   // The panel confirms now; the re-read lists the follow-up moments later (a failed one leaves its own message).
-  void refreshRecord(ref, deps, { force: true }).catch(() => undefined);
+  void refreshAfterChange(ref, deps).catch(() => undefined);
   return opened;
 }

@@ -52,3 +52,9 @@ export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { forc
   inFlight.set(key, task);
   return task;
 }
+
+/** Re-reads a record after a write changed it: a refresh already under way may have read it before the write. */
+export async function refreshAfterChange(ref: RecordRef, deps: RefreshDeps): Promise<{ fetchedAt: number }> {
+  await inFlight.get(refKey(ref))?.catch(() => undefined);
+  return refreshRecord(ref, deps, { force: true });
+}

@@ -18,6 +18,7 @@ import {
   type CrmConnector,
   type MetadataField,
   type MetadataObject,
+  type OpenedFollowUp,
   type OutcomeWriteResult,
   type PreviewResult,
   type TicketPipeline,
@@ -93,6 +94,8 @@ const ASSOCIATION_BATCH_MAX = 1_000;
 const ACTIVITY_TYPES = ['tickets', 'tasks', 'notes'] as const;
 /** HubSpot's calculated company property "Total open deal value". */
 const OPEN_DEAL_VALUE_PROPERTY = 'hs_total_deal_value';
+/** HubSpot's default ticket pipeline. */
+const DEFAULT_PIPELINE_ID = '0';
 /** A follow-up ticket's key property: this prefix and the response id. */
 const FOLLOW_UP_KEY_PREFIX = 'followup-';
 /** The first line of every close-the-loop note. */
@@ -119,8 +122,6 @@ export interface HubSpotConnectorOptions {
 }
 
 export interface HubSpotConnector extends CrmConnector {
-  /** Opens (or finds, when already opened) the follow-up ticket for a response, assigned by the routing rule. */
-  createFollowUp(response: SurveyResponse, settings: Settings): Promise<FollowUp>;
   /** Re-reads the portal, owners and ticket pipelines (on connect and on a connection test). */
   refreshDirectory(): Promise<void>;
   /** The portal's ticket pipelines as they are now (re-reads the directory); empty without the tickets scope. */
@@ -625,6 +626,7 @@ class Connector implements HubSpotConnector {
     scopes: HsFilter[],
     filters: HsFilter[],
     props: string[],
+    sorts: string[],
     keep: (row: HsObject) => boolean,
   ): Promise<HsObject[]> {
     const links = anchor?.associations?.[type];
@@ -633,7 +635,7 @@ class Connector implements HubSpotConnector {
       return ids.length === 0 ? [] : (await this.batchRead(type, ids, props)).filter(keep);
     }
     if (scopes.length === 0) return [];
-    const page = await this.search(type, scopes.map((f) => [f, ...filters]), props);
+    const page = await this.search(type, scopes.map((f) => [f, ...filters]), props, sorts);
     return page.results.filter(keep);
   }
 
@@ -660,6 +662,7 @@ class Connector implements HubSpotConnector {
             scopes,
             [{ propertyName: 'hs_pipeline_stage', operator: 'IN', values: openStages }, ...(pipelineId ? [eq('hs_pipeline', pipelineId)] : [])],
             ['subject', 'hs_pipeline', 'hs_pipeline_stage', 'hubspot_owner_id', 'createdate', KEY_PROPERTY],
+            ['-createdate'],
             (t) => openStages.includes(t.properties.hs_pipeline_stage ?? '') && (!pipelineId || t.properties.hs_pipeline === pipelineId),
           )
         : [],
@@ -669,6 +672,7 @@ class Connector implements HubSpotConnector {
         scopes,
         [{ propertyName: 'hs_task_status', operator: 'NEQ', value: 'COMPLETED' }],
         ['hs_task_subject', 'hs_task_status', 'hs_timestamp', 'hubspot_owner_id', 'hs_createdate'],
+        ['hs_timestamp'],
         (t) => t.properties.hs_task_status !== 'COMPLETED',
       ),
     ]);
@@ -728,6 +732,7 @@ class Connector implements HubSpotConnector {
       scopes,
       [{ propertyName: KEY_PROPERTY, operator: 'HAS_PROPERTY' }],
       ['hs_note_body', 'hs_timestamp', 'hubspot_owner_id', KEY_PROPERTY],
+      ['-hs_timestamp'],
       (n) => Boolean(n.properties[KEY_PROPERTY]) || (n.properties.hs_note_body ?? '').startsWith(NOTE_MARKER),
     );
     return notes.map((n) => parseLoopNote(n, portal, owners)).sort((a, b) => b.loggedAt - a.loggedAt);
@@ -866,32 +871,43 @@ class Connector implements HubSpotConnector {
 
   private async firstClosedStage(settings: Settings): Promise<string | null> {
     const { pipelines } = await this.directory();
-    const pipeline = pipelines?.results.find((p) => p.id === (settings.hubspot.followUpPipelineId ?? '0')) ?? pipelines?.results[0];
-    const closed = [...(pipeline?.stages ?? [])]
-      .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
-      .find((s) => (s.metadata?.ticketState ?? '').toUpperCase() === 'CLOSED');
-    return closed?.id ?? null;
+    return firstStage(followUpPipeline(settings, pipelines), true);
   }
 
   /**
    * The follow-up ticket is upserted on `loyalty_lens_key` = "followup-" + the response id, so asking twice (or
-   * retrying after a dropped connection) finds the same ticket.
+   * retrying after a dropped connection) finds the same ticket. An answer whose ticket already exists keeps it as it
+   * is — stage, owner and text — so asking again never reopens or reassigns it.
    */
-  async createFollowUp(response: SurveyResponse, settings: Settings): Promise<FollowUp> {
-    const meta = await this.checkedDirectory(response.instance);
-    const portal = meta.portalId;
+  async createFollowUp(response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp> {
+    const { portalId: portal, pipelines } = await this.checkedDirectory(response.instance);
+    const key = `${FOLLOW_UP_KEY_PREFIX}${response.id}`;
+    const ticketUrl = (id: string) => `https://app.hubspot.com/contacts/${portal}/record/0-5/${id}`;
     const contactId = response.contactKey.split('|')[2] ?? '';
-    const contact = await this.getObject('contacts', contactId, ['firstname', 'lastname', 'email', 'hubspot_owner_id', 'associatedcompanyid'], [], []);
+    const [existing, contact] = await Promise.all([
+      this.ticketByKey(key),
+      this.getObject('contacts', contactId, ['firstname', 'lastname', 'email', 'hubspot_owner_id', 'associatedcompanyid'], [], []),
+    ]);
     const companyId = contact.properties.associatedcompanyid || null;
+    // Links are added either way: a save that dropped after HubSpot stored the ticket left it without them.
+    const link = (ticketId: string) =>
+      Promise.all([
+        this.associateDefault('tickets', 'contacts', [{ _from: { id: ticketId }, to: { id: contactId } }]),
+        companyId ? this.associateDefault('tickets', 'companies', [{ _from: { id: ticketId }, to: { id: companyId } }]) : null,
+      ]);
+    if (existing) {
+      await link(existing.id);
+      const closed = closedStageIds(pipelines).has(existing.properties.hs_pipeline_stage ?? '');
+      return { id: existing.id, url: ticketUrl(existing.id), created: false, closed };
+    }
     const routing = settings.rules.routing;
     let ownerId: string | null = null;
     if (routing.kind === 'namedUser') ownerId = routing.userId;
     else if (routing.kind === 'recordOwner') ownerId = contact.properties.hubspot_owner_id || null;
     else if (companyId) ownerId = (await this.getObject('companies', companyId, ['hubspot_owner_id'], [], [])).properties.hubspot_owner_id || null;
-    const pipelineId = settings.hubspot.followUpPipelineId ?? '0';
-    const stageId = settings.hubspot.followUpStageId ?? (await this.firstOpenStage(pipelineId));
-    if (!stageId) throw new CrmError('config', 'No open stage is known for the follow-up pipeline; choose one in the Loyalty Lens options.');
-    const key = `${FOLLOW_UP_KEY_PREFIX}${response.id}`;
+    const pipeline = followUpPipeline(settings, pipelines);
+    const stageId = settings.hubspot.followUpStageId ?? firstStage(pipeline, false);
+    if (!pipeline || !stageId) throw new CrmError('config', 'No open stage is known for the follow-up pipeline; choose one in the Loyalty Lens options.');
     const subject = `${response.kind.toUpperCase()} ${response.score}/${response.scaleMax} from ${nameOf(contact.properties)}: follow up`;
     const res = await call(hsUpsertBatchSchema, 'opening the follow-up ticket', () =>
       this.apis.batch.upsert('tickets', {
@@ -902,7 +918,7 @@ class Connector implements HubSpotConnector {
             properties: {
               subject,
               content: response.comment ?? '',
-              hs_pipeline: pipelineId,
+              hs_pipeline: pipeline.id,
               hs_pipeline_stage: stageId,
               [KEY_PROPERTY]: key,
               ...(ownerId ? { hubspot_owner_id: ownerId } : {}),
@@ -913,38 +929,20 @@ class Connector implements HubSpotConnector {
     );
     const ticket = res.results[0];
     if (!ticket) throw new CrmError('malformed', 'HubSpot did not return the follow-up ticket it saved.');
-    await Promise.all([
-      this.associateDefault('tickets', 'contacts', [{ _from: { id: ticket.id }, to: { id: contactId } }]),
-      companyId ? this.associateDefault('tickets', 'companies', [{ _from: { id: ticket.id }, to: { id: companyId } }]) : null,
-    ]);
-    const { owners } = await this.directory();
-    return {
-      key: rowKey('hubspot', portal, ticket.id),
-      crm: 'hubspot',
-      instance: portal,
-      id: ticket.id,
-      kind: 'ticket',
-      contactKey: response.contactKey,
-      accountKey: companyId ? rowKey('hubspot', portal, companyId) : null,
-      responseKey: response.key,
-      title: subject,
-      status: 'open',
-      statusLabel: null,
-      ownerId,
-      ownerName: ownerId ? (owners?.get(ownerId) ?? null) : null,
-      createdAt: ticket.createdAt ?? this.now(),
-      dueAt: null,
-      url: `https://app.hubspot.com/contacts/${portal}/record/0-5/${ticket.id}`,
-    };
+    await link(ticket.id);
+    return { id: ticket.id, url: ticketUrl(ticket.id), created: true, closed: false };
   }
 
-  private async firstOpenStage(pipelineId: string): Promise<string | null> {
-    const { pipelines } = await this.directory();
-    const pipeline = pipelines?.results.find((p) => p.id === pipelineId);
-    const open = [...(pipeline?.stages ?? [])]
-      .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
-      .find((s) => (s.metadata?.ticketState ?? 'OPEN').toUpperCase() === 'OPEN');
-    return open?.id ?? null;
+  /** The ticket holding `key` in the key property, or null when there is none yet. */
+  private async ticketByKey(key: string): Promise<HsObject | null> {
+    try {
+      return await call(hsObjectSchema, 'looking for the follow-up ticket', () =>
+        this.apis.basic.getById('tickets', key, ['hs_pipeline', 'hs_pipeline_stage'], undefined, undefined, false, KEY_PROPERTY),
+      );
+    } catch (e) {
+      if (e instanceof CrmError && e.kind === 'not-found') return null;
+      throw e;
+    }
   }
 
   // ── admin: metadata and preview ─────────────────────────────────────────────────────────────────────
@@ -1079,6 +1077,29 @@ function toContact(c: HsObject, portal: string, companyId: string | null, owners
 
 function followUpResponseKey(key: string | null | undefined, portal: string): string | null {
   return key?.startsWith(FOLLOW_UP_KEY_PREFIX) ? rowKey('hubspot', portal, key.slice(FOLLOW_UP_KEY_PREFIX.length)) : null;
+}
+
+type HsPipeline = HsPipelines['results'][number];
+
+/**
+ * Where follow-up tickets go: the configured pipeline, else HubSpot's default pipeline ("0"), else the first one.
+ * The options page offers the same default.
+ */
+export function followUpPipeline(settings: Settings, pipelines: HsPipelines | null): HsPipeline | null {
+  const all = pipelines?.results ?? [];
+  return all.find((p) => p.id === (settings.hubspot.followUpPipelineId ?? DEFAULT_PIPELINE_ID)) ?? (settings.hubspot.followUpPipelineId ? null : (all[0] ?? null));
+}
+
+/** The pipeline's first open (or closed) stage in board order. */
+function firstStage(pipeline: HsPipeline | null, closed: boolean): string | null {
+  const stage = [...(pipeline?.stages ?? [])]
+    .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
+    .find((st) => ((st.metadata?.ticketState ?? 'OPEN').toUpperCase() === 'CLOSED') === closed);
+  return stage?.id ?? null;
+}
+
+function closedStageIds(pipelines: HsPipelines | null): Set<string> {
+  return new Set((pipelines?.results ?? []).flatMap((p) => p.stages.filter((st) => (st.metadata?.ticketState ?? '').toUpperCase() === 'CLOSED').map((st) => st.id)));
 }
 
 /** A ticket opened for a feedback submission carries hs_ticket_id on the submission. */

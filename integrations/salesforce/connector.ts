@@ -21,6 +21,7 @@ import {
   CrmError,
   type ConnectionInfo,
   type CrmConnector,
+  type OpenedFollowUp,
   type MetadataField,
   type MetadataObject,
   type OutcomeWriteResult,
@@ -77,17 +78,6 @@ export interface SalesforceConnectorOptions {
   timeoutMs?: number;
   clock?: Clock;
   random?: () => number;
-}
-
-export interface FollowUpCaseResult {
-  id: string;
-  url: string;
-  created: boolean;
-}
-
-export interface SalesforceConnector extends CrmConnector {
-  /** Opens a follow-up Case for a response, owned per settings.rules.routing; repeatable without duplicates. */
-  createFollowUp(response: SurveyResponse, settings: Settings): Promise<FollowUpCaseResult>;
 }
 
 /** External ID field on Task that makes outcome writes upserts (created by the admin; optional). */
@@ -497,7 +487,7 @@ function sumAmounts(rows: Array<{ Amount: number | null }>): number {
   return rows.reduce((sum, row) => sum + (row.Amount ?? 0), 0);
 }
 
-export function createSalesforceConnector(options: SalesforceConnectorOptions): SalesforceConnector {
+export function createSalesforceConnector(options: SalesforceConnectorOptions): CrmConnector {
   const api = new SalesforceApi(options);
   const now = options.now ?? (() => Date.now());
   const session = options.session;
@@ -1052,7 +1042,8 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     return outcomes.map((o) => results.get(o.idempotencyKey)!);
   }
 
-  async function createFollowUp(response: SurveyResponse, settings: Settings): Promise<FollowUpCaseResult> {
+  /** A Case for a response, owned per settings.rules.routing; an answer that already has one gets that one back. */
+  async function createFollowUp(response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp> {
     checkInstance(response.instance);
     const meter: Meter = { requests: 0 };
     const contactId = response.contactKey.split('|').pop() ?? '';
@@ -1061,7 +1052,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
       queryResultSchema(
         sfContactSchema.pick({ Id: true, OwnerId: true, AccountId: true }).extend({
           Account: sfAccountRecordSchema.pick({ OwnerId: true }).nullable().optional(),
-          Cases: queryResultSchema(sfCaseSchema.pick({ Id: true, CaseNumber: true })).nullable().optional(),
+          Cases: queryResultSchema(sfCaseSchema.pick({ Id: true, CaseNumber: true, IsClosed: true })).nullable().optional(),
         }),
       ),
       await api.query(soql.followUpLookupQuery(contactId, marker), meter, { mapping: settings.salesforce }),
@@ -1070,7 +1061,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     const contact = lookup.records[0];
     if (!contact) throw new CrmError('not-found', 'The contact of this response was deleted or merged, or you cannot see it.');
     const existing = contact.Cases?.records[0];
-    if (existing) return { id: existing.Id, url: recordUrl(instance(), 'Case', existing.Id), created: false };
+    if (existing) return { id: existing.Id, url: recordUrl(instance(), 'Case', existing.Id), created: false, closed: existing.IsClosed };
     const routing = settings.rules.routing;
     const ownerId =
       routing.kind === 'namedUser' ? routing.userId : routing.kind === 'accountOwner' ? (contact.Account?.OwnerId ?? contact.OwnerId) : contact.OwnerId;
@@ -1096,7 +1087,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     );
     const created = parseWith(saveResultsSchema.element, body, 'the Case save result');
     if (!created.success || !created.id) throw saveError(created);
-    return { id: created.id, url: recordUrl(instance(), 'Case', created.id), created: true };
+    return { id: created.id, url: recordUrl(instance(), 'Case', created.id), created: true, closed: false };
   }
 
   async function testConnection(): Promise<ConnectionInfo> {

@@ -293,7 +293,7 @@ export function taskByMarkerQuery(keys: readonly string[]): string {
 export function followUpLookupQuery(contactId: string, responseMarker: string): string {
   return (
     `SELECT Id, ${OWNER}, AccountId, Account.OwnerId, ` +
-    `(SELECT Id, CaseNumber FROM Cases WHERE Subject LIKE ${quoteLike(responseMarker, { prefix: true, suffix: true })} LIMIT 1) ` +
+    `(SELECT Id, CaseNumber, IsClosed FROM Cases WHERE Subject LIKE ${quoteLike(responseMarker, { prefix: true, suffix: true })} LIMIT 1) ` +
     `FROM Contact WHERE Id = ${idLiteral(contactId)}`
   );
 }

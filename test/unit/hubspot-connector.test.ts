@@ -249,13 +249,30 @@ describe('writing outcomes exactly once', () => {
     const companyOwner = sandbox.hubspot.portal(F.portals.main).get('companies', F.companyId)!.properties.hubspot_owner_id;
     const before = sandbox.stats().hubspot?.tickets ?? 0;
     sandbox.setFaults([{ match: '^POST /crm/v3/objects/tickets/batch/upsert', times: 1, dropAfterCommit: true }]);
-    await expect(c.createFollowUp(response, DEFAULT_SETTINGS)).rejects.toBeDefined();
-    const ticket = await c.createFollowUp(response, DEFAULT_SETTINGS);
+    await expect(c.createFollowUp(response, DEFAULT_SETTINGS)).rejects.toMatchObject({ kind: 'network' });
+    // HubSpot stored the ticket before the connection dropped: asking again finds it and links it.
+    const opened = await c.createFollowUp(response, DEFAULT_SETTINGS);
     const again = await c.createFollowUp(response, DEFAULT_SETTINGS);
-    expect(again.id).toBe(ticket.id);
+    expect(opened).toMatchObject({ created: false, closed: false });
+    expect(again).toMatchObject({ id: opened.id, created: false, closed: false });
     expect((sandbox.stats().hubspot?.tickets ?? 0) - before).toBe(1);
-    expect(ticket).toMatchObject({ kind: 'ticket', status: 'open', ownerId: companyOwner, responseKey: response.key });
+    const ticket = sandbox.hubspot.portal(F.portals.main).get('tickets', opened.id)!;
+    expect(ticket.properties.hubspot_owner_id).toBe(companyOwner);
     const seen = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
-    expect(seen.followUps.some((f) => f.id === ticket.id && f.status === 'open')).toBe(true);
+    expect(seen.followUps.find((f) => f.id === opened.id)).toMatchObject({ status: 'open', responseKey: response.key });
+  });
+
+  it('asking again for an answer whose ticket was closed and reassigned leaves the ticket as it is', async () => {
+    sandbox.reset();
+    const c = connector();
+    const ctx = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    const response = ctx.responses.find((r) => r.kind === 'nps' && r.score <= 6 && r.contactKey === ctx.focusContactKeys[0])!;
+    const opened = await c.createFollowUp(response, DEFAULT_SETTINGS);
+    const ticket = sandbox.hubspot.portal(F.portals.main).get('tickets', opened.id)!;
+    ticket.properties.hs_pipeline_stage = '4';
+    ticket.properties.hubspot_owner_id = '70002';
+    const again = await c.createFollowUp(response, DEFAULT_SETTINGS);
+    expect(again).toMatchObject({ id: opened.id, created: false, closed: true });
+    expect(ticket.properties).toMatchObject({ hs_pipeline_stage: '4', hubspot_owner_id: '70002' });
   });
 });

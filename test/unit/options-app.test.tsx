@@ -86,7 +86,18 @@ describe('options page', () => {
   it('types HubSpot pipeline ids by hand until HubSpot is connected', async () => {
     await renderApp();
     expect(screen.getByLabelText(en.hsPipeline).tagName).toBe('INPUT');
+    expect(screen.getByText(en.hsPipelinesNotConnected)).toBeTruthy();
     expect(send).not.toHaveBeenCalledWith({ type: 'metadata.ticketPipelines' });
+  });
+
+  it('says why HubSpot’s pipelines could not be read, and keeps the ids typeable', async () => {
+    send.mockResolvedValue({ ok: false, error: { kind: 'rate-limit', message: 'HubSpot asked to slow down.' } });
+    await fakeBrowser.storage.local.set({
+      [CONNECTIONS_KEY]: { hubspot: { crm: 'hubspot', instance: '40001', name: 'HubSpot portal 40001', user: null, missingScopes: [], usage: null, connectedAt: 1 } },
+    });
+    await renderApp();
+    expect(await screen.findByText(en.hsPipelinesFailed('HubSpot asked to slow down.'))).toBeTruthy();
+    expect(screen.getByLabelText(en.hsPipeline).tagName).toBe('INPUT');
   });
 
   it('refuses incoherent rules with the reason and writes nothing', async () => {

@@ -52,7 +52,7 @@ function actions(): OutcomeActions & { logged: OutcomeInput[] } {
       return { ok: true as const, value: { idempotencyKey: 'k-0000000000000001' } };
     }),
     retry: vi.fn(async (key: string) => ({ ok: true as const, value: { idempotencyKey: key } })),
-    openFollowUp: vi.fn(async () => ({ ok: true as const, value: { id: '1', url: null } })),
+    openFollowUp: vi.fn(async () => ({ ok: true as const, value: { id: '1', url: null, created: true, closed: false } })),
   };
 }
 

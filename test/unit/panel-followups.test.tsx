@@ -111,6 +111,8 @@ describe('opening a follow-up for an unhappy answer', () => {
     const unhappy = response('101', 3, NOW - 2 * DAY, { comment: 'Billing is a mess' });
     const covered = response('101', 5, NOW - 20 * DAY);
     const passive = response('101', 8, NOW - 40 * DAY);
+    const happyCsat = response('101', 5, NOW - 50 * DAY, { kind: 'csat', scaleMax: 5 });
+    const unhappyCsat = response('101', 1, NOW - 60 * DAY, { kind: 'csat', scaleMax: 5, comment: 'Support never answered' });
     const db = freshDb();
     await saveRecordContext(
       db,
@@ -118,7 +120,7 @@ describe('opening a follow-up for an unhappy answer', () => {
         title: 'Dana',
         focusContactKeys: [contact('101').key],
         contacts: [contact('101', { name: 'Dana' })],
-        responses: [passive, covered, unhappy],
+        responses: [unhappyCsat, happyCsat, passive, covered, unhappy],
         followUps: [followUp('t-covered', { responseKey: covered.key })],
       }),
     );
@@ -134,18 +136,29 @@ describe('opening a follow-up for an unhappy answer', () => {
   it('offers it only on answers at or below the follow-up threshold that have none yet', async () => {
     const { host, unhappy } = await showContact();
     const buttons = screen.getAllByRole('button', { name: 'Open a follow-up in HubSpot' });
-    expect(buttons).toHaveLength(1);
+    // The NPS 3 and the CSAT 1; not the NPS 5 that has its ticket, the passive 8 or the satisfied CSAT.
+    expect(buttons).toHaveLength(2);
     expect(buttons[0]?.closest('li')?.textContent).toContain('Billing is a mess');
+    expect(buttons[1]?.closest('li')?.textContent).toContain('Support never answered');
     fireEvent.click(buttons[0]!);
-    await waitFor(() => expect(screen.getByText('Follow-up opened in HubSpot.').getAttribute('role')).toBe('status'));
+    const opened = await screen.findByRole('link', { name: 'Follow-up opened in HubSpot.' });
+    expect(opened.getAttribute('href')).toBe('https://app.hubspot.com/contacts/40001/record/0-5/9001');
+    expect(opened.closest('[role="status"]')).not.toBeNull();
     expect(host.openFollowUp).toHaveBeenCalledWith(contactRef, unhappy.key);
+  });
+
+  it('says so when the answer’s follow-up already existed and was closed, without opening another', async () => {
+    const { host } = await showContact();
+    host.openFollowUp.mockResolvedValueOnce({ ok: true, value: { id: '77', url: null, created: false, closed: true } });
+    fireEvent.click(screen.getAllByRole('button', { name: 'Open a follow-up in HubSpot' })[0]!);
+    await waitFor(() => expect(screen.getByText('This answer’s follow-up in HubSpot is already closed.').getAttribute('role')).toBe('status'));
   });
 
   it('says why when the CRM refused, and lets the user try again', async () => {
     const { host } = await showContact('HubSpot no longer accepts the saved token.');
-    fireEvent.click(screen.getByRole('button', { name: 'Open a follow-up in HubSpot' }));
+    fireEvent.click(screen.getAllByRole('button', { name: 'Open a follow-up in HubSpot' })[0]!);
     await waitFor(() => expect(screen.getByRole('alert').textContent).toBe('The follow-up was not opened: HubSpot no longer accepts the saved token.'));
-    fireEvent.click(screen.getByRole('button', { name: 'Open a follow-up in HubSpot' }));
+    fireEvent.click(screen.getAllByRole('button', { name: 'Open a follow-up in HubSpot' })[0]!);
     await waitFor(() => expect(host.openFollowUp).toHaveBeenCalledTimes(2));
   });
 });

@@ -249,7 +249,7 @@ export function testHost(options: { settings?: Settings; languages?: string[]; c
     },
     logOutcome: vi.fn(async () => ({ ok: true as const, value: { idempotencyKey: 'test-key-0000000001' } })),
     retryOutcome: async (idempotencyKey) => ({ ok: true as const, value: { idempotencyKey } }),
-    openFollowUp: vi.fn(async () => ({ ok: true as const, value: { id: '9001', url: 'https://app.hubspot.com/contacts/40001/record/0-5/9001' } })),
+    openFollowUp: vi.fn(async () => ({ ok: true as const, value: { id: '9001', url: 'https://app.hubspot.com/contacts/40001/record/0-5/9001', created: true, closed: false } })),
     now: () => NOW,
   };
   return host;

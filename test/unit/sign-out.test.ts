@@ -73,6 +73,7 @@ beforeEach(async () => {
   await saveRecordContext(db, context(salesforceRef));
   await storeHubSpotToken('pat-na1-test-token');
   await fakeBrowser.storage.local.set({ [CONNECTIONS_KEY]: { hubspot: { crm: 'hubspot', instance: '40001', name: 'Portal', user: null, missingScopes: [], usage: null, connectedAt: NOW } } });
+  await db.directories.put({ crm: 'hubspot', value: { portalId: '40001', currency: 'USD', owners: [['7', 'Raj Patel']], ticketPipelines: null, fetchedAt: NOW } });
 });
 
 describe('signing out of a CRM', () => {
@@ -84,6 +85,8 @@ describe('signing out of a CRM', () => {
     expect(left.map((r) => r.crm)).toEqual(['salesforce']);
     expect((await db.contacts.toArray()).map((c) => c.crm)).toEqual(['salesforce']);
     expect((await db.views.toArray()).map((v) => v.ref.crm)).toEqual(['salesforce']);
+    // Colleagues' names read from the portal go too.
+    expect(await db.directories.get('hubspot')).toBeUndefined();
   });
 
   it('discards queued outcomes only when asked, and says how many', async () => {

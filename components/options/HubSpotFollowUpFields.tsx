@@ -9,25 +9,37 @@ import { useStrings } from './strings';
 /** HubSpot's default ticket pipeline, where new follow-ups go when none is chosen (see the connector). */
 const DEFAULT_PIPELINE_ID = '0';
 
+type PipelinesState =
+  | { status: 'not-connected' | 'loading' | 'none' }
+  | { status: 'failed'; reason: string }
+  | { status: 'ready'; pipelines: TicketPipeline[] };
+
 /**
- * The portal's ticket pipelines once HubSpot is connected; null before, or when HubSpot lists none. Read again
- * whenever the connection changes (another token, a new test).
+ * The portal's ticket pipelines once HubSpot is connected, read again whenever the connection changes (another
+ * token, a new test).
  */
-function useTicketPipelines(): TicketPipeline[] | null {
+function useTicketPipelines(): PipelinesState {
   const connection = useConnections().hubspot;
   const connected = connection ? `${connection.instance} ${connection.connectedAt}` : null;
-  const [pipelines, setPipelines] = useState<TicketPipeline[] | null>(null);
+  const [answer, setAnswer] = useState<{ for: string; state: PipelinesState } | null>(null);
   useEffect(() => {
     if (!connected) return;
     let live = true;
     void sendRequest({ type: 'metadata.ticketPipelines' }).then((reply) => {
-      if (live) setPipelines(reply.ok && reply.value.length > 0 ? reply.value : null);
+      if (!live) return;
+      const state: PipelinesState = !reply.ok
+        ? { status: 'failed', reason: reply.error.message }
+        : reply.value.length === 0
+          ? { status: 'none' }
+          : { status: 'ready', pipelines: reply.value };
+      setAnswer({ for: connected, state });
     });
     return () => {
       live = false;
     };
   }, [connected]);
-  return connected ? pipelines : null;
+  if (!connected) return { status: 'not-connected' };
+  return answer?.for === connected ? answer.state : { status: 'loading' };
 }
 
 /**
@@ -36,18 +48,27 @@ function useTicketPipelines(): TicketPipeline[] | null {
  */
 export function HubSpotFollowUpFields(props: { draft: Settings; edit: Edit }) {
   const s = useStrings();
-  const pipelines = useTicketPipelines();
+  const state = useTicketPipelines();
   const { followUpPipelineId, followUpStageId, closedStageId } = props.draft.hubspot;
   const edit = props.edit;
-  if (!pipelines) {
+  if (state.status !== 'ready') {
+    const help =
+      state.status === 'loading'
+        ? s.hsPipelinesLoading
+        : state.status === 'failed'
+          ? s.hsPipelinesFailed(state.reason)
+          : state.status === 'none'
+            ? s.hsPipelinesNone
+            : s.hsPipelinesNotConnected;
     return (
       <>
-        <TextField label={s.hsPipeline} path="hubspot.followUpPipelineId" value={followUpPipelineId ?? ''} onChange={(v) => edit((d) => void (d.hubspot.followUpPipelineId = v.trim() || null))} />
+        <TextField label={s.hsPipeline} help={help} path="hubspot.followUpPipelineId" value={followUpPipelineId ?? ''} onChange={(v) => edit((d) => void (d.hubspot.followUpPipelineId = v.trim() || null))} />
         <TextField label={s.hsStage} path="hubspot.followUpStageId" value={followUpStageId ?? ''} onChange={(v) => edit((d) => void (d.hubspot.followUpStageId = v.trim() || null))} />
         <TextField label={s.hsClosedStage} path="hubspot.closedStageId" value={closedStageId ?? ''} onChange={(v) => edit((d) => void (d.hubspot.closedStageId = v.trim() || null))} />
       </>
     );
   }
+  const { pipelines } = state;
   const chosen = pipelines.find((p) => p.id === followUpPipelineId) ?? null;
   const target = chosen ?? pipelines.find((p) => p.id === DEFAULT_PIPELINE_ID) ?? pipelines[0]!;
   const withSaved = (options: Array<{ value: string; label: string }>, saved: string | null) =>
