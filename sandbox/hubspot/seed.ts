@@ -344,7 +344,8 @@ class PortalSeeder {
     );
     this.store.associateFresh('deals', record.id, 'companies', companyId, true);
     for (const contactId of contactIds) this.store.associateFresh('deals', record.id, 'contacts', contactId);
-    // HubSpot's calculated "Total open deal value" rolls up the company's open deals.
+    // HubSpot's calculated "Total open deal value" rolls up the company's open deals. Computed as deals are seeded:
+    // the sandbox does not recalculate it when a deal changes later (Loyalty Lens never writes deals).
     if (open) company.properties.hs_total_deal_value = String(Number(company.properties.hs_total_deal_value ?? '0') + Number(record.properties.amount));
     return record.id;
   }
