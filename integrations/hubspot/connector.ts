@@ -124,7 +124,7 @@ export interface HubSpotConnectorOptions {
 export interface HubSpotConnector extends CrmConnector {
   /** Re-reads the portal, owners and ticket pipelines (on connect and on a connection test). */
   refreshDirectory(): Promise<void>;
-  /** The portal's ticket pipelines as they are now (re-reads the directory); empty without the tickets scope. */
+  /** The portal's ticket pipelines as they are now (one request); empty without the tickets scope. */
   ticketPipelines(): Promise<TicketPipeline[]>;
 }
 
@@ -274,8 +274,10 @@ class Connector implements HubSpotConnector {
   }
 
   async ticketPipelines(): Promise<TicketPipeline[]> {
-    await this.refreshDirectory();
-    const { pipelines } = await this.directory();
+    const pipelines = await this.fetchTicketPipelines();
+    // Views of this worker see the pipelines the admin is choosing from; the kept copy follows on its own schedule.
+    const known = await this.directory().catch(() => null);
+    if (known) known.pipelines = pipelines;
     return [...(pipelines?.results ?? [])]
       .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
       .map((p) => ({
