@@ -285,7 +285,7 @@ class Connector implements HubSpotConnector {
         label: p.label,
         stages: [...p.stages]
           .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
-          .map((s) => ({ id: s.id, label: s.label, closed: (s.metadata?.ticketState ?? '').toUpperCase() === 'CLOSED' })),
+          .map((s) => ({ id: s.id, label: s.label, closed: isClosedStage(s) })),
       }));
   }
 
@@ -653,7 +653,7 @@ class Connector implements HubSpotConnector {
     const stages = new Map<string, { label: string; open: boolean }>();
     for (const p of pipelines?.results ?? []) {
       if (pipelineId && p.id !== pipelineId) continue;
-      for (const s of p.stages) stages.set(s.id, { label: s.label, open: (s.metadata?.ticketState ?? 'OPEN').toUpperCase() !== 'CLOSED' });
+      for (const s of p.stages) stages.set(s.id, { label: s.label, open: !isClosedStage(s) });
     }
     const openStages = [...stages].filter(([, s]) => s.open).map(([id]) => id);
     const [tickets, tasks] = await Promise.all([
@@ -1083,6 +1083,11 @@ function followUpResponseKey(key: string | null | undefined, portal: string): st
 
 type HsPipeline = HsPipelines['results'][number];
 
+/** Open or closed comes from the stage's `ticketState` metadata; a stage without it counts as open. */
+function isClosedStage(stage: HsPipeline['stages'][number]): boolean {
+  return (stage.metadata?.ticketState ?? '').toUpperCase() === 'CLOSED';
+}
+
 /**
  * Where follow-up tickets go: the configured pipeline, else HubSpot's default pipeline ("0"), else the first one.
  * The options page offers the same default.
@@ -1096,12 +1101,12 @@ export function followUpPipeline(settings: Settings, pipelines: HsPipelines | nu
 function firstStage(pipeline: HsPipeline | null, closed: boolean): string | null {
   const stage = [...(pipeline?.stages ?? [])]
     .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
-    .find((st) => ((st.metadata?.ticketState ?? 'OPEN').toUpperCase() === 'CLOSED') === closed);
+    .find((st) => isClosedStage(st) === closed);
   return stage?.id ?? null;
 }
 
 function closedStageIds(pipelines: HsPipelines | null): Set<string> {
-  return new Set((pipelines?.results ?? []).flatMap((p) => p.stages.filter((st) => (st.metadata?.ticketState ?? '').toUpperCase() === 'CLOSED').map((st) => st.id)));
+  return new Set((pipelines?.results ?? []).flatMap((p) => p.stages.filter(isClosedStage).map((st) => st.id)));
 }
 
 /** A ticket opened for a feedback submission carries hs_ticket_id on the submission. */
