@@ -86,13 +86,14 @@ async function main(): Promise<number> {
       sandboxes.set(latencyMs, started);
       return started;
     },
-    async launch(sandbox) {
+    async launch(sandbox, options = {}) {
       executablePath ??= requireChromium();
       const launched = await launchWithExtension({
         extensionDir: CHROME_BUILD_DIR,
         sandboxHttpsPort: sandbox.httpsPort,
         headless: true,
         executablePath,
+        ...options,
       });
       browsers.push(launched);
       return launched;

@@ -21,7 +21,7 @@ export interface BenchContext {
   /** A sandbox with this much added latency per request; started once per latency and shared. */
   sandbox(latencyMs: number): Promise<Sandbox>;
   /** Chromium with the built extension in a fresh profile, mapped to the sandbox; closed after the run. */
-  launch(sandbox: Sandbox): Promise<LaunchedExtension>;
+  launch(sandbox: Sandbox, options?: { inspectSidePanel?: boolean }): Promise<LaunchedExtension>;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { PageAdapter } from '../integrations/crm';
+import { PLACEMENT_WAIT_MS, SIDE_PANEL_WINDOWS_KEY } from '../core/placement';
 
 // Hosts the panel iframe at the right edge of a CRM page. Holds no data and no tokens and sends no
 // requests: the iframe is an extension page, and the background learns the record from the tabs API.
@@ -33,9 +34,16 @@ export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): voi
   /** Until the remembered layout is read, the frame loads but stays out of sight (no flash of the wrong state). */
   let layoutKnown = false;
   let width = DEFAULT_WIDTH;
+  /**
+   * 'page' shows the in-page panel; 'side' leaves the record to the window's open side panel;
+   * 'waiting' holds the in-page panel back while a side panel is open in some window, until the
+   * background says whether it is this one (or the wait runs out).
+   */
+  let placement: 'page' | 'side' | 'waiting' = 'page';
+  let placementTold = false;
 
   const render = (isRecord: boolean) => {
-    if (!isRecord) {
+    if (!isRecord || placement !== 'page') {
       root?.remove();
       root = null;
       return;
@@ -116,19 +124,33 @@ export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): voi
 
   // Only the extension itself can reach this listener; zod stays out of the content script to keep it tiny.
   browser.runtime.onMessage.addListener((message: unknown) => {
-    if (root && typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'panel.toggle') {
-      setCollapsed(!collapsed);
+    if (typeof message !== 'object' || message === null) return;
+    const { type, inPage } = message as { type?: unknown; inPage?: unknown };
+    if (type === 'panel.toggle' && root) setCollapsed(!collapsed);
+    if (type === 'panel.placement' && typeof inPage === 'boolean') {
+      placementTold = true;
+      placement = inPage ? 'page' : 'side';
+      onLocation(location.href);
     }
   });
   ctx.addEventListener(window, 'wxt:locationchange', (event) => onLocation(event.newUrl.href));
 
   // Start loading the panel at once, in parallel with reading how the user left it.
   onLocation(location.href);
-  void browser.storage.local.get([COLLAPSED_KEY, WIDTH_KEY]).then((stored) => {
+  void browser.storage.local.get([COLLAPSED_KEY, WIDTH_KEY, SIDE_PANEL_WINDOWS_KEY]).then((stored) => {
     collapsed = stored[COLLAPSED_KEY] === true;
     const storedWidth = stored[WIDTH_KEY];
     if (typeof storedWidth === 'number' && Number.isFinite(storedWidth)) width = Math.max(MIN_WIDTH, storedWidth);
     layoutKnown = true;
+    const sidePanelOpen = Array.isArray(stored[SIDE_PANEL_WINDOWS_KEY]) && stored[SIDE_PANEL_WINDOWS_KEY].length > 0;
+    if (sidePanelOpen && !placementTold) {
+      placement = 'waiting';
+      ctx.setTimeout(() => {
+        if (placement !== 'waiting') return;
+        placement = 'page';
+        onLocation(location.href);
+      }, PLACEMENT_WAIT_MS);
+    }
     onLocation(location.href);
   });
 }

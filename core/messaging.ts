@@ -99,8 +99,11 @@ export type PanelPush =
   | { type: 'settings'; settings: Settings; notice: string | null }
   | { type: 'data'; key: string; contactLimit: number; result: PanelQueryResult };
 
-/** What the background sends to a content script. */
-export type ContentPush = { type: 'panel.toggle' };
+/**
+ * What the background sends a CRM page's content script: show or hide the in-page panel (keyboard
+ * command), and whether the panel belongs in the page or in the window's open side panel.
+ */
+export type ContentPush = { type: 'panel.toggle' } | { type: 'panel.placement'; inPage: boolean };
 
 export { PANEL_PORT, sendRequest } from './send';
 

@@ -1,8 +1,8 @@
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { chromium, type BrowserContext, type Worker } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Worker } from 'playwright-core';
 
 // Finding and launching Chromium with the built extension, shared by the demo, the e2e runner and
 // the benchmarks. The browser's own DNS maps the real CRM hostnames to the local sandbox, so the
@@ -89,6 +89,11 @@ export interface LaunchOptions {
    * of a throwaway directory there; nothing is written to /etc.
    */
   managedPolicy?: Record<string, unknown>;
+  /**
+   * Makes Chrome's side panel reachable (`sidePanel()`): Playwright's own connection does not attach
+   * to it, so the browser also listens for DevTools on a local port a second connection uses.
+   */
+  inspectSidePanel?: boolean;
 }
 
 const CHROMIUM_ETC = '/etc/chromium';
@@ -122,6 +127,8 @@ export interface LaunchedExtension {
   context: BrowserContext;
   extensionId: string;
   serviceWorker: Worker;
+  /** Chrome's open side panel page (needs `inspectSidePanel`); waits for it to open. */
+  sidePanel(timeout?: number): Promise<Page>;
   /** Closes the browser and removes the throwaway profile. */
   close(): Promise<void>;
 }
@@ -143,7 +150,29 @@ export async function launchWithExtension(options: LaunchOptions): Promise<Launc
     removeOwnDirs();
     throw error;
   }
+  let inspector: Promise<Browser> | null = null;
+  const sidePanel = async (timeout = 15_000): Promise<Page> => {
+    if (!options.inspectSidePanel) throw new Error('Launch with inspectSidePanel to reach the side panel.');
+    // Chrome writes the port it chose for --remote-debugging-port=0 into the profile.
+    const [port] = readFileSync(join(userDataDir, 'DevToolsActivePort'), 'utf8').split('\n');
+    const deadline = Date.now() + timeout;
+    for (let look = 0; ; look += 1) {
+      // A connection sees the side panels open when it attaches: a panel opened later needs a new one
+      // (which ends the pages of the old one, so an open panel is looked for first).
+      if (!inspector || look > 0) {
+        if (inspector) await (await inspector).close().catch(() => undefined);
+        inspector = chromium.connectOverCDP(`http://127.0.0.1:${port}`);
+      }
+      const browser = await inspector;
+      // In CRM pages the panel is a frame, not a page: a panel.html page is the side panel (callers open no panel tab).
+      const page = browser.contexts().flatMap((c) => c.pages()).find((p) => new URL(p.url()).pathname === '/panel.html');
+      if (page) return page;
+      if (Date.now() > deadline) throw new Error('The side panel did not open.');
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  };
   const close = async (): Promise<void> => {
+    if (inspector) await (await inspector).close().catch(() => undefined);
     await context.close().catch(() => undefined);
     removeOwnDirs();
   };
@@ -155,7 +184,7 @@ export async function launchWithExtension(options: LaunchOptions): Promise<Launc
         timeout: 15_000,
       }));
     const extensionId = new URL(serviceWorker.url()).host;
-    return { context, extensionId, serviceWorker, close };
+    return { context, extensionId, serviceWorker, sidePanel, close };
   } catch (error) {
     await close();
     throw new Error(`The extension's service worker did not start (${String(error)}). Is ${options.extensionDir} a built extension?`);
@@ -180,6 +209,7 @@ function launch(userDataDir: string, executablePath: string, options: LaunchOpti
       '--no-default-browser-check',
       `--host-resolver-rules=${hostResolverRules(options.sandboxHttpsPort)}`,
       '--ignore-certificate-errors',
+      ...(options.inspectSidePanel ? ['--remote-debugging-port=0'] : []),
       ...(options.extraArgs ?? []),
       // For comparing browser settings by hand, e.g. CHROMIUM_EXTRA_ARGS=--disable-features=BlockThirdPartyCookies
       ...(process.env.CHROMIUM_EXTRA_ARGS ?? '').split(/\s+/).filter(Boolean),

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { HUBSPOT_FIXTURES } from '../../sandbox/hubspot/seed';
-import { connectHubSpot, expectedRecord, hubspotRecordUrl, spaNavigate, waitForPanel } from '../../test/e2e/harness';
-import { armPanelWatch, navigationStartedAt, panelShownAt, type PanelShown } from '../../test/e2e/timing';
+import { connectHubSpot, expectedRecord, hubspotRecordUrl, panelFrame, spaNavigate, waitForPanel } from '../../test/e2e/harness';
+import { armPanelWatch, armWatch, navigationStartedAt, panelShownAt, type PanelShown } from '../../test/e2e/timing';
 import { median, percentile, type BenchModule, type Measurement } from '../types';
 
 // How fast the panel shows a record the extension has already cached, with the CRM answering
@@ -19,6 +19,9 @@ import { median, percentile, type BenchModule, type Measurement } from '../types
 // spaNavigationMs: the watch is armed in the current panel frame, then a link of the CRM page is
 //   clicked (its router pushes the new URL, no reload) → the panel showed the new record, ready.
 //   Start = the click's time in the page.
+// warmOpenSidePanelMs: the same full page loads as warmOpenMs with the panel moved to Chrome's side
+//   panel (the in-page panel's "Side panel" button, clicked). The side panel's page stays; the watch
+//   is armed in it before each page.goto and the time runs from the CRM page's navigation start.
 // Every record is visited once first, so all are cached (and fresher than the 15-s refresh window
 // only for some: a re-fetch in the background does not delay the cached paint).
 
@@ -53,7 +56,7 @@ const navigation: BenchModule = {
   name: 'navigation',
   async run({ sandbox: startSandbox, launch }): Promise<Measurement[]> {
     const sandbox = await startSandbox(LATENCY_MS);
-    const { context, extensionId } = await launch(sandbox);
+    const { context, extensionId, sidePanel } = await launch(sandbox, { inspectSidePanel: true });
     await connectHubSpot(context, extensionId, HUBSPOT_FIXTURES.tokens.main);
     const page = await context.newPage();
     await warmUp(page);
@@ -82,8 +85,24 @@ const navigation: BenchModule = {
       spaShown.push(shown);
     }
 
+    // Moving to the side panel is a click in the panel, as a user does it.
+    await (await panelFrame(page)).getByRole('button', { name: 'Side panel' }).click();
+    const side = await sidePanel();
+    await side.waitForSelector(`[data-ll-record="${expectedRecord(page.url())}"][data-ll-state="ready"]`);
+    const sideWarm: number[] = [];
+    const sideShown: PanelShown[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const url = all[(round + 1) % all.length]!;
+      const shownLater = await armWatch(side.mainFrame(), expectedRecord(url), 'ready');
+      await page.goto(url, { waitUntil: 'commit' });
+      const shown = await shownLater();
+      sideWarm.push(shown.at - (await navigationStartedAt(page)));
+      sideShown.push(shown);
+    }
+
     return [
       { name: 'warmOpenMs', value: median(warm), unit: 'ms', budget: 100, detail: summary(warm, warmShown) },
+      { name: 'warmOpenSidePanelMs', value: median(sideWarm), unit: 'ms', budget: 100, detail: summary(sideWarm, sideShown) },
       { name: 'spaNavigationMs', value: median(spa), unit: 'ms', budget: 150, detail: summary(spa, spaShown) },
     ];
   },

@@ -195,6 +195,13 @@ export function PanelApp(props: PanelAppProps) {
     setRetries((n) => n + 1);
   };
   const showMore = () => key && setContactLimit({ key, limit: limit + CONTACT_PAGE * 2 });
+  const [sidePanelFailed, setSidePanelFailed] = useState(false);
+  const openSidePanel = host.openSidePanel
+    ? () => {
+        setSidePanelFailed(false);
+        host.openSidePanel!().catch(() => setSidePanelFailed(true));
+      }
+    : undefined;
 
   return (
     <I18nProvider value={i18n}>
@@ -204,7 +211,8 @@ export function PanelApp(props: PanelAppProps) {
         data-ll-record={key ?? ''}
         lang={i18n.locale}
       >
-        <PanelHeader callMode={callMode} onToggleCallMode={toggleCallMode} view={data?.view ?? null} refreshing={current?.status === 'found' && current.data.view.refreshing} now={now} />
+        <PanelHeader callMode={callMode} onToggleCallMode={toggleCallMode} onOpenSidePanel={openSidePanel} view={data?.view ?? null} refreshing={current?.status === 'found' && current.data.view.refreshing} now={now} />
+        {sidePanelFailed && <p className="form-problem side-panel-problem" role="alert">{i18n.t('sidePanel.failed')}</p>}
         <main className="panel-main" aria-busy={state.name === 'loading'}>
           {state.name === 'loading' && <Skeleton label={i18n.t('state.loading')} />}
           {state.name === 'no-record' && <StateMessage kind="no-record" />}

@@ -1,7 +1,15 @@
 import type { RecordView } from '../../core/db';
 import { useI18n } from './i18n-context';
 
-export function PanelHeader(props: { callMode: boolean; onToggleCallMode: () => void; view: RecordView | null; refreshing: boolean; now: number }) {
+export function PanelHeader(props: {
+  callMode: boolean;
+  onToggleCallMode: () => void;
+  /** Present when this panel is framed in a CRM page and the browser has a side panel to move to. */
+  onOpenSidePanel?: () => void;
+  view: RecordView | null;
+  refreshing: boolean;
+  now: number;
+}) {
   const i18n = useI18n();
   const { view } = props;
   return (
@@ -16,16 +24,23 @@ export function PanelHeader(props: { callMode: boolean; onToggleCallMode: () => 
               : null}
         </p>
       </div>
-      <button
-        type="button"
-        className="toggle"
-        aria-pressed={props.callMode}
-        aria-keyshortcuts="Alt+Shift+K"
-        title={i18n.t('callMode.shortcut', { keys: 'Alt+Shift+K' })}
-        onClick={props.onToggleCallMode}
-      >
-        {i18n.t('callMode.toggle')}
-      </button>
+      <div className="panel-actions">
+        <button
+          type="button"
+          className="toggle"
+          aria-pressed={props.callMode}
+          aria-keyshortcuts="Alt+Shift+K"
+          title={i18n.t('callMode.shortcut', { keys: 'Alt+Shift+K' })}
+          onClick={props.onToggleCallMode}
+        >
+          {i18n.t('callMode.toggle')}
+        </button>
+        {props.onOpenSidePanel && (
+          <button type="button" className="toggle" title={i18n.t('sidePanel.hint')} onClick={props.onOpenSidePanel}>
+            {i18n.t('sidePanel.open')}
+          </button>
+        )}
+      </div>
     </header>
   );
 }

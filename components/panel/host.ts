@@ -25,5 +25,10 @@ export interface PanelHost {
   logOutcome(input: OutcomeInput): Promise<Reply<{ idempotencyKey: string }>>;
   retryOutcome(idempotencyKey: string): Promise<Reply<{ idempotencyKey: string }>>;
   openFollowUp(ref: RecordRef, responseKey: string): Promise<Reply<OpenedFollowUp>>;
+  /**
+   * Moves the panel to the browser's side panel (a click's user gesture is required); absent where
+   * there is none to move to: Firefox, or this page already is the side panel.
+   */
+  openSidePanel?: () => Promise<void>;
   now(): number;
 }

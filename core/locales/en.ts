@@ -21,6 +21,9 @@ export const en = {
 
   'callMode.toggle': 'Call mode',
   'callMode.shortcut': 'Switch call mode ({keys})',
+  'sidePanel.open': 'Side panel',
+  'sidePanel.hint': 'Move Loyalty Lens to the browser side panel: it stays open while you move between records',
+  'sidePanel.failed': 'The browser did not open its side panel. The Loyalty Lens toolbar button opens it too.',
 
   'state.loading': 'Loading loyalty context…',
   'state.noRecord': 'Open a contact, company, deal or ticket to see its loyalty context.',

@@ -6,6 +6,7 @@ import type { ContentPush } from '../../core/messaging';
 import { listenForRequests } from './router';
 import { currentSettings } from './settings';
 import { listenForPanels, pushToAllPanels } from './panels';
+import { listenForSidePanel } from './side-panel';
 import { refreshRecord, type RefreshDeps } from './refresh';
 import { flushOutbox, OUTBOX_ALARM, type OutboxDeps } from './outbox';
 import { connectorFor, connectHubSpot, connectSalesforce, testConnection } from './connections';
@@ -67,5 +68,8 @@ export default defineBackground(() => {
   void schedulePurge();
   // Read the settings (and ask for the managed policy, slow after a browser start) before the first panel needs them.
   void currentSettings();
-  if (import.meta.env.CHROME) void browser.sidePanel?.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => undefined);
+  if (import.meta.env.CHROME) {
+    void browser.sidePanel?.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => undefined);
+    listenForSidePanel();
+  }
 });

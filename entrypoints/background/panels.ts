@@ -14,8 +14,10 @@ import { isCrmPageUrl, parseRecordUrl } from '../../integrations/pages';
 
 interface PanelPort {
   port: Browser.runtime.Port;
-  /** The tab an in-page panel lives in; null for Chrome's side panel, which follows the active tab. */
+  /** The tab an in-page panel lives in; null for Chrome's side panel, which follows its window's active tab. */
   tabId: number | null;
+  /** The window a side panel belongs to; null when the browser cannot say (then: the last focused window). */
+  windowId: number | null;
   /** The record last pushed to this panel: the only one it may watch. */
   ref: RecordRef | null;
   /** What is being watched for it now ("refKey|contactLimit"), so a repeated ask does not restart the query. */
@@ -47,9 +49,22 @@ function stop(panel: PanelPort): void {
   panels.delete(panel);
 }
 
-async function activeTab(): Promise<Browser.tabs.Tab | undefined> {
-  const [tab] = await browser.tabs.query({ active: true, lastFocusedWindow: true });
+async function activeTab(windowId: number | null): Promise<Browser.tabs.Tab | undefined> {
+  const [tab] = await browser.tabs.query(windowId !== null ? { active: true, windowId } : { active: true, lastFocusedWindow: true });
   return tab;
+}
+
+/** The window a side panel page is in, from the browser's own list of extension contexts. */
+async function sidePanelWindow(documentId: string | undefined): Promise<number | null> {
+  if (!documentId || typeof browser.runtime.getContexts !== 'function') return null;
+  const [context] = await browser.runtime.getContexts({ documentIds: [documentId] }).catch(() => []);
+  return context && context.windowId >= 0 ? context.windowId : null;
+}
+
+/** Whether a side panel shows this tab: the active tab of the panel's window. */
+function sidePanelShows(panel: PanelPort, tab: Pick<Browser.tabs.Tab, 'active' | 'windowId'>, lastFocusedActive: boolean): boolean {
+  if (panel.tabId !== null || !tab.active) return false;
+  return panel.windowId !== null ? panel.windowId === tab.windowId : lastFocusedActive;
 }
 
 async function tabUrl(tabId: number): Promise<string | null> {
@@ -106,37 +121,52 @@ export function listenForPanels(onRecord: RecordListener): void {
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== PANEL_PORT || port.sender?.id !== browser.runtime.id) return;
     if (!isExtensionPageUrl(port.sender.url ?? '')) return port.disconnect();
-    const panel: PanelPort = { port, tabId: port.sender.tab?.id ?? null, ref: null, watching: null, stopWatching: null };
+    const tabId = port.sender.tab?.id ?? null;
+    const panel: PanelPort = { port, tabId, windowId: null, ref: null, watching: null, stopWatching: null };
     panels.add(panel);
     port.onDisconnect.addListener(() => stop(panel));
     port.onMessage.addListener((message: unknown) => onWatchRequest(panel, message));
+    const documentId = port.sender.documentId;
     void (async () => {
       const [, url] = await Promise.all([
         pushSettings(panel),
-        panel.tabId !== null ? tabUrl(panel.tabId) : activeTab().then((tab) => tab?.url ?? null),
+        tabId !== null
+          ? tabUrl(tabId)
+          : sidePanelWindow(documentId).then(async (windowId) => {
+              panel.windowId = windowId;
+              return (await activeTab(windowId))?.url ?? null;
+            }),
       ]);
       showRecord(panel, url, onRecord);
     })();
   });
 
-  // Chrome's side panel follows the tab the user switches to.
-  browser.tabs.onActivated.addListener(({ tabId }) => {
+  // Chrome's side panel follows the tab the user switches to in its window.
+  browser.tabs.onActivated.addListener(({ tabId, windowId }) => {
     void tabUrl(tabId).then((url) => {
-      for (const panel of panels) if (panel.tabId === null) showRecord(panel, url, onRecord);
+      for (const panel of panels) {
+        if (panel.tabId === null && (panel.windowId === null || panel.windowId === windowId)) showRecord(panel, url, onRecord);
+      }
     });
   });
 
   // CRMs are single-page apps: the browser reports their history navigations here, after the URL
   // has changed (a content script's own event can fire before it has). Host permissions make the
   // URL visible for CRM tabs only.
-  browser.tabs.onUpdated.addListener((tabId, changeInfo) => {
+  browser.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
     if (!changeInfo.url || !isCrmPageUrl(changeInfo.url)) return;
     const url = changeInfo.url;
-    void activeTab().then((active) => {
+    const showHere = (lastFocusedActive: boolean) => {
       for (const panel of panels) {
-        if (panel.tabId === tabId || (panel.tabId === null && active?.id === tabId)) showRecord(panel, url, onRecord);
+        if (panel.tabId === tabId || sidePanelShows(panel, tab, lastFocusedActive)) showRecord(panel, url, onRecord);
       }
-    });
+    };
+    // Asking for the last focused window's tab costs a round trip: only a side panel of unknown window needs it.
+    if ([...panels].some((panel) => panel.tabId === null && panel.windowId === null)) {
+      void activeTab(null).then((active) => showHere(active?.id === tabId));
+    } else {
+      showHere(false);
+    }
   });
 
   // New settings change what panels show (rules, language): resend them and re-run the queries.

@@ -10,7 +10,16 @@ const CALL_MODE_KEY = 'ui.callMode';
  * may deny both (third-party storage blocking), while extension APIs keep working.
  */
 export function browserHost(): PanelHost {
+  const framedInPage = window.top !== window;
+  const sidePanel = import.meta.env.CHROME && framedInPage && typeof browser.sidePanel?.open === 'function' ? browser.sidePanel : null;
   return {
+    // The click's user activation outlives the await: Chrome requires one for sidePanel.open.
+    ...(sidePanel && {
+      openSidePanel: async () => {
+        const tab = await browser.tabs.getCurrent();
+        if (tab) await sidePanel.open({ windowId: tab.windowId });
+      },
+    }),
     connect: () => browser.runtime.connect({ name: PANEL_PORT }) as PanelPort,
     refresh: (ref) => sendRequest({ type: 'record.refresh', ref }),
     requestPermission: (origin) => browser.permissions.request({ origins: [origin.endsWith('/*') ? origin : `${origin}/*`] }),

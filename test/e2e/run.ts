@@ -85,6 +85,7 @@ async function main(): Promise<number> {
           sandboxHttpsPort: sandbox.httpsPort,
           headless,
           executablePath,
+          inspectSidePanel: true,
         });
       } catch (error) {
         for (const [name] of tests) console.log(`  ✗ ${name}\n    ${describe(error)}`);

@@ -107,16 +107,25 @@ export async function panelShownAt(page: Page, record: string, state: string | n
  */
 export async function armPanelWatch(page: Page, record: string, state: string | null, timeout = 30_000): Promise<() => Promise<PanelShown>> {
   const frame = await panelFrame(page);
-  await frame.evaluate(watchExpression({ record, state, timeout, arm: true }));
+  const shown = await armWatch(frame, record, state, timeout);
   return async () => {
     try {
-      return await frame.evaluate(() => (window as unknown as WatchWindow).__llWatch!);
+      return await shown();
     } catch (error) {
       // The frame was replaced by the navigation: the new one is watched from its start.
       if (!isDetached(error)) throw error;
       return panelShownAt(page, record, state, timeout);
     }
   };
+}
+
+/**
+ * Installs the watch in a panel document that outlives the caller's next step (Chrome's side panel
+ * across a CRM page load; a framed panel across an SPA navigation) and returns a function that waits.
+ */
+export async function armWatch(frame: Frame, record: string, state: string | null, timeout = 30_000): Promise<() => Promise<PanelShown>> {
+  await frame.evaluate(watchExpression({ record, state, timeout, arm: true }));
+  return () => frame.evaluate(() => (window as unknown as WatchWindow).__llWatch!);
 }
 
 /** When the top document's navigation started (epoch ms). */

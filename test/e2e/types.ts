@@ -10,6 +10,8 @@ export interface E2E {
   context: BrowserContext;
   extensionId: string;
   serviceWorker: Worker;
+  /** Chrome's side panel page once it is open (it is not one of the context's pages). */
+  sidePanel(timeout?: number): Promise<Page>;
   sandbox: Sandbox;
   hubspot: typeof HUBSPOT_FIXTURES;
   salesforce: typeof SALESFORCE_FIXTURES;

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RecordRef } from '../../../core/schema';
 import { DEFAULT_SETTINGS, parseSettingsDocument, settingsSchema, type Settings } from '../../../core/settings';
 import { parseRecordUrl } from '../../../integrations/pages';
@@ -20,6 +19,7 @@ import {
   sendFromExtensionPage,
   waitForPanel,
 } from '../harness';
+import { expectAccessible } from '../axe';
 import type { E2E } from '../types';
 
 // The panel as a rep or an agent sees it on sandbox pages of both CRMs: every designed state,
@@ -30,40 +30,6 @@ type Scheme = 'light' | 'dark';
 type Language = 'en' | 'ru';
 const SCHEMES: Scheme[] = ['light', 'dark'];
 
-// axe-core as @axe-core/playwright ships it. AxeBuilder cannot reach the panel: its iframe sits in
-// the content script's closed shadow root, which axe's frame walk from the top page never sees, so
-// the same axe build is injected into the panel's frame and run there.
-const requireFromAxePlaywright = createRequire(createRequire(import.meta.url).resolve('@axe-core/playwright'));
-const axeSource = (requireFromAxePlaywright('axe-core') as { source: string }).source;
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  targets: string[];
-}
-
-/** Runs axe in the panel's frame; fails on any serious or critical violation, naming each. */
-async function expectAccessible(frame: Frame, what: string): Promise<void> {
-  if (!(await frame.evaluate(() => 'axe' in window))) await frame.evaluate(axeSource);
-  const { violations, rulesPassed } = await frame.evaluate(async () => {
-    // axe-core's global, injected just above; the page's own types do not know it.
-    const { axe } = window as unknown as {
-        axe: {
-        run(context: Document, options: object): Promise<{ passes: unknown[]; violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }>;
-      };
-    };
-    const results = await axe.run(document, { resultTypes: ['violations'] });
-    return {
-      rulesPassed: results.passes.length,
-      violations: results.violations.map((v) => ({ id: v.id, impact: v.impact ?? null, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })),
-    };
-  });
-  // A scan that checked nothing would pass too: make sure the rules ran against the panel's content.
-  assert.ok(rulesPassed > 10, `${what}: axe checked only ${rulesPassed} rules`);
-  const serious = violations.filter((v: Violation) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(serious, [], `${what}: ${serious.length} serious or critical accessibility violations`);
-}
 
 /** Settings as stored by the options page, changed by `change`, validated like saveSettings and written back. */
 async function changeSettings(t: E2E, change: (settings: Settings) => Settings): Promise<void> {

@@ -1,0 +1,12 @@
+// Where the panel shows on Chrome: beside the record in the CRM page, or in the browser's side panel.
+// Kept free of imports: the content script reads it and must stay tiny.
+
+/**
+ * storage.local: the ids of the windows that have Loyalty Lens open in Chrome's side panel. Written by
+ * the background only; a content script reads it at start to know whether to wait to be told where the
+ * panel goes (it cannot know its own window).
+ */
+export const SIDE_PANEL_WINDOWS_KEY = 'ui.sidePanelWindows';
+
+/** How long a CRM page waits to hear where the panel goes while a side panel is open somewhere. */
+export const PLACEMENT_WAIT_MS = 400;

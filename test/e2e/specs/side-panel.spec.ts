@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import type { Frame, Page } from 'playwright-core';
+import { connectHubSpot, expectedRecord, hasPanel, hubspotRecordUrl, panelFrame, spaNavigate, waitForPanel } from '../harness';
+import { expectAccessible } from '../axe';
+import { PLACEMENT_WAIT_MS } from '../../../core/placement';
+import type { E2E } from '../types';
+
+// Chrome's side panel: a rep moves the panel there with one click, it follows full page loads, SPA
+// navigation and tab switches without an in-page panel beside it, and the in-page panel comes back
+// when the side panel is closed. Screenshot: test/e2e/screenshots/side-panel.png.
+
+export async function beforeAll(t: E2E): Promise<void> {
+  await connectHubSpot(t.context, t.extensionId, t.hubspot.tokens.main);
+}
+
+function recordUrl(t: E2E, type: 'contact' | 'company', id: string): string {
+  return hubspotRecordUrl(t.hubspot.portals.main, type, id);
+}
+
+async function shows(panel: Frame, url: string): Promise<void> {
+  await panel.waitForSelector(`[data-ll-record="${expectedRecord(url)}"][data-ll-state="ready"]`, { timeout: 15_000 });
+}
+
+async function figure(panel: Frame, name: string): Promise<string | null> {
+  return panel.locator(`[data-ll-figure="${name}"]`).first().getAttribute('data-ll-value');
+}
+
+/** Waits out the in-page panel: gone now, and still gone after a page would have stopped waiting to be told. */
+async function expectNoInPagePanel(page: Page): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (hasPanel(page) && Date.now() < deadline) await new Promise((done) => setTimeout(done, 25));
+  await new Promise((done) => setTimeout(done, PLACEMENT_WAIT_MS + 300));
+  assert.equal(hasPanel(page), false, `an in-page panel shows beside the side panel on ${page.url()}`);
+}
+
+/** Closes the side panel as its own close button does (the extension API, from the worker). */
+async function closeSidePanels(t: E2E): Promise<void> {
+  await t.serviceWorker.evaluate(async () => {
+    // The worker's `chrome` global; the test's own types do not know it.
+    const { chrome: api } = globalThis as unknown as {
+      chrome: { windows: { getAll(): Promise<Array<{ id?: number }>> }; sidePanel: { close(options: { windowId: number }): Promise<void> } };
+    };
+    for (const window of await api.windows.getAll()) if (window.id !== undefined) await api.sidePanel.close({ windowId: window.id });
+  });
+}
+
+export async function movesToTheSidePanelAndBack(t: E2E): Promise<void> {
+  const page = await t.newPage();
+  const contact = recordUrl(t, 'contact', t.hubspot.sampleContactId);
+  const company = recordUrl(t, 'company', t.hubspot.companyId);
+  await page.goto(contact);
+  await waitForPanel(page, expectedRecord(contact), { state: 'ready' });
+  const inPage = await panelFrame(page);
+  const latestInPage = await figure(inPage, 'contact-latest-score');
+  await inPage.getByRole('button', { name: 'Side panel' }).click();
+
+  const side = (await t.sidePanel()).mainFrame();
+  await shows(side, contact);
+  assert.equal(await figure(side, 'contact-latest-score'), latestInPage, 'the side panel shows the same latest score');
+  await expectNoInPagePanel(page);
+  await expectAccessible(side, 'side panel, contact');
+  await t.screenshot(await t.sidePanel(), 'side-panel');
+
+  // A full page load: the side panel stays and shows the new record; no in-page panel appears.
+  await page.goto(company);
+  await shows(side, company);
+  await figure(side, 'account-nps').then((value) => assert.ok(value !== null, 'the account NPS shows'));
+  await expectNoInPagePanel(page);
+
+  // The CRM's own (SPA) navigation.
+  await spaNavigate(page, contact);
+  await shows(side, contact);
+  assert.equal(hasPanel(page), false);
+
+  // Closed: the in-page panel is back on the record at once, without a reload.
+  await closeSidePanels(t);
+  await waitForPanel(page, expectedRecord(contact), { state: 'ready' });
+  await page.close();
+}
+
+export async function sidePanelFollowsTheTabInFront(t: E2E): Promise<void> {
+  const first = await t.newPage();
+  const contact = recordUrl(t, 'contact', t.hubspot.sampleContactId);
+  const other = recordUrl(t, 'contact', t.hubspot.hardCommentsContactId);
+  await first.goto(contact);
+  await (await panelFrame(first)).getByRole('button', { name: 'Side panel' }).click();
+  const side = (await t.sidePanel()).mainFrame();
+  await shows(side, contact);
+
+  // A second tab in the same window: its record shows in the side panel, not in the page.
+  const second = await t.newPage();
+  await second.goto(other);
+  await shows(side, other);
+  await expectNoInPagePanel(second);
+
+  // Back to the first tab.
+  await first.bringToFront();
+  await shows(side, contact);
+  assert.equal(hasPanel(first), false);
+
+  await closeSidePanels(t);
+  await waitForPanel(second, expectedRecord(other), { state: 'ready' });
+  await first.close();
+  await second.close();
+}
