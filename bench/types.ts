@@ -7,8 +7,8 @@ export interface Measurement {
   name: string;
   value: number;
   unit: Unit;
-  /** The budget; the value must not exceed it. */
-  budget: number;
+  /** The budget, which the value must not exceed; null for a reference figure that explains another. */
+  budget: number | null;
   /** One line on how it was measured, printed beside the table (not written to results.json). */
   detail?: string;
 }
@@ -21,7 +21,7 @@ export interface BenchContext {
   /** A sandbox with this much added latency per request; started once per latency and shared. */
   sandbox(latencyMs: number): Promise<Sandbox>;
   /** Chromium with the built extension in a fresh profile, mapped to the sandbox; closed after the run. */
-  launch(sandbox: Sandbox, options?: { inspectSidePanel?: boolean }): Promise<LaunchedExtension>;
+  launch(sandbox: Sandbox, options?: { inspectSidePanel?: boolean; extensionDir?: string }): Promise<LaunchedExtension>;
 }
 
 /**

@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { HUBSPOT_FIXTURES } from '../../sandbox/hubspot/seed';
 import { connectHubSpot, expectedRecord, hubspotRecordUrl, panelFrame, spaNavigate, waitForPanel } from '../../test/e2e/harness';
@@ -19,6 +22,10 @@ import { median, percentile, type BenchModule, type Measurement } from '../types
 // spaNavigationMs: the watch is armed in the current panel frame, then a link of the CRM page is
 //   clicked (its router pushes the new URL, no reload) → the panel showed the new record, ready.
 //   Start = the click's time in the page.
+// emptyPanelWarmOpenMs (reference, no budget): warmOpenMs for a copy of the build whose panel script
+//   does nothing but open the port and mark the record it is told as shown — no React, no data. It is
+//   the floor of any in-page panel here: what the browser takes to load the page, run the content
+//   script and boot an extension frame inside the page.
 // warmOpenSidePanelMs: the same full page loads as warmOpenMs with the panel moved to Chrome's side
 //   panel (the in-page panel's "Side panel" button, clicked). The side panel's page stays; the watch
 //   is armed in it before each page.goto and the time runs from the CRM page's navigation start.
@@ -47,6 +54,46 @@ async function warmUp(page: Page): Promise<void> {
   }
 }
 
+/** Stands in for the panel's entry script in the empty-panel copy (plain JS: it is written into the build). */
+const EMPTY_PANEL_SCRIPT = `
+const shown = document.createElement('div');
+shown.setAttribute('data-ll-state', 'loading');
+document.getElementById('root').append(shown);
+chrome.runtime.connect({ name: 'loyalty-lens-panel' }).onMessage.addListener((push) => {
+  if (push.type !== 'record' || !push.ref) return;
+  shown.setAttribute('data-ll-record', [push.ref.crm, push.ref.instance, push.ref.objectType, push.ref.id].join('|'));
+  shown.setAttribute('data-ll-state', 'ready');
+});
+`;
+
+/** A copy of the production build with the panel's entry script replaced by EMPTY_PANEL_SCRIPT. */
+function emptyPanelBuild(chromeBuildDir: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'loyalty-lens-empty-panel-'));
+  cpSync(chromeBuildDir, dir, { recursive: true });
+  const entry = /<script type="module"[^>]*src="\/([^"]+)"/.exec(readFileSync(join(dir, 'panel.html'), 'utf8'))?.[1];
+  if (!entry) throw new Error('panel.html names no entry script');
+  writeFileSync(join(dir, entry), EMPTY_PANEL_SCRIPT);
+  return dir;
+}
+
+interface Samples {
+  samples: number[];
+  shown: PanelShown[];
+}
+
+/** Full page loads of the cached records, each timed from navigation start to the panel showing it ready. */
+async function warmOpens(page: Page, all: string[]): Promise<Samples> {
+  const out: Samples = { samples: [], shown: [] };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const url = all[round % all.length]!;
+    await page.goto(url, { waitUntil: 'commit' });
+    const seen = await panelShownAt(page, expectedRecord(url), 'ready');
+    out.samples.push(seen.at - (await navigationStartedAt(page)));
+    out.shown.push(seen);
+  }
+  return out;
+}
+
 function summary(samples: number[], shown: PanelShown[]): string {
   const late = shown.filter((s) => s.late).length;
   return `n=${samples.length} p90=${percentile(samples, 90).toFixed(1)} max=${Math.max(...samples).toFixed(1)} ms${late ? ` (${late} late: upper bounds)` : ''}`;
@@ -54,23 +101,29 @@ function summary(samples: number[], shown: PanelShown[]): string {
 
 const navigation: BenchModule = {
   name: 'navigation',
-  async run({ sandbox: startSandbox, launch }): Promise<Measurement[]> {
+  async run({ sandbox: startSandbox, launch, chromeBuildDir }): Promise<Measurement[]> {
     const sandbox = await startSandbox(LATENCY_MS);
+    const all = urls();
+
+    // One browser at a time: two would share this machine's cores.
+    const emptyBuild = emptyPanelBuild(chromeBuildDir);
+    let emptyWarm: Samples;
+    try {
+      const empty = await launch(sandbox, { extensionDir: emptyBuild });
+      await connectHubSpot(empty.context, empty.extensionId, HUBSPOT_FIXTURES.tokens.main);
+      const emptyPage = await empty.context.newPage();
+      await warmUp(emptyPage);
+      emptyWarm = await warmOpens(emptyPage, all);
+      await empty.close();
+    } finally {
+      rmSync(emptyBuild, { recursive: true, force: true });
+    }
+
     const { context, extensionId, sidePanel } = await launch(sandbox, { inspectSidePanel: true });
     await connectHubSpot(context, extensionId, HUBSPOT_FIXTURES.tokens.main);
     const page = await context.newPage();
     await warmUp(page);
-    const all = urls();
-
-    const warm: number[] = [];
-    const warmShown: PanelShown[] = [];
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const url = all[round % all.length]!;
-      await page.goto(url, { waitUntil: 'commit' });
-      const shown = await panelShownAt(page, expectedRecord(url), 'ready');
-      warm.push(shown.at - (await navigationStartedAt(page)));
-      warmShown.push(shown);
-    }
+    const warm = await warmOpens(page, all);
 
     const spa: number[] = [];
     const spaShown: PanelShown[] = [];
@@ -101,7 +154,8 @@ const navigation: BenchModule = {
     }
 
     return [
-      { name: 'warmOpenMs', value: median(warm), unit: 'ms', budget: 100, detail: summary(warm, warmShown) },
+      { name: 'warmOpenMs', value: median(warm.samples), unit: 'ms', budget: 100, detail: summary(warm.samples, warm.shown) },
+      { name: 'emptyPanelWarmOpenMs', value: median(emptyWarm.samples), unit: 'ms', budget: null, detail: summary(emptyWarm.samples, emptyWarm.shown) },
       { name: 'warmOpenSidePanelMs', value: median(sideWarm), unit: 'ms', budget: 100, detail: summary(sideWarm, sideShown) },
       { name: 'spaNavigationMs', value: median(spa), unit: 'ms', budget: 150, detail: summary(spa, spaShown) },
     ];

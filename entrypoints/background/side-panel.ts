@@ -60,8 +60,10 @@ export function listenForSidePanel(): void {
     void setSidePanelOpen(windowId, false).then(() => tellWindow(windowId, true));
   });
   browser.windows.onRemoved.addListener((windowId) => void setSidePanelOpen(windowId, false));
-  // Side panels are closed when the browser starts.
-  browser.runtime.onStartup.addListener(() => void browser.storage.local.remove(SIDE_PANEL_WINDOWS_KEY));
+  // Side panels are closed when the browser starts and when the extension is installed, updated or reloaded.
+  const forgetAll = () => void browser.storage.local.remove(SIDE_PANEL_WINDOWS_KEY);
+  browser.runtime.onStartup.addListener(forgetAll);
+  browser.runtime.onInstalled.addListener(forgetAll);
 
   // Every new CRM document hears where its panel goes, as early as the browser reports it…
   browser.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
