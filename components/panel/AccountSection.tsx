@@ -90,6 +90,14 @@ function RevenueAtRisk(props: { part: AccountPart }) {
 function ByQuarter(props: { part: AccountPart }) {
   const i18n = useI18n();
   const quarters = props.part.rollup.byQuarter;
+  if (quarters.length === 0 && props.part.fromCounts) {
+    // HubSpot links survey answers to contacts, not companies: a large account's answers cannot be counted per quarter.
+    return (
+      <Section title={i18n.t('account.byQuarter')}>
+        <p className="muted">{i18n.t('account.byQuarterTooLarge')}</p>
+      </Section>
+    );
+  }
   if (quarters.length === 0) return null;
   return (
     <Section title={i18n.t('account.byQuarter')}>

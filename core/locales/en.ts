@@ -111,6 +111,7 @@ export const en = {
   },
   'account.byQuarter': 'NPS by quarter',
   'account.quarter': 'Quarter',
+  'account.byQuarterTooLarge': 'Not counted for an account this large: the CRM counts survey answers per contact, not per quarter. The figures above count each contact’s latest answer.',
   'account.npsShort': 'NPS',
   'account.responsesShort': 'Responses',
   'account.contacts': { one: '{count} contact', other: '{count} contacts' },

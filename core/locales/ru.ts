@@ -107,6 +107,7 @@ export const ru: Catalog = {
   },
   'account.byQuarter': 'NPS по кварталам',
   'account.quarter': 'Квартал',
+  'account.byQuarterTooLarge': 'Для такого большого аккаунта не считается: CRM считает ответы по контактам, а не по кварталам. Цифры выше учитывают последний ответ каждого контакта.',
   'account.npsShort': 'NPS',
   'account.responsesShort': 'Ответы',
   'account.contacts': { one: '{count} контакт', few: '{count} контакта', many: '{count} контактов', other: '{count} контакта' },

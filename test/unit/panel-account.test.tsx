@@ -156,4 +156,16 @@ describe('account view', () => {
     fireEvent.click(within(list).getByRole('button', { name: 'Show 50 more of 2,500' }));
     await waitFor(() => expect(within(list).getAllByRole('listitem')).toHaveLength(60));
   });
+
+  it('says why a big account has no NPS by quarter when the CRM could not count it', async () => {
+    const { container } = await showAccount({
+      account: account({ contactCount: 2500 }),
+      accountCounts: counts({ promoters: 1200, passives: 800, detractors: 500, respondents: 2500, byQuarter: [] }),
+      contacts: [contact('c0')],
+      responses: [response('c0', 9, NOW - DAY)],
+    });
+    const section = screen.getByRole('heading', { name: 'NPS by quarter' }).closest('section') as HTMLElement;
+    expect(section.textContent).toContain('Not counted for an account this large');
+    expect(container.querySelector('.quarters')).toBeNull();
+  });
 });
