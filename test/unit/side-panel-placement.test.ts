@@ -55,6 +55,16 @@ async function twoWindows() {
   return { first: first.id!, second: second.id!, crmInFirst: crmInFirst.id!, otherInFirst: otherInFirst.id!, crmInSecond: crmInSecond.id! };
 }
 
+/** Two windows, the side panel open in the first; what that sent is cleared. */
+async function withSidePanelInFirstWindow() {
+  await start();
+  const w = await twoWindows();
+  sidePanel.onOpened.fire({ windowId: w.first, path: 'panel.html' });
+  await vi.waitFor(() => expect(sent).toHaveLength(1));
+  sent.length = 0;
+  return w;
+}
+
 const stored = async () => (await fakeBrowser.storage.local.get(SIDE_PANEL_WINDOWS_KEY))[SIDE_PANEL_WINDOWS_KEY];
 const placement = (inPage: boolean) => ({ type: 'panel.placement', inPage });
 
@@ -78,35 +88,23 @@ describe('in-page panels and the side panel', () => {
   });
 
   it('tells every CRM page that starts loading where its panel goes', async () => {
-    await start();
-    const w = await twoWindows();
-    sidePanel.onOpened.fire({ windowId: w.first, path: 'panel.html' });
-    await vi.waitFor(() => expect(sent).toHaveLength(1));
-    sent.length = 0;
-    await fakeBrowser.tabs.onUpdated.trigger(w.crmInFirst, { status: 'loading' }, { ...(await fakeBrowser.tabs.get(w.crmInFirst))!, status: 'loading' });
-    await fakeBrowser.tabs.onUpdated.trigger(w.crmInSecond, { status: 'loading' }, { ...(await fakeBrowser.tabs.get(w.crmInSecond))!, status: 'loading' });
-    await fakeBrowser.tabs.onUpdated.trigger(w.otherInFirst, { status: 'loading' }, { ...(await fakeBrowser.tabs.get(w.otherInFirst))!, status: 'loading' });
+    const w = await withSidePanelInFirstWindow();
+    for (const tabId of [w.crmInFirst, w.crmInSecond, w.otherInFirst]) {
+      await fakeBrowser.tabs.onUpdated.trigger(tabId, { status: 'loading' }, { ...(await fakeBrowser.tabs.get(tabId))!, status: 'loading' });
+    }
     await vi.waitFor(() => expect(sent).toHaveLength(2));
     expect(sent).toContainEqual({ tabId: w.crmInFirst, message: placement(false) });
     expect(sent).toContainEqual({ tabId: w.crmInSecond, message: placement(true) });
   });
 
   it('a tab dragged into a window with the side panel open hands its record over', async () => {
-    await start();
-    const w = await twoWindows();
-    sidePanel.onOpened.fire({ windowId: w.first, path: 'panel.html' });
-    await vi.waitFor(() => expect(sent).toHaveLength(1));
-    sent.length = 0;
+    const w = await withSidePanelInFirstWindow();
     for (const listener of attached) listener(w.crmInSecond, { newWindowId: w.first });
     await vi.waitFor(() => expect(sent).toEqual([{ tabId: w.crmInSecond, message: placement(false) }]));
   });
 
   it('tells a page again when its in-page panel connects (it may have started after the first word)', async () => {
-    await start();
-    const w = await twoWindows();
-    sidePanel.onOpened.fire({ windowId: w.first, path: 'panel.html' });
-    await vi.waitFor(() => expect(sent).toHaveLength(1));
-    sent.length = 0;
+    const w = await withSidePanelInFirstWindow();
     const sender = { id: fakeBrowser.runtime.id, tab: { id: w.crmInFirst, windowId: w.first } };
     for (const listener of connected) listener({ name: 'loyalty-lens-panel', sender });
     for (const listener of connected) listener({ name: 'someone-else', sender });
