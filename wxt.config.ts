@@ -40,6 +40,8 @@ export default defineConfig({
               data_collection_permissions: { required: ['none'] },
             },
           },
+          // Firefox's sidebar: the same panel page, kept open across page loads like Chrome's side panel.
+          sidebar_action: { default_panel: 'panel.html', default_title: 'Loyalty Lens', open_at_install: false },
         }
       : { side_panel: { default_path: 'panel.html' } }),
   }),

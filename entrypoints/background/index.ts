@@ -72,4 +72,10 @@ export default defineBackground(() => {
     void browser.sidePanel?.setPanelBehavior({ openPanelOnActionClick: true }).catch(() => undefined);
     listenForSidePanel();
   }
+  // Firefox: the toolbar button opens and closes the sidebar (called at once: it needs the click's user action).
+  if (import.meta.env.FIREFOX) {
+    // Firefox's own API, absent from the Chrome-based types.
+    const { sidebarAction } = browser as unknown as { sidebarAction?: { toggle(): Promise<void> } };
+    browser.browserAction?.onClicked.addListener(() => void sidebarAction?.toggle());
+  }
 });

@@ -19,6 +19,8 @@ interface Manifest {
   content_security_policy?: unknown;
   web_accessible_resources?: Array<{ resources: string[]; matches: string[]; use_dynamic_url?: boolean }> | string[];
   key?: string;
+  side_panel?: { default_path: string };
+  sidebar_action?: { default_panel: string; open_at_install?: boolean };
 }
 
 function readManifest(path: string): Manifest {
@@ -99,5 +101,16 @@ describe('the built Chrome manifest specifically', () => {
     expect(manifest.key).toMatch(/^MII/);
     const [panel] = manifest.web_accessible_resources as Array<{ use_dynamic_url?: boolean }>;
     expect(panel?.use_dynamic_url).toBe(true);
+  });
+
+  it('offers the panel page as the native side panel', () => {
+    expect(manifest.side_panel).toEqual({ default_path: 'panel.html' });
+  });
+});
+
+describe('the built Firefox manifest specifically', () => {
+  const manifest = readManifest(firefoxManifestPath);
+  it('offers the panel page as the sidebar, closed until the user opens it', () => {
+    expect(manifest.sidebar_action).toMatchObject({ default_panel: 'panel.html', open_at_install: false });
   });
 });
