@@ -5,7 +5,6 @@ import { watchPanelData } from '../../core/panel-data';
 import { CONTACT_PAGE } from '../../core/page-sizes';
 import { refKey, type RecordRef } from '../../core/schema';
 import { currentSettings, onSettingsChanged } from './settings';
-import type { Settings } from '../../core/settings';
 import { isCrmPageUrl, parseRecordUrl } from '../../integrations/pages';
 
 // Panels: which record each shows, and the live data they display. The record always comes from
@@ -28,70 +27,6 @@ interface PanelPort {
 
 
 const panels = new Set<PanelPort>();
-
-/**
- * A record's data read ahead for the in-page panel a tab is about to load: a full page load
- * replaces the panel, and the new one would otherwise start its query only once it has connected.
- * The panel that connects takes the running query over.
- */
-interface ReadAhead {
-  url: string;
-  watching: string;
-  /** The latest result, for the panel that takes the query over. */
-  latest: PanelPush | null;
-  /** Set once a panel has taken the query over. */
-  deliver: ((message: PanelPush) => void) | null;
-  stop: () => void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
-/** Long enough for a page to boot its panel; a query no panel took over stops then. */
-const READ_AHEAD_MS = 10_000;
-const readAheads = new Map<number, ReadAhead>();
-
-function dropReadAhead(tabId: number): void {
-  const ahead = readAheads.get(tabId);
-  if (!ahead) return;
-  clearTimeout(ahead.timer);
-  ahead.stop();
-  readAheads.delete(tabId);
-}
-
-function readAhead(tabId: number, url: string, ref: RecordRef, settings: Settings): void {
-  const watching = `${refKey(ref)}|${CONTACT_PAGE}`;
-  if (readAheads.get(tabId)?.watching === watching) return;
-  dropReadAhead(tabId);
-  const ahead: ReadAhead = { url, watching, latest: null, deliver: null, stop: () => undefined, timer: setTimeout(() => dropReadAhead(tabId), READ_AHEAD_MS) };
-  const emit = (message: PanelPush) => {
-    ahead.latest = message;
-    ahead.deliver?.(message);
-  };
-  ahead.stop = watchPanelData(
-    db,
-    ref,
-    settings,
-    CONTACT_PAGE,
-    (result) => emit({ type: 'data', key: refKey(ref), contactLimit: CONTACT_PAGE, result }),
-    () => emit({ type: 'data', key: refKey(ref), contactLimit: CONTACT_PAGE, result: { status: 'unreadable' } }),
-  );
-  readAheads.set(tabId, ahead);
-}
-
-/** Hands a read-ahead query over to the panel that now watches the same thing; false when there is none. */
-function takeOverReadAhead(panel: PanelPort, watching: string): boolean {
-  const ahead = panel.tabId !== null ? readAheads.get(panel.tabId) : undefined;
-  if (!ahead || panel.tabId === null) return false;
-  if (ahead.watching !== watching) {
-    dropReadAhead(panel.tabId);
-    return false;
-  }
-  clearTimeout(ahead.timer);
-  readAheads.delete(panel.tabId);
-  ahead.deliver = (message) => push(panel, message);
-  panel.stopWatching = ahead.stop;
-  if (ahead.latest) push(panel, ahead.latest);
-  return true;
-}
 
 export type RecordListener = (ref: RecordRef) => void;
 
@@ -170,7 +105,6 @@ async function watch(panel: PanelPort, ref: RecordRef, contactLimit: number): Pr
   if (panel.watching === watching) return;
   stopWatching(panel);
   panel.watching = watching;
-  if (takeOverReadAhead(panel, watching)) return;
   const { settings } = await currentSettings();
   if (panel.watching !== watching) return;
   panel.stopWatching = watchPanelData(
@@ -197,7 +131,7 @@ export function listenForPanels(onRecord: RecordListener): void {
       const [, url] = await Promise.all([
         pushSettings(panel),
         tabId !== null
-          ? (readAheads.get(tabId)?.url ?? tabUrl(tabId))
+          ? tabUrl(tabId)
           : sidePanelWindow(documentId).then(async (windowId) => {
               panel.windowId = windowId;
               return (await activeTab(windowId))?.url ?? null;
@@ -227,9 +161,6 @@ export function listenForPanels(onRecord: RecordListener): void {
         if (panel.tabId === tabId || sidePanelShows(panel, tab, lastFocusedActive)) showRecord(panel, url, onRecord);
       }
     };
-    // A new document loads a new in-page panel, which will ask for this record: read it meanwhile.
-    const ref = parseRecordUrl(url);
-    if (ref && changeInfo.status === 'loading') void currentSettings().then(({ settings }) => readAhead(tabId, url, ref, settings));
     // Asking for the last focused window's tab costs a round trip: only a side panel of unknown window needs it.
     if ([...panels].some((panel) => panel.tabId === null && panel.windowId === null)) {
       void activeTab(null).then((active) => showHere(active?.id === tabId));
@@ -240,7 +171,6 @@ export function listenForPanels(onRecord: RecordListener): void {
 
   // New settings change what panels show (rules, language): resend them and re-run the queries.
   onSettingsChanged(() => {
-    for (const tabId of [...readAheads.keys()]) dropReadAhead(tabId);
     for (const panel of panels) {
       stopWatching(panel);
       void pushSettings(panel);
