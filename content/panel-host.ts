@@ -36,21 +36,23 @@ export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): voi
   let width = DEFAULT_WIDTH;
   /**
    * 'page' shows the in-page panel; 'side' leaves the record to the window's open side panel;
-   * 'waiting' holds the in-page panel back while a side panel is open in some window, until the
-   * background says whether it is this one (or the wait runs out).
+   * 'waiting' keeps the in-page panel loading but out of sight while a side panel is open in some
+   * window, until the background says whether it is this one (or the wait runs out).
    */
   let placement: 'page' | 'side' | 'waiting' = 'page';
   let placementTold = false;
 
   const render = (isRecord: boolean) => {
-    if (!isRecord || placement !== 'page') {
+    if (!isRecord || placement === 'side') {
       root?.remove();
       root = null;
       return;
     }
     if (!root) mount();
-    frame!.hidden = collapsed || !layoutKnown;
-    tab!.hidden = !collapsed || !layoutKnown;
+    // While waiting, the frame loads out of sight: when it connects, the background answers this page.
+    const visible = layoutKnown && placement === 'page';
+    frame!.hidden = collapsed || !visible;
+    tab!.hidden = !collapsed || !visible;
     frame!.style.width = `${width}px`;
   };
 

@@ -89,6 +89,10 @@ export const panelWatchSchema = z.strictObject({
 });
 export type PanelWatch = z.infer<typeof panelWatchSchema>;
 
+/** A side panel or sidebar (a panel in no tab) tells which window it is in, so it follows that window's tab. */
+export const panelWindowSchema = z.strictObject({ type: z.literal('window'), windowId: z.number().int().nonnegative() });
+export type PanelWindow = z.infer<typeof panelWindowSchema>;
+
 /**
  * What the background pushes to a panel. Only the background can post on a panel's port, so the
  * panel trusts these without re-validating (and carries no schema code).

@@ -8,5 +8,8 @@
  */
 export const SIDE_PANEL_WINDOWS_KEY = 'ui.sidePanelWindows';
 
-/** How long a CRM page waits to hear where the panel goes while a side panel is open somewhere. */
-export const PLACEMENT_WAIT_MS = 400;
+/**
+ * How long a CRM page waits to hear where the panel goes while a side panel is open somewhere. The
+ * answer comes when its hidden panel frame connects; this only bounds a worker that never answers.
+ */
+export const PLACEMENT_WAIT_MS = 1_500;

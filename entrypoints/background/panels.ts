@@ -1,6 +1,6 @@
 import { browser, type Browser } from 'wxt/browser';
 import { db } from '../../core/db';
-import { isExtensionPageUrl, PANEL_PORT, panelWatchSchema, type PanelPush } from '../../core/messaging';
+import { isExtensionPageUrl, PANEL_PORT, panelWatchSchema, panelWindowSchema, type PanelPush } from '../../core/messaging';
 import { watchPanelData } from '../../core/panel-data';
 import { CONTACT_PAGE } from '../../core/page-sizes';
 import { refKey, type RecordRef } from '../../core/schema';
@@ -94,10 +94,18 @@ async function pushSettings(panel: PanelPort): Promise<void> {
   push(panel, { type: 'settings', settings, notice });
 }
 
-function onWatchRequest(panel: PanelPort, message: unknown): void {
+function onPanelMessage(panel: PanelPort, message: unknown, onRecord: RecordListener): void {
   const request = panelWatchSchema.safeParse(message);
-  if (!request.success || !panel.ref || refKey(request.data.ref) !== refKey(panel.ref)) return;
-  void watch(panel, request.data.ref, request.data.contactLimit);
+  if (request.success) {
+    if (panel.ref && refKey(request.data.ref) === refKey(panel.ref)) void watch(panel, request.data.ref, request.data.contactLimit);
+    return;
+  }
+  // Where the browser could not say (Firefox's sidebar), the side panel's own word places it in its window.
+  const placed = panelWindowSchema.safeParse(message);
+  if (placed.success && panel.tabId === null && panel.windowId === null) {
+    panel.windowId = placed.data.windowId;
+    void activeTab(panel.windowId).then((tab) => showRecord(panel, tab?.url ?? null, onRecord));
+  }
 }
 
 async function watch(panel: PanelPort, ref: RecordRef, contactLimit: number): Promise<void> {
@@ -125,7 +133,7 @@ export function listenForPanels(onRecord: RecordListener): void {
     const panel: PanelPort = { port, tabId, windowId: null, ref: null, watching: null, stopWatching: null };
     panels.add(panel);
     port.onDisconnect.addListener(() => stop(panel));
-    port.onMessage.addListener((message: unknown) => onWatchRequest(panel, message));
+    port.onMessage.addListener((message: unknown) => onPanelMessage(panel, message, onRecord));
     const documentId = port.sender.documentId;
     void (async () => {
       const [, url] = await Promise.all([

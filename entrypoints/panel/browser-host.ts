@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { PANEL_PORT, sendRequest } from '../../core/send';
 import type { PanelHost, PanelPort } from '../../components/panel/host';
+import type { PanelWindow } from '../../core/messaging';
 
 const CALL_MODE_KEY = 'ui.callMode';
 
@@ -11,7 +12,9 @@ const CALL_MODE_KEY = 'ui.callMode';
  */
 export function browserHost(): PanelHost {
   const framedInPage = window.top !== window;
-  const sidePanel = import.meta.env.CHROME && framedInPage && typeof browser.sidePanel?.open === 'function' ? browser.sidePanel : null;
+  // Offered only where the background hears the side panel open and close (Chrome 142+), so the in-page panel steps aside.
+  const movable = typeof browser.sidePanel?.open === 'function' && typeof browser.sidePanel.onOpened?.addListener === 'function';
+  const sidePanel = import.meta.env.CHROME && framedInPage && movable ? browser.sidePanel : null;
   return {
     // The click's user activation outlives the await: Chrome requires one for sidePanel.open.
     ...(sidePanel && {
@@ -20,7 +23,17 @@ export function browserHost(): PanelHost {
         if (tab) await sidePanel.open({ windowId: tab.windowId });
       },
     }),
-    connect: () => browser.runtime.connect({ name: PANEL_PORT }) as PanelPort,
+    connect: () => {
+      const port = browser.runtime.connect({ name: PANEL_PORT });
+      // A side panel or sidebar says which window it is in: Firefox gives the background no other way to know.
+      if (!framedInPage) {
+        void browser.windows
+          .getCurrent()
+          .then((current) => current.id !== undefined && port.postMessage({ type: 'window', windowId: current.id } satisfies PanelWindow))
+          .catch(() => undefined);
+      }
+      return port as PanelPort;
+    },
     refresh: (ref) => sendRequest({ type: 'record.refresh', ref }),
     requestPermission: (origin) => browser.permissions.request({ origins: [origin.endsWith('/*') ? origin : `${origin}/*`] }),
     optionsUrl: browser.runtime.getURL('/options.html'),

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Browser } from 'wxt/browser';
-import { allowedSenders, classifySender, requestSchema, type Reply } from '../../core/messaging';
+import { allowedSenders, classifySender, panelWatchSchema, panelWindowSchema, requestSchema, type Reply } from '../../core/messaging';
 import { isCrmPageUrl } from '../../integrations/pages';
 import { listenForRequests, type RequestHandlers } from '../../entrypoints/background/router';
 
@@ -61,6 +61,21 @@ describe('requestSchema', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('what a panel may say on its port', () => {
+  it.each<[string, unknown, 'watch' | 'window' | null]>([
+    ['a watch of its record', { type: 'watch', ref: validRef, contactLimit: 25 }, 'watch'],
+    ['its window (a side panel or sidebar)', { type: 'window', windowId: 3 }, 'window'],
+    ['a window that is no id', { type: 'window', windowId: -1 }, null],
+    ['a window as text', { type: 'window', windowId: '3' }, null],
+    ['a window with more in it', { type: 'window', windowId: 3, tabId: 9 }, null],
+    ['a watch of too many contacts', { type: 'watch', ref: validRef, contactLimit: 50_000 }, null],
+    ['anything else', { type: 'record', ref: validRef }, null],
+  ])('%s', (_name, message, kind) => {
+    const parsed = panelWatchSchema.safeParse(message).success ? 'watch' : panelWindowSchema.safeParse(message).success ? 'window' : null;
+    expect(parsed).toBe(kind);
   });
 });
 

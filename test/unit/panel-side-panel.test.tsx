@@ -40,7 +40,7 @@ describe('moving the panel to the side panel', () => {
     await waitFor(() => expect(screen.queryByRole('alert')).toBeNull());
   });
 
-  it('is not offered where there is no side panel to move to (Firefox, or already in it)', async () => {
+  it('is not offered when the host has no side panel to move to (browserHost: Firefox, Chrome before 142, or the side panel itself)', async () => {
     await showPanel(testHost());
     expect(screen.getByRole('button', { name: 'Call mode' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Side panel' })).toBeNull();
