@@ -35,21 +35,20 @@ export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): voi
   let layoutKnown = false;
   let width = DEFAULT_WIDTH;
   /**
-   * 'page' shows the in-page panel; 'side' leaves the record to the window's open side panel;
-   * 'waiting' keeps the in-page panel loading but out of sight while a side panel is open in some
-   * window, until the background says whether it is this one (or the wait runs out).
+   * 'page' shows the in-page panel; 'side' leaves the record to the window's open side panel. While a
+   * side panel is open in some window, a page is 'waiting' for the background to say whether it is
+   * this one; without a word in time it loads its panel 'hidden', whose connection brings the answer.
    */
-  let placement: 'page' | 'side' | 'waiting' = 'page';
+  let placement: 'page' | 'side' | 'waiting' | 'hidden' = 'page';
   let placementTold = false;
 
   const render = (isRecord: boolean) => {
-    if (!isRecord || placement === 'side') {
+    if (!isRecord || placement === 'side' || placement === 'waiting') {
       root?.remove();
       root = null;
       return;
     }
     if (!root) mount();
-    // While waiting, the frame loads out of sight: when it connects, the background answers this page.
     const visible = layoutKnown && placement === 'page';
     frame!.hidden = collapsed || !visible;
     tab!.hidden = !collapsed || !visible;
@@ -149,7 +148,7 @@ export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): voi
       placement = 'waiting';
       ctx.setTimeout(() => {
         if (placement !== 'waiting') return;
-        placement = 'page';
+        placement = 'hidden';
         onLocation(location.href);
       }, PLACEMENT_WAIT_MS);
     }

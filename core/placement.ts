@@ -9,7 +9,10 @@
 export const SIDE_PANEL_WINDOWS_KEY = 'ui.sidePanelWindows';
 
 /**
- * How long a CRM page waits to hear where the panel goes while a side panel is open somewhere. The
- * answer comes when its hidden panel frame connects; this only bounds a worker that never answers.
+ * How long a CRM page waits to hear where the panel goes while a side panel is open somewhere, before
+ * it loads its panel out of sight (the background answers every panel that connects).
  */
 export const PLACEMENT_WAIT_MS = 1_500;
+
+/** When the background repeats its word to a loading page (ms after it starts): the new document's script may not listen yet. */
+export const PLACEMENT_REPEATS_MS = [150, 400, 900] as const;

@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
 import { PANEL_PORT, type ContentPush } from '../../core/messaging';
-import { SIDE_PANEL_WINDOWS_KEY } from '../../core/placement';
+import { PLACEMENT_REPEATS_MS, SIDE_PANEL_WINDOWS_KEY } from '../../core/placement';
 import { isCrmPageUrl } from '../../integrations/pages';
 
 // Chrome's side panel keeps its page across the CRM's full page loads, so a record shows there
@@ -46,6 +46,12 @@ async function placeTab(tabId: number, windowId: number): Promise<void> {
   tellTab(tabId, !(await sidePanelWindows()).includes(windowId));
 }
 
+/** The same, for a tab that may have moved or closed since. */
+async function placeTabById(tabId: number): Promise<void> {
+  const tab = await browser.tabs.get(tabId).catch(() => null);
+  if (tab?.id !== undefined && tab.url && isCrmPageUrl(tab.url)) await placeTab(tab.id, tab.windowId);
+}
+
 /** Whether this browser reports the side panel opening and closing (Chrome 142+); without it both panels may show. */
 function reportsSidePanel(): boolean {
   return typeof browser.sidePanel?.onOpened?.addListener === 'function' && typeof browser.sidePanel.onClosed?.addListener === 'function';
@@ -65,9 +71,15 @@ export function listenForSidePanel(): void {
   browser.runtime.onStartup.addListener(forgetAll);
   browser.runtime.onInstalled.addListener(forgetAll);
 
-  // Every new CRM document hears where its panel goes, as early as the browser reports it…
+  // Every new CRM document hears where its panel goes: the word sent as the page starts loading may
+  // reach the old document, so it is repeated while the new one starts, and once more when it has loaded…
   browser.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
-    if (changeInfo.status === 'loading' && tab.url && isCrmPageUrl(tab.url)) void placeTab(tabId, tab.windowId);
+    if (!tab.url || !isCrmPageUrl(tab.url)) return;
+    if (changeInfo.status === 'loading') {
+      void placeTab(tabId, tab.windowId);
+      for (const delay of PLACEMENT_REPEATS_MS) setTimeout(() => void placeTabById(tabId), delay);
+    }
+    if (changeInfo.status === 'complete') void placeTab(tabId, tab.windowId);
   });
   browser.tabs.onAttached.addListener((tabId, { newWindowId }) => void placeTab(tabId, newWindowId));
   // …and again when its in-page panel connects, by which time its content script surely listens.

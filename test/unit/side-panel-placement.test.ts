@@ -22,6 +22,8 @@ let connected: Array<(port: { name: string; sender?: { id?: string; tab?: { id?:
 let sent: Array<{ tabId: number; message: unknown }>;
 
 beforeEach(() => {
+  // The background repeats its word to a loading page on timers: faked, so none outlives its test.
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   fakeBrowser.reset();
   vi.resetModules();
   sidePanel = { onOpened: event(), onClosed: event() };
@@ -37,6 +39,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  vi.useRealTimers();
   vi.restoreAllMocks();
   Reflect.deleteProperty(fakeBrowser, 'sidePanel');
 });
@@ -97,6 +100,20 @@ describe('in-page panels and the side panel', () => {
     expect(sent).toContainEqual({ tabId: w.crmInSecond, message: placement(true) });
   });
 
+  it('repeats its word while the new document starts, and once more when it has loaded', async () => {
+    const w = await withSidePanelInFirstWindow();
+    const tab = (await fakeBrowser.tabs.get(w.crmInFirst))!;
+    await fakeBrowser.tabs.onUpdated.trigger(w.crmInFirst, { status: 'loading' }, { ...tab, status: 'loading' });
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    for (const [after, count] of [[150, 2], [250, 3], [500, 4]] as const) {
+      await vi.advanceTimersByTimeAsync(after);
+      await vi.waitFor(() => expect(sent).toHaveLength(count));
+    }
+    await fakeBrowser.tabs.onUpdated.trigger(w.crmInFirst, { status: 'complete' }, { ...tab, status: 'complete' });
+    await vi.waitFor(() => expect(sent).toHaveLength(5));
+    expect(new Set(sent.map((s) => JSON.stringify(s)))).toEqual(new Set([JSON.stringify({ tabId: w.crmInFirst, message: placement(false) })]));
+  });
+
   it('a tab dragged into a window with the side panel open hands its record over', async () => {
     const w = await withSidePanelInFirstWindow();
     for (const listener of attached) listener(w.crmInSecond, { newWindowId: w.first });
@@ -129,7 +146,7 @@ describe('in-page panels and the side panel', () => {
     await start();
     const w = await twoWindows();
     await fakeBrowser.tabs.onUpdated.trigger(w.crmInFirst, { status: 'loading' }, (await fakeBrowser.tabs.get(w.crmInFirst))!);
-    await new Promise((done) => setTimeout(done, 20));
+    await vi.advanceTimersByTimeAsync(1_000);
     expect(sent).toEqual([]);
   });
 });
