@@ -42,8 +42,10 @@ async function tellWindow(windowId: number, inPage: boolean): Promise<void> {
   }
 }
 
+/** Tells a tab where its panel goes; with no side panel open anywhere no page waits for a word, and none is sent. */
 async function placeTab(tabId: number, windowId: number): Promise<void> {
-  tellTab(tabId, !(await sidePanelWindows()).includes(windowId));
+  const open = await sidePanelWindows();
+  if (open.length > 0) tellTab(tabId, !open.includes(windowId));
 }
 
 /** The same, for a tab that may have moved or closed since. */
@@ -75,11 +77,13 @@ export function listenForSidePanel(): void {
   // reach the old document, so it is repeated while the new one starts, and once more when it has loaded…
   browser.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
     if (!tab.url || !isCrmPageUrl(tab.url)) return;
-    if (changeInfo.status === 'loading') {
-      void placeTab(tabId, tab.windowId);
-      for (const delay of PLACEMENT_REPEATS_MS) setTimeout(() => void placeTabById(tabId), delay);
-    }
     if (changeInfo.status === 'complete') void placeTab(tabId, tab.windowId);
+    if (changeInfo.status !== 'loading') return;
+    void sidePanelWindows().then((open) => {
+      if (open.length === 0) return;
+      tellTab(tabId, !open.includes(tab.windowId));
+      for (const delay of PLACEMENT_REPEATS_MS) setTimeout(() => void placeTabById(tabId), delay);
+    });
   });
   browser.tabs.onAttached.addListener((tabId, { newWindowId }) => void placeTab(tabId, newWindowId));
   // …and again when its in-page panel connects, by which time its content script surely listens.

@@ -141,6 +141,17 @@ describe('in-page panels and the side panel', () => {
     await vi.waitFor(async () => expect(await stored()).toBeUndefined());
   });
 
+  it('sends nothing while no side panel is open anywhere (no page waits for a word then)', async () => {
+    await start();
+    const w = await twoWindows();
+    const tab = (await fakeBrowser.tabs.get(w.crmInFirst))!;
+    await fakeBrowser.tabs.onUpdated.trigger(w.crmInFirst, { status: 'loading' }, { ...tab, status: 'loading' });
+    await fakeBrowser.tabs.onUpdated.trigger(w.crmInFirst, { status: 'complete' }, { ...tab, status: 'complete' });
+    for (const listener of connected) listener({ name: 'loyalty-lens-panel', sender: { id: fakeBrowser.runtime.id, tab: { id: w.crmInFirst, windowId: w.first } } });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(sent).toEqual([]);
+  });
+
   it('does nothing where the browser cannot report the side panel opening (Chrome before 142)', async () => {
     Reflect.deleteProperty(fakeBrowser, 'sidePanel');
     await start();
