@@ -74,6 +74,11 @@ async function main(): Promise<number> {
   }
 
   const sandboxes = new Map<number, Promise<Sandbox>>();
+  const closeSandboxes = async (): Promise<void> => {
+    const running = [...sandboxes.values()];
+    sandboxes.clear();
+    for (const sandbox of running) await (await sandbox).close();
+  };
   const browsers: LaunchedExtension[] = [];
   let executablePath: string | null = null;
   const context: BenchContext = {
@@ -110,12 +115,14 @@ async function main(): Promise<number> {
       } catch (error) {
         failures.push(`${module.name}: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
-        // Each module gets fresh browsers, so one module's cache never warms another's.
+        // Each module gets fresh browsers, so one module's cache never warms another's, and a fresh
+        // sandbox: the one process also serves the CRM pages, and a sweep's leftovers would slow them.
         for (const browser of browsers.splice(0)) await browser.close();
+        await closeSandboxes();
       }
     }
   } finally {
-    for (const sandbox of sandboxes.values()) await (await sandbox).close();
+    await closeSandboxes();
   }
 
   const results: Results = only.length > 0 ? readPrevious() : {};

@@ -18,7 +18,7 @@ export interface BenchContext {
   root: string;
   /** The production Chrome build (.output/chrome-mv3). */
   chromeBuildDir: string;
-  /** A sandbox with this much added latency per request; started once per latency and shared. */
+  /** A sandbox with this much added latency per request; started once per latency for the module, closed after it. */
   sandbox(latencyMs: number): Promise<Sandbox>;
   /** Chromium with the built extension in a fresh profile, mapped to the sandbox; closed after the run. */
   launch(sandbox: Sandbox, options?: { inspectSidePanel?: boolean; extensionDir?: string }): Promise<LaunchedExtension>;
