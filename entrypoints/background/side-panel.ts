@@ -32,7 +32,7 @@ function setSidePanelOpen(windowId: number, open: boolean): Promise<void> {
 }
 
 function tellTab(tabId: number, inPage: boolean): void {
-  // A page whose content script has not started yet hears it when its panel connects.
+  // A page whose content script is not listening yet misses it; the word is repeated (listenForSidePanel).
   void browser.tabs.sendMessage(tabId, { type: 'panel.placement', inPage } satisfies ContentPush).catch(() => undefined);
 }
 

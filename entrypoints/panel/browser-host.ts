@@ -29,7 +29,9 @@ export function browserHost(): PanelHost {
       if (!framedInPage) {
         void browser.windows
           .getCurrent()
-          .then((current) => current.id !== undefined && port.postMessage({ type: 'window', windowId: current.id } satisfies PanelWindow))
+          .then((current) => {
+            if (current.id !== undefined) port.postMessage({ type: 'window', windowId: current.id } satisfies PanelWindow);
+          })
           .catch(() => undefined);
       }
       return port as PanelPort;
