@@ -1,10 +1,10 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveRecordContext } from '../../core/store';
 import type { RecordContext } from '../../core/schema';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
-import { DAY, NOW, account, companyRef, contact, context, counts, figure, freshDb, renderPanel, response, testHost } from './panel-helpers';
+import { DAY, NOW, account, companyRef, contact, context, counts, figure, freshDb, showRecordPanel, response, testHost } from './panel-helpers';
 
 afterEach(cleanup);
 
@@ -12,11 +12,7 @@ async function showAccount(extra: Partial<RecordContext>, settings?: Settings) {
   const db = freshDb();
   await saveRecordContext(db, context(companyRef, { title: 'Acme Corp', account: account(), ...extra }));
   const host = testHost({ settings });
-  const utils = renderPanel(db, host);
-  await waitFor(() => expect(host.ports.length).toBe(1));
-  act(() => host.port().push({ type: 'record', ref: companyRef, pageUrl: null }));
-  await waitFor(() => expect(['ready', 'empty']).toContain(utils.root().getAttribute('data-ll-state')));
-  return utils;
+  return showRecordPanel(db, host, companyRef, ['ready', 'empty']);
 }
 
 // Latest per contact: 10, 9 (promoters), 7 (passive), 3, 6 (detractors); contact 6 never answered.

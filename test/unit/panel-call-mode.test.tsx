@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveRecordContext } from '../../core/store';
 import { DEFAULT_SETTINGS } from '../../core/settings';
-import { DAY, HOUR, NOW, account, contact, contactRef, context, figure, followUp, freshDb, loop, renderPanel, response, testHost } from './panel-helpers';
+import { DAY, HOUR, NOW, account, contact, contactRef, context, figure, followUp, freshDb, loop, showRecordPanel, response, testHost } from './panel-helpers';
 
 afterEach(cleanup);
 
@@ -27,10 +27,7 @@ async function showCallPanel(host = testHost()) {
       loops: [loop('101', NOW - 10 * DAY)],
     }),
   );
-  const utils = renderPanel(db, host);
-  await waitFor(() => expect(host.ports.length).toBe(1));
-  act(() => host.port().push({ type: 'record', ref: contactRef, pageUrl: null }));
-  await waitFor(() => expect(utils.root().getAttribute('data-ll-state')).toBe('ready'));
+  const utils = await showRecordPanel(db, host, contactRef);
   return { ...utils, host };
 }
 

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveRecordContext } from '../../core/store';
 import {
@@ -11,7 +11,7 @@ import {
   context,
   figure,
   freshDb,
-  renderPanel,
+  showRecordPanel,
   response,
   testHost,
 } from './panel-helpers';
@@ -32,10 +32,7 @@ async function showContact(responses: ReturnType<typeof response>[], extra: Para
     }),
   );
   const host = testHost();
-  const utils = renderPanel(db, host);
-  await waitFor(() => expect(host.ports.length).toBe(1));
-  act(() => host.port().push({ type: 'record', ref: contactRef, pageUrl: null }));
-  await waitFor(() => expect(utils.root().getAttribute('data-ll-state')).toBe('ready'));
+  const utils = await showRecordPanel(db, host, contactRef);
   return { ...utils, db, host };
 }
 

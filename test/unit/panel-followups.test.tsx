@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveRecordContext } from '../../core/store';
-import { DAY, HOUR, NOW, account, companyRef, contact, contactRef, context, figure, followUp, freshDb, renderPanel, response, testHost } from './panel-helpers';
+import { DAY, HOUR, NOW, account, companyRef, contact, contactRef, context, figure, followUp, freshDb, showRecordPanel, response, testHost } from './panel-helpers';
 
 afterEach(cleanup);
 
@@ -34,10 +34,7 @@ async function showFollowUps() {
     }),
   );
   const host = testHost();
-  const utils = renderPanel(db, host);
-  await waitFor(() => expect(host.ports.length).toBe(1));
-  act(() => host.port().push({ type: 'record', ref: companyRef, pageUrl: null }));
-  await waitFor(() => expect(utils.root().getAttribute('data-ll-state')).toBe('ready'));
+  const utils = await showRecordPanel(db, host, companyRef);
   const section = screen.getByRole('heading', { level: 2, name: 'Follow-ups' }).closest('section') as HTMLElement;
   return { ...utils, host, section, items: within(section).getAllByRole('listitem') };
 }
@@ -126,10 +123,7 @@ describe('opening a follow-up for an unhappy answer', () => {
     );
     const host = testHost();
     if (failWith) host.openFollowUp.mockResolvedValueOnce({ ok: false, error: { kind: 'auth', message: failWith } });
-    const utils = renderPanel(db, host);
-    await waitFor(() => expect(host.ports.length).toBe(1));
-    act(() => host.port().push({ type: 'record', ref: contactRef, pageUrl: null }));
-    await waitFor(() => expect(utils.root().getAttribute('data-ll-state')).toBe('ready'));
+    await showRecordPanel(db, host, contactRef);
     return { host, unhappy };
   }
 

@@ -1,5 +1,5 @@
-import { render } from '@testing-library/react';
-import { vi } from 'vitest';
+import { act, render, waitFor } from '@testing-library/react';
+import { expect, vi } from 'vitest';
 import { PanelApp } from '../../components/panel/PanelApp';
 import type { PanelHost, PanelPort } from '../../components/panel/host';
 import { LoyaltyLensDb } from '../../core/db';
@@ -260,6 +260,18 @@ export function renderPanel(db: LoyaltyLensDb, host: TestHost) {
   const utils = render(<PanelApp host={host} />);
   const root = () => utils.container.querySelector('.panel') as HTMLElement;
   return { ...utils, root };
+}
+
+/**
+ * Renders the panel, tells it its record as the background does, and waits until it settles in one of
+ * `states` (its data shown, or its empty state).
+ */
+export async function showRecordPanel(db: LoyaltyLensDb, host: TestHost, ref: RecordRef, states: string[] = ['ready']) {
+  const utils = renderPanel(db, host);
+  await waitFor(() => expect(host.ports.length).toBe(1));
+  act(() => host.port().push({ type: 'record', ref, pageUrl: null }));
+  await waitFor(() => expect(states).toContain(utils.root().getAttribute('data-ll-state')));
+  return utils;
 }
 
 export function figure(container: HTMLElement, name: string): HTMLElement | null {

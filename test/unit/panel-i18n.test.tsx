@@ -1,12 +1,12 @@
 // @vitest-environment happy-dom
-import { act, cleanup, screen, waitFor } from '@testing-library/react';
+import { cleanup, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createI18n, resolveLocale } from '../../core/i18n';
 import { en } from '../../core/locales/en';
 import { ru } from '../../core/locales/ru';
 import { saveRecordContext } from '../../core/store';
 import { DEFAULT_SETTINGS } from '../../core/settings';
-import { DAY, NOW, account, companyRef, contact, context, figure, freshDb, renderPanel, response, testHost } from './panel-helpers';
+import { DAY, NOW, account, companyRef, contact, context, figure, freshDb, showRecordPanel, response, testHost } from './panel-helpers';
 
 afterEach(cleanup);
 
@@ -74,10 +74,7 @@ describe('i18n', () => {
       }),
     );
     const host = testHost({ settings: { ...DEFAULT_SETTINGS, ui: { ...DEFAULT_SETTINGS.ui, language: 'ru' } }, languages: ['en-US'] });
-    const { root, container } = renderPanel(db, host);
-    await waitFor(() => expect(host.ports.length).toBe(1));
-    act(() => host.port().push({ type: 'record', ref: companyRef, pageUrl: null }));
-    await waitFor(() => expect(root().getAttribute('data-ll-state')).toBe('ready'));
+    const { root, container } = await showRecordPanel(db, host, companyRef);
     expect(root().getAttribute('lang')).toBe('ru');
     expect(figure(container, 'account-n')?.textContent).toBe('n = 3 ответа');
     expect(screen.getByText('Слишком мало ответов:')).toBeTruthy();

@@ -2,18 +2,14 @@
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { saveRecordContext } from '../../core/store';
-import { account, contact, contactRef, context, freshDb, renderPanel, testHost } from './panel-helpers';
+import { account, contact, contactRef, context, freshDb, showRecordPanel, testHost } from './panel-helpers';
 
 afterEach(cleanup);
 
 async function showPanel(host = testHost()) {
   const db = freshDb();
   await saveRecordContext(db, context(contactRef, { title: 'Ada Lovelace', focusContactKeys: [contact('101').key], account: account(), contacts: [contact('101')] }));
-  const utils = renderPanel(db, host);
-  await waitFor(() => expect(host.ports.length).toBe(1));
-  act(() => host.port().push({ type: 'record', ref: contactRef, pageUrl: null }));
-  await waitFor(() => expect(utils.root().getAttribute('data-ll-state')).toBe('empty'));
-  return utils;
+  return showRecordPanel(db, host, contactRef, ['empty']);
 }
 
 describe('moving the panel to the side panel', () => {
