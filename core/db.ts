@@ -10,6 +10,11 @@ export interface RecordView {
   focusContactKeys: string[];
   accountKey: string | null;
   fetchedAt: number | null;
+  /**
+   * When the focus contacts' close-the-loop history was last read from the CRM; null while it has not been (a
+   * HubSpot view reads it when asked, then with every later refresh of that record).
+   */
+  loopsReadAt: number | null;
   /** Last refresh failure, in user words; the cached rows stay. `origin` names a host permission to ask for. */
   error: { kind: string; message: string; at: number; origin?: string } | null;
   refreshing: boolean;
@@ -70,6 +75,17 @@ export class LoyaltyLensDb extends Dexie {
     });
     // v2 adds the connection directories; no existing rows change.
     this.version(2).stores({ directories: 'crm' });
+    // v3: views say when their loop history was read. Every view cached before was read with it.
+    this.version(3)
+      .stores({})
+      .upgrade((tx) =>
+        tx
+          .table<RecordView>('views')
+          .toCollection()
+          .modify((view) => {
+            view.loopsReadAt = view.fetchedAt;
+          }),
+      );
   }
 }
 

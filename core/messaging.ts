@@ -15,6 +15,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('outcome.log'), input: outcomeInputSchema }),
   z.strictObject({ type: z.literal('outcome.retry'), idempotencyKey }),
   z.strictObject({ type: z.literal('outbox.flush') }),
+  z.strictObject({ type: z.literal('loops.load'), ref: recordRefSchema }),
   z.strictObject({ type: z.literal('followUp.open'), ref: recordRefSchema, responseKey: z.string().min(5).max(300) }),
   z.strictObject({ type: z.literal('connection.test'), crm: crmSchema }),
   z.strictObject({ type: z.literal('hubspot.connect'), token: z.string().min(10).max(512).regex(/^[\x21-\x7e]+$/) }),
@@ -38,6 +39,7 @@ export const allowedSenders: Record<RequestType, ReadonlyArray<SenderKind>> = {
   'outcome.log': ['extension-page'],
   'outcome.retry': ['extension-page'],
   'outbox.flush': ['extension-page'],
+  'loops.load': ['extension-page'],
   'followUp.open': ['extension-page'],
   'connection.test': ['extension-page'],
   'hubspot.connect': ['extension-page'],
@@ -58,6 +60,7 @@ export interface ReplyMap {
   'outcome.log': { idempotencyKey: string };
   'outcome.retry': { idempotencyKey: string };
   'outbox.flush': { sent: number; failed: number; pending: number };
+  'loops.load': { readAt: number };
   'followUp.open': OpenedFollowUp;
   'connection.test': ConnectionInfo;
   'hubspot.connect': ConnectionInfo;

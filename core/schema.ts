@@ -192,7 +192,8 @@ export const recordContextSchema = z.object({
   contacts: z.array(contactSchema),
   responses: z.array(surveyResponseSchema),
   followUps: z.array(followUpSchema),
-  loops: z.array(loopRecordSchema),
+  /** The focus contacts' close-the-loop history; null when the connector reads it only on request (loadLoopHistory). */
+  loops: z.array(loopRecordSchema).nullable(),
   rejected: z.array(rejectedRowSchema),
   requestCount: z.number().int().nonnegative(),
   fetchedAt: z.number().int(),

@@ -1,6 +1,6 @@
 import { Dexie } from 'dexie';
 import type { LoyaltyLensDb, RecordView } from './db';
-import { refKey, type RecordContext, type RecordRef } from './schema';
+import { refKey, type LoopRecord, type RecordContext, type RecordRef } from './schema';
 
 // Multi-table writes live here, each in one transaction, so the panel never sees half a refresh.
 
@@ -25,10 +25,13 @@ export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContex
       if (contactKeys.length > 0) await db.followUps.where('contactKey').anyOf(contactKeys).delete();
       await db.followUps.bulkPut(context.followUps);
 
-      for (const contactKey of context.focusContactKeys) {
-        await db.loops.where('[contactKey+loggedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).delete();
+      // A read without the loop history (null) leaves the history read before, with its time, as it was.
+      const previous = await db.views.get(refKey(context.ref));
+      let loopsReadAt = previous?.loopsReadAt ?? null;
+      if (context.loops) {
+        await replaceLoops(db, context.focusContactKeys, context.loops);
+        loopsReadAt = context.fetchedAt;
       }
-      await db.loops.bulkPut(context.loops);
 
       await db.rejections.bulkPut(
         context.rejected.map((r) => ({
@@ -46,12 +49,28 @@ export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContex
         focusContactKeys: context.focusContactKeys,
         accountKey: context.account?.key ?? null,
         fetchedAt: context.fetchedAt,
+        loopsReadAt,
         error: null,
         refreshing: false,
       };
       await db.views.put(view);
     },
   );
+}
+
+/** Stores the close-the-loop history read for a view's focus contacts, replacing what was cached for them. */
+export async function saveLoopHistory(db: LoyaltyLensDb, ref: RecordRef, contactKeys: string[], loops: LoopRecord[], readAt: number): Promise<void> {
+  await db.transaction('rw', [db.views, db.loops], async () => {
+    await replaceLoops(db, contactKeys, loops);
+    await db.views.update(refKey(ref), { loopsReadAt: readAt });
+  });
+}
+
+async function replaceLoops(db: LoyaltyLensDb, contactKeys: string[], loops: LoopRecord[]): Promise<void> {
+  for (const contactKey of contactKeys) {
+    await db.loops.where('[contactKey+loggedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).delete();
+  }
+  await db.loops.bulkPut(loops);
 }
 
 /** Marks a record as being refreshed, creating its view row on the first visit. */
@@ -61,7 +80,7 @@ export async function markRefreshing(db: LoyaltyLensDb, ref: RecordRef): Promise
     const existing = await db.views.get(key);
     if (existing) await db.views.update(key, { refreshing: true });
     else
-      await db.views.put({ key, ref, title: '', focusContactKeys: [], accountKey: null, fetchedAt: null, error: null, refreshing: true });
+      await db.views.put({ key, ref, title: '', focusContactKeys: [], accountKey: null, fetchedAt: null, loopsReadAt: null, error: null, refreshing: true });
   });
 }
 
@@ -72,7 +91,7 @@ export async function markRefreshFailed(db: LoyaltyLensDb, ref: RecordRef, error
     const existing = await db.views.get(key);
     const failure = { ...error, at };
     if (existing) await db.views.update(key, { refreshing: false, error: failure });
-    else await db.views.put({ key, ref, title: '', focusContactKeys: [], accountKey: null, fetchedAt: null, error: failure, refreshing: false });
+    else await db.views.put({ key, ref, title: '', focusContactKeys: [], accountKey: null, fetchedAt: null, loopsReadAt: null, error: failure, refreshing: false });
   });
 }
 

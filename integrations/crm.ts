@@ -1,4 +1,4 @@
-import type { Crm, Outcome, RecordContext, RecordRef, RejectedRow, SurveyResponse } from '../core/schema';
+import type { Crm, LoopRecord, Outcome, RecordContext, RecordRef, RejectedRow, SurveyResponse } from '../core/schema';
 import type { HubSpotSource, SalesforceSource, Settings } from '../core/settings';
 
 export type { RecordRef } from '../core/schema';
@@ -74,12 +74,26 @@ export interface OutcomeWriteResult {
   error?: CrmError;
 }
 
+/** How a view's context is read. */
+export interface ContextRead {
+  /**
+   * The read follows a write of ours (an outcome, a follow-up): it must show that write, so it reads what the
+   * record links to by id rather than through a search index that lags writes by seconds.
+   */
+  afterOwnWrite: boolean;
+}
+
 /** What every CRM connector offers the background. The panel never sees a connector. */
 export interface CrmConnector {
   readonly crm: Crm;
   testConnection(): Promise<ConnectionInfo>;
   /** Assembles the loyalty context of the record the user is on, in as few requests as the CRM allows. */
-  loadContext(ref: RecordRef, settings: Settings): Promise<RecordContext>;
+  loadContext(ref: RecordRef, settings: Settings, read?: ContextRead): Promise<RecordContext>;
+  /**
+   * The team's close-the-loop history of these contacts, for a connector whose `loadContext` leaves it out
+   * (`loops: null`) because it would cost the view another request.
+   */
+  loadLoopHistory?(ref: RecordRef, contactIds: string[]): Promise<LoopRecord[]>;
   /** Writes close-the-loop outcomes; each write is repeatable without creating a duplicate. */
   writeOutcomes(outcomes: Outcome[], settings: Settings): Promise<OutcomeWriteResult[]>;
   listObjects(): Promise<MetadataObject[]>;

@@ -55,6 +55,13 @@ export class RollingWindowLimiter {
     this.pausedUntil = Math.max(this.pausedUntil, until);
   }
 
+  /** Requests that could start now without waiting. */
+  available(): number {
+    const now = this.clock.now();
+    this.prune(now);
+    return now < this.pausedUntil ? 0 : this.max - this.starts.length;
+  }
+
   /** Requests started in the current window (for tests and diagnostics). */
   inWindow(): number {
     this.prune(this.clock.now());

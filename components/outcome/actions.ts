@@ -8,4 +8,6 @@ export interface OutcomeActions {
   retry(idempotencyKey: string): Promise<Reply<{ idempotencyKey: string }>>;
   /** Opens the CRM follow-up (ticket / Case) for a response that has none. */
   openFollowUp(ref: RecordRef, responseKey: string): Promise<Reply<OpenedFollowUp>>;
+  /** Reads the team's close-the-loop history of the record's contacts, where the view leaves it out. */
+  loadLoopHistory(ref: RecordRef): Promise<Reply<{ readAt: number }>>;
 }

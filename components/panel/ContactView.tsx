@@ -6,7 +6,6 @@ import type { SurveyResponse } from '../../core/schema';
 import { Figure } from '../ui/Figure';
 import { SegmentBadge } from '../ui/SegmentBadge';
 import { Section } from '../ui/Section';
-import { CollapsibleText } from '../ui/CollapsibleText';
 import { safeSegment } from '../../core/nps';
 import type { FocusContact } from '../../core/panel-data';
 import { HistoryChart } from './HistoryChart';
@@ -145,19 +144,6 @@ export function ContactView(props: {
           <Section title={i18n.plural('contact.responses', responses.length)}>
             <ResponseList responses={responses} renderAction={props.renderResponseAction} />
           </Section>
-          {focus.loops.length > 0 && (
-            <Section title={i18n.t('loops.title')}>
-              <ol className="loop-list">
-                {focus.loops.slice(0, 3).map((loop) => (
-                  <li key={loop.key}>
-                    <time dateTime={new Date(loop.loggedAt).toISOString()}>{i18n.date(loop.loggedAt)}</time>
-                    {loop.loggedBy && <span className="muted"> · {loop.loggedBy}</span>}
-                    {loop.summary && <CollapsibleText text={loop.summary} limit={160} moreLabel={i18n.t('action.showMoreText')} lessLabel={i18n.t('action.showLessText')} />}
-                  </li>
-                ))}
-              </ol>
-            </Section>
-          )}
         </>
       )}
     </article>

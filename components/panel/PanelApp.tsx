@@ -187,7 +187,10 @@ export function PanelApp(props: PanelAppProps) {
     document.documentElement.lang = i18n.locale;
   }, [i18n]);
 
-  const outcomeActions = useMemo(() => ({ log: host.logOutcome, retry: host.retryOutcome, openFollowUp: host.openFollowUp }), [host]);
+  const outcomeActions = useMemo(
+    () => ({ log: host.logOutcome, retry: host.retryOutcome, openFollowUp: host.openFollowUp, loadLoopHistory: host.loadLoopHistory }),
+    [host],
+  );
   const retry = () => {
     // Without a record the port itself is what failed: a fresh page reconnects it.
     if (!ref) return window.location.reload();

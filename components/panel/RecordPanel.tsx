@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import type { Settings } from '../../core/settings';
 import { AccountSection } from './AccountSection';
 import { CallCard } from './CallCard';
@@ -8,6 +9,7 @@ import { loopSegment, needsFollowUp } from '../../core/rules';
 import { OpenFollowUp } from './OpenFollowUp';
 import { safeSegment } from '../../core/nps';
 import { FollowUps } from './FollowUps';
+import { LoopHistory } from './LoopHistory';
 import { useI18n } from './i18n-context';
 import { LogOutcome } from '../outcome/LogOutcome';
 import { OutcomeStatusList } from '../outcome/OutcomeStatusList';
@@ -34,6 +36,12 @@ export function RecordPanel(props: {
 }) {
   const { data, settings, now } = props;
   const i18n = useI18n();
+  // The call card tells what changed since the last contact, so in call mode the loop history is read with the view.
+  const wantsLoopHistory = props.callMode && data.focus.length > 0 && data.view.fetchedAt !== null && (data.view.loopsReadAt ?? null) === null;
+  const { recordRef, outcomeActions } = props;
+  useEffect(() => {
+    if (wantsLoopHistory) void outcomeActions.loadLoopHistory(recordRef);
+  }, [wantsLoopHistory, recordRef, outcomeActions]);
   if (props.callMode) return <CallCard data={data} settings={settings} now={now} />;
   const contactLike = data.focus.length > 0;
   const crmName = i18n.t(props.recordRef.crm === 'hubspot' ? 'crm.hubspot' : 'crm.salesforce');
@@ -76,6 +84,7 @@ export function RecordPanel(props: {
       {data.focus.map((focus) => (
         <div key={focus.key} className="focus-contact">
           <ContactView focus={focus} fallbackTitle={data.view.title} settings={settings} now={now} renderResponseAction={responseAction} />
+          <LoopHistory recordRef={props.recordRef} focus={focus} readAt={data.view.loopsReadAt ?? null} crmName={crmName} actions={props.outcomeActions} />
           {logOutcome(contactTarget(focus))}
           <OutcomeStatusList outcomes={focus.outcomes} crmName={crmName} actions={props.outcomeActions} />
         </div>

@@ -25,6 +25,7 @@ export interface PanelHost {
   logOutcome(input: OutcomeInput): Promise<Reply<{ idempotencyKey: string }>>;
   retryOutcome(idempotencyKey: string): Promise<Reply<{ idempotencyKey: string }>>;
   openFollowUp(ref: RecordRef, responseKey: string): Promise<Reply<OpenedFollowUp>>;
+  loadLoopHistory(ref: RecordRef): Promise<Reply<{ readAt: number }>>;
   /**
    * Moves the panel to the browser's side panel (a click's user gesture is required); absent where
    * there is none to move to: Firefox, or this page already is the side panel.

@@ -90,6 +90,10 @@ export const en = {
     other: 'Score history: {count} responses from {from} to {to}',
   },
   'loops.title': 'Recent contacts',
+  'loops.show': 'Show recent contacts from {crm}',
+  'loops.loading': 'Reading {crm}…',
+  'loops.none': 'No close-the-loop contact logged in {crm} yet.',
+  'loops.failed': 'The recent contacts were not read: {reason}',
   'promoter.invite': 'Promoter: a candidate for a reference, a review or a community invite.',
   'promoter.inviteShort': 'Invite',
 

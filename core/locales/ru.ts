@@ -84,6 +84,10 @@ export const ru: Catalog = {
     other: 'История оценок: {count} ответа с {from} по {to}',
   },
   'loops.title': 'Последние контакты',
+  'loops.show': 'Показать последние контакты из {crm}',
+  'loops.loading': 'Читаем {crm}…',
+  'loops.none': 'В {crm} пока нет записей о контактах по отзывам.',
+  'loops.failed': 'Последние контакты не прочитаны: {reason}',
   'promoter.invite': 'Сторонник: можно попросить рекомендацию, отзыв или пригласить в сообщество.',
   'promoter.inviteShort': 'Пригласить',
 

@@ -2,7 +2,7 @@ import { db } from '../../core/db';
 import { UserFacingFailure } from '../../core/errors';
 import type { RecordRef } from '../../core/schema';
 import { CrmError, type OpenedFollowUp } from '../../integrations/crm';
-import { refreshAfterChange, type RefreshDeps } from './refresh';
+import { permissionNeeded, refreshAfterChange, type RefreshDeps } from './refresh';
 
 /**
  * Opens the CRM follow-up for a response the panel shows, then re-reads the record so the new ticket or Case
@@ -15,7 +15,7 @@ export async function openFollowUp(ref: RecordRef, responseKey: string, deps: Re
     throw new CrmError('not-found', 'This response is no longer in the panel. Refresh the record and try again.');
   }
   const origin = await deps.missingPermission(ref);
-  if (origin) throw new UserFacingFailure({ kind: 'permission', message: `Loyalty Lens needs your permission to reach ${origin}.`, origin });
+  if (origin) throw new UserFacingFailure(permissionNeeded(origin));
   const settings = await deps.settings();
   const connector = await deps.connectorFor(ref, settings);
   const opened = await connector.createFollowUp(response, settings);

@@ -7,6 +7,7 @@ import { listenForRequests } from './router';
 import { currentSettings } from './settings';
 import { listenForPanels, pushToAllPanels } from './panels';
 import { listenForSidePanel } from './side-panel';
+import { readLoopHistory } from './loop-history';
 import { refreshRecord, type RefreshDeps } from './refresh';
 import { flushOutbox, OUTBOX_ALARM, type OutboxDeps } from './outbox';
 import { connectorFor, connectHubSpot, connectSalesforce, testConnection } from './connections';
@@ -34,6 +35,7 @@ export default defineBackground(() => {
     'outcome.log': async (request) => logOutcome(request.input, () => void flushOutbox(outboxDeps)),
     'outcome.retry': async (request) => retryOutcome(request.idempotencyKey, () => void flushOutbox(outboxDeps)),
     'outbox.flush': () => flushOutbox(outboxDeps),
+    'loops.load': (request) => readLoopHistory(request.ref, refreshDeps),
     'followUp.open': (request) => openFollowUp(request.ref, request.responseKey, refreshDeps),
     'connection.test': (request) => testConnection(request.crm),
     'hubspot.connect': async (request) => {

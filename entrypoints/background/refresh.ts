@@ -4,6 +4,7 @@ import { refKey, type RecordRef } from '../../core/schema';
 import type { Settings } from '../../core/settings';
 import { markRefreshFailed, markRefreshing, saveRecordContext } from '../../core/store';
 import type { CrmConnector } from '../../integrations/crm';
+import { readLoopHistory } from './loop-history';
 
 /** A record fetched this recently is not fetched again on a mere re-visit. */
 const FRESH_FOR_MS = 15_000;
@@ -17,11 +18,16 @@ export interface RefreshDeps {
   missingPermission(ref: RecordRef): Promise<string | null>;
 }
 
+/** Why a record cannot be read: the host permission the user has not granted, named so the panel can ask for it. */
+export function permissionNeeded(origin: string): { kind: 'permission'; message: string; origin: string } {
+  return { kind: 'permission', message: `Loyalty Lens needs your permission to reach ${origin}.`, origin };
+}
+
 /**
  * Loads a record's context from its CRM into the cache. Concurrent calls for one record share a
  * single fetch; the cache keeps the last good data when a refresh fails.
  */
-export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { force: boolean }): Promise<{ fetchedAt: number }> {
+export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { force: boolean; afterOwnWrite?: boolean }): Promise<{ fetchedAt: number }> {
   const key = refKey(ref);
   const running = inFlight.get(key);
   if (running) return running;
@@ -34,13 +40,16 @@ export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { forc
       // Independent look-ups run together: each is a storage read, and together they precede the first CRM request.
       const [, origin, settings] = await Promise.all([markRefreshing(db, ref), deps.missingPermission(ref), deps.settings()]);
       if (origin) {
-        const reason = { kind: 'permission', message: `Loyalty Lens needs your permission to reach ${origin}.`, origin };
+        const reason = permissionNeeded(origin);
         await markRefreshFailed(db, ref, reason, Date.now());
         throw new UserFacingFailure(reason);
       }
       const connector = await deps.connectorFor(ref, settings);
-      const context = await connector.loadContext(ref, settings);
+      const context = await connector.loadContext(ref, settings, { afterOwnWrite: options.afterOwnWrite ?? false });
       await saveRecordContext(db, context);
+      // A record whose loop history the user asked for keeps it fresh, read once the rest shows. A failure leaves
+      // the history read before, with its time.
+      if (context.loops === null && (await db.views.get(key))?.loopsReadAt != null) await readLoopHistory(ref, deps).catch(() => undefined);
       return { fetchedAt: context.fetchedAt };
     } catch (error) {
       if (error instanceof UserFacingFailure) throw error;
@@ -56,5 +65,5 @@ export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { forc
 /** Re-reads a record after a write changed it: a refresh already under way may have read it before the write. */
 export async function refreshAfterChange(ref: RecordRef, deps: RefreshDeps): Promise<{ fetchedAt: number }> {
   await inFlight.get(refKey(ref))?.catch(() => undefined);
-  return refreshRecord(ref, deps, { force: true });
+  return refreshRecord(ref, deps, { force: true, afterOwnWrite: true });
 }

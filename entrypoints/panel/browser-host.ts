@@ -48,6 +48,7 @@ export function browserHost(): PanelHost {
     logOutcome: (input) => sendRequest({ type: 'outcome.log', input }),
     retryOutcome: (idempotencyKey) => sendRequest({ type: 'outcome.retry', idempotencyKey }),
     openFollowUp: (ref, responseKey) => sendRequest({ type: 'followUp.open', ref, responseKey }),
+    loadLoopHistory: (ref) => sendRequest({ type: 'loops.load', ref }),
     now: () => Date.now(),
   };
 }

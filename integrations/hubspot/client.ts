@@ -18,8 +18,13 @@ export const DEFAULT_API_BASE = 'https://api.hubapi.com';
 
 /** Lowest tier: 100 requests per rolling 10 s per app; a small margin absorbs clock skew with the server. */
 const TEN_SECOND_MAX = 90;
-/** CRM search has its own limit of about 5 requests per second per account. */
-const SEARCH_PER_SECOND = 4;
+/**
+ * CRM search has its own limit: five requests per second (HubSpot raised it from four; a 429 naming the secondly
+ * limit is waited out like any other).
+ */
+const SEARCH_PER_SECOND = 5;
+/** A little over a second: our clock starts a request before HubSpot's sees it arrive. */
+const SEARCH_WINDOW_MS = 1_100;
 /** Browsers open at most six HTTP/1.1 connections per host. */
 const CONNECTIONS_PER_HOST = 6;
 const TIMEOUT_MS = 15_000;
@@ -71,7 +76,7 @@ export class HubSpotHttp {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
     this.limiter = new RollingWindowLimiter(TEN_SECOND_MAX, 10_000, this.clock);
-    this.searchLimiter = new RollingWindowLimiter(SEARCH_PER_SECOND, 1_000, this.clock);
+    this.searchLimiter = new RollingWindowLimiter(SEARCH_PER_SECOND, SEARCH_WINDOW_MS, this.clock);
   }
 
   /** Serves a codegen request; `respond` builds that module's ResponseContext. */

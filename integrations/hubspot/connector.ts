@@ -15,6 +15,7 @@ import type { HubSpotSource, SalesforceSource, Settings } from '../../core/setti
 import {
   CrmError,
   type ConnectionInfo,
+  type ContextRead,
   type CrmConnector,
   type MetadataField,
   type MetadataObject,
@@ -51,16 +52,22 @@ import {
 
 // The HubSpot connector: runs only in the background service worker (the one place with the token).
 //
-// Requests for one record view (counted in test/unit/hubspot-connector.test.ts and bench/results.json):
-//   1. the record itself (contact / deal / ticket GET with its company association and, for a contact, its links to
-//      tickets, tasks and notes) — skipped for a company view;
-//   2. in parallel: the company (with its activity links on a company view; open-deal revenue is its calculated
-//      `hs_total_deal_value`), its contacts (search on the `associations.company` pseudo-property, sorted by last
-//      survey date, whose `total` tells small from large accounts), and for large accounts one search per segment;
-//   3. in parallel: the listed contacts' responses (one feedback search, hs_contact_id IN …, per source; contact batch
-//      reads with propertiesWithHistory for contact-property sources; association + batch reads for a custom object),
-//      and the open tickets, open tasks and close-the-loop notes — batch reads of the linked ids, none when there are
-//      no links (searches for deal and ticket views, or when a record has more links than one batch).
+// Requests for one record view (counted in test/unit/hubspot-connector.test.ts and bench/results.json). HubSpot's
+// REST API reads one object type per request, so the fewest requests are one per type the view shows — contacts,
+// company, feedback, tickets, tasks — and only search can read a type by its link to another without ids:
+//   contact, search-only (5, all searches): the contact's companies, open tickets and open tasks, by their link to it
+//      (`associations.contact`), at once; then its company's contacts (`associations.company`, sorted by last survey
+//      date, `total` telling small accounts from large), the viewed one among them; then their responses. A contact
+//      with no company or several reads itself by id to learn its primary one (6).
+//   contact, by id (6, two of them searches): the contact with its links (company, tickets, tasks); then the company,
+//      its contacts, and the linked tickets and tasks by id; then the responses. Taken when the portal's search quota
+//      (five a second) has no room for a search-only read, and right after a write of ours, which search indexes
+//      show only seconds later.
+//   company (5): the company with its links ∥ its contacts; then the responses, and the linked tickets and tasks.
+//   deal, ticket: the record with its company and contacts, the focus contacts, then as a company.
+// Large accounts add one count search per segment. Responses: one feedback search (hs_contact_id IN …) per source;
+// contact batch reads with propertiesWithHistory for contact-property sources; association + batch reads for a custom
+// object. The team's close-the-loop notes are one more search, read when the panel asks (loadLoopHistory).
 // The portal's directory — the portal check (account-info), ticket pipelines and owners — is fetched when the token is
 // connected and kept across worker restarts (see `directory()`), so a record view pays no metadata requests.
 
@@ -90,8 +97,14 @@ const IN_FILTER_MAX = 100;
 const BATCH_MAX = 100;
 /** The v4 default-association batch takes up to 1,000 pairs per call. */
 const ASSOCIATION_BATCH_MAX = 1_000;
-/** Activity the view lists beside the scores: follow-up tickets and tasks, and close-the-loop notes. */
-const ACTIVITY_TYPES = ['tickets', 'tasks', 'notes'] as const;
+/** Activity the view lists beside the scores: follow-up tickets and tasks. */
+const ACTIVITY_TYPES = ['tickets', 'tasks'] as const;
+/** Searches of a contact view read by search alone: companies, tickets, tasks, the company's contacts, feedback. */
+const SEARCH_ONLY_READ = 5;
+/** Companies one contact is linked to that a search-only read looks at to find its primary one. */
+const COMPANY_MATCHES = 10;
+/** HubSpot's search takes up to five filter groups (OR-ed). */
+const MAX_FILTER_GROUPS = 5;
 /** HubSpot's calculated company property "Total open deal value". */
 const OPEN_DEAL_VALUE_PROPERTY = 'hs_total_deal_value';
 /** HubSpot's default ticket pipeline. */
@@ -102,6 +115,7 @@ const FOLLOW_UP_KEY_PREFIX = 'followup-';
 const NOTE_MARKER = 'Loyalty Lens close-the-loop';
 /** A unique-value note property holding the outcome's idempotency key (see writeOutcomes). */
 export const KEY_PROPERTY = 'loyalty_lens_key';
+const LOOP_NOTE_PROPERTIES = ['hs_note_body', 'hs_timestamp', 'hubspot_owner_id', KEY_PROPERTY] as const;
 
 const ANSWER_VALUES: Record<string, string> = {
   'reached-resolved': 'Reached, resolved',
@@ -126,6 +140,7 @@ export interface HubSpotConnector extends CrmConnector {
   refreshDirectory(): Promise<void>;
   /** The portal's ticket pipelines as they are now (one request); empty without the tickets scope. */
   ticketPipelines(): Promise<TicketPipeline[]>;
+  loadLoopHistory(ref: RecordRef, contactIds: string[]): Promise<LoopRecord[]>;
 }
 
 /** Where the connector keeps the portal's directory between worker restarts (the background's database). */
@@ -151,6 +166,13 @@ type HsFilter = { propertyName: string; operator: string; value?: string; values
 interface ActivityAnchor {
   record: HsObject;
   scope: HsFilter;
+}
+
+/** Open follow-up tickets and tasks as read, with the follow-up pipeline's stages (label, open or closed). */
+interface OpenFollowUpRows {
+  tickets: HsObject[];
+  tasks: HsObject[];
+  stages: Map<string, { label: string; open: boolean }>;
 }
 
 /** Scopes the connector reads with, each probed with its cheapest call. */
@@ -224,6 +246,8 @@ function money(value: string | null | undefined): number {
 class Connector implements HubSpotConnector {
   readonly crm = 'hubspot' as const;
   private directoryLoad: Promise<Directory> | null = null;
+  /** When the last search-only contact read started (see takeSearchOnlyRead). */
+  private lastSearchOnlyRead = -Infinity;
 
   constructor(
     private readonly apis: HubSpotApis,
@@ -379,7 +403,7 @@ class Connector implements HubSpotConnector {
     };
   }
 
-  async loadContext(ref: RecordRef, settings: Settings): Promise<RecordContext> {
+  async loadContext(ref: RecordRef, settings: Settings, read: ContextRead = { afterOwnWrite: false }): Promise<RecordContext> {
     const startCount = this.http.requestCount;
     const directory = await this.checkedDirectory(ref.instance);
     const { portalId: portal, owners } = directory;
@@ -390,16 +414,34 @@ class Connector implements HubSpotConnector {
     const contactProps = [...CONTACT_PROPERTIES, ...historyProps];
 
     let companyId: string | null = null;
+    let company: HsObject | null = null;
     let focus: HsObject[] = [];
     let title = '';
-    // Whose follow-ups and loop notes the view lists: a contact's own, a company's, or (deal, ticket) the company's
-    // and the record's contacts'. A contact or company read brings its links to them along (see activityOf).
+    // Whose follow-ups the view lists: a contact's own, a company's, or (deal, ticket) the company's and the
+    // record's contacts'. A contact or company read by id brings its links to them along (see activityOf).
     let anchor: ActivityAnchor | null = null;
-    if (ref.objectType === 'contact') {
+    let openRows: Promise<OpenFollowUpRows> | null = null;
+    if (ref.objectType === 'contact' && !read.afterOwnWrite && this.takeSearchOnlyRead()) {
+      // Search alone: the contact's companies, tickets and tasks at once, by their link to it; the contact itself
+      // comes with its company's contacts. One request fewer than reading it by id first (see the header).
+      const scope = eq('associations.contact', ref.id);
+      openRows = this.openFollowUpRows(null, [scope], settings, directory);
+      openRows.catch(() => undefined);
+      const companies = await this.search('companies', [[scope]], companyProperties(settings), [], COMPANY_MATCHES);
+      if (companies.results.length === 1) {
+        company = companies.results[0]!;
+        companyId = company.id;
+      } else {
+        // No company, or several: the contact's own record names the primary one.
+        const contact = await this.getObject('contacts', ref.id, contactProps, historyProps, ['companies']);
+        focus = [contact];
+        companyId = primaryCompany(contact, 'contact_to_company');
+        company = companies.results.find((c) => c.id === companyId) ?? null;
+      }
+    } else if (ref.objectType === 'contact') {
       const contact = await this.getObject('contacts', ref.id, contactProps, historyProps, ['companies', ...ACTIVITY_TYPES]);
       companyId = primaryCompany(contact, 'contact_to_company');
       focus = [contact];
-      title = nameOf(contact.properties);
       anchor = { record: contact, scope: eq('associations.contact', ref.id) };
     } else if (ref.objectType === 'company') {
       companyId = ref.id;
@@ -415,8 +457,16 @@ class Connector implements HubSpotConnector {
     }
 
     const companyPage = ref.objectType === 'company';
-    const account = companyId ? await this.loadAccount(companyId, focus, contactProps, historyProps, settings, portal, owners, companyPage) : null;
+    const account = companyId
+      ? await this.loadAccount(companyId, company, focus, contactProps, historyProps, settings, portal, owners, companyPage)
+      : null;
     if (companyPage && account) anchor = { record: account.company, scope: eq('associations.company', ref.id) };
+    if (ref.objectType === 'contact' && focus.length === 0) {
+      // Read by search: the contact is among its company's contacts, unless a large company listed others first.
+      const listedContact = account?.contacts.find((c) => c.id === ref.id);
+      focus = [listedContact ?? (await this.getObject('contacts', ref.id, contactProps, historyProps, []))];
+    }
+    if (ref.objectType === 'contact') title = nameOf(focus[0]!.properties);
     const listed = account ? mergeContacts(account.contacts, focus) : focus;
     const companyOf = (contactId: string): string | null => {
       if (account && account.contacts.some((c) => c.id === contactId)) return companyId;
@@ -427,12 +477,12 @@ class Connector implements HubSpotConnector {
     const focusIds = focus.map((c) => c.id);
     const scopes = anchor ? [anchor.scope] : linkFilters(companyId, focusIds);
     const accountKey = companyId ? rowKey('hubspot', portal, companyId) : null;
-    const [sourceRows, followUps, loops] = await Promise.all([
+    const [sourceRows, rows] = await Promise.all([
       this.responsesOf(listed, sources, rowCtx, account?.large ?? false),
-      this.followUpsOf(anchor?.record ?? null, scopes, { accountKey, contactIds: focusIds }, settings, directory),
-      this.loopsOf(anchor?.record ?? null, scopes, portal, owners),
+      openRows ?? this.openFollowUpRows(anchor?.record ?? null, scopes, settings, directory),
     ]);
     const { responses, rejected } = partitionRows(sourceRows);
+    const followUps = toFollowUps(rows, { accountKey, contactIds: focusIds }, directory);
     linkFollowUps(followUps, responses);
 
     const contacts: Contact[] = listed.map((c) => toContact(c, portal, companyOf(c.id), owners, responses));
@@ -445,15 +495,43 @@ class Connector implements HubSpotConnector {
       contacts,
       responses,
       followUps,
-      loops,
+      // The team's loop notes cost the view another request; the panel asks for them (loadLoopHistory).
+      loops: null,
       rejected,
       requestCount: this.http.requestCount - startCount,
       fetchedAt: this.now(),
     };
   }
 
+  /**
+   * Whether a contact view may read by search alone (SEARCH_ONLY_READ searches): only while the portal's search
+   * quota has room for all of them now and no other such read started within the quota's window, so views in
+   * quick succession (or a sweep) take the by-id path, which spends two searches, instead of queueing for a second.
+   */
+  private takeSearchOnlyRead(): boolean {
+    const limiter = this.http.searchLimiter;
+    const now = this.now();
+    if (now - this.lastSearchOnlyRead < limiter.windowMs || limiter.available() < SEARCH_ONLY_READ) return false;
+    this.lastSearchOnlyRead = now;
+    return true;
+  }
+
+  /** The focus contacts' close-the-loop notes, newest first: one search (per five contacts). */
+  async loadLoopHistory(ref: RecordRef, contactIds: string[]): Promise<LoopRecord[]> {
+    const { portalId: portal, owners } = await this.checkedDirectory(ref.instance);
+    const pages = await Promise.all(
+      chunks(contactIds, MAX_FILTER_GROUPS).map((group) =>
+        // No filter on the key property: a portal without it finds its loop notes by their first line.
+        this.search('notes', group.map((id) => [eq('associations.contact', id)]), [...LOOP_NOTE_PROPERTIES], ['-hs_timestamp']),
+      ),
+    );
+    const notes = new Map(pages.flatMap((p) => p.results).filter(isLoopNote).map((n) => [n.id, n]));
+    return [...notes.values()].map((n) => parseLoopNote(n, portal, owners)).sort((a, b) => b.loggedAt - a.loggedAt);
+  }
+
   private async loadAccount(
     companyId: string,
+    companyRead: HsObject | null,
     focus: HsObject[],
     contactProps: string[],
     historyProps: string[],
@@ -463,12 +541,11 @@ class Connector implements HubSpotConnector {
     withActivityLinks: boolean,
   ): Promise<{ account: Account; company: HsObject; contacts: HsObject[]; counts: AccountCounts | null; large: boolean }> {
     const revenue = settings.hubspot.revenue;
-    // HubSpot keeps the sum of a company's open deals in a calculated property, so no deal search is needed.
-    const revenueProperty = revenue.kind === 'companyProperty' ? revenue.property : OPEN_DEAL_VALUE_PROPERTY;
+    const revenueProperty = revenuePropertyOf(settings);
     const sortProperty = lastSurveyProperty(settings.hubspot.sources);
     const byCompany = eq('associations.company', companyId);
     const [company, firstPage] = await Promise.all([
-      this.getObject('companies', companyId, ['name', 'hubspot_owner_id', 'num_associated_contacts', revenueProperty], [], withActivityLinks ? [...ACTIVITY_TYPES] : []),
+      companyRead ?? this.getObject('companies', companyId, companyProperties(settings), [], withActivityLinks ? [...ACTIVITY_TYPES] : []),
       this.search('contacts', [[byCompany]], contactProps, [`-${sortProperty}`], CONTACT_PAGE),
     ]);
     const total = firstPage.total;
@@ -641,23 +718,17 @@ class Connector implements HubSpotConnector {
     return page.results.filter(keep);
   }
 
-  private async followUpsOf(
-    anchor: HsObject | null,
-    scopes: HsFilter[],
-    keys: { accountKey: string | null; contactIds: string[] },
-    settings: Settings,
-    directory: Directory,
-  ): Promise<FollowUp[]> {
-    const { portalId: portal, owners, pipelines } = directory;
+  /** The open follow-up tickets (of the configured pipeline) and open tasks a view lists, with the stage names. */
+  private async openFollowUpRows(anchor: HsObject | null, scopes: HsFilter[], settings: Settings, directory: Directory): Promise<OpenFollowUpRows> {
     const pipelineId = settings.hubspot.followUpPipelineId;
     const stages = new Map<string, { label: string; open: boolean }>();
-    for (const p of pipelines?.results ?? []) {
+    for (const p of directory.pipelines?.results ?? []) {
       if (pipelineId && p.id !== pipelineId) continue;
       for (const s of p.stages) stages.set(s.id, { label: s.label, open: !isClosedStage(s) });
     }
     const openStages = [...stages].filter(([, s]) => s.open).map(([id]) => id);
     const [tickets, tasks] = await Promise.all([
-      pipelines && openStages.length > 0
+      directory.pipelines && openStages.length > 0
         ? this.activityOf(
             anchor,
             'tickets',
@@ -678,66 +749,7 @@ class Connector implements HubSpotConnector {
         (t) => t.properties.hs_task_status !== 'COMPLETED',
       ),
     ]);
-    const singleContact = keys.contactIds.length === 1 ? rowKey('hubspot', portal, keys.contactIds[0]!) : null;
-    const ownerName = (id: string | null | undefined) => (id ? (owners?.get(id) ?? null) : null);
-    const out: FollowUp[] = [];
-    for (const t of tickets) {
-      const stage = stages.get(t.properties.hs_pipeline_stage ?? '');
-      out.push({
-        key: rowKey('hubspot', portal, t.id),
-        crm: 'hubspot',
-        instance: portal,
-        id: t.id,
-        kind: 'ticket',
-        contactKey: singleContact,
-        accountKey: keys.accountKey,
-        // A ticket opened from the panel carries its response in the key (see createFollowUp).
-        responseKey: followUpResponseKey(t.properties[KEY_PROPERTY], portal),
-        title: t.properties.subject || `Ticket ${t.id}`,
-        status: stage?.open === false ? 'closed' : 'open',
-        statusLabel: stage?.label ?? null,
-        ownerId: t.properties.hubspot_owner_id || null,
-        ownerName: ownerName(t.properties.hubspot_owner_id),
-        createdAt: toEpochMs(t.properties.createdate) ?? t.createdAt ?? 0,
-        dueAt: null,
-        url: `https://app.hubspot.com/contacts/${portal}/record/0-5/${t.id}`,
-      });
-    }
-    for (const t of tasks) {
-      out.push({
-        key: rowKey('hubspot', portal, t.id),
-        crm: 'hubspot',
-        instance: portal,
-        id: t.id,
-        kind: 'task',
-        contactKey: singleContact,
-        accountKey: keys.accountKey,
-        responseKey: null,
-        title: t.properties.hs_task_subject || `Task ${t.id}`,
-        status: 'open',
-        statusLabel: t.properties.hs_task_status ?? null,
-        ownerId: t.properties.hubspot_owner_id || null,
-        ownerName: ownerName(t.properties.hubspot_owner_id),
-        createdAt: toEpochMs(t.properties.hs_createdate) ?? t.createdAt ?? 0,
-        dueAt: toEpochMs(t.properties.hs_timestamp),
-        url: `https://app.hubspot.com/contacts/${portal}/record/0-27/${t.id}`,
-      });
-    }
-    return out;
-  }
-
-  /** Close-the-loop notes: ours carry the key property (or, in a portal without it, the marker line in the body). */
-  private async loopsOf(anchor: HsObject | null, scopes: HsFilter[], portal: string, owners: Map<string, string> | null): Promise<LoopRecord[]> {
-    const notes = await this.activityOf(
-      anchor,
-      'notes',
-      scopes,
-      [{ propertyName: KEY_PROPERTY, operator: 'HAS_PROPERTY' }],
-      ['hs_note_body', 'hs_timestamp', 'hubspot_owner_id', KEY_PROPERTY],
-      ['-hs_timestamp'],
-      (n) => Boolean(n.properties[KEY_PROPERTY]) || (n.properties.hs_note_body ?? '').startsWith(NOTE_MARKER),
-    );
-    return notes.map((n) => parseLoopNote(n, portal, owners)).sort((a, b) => b.loggedAt - a.loggedAt);
+    return { tickets, tasks, stages };
   }
 
   // ── writes ──────────────────────────────────────────────────────────────────────────────────────────
@@ -1018,6 +1030,58 @@ const hsAssociationBatchSchema = z.object({
   ),
 });
 
+/** The view's follow-ups from the open tickets and tasks read for it. */
+function toFollowUps(rows: OpenFollowUpRows, keys: { accountKey: string | null; contactIds: string[] }, directory: Directory): FollowUp[] {
+  const { portalId: portal, owners } = directory;
+  const { tickets, tasks, stages } = rows;
+    const singleContact = keys.contactIds.length === 1 ? rowKey('hubspot', portal, keys.contactIds[0]!) : null;
+    const ownerName = (id: string | null | undefined) => (id ? (owners?.get(id) ?? null) : null);
+    const out: FollowUp[] = [];
+    for (const t of tickets) {
+      const stage = stages.get(t.properties.hs_pipeline_stage ?? '');
+      out.push({
+        key: rowKey('hubspot', portal, t.id),
+        crm: 'hubspot',
+        instance: portal,
+        id: t.id,
+        kind: 'ticket',
+        contactKey: singleContact,
+        accountKey: keys.accountKey,
+        // A ticket opened from the panel carries its response in the key (see createFollowUp).
+        responseKey: followUpResponseKey(t.properties[KEY_PROPERTY], portal),
+        title: t.properties.subject || `Ticket ${t.id}`,
+        status: stage?.open === false ? 'closed' : 'open',
+        statusLabel: stage?.label ?? null,
+        ownerId: t.properties.hubspot_owner_id || null,
+        ownerName: ownerName(t.properties.hubspot_owner_id),
+        createdAt: toEpochMs(t.properties.createdate) ?? t.createdAt ?? 0,
+        dueAt: null,
+        url: `https://app.hubspot.com/contacts/${portal}/record/0-5/${t.id}`,
+      });
+    }
+    for (const t of tasks) {
+      out.push({
+        key: rowKey('hubspot', portal, t.id),
+        crm: 'hubspot',
+        instance: portal,
+        id: t.id,
+        kind: 'task',
+        contactKey: singleContact,
+        accountKey: keys.accountKey,
+        responseKey: null,
+        title: t.properties.hs_task_subject || `Task ${t.id}`,
+        status: 'open',
+        statusLabel: t.properties.hs_task_status ?? null,
+        ownerId: t.properties.hubspot_owner_id || null,
+        ownerName: ownerName(t.properties.hubspot_owner_id),
+        createdAt: toEpochMs(t.properties.hs_createdate) ?? t.createdAt ?? 0,
+        dueAt: toEpochMs(t.properties.hs_timestamp),
+        url: `https://app.hubspot.com/contacts/${portal}/record/0-27/${t.id}`,
+      });
+    }
+    return out;
+}
+
 function rowTime(r: RowResult): number {
   return r.ok ? r.response.submittedAt : 0;
 }
@@ -1033,6 +1097,16 @@ function linkFilters(companyId: string | null, contactIds: string[]): HsFilter[]
   const filters: HsFilter[] = companyId ? [eq('associations.company', companyId)] : [];
   for (const id of contactIds.slice(0, 5 - filters.length)) filters.push(eq('associations.contact', id));
   return filters;
+}
+
+/** HubSpot keeps the sum of a company's open deals in a calculated property, so no deal search is needed. */
+function revenuePropertyOf(settings: Settings): string {
+  const revenue = settings.hubspot.revenue;
+  return revenue.kind === 'companyProperty' ? revenue.property : OPEN_DEAL_VALUE_PROPERTY;
+}
+
+function companyProperties(settings: Settings): string[] {
+  return ['name', 'hubspot_owner_id', 'num_associated_contacts', revenuePropertyOf(settings)];
 }
 
 function lastSurveyProperty(sources: HubSpotSource[]): string {
@@ -1140,6 +1214,11 @@ function escapeHtml(s: string): string {
 
 function unescapeHtml(s: string): string {
   return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** Ours carry the key property or, in a portal without it, the marker line first in the body. */
+function isLoopNote(n: HsObject): boolean {
+  return Boolean(n.properties[KEY_PROPERTY]) || (n.properties.hs_note_body ?? '').startsWith(NOTE_MARKER);
 }
 
 export function parseLoopNote(n: HsObject, portal: string, owners: Map<string, string> | null): LoopRecord {

@@ -149,6 +149,8 @@ export class HubSpotApi {
     private readonly portals: () => ReadonlyMap<string, PortalStore>,
     private readonly limiter: RateLimiter,
     private readonly counters: WriteCounters,
+    /** How long a write takes to reach search (HubSpot: seconds); 0 makes search see every write at once. */
+    private readonly searchIndexLagMs: () => number = () => 0,
   ) {}
 
   handles(pathname: string): boolean {
@@ -633,14 +635,14 @@ export class HubSpotApi {
     if (!Number.isInteger(after) || after < 0) return validationError(`after must be a non-negative integer offset; got ${String(body.after)}.`);
     if (after + body.limit > SEARCH_RESULT_CAP) return validationError(`Search results are limited to ${SEARCH_RESULT_CAP}; after + limit exceeds it.`);
 
-    const table = ctx.store.table(type);
+    const table = this.searchIndex(ctx, type);
     let matches: StoredRecord[];
     if (body.filterGroups.length === 0) {
       matches = [...table.values()];
     } else {
       const ids = new Set<string>();
       for (const group of body.filterGroups) {
-        for (const record of this.matchGroup(ctx, type, group.filters)) ids.add(record.id);
+        for (const record of this.matchGroup(ctx, type, table, group.filters)) ids.add(record.id);
       }
       matches = [...ids].map((id) => table.get(id)!);
     }
@@ -680,7 +682,33 @@ export class HubSpotApi {
     return va.localeCompare(vb);
   }
 
-  private matchGroup(ctx: Context, type: ObjectTypeName, filters: Filter[]): StoredRecord[] {
+  /**
+   * The records as search sees them: within the index lag, a new record is not there yet and an updated one still
+   * has the values it had before (from its property history).
+   */
+  private searchIndex(ctx: Context, type: ObjectTypeName): ReadonlyMap<string, StoredRecord> {
+    const live = ctx.store.table(type);
+    const lag = this.searchIndexLagMs();
+    if (lag <= 0) return live;
+    const cutoff = Date.parse(ctx.now) - lag;
+    const indexed = new Map<string, StoredRecord>();
+    for (const [id, record] of live) {
+      if (Date.parse(record.createdAt) > cutoff) continue;
+      if (Date.parse(record.updatedAt) <= cutoff) {
+        indexed.set(id, record);
+        continue;
+      }
+      const properties = { ...record.properties };
+      for (const [name, entries] of Object.entries(record.history ?? {})) {
+        if (!entries[0] || Date.parse(entries[0].timestamp) <= cutoff) continue;
+        properties[name] = entries.find((e) => Date.parse(e.timestamp) <= cutoff)?.value ?? null;
+      }
+      indexed.set(id, { ...record, properties });
+    }
+    return indexed;
+  }
+
+  private matchGroup(ctx: Context, type: ObjectTypeName, table: ReadonlyMap<string, StoredRecord>, filters: Filter[]): StoredRecord[] {
     let candidates: StoredRecord[] | null = null;
     const plain: Filter[] = [];
     for (const filter of filters) {
@@ -701,11 +729,10 @@ export class HubSpotApi {
       }
       const fromIds = filter.operator === 'EQ' ? [filter.value ?? ''] : (filter.values ?? []);
       const ids = new Set(fromIds.flatMap((id) => ctx.store.associatedIds(otherType, id, type)));
-      const table = ctx.store.table(type);
       const found = [...ids].map((id) => table.get(id)).filter((r): r is StoredRecord => r !== undefined);
       candidates = candidates === null ? found : candidates.filter((r) => ids.has(r.id));
     }
-    const pool = candidates ?? [...ctx.store.table(type).values()];
+    const pool = candidates ?? [...table.values()];
     return pool.filter((record) => plain.every((filter) => this.matchFilter(type, record, filter)));
   }
 

@@ -25,10 +25,16 @@ export class HubSpotSandbox implements CrmSandbox {
   private stores: Map<string, PortalStore> | null = null;
   private readonly limiter = new RateLimiter();
   private counters = freshCounters();
+  private searchIndexLagMs = 0;
   private api = this.buildApi();
 
   private buildApi(): HubSpotApi {
-    return new HubSpotApi(() => this.portals(), this.limiter, this.counters);
+    return new HubSpotApi(() => this.portals(), this.limiter, this.counters, () => this.searchIndexLagMs);
+  }
+
+  /** How long a write takes to show in search results, as HubSpot's index takes seconds (default 0: at once). */
+  setSearchIndexLag(ms: number): void {
+    this.searchIndexLagMs = ms;
   }
 
   /** The seeded portals, generated on first use. */
@@ -73,6 +79,7 @@ export class HubSpotSandbox implements CrmSandbox {
     this.stores = null;
     this.limiter.reset();
     this.counters = freshCounters();
+    this.searchIndexLagMs = 0;
     this.api = this.buildApi();
   }
 

@@ -4,7 +4,7 @@ import { HUBSPOT_FIXTURES as F } from '../../sandbox/hubspot/seed';
 import { checkHubSpotToken, createHubSpotConnector, type DirectoryCache } from '../../integrations/hubspot/connector';
 import { ASKNICELY_PRESET, CUSTOM_OBJECT_PRESET, HUBSPOT_FEEDBACK_PRESET } from '../../integrations/hubspot/presets';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
-import type { Outcome, RecordRef } from '../../core/schema';
+import type { Outcome, RecordContext, RecordRef } from '../../core/schema';
 
 let sandbox: RunningSandbox;
 const ref = (objectType: RecordRef['objectType'], id: string): RecordRef => ({ crm: 'hubspot', instance: F.portals.main, objectType, id });
@@ -22,6 +22,59 @@ function keptDirectory(initial: unknown = null) {
 }
 const requestPaths = () => sandbox.log().map((l) => `${l.method} ${l.path.split('?')[0]}`);
 const DIRECTORY_PATHS = ['GET /account-info/v3/details', 'GET /crm/v3/owners/', 'GET /crm/v3/pipelines/tickets'];
+const SEARCH_ONLY_PATHS = ['companies', 'tickets', 'tasks', 'contacts', 'feedback_submissions'].map((t) => `POST /crm/v3/objects/${t}/search`).sort();
+const BY_ID_PATHS = [
+  `GET /crm/v3/objects/contacts/${F.sampleContactId}`,
+  `GET /crm/v3/objects/companies/${F.companyId}`,
+  'POST /crm/v3/objects/contacts/search',
+  'POST /crm/v3/objects/feedback_submissions/search',
+  'POST /crm/v3/objects/tickets/batch/read',
+  'POST /crm/v3/objects/tasks/batch/read',
+].sort();
+/** The portal's search quota is five a second: earlier tests' searches leave it full, and a retried 429 would count. */
+const searchWindowPassed = async () => {
+  await new Promise((resolve) => setTimeout(resolve, 1_150));
+  sandbox.clearLog();
+};
+const sampleContactName = () => {
+  const p = sandbox.hubspot.portal(F.portals.main).get('contacts', F.sampleContactId)!.properties;
+  return `${p.firstname} ${p.lastname}`;
+};
+/** What a view shows, whichever way it was read. */
+const summary = (ctx: RecordContext) => ({
+  title: ctx.title,
+  account: ctx.account,
+  contacts: ctx.contacts.map((c) => c.key).sort(),
+  responses: ctx.responses.map((r) => r.key).sort(),
+  followUps: ctx.followUps.map((f) => f.key).sort(),
+});
+/** A close-the-loop outcome on the sample contact and its open ticket, as the outbox hands it over. */
+const sampleOutcome = (idempotencyKey: string, loggedAt: number): Outcome => ({
+    ref: ref('contact', F.sampleContactId),
+    contactId: F.sampleContactId,
+    followUpId: F.ticketId,
+    responseId: null,
+    result: 'reached-resolved',
+    rootCauses: ['Support experience'],
+    note: 'Called, fixed the SSO issue.',
+    nextStep: null,
+    thanked: true,
+    closeFollowUp: true,
+    idempotencyKey,
+    crm: 'hubspot',
+    instance: F.portals.main,
+    contactKey: `hubspot|40001|${F.sampleContactId}`,
+    loggedAt,
+    loggedBy: 'Maya Lindgren',
+    state: 'in-flight',
+    attempts: 0,
+    nextAttemptAt: 0,
+    leaseUntil: null,
+    lastError: null,
+    lastErrorKind: null,
+    crmRecordId: null,
+    crmRecordUrl: null,
+});
 const customSource = { ...CUSTOM_OBJECT_PRESET, objectType: 'p_loyalty_survey' } as typeof CUSTOM_OBJECT_PRESET;
 const allSources: Settings = { ...DEFAULT_SETTINGS, hubspot: { ...DEFAULT_SETTINGS.hubspot, sources: [HUBSPOT_FEEDBACK_PRESET, ASKNICELY_PRESET, customSource] } };
 
@@ -38,59 +91,98 @@ beforeEach(() => {
 });
 
 describe('reading a record’s loyalty context from the sandbox', () => {
-  it('contact: its company, every contact, responses, follow-ups, within budget', async () => {
-    const c = connector();
+  it('contact: its company, every contact, responses and follow-ups in five searches', async () => {
+    const { cache } = keptDirectory();
+    const c = connector(F.tokens.main, cache);
+    await c.refreshDirectory();
+    await searchWindowPassed();
     const ctx = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
     expect(ctx.account?.id).toBe(F.companyId);
     expect(ctx.account?.name).toBe(F.companyName);
+    expect(ctx.account?.ownerName).not.toBeNull();
+    expect(ctx.title).toBe(sampleContactName());
     expect(ctx.focusContactKeys).toEqual([`hubspot|40001|${F.sampleContactId}`]);
     const mine = ctx.responses.filter((r) => r.contactKey === `hubspot|40001|${F.sampleContactId}`);
     expect(mine.filter((r) => r.kind === 'nps').length).toBeGreaterThanOrEqual(4);
     expect(mine.some((r) => r.kind === 'csat') && mine.some((r) => r.kind === 'ces')).toBe(true);
-    expect(ctx.followUps.some((f) => f.kind === 'ticket' && f.status === 'open')).toBe(true);
-    expect(ctx.accountCounts).toBeNull();
-    // Without a kept directory the first view also reads the portal, owners and pipelines; later views do not.
-    expect(ctx.requestCount).toBe(sandbox.log().length);
-    expect(requestPaths()).toEqual(expect.arrayContaining(DIRECTORY_PATHS));
-    sandbox.clearLog();
-    const warm = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
-    expect(warm.requestCount).toBe(ctx.requestCount - DIRECTORY_PATHS.length);
-  });
-
-  it('after a worker restart the kept directory spares every metadata request', async () => {
-    const { cache } = keptDirectory();
-    await connector(F.tokens.main, cache).refreshDirectory();
-    // The earlier tests' searches leave the portal's one-second search window full; a retried 429 would count.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    sandbox.clearLog();
-    const ctx = await connector(F.tokens.main, cache).loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
-    // The contact (with its links), the company, its contacts, their responses, and the linked tickets, tasks and
-    // notes read by id.
-    expect(requestPaths().sort()).toEqual(
-      [
-        `GET /crm/v3/objects/contacts/${F.sampleContactId}`,
-        `GET /crm/v3/objects/companies/${F.companyId}`,
-        'POST /crm/v3/objects/contacts/search',
-        'POST /crm/v3/objects/feedback_submissions/search',
-        'POST /crm/v3/objects/tickets/batch/read',
-        'POST /crm/v3/objects/tasks/batch/read',
-        'POST /crm/v3/objects/notes/batch/read',
-      ].sort(),
-    );
-    expect(ctx.requestCount).toBe(7);
-    expect(ctx.account?.ownerName).not.toBeNull();
     expect(ctx.followUps.find((f) => f.id === F.ticketId)).toMatchObject({ status: 'open', kind: 'ticket' });
+    expect(ctx.followUps.some((f) => f.kind === 'task')).toBe(true);
+    expect(ctx.accountCounts).toBeNull();
+    // The companies, tickets and tasks linked to the contact; its company's contacts; their responses.
+    expect(requestPaths().sort()).toEqual(SEARCH_ONLY_PATHS);
+    expect(ctx.requestCount).toBe(5);
+    // The team's loop notes would be a sixth request: the panel asks for them.
+    expect(ctx.loops).toBeNull();
   });
 
-  it('a contact without tickets, tasks or notes costs four requests', async () => {
+  it('a second contact view within the same second reads by id and spends two searches, not five', async () => {
+    const { cache } = keptDirectory();
+    const c = connector(F.tokens.main, cache);
+    await c.refreshDirectory();
+    await searchWindowPassed();
+    const first = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    sandbox.clearLog();
+    const second = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    expect(requestPaths().sort()).toEqual(BY_ID_PATHS);
+    expect(second.requestCount).toBe(6);
+    // Both ways read the same view.
+    expect(summary(second)).toEqual(summary(first));
+  });
+
+  it('a contact without tickets or tasks, read by id, costs four requests', async () => {
     const { cache } = keptDirectory();
     const c = connector(F.tokens.main, cache);
     await c.refreshDirectory();
     sandbox.clearLog();
-    const ctx = await c.loadContext(ref('contact', F.hardCommentsContactId), DEFAULT_SETTINGS);
+    const ctx = await c.loadContext(ref('contact', F.hardCommentsContactId), DEFAULT_SETTINGS, { afterOwnWrite: true });
     expect(ctx.requestCount).toBe(4);
     expect(ctx.followUps).toEqual([]);
     expect(ctx.responses.length).toBeGreaterThan(0);
+  });
+
+  it('a contact linked to several companies reads itself to learn its primary one', async () => {
+    sandbox.reset();
+    const store = sandbox.hubspot.portal(F.portals.main);
+    store.associate('contacts', F.hardCommentsContactId, 'companies', F.bigCompanyId);
+    const { cache } = keptDirectory();
+    const c = connector(F.tokens.main, cache);
+    await c.refreshDirectory();
+    await searchWindowPassed();
+    const ctx = await c.loadContext(ref('contact', F.hardCommentsContactId), DEFAULT_SETTINGS);
+    expect(ctx.account?.id).toBe(F.companyId);
+    expect(requestPaths()).toContain(`GET /crm/v3/objects/contacts/${F.hardCommentsContactId}`);
+    expect(requestPaths()).not.toContain(`GET /crm/v3/objects/companies/${F.companyId}`);
+    expect(ctx.requestCount).toBe(6);
+  });
+
+  it('right after a write of ours the view reads by id, and so shows what search has not indexed yet', async () => {
+    sandbox.reset();
+    sandbox.hubspot.setSearchIndexLag(60_000);
+    const c = connector();
+    const before = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS, { afterOwnWrite: true });
+    const response = before.responses.find((r) => r.kind === 'nps' && r.score <= 6 && r.contactKey === before.focusContactKeys[0])!;
+    const opened = await c.createFollowUp(response, DEFAULT_SETTINGS);
+    await searchWindowPassed();
+    const searched = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    expect(requestPaths()).toContain('POST /crm/v3/objects/companies/search');
+    expect(searched.followUps.map((f) => f.id)).not.toContain(opened.id);
+    const afterWrite = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS, { afterOwnWrite: true });
+    expect(afterWrite.followUps.find((f) => f.id === opened.id)).toMatchObject({ status: 'open', responseKey: response.key });
+    sandbox.hubspot.setSearchIndexLag(0);
+  });
+
+  it('the team’s loop notes, when asked for: one search, newest first', async () => {
+    sandbox.reset();
+    const { cache } = keptDirectory();
+    const c = connector(F.tokens.main, cache);
+    await c.refreshDirectory();
+    await c.writeOutcomes([sampleOutcome('outcome-0002-abcdefgh', Date.UTC(2026, 10, 3)), sampleOutcome('outcome-0003-abcdefgh', Date.UTC(2026, 10, 9))], DEFAULT_SETTINGS);
+    sandbox.clearLog();
+    const loops = await c.loadLoopHistory(ref('contact', F.sampleContactId), [F.sampleContactId]);
+    expect(requestPaths()).toEqual(['POST /crm/v3/objects/notes/search']);
+    expect(loops.map((l) => l.idempotencyKey)).toEqual(['outcome-0003-abcdefgh', 'outcome-0002-abcdefgh']);
+    expect(loops.every((l) => l.contactKey === `hubspot|40001|${F.sampleContactId}`)).toBe(true);
+    expect(loops.map((l) => l.loggedAt)).toEqual([...loops.map((l) => l.loggedAt)].sort((a, b) => b - a));
   });
 
   it('a directory older than 12 hours serves the view once more and is refreshed behind it', async () => {
@@ -185,17 +277,18 @@ describe('errors in the user’s words', () => {
     await expect(connector().loadContext(ref('contact', '999999'), DEFAULT_SETTINGS)).rejects.toMatchObject({ kind: 'not-found' });
   });
   it('malformed JSON', async () => {
-    sandbox.setFaults([{ match: '^GET /crm/v3/objects/contacts/', status: 200, body: '{"id": ' }]);
+    sandbox.setFaults([{ match: '^POST /crm/v3/objects/companies/search', status: 200, body: '{"total": ' }]);
     await expect(connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS)).rejects.toMatchObject({ kind: 'malformed' });
   });
   it('DAILY 429 is not retried', async () => {
     sandbox.setFaults([{ match: '^GET /crm/v3/objects/contacts/', status: 429, body: { status: 'error', errorType: 'RATE_LIMIT', policyName: 'DAILY' } }]);
-    await expect(connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS)).rejects.toMatchObject({ kind: 'daily-limit' });
+    const read = connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS, { afterOwnWrite: true });
+    await expect(read).rejects.toMatchObject({ kind: 'daily-limit' });
     expect(sandbox.log().filter((l) => l.path.startsWith('/crm/v3/objects/contacts/')).length).toBe(1);
   });
   it('ten-secondly 429 with Retry-After is retried', async () => {
     sandbox.setFaults([{ match: '^GET /crm/v3/objects/contacts/', times: 1, status: 429, headers: { 'retry-after': '1' }, body: { status: 'error', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' } }]);
-    const ctx = await connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    const ctx = await connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS, { afterOwnWrite: true });
     expect(ctx.account?.id).toBe(F.companyId);
   });
 });
@@ -204,32 +297,7 @@ describe('writing outcomes exactly once', () => {
   it('a dropped connection after commit does not duplicate the note', async () => {
     sandbox.reset();
     const c = connector();
-    const outcome: Outcome = {
-      ref: ref('contact', F.sampleContactId),
-      contactId: F.sampleContactId,
-      followUpId: F.ticketId,
-      responseId: null,
-      result: 'reached-resolved',
-      rootCauses: ['Support experience'],
-      note: 'Called, fixed the SSO issue.',
-      nextStep: null,
-      thanked: true,
-      closeFollowUp: true,
-      idempotencyKey: 'outcome-0001-abcdefgh',
-      crm: 'hubspot',
-      instance: F.portals.main,
-      contactKey: `hubspot|40001|${F.sampleContactId}`,
-      loggedAt: Date.UTC(2026, 10, 2),
-      loggedBy: 'Maya Lindgren',
-      state: 'in-flight',
-      attempts: 0,
-      nextAttemptAt: 0,
-      leaseUntil: null,
-      lastError: null,
-      lastErrorKind: null,
-      crmRecordId: null,
-      crmRecordUrl: null,
-    };
+    const outcome = sampleOutcome('outcome-0001-abcdefgh', Date.UTC(2026, 10, 2));
     const before = sandbox.stats().hubspot?.notes ?? 0;
     sandbox.setFaults([{ match: '^POST /crm/v3/objects/notes/batch/upsert', times: 1, dropAfterCommit: true }]);
     const first = await c.writeOutcomes([outcome], DEFAULT_SETTINGS);
@@ -237,8 +305,8 @@ describe('writing outcomes exactly once', () => {
     const second = await c.writeOutcomes([outcome], DEFAULT_SETTINGS);
     expect(second[0]).toMatchObject({ ok: true, crmRecordUrl: `https://app.hubspot.com/contacts/40001/record/0-1/${F.sampleContactId}` });
     expect((sandbox.stats().hubspot?.notes ?? 0) - before).toBe(1);
-    const ctx = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
-    expect(ctx.loops.some((l) => l.idempotencyKey === outcome.idempotencyKey && l.result === 'reached-resolved')).toBe(true);
+    const loops = await c.loadLoopHistory(ref('contact', F.sampleContactId), [F.sampleContactId]);
+    expect(loops.filter((l) => l.idempotencyKey === outcome.idempotencyKey)).toMatchObject([{ result: 'reached-resolved' }]);
   });
 
   it('a follow-up ticket for a response is opened once, even when asked again after a dropped connection', async () => {
@@ -258,7 +326,7 @@ describe('writing outcomes exactly once', () => {
     expect((sandbox.stats().hubspot?.tickets ?? 0) - before).toBe(1);
     const ticket = sandbox.hubspot.portal(F.portals.main).get('tickets', opened.id)!;
     expect(ticket.properties.hubspot_owner_id).toBe(companyOwner);
-    const seen = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    const seen = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS, { afterOwnWrite: true });
     expect(seen.followUps.find((f) => f.id === opened.id)).toMatchObject({ status: 'open', responseKey: response.key });
   });
 

@@ -53,6 +53,7 @@ function actions(): OutcomeActions & { logged: OutcomeInput[] } {
     }),
     retry: vi.fn(async (key: string) => ({ ok: true as const, value: { idempotencyKey: key } })),
     openFollowUp: vi.fn(async () => ({ ok: true as const, value: { id: '1', url: null, created: true, closed: false } })),
+    loadLoopHistory: vi.fn(async () => ({ ok: true as const, value: { readAt: 0 } })),
   };
 }
 

@@ -221,6 +221,7 @@ export interface TestHost extends PanelHost {
   requestPermission: ReturnType<typeof vi.fn<(origin: string) => Promise<boolean>>>;
   logOutcome: ReturnType<typeof vi.fn<(input: OutcomeInput) => Promise<Reply<{ idempotencyKey: string }>>>>;
   openFollowUp: ReturnType<typeof vi.fn<(ref: RecordRef, responseKey: string) => Promise<Reply<OpenedFollowUp>>>>;
+  loadLoopHistory: ReturnType<typeof vi.fn<(ref: RecordRef) => Promise<Reply<{ readAt: number }>>>>;
 }
 
 export function testHost(options: { settings?: Settings; languages?: string[]; callMode?: boolean } = {}): TestHost {
@@ -248,6 +249,7 @@ export function testHost(options: { settings?: Settings; languages?: string[]; c
       host.callMode = on;
     },
     logOutcome: vi.fn(async () => ({ ok: true as const, value: { idempotencyKey: 'test-key-0000000001' } })),
+    loadLoopHistory: vi.fn(async () => ({ ok: true as const, value: { readAt: NOW } })),
     retryOutcome: async (idempotencyKey) => ({ ok: true as const, value: { idempotencyKey } }),
     openFollowUp: vi.fn(async () => ({ ok: true as const, value: { id: '9001', url: 'https://app.hubspot.com/contacts/40001/record/0-5/9001', created: true, closed: false } })),
     now: () => NOW,

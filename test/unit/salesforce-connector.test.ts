@@ -381,7 +381,7 @@ describe('writing outcomes back, exactly once', () => {
     expect(first!.crmRecordUrl).toBe(`https://${F.hosts.lightning}/lightning/r/Task/${first!.crmRecordId}/view`);
     expect(org.countTasksWithKey(o.idempotencyKey)).toBe(1);
     const ctx = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
-    const loop = ctx.loops.find((l) => l.id === first!.crmRecordId);
+    const loop = ctx.loops?.find((l) => l.id === first!.crmRecordId);
     expect(loop).toMatchObject({ result: 'reached-resolved', rootCauses: ['Billing'], idempotencyKey: o.idempotencyKey });
   });
 

@@ -1,0 +1,26 @@
+import { db } from '../../core/db';
+import { UserFacingFailure } from '../../core/errors';
+import { refKey, type RecordRef } from '../../core/schema';
+import { saveLoopHistory } from '../../core/store';
+import { CrmError } from '../../integrations/crm';
+import { permissionNeeded, type RefreshDeps } from './refresh';
+
+/**
+ * Reads the team's close-the-loop history of the contacts a record view shows, for a CRM whose view leaves it out to
+ * save a request (HubSpot). The panel asks for it; every later refresh of that record then reads it again.
+ */
+export async function readLoopHistory(ref: RecordRef, deps: RefreshDeps): Promise<{ readAt: number }> {
+  const view = await db.views.get(refKey(ref));
+  if (!view?.fetchedAt) throw new CrmError('not-found', 'This record is still loading. Try again once it shows.');
+  const origin = await deps.missingPermission(ref);
+  if (origin) throw new UserFacingFailure(permissionNeeded(origin));
+  const settings = await deps.settings();
+  const connector = await deps.connectorFor(ref, settings);
+  // A CRM whose views carry their loop history has nothing more to read.
+  if (!connector.loadLoopHistory) return { readAt: view.loopsReadAt ?? view.fetchedAt };
+  const contacts = await db.contacts.bulkGet(view.focusContactKeys);
+  const readAt = Date.now();
+  const loops = await connector.loadLoopHistory(ref, contacts.flatMap((c) => (c ? [c.id] : [])));
+  await saveLoopHistory(db, ref, view.focusContactKeys, loops, readAt);
+  return { readAt };
+}
