@@ -47,6 +47,7 @@ describe('requestSchema', () => {
     ['a prototype-pollution payload', JSON.parse('{"type":"record.refresh","ref":{"crm":"hubspot","instance":"40001","objectType":"contact","id":"51","__proto__":{"polluted":true}}}')],
     ['a constructor-pollution payload', JSON.parse('{"type":"outbox.flush","constructor":{"prototype":{"polluted":true}}}')],
     ['a token with spaces', { type: 'hubspot.connect', token: 'pat na1 with spaces' }],
+    ['a loop history read with contact ids of its own', { type: 'loops.load', ref: validRef, contactIds: ['1', '2'] }],
   ])('refuses %s', (_name, payload) => {
     expect(requestSchema.safeParse(payload).success).toBe(false);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -107,6 +108,7 @@ describe('the background router', () => {
     listenForRequests(spies);
     expect(await send({ type: 'record.refresh', ref: validRef }, panelSender)).toEqual({ ok: true, value: { handled: 'record.refresh' } });
     expect(spies['record.refresh']).toHaveBeenCalledOnce();
+    expect(await send({ type: 'loops.load', ref: validRef }, panelSender)).toEqual({ ok: true, value: { handled: 'loops.load' } });
   });
 
   it('refuses a CRM page asking for a write or a settings change, and runs nothing', async () => {
@@ -116,6 +118,7 @@ describe('the background router', () => {
     expect(await send(outcome, hubspotContentScript)).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
     expect(await send({ type: 'data.wipe', queued: 'discard' }, hubspotContentScript)).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
     expect(await send({ type: 'record.refresh', ref: validRef }, hubspotContentScript)).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+    expect(await send({ type: 'loops.load', ref: validRef }, hubspotContentScript)).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
     for (const spy of Object.values(spies)) expect(spy).not.toHaveBeenCalled();
   });
 

@@ -34,6 +34,18 @@ describe('RollingWindowLimiter', () => {
     expect(clock.now()).toBe(3_000);
   });
 
+  it('tells how many requests could start now: none while paused, more as the window moves on', async () => {
+    const clock = fakeClock();
+    const limiter = new RollingWindowLimiter(5, 1_100, clock);
+    expect(limiter.available()).toBe(5);
+    for (let i = 0; i < 3; i++) await limiter.acquire();
+    expect(limiter.available()).toBe(2);
+    clock.t = 1_100;
+    expect(limiter.available()).toBe(5);
+    limiter.pauseUntil(2_000);
+    expect(limiter.available()).toBe(0);
+  });
+
   it('refuses a nonsensical configuration', () => {
     expect(() => new RollingWindowLimiter(0, 1000)).toThrow(RangeError);
   });

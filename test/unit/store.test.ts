@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LoyaltyLensDb } from '../../core/db';
-import { markRefreshFailed, markRefreshing, purgeCachedBefore, saveRecordContext } from '../../core/store';
+import { markRefreshFailed, markRefreshing, purgeCachedBefore, saveLoopHistory, saveRecordContext } from '../../core/store';
 import { enqueueOutcome } from '../../core/outbox';
-import { refKey, rowKey, type Contact, type RecordContext, type RecordRef, type SurveyResponse } from '../../core/schema';
+import { Dexie } from 'dexie';
+import { refKey, rowKey, type Contact, type LoopRecord, type RecordContext, type RecordRef, type SurveyResponse } from '../../core/schema';
 
 const DAY = 24 * 3600_000;
 const NOW = Date.UTC(2026, 10, 22, 12, 0);
@@ -64,6 +65,23 @@ function context(ref: RecordRef, fetchedAt: number, responses: SurveyResponse[],
   };
 }
 
+function loop(id: string, contactId: string, loggedAt: number): LoopRecord {
+  return {
+    key: rowKey('hubspot', '40001', id),
+    crm: 'hubspot',
+    instance: '40001',
+    id,
+    contactKey: rowKey('hubspot', '40001', contactId),
+    idempotencyKey: null,
+    loggedAt,
+    loggedBy: 'Maya Lindgren',
+    result: 'reached-resolved',
+    rootCauses: [],
+    summary: 'Called back.',
+    url: null,
+  };
+}
+
 const ref51: RecordRef = { crm: 'hubspot', instance: '40001', objectType: 'contact', id: '51' };
 const ref52: RecordRef = { crm: 'hubspot', instance: '40001', objectType: 'contact', id: '52' };
 
@@ -91,6 +109,47 @@ describe('saveRecordContext', () => {
     const view = await db.views.get(refKey(ref51));
     expect(view).toMatchObject({ fetchedAt: NOW, refreshing: false, error: { kind: 'network', at: NOW + 5000 } });
     expect(await db.responses.count()).toBe(1);
+  });
+});
+
+describe('loop history', () => {
+  const loopIds = async () => (await db.loops.toArray()).map((l) => l.id).sort();
+
+  it('a view read with its loop history replaces the cached one and says when it was read', async () => {
+    await saveRecordContext(db, { ...context(ref51, NOW, [], [contact('51', null)]), loops: [loop('7', '51', NOW - DAY)] });
+    expect(await db.views.get(refKey(ref51))).toMatchObject({ loopsReadAt: NOW });
+    await saveRecordContext(db, { ...context(ref51, NOW + 1000, [], [contact('51', null)]), loops: [loop('8', '51', NOW)] });
+    expect(await loopIds()).toEqual(['8']);
+    expect(await db.views.get(refKey(ref51))).toMatchObject({ loopsReadAt: NOW + 1000 });
+  });
+
+  it('a view read without it leaves the history read before, with its time', async () => {
+    await saveRecordContext(db, { ...context(ref51, NOW, [], [contact('51', null)]), loops: null });
+    expect(await db.views.get(refKey(ref51))).toMatchObject({ loopsReadAt: null });
+    await saveLoopHistory(db, ref51, [rowKey('hubspot', '40001', '51')], [loop('7', '51', NOW - DAY), loop('9', '51', NOW)], NOW + 500);
+    expect(await loopIds()).toEqual(['7', '9']);
+    await saveRecordContext(db, { ...context(ref51, NOW + 1000, [], [contact('51', null)]), loops: null });
+    expect(await loopIds()).toEqual(['7', '9']);
+    expect(await db.views.get(refKey(ref51))).toMatchObject({ fetchedAt: NOW + 1000, loopsReadAt: NOW + 500 });
+    // A later read finds one note gone (deleted in the CRM): it goes here too.
+    await saveLoopHistory(db, ref51, [rowKey('hubspot', '40001', '51')], [loop('9', '51', NOW)], NOW + 2000);
+    expect(await loopIds()).toEqual(['9']);
+  });
+});
+
+describe('database upgrades', () => {
+  it('v2 → v3: views cached before were read with their loop history', async () => {
+    const name = `store-upgrade-${++n}`;
+    const v2 = new Dexie(name);
+    v2.version(2).stores({ views: 'key, fetchedAt' });
+    await v2.table('views').bulkPut([
+      { key: 'hubspot|40001|contact|51', fetchedAt: NOW },
+      { key: 'hubspot|40001|contact|52', fetchedAt: null },
+    ]);
+    v2.close();
+    const upgraded = new LoyaltyLensDb(name);
+    expect((await upgraded.views.toArray()).map((v) => v.loopsReadAt)).toEqual([NOW, null]);
+    await upgraded.delete();
   });
 });
 

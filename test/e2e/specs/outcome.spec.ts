@@ -211,7 +211,14 @@ export async function loopHistoryReadBackFromCrm(t: E2E): Promise<void> {
   const note = 'Heard: onboarding was rushed. Booked a training session.';
   const key = await logOutcome(frame, note);
   await waitForOutcome(page, key, 'saved');
-  // A refresh reads the contact's loop history from HubSpot, not from the local outbox.
+  // The view leaves HubSpot's loop notes out (a sixth request); one click reads them, from HubSpot, not the outbox.
+  const notesSearches = () => t.sandbox.log().filter((r) => r.method === 'POST' && r.path.startsWith('/crm/v3/objects/notes/search')).length;
+  const before = notesSearches();
+  await frame.getByRole('button', { name: 'Show recent contacts from HubSpot' }).click();
+  await frame.locator('.loop-list li', { hasText: 'onboarding was rushed' }).first().waitFor({ timeout: 15_000 });
+  assert.equal(notesSearches(), before + 1);
+  assert.equal(notesWithKey(t, key), 1);
+  // Once asked for, the history is read again with every refresh of the record.
   const options = await openExtensionPage(t.context, t.extensionId);
   const reply = await sendFromExtensionPage(options, {
     type: 'record.refresh',
@@ -219,8 +226,8 @@ export async function loopHistoryReadBackFromCrm(t: E2E): Promise<void> {
   });
   await options.close();
   assert.ok(reply.ok, `refresh failed: ${JSON.stringify(reply)}`);
-  await frame.locator('.loop-list li', { hasText: 'onboarding was rushed' }).first().waitFor({ timeout: 15_000 });
-  assert.equal(notesWithKey(t, key), 1);
+  assert.equal(notesSearches(), before + 2);
+  await frame.locator('.loop-list li', { hasText: 'onboarding was rushed' }).first().waitFor();
 }
 
 // ── Salesforce: one token refresh for many writes ───────────────────────────────────────────────────

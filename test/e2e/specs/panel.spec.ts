@@ -136,7 +136,8 @@ export async function loadingShowsASkeletonUntilTheDataArrives(t: E2E): Promise<
   const url = hubspotRecordUrl(t.hubspot.portals.main, 'deal', t.hubspot.dealId);
   const record = expectedRecord(url);
   const page = await t.newPage();
-  t.sandbox.setFaults([{ match: '^(GET|POST) /crm/', latencyMs: 12_000, times: 1 }]);
+  // Held by path: another page's background read must not take the one slow answer.
+  t.sandbox.setFaults([{ match: `^GET /crm/v3/objects/deals/${t.hubspot.dealId}`, latencyMs: 12_000, times: 1 }]);
   try {
     await setLanguage(t, 'ru');
     await page.goto(url);
