@@ -11,12 +11,24 @@ export const realClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
+function settle(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = (): void => undefined;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
 /**
  * At most `max` requests start in any `windowMs` window. A caller waits for a slot instead of being refused,
  * so a burst of parallel requests is spread out rather than answered with 429s.
  */
 export class RollingWindowLimiter {
+  /** When each counted request started (or, see acquireUntilDone, finished), oldest first. */
   private readonly starts: number[] = [];
+  /** Requests taken with acquireUntilDone and not done yet: they count, with no time to expire from. */
+  private inFlight = 0;
+  private done: { promise: Promise<void>; resolve: () => void } = settle();
   private pausedUntil = 0;
   /** Slots promised to waiting callers, so two waiters do not take the same slot. */
   private queue: Promise<void> = Promise.resolve();
@@ -29,23 +41,51 @@ export class RollingWindowLimiter {
     if (!(max >= 1) || !(windowMs > 0)) throw new RangeError('A limiter needs max ≥ 1 and a positive window.');
   }
 
-  /** Resolves when a request may start, and counts it. */
+  /** Resolves when a request may start, and counts it from now. */
   acquire(): Promise<void> {
-    const turn = this.queue.then(() => this.takeSlot());
+    return this.enqueue(() => this.starts.push(this.clock.now()));
+  }
+
+  /**
+   * Like acquire, but the request counts from when it is done (call the function this resolves to). A server counts
+   * a request when it arrives, somewhere between the two, so a window counted from the end can never run ahead of
+   * the server's, however long the request waited on the way.
+   */
+  async acquireUntilDone(): Promise<() => void> {
+    await this.enqueue(() => this.inFlight++);
+    let finished = false;
+    return () => {
+      if (finished) return;
+      finished = true;
+      this.inFlight--;
+      this.starts.push(this.clock.now());
+      this.starts.sort((a, b) => a - b);
+      this.done.resolve();
+      this.done = settle();
+    };
+  }
+
+  private enqueue(take: () => void): Promise<void> {
+    const turn = this.queue.then(async () => {
+      await this.waitForSlot();
+      take();
+    });
     // Keep the chain alive even if a sleep rejects, so one failure never wedges every later request.
     this.queue = turn.catch(() => undefined);
     return turn;
   }
 
-  private async takeSlot(): Promise<void> {
+  private async waitForSlot(): Promise<void> {
     for (;;) {
       const now = this.clock.now();
       this.prune(now);
-      const wait = Math.max(this.pausedUntil - now, this.starts.length >= this.max ? this.starts[0]! + this.windowMs - now : 0);
-      if (wait <= 0) {
-        this.starts.push(now);
-        return;
+      const full = this.starts.length + this.inFlight >= this.max;
+      if (full && this.starts.length === 0) {
+        await this.done.promise;
+        continue;
       }
+      const wait = Math.max(this.pausedUntil - now, full ? this.starts[0]! + this.windowMs - now : 0);
+      if (wait <= 0) return;
       await this.clock.sleep(wait);
     }
   }
@@ -59,13 +99,13 @@ export class RollingWindowLimiter {
   available(): number {
     const now = this.clock.now();
     this.prune(now);
-    return now < this.pausedUntil ? 0 : this.max - this.starts.length;
+    return now < this.pausedUntil ? 0 : this.max - this.starts.length - this.inFlight;
   }
 
-  /** Requests started in the current window (for tests and diagnostics). */
+  /** Requests counted in the current window, in flight included (for tests and diagnostics). */
   inWindow(): number {
     this.prune(this.clock.now());
-    return this.starts.length;
+    return this.starts.length + this.inFlight;
   }
 
   private prune(now: number): void {

@@ -118,7 +118,8 @@ async function hubspot(bench: BenchContext, sandbox: Sandbox): Promise<Measureme
     while (sweepLog[hi]!.at - sweepLog[lo]!.at >= 10_000) lo += 1;
     peak = Math.max(peak, hi - lo + 1);
   }
-  const limited = sweepLog.filter((r) => r.status === 429).length;
+  const limited = sweepLog.filter((r) => r.status === 429);
+  const limitedSearches = limited.filter((r) => r.path.endsWith('/search')).length;
   const replies = finished ? await sweep : [];
   const failed = replies.filter((r) => !r.ok).length;
 
@@ -138,7 +139,7 @@ async function hubspot(bench: BenchContext, sandbox: Sandbox): Promise<Measureme
       unit: 'requests',
       budget: 100,
       detail:
-        `${sweepLog.length} requests, ${((Date.now() - started) / 1000).toFixed(0)} s, ${limited}× 429, ` +
+        `${sweepLog.length} requests, ${((Date.now() - started) / 1000).toFixed(0)} s, 429: ${limitedSearches}× search, ${limited.length - limitedSearches}× other, ` +
         (finished ? `${sweepIds.length - failed}/${sweepIds.length} refreshed` : `sweep still running after ${SWEEP_CAP_MS / 1000} s (peak over that span)`),
     },
   ];

@@ -23,8 +23,6 @@ const TEN_SECOND_MAX = 90;
  * limit is waited out like any other).
  */
 const SEARCH_PER_SECOND = 5;
-/** A little over a second: our clock starts a request before HubSpot's sees it arrive. */
-const SEARCH_WINDOW_MS = 1_100;
 /** Browsers open at most six HTTP/1.1 connections per host. */
 const CONNECTIONS_PER_HOST = 6;
 const TIMEOUT_MS = 15_000;
@@ -76,7 +74,7 @@ export class HubSpotHttp {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
     this.limiter = new RollingWindowLimiter(TEN_SECOND_MAX, 10_000, this.clock);
-    this.searchLimiter = new RollingWindowLimiter(SEARCH_PER_SECOND, SEARCH_WINDOW_MS, this.clock);
+    this.searchLimiter = new RollingWindowLimiter(SEARCH_PER_SECOND, 1_000, this.clock);
   }
 
   /** Serves a codegen request; `respond` builds that module's ResponseContext. */
@@ -98,11 +96,17 @@ export class HubSpotHttp {
     for (let attempt = 0; ; attempt++) {
       const { response, responseHeaders, text } = await this.connections.run(async () => {
         // Rate slots are taken only once a connection is free, so each is stamped just before sending;
-        // the per-second search slot first, then the ten-second one.
-        if (isSearch) await this.searchLimiter.acquire();
-        await this.limiter.acquire();
-        this.requestCount++;
-        const sent = await this.fetchOnce(method, url, body, headers);
+        // the per-second search slot first, then the ten-second one. A second is short next to the time a
+        // request may wait on its way, so a search counts until its answer arrives (see acquireUntilDone).
+        const searchDone = isSearch ? await this.searchLimiter.acquireUntilDone() : null;
+        let sent: Response;
+        try {
+          await this.limiter.acquire();
+          this.requestCount++;
+          sent = await this.fetchOnce(method, url, body, headers);
+        } finally {
+          searchDone?.();
+        }
         const received: Record<string, string> = {};
         sent.headers.forEach((value, name) => {
           received[name.toLowerCase()] = value;

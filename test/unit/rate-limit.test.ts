@@ -46,6 +46,28 @@ describe('RollingWindowLimiter', () => {
     expect(limiter.available()).toBe(0);
   });
 
+  it('counts a request taken until done from when it is done, so a slow one cannot let the next run ahead', async () => {
+    const clock = fakeClock();
+    const limiter = new RollingWindowLimiter(2, 1_000, clock);
+    const first = await limiter.acquireUntilDone();
+    const second = await limiter.acquireUntilDone();
+    expect(limiter.available()).toBe(0);
+    let thirdAt: number | null = null;
+    const third = limiter.acquire().then(() => {
+      thirdAt = clock.now();
+    });
+    await Promise.resolve();
+    expect(thirdAt).toBeNull();
+    // The first answer arrives after 300 ms (it waited on its way); the window runs from there.
+    clock.t = 300;
+    first();
+    first();
+    await third;
+    expect(thirdAt).toBe(1_300);
+    second();
+    expect(limiter.inWindow()).toBe(2);
+  });
+
   it('refuses a nonsensical configuration', () => {
     expect(() => new RollingWindowLimiter(0, 1000)).toThrow(RangeError);
   });
