@@ -14,6 +14,7 @@ import {
   openExtensionPage,
   panelFrame,
   salesforceRecordUrl,
+  screenshotPanel,
   sendFromExtensionPage,
   waitForPanel,
 } from '../harness';
@@ -214,8 +215,12 @@ export async function loopHistoryReadBackFromCrm(t: E2E): Promise<void> {
   // The view leaves HubSpot's loop notes out (a sixth request); one click reads them, from HubSpot, not the outbox.
   const notesSearches = () => t.sandbox.log().filter((r) => r.method === 'POST' && r.path.startsWith('/crm/v3/objects/notes/search')).length;
   const before = notesSearches();
-  await frame.getByRole('button', { name: 'Show recent contacts from HubSpot' }).click();
+  const show = frame.getByRole('button', { name: 'Show recent contacts from HubSpot' });
+  await show.scrollIntoViewIfNeeded();
+  await screenshotPanel(page, 'recent-contacts-offered');
+  await show.click();
   await frame.locator('.loop-list li', { hasText: 'onboarding was rushed' }).first().waitFor({ timeout: 15_000 });
+  await screenshotPanel(page, 'recent-contacts-read');
   assert.equal(notesSearches(), before + 1);
   assert.equal(notesWithKey(t, key), 1);
   // Once asked for, the history is read again with every refresh of the record.
