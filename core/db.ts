@@ -75,17 +75,22 @@ export class LoyaltyLensDb extends Dexie {
     });
     // v2 adds the connection directories; no existing rows change.
     this.version(2).stores({ directories: 'crm' });
-    // v3: views say when their loop history was read. Every view cached before was read with it.
+    // v3: views say when their loop history was read. A Salesforce view carries it; a HubSpot view now reads it
+    // when asked, so the copies cached with HubSpot views go and those views offer to read it.
     this.version(3)
       .stores({})
-      .upgrade((tx) =>
-        tx
+      .upgrade(async (tx) => {
+        await tx
+          .table<LoopRecord>('loops')
+          .filter((loop) => loop.crm === 'hubspot')
+          .delete();
+        await tx
           .table<RecordView>('views')
           .toCollection()
           .modify((view) => {
-            view.loopsReadAt = view.fetchedAt;
-          }),
-      );
+            view.loopsReadAt = view.ref.crm === 'hubspot' ? null : view.fetchedAt;
+          });
+      });
   }
 }
 

@@ -66,6 +66,11 @@ export async function saveLoopHistory(db: LoyaltyLensDb, ref: RecordRef, contact
   });
 }
 
+/** Records that a view's loop history is what its last read brought (a CRM whose views carry it). */
+export async function markLoopsRead(db: LoyaltyLensDb, ref: RecordRef, at: number): Promise<void> {
+  await db.views.update(refKey(ref), { loopsReadAt: at });
+}
+
 async function replaceLoops(db: LoyaltyLensDb, contactKeys: string[], loops: LoopRecord[]): Promise<void> {
   for (const contactKey of contactKeys) {
     await db.loops.where('[contactKey+loggedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).delete();

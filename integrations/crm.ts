@@ -74,21 +74,12 @@ export interface OutcomeWriteResult {
   error?: CrmError;
 }
 
-/** How a view's context is read. */
-export interface ContextRead {
-  /**
-   * The read follows a write of ours (an outcome, a follow-up): it must show that write, so it reads what the
-   * record links to by id rather than through a search index that lags writes by seconds.
-   */
-  afterOwnWrite: boolean;
-}
-
 /** What every CRM connector offers the background. The panel never sees a connector. */
 export interface CrmConnector {
   readonly crm: Crm;
   testConnection(): Promise<ConnectionInfo>;
   /** Assembles the loyalty context of the record the user is on, in as few requests as the CRM allows. */
-  loadContext(ref: RecordRef, settings: Settings, read?: ContextRead): Promise<RecordContext>;
+  loadContext(ref: RecordRef, settings: Settings): Promise<RecordContext>;
   /**
    * The team's close-the-loop history of these contacts, for a connector whose `loadContext` leaves it out
    * (`loops: null`) because it would cost the view another request.

@@ -31,7 +31,13 @@ function lastEffort(responses: SurveyResponse[]): SurveyResponse | null {
 }
 
 /** The compact card an agent reads during a call: two seconds to know where this customer stands. */
-export function CallCard(props: { data: PanelData; settings: Settings; now: number }) {
+export function CallCard(props: {
+  data: PanelData;
+  settings: Settings;
+  now: number;
+  /** Why the loop history, read for "since the last contact", is missing, and how to ask again. */
+  loopHistoryProblem?: { reason: string; retry: () => void } | null;
+}) {
   const i18n = useI18n();
   const headingId = useId();
   const { data, now } = props;
@@ -140,6 +146,14 @@ export function CallCard(props: { data: PanelData; settings: Settings; now: numb
             .join(' · ') || i18n.t('call.nothingNew')}
         </span>
       </div>
+      {props.loopHistoryProblem && (
+        <p className="form-problem" role="alert">
+          {i18n.t('loops.failed', { reason: props.loopHistoryProblem.reason })}{' '}
+          <button type="button" className="link-button" onClick={props.loopHistoryProblem.retry}>
+            {i18n.t('action.retry')}
+          </button>
+        </p>
+      )}
     </section>
   );
 }

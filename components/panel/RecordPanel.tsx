@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Settings } from '../../core/settings';
 import { AccountSection } from './AccountSection';
 import { CallCard } from './CallCard';
@@ -36,13 +36,30 @@ export function RecordPanel(props: {
 }) {
   const { data, settings, now } = props;
   const i18n = useI18n();
-  // The call card tells what changed since the last contact, so in call mode the loop history is read with the view.
+  // The call card tells what changed since the last contact, so in call mode the loop history is read with the view,
+  // once per view (a failure is shown on the card, with a retry).
   const wantsLoopHistory = props.callMode && data.focus.length > 0 && data.view.fetchedAt !== null && (data.view.loopsReadAt ?? null) === null;
   const { recordRef, outcomeActions } = props;
+  const viewKey = data.view.key;
+  const askedFor = useRef<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const [loopProblem, setLoopProblem] = useState<{ viewKey: string; reason: string } | null>(null);
   useEffect(() => {
-    if (wantsLoopHistory) void outcomeActions.loadLoopHistory(recordRef);
-  }, [wantsLoopHistory, recordRef, outcomeActions]);
-  if (props.callMode) return <CallCard data={data} settings={settings} now={now} />;
+    if (!wantsLoopHistory || askedFor.current === viewKey) return;
+    askedFor.current = viewKey;
+    void outcomeActions.loadLoopHistory(recordRef).then((reply) => {
+      if (!reply.ok && askedFor.current === viewKey) setLoopProblem({ viewKey, reason: reply.error.message });
+    });
+  }, [wantsLoopHistory, viewKey, recordRef, outcomeActions, attempt]);
+  const retryLoopHistory = () => {
+    askedFor.current = null;
+    setLoopProblem(null);
+    setAttempt((n) => n + 1);
+  };
+  if (props.callMode) {
+    const problem = loopProblem?.viewKey === viewKey ? { reason: loopProblem.reason, retry: retryLoopHistory } : null;
+    return <CallCard data={data} settings={settings} now={now} loopHistoryProblem={problem} />;
+  }
   const contactLike = data.focus.length > 0;
   const crmName = i18n.t(props.recordRef.crm === 'hubspot' ? 'crm.hubspot' : 'crm.salesforce');
   const contactTarget = (focus: FocusContact): OutcomeTarget | null => {

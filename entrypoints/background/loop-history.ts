@@ -1,7 +1,7 @@
 import { db } from '../../core/db';
 import { UserFacingFailure } from '../../core/errors';
 import { refKey, type RecordRef } from '../../core/schema';
-import { saveLoopHistory } from '../../core/store';
+import { markLoopsRead, saveLoopHistory } from '../../core/store';
 import { CrmError } from '../../integrations/crm';
 import { permissionNeeded, type RefreshDeps } from './refresh';
 
@@ -17,7 +17,10 @@ export async function readLoopHistory(ref: RecordRef, deps: RefreshDeps): Promis
   const settings = await deps.settings();
   const connector = await deps.connectorFor(ref, settings);
   // A CRM whose views carry their loop history has nothing more to read.
-  if (!connector.loadLoopHistory) return { readAt: view.loopsReadAt ?? view.fetchedAt };
+  if (!connector.loadLoopHistory) {
+    if (view.loopsReadAt === null) await markLoopsRead(db, ref, view.fetchedAt);
+    return { readAt: view.loopsReadAt ?? view.fetchedAt };
+  }
   const contacts = await db.contacts.bulkGet(view.focusContactKeys);
   const readAt = Date.now();
   const loops = await connector.loadLoopHistory(ref, contacts.flatMap((c) => (c ? [c.id] : [])));

@@ -27,7 +27,7 @@ export function permissionNeeded(origin: string): { kind: 'permission'; message:
  * Loads a record's context from its CRM into the cache. Concurrent calls for one record share a
  * single fetch; the cache keeps the last good data when a refresh fails.
  */
-export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { force: boolean; afterOwnWrite?: boolean }): Promise<{ fetchedAt: number }> {
+export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { force: boolean }): Promise<{ fetchedAt: number }> {
   const key = refKey(ref);
   const running = inFlight.get(key);
   if (running) return running;
@@ -45,7 +45,7 @@ export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { forc
         throw new UserFacingFailure(reason);
       }
       const connector = await deps.connectorFor(ref, settings);
-      const context = await connector.loadContext(ref, settings, { afterOwnWrite: options.afterOwnWrite ?? false });
+      const context = await connector.loadContext(ref, settings);
       await saveRecordContext(db, context);
       // A record whose loop history the user asked for keeps it fresh, read once the rest shows. A failure leaves
       // the history read before, with its time.
@@ -65,5 +65,5 @@ export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { forc
 /** Re-reads a record after a write changed it: a refresh already under way may have read it before the write. */
 export async function refreshAfterChange(ref: RecordRef, deps: RefreshDeps): Promise<{ fetchedAt: number }> {
   await inFlight.get(refKey(ref))?.catch(() => undefined);
-  return refreshRecord(ref, deps, { force: true, afterOwnWrite: true });
+  return refreshRecord(ref, deps, { force: true });
 }

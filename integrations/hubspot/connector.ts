@@ -15,7 +15,6 @@ import type { HubSpotSource, SalesforceSource, Settings } from '../../core/setti
 import {
   CrmError,
   type ConnectionInfo,
-  type ContextRead,
   type CrmConnector,
   type MetadataField,
   type MetadataObject,
@@ -54,17 +53,19 @@ import {
 //
 // Requests for one record view (counted in test/unit/hubspot-connector.test.ts and bench/results.json). HubSpot's
 // REST API reads one object type per request, so the fewest requests are one per type the view shows — contacts,
-// company, feedback, tickets, tasks — and only search can read a type by its link to another without ids:
-//   contact, search-only (5, all searches): the contact's companies, open tickets and open tasks, by their link to it
-//      (`associations.contact`), at once; then its company's contacts (`associations.company`, sorted by last survey
-//      date, `total` telling small accounts from large), the viewed one among them; then their responses. A contact
-//      with no company or several reads itself by id to learn its primary one (6).
-//   contact, by id (6, two of them searches): the contact with its links (company, tickets, tasks); then the company,
-//      its contacts, and the linked tickets and tasks by id; then the responses. Taken when the portal's search quota
-//      (five a second) has no room for a search-only read, and right after a write of ours, which search indexes
-//      show only seconds later.
+// company, feedback, tickets, tasks — and only search reads a type by its link to another without knowing ids:
+//   contact, by search alone (5 searches): the companies, open tickets and open tasks linked to the contact
+//      (`associations.contact`), at once; then the company's contacts (`associations.company`, newest survey first,
+//      `total` telling small accounts from large), the viewed one among them; then their responses. A contact with
+//      no company, or with several (its own record names the primary one), is read by id too; so is one a large
+//      company did not list first.
+//   contact, by id (6: four by id, two searches): the contact with its links (company, tickets, tasks); then the
+//      company, its contacts (search) and the linked tickets and tasks by id; then the responses (search). Taken when
+//      the portal's search quota (five a second) has no room for a search-only read, and for a minute after a write
+//      of ours, which search shows only seconds later.
 //   company (5): the company with its links ∥ its contacts; then the responses, and the linked tickets and tasks.
-//   deal, ticket: the record with its company and contacts, the focus contacts, then as a company.
+//   deal, ticket: the record with its company and contacts links, the focus contacts, then the company as above;
+//      their follow-ups are searched over the company and the focus contacts.
 // Large accounts add one count search per segment. Responses: one feedback search (hs_contact_id IN …) per source;
 // contact batch reads with propertiesWithHistory for contact-property sources; association + batch reads for a custom
 // object. The team's close-the-loop notes are one more search, read when the panel asks (loadLoopHistory).
@@ -103,6 +104,8 @@ const ACTIVITY_TYPES = ['tickets', 'tasks'] as const;
 const SEARCH_ONLY_READ = 5;
 /** Companies one contact is linked to that a search-only read looks at to find its primary one. */
 const COMPANY_MATCHES = 10;
+/** How long reads go by id after a write of ours: HubSpot's search index takes seconds; a minute is the margin. */
+const SEARCH_INDEX_LAG_MS = 60_000;
 /** HubSpot's search takes up to five filter groups (OR-ed). */
 const MAX_FILTER_GROUPS = 5;
 /** HubSpot's calculated company property "Total open deal value". */
@@ -162,7 +165,7 @@ function fromStored(d: HubSpotDirectory): Directory {
 
 type HsFilter = { propertyName: string; operator: string; value?: string; values?: string[]; highValue?: string };
 
-/** The record whose follow-ups and loop notes a view lists (read with its activity links), and its search filter. */
+/** The record whose follow-ups a view lists (read with its links to them), and its search filter. */
 interface ActivityAnchor {
   record: HsObject;
   scope: HsFilter;
@@ -248,6 +251,9 @@ class Connector implements HubSpotConnector {
   private directoryLoad: Promise<Directory> | null = null;
   /** When the last search-only contact read started (see takeSearchOnlyRead). */
   private lastSearchOnlyRead = -Infinity;
+  /** Our writes under way, and when the last one ended (see readsById). */
+  private writesUnderWay = 0;
+  private lastWriteEndedAt = -Infinity;
 
   constructor(
     private readonly apis: HubSpotApis,
@@ -403,7 +409,7 @@ class Connector implements HubSpotConnector {
     };
   }
 
-  async loadContext(ref: RecordRef, settings: Settings, read: ContextRead = { afterOwnWrite: false }): Promise<RecordContext> {
+  async loadContext(ref: RecordRef, settings: Settings): Promise<RecordContext> {
     const startCount = this.http.requestCount;
     const directory = await this.checkedDirectory(ref.instance);
     const { portalId: portal, owners } = directory;
@@ -421,7 +427,7 @@ class Connector implements HubSpotConnector {
     // record's contacts'. A contact or company read by id brings its links to them along (see activityOf).
     let anchor: ActivityAnchor | null = null;
     let openRows: Promise<OpenFollowUpRows> | null = null;
-    if (ref.objectType === 'contact' && !read.afterOwnWrite && this.takeSearchOnlyRead()) {
+    if (ref.objectType === 'contact' && !this.readsById() && this.takeSearchOnlyRead()) {
       // Search alone: the contact's companies, tickets and tasks at once, by their link to it; the contact itself
       // comes with its company's contacts. One request fewer than reading it by id first (see the header).
       const scope = eq('associations.contact', ref.id);
@@ -443,6 +449,9 @@ class Connector implements HubSpotConnector {
       companyId = primaryCompany(contact, 'contact_to_company');
       focus = [contact];
       anchor = { record: contact, scope: eq('associations.contact', ref.id) };
+      // Its tickets and tasks are read by id while its company is.
+      openRows = this.openFollowUpRows(contact, [anchor.scope], settings, directory);
+      openRows.catch(() => undefined);
     } else if (ref.objectType === 'company') {
       companyId = ref.id;
     } else if (ref.objectType === 'deal' || ref.objectType === 'ticket') {
@@ -475,11 +484,10 @@ class Connector implements HubSpotConnector {
     };
     const rowCtx: RowContext = { portal, companyOf };
     const focusIds = focus.map((c) => c.id);
-    const scopes = anchor ? [anchor.scope] : linkFilters(companyId, focusIds);
     const accountKey = companyId ? rowKey('hubspot', portal, companyId) : null;
     const [sourceRows, rows] = await Promise.all([
       this.responsesOf(listed, sources, rowCtx, account?.large ?? false),
-      openRows ?? this.openFollowUpRows(anchor?.record ?? null, scopes, settings, directory),
+      openRows ?? this.openFollowUpRows(anchor?.record ?? null, anchor ? [anchor.scope] : linkFilters(companyId, focusIds), settings, directory),
     ]);
     const { responses, rejected } = partitionRows(sourceRows);
     const followUps = toFollowUps(rows, { accountKey, contactIds: focusIds }, directory);
@@ -504,6 +512,14 @@ class Connector implements HubSpotConnector {
   }
 
   /**
+   * HubSpot's search shows a write only seconds later, so for a while after one of ours (an outcome, a follow-up)
+   * reads go by id: the record's links and batch reads see it at once.
+   */
+  private readsById(): boolean {
+    return this.writesUnderWay > 0 || this.now() - this.lastWriteEndedAt < SEARCH_INDEX_LAG_MS;
+  }
+
+  /**
    * Whether a contact view may read by search alone (SEARCH_ONLY_READ searches): only while the portal's search
    * quota has room for all of them now and no other such read started within the quota's window, so views in
    * quick succession (or a sweep) take the by-id path, which spends two searches, instead of queueing for a second.
@@ -516,17 +532,29 @@ class Connector implements HubSpotConnector {
     return true;
   }
 
-  /** The focus contacts' close-the-loop notes, newest first: one search (per five contacts). */
+  /**
+   * The focus contacts' close-the-loop notes, newest first: one search (per five contacts), or, for a while after a
+   * write of ours, their links and a batch read, which see a note just written. The search reads one page, the 200
+   * newest notes, which holds the loops a view lists unless a contact has had hundreds of other notes since.
+   */
   async loadLoopHistory(ref: RecordRef, contactIds: string[]): Promise<LoopRecord[]> {
     const { portalId: portal, owners } = await this.checkedDirectory(ref.instance);
-    const pages = await Promise.all(
-      chunks(contactIds, MAX_FILTER_GROUPS).map((group) =>
-        // No filter on the key property: a portal without it finds its loop notes by their first line.
-        this.search('notes', group.map((id) => [eq('associations.contact', id)]), [...LOOP_NOTE_PROPERTIES], ['-hs_timestamp']),
-      ),
-    );
-    const notes = new Map(pages.flatMap((p) => p.results).filter(isLoopNote).map((n) => [n.id, n]));
-    return [...notes.values()].map((n) => parseLoopNote(n, portal, owners)).sort((a, b) => b.loggedAt - a.loggedAt);
+    let notes: HsObject[];
+    if (this.readsById()) {
+      const links = await this.associated('contacts', 'notes', contactIds);
+      const ids = [...new Set([...links.values()].flat())];
+      notes = ids.length ? await this.batchRead('notes', ids, [...LOOP_NOTE_PROPERTIES]) : [];
+    } else {
+      const pages = await Promise.all(
+        chunks(contactIds, MAX_FILTER_GROUPS).map((group) =>
+          // No filter on the key property: a portal without it finds its loop notes by their first line.
+          this.search('notes', group.map((id) => [eq('associations.contact', id)]), [...LOOP_NOTE_PROPERTIES], ['-hs_timestamp']),
+        ),
+      );
+      notes = pages.flatMap((p) => p.results);
+    }
+    const loops = new Map(notes.filter(isLoopNote).map((n) => [n.id, n]));
+    return [...loops.values()].map((n) => parseLoopNote(n, portal, owners)).sort((a, b) => b.loggedAt - a.loggedAt);
   }
 
   private async loadAccount(
@@ -695,7 +723,7 @@ class Connector implements HubSpotConnector {
   }
 
   /**
-   * The records of one activity type (tickets, tasks, notes) that the view lists. When the viewed contact or company
+   * The records of one activity type (tickets, tasks) that the view lists. When the viewed contact or company
    * was read with its links and one batch holds them all, they are read by id — no search quota, no search-index
    * delay, and no request at all when there are none; otherwise a search over the scopes finds them.
    */
@@ -763,7 +791,22 @@ class Connector implements HubSpotConnector {
    * search notes for the key (kept in the note body as well) before creating, which is repeatable unless two writers
    * race inside HubSpot's search indexing delay — the outbox's lease keeps writes of one outcome sequential.
    */
-  async writeOutcomes(outcomes: Outcome[], settings: Settings): Promise<OutcomeWriteResult[]> {
+  writeOutcomes(outcomes: Outcome[], settings: Settings): Promise<OutcomeWriteResult[]> {
+    return this.writing(() => this.writeOutcomesToPortal(outcomes, settings));
+  }
+
+  /** Runs a write and remembers when it ended: for a while after, reads go by id (see readsById). */
+  private async writing<T>(write: () => Promise<T>): Promise<T> {
+    this.writesUnderWay++;
+    try {
+      return await write();
+    } finally {
+      this.writesUnderWay--;
+      this.lastWriteEndedAt = this.now();
+    }
+  }
+
+  private async writeOutcomesToPortal(outcomes: Outcome[], settings: Settings): Promise<OutcomeWriteResult[]> {
     if (outcomes.length === 0) return [];
     const meta = await this.checkedDirectory(null);
     const portal = meta.portalId;
@@ -893,7 +936,11 @@ class Connector implements HubSpotConnector {
    * retrying after a dropped connection) finds the same ticket. An answer whose ticket already exists keeps it as it
    * is — stage, owner and text — so asking again never reopens or reassigns it.
    */
-  async createFollowUp(response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp> {
+  createFollowUp(response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp> {
+    return this.writing(() => this.openFollowUpTicket(response, settings));
+  }
+
+  private async openFollowUpTicket(response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp> {
     const { portalId: portal, pipelines } = await this.checkedDirectory(response.instance);
     const key = `${FOLLOW_UP_KEY_PREFIX}${response.id}`;
     const ticketUrl = (id: string) => `https://app.hubspot.com/contacts/${portal}/record/0-5/${id}`;
@@ -1034,52 +1081,52 @@ const hsAssociationBatchSchema = z.object({
 function toFollowUps(rows: OpenFollowUpRows, keys: { accountKey: string | null; contactIds: string[] }, directory: Directory): FollowUp[] {
   const { portalId: portal, owners } = directory;
   const { tickets, tasks, stages } = rows;
-    const singleContact = keys.contactIds.length === 1 ? rowKey('hubspot', portal, keys.contactIds[0]!) : null;
-    const ownerName = (id: string | null | undefined) => (id ? (owners?.get(id) ?? null) : null);
-    const out: FollowUp[] = [];
-    for (const t of tickets) {
-      const stage = stages.get(t.properties.hs_pipeline_stage ?? '');
-      out.push({
-        key: rowKey('hubspot', portal, t.id),
-        crm: 'hubspot',
-        instance: portal,
-        id: t.id,
-        kind: 'ticket',
-        contactKey: singleContact,
-        accountKey: keys.accountKey,
-        // A ticket opened from the panel carries its response in the key (see createFollowUp).
-        responseKey: followUpResponseKey(t.properties[KEY_PROPERTY], portal),
-        title: t.properties.subject || `Ticket ${t.id}`,
-        status: stage?.open === false ? 'closed' : 'open',
-        statusLabel: stage?.label ?? null,
-        ownerId: t.properties.hubspot_owner_id || null,
-        ownerName: ownerName(t.properties.hubspot_owner_id),
-        createdAt: toEpochMs(t.properties.createdate) ?? t.createdAt ?? 0,
-        dueAt: null,
-        url: `https://app.hubspot.com/contacts/${portal}/record/0-5/${t.id}`,
-      });
-    }
-    for (const t of tasks) {
-      out.push({
-        key: rowKey('hubspot', portal, t.id),
-        crm: 'hubspot',
-        instance: portal,
-        id: t.id,
-        kind: 'task',
-        contactKey: singleContact,
-        accountKey: keys.accountKey,
-        responseKey: null,
-        title: t.properties.hs_task_subject || `Task ${t.id}`,
-        status: 'open',
-        statusLabel: t.properties.hs_task_status ?? null,
-        ownerId: t.properties.hubspot_owner_id || null,
-        ownerName: ownerName(t.properties.hubspot_owner_id),
-        createdAt: toEpochMs(t.properties.hs_createdate) ?? t.createdAt ?? 0,
-        dueAt: toEpochMs(t.properties.hs_timestamp),
-        url: `https://app.hubspot.com/contacts/${portal}/record/0-27/${t.id}`,
-      });
-    }
-    return out;
+  const singleContact = keys.contactIds.length === 1 ? rowKey('hubspot', portal, keys.contactIds[0]!) : null;
+  const ownerName = (id: string | null | undefined) => (id ? (owners?.get(id) ?? null) : null);
+  const out: FollowUp[] = [];
+  for (const t of tickets) {
+    const stage = stages.get(t.properties.hs_pipeline_stage ?? '');
+    out.push({
+      key: rowKey('hubspot', portal, t.id),
+      crm: 'hubspot',
+      instance: portal,
+      id: t.id,
+      kind: 'ticket',
+      contactKey: singleContact,
+      accountKey: keys.accountKey,
+      // A ticket opened from the panel carries its response in the key (see createFollowUp).
+      responseKey: followUpResponseKey(t.properties[KEY_PROPERTY], portal),
+      title: t.properties.subject || `Ticket ${t.id}`,
+      status: stage?.open === false ? 'closed' : 'open',
+      statusLabel: stage?.label ?? null,
+      ownerId: t.properties.hubspot_owner_id || null,
+      ownerName: ownerName(t.properties.hubspot_owner_id),
+      createdAt: toEpochMs(t.properties.createdate) ?? t.createdAt ?? 0,
+      dueAt: null,
+      url: `https://app.hubspot.com/contacts/${portal}/record/0-5/${t.id}`,
+    });
+  }
+  for (const t of tasks) {
+    out.push({
+      key: rowKey('hubspot', portal, t.id),
+      crm: 'hubspot',
+      instance: portal,
+      id: t.id,
+      kind: 'task',
+      contactKey: singleContact,
+      accountKey: keys.accountKey,
+      responseKey: null,
+      title: t.properties.hs_task_subject || `Task ${t.id}`,
+      status: 'open',
+      statusLabel: t.properties.hs_task_status ?? null,
+      ownerId: t.properties.hubspot_owner_id || null,
+      ownerName: ownerName(t.properties.hubspot_owner_id),
+      createdAt: toEpochMs(t.properties.hs_createdate) ?? t.createdAt ?? 0,
+      dueAt: toEpochMs(t.properties.hs_timestamp),
+      url: `https://app.hubspot.com/contacts/${portal}/record/0-27/${t.id}`,
+    });
+  }
+  return out;
 }
 
 function rowTime(r: RowResult): number {

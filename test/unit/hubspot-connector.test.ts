@@ -133,8 +133,9 @@ describe('reading a record’s loyalty context from the sandbox', () => {
     const { cache } = keptDirectory();
     const c = connector(F.tokens.main, cache);
     await c.refreshDirectory();
-    sandbox.clearLog();
-    const ctx = await c.loadContext(ref('contact', F.hardCommentsContactId), DEFAULT_SETTINGS, { afterOwnWrite: true });
+    await searchWindowPassed();
+    await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    const ctx = await c.loadContext(ref('contact', F.hardCommentsContactId), DEFAULT_SETTINGS);
     expect(ctx.requestCount).toBe(4);
     expect(ctx.followUps).toEqual([]);
     expect(ctx.responses.length).toBeGreaterThan(0);
@@ -155,20 +156,58 @@ describe('reading a record’s loyalty context from the sandbox', () => {
     expect(ctx.requestCount).toBe(6);
   });
 
-  it('right after a write of ours the view reads by id, and so shows what search has not indexed yet', async () => {
+  it('for a minute after a write of ours, reads go by id and so show what search has not indexed yet', async () => {
     sandbox.reset();
     sandbox.hubspot.setSearchIndexLag(60_000);
-    const c = connector();
-    const before = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS, { afterOwnWrite: true });
-    const response = before.responses.find((r) => r.kind === 'nps' && r.score <= 6 && r.contactKey === before.focusContactKeys[0])!;
-    const opened = await c.createFollowUp(response, DEFAULT_SETTINGS);
+    try {
+      const c = connector();
+      const before = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+      const response = before.responses.find((r) => r.kind === 'nps' && r.score <= 6 && r.contactKey === before.focusContactKeys[0])!;
+      const opened = await c.createFollowUp(response, DEFAULT_SETTINGS);
+      await c.writeOutcomes([sampleOutcome('outcome-0004-abcdefgh', Date.UTC(2026, 10, 20))], DEFAULT_SETTINGS);
+      await searchWindowPassed();
+      // Another browser (or a restarted worker) did not write: it reads by search, which does not have them yet.
+      const elsewhere = connector();
+      const searched = await elsewhere.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+      expect(requestPaths()).toContain('POST /crm/v3/objects/companies/search');
+      expect(searched.followUps.map((f) => f.id)).not.toContain(opened.id);
+      expect(await elsewhere.loadLoopHistory(ref('contact', F.sampleContactId), [F.sampleContactId])).toEqual([]);
+      // The writer reads by id, and sees both.
+      sandbox.clearLog();
+      const mine = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+      expect(requestPaths()).not.toContain('POST /crm/v3/objects/companies/search');
+      expect(mine.followUps.find((f) => f.id === opened.id)).toMatchObject({ status: 'open', responseKey: response.key });
+      sandbox.clearLog();
+      const loops = await c.loadLoopHistory(ref('contact', F.sampleContactId), [F.sampleContactId]);
+      expect(requestPaths()).toEqual(['POST /crm/v4/associations/contacts/notes/batch/read', 'POST /crm/v3/objects/notes/batch/read']);
+      expect(loops.map((l) => l.idempotencyKey)).toEqual(['outcome-0004-abcdefgh']);
+    } finally {
+      sandbox.hubspot.setSearchIndexLag(0);
+    }
+  });
+
+  it('a contact without a company, read by search alone, is shown alone in five requests', async () => {
+    const { cache } = keptDirectory();
+    const c = connector(F.tokens.main, cache);
+    await c.refreshDirectory();
     await searchWindowPassed();
-    const searched = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
-    expect(requestPaths()).toContain('POST /crm/v3/objects/companies/search');
-    expect(searched.followUps.map((f) => f.id)).not.toContain(opened.id);
-    const afterWrite = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS, { afterOwnWrite: true });
-    expect(afterWrite.followUps.find((f) => f.id === opened.id)).toMatchObject({ status: 'open', responseKey: response.key });
-    sandbox.hubspot.setSearchIndexLag(0);
+    const ctx = await c.loadContext(ref('contact', F.contactWithoutCompanyId), DEFAULT_SETTINGS);
+    expect(ctx.account).toBeNull();
+    expect(ctx.contacts.map((x) => x.id)).toEqual([F.contactWithoutCompanyId]);
+    expect(requestPaths()).toContain(`GET /crm/v3/objects/contacts/${F.contactWithoutCompanyId}`);
+    expect(ctx.requestCount).toBe(5);
+  });
+
+  it('a contact of the 2,500-contact company, read by search alone, is there even when not among the listed first', async () => {
+    const { cache } = keptDirectory();
+    const c = connector(F.tokens.main, cache);
+    await c.refreshDirectory();
+    await searchWindowPassed();
+    const ctx = await c.loadContext(ref('contact', F.bigCompanyContactId), DEFAULT_SETTINGS);
+    expect(ctx.focusContactKeys).toEqual([`hubspot|40001|${F.bigCompanyContactId}`]);
+    expect(ctx.contacts.some((x) => x.id === F.bigCompanyContactId)).toBe(true);
+    expect(ctx.accountCounts?.respondents).toBeGreaterThan(0);
+    expect(ctx.requestCount).toBeLessThanOrEqual(10);
   });
 
   it('the team’s loop notes, when asked for: one search, newest first', async () => {
@@ -177,8 +216,10 @@ describe('reading a record’s loyalty context from the sandbox', () => {
     const c = connector(F.tokens.main, cache);
     await c.refreshDirectory();
     await c.writeOutcomes([sampleOutcome('outcome-0002-abcdefgh', Date.UTC(2026, 10, 3)), sampleOutcome('outcome-0003-abcdefgh', Date.UTC(2026, 10, 9))], DEFAULT_SETTINGS);
+    // A teammate's panel, which did not write them.
+    const teammate = connector(F.tokens.main, cache);
     sandbox.clearLog();
-    const loops = await c.loadLoopHistory(ref('contact', F.sampleContactId), [F.sampleContactId]);
+    const loops = await teammate.loadLoopHistory(ref('contact', F.sampleContactId), [F.sampleContactId]);
     expect(requestPaths()).toEqual(['POST /crm/v3/objects/notes/search']);
     expect(loops.map((l) => l.idempotencyKey)).toEqual(['outcome-0003-abcdefgh', 'outcome-0002-abcdefgh']);
     expect(loops.every((l) => l.contactKey === `hubspot|40001|${F.sampleContactId}`)).toBe(true);
@@ -281,14 +322,13 @@ describe('errors in the user’s words', () => {
     await expect(connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS)).rejects.toMatchObject({ kind: 'malformed' });
   });
   it('DAILY 429 is not retried', async () => {
-    sandbox.setFaults([{ match: '^GET /crm/v3/objects/contacts/', status: 429, body: { status: 'error', errorType: 'RATE_LIMIT', policyName: 'DAILY' } }]);
-    const read = connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS, { afterOwnWrite: true });
-    await expect(read).rejects.toMatchObject({ kind: 'daily-limit' });
-    expect(sandbox.log().filter((l) => l.path.startsWith('/crm/v3/objects/contacts/')).length).toBe(1);
+    sandbox.setFaults([{ match: '^POST /crm/v3/objects/companies/search', status: 429, body: { status: 'error', errorType: 'RATE_LIMIT', policyName: 'DAILY' } }]);
+    await expect(connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS)).rejects.toMatchObject({ kind: 'daily-limit' });
+    expect(sandbox.log().filter((l) => l.path === '/crm/v3/objects/companies/search').length).toBe(1);
   });
   it('ten-secondly 429 with Retry-After is retried', async () => {
-    sandbox.setFaults([{ match: '^GET /crm/v3/objects/contacts/', times: 1, status: 429, headers: { 'retry-after': '1' }, body: { status: 'error', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' } }]);
-    const ctx = await connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS, { afterOwnWrite: true });
+    sandbox.setFaults([{ match: '^POST /crm/v3/objects/companies/search', times: 1, status: 429, headers: { 'retry-after': '1' }, body: { status: 'error', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING' } }]);
+    const ctx = await connector().loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
     expect(ctx.account?.id).toBe(F.companyId);
   });
 });
@@ -326,7 +366,7 @@ describe('writing outcomes exactly once', () => {
     expect((sandbox.stats().hubspot?.tickets ?? 0) - before).toBe(1);
     const ticket = sandbox.hubspot.portal(F.portals.main).get('tickets', opened.id)!;
     expect(ticket.properties.hubspot_owner_id).toBe(companyOwner);
-    const seen = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS, { afterOwnWrite: true });
+    const seen = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
     expect(seen.followUps.find((f) => f.id === opened.id)).toMatchObject({ status: 'open', responseKey: response.key });
   });
 

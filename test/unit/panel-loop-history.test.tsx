@@ -90,4 +90,22 @@ describe('recent contacts (the team’s loop history)', () => {
     await waitFor(() => expect(container.querySelector('.call-card')?.textContent).toContain('Since the last contact ('));
     expect(host.loadLoopHistory).toHaveBeenCalledTimes(1);
   });
+
+  it('in call mode, a failed read is said on the card with a retry, and asked once however often the mode is toggled', async () => {
+    const db = freshDb();
+    await seedView(db);
+    const host = testHost({ callMode: true });
+    host.loadLoopHistory.mockResolvedValueOnce({ ok: false, error: { kind: 'network', message: 'HubSpot cannot be reached. Check your connection.' } });
+    const { container } = await showRecordPanel(db, host, contactRef);
+    expect((await screen.findByRole('alert')).textContent).toContain('The recent contacts were not read: HubSpot cannot be reached. Check your connection.');
+    const toggle = screen.getByRole('button', { name: 'Call mode' });
+    fireEvent.click(toggle);
+    fireEvent.click(toggle);
+    expect(host.loadLoopHistory).toHaveBeenCalledTimes(1);
+    answerWith(host, db, [loop('101', NOW - 10 * DAY)]);
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(container.querySelector('.call-card')?.textContent).toContain('Since the last contact ('));
+    expect(host.loadLoopHistory).toHaveBeenCalledTimes(2);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
 });

@@ -2,9 +2,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '../../core/db';
 import { refKey, rowKey, type LoopRecord, type RecordContext, type RecordRef } from '../../core/schema';
 import { DEFAULT_SETTINGS } from '../../core/settings';
-import type { ContextRead, CrmConnector } from '../../integrations/crm';
+import type { CrmConnector } from '../../integrations/crm';
 import { readLoopHistory } from '../../entrypoints/background/loop-history';
-import { refreshAfterChange, refreshRecord, type RefreshDeps } from '../../entrypoints/background/refresh';
+import { refreshRecord, type RefreshDeps } from '../../entrypoints/background/refresh';
 
 // How the background reads a record: which read the connector is asked for, and when the team's loop
 // history (left out of a HubSpot view to save a request) is read with it.
@@ -48,7 +48,7 @@ const loop: LoopRecord = {
 };
 
 function fakeConnector(options: { loopsInView: boolean }) {
-  const loadContext = vi.fn(async (_ref: RecordRef, _settings: unknown, _read?: ContextRead) => context(options.loopsInView ? [loop] : null));
+  const loadContext = vi.fn(async () => context(options.loopsInView ? [loop] : null));
   const loadLoopHistory = vi.fn(async () => [loop]);
   const connector = { crm: 'hubspot', loadContext, ...(options.loopsInView ? {} : { loadLoopHistory }) } as unknown as CrmConnector;
   const deps: RefreshDeps = { connectorFor: async () => connector, settings: async () => DEFAULT_SETTINGS, missingPermission: async () => null };
@@ -60,14 +60,6 @@ beforeEach(async () => {
 });
 
 describe('reading a record in the background', () => {
-  it('asks for a read that sees our own writes only right after one', async () => {
-    const { loadContext, deps } = fakeConnector({ loopsInView: false });
-    await refreshRecord(ref, deps, { force: true });
-    expect(loadContext).toHaveBeenLastCalledWith(ref, DEFAULT_SETTINGS, { afterOwnWrite: false });
-    await refreshAfterChange(ref, deps);
-    expect(loadContext).toHaveBeenLastCalledWith(ref, DEFAULT_SETTINGS, { afterOwnWrite: true });
-  });
-
   it('reads the loop history only once asked for, then with every refresh of that record', async () => {
     const { loadLoopHistory, deps } = fakeConnector({ loopsInView: false });
     await refreshRecord(ref, deps, { force: true });

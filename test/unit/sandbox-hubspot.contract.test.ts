@@ -188,6 +188,50 @@ describe('HubSpot sandbox through @hubspot/api-client', () => {
     expect(tooMany.status).toBe(400);
   });
 
+  it('finds a contact’s companies by their link to it, through the client’s search model', async () => {
+    const api = new companies.SearchApi(config(companies));
+    const found = await api.doSearch({
+      filterGroups: [{ filters: [{ propertyName: 'associations.contact', operator: companies.FilterOperatorEnum.Eq, value: F.sampleContactId }] }],
+      properties: ['name', 'hubspot_owner_id', 'hs_total_deal_value'],
+      limit: 10,
+    });
+    expect(found.results.map((c) => [c.id, c.properties.name])).toEqual([[F.companyId, F.companyName]]);
+  });
+
+  it('search shows a write only once the index lag has passed: a new record is missing, an updated one is as before', async () => {
+    const basic = new objects.BasicApi(config(objects));
+    const search = new objects.SearchApi(config(objects));
+    const ticketsOf = async (contactId: string) =>
+      (
+        await search.doSearch('tickets', {
+          filterGroups: [{ filters: [{ propertyName: 'associations.contact', operator: objects.FilterOperatorEnum.Eq, value: contactId }] }],
+          properties: ['hs_pipeline_stage'],
+          limit: 100,
+        })
+      ).results;
+    const before = await ticketsOf(F.sampleContactId);
+    const open = before.find((t) => t.properties.hs_pipeline_stage === F.openStageId)!;
+    sandbox.hubspot.setSearchIndexLag(60_000);
+    try {
+      const created = await basic.create('tickets', {
+        properties: { subject: 'Fresh follow-up', hs_pipeline: F.ticketPipelineId, hs_pipeline_stage: F.openStageId },
+        associations: [{ to: { id: F.sampleContactId }, types: [{ associationCategory: objects.AssociationSpecAssociationCategoryEnum.HubspotDefined, associationTypeId: 16 }] }],
+      });
+      await basic.update('tickets', open.id, { properties: { hs_pipeline_stage: F.closedStageId } });
+      const lagging = await ticketsOf(F.sampleContactId);
+      expect(lagging.map((t) => t.id)).not.toContain(created.id);
+      expect(lagging.find((t) => t.id === open.id)?.properties.hs_pipeline_stage).toBe(F.openStageId);
+      // Reads by id are not behind.
+      expect((await basic.getById('tickets', created.id)).id).toBe(created.id);
+      expect((await basic.getById('tickets', open.id, ['hs_pipeline_stage'])).properties.hs_pipeline_stage).toBe(F.closedStageId);
+    } finally {
+      sandbox.hubspot.setSearchIndexLag(0);
+    }
+    const caughtUp = await ticketsOf(F.sampleContactId);
+    expect(caughtUp.find((t) => t.id === open.id)?.properties.hs_pipeline_stage).toBe(F.closedStageId);
+    expect(caughtUp).toHaveLength(before.length + 1);
+  });
+
   it('answers search faster than 5 per second with the secondly limit', async () => {
     sandbox.hubspot.setLimits({ searchPerSecond: 5 });
     try {

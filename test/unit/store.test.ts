@@ -138,17 +138,21 @@ describe('loop history', () => {
 });
 
 describe('database upgrades', () => {
-  it('v2 → v3: views cached before were read with their loop history', async () => {
+  it('v2 → v3: Salesforce views carried their loop history; HubSpot views drop theirs and offer to read it', async () => {
     const name = `store-upgrade-${++n}`;
     const v2 = new Dexie(name);
-    v2.version(2).stores({ views: 'key, fetchedAt' });
+    v2.version(2).stores({ views: 'key, fetchedAt', loops: 'key, [contactKey+loggedAt]' });
+    const salesforceRef: RecordRef = { crm: 'salesforce', instance: 'acme.my.salesforce.com', objectType: 'contact', id: '003000000000001AAA' };
     await v2.table('views').bulkPut([
-      { key: 'hubspot|40001|contact|51', fetchedAt: NOW },
-      { key: 'hubspot|40001|contact|52', fetchedAt: null },
+      { key: refKey(ref51), ref: ref51, fetchedAt: NOW },
+      { key: refKey(salesforceRef), ref: salesforceRef, fetchedAt: NOW - 1000 },
     ]);
+    await v2.table('loops').bulkPut([loop('7', '51', NOW - DAY), { ...loop('8', '51', NOW), key: 'salesforce|acme.my.salesforce.com|00T8', crm: 'salesforce' }]);
     v2.close();
     const upgraded = new LoyaltyLensDb(name);
-    expect((await upgraded.views.toArray()).map((v) => v.loopsReadAt)).toEqual([NOW, null]);
+    expect(await upgraded.views.get(refKey(ref51))).toMatchObject({ loopsReadAt: null });
+    expect(await upgraded.views.get(refKey(salesforceRef))).toMatchObject({ loopsReadAt: NOW - 1000 });
+    expect((await upgraded.loops.toArray()).map((l) => l.crm)).toEqual(['salesforce']);
     await upgraded.delete();
   });
 });
