@@ -212,16 +212,18 @@ export async function loopHistoryReadBackFromCrm(t: E2E): Promise<void> {
   const note = 'Heard: onboarding was rushed. Booked a training session.';
   const key = await logOutcome(frame, note);
   await waitForOutcome(page, key, 'saved');
-  // The view leaves HubSpot's loop notes out (a sixth request); one click reads them, from HubSpot, not the outbox.
-  const notesSearches = () => t.sandbox.log().filter((r) => r.method === 'POST' && r.path.startsWith('/crm/v3/objects/notes/search')).length;
-  const before = notesSearches();
+  // The view leaves HubSpot's loop notes out (a sixth request); one click reads them, from HubSpot, not the outbox
+  // (by id, as the note was written a moment ago and search would not have it yet).
+  const notesReads = () =>
+    t.sandbox.log().filter((r) => r.method === 'POST' && /^\/crm\/v3\/objects\/notes\/(search|batch\/read)/.test(r.path)).length;
+  const before = notesReads();
   const show = frame.getByRole('button', { name: 'Show recent contacts from HubSpot' });
   await show.scrollIntoViewIfNeeded();
   await screenshotPanel(page, 'recent-contacts-offered');
   await show.click();
   await frame.locator('.loop-list li', { hasText: 'onboarding was rushed' }).first().waitFor({ timeout: 15_000 });
   await screenshotPanel(page, 'recent-contacts-read');
-  assert.equal(notesSearches(), before + 1);
+  assert.equal(notesReads(), before + 1);
   assert.equal(notesWithKey(t, key), 1);
   // Once asked for, the history is read again with every refresh of the record.
   const options = await openExtensionPage(t.context, t.extensionId);
@@ -231,7 +233,7 @@ export async function loopHistoryReadBackFromCrm(t: E2E): Promise<void> {
   });
   await options.close();
   assert.ok(reply.ok, `refresh failed: ${JSON.stringify(reply)}`);
-  assert.equal(notesSearches(), before + 2);
+  assert.equal(notesReads(), before + 2);
   await frame.locator('.loop-list li', { hasText: 'onboarding was rushed' }).first().waitFor();
 }
 
