@@ -19,8 +19,8 @@ export const DEFAULT_API_BASE = 'https://api.hubapi.com';
 /** Lowest tier: 100 requests per rolling 10 s per app; a small margin absorbs clock skew with the server. */
 const TEN_SECOND_MAX = 90;
 /**
- * CRM search has its own limit: five requests per second (HubSpot raised it from four; a 429 naming the secondly
- * limit is waited out like any other).
+ * CRM search has its own limit, five requests per second per token in the current reference (a 2020 changelog said
+ * four; a portal that still answers the fifth with a secondly 429 is waited out like any other 429).
  */
 const SEARCH_PER_SECOND = 5;
 /** Browsers open at most six HTTP/1.1 connections per host. */

@@ -791,7 +791,8 @@ class Connector implements HubSpotConnector {
    * search notes for the key (kept in the note body as well) before creating, which is repeatable unless two writers
    * race inside HubSpot's search indexing delay — the outbox's lease keeps writes of one outcome sequential.
    */
-  writeOutcomes(outcomes: Outcome[], settings: Settings): Promise<OutcomeWriteResult[]> {
+  async writeOutcomes(outcomes: Outcome[], settings: Settings): Promise<OutcomeWriteResult[]> {
+    if (outcomes.length === 0) return [];
     return this.writing(() => this.writeOutcomesToPortal(outcomes, settings));
   }
 
@@ -807,7 +808,6 @@ class Connector implements HubSpotConnector {
   }
 
   private async writeOutcomesToPortal(outcomes: Outcome[], settings: Settings): Promise<OutcomeWriteResult[]> {
-    if (outcomes.length === 0) return [];
     const meta = await this.checkedDirectory(null);
     const portal = meta.portalId;
     const failures = new Map<string, CrmError>();
