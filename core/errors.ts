@@ -16,6 +16,11 @@ export class UserFacingFailure extends Error {
   }
 }
 
+/** Why a record cannot be read: the host permission the user has not granted, named so the panel can ask for it. */
+export function permissionNeeded(origin: string): UserFacingError {
+  return { kind: 'permission', message: `Loyalty Lens needs your permission to reach ${origin}.`, origin };
+}
+
 /** The one place where validation failures become user words. */
 export function describeZodError(error: ZodError, subject: string): string {
   const issue = error.issues[0];

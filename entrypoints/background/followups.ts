@@ -1,8 +1,8 @@
 import { db } from '../../core/db';
-import { UserFacingFailure } from '../../core/errors';
+import { permissionNeeded, UserFacingFailure } from '../../core/errors';
 import type { RecordRef } from '../../core/schema';
 import { CrmError, type OpenedFollowUp } from '../../integrations/crm';
-import { permissionNeeded, refreshAfterChange, type RefreshDeps } from './refresh';
+import { refreshAfterChange, type RefreshDeps } from './refresh';
 
 /**
  * Opens the CRM follow-up for a response the panel shows, then re-reads the record so the new ticket or Case

@@ -1,9 +1,9 @@
 import { db } from '../../core/db';
-import { UserFacingFailure } from '../../core/errors';
+import { permissionNeeded, UserFacingFailure } from '../../core/errors';
 import { refKey, type RecordRef } from '../../core/schema';
 import { markLoopsRead, saveLoopHistory } from '../../core/store';
 import { CrmError } from '../../integrations/crm';
-import { permissionNeeded, type RefreshDeps } from './refresh';
+import type { RefreshDeps } from './refresh';
 
 /**
  * Reads the team's close-the-loop history of the contacts a record view shows, for a CRM whose view leaves it out to

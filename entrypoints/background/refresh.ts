@@ -1,5 +1,5 @@
 import { db } from '../../core/db';
-import { toUserFacingError, UserFacingFailure } from '../../core/errors';
+import { permissionNeeded, toUserFacingError, UserFacingFailure } from '../../core/errors';
 import { refKey, type RecordRef } from '../../core/schema';
 import type { Settings } from '../../core/settings';
 import { markRefreshFailed, markRefreshing, saveRecordContext } from '../../core/store';
@@ -16,11 +16,6 @@ export interface RefreshDeps {
   settings(): Promise<Settings>;
   /** Origin whose host permission the connector needs for this record, checked before any request. */
   missingPermission(ref: RecordRef): Promise<string | null>;
-}
-
-/** Why a record cannot be read: the host permission the user has not granted, named so the panel can ask for it. */
-export function permissionNeeded(origin: string): { kind: 'permission'; message: string; origin: string } {
-  return { kind: 'permission', message: `Loyalty Lens needs your permission to reach ${origin}.`, origin };
 }
 
 /**
