@@ -4,10 +4,10 @@ import { refKey, type LoopRecord, type RecordContext, type RecordRef } from './s
 
 // Multi-table writes live here, each in one transaction, so the panel never sees half a refresh.
 
-/** Stores everything a connector assembled for a record, replacing what was cached for it. */
-export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContext): Promise<void> {
+/** Stores everything a connector assembled for a record, replacing what was cached for it; returns its view. */
+export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContext): Promise<RecordView> {
   const contactKeys = context.contacts.map((c) => c.key);
-  await db.transaction(
+  return db.transaction(
     'rw',
     [db.views, db.accounts, db.accountCounts, db.contacts, db.responses, db.followUps, db.loops, db.rejections],
     async () => {
@@ -54,6 +54,7 @@ export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContex
         refreshing: false,
       };
       await db.views.put(view);
+      return view;
     },
   );
 }

@@ -1,7 +1,7 @@
 import { db } from '../../core/db';
-import { permissionNeeded, UserFacingFailure } from '../../core/errors';
 import type { RecordRef } from '../../core/schema';
 import { CrmError, type OpenedFollowUp } from '../../integrations/crm';
+import { permittedConnector } from './crm-access';
 import { refreshAfterChange, type RefreshDeps } from './refresh';
 
 /**
@@ -14,10 +14,7 @@ export async function openFollowUp(ref: RecordRef, responseKey: string, deps: Re
   if (!response || response.crm !== ref.crm || response.instance !== ref.instance) {
     throw new CrmError('not-found', 'This response is no longer in the panel. Refresh the record and try again.');
   }
-  const origin = await deps.missingPermission(ref);
-  if (origin) throw new UserFacingFailure(permissionNeeded(origin));
-  const settings = await deps.settings();
-  const connector = await deps.connectorFor(ref, settings);
+  const { connector, settings } = await permittedConnector(ref, deps);
   const opened = await connector.createFollowUp(response, settings);
   // The panel confirms now; the re-read lists the follow-up moments later (a failed one leaves its own message).
   void refreshAfterChange(ref, deps).catch(() => undefined);

@@ -1,8 +1,8 @@
 import { db } from '../../core/db';
-import { permissionNeeded, UserFacingFailure } from '../../core/errors';
 import { refKey, type RecordRef } from '../../core/schema';
 import { markLoopsRead, saveLoopHistory } from '../../core/store';
 import { CrmError } from '../../integrations/crm';
+import { permittedConnector } from './crm-access';
 import type { RefreshDeps } from './refresh';
 
 /**
@@ -12,10 +12,7 @@ import type { RefreshDeps } from './refresh';
 export async function readLoopHistory(ref: RecordRef, deps: RefreshDeps): Promise<{ readAt: number }> {
   const view = await db.views.get(refKey(ref));
   if (!view?.fetchedAt) throw new CrmError('not-found', 'This record is still loading. Try again once it shows.');
-  const origin = await deps.missingPermission(ref);
-  if (origin) throw new UserFacingFailure(permissionNeeded(origin));
-  const settings = await deps.settings();
-  const connector = await deps.connectorFor(ref, settings);
+  const { connector } = await permittedConnector(ref, deps);
   // A CRM whose views carry their loop history has nothing more to read.
   if (!connector.loadLoopHistory) {
     if (view.loopsReadAt === null) await markLoopsRead(db, ref, view.fetchedAt);

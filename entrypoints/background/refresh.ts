@@ -41,10 +41,10 @@ export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { forc
       }
       const connector = await deps.connectorFor(ref, settings);
       const context = await connector.loadContext(ref, settings);
-      await saveRecordContext(db, context);
+      const saved = await saveRecordContext(db, context);
       // A record whose loop history the user asked for keeps it fresh, read once the rest shows. A failure leaves
       // the history read before, with its time.
-      if (context.loops === null && (await db.views.get(key))?.loopsReadAt != null) await readLoopHistory(ref, deps).catch(() => undefined);
+      if (context.loops === null && saved.loopsReadAt !== null) await readLoopHistory(ref, deps).catch(() => undefined);
       return { fetchedAt: context.fetchedAt };
     } catch (error) {
       if (error instanceof UserFacingFailure) throw error;
