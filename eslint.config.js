@@ -17,6 +17,23 @@ export default tseslint.config(
     },
   },
   {
+    // Arrows point down: core/ is the ground floor the connectors, components and entrypoints stand on.
+    files: ['core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(integrations|components|entrypoints)(/|$)',
+              message: 'core/ imports nothing from integrations/, components/ or entrypoints/; move what both need into core/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['sandbox/**', 'scripts/**', 'bench/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },

@@ -1,5 +1,5 @@
 import { ZodError } from 'zod';
-import { CrmError } from '../integrations/crm';
+import { CrmError } from './crm';
 
 /** An error as the panel and options page show it: a kind they can branch on, and plain words. */
 export interface UserFacingError {

@@ -1,13 +1,11 @@
-import type { Crm, RecordRef } from './schema';
-
-// Cache keys, kept free of zod so the panel can build them without loading any schema code.
+// Cache keys, kept free of zod (and of any import) so the panel can build them without loading schema code.
 
 /** Key of any cached CRM row: `crm|instance|id`. */
-export function rowKey(crm: Crm, instance: string, id: string): string {
+export function rowKey(crm: string, instance: string, id: string): string {
   return `${crm}|${instance}|${id}`;
 }
 
 /** Key of a record view: `crm|instance|objectType|id`. */
-export function refKey(ref: RecordRef): string {
+export function refKey(ref: { crm: string; instance: string; objectType: string; id: string }): string {
   return `${ref.crm}|${ref.instance}|${ref.objectType}|${ref.id}`;
 }

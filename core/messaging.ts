@@ -1,34 +1,13 @@
 import { z } from 'zod';
 import type { Browser } from 'wxt/browser';
-import { crmSchema, outcomeInputSchema, recordRefSchema, type RecordRef } from './schema';
-import { hubspotSourceSchema, salesforceSourceSchema, type Settings } from './settings';
+import { recordRefSchema, type RecordRef } from './schema';
+import type { Settings } from './settings';
 import type { PanelQueryResult } from './panel-data';
-import type { ConnectionInfo, MetadataField, MetadataObject, OpenedFollowUp, PreviewResult, TicketPipeline } from '../integrations/crm';
+import type { ConnectionInfo } from './crm';
+import type { RequestType } from './protocol';
 
 // The one messaging protocol between the extension's contexts. Every request is a strict zod
 // schema; the background checks both the payload and who sent it before doing anything.
-
-const idempotencyKey = z.string().regex(/^[A-Za-z0-9-]{16,64}$/);
-
-export const requestSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('record.refresh'), ref: recordRefSchema }),
-  z.strictObject({ type: z.literal('outcome.log'), input: outcomeInputSchema }),
-  z.strictObject({ type: z.literal('outcome.retry'), idempotencyKey }),
-  z.strictObject({ type: z.literal('outbox.flush') }),
-  z.strictObject({ type: z.literal('loops.load'), ref: recordRefSchema }),
-  z.strictObject({ type: z.literal('followUp.open'), ref: recordRefSchema, responseKey: z.string().min(5).max(300) }),
-  z.strictObject({ type: z.literal('connection.test'), crm: crmSchema }),
-  z.strictObject({ type: z.literal('hubspot.connect'), token: z.string().min(10).max(512).regex(/^[\x21-\x7e]+$/) }),
-  z.strictObject({ type: z.literal('salesforce.connect') }),
-  z.strictObject({ type: z.literal('connector.signOut'), crm: crmSchema, queued: z.enum(['send-first', 'discard']) }),
-  z.strictObject({ type: z.literal('metadata.objects'), crm: crmSchema }),
-  z.strictObject({ type: z.literal('metadata.fields'), crm: crmSchema, object: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/) }),
-  z.strictObject({ type: z.literal('metadata.ticketPipelines') }),
-  z.strictObject({ type: z.literal('source.preview'), source: z.union([hubspotSourceSchema, salesforceSourceSchema]) }),
-  z.strictObject({ type: z.literal('data.wipe'), queued: z.enum(['keep', 'discard']) }),
-]);
-export type Request = z.infer<typeof requestSchema>;
-export type RequestType = Request['type'];
 
 /**
  * Which contexts may send each request. Content scripts may send none: the background learns a
@@ -54,35 +33,9 @@ export const allowedSenders: Record<RequestType, ReadonlyArray<SenderKind>> = {
 
 export type SenderKind = 'content-script' | 'extension-page';
 
-/** What each request answers with when it succeeds. */
-export interface ReplyMap {
-  'record.refresh': { fetchedAt: number };
-  'outcome.log': { idempotencyKey: string };
-  'outcome.retry': { idempotencyKey: string };
-  'outbox.flush': { sent: number; failed: number; pending: number };
-  'loops.load': { readAt: number };
-  'followUp.open': OpenedFollowUp;
-  'connection.test': ConnectionInfo;
-  'hubspot.connect': ConnectionInfo;
-  'salesforce.connect': ConnectionInfo;
-  'connector.signOut': { sent: number; discarded: number };
-  'metadata.objects': MetadataObject[];
-  'metadata.fields': MetadataField[];
-  'metadata.ticketPipelines': TicketPipeline[];
-  'source.preview': PreviewResult;
-  'data.wipe': { keptQueued: number; discardedQueued: number };
-}
-
 /** Non-secret connection details the background keeps in storage.local for the options page and panel. */
 export const CONNECTIONS_KEY = 'connections';
 export type StoredConnections = Partial<Record<'hubspot' | 'salesforce', ConnectionInfo & { connectedAt: number }>>;
-
-export interface ErrorReply {
-  ok: false;
-  /** `origin` names the host permission to ask for when kind is 'permission'. */
-  error: { kind: string; message: string; origin?: string };
-}
-export type Reply<T> = { ok: true; value: T } | ErrorReply;
 
 /** What a panel asks for over its port: the live data of the record its tab shows. */
 export const panelWatchSchema = z.strictObject({
@@ -112,6 +65,7 @@ export type PanelPush =
  */
 export type ContentPush = { type: 'panel.toggle' } | { type: 'panel.placement'; inPage: boolean };
 
+export { requestSchema, type ErrorReply, type Reply, type ReplyMap, type Request, type RequestType } from './protocol';
 export { PANEL_PORT, sendRequest } from './send';
 
 /** Classifies a message's sender; null means "not ours" and the message is dropped. */

@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
-import type { Reply, ReplyMap, Request, RequestType } from './messaging';
+import type { Reply, ReplyMap, Request, RequestType } from './protocol';
 
-// The sending side of the protocol in core/messaging.ts. Kept apart from the schemas (which only
+// The sending side of the protocol in core/protocol.ts. Kept apart from the schemas (which only
 // the background needs to run) so the panel's bundle carries no validation code it never uses.
 
 export const PANEL_PORT = 'loyalty-lens-panel';

@@ -1,78 +1,23 @@
-import type { Crm, LoopRecord, Outcome, RecordContext, RecordRef, RejectedRow, SurveyResponse } from '../core/schema';
+import type { Crm, LoopRecord, Outcome, RecordContext, RecordRef, SurveyResponse } from '../core/schema';
 import type { HubSpotSource, SalesforceSource, Settings } from '../core/settings';
+import type { ConnectionInfo, MetadataField, MetadataObject, OpenedFollowUp, OutcomeWriteResult, PreviewResult } from '../core/crm';
 
 export type { RecordRef } from '../core/schema';
+// The error and answer shapes live in core/ (which must not import integrations/); connectors import them here.
+export {
+  CrmError,
+  type CrmErrorKind,
+  type ConnectionInfo,
+  type MetadataField,
+  type MetadataObject,
+  type OpenedFollowUp,
+  type OutcomeWriteResult,
+  type PreviewResult,
+  type TicketPipeline,
+} from '../core/crm';
 
 /** A pure function from a page URL to the record it shows, or null when the page is not a record. */
 export type PageAdapter = (url: string) => RecordRef | null;
-
-/** Why a CRM call failed, in terms the panel and the outbox can act on. */
-export type CrmErrorKind =
-  | 'not-connected' // no credentials yet
-  | 'auth' // token revoked / expired and not refreshable
-  | 'scope' // token lacks a permission
-  | 'wrong-instance' // token belongs to another portal / org than the page
-  | 'not-found' // record deleted or merged
-  | 'rate-limit' // short-term limit; retry after retryAfterMs
-  | 'daily-limit' // daily allowance used up; do not retry until reset
-  | 'server' // 5xx
-  | 'timeout'
-  | 'network' // unreachable / offline
-  | 'malformed' // response did not match the expected shape
-  | 'config' // a mapping names an object or field that does not exist
-  | 'validation'; // the CRM refused the data we sent
-
-export class CrmError extends Error {
-  override readonly name = 'CrmError';
-  constructor(
-    readonly kind: CrmErrorKind,
-    /** In the user's words; never contains a token. */
-    message: string,
-    readonly details: { status?: number; retryAfterMs?: number; crmCode?: string; usage?: string } = {},
-  ) {
-    super(message);
-  }
-
-  /** Whether trying again later can succeed without someone changing something. */
-  get transient(): boolean {
-    return ['rate-limit', 'server', 'timeout', 'network'].includes(this.kind);
-  }
-}
-
-export interface ConnectionInfo {
-  crm: Crm;
-  /** Portal id (HubSpot) or API host (Salesforce). */
-  instance: string;
-  name: string;
-  user: string | null;
-  missingScopes: string[];
-  /** e.g. "api-usage=1200/15000" from Sforce-Limit-Info, or HubSpot's daily remaining. */
-  usage: string | null;
-}
-
-export interface PreviewResult {
-  parsed: SurveyResponse[];
-  rejected: RejectedRow[];
-}
-
-export interface MetadataObject {
-  name: string;
-  label: string;
-}
-
-export interface MetadataField {
-  name: string;
-  label: string;
-  type: string;
-}
-
-export interface OutcomeWriteResult {
-  idempotencyKey: string;
-  ok: boolean;
-  crmRecordId?: string;
-  crmRecordUrl?: string;
-  error?: CrmError;
-}
 
 /** What every CRM connector offers the background. The panel never sees a connector. */
 export interface CrmConnector {
@@ -95,20 +40,4 @@ export interface CrmConnector {
    * again — or after a connection that dropped once the CRM had saved it — finds the same one.
    */
   createFollowUp(response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp>;
-}
-
-export interface OpenedFollowUp {
-  id: string;
-  url: string | null;
-  /** false: the answer already had this follow-up, which was left as it is. */
-  created: boolean;
-  /** The follow-up that already existed was closed. */
-  closed: boolean;
-}
-
-/** A HubSpot ticket pipeline as the options page offers it: stages in board order, open or closed. */
-export interface TicketPipeline {
-  id: string;
-  label: string;
-  stages: Array<{ id: string; label: string; closed: boolean }>;
 }

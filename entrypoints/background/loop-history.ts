@@ -2,8 +2,7 @@ import { db } from '../../core/db';
 import { refKey, type RecordRef } from '../../core/schema';
 import { markLoopsRead, saveLoopHistory } from '../../core/store';
 import { CrmError } from '../../integrations/crm';
-import { permittedConnector } from './crm-access';
-import type { RefreshDeps } from './refresh';
+import { permittedConnector, type RefreshDeps } from './crm-access';
 
 /**
  * Reads the team's close-the-loop history of the contacts a record view shows, for a CRM whose view leaves it out to

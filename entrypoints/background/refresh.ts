@@ -1,9 +1,8 @@
 import { db } from '../../core/db';
 import { permissionNeeded, toUserFacingError, UserFacingFailure } from '../../core/errors';
 import { refKey, type RecordRef } from '../../core/schema';
-import type { Settings } from '../../core/settings';
 import { markRefreshFailed, markRefreshing, saveRecordContext } from '../../core/store';
-import type { CrmConnector } from '../../integrations/crm';
+import type { RefreshDeps } from './crm-access';
 import { readLoopHistory } from './loop-history';
 
 /** A record fetched this recently is not fetched again on a mere re-visit. */
@@ -11,12 +10,7 @@ const FRESH_FOR_MS = 15_000;
 
 const inFlight = new Map<string, Promise<{ fetchedAt: number }>>();
 
-export interface RefreshDeps {
-  connectorFor(ref: RecordRef, settings: Settings): Promise<CrmConnector>;
-  settings(): Promise<Settings>;
-  /** Origin whose host permission the connector needs for this record, checked before any request. */
-  missingPermission(ref: RecordRef): Promise<string | null>;
-}
+export type { RefreshDeps } from './crm-access';
 
 /**
  * Loads a record's context from its CRM into the cache. Concurrent calls for one record share a

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { crmSchema, outcomeInputSchema, recordRefSchema } from './schema';
+import { hubspotSourceSchema, salesforceSourceSchema } from './settings';
+import type { ConnectionInfo, MetadataField, MetadataObject, OpenedFollowUp, PreviewResult, TicketPipeline } from './crm';
+
+// The requests of the messaging protocol and their replies. Both sides stand on this file: the background
+// (core/messaging.ts, which adds who may send what) and the sender (core/send.ts), so neither imports the other.
+
+const idempotencyKey = z.string().regex(/^[A-Za-z0-9-]{16,64}$/);
+
+export const requestSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('record.refresh'), ref: recordRefSchema }),
+  z.strictObject({ type: z.literal('outcome.log'), input: outcomeInputSchema }),
+  z.strictObject({ type: z.literal('outcome.retry'), idempotencyKey }),
+  z.strictObject({ type: z.literal('outbox.flush') }),
+  z.strictObject({ type: z.literal('loops.load'), ref: recordRefSchema }),
+  z.strictObject({ type: z.literal('followUp.open'), ref: recordRefSchema, responseKey: z.string().min(5).max(300) }),
+  z.strictObject({ type: z.literal('connection.test'), crm: crmSchema }),
+  z.strictObject({ type: z.literal('hubspot.connect'), token: z.string().min(10).max(512).regex(/^[\x21-\x7e]+$/) }),
+  z.strictObject({ type: z.literal('salesforce.connect') }),
+  z.strictObject({ type: z.literal('connector.signOut'), crm: crmSchema, queued: z.enum(['send-first', 'discard']) }),
+  z.strictObject({ type: z.literal('metadata.objects'), crm: crmSchema }),
+  z.strictObject({ type: z.literal('metadata.fields'), crm: crmSchema, object: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/) }),
+  z.strictObject({ type: z.literal('metadata.ticketPipelines') }),
+  z.strictObject({ type: z.literal('source.preview'), source: z.union([hubspotSourceSchema, salesforceSourceSchema]) }),
+  z.strictObject({ type: z.literal('data.wipe'), queued: z.enum(['keep', 'discard']) }),
+]);
+export type Request = z.infer<typeof requestSchema>;
+export type RequestType = Request['type'];
+
+/** What each request answers with when it succeeds. */
+export interface ReplyMap {
+  'record.refresh': { fetchedAt: number };
+  'outcome.log': { idempotencyKey: string };
+  'outcome.retry': { idempotencyKey: string };
+  'outbox.flush': { sent: number; failed: number; pending: number };
+  'loops.load': { readAt: number };
+  'followUp.open': OpenedFollowUp;
+  'connection.test': ConnectionInfo;
+  'hubspot.connect': ConnectionInfo;
+  'salesforce.connect': ConnectionInfo;
+  'connector.signOut': { sent: number; discarded: number };
+  'metadata.objects': MetadataObject[];
+  'metadata.fields': MetadataField[];
+  'metadata.ticketPipelines': TicketPipeline[];
+  'source.preview': PreviewResult;
+  'data.wipe': { keptQueued: number; discardedQueued: number };
+}
+
+export interface ErrorReply {
+  ok: false;
+  /** `origin` names the host permission to ask for when kind is 'permission'. */
+  error: { kind: string; message: string; origin?: string };
+}
+export type Reply<T> = { ok: true; value: T } | ErrorReply;
