@@ -340,3 +340,12 @@ export function partitionRows(results: RowResult[]): { responses: SurveyResponse
   }
   return { responses, rejected };
 }
+
+/** A unique-value property holding a write's idempotency key: on notes (outcomes) and on follow-up tickets. */
+export const KEY_PROPERTY = 'loyalty_lens_key';
+
+/** A contact's name as HubSpot shows it: first and last name, else the email. */
+export function nameOf(p: HsObject['properties']): string {
+  const name = [p.firstname, p.lastname].filter((s) => s && s.trim() !== '').join(' ').trim();
+  return name || p.email || 'Unnamed contact';
+}

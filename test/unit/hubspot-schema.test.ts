@@ -11,7 +11,7 @@ import {
 } from '../../integrations/hubspot/schema';
 import { ASKNICELY_PRESET, CUSTOM_OBJECT_PRESET, HUBSPOT_PRESETS } from '../../integrations/hubspot/presets';
 import { hubspotSourceSchema } from '../../core/settings';
-import { toCrmError, redact, requiredScopes } from '../../integrations/hubspot/client';
+import { toCrmError, redact, requiredScopes } from '../../integrations/hubspot/errors';
 
 const ctx: RowContext = { portal: '40001', companyOf: (id) => (id === '111' ? '102' : null) };
 

@@ -1,0 +1,270 @@
+import { rowKey, type FollowUp, type SurveyResponse } from '../../core/schema';
+import type { Settings } from '../../core/settings';
+import { CrmError, type OpenedFollowUp } from '../crm';
+import { call } from './client';
+import type { Directory, HubSpotPortal } from './connection';
+import { appRecordUrl } from './paths';
+import { associateDefault, BATCH_MAX, batchRead, eq, getObject, search, type HsFilter } from './requests';
+import { hsObjectSchema, hsUpsertBatchSchema, KEY_PROPERTY, nameOf, toEpochMs, type HsObject, type HsPipelines } from './schema';
+
+// Follow-ups on HubSpot: open tickets (of the follow-up pipeline) and open tasks a view lists, and the ticket the
+// panel opens for one response.
+
+/** Activity the view lists beside the scores: follow-up tickets and tasks. */
+export const ACTIVITY_TYPES = ['tickets', 'tasks'] as const;
+/** HubSpot's default ticket pipeline. */
+const DEFAULT_PIPELINE_ID = '0';
+/** A follow-up ticket's key property: this prefix and the response id. */
+const FOLLOW_UP_KEY_PREFIX = 'followup-';
+
+/** Open follow-up tickets and tasks as read, with the follow-up pipeline's stages (label, open or closed). */
+export interface OpenFollowUpRows {
+  tickets: HsObject[];
+  tasks: HsObject[];
+  stages: Map<string, { label: string; open: boolean }>;
+}
+
+type HsPipeline = HsPipelines['results'][number];
+
+/** Open or closed comes from the stage's `ticketState` metadata; a stage without it counts as open. */
+export function isClosedStage(stage: HsPipeline['stages'][number]): boolean {
+  return (stage.metadata?.ticketState ?? '').toUpperCase() === 'CLOSED';
+}
+
+/**
+ * Where follow-up tickets go: the configured pipeline, else HubSpot's default pipeline ("0"), else the first one.
+ * The options page offers the same default.
+ */
+export function followUpPipeline(settings: Settings, pipelines: HsPipelines | null): HsPipeline | null {
+  const all = pipelines?.results ?? [];
+  return all.find((p) => p.id === (settings.hubspot.followUpPipelineId ?? DEFAULT_PIPELINE_ID)) ?? (settings.hubspot.followUpPipelineId ? null : (all[0] ?? null));
+}
+
+/** The pipeline's first open (or closed) stage in board order. */
+export function firstStage(pipeline: HsPipeline | null, closed: boolean): string | null {
+  const stage = [...(pipeline?.stages ?? [])]
+    .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
+    .find((st) => isClosedStage(st) === closed);
+  return stage?.id ?? null;
+}
+
+function closedStageIds(pipelines: HsPipelines | null): Set<string> {
+  return new Set((pipelines?.results ?? []).flatMap((p) => p.stages.filter(isClosedStage).map((st) => st.id)));
+}
+
+/** The contacts' company filter (company-wide), plus each focus contact (links to a contact alone), ≤ 5 groups. */
+export function linkFilters(companyId: string | null, contactIds: string[]): HsFilter[] {
+  const filters: HsFilter[] = companyId ? [eq('associations.company', companyId)] : [];
+  for (const id of contactIds.slice(0, 5 - filters.length)) filters.push(eq('associations.contact', id));
+  return filters;
+}
+
+/**
+ * The records of one activity type (tickets, tasks) that the view lists. When the viewed contact or company
+ * was read with its links and one batch holds them all, they are read by id — no search quota, no search-index
+ * delay, and no request at all when there are none; otherwise a search over the scopes finds them.
+ */
+async function activityOf(
+  portal: HubSpotPortal,
+  anchor: HsObject | null,
+  type: (typeof ACTIVITY_TYPES)[number],
+  scopes: HsFilter[],
+  filters: HsFilter[],
+  props: string[],
+  sorts: string[],
+  keep: (row: HsObject) => boolean,
+): Promise<HsObject[]> {
+  const links = anchor?.associations?.[type];
+  const ids = [...new Set((links?.results ?? []).map((l) => l.id))];
+  if (anchor && !links?.paging?.next && ids.length <= BATCH_MAX) {
+    return ids.length === 0 ? [] : (await batchRead(portal.apis, type, ids, props)).filter(keep);
+  }
+  if (scopes.length === 0) return [];
+  const page = await search(portal.apis, type, scopes.map((f) => [f, ...filters]), props, sorts);
+  return page.results.filter(keep);
+}
+
+/** The open follow-up tickets (of the configured pipeline) and open tasks a view lists, with the stage names. */
+export async function openFollowUpRows(
+  portal: HubSpotPortal,
+  anchor: HsObject | null,
+  scopes: HsFilter[],
+  settings: Settings,
+  directory: Directory,
+): Promise<OpenFollowUpRows> {
+  const pipelineId = settings.hubspot.followUpPipelineId;
+  const stages = new Map<string, { label: string; open: boolean }>();
+  for (const p of directory.pipelines?.results ?? []) {
+    if (pipelineId && p.id !== pipelineId) continue;
+    for (const s of p.stages) stages.set(s.id, { label: s.label, open: !isClosedStage(s) });
+  }
+  const openStages = [...stages].filter(([, s]) => s.open).map(([id]) => id);
+  const [tickets, tasks] = await Promise.all([
+    directory.pipelines && openStages.length > 0
+      ? activityOf(
+          portal,
+          anchor,
+          'tickets',
+          scopes,
+          [{ propertyName: 'hs_pipeline_stage', operator: 'IN', values: openStages }, ...(pipelineId ? [eq('hs_pipeline', pipelineId)] : [])],
+          ['subject', 'hs_pipeline', 'hs_pipeline_stage', 'hubspot_owner_id', 'createdate', KEY_PROPERTY],
+          ['-createdate'],
+          (t) => openStages.includes(t.properties.hs_pipeline_stage ?? '') && (!pipelineId || t.properties.hs_pipeline === pipelineId),
+        )
+      : [],
+    activityOf(
+      portal,
+      anchor,
+      'tasks',
+      scopes,
+      [{ propertyName: 'hs_task_status', operator: 'NEQ', value: 'COMPLETED' }],
+      ['hs_task_subject', 'hs_task_status', 'hs_timestamp', 'hubspot_owner_id', 'hs_createdate'],
+      ['hs_timestamp'],
+      (t) => t.properties.hs_task_status !== 'COMPLETED',
+    ),
+  ]);
+  return { tickets, tasks, stages };
+}
+
+function followUpResponseKey(key: string | null | undefined, portal: string): string | null {
+  return key?.startsWith(FOLLOW_UP_KEY_PREFIX) ? rowKey('hubspot', portal, key.slice(FOLLOW_UP_KEY_PREFIX.length)) : null;
+}
+
+/** The view's follow-ups from the open tickets and tasks read for it. */
+export function toFollowUps(rows: OpenFollowUpRows, keys: { accountKey: string | null; contactIds: string[] }, directory: Directory): FollowUp[] {
+  const { portalId: portal, owners } = directory;
+  const { tickets, tasks, stages } = rows;
+  const singleContact = keys.contactIds.length === 1 ? rowKey('hubspot', portal, keys.contactIds[0]!) : null;
+  const ownerName = (id: string | null | undefined) => (id ? (owners?.get(id) ?? null) : null);
+  const out: FollowUp[] = [];
+  for (const t of tickets) {
+    const stage = stages.get(t.properties.hs_pipeline_stage ?? '');
+    out.push({
+      key: rowKey('hubspot', portal, t.id),
+      crm: 'hubspot',
+      instance: portal,
+      id: t.id,
+      kind: 'ticket',
+      contactKey: singleContact,
+      accountKey: keys.accountKey,
+      // A ticket opened from the panel carries its response in the key (see createFollowUp).
+      responseKey: followUpResponseKey(t.properties[KEY_PROPERTY], portal),
+      title: t.properties.subject || `Ticket ${t.id}`,
+      status: stage?.open === false ? 'closed' : 'open',
+      statusLabel: stage?.label ?? null,
+      ownerId: t.properties.hubspot_owner_id || null,
+      ownerName: ownerName(t.properties.hubspot_owner_id),
+      createdAt: toEpochMs(t.properties.createdate) ?? t.createdAt ?? 0,
+      dueAt: null,
+      url: appRecordUrl(portal, 'ticket', t.id),
+    });
+  }
+  for (const t of tasks) {
+    out.push({
+      key: rowKey('hubspot', portal, t.id),
+      crm: 'hubspot',
+      instance: portal,
+      id: t.id,
+      kind: 'task',
+      contactKey: singleContact,
+      accountKey: keys.accountKey,
+      responseKey: null,
+      title: t.properties.hs_task_subject || `Task ${t.id}`,
+      status: 'open',
+      statusLabel: t.properties.hs_task_status ?? null,
+      ownerId: t.properties.hubspot_owner_id || null,
+      ownerName: ownerName(t.properties.hubspot_owner_id),
+      createdAt: toEpochMs(t.properties.hs_createdate) ?? t.createdAt ?? 0,
+      dueAt: toEpochMs(t.properties.hs_timestamp),
+      url: appRecordUrl(portal, 'task', t.id),
+    });
+  }
+  return out;
+}
+
+/** A ticket opened for a feedback submission carries hs_ticket_id on the submission. */
+export function linkFollowUps(followUps: FollowUp[], responses: SurveyResponse[]): void {
+  for (const f of followUps) {
+    const r = responses.find((x) => x.subjectId === f.id);
+    if (r && !f.responseKey) {
+      f.responseKey = r.key;
+      f.contactKey ??= r.contactKey;
+    }
+  }
+}
+
+/**
+ * The follow-up ticket is upserted on `loyalty_lens_key` = "followup-" + the response id, so asking twice (or
+ * retrying after a dropped connection) finds the same ticket. An answer whose ticket already exists keeps it as it
+ * is — stage, owner and text — so asking again never reopens or reassigns it.
+ */
+export function createFollowUp(portal: HubSpotPortal, response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp> {
+  return portal.writing(() => openFollowUpTicket(portal, response, settings));
+}
+
+async function openFollowUpTicket(hubspot: HubSpotPortal, response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp> {
+  const { apis } = hubspot;
+  const { portalId: portal, pipelines } = await hubspot.checkedDirectory(response.instance);
+  const key = `${FOLLOW_UP_KEY_PREFIX}${response.id}`;
+  const ticketUrl = (id: string) => appRecordUrl(portal, 'ticket', id);
+  const contactId = response.contactKey.split('|')[2] ?? '';
+  const [existing, contact] = await Promise.all([
+    ticketByKey(hubspot, key),
+    getObject(apis, 'contacts', contactId, ['firstname', 'lastname', 'email', 'hubspot_owner_id', 'associatedcompanyid'], [], []),
+  ]);
+  const companyId = contact.properties.associatedcompanyid || null;
+  // Links are added either way: a save that dropped after HubSpot stored the ticket left it without them.
+  const link = (ticketId: string) =>
+    Promise.all([
+      associateDefault(apis, 'tickets', 'contacts', [{ _from: { id: ticketId }, to: { id: contactId } }]),
+      companyId ? associateDefault(apis, 'tickets', 'companies', [{ _from: { id: ticketId }, to: { id: companyId } }]) : null,
+    ]);
+  if (existing) {
+    await link(existing.id);
+    const closed = closedStageIds(pipelines).has(existing.properties.hs_pipeline_stage ?? '');
+    return { id: existing.id, url: ticketUrl(existing.id), created: false, closed };
+  }
+  const routing = settings.rules.routing;
+  let ownerId: string | null = null;
+  if (routing.kind === 'namedUser') ownerId = routing.userId;
+  else if (routing.kind === 'recordOwner') ownerId = contact.properties.hubspot_owner_id || null;
+  else if (companyId) ownerId = (await getObject(apis, 'companies', companyId, ['hubspot_owner_id'], [], [])).properties.hubspot_owner_id || null;
+  const pipeline = followUpPipeline(settings, pipelines);
+  const stageId = settings.hubspot.followUpStageId ?? firstStage(pipeline, false);
+  if (!pipeline || !stageId) throw new CrmError('config', 'No open stage is known for the follow-up pipeline; choose one in the Loyalty Lens options.');
+  const subject = `${response.kind.toUpperCase()} ${response.score}/${response.scaleMax} from ${nameOf(contact.properties)}: follow up`;
+  const res = await call(hsUpsertBatchSchema, 'opening the follow-up ticket', () =>
+    apis.batch.upsert('tickets', {
+      inputs: [
+        {
+          idProperty: KEY_PROPERTY,
+          id: key,
+          properties: {
+            subject,
+            content: response.comment ?? '',
+            hs_pipeline: pipeline.id,
+            hs_pipeline_stage: stageId,
+            [KEY_PROPERTY]: key,
+            ...(ownerId ? { hubspot_owner_id: ownerId } : {}),
+          },
+        },
+      ],
+    }),
+  );
+  const ticket = res.results[0];
+  if (!ticket) throw new CrmError('malformed', 'HubSpot did not return the follow-up ticket it saved.');
+  await link(ticket.id);
+  return { id: ticket.id, url: ticketUrl(ticket.id), created: true, closed: false };
+}
+
+/** The ticket holding `key` in the key property, or null when there is none yet. */
+async function ticketByKey(portal: HubSpotPortal, key: string): Promise<HsObject | null> {
+  try {
+    return await call(hsObjectSchema, 'looking for the follow-up ticket', () =>
+      portal.apis.basic.getById('tickets', key, ['hs_pipeline', 'hs_pipeline_stage'], undefined, undefined, false, KEY_PROPERTY),
+    );
+  } catch (e) {
+    if (e instanceof CrmError && e.kind === 'not-found') return null;
+    throw e;
+  }
+}

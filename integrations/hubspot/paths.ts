@@ -1,0 +1,58 @@
+// Every HubSpot path the connector reaches, in one place. HubSpot is moving from v1–v4 paths to date-versioned
+// ones (`/crm/objects/2026-03/…`; see shared/reference/hubspot.md): that move is a change of `API` below (and the
+// sandbox's routes). The official client's codegen modules build their own paths from the prefixes in `CODEGEN`;
+// the HTTP layer (client.ts) sends each such request to the matching prefix in `API` (see servedUrl).
+
+/** The prefixes the @hubspot/api-client codegen modules build (fixed by the client's version). */
+const CODEGEN = {
+  objects: '/crm/v3/objects',
+  associations: '/crm/v4/associations',
+  pipelines: '/crm/v3/pipelines',
+  properties: '/crm/v3/properties',
+  owners: '/crm/v3/owners',
+  schemas: '/crm-object-schemas/v3/schemas',
+} as const;
+
+/** The prefixes Loyalty Lens calls. */
+export const API: Record<keyof typeof CODEGEN, string> & { accountInfo: string } = {
+  objects: '/crm/v3/objects',
+  associations: '/crm/v4/associations',
+  pipelines: '/crm/v3/pipelines',
+  properties: '/crm/v3/properties',
+  owners: '/crm/v3/owners',
+  schemas: '/crm-object-schemas/v3/schemas',
+  /** Outside the codegen modules: which portal a token belongs to. */
+  accountInfo: '/account-info/v3/details',
+};
+
+/** A codegen request's URL with its prefix replaced by ours, where the two differ. */
+export function servedUrl(url: string): string {
+  for (const name of Object.keys(CODEGEN) as Array<keyof typeof CODEGEN>) {
+    const from = CODEGEN[name];
+    const to = API[name];
+    if (from === to) continue;
+    const at = url.indexOf(`${from}/`);
+    if (at >= 0) return `${url.slice(0, at)}${to}${url.slice(at + from.length)}`;
+  }
+  return url;
+}
+
+/** CRM search has its own, tighter rate limit; its requests are told apart by path. */
+export function isSearchPath(path: string): boolean {
+  return /\/search$/.test(path);
+}
+
+/** The cheapest read of one object type: a scope probe. */
+export function objectProbe(objectType: string): string {
+  return `${API.objects}/${objectType}?limit=1&properties=hs_object_id`;
+}
+
+export const OWNERS_PROBE = `${API.owners}?limit=1`;
+
+/** HubSpot's object type ids in record page URLs. */
+const RECORD_TYPE_IDS = { contact: '0-1', company: '0-2', ticket: '0-5', task: '0-27' } as const;
+
+/** A record's page in the HubSpot app. */
+export function appRecordUrl(portal: string, type: keyof typeof RECORD_TYPE_IDS, id: string): string {
+  return `https://app.hubspot.com/contacts/${portal}/record/${RECORD_TYPE_IDS[type]}/${id}`;
+}
