@@ -7,7 +7,7 @@ import type { ConnectionInfo } from './crm';
 import type { RequestType } from './protocol';
 
 // The one messaging protocol between the extension's contexts. Every request is a strict zod
-// schema; the background checks both the payload and who sent it before doing anything.
+// schema (core/protocol.ts); the background checks both the payload and who sent it before doing anything.
 
 /**
  * Which contexts may send each request. Content scripts may send none: the background learns a

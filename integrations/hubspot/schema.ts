@@ -89,7 +89,7 @@ export const hsAccountInfoSchema = z.object({
   companyCurrency: z.string().optional(),
 });
 
-/** The persisted form of a portal's directory (see the connector's `directory()`); read back through this schema. */
+/** The persisted form of a portal's directory (see HubSpotPortal.directory() in connection.ts); read back through this schema. */
 export const hubSpotDirectorySchema = z.object({
   portalId: z.string().min(1),
   currency: z.string().nullable(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CrmError } from '../crm';
+import { OAUTH_PATHS } from './paths';
 
 // OAuth 2.0 web server flow with PKCE for a public client (no consumer secret). The background opens the
 // authorize URL with browser.identity.launchWebAuthFlow and hands the redirect back to parseRedirect.
@@ -55,7 +56,7 @@ export interface AuthorizeParams {
 }
 
 export function buildAuthorizeUrl(params: AuthorizeParams): string {
-  const url = new URL('/services/oauth2/authorize', loginOrigin(params.loginHost));
+  const url = new URL(OAUTH_PATHS.authorize, loginOrigin(params.loginHost));
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('client_id', params.consumerKey);
   url.searchParams.set('redirect_uri', params.redirectUri);
@@ -143,7 +144,7 @@ export function identityOf(tokens: Pick<SalesforceTokens, 'idUrl'>): { orgId: st
 async function postToken(loginHost: string, form: Record<string, string>, previousRefreshToken: string | null): Promise<SalesforceTokens> {
   let response: Response;
   try {
-    response = await fetch(`${loginOrigin(loginHost)}/services/oauth2/token`, {
+    response = await fetch(`${loginOrigin(loginHost)}${OAUTH_PATHS.token}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams(form).toString(),

@@ -224,6 +224,13 @@ export function customResponsesQuery(source: CustomSource, audience: ContactAudi
   );
 }
 
+/** A source's responses of an audience; null where the source cannot have any (a custom object names no lead). */
+export function sourceQuery(source: SalesforceSource, audience: Audience): string | null {
+  if (source.kind === 'salesforce-surveys') return surveyResponsesQuery(source, audience);
+  if (audience.kind === 'lead') return null;
+  return customResponsesQuery(source, audience);
+}
+
 /** The first rows of a source, for the mapping preview in the options page. */
 export function previewQuery(source: SalesforceSource, limit: number): string {
   const n = Math.max(1, Math.min(200, Math.floor(limit)));

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
 import { rowKey, type Outcome, type RecordRef, type SurveyResponse } from '../../core/schema';
 import { CrmError } from '../../integrations/crm';
-import { createSalesforceConnector, TASK_KEY_FIELD } from '../../integrations/salesforce/connector';
+import { createSalesforceConnector } from '../../integrations/salesforce/connector';
+import { TASK_KEY_FIELD } from '../../integrations/salesforce/outcomes';
 import {
   buildAuthorizeUrl,
   createPkce,

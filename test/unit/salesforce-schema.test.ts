@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Outcome } from '../../core/schema';
-import { crmErrorFrom, lightningHost, outcomeDescription, outcomeSubject, parseLoopTask } from '../../integrations/salesforce/connector';
+import { crmErrorFrom } from '../../integrations/salesforce/errors';
+import { parseLoopTask } from '../../integrations/salesforce/loop-history';
+import { outcomeDescription, outcomeSubject } from '../../integrations/salesforce/outcomes';
+import { lightningHost } from '../../integrations/salesforce/paths';
 import { SALESFORCE_SURVEYS_PRESET, SIMPLE_SURVEY_PRESET } from '../../integrations/salesforce/presets';
 import { parseCustomRows, parseSfDate, parseSurveyRows } from '../../integrations/salesforce/schema';
 import { readScore } from '../../integrations/scores';

@@ -1,0 +1,79 @@
+import type { AccountCounts } from '../../core/schema';
+import type { SalesforceSource, Settings } from '../../core/settings';
+import { isNpsScore, segment } from '../../core/nps';
+import { ok, parseWith, records, type Meter, type SubQuery } from './client';
+import type { SalesforceOrg } from './connection';
+import type { ErrorContext } from './errors';
+import { aggregateRowSchema, countDistinctSchema, queryResultSchema, quarterRowSchema, sfRowSchema } from './schema';
+import * as soql from './soql';
+
+// Big accounts on Salesforce: counted by aggregate SOQL where the data lives, never by reading every row.
+
+/** Runs the account-wide aggregate SOQL for a big account: contact count and NPS counts by quarter. */
+export async function bigAccount(org: SalesforceOrg,
+  accountId: string,
+  listedIds: string[],
+  settings: Settings,
+  meter: Meter,
+  ctx: ErrorContext,
+): Promise<{ contactCount: number; counts: AccountCounts; rows: Array<{ source: SalesforceSource; records: unknown[] }> }> {
+  const windowDays = settings.rules.rollup.windowDays;
+  const sources = settings.salesforce.sources;
+  const queries: SubQuery[] = [{ referenceId: 'contactCount', soql: soql.contactCountQuery(accountId) }];
+  sources.forEach((source, i) => {
+    queries.push({ referenceId: `npsCounts${i}`, soql: soql.npsCountsQuery(source, accountId, windowDays) });
+    queries.push({ referenceId: `npsByQuarter${i}`, soql: soql.npsByQuarterQuery(source, accountId, windowDays) });
+    queries.push({ referenceId: `respondents${i}`, soql: soql.respondentCountQuery(source, accountId, windowDays) });
+    const listed = soql.sourceQuery(source, { kind: 'contacts', contactIds: listedIds });
+    if (listed) queries.push({ referenceId: `listed${i}`, soql: listed });
+  });
+  const results = await org.api.composite(queries, meter, ctx);
+  const contactCount = parseWith(queryResultSchema(sfRowSchema), ok(results.get('contactCount'), 'contact count'), 'the contact count').totalSize;
+  const totals = { promoters: 0, passives: 0, detractors: 0 };
+  const quarters = new Map<string, { quarter: string; promoters: number; passives: number; detractors: number }>();
+  let respondents = 0;
+  const rows: Array<{ source: SalesforceSource; records: unknown[] }> = [];
+  const segmentField = (value: unknown) => {
+    const score = typeof value === 'string' ? Number(value) : value;
+    if (typeof score !== 'number' || !isNpsScore(score)) return null;
+    const s = segment(score);
+    return s === 'promoter' ? 'promoters' : s === 'passive' ? 'passives' : 'detractors';
+  };
+  for (const [i, source] of sources.entries()) {
+    const counted = parseWith(queryResultSchema(aggregateRowSchema), ok(results.get(`npsCounts${i}`), 'NPS counts'), 'the NPS counts');
+    for (const row of counted.records) {
+      const field = segmentField(row.score);
+      if (field) totals[field] += row.n;
+    }
+    // The quarterly trend is secondary: the counts stand even when the org cannot group by quarter.
+    const byQuarter = results.get(`npsByQuarter${i}`);
+    if (byQuarter?.ok) {
+      for (const row of parseWith(queryResultSchema(quarterRowSchema), byQuarter.body, 'the quarterly NPS counts').records) {
+        const field = segmentField(row.score);
+        if (!field) continue;
+        const quarter = `${row.y}-Q${row.q}`;
+        const entry = quarters.get(quarter) ?? { quarter, promoters: 0, passives: 0, detractors: 0 };
+        entry[field] += row.n;
+        quarters.set(quarter, entry);
+      }
+    }
+    const distinct = parseWith(queryResultSchema(countDistinctSchema), ok(results.get(`respondents${i}`), 'respondent count'), 'the respondent count');
+    // Two sources may count the same person; the larger count is the safe lower bound.
+    respondents = Math.max(respondents, distinct.records[0]?.n ?? 0);
+    const listed = results.get(`listed${i}`);
+    if (listed) rows.push({ source, records: await records(org.api, listed, `listed${i}`, sfRowSchema, meter, ctx) });
+  }
+  return {
+    contactCount,
+    rows,
+    counts: {
+      accountKey: org.key(accountId),
+      method: 'window',
+      windowDays,
+      ...totals,
+      respondents,
+      byQuarter: [...quarters.values()].sort((a, b) => a.quarter.localeCompare(b.quarter)),
+      computedAt: org.now(),
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { FollowUp, SurveyResponse } from '../../core/schema';
+import type { Settings } from '../../core/settings';
+import { CrmError, type OpenedFollowUp } from '../crm';
+import { parseWith, type Meter } from './client';
+import type { SalesforceOrg } from './connection';
+import { saveError } from './errors';
+import { recordUrl } from './paths';
+import { parseSfDate, queryResultSchema, saveResultsSchema, sfAccountRecordSchema, sfCaseSchema, sfContactSchema, type SfCase, type SfTask } from './schema';
+import * as soql from './soql';
+
+// Follow-ups on Salesforce: open Cases and open Tasks a view lists, and the Case the panel opens for one response.
+
+export function caseFollowUp(org: SalesforceOrg, row: SfCase): FollowUp {
+  return {
+    key: org.key(row.Id),
+    crm: 'salesforce',
+    instance: org.instance(),
+    id: row.Id,
+    kind: 'case',
+    contactKey: row.ContactId ? org.key(row.ContactId) : null,
+    accountKey: row.AccountId ? org.key(row.AccountId) : null,
+    // A Case opened from the panel names its response in the subject's marker (see createFollowUp).
+    responseKey: responseMarker(org, row.Subject),
+    title: `Case ${row.CaseNumber}${row.Subject ? `: ${row.Subject}` : ''}`,
+    status: row.IsClosed ? 'closed' : 'open',
+    statusLabel: row.Status,
+    ownerId: row.OwnerId,
+    ownerName: row.Owner?.Name ?? null,
+    createdAt: parseSfDate(row.CreatedDate) ?? 0,
+    dueAt: null,
+    url: recordUrl(org.instance(), 'Case', row.Id),
+  };
+}
+
+function responseMarker(org: SalesforceOrg, subject: string | null | undefined): string | null {
+  const id = subject ? /\[([^\]\s]+)\]$/.exec(subject)?.[1] : undefined;
+  return id ? org.key(id) : null;
+}
+
+export function taskFollowUp(org: SalesforceOrg, row: SfTask, accountId: string | null): FollowUp {
+  return {
+    key: org.key(row.Id),
+    crm: 'salesforce',
+    instance: org.instance(),
+    id: row.Id,
+    kind: 'task',
+    contactKey: row.WhoId ? org.key(row.WhoId) : null,
+    accountKey: accountId ? org.key(accountId) : null,
+    responseKey: null,
+    title: row.Subject ?? 'Task',
+    status: row.IsClosed ? 'closed' : 'open',
+    statusLabel: row.Status,
+    ownerId: row.OwnerId,
+    ownerName: row.Owner?.Name ?? null,
+    createdAt: parseSfDate(row.CreatedDate) ?? 0,
+    dueAt: parseSfDate(row.ActivityDate),
+    url: recordUrl(org.instance(), 'Task', row.Id),
+  };
+}
+
+/** A Case for a response, owned per settings.rules.routing; an answer that already has one gets that one back. */
+export async function createFollowUp(org: SalesforceOrg, response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp> {
+  org.checkInstance(response.instance);
+  const meter: Meter = { requests: 0 };
+  const contactId = response.contactKey.split('|').pop() ?? '';
+  const marker = `[${response.id}]`;
+  const lookup = parseWith(
+    queryResultSchema(
+      sfContactSchema.pick({ Id: true, OwnerId: true, AccountId: true }).extend({
+        Account: sfAccountRecordSchema.pick({ OwnerId: true }).nullable().optional(),
+        Cases: queryResultSchema(sfCaseSchema.pick({ Id: true, CaseNumber: true, IsClosed: true })).nullable().optional(),
+      }),
+    ),
+    await org.api.query(soql.followUpLookupQuery(contactId, marker), meter, { mapping: settings.salesforce }),
+    'the contact lookup',
+  );
+  const contact = lookup.records[0];
+  if (!contact) throw new CrmError('not-found', 'The contact of this response was deleted or merged, or you cannot see it.');
+  const existing = contact.Cases?.records[0];
+  if (existing) return { id: existing.Id, url: recordUrl(org.instance(), 'Case', existing.Id), created: false, closed: existing.IsClosed };
+  const routing = settings.rules.routing;
+  const ownerId =
+    routing.kind === 'namedUser' ? routing.userId : routing.kind === 'accountOwner' ? (contact.Account?.OwnerId ?? contact.OwnerId) : contact.OwnerId;
+  const urgent = response.kind === 'nps' && response.score <= settings.rules.urgentMaxScore;
+  const body = await org.api.request(
+    {
+      method: 'POST',
+      url: org.api.paths.object('Case'),
+      body: {
+        Subject: `${response.kind.toUpperCase()} ${response.score} follow-up ${marker}`.slice(0, 255),
+        Description: response.comment ?? '',
+        ContactId: contactId,
+        ...(contact.AccountId ? { AccountId: contact.AccountId } : {}),
+        ...(ownerId ? { OwnerId: ownerId } : {}),
+        ...(settings.salesforce.followUpCaseType ? { Type: settings.salesforce.followUpCaseType } : {}),
+        Priority: urgent ? 'High' : 'Medium',
+        Origin: 'Web',
+      },
+      idempotent: false,
+    },
+    meter,
+    { mapping: settings.salesforce },
+  );
+  const created = parseWith(saveResultsSchema.element, body, 'the Case save result');
+  if (!created.success || !created.id) throw saveError(created);
+  return { id: created.id, url: recordUrl(org.instance(), 'Case', created.id), created: true, closed: false };
+}
