@@ -97,7 +97,8 @@ export function applyPolicy(local: Settings, policy: unknown): PolicyResult {
     if (!Object.hasOwn(raw, key)) continue;
     const parsed = managedPolicySchema.shape[key].safeParse(raw[key]);
     if (parsed.success && parsed.data !== undefined) accepted.push([key, parsed.data]);
-    else refused.push(key);
+    // A refused host is named, so the administrator sees which value was not trusted.
+    else refused.push(key === 'salesforceLoginHost' && !parsed.success ? `${key} (${parsed.error.issues[0]?.message ?? 'invalid'})` : key);
   }
   if (accepted.length === 0) {
     return { settings: local, lockedPaths: [], notice: refused.length ? refusedNotice(refused) : null };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { salesforceLoginHostSchema } from './hosts';
 
 // Settings are versioned. A stored or imported document is migrated step by step to the current
 // version and then validated; a document that fails either step is refused as a whole.
@@ -112,7 +113,8 @@ export const settingsSchema = z.strictObject({
     ]),
   }),
   salesforce: z.strictObject({
-    loginHost: z.string().regex(/^[a-z0-9.-]+$/),
+    /** Checked against Salesforce's own login domains wherever it comes from: typed, imported, policy or stored. */
+    loginHost: salesforceLoginHostSchema,
     consumerKey: z.string().max(256),
     apiVersion: z.string().regex(/^\d{2}\.0$/),
     sources: z.array(salesforceSourceSchema),

@@ -1,5 +1,7 @@
+import { HUBSPOT_API_HOSTS, SALESFORCE_GENERIC_LOGIN_HOSTS } from '../core/hosts';
+
 // Where the CRMs live. Used by the manifest (host permissions, content script matches) and by the
-// page adapters, so the two can never disagree.
+// page adapters, so the two can never disagree. Which hosts may receive a token is core/hosts.ts.
 export const HUBSPOT_APP_HOSTS = [
   'app.hubspot.com',
   'app-eu1.hubspot.com',
@@ -15,9 +17,9 @@ export const SALESFORCE_APP_MATCHES = [
   'https://*.my.salesforce.com/*',
 ];
 
-export const HUBSPOT_API_ORIGINS = ['https://api.hubapi.com', 'https://api-eu1.hubapi.com'] as const;
+export const HUBSPOT_API_ORIGINS = HUBSPOT_API_HOSTS.map((host) => `https://${host}`);
 
-export const SALESFORCE_LOGIN_ORIGINS = ['https://login.salesforce.com', 'https://test.salesforce.com'] as const;
+export const SALESFORCE_LOGIN_ORIGINS = SALESFORCE_GENERIC_LOGIN_HOSTS.map((host) => `https://${host}`);
 
 export const API_HOST_PERMISSIONS = [
   ...HUBSPOT_API_ORIGINS.map((origin) => `${origin}/*`),

@@ -8,6 +8,7 @@ import type { QueuedCounts } from './queued';
 import { useStrings } from './strings';
 import { connectionVerdict, errorVerdict, type Verdict } from './verdict';
 import type { Settings } from '../../core/settings';
+import { isSalesforceLoginHost, salesforceLoginHostProblem } from '../../core/hosts';
 
 /** Follows the non-secret connection details the background keeps in storage.local. */
 export function useConnections(): StoredConnections {
@@ -29,11 +30,6 @@ export function useConnections(): StoredConnections {
     };
   }, []);
   return connections;
-}
-
-/** Login hosts the manifest already grants; any other needs a run-time permission before sign-in. */
-export function isBuiltInLoginHost(host: string): boolean {
-  return host === 'login.salesforce.com' || host === 'test.salesforce.com' || host.endsWith('.my.salesforce.com');
 }
 
 /** Asks for a host permission. Must run inside the click handler, before any await, or the browser refuses. */
@@ -234,12 +230,13 @@ export function SalesforceConnection(props: {
   const host = props.draft.salesforce.loginHost.trim();
 
   const signIn = () => {
-    const permission = isBuiltInLoginHost(host) ? Promise.resolve(true) : requestOrigin(`https://${host}`);
+    // Only Salesforce's own login hosts (all within the manifest's host permissions) may see the code and verifier;
+    // any other is refused here, before the settings are saved or a window opens.
+    if (!isSalesforceLoginHost(host)) {
+      setVerdict(errorVerdict({ kind: 'invalid', message: `${salesforceLoginHostProblem(host)}.` }, s));
+      return;
+    }
     void (async () => {
-      if (!(await permission)) {
-        setVerdict(errorVerdict({ kind: 'permission', message: s.permissionDenied, origin: `https://${host}` }, s));
-        return;
-      }
       const saved = await props.saveLogin();
       if (!saved.ok) {
         setVerdict(errorVerdict({ kind: 'invalid', message: saved.reason }, s));

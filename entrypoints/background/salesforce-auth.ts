@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
+import { salesforceLoginHostSchema, salesforceOwnedUrlSchema } from '../../core/hosts';
 import type { Settings } from '../../core/settings';
 import { CrmError } from '../../integrations/crm';
 import { buildAuthorizeUrl, createPkce, createState, exchangeCode, parseRedirect, SalesforceSession, type SalesforceTokens } from '../../integrations/salesforce/oauth';
@@ -8,14 +9,15 @@ import { readSalesforceTokens, storeSalesforceTokens } from './credentials';
 // Salesforce sign-in: OAuth 2.0 web server flow with PKCE through the browser's identity API.
 // No client secret, no session cookies. Rotated refresh tokens are persisted as they arrive.
 
+// A stored session is checked as a fresh token answer is: a row naming another host restores nothing.
 const storedSessionSchema = z.object({
-  loginHost: z.string(),
+  loginHost: salesforceLoginHostSchema,
   consumerKey: z.string(),
   tokens: z.object({
     accessToken: z.string(),
     refreshToken: z.string(),
-    instanceUrl: z.string().url(),
-    idUrl: z.string(),
+    instanceUrl: salesforceOwnedUrlSchema,
+    idUrl: salesforceOwnedUrlSchema,
     issuedAt: z.number(),
     scope: z.string().nullable(),
   }),

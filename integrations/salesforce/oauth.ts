@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { isSalesforceLoginHost, isSalesforceOwnedUrl, salesforceLoginHostProblem } from '../../core/hosts';
 import { CrmError } from '../crm';
 import { OAUTH_PATHS } from './paths';
 
 // OAuth 2.0 web server flow with PKCE for a public client (no consumer secret). The background opens the
 // authorize URL with browser.identity.launchWebAuthFlow and hands the redirect back to parseRedirect.
 // Nothing here touches browser APIs or cookies; tokens never appear in an error message.
-
-const LOGIN_HOST = /^[a-z0-9.-]+$/;
+// Tokens go only to Salesforce's own hosts (core/hosts.ts): the login host is checked before every request, and a
+// token answer naming an instance or identity URL elsewhere is refused before anyone stores or uses it.
 
 function base64url(bytes: Uint8Array): string {
   let binary = '';
@@ -43,7 +44,7 @@ export function createState(): string {
 }
 
 function loginOrigin(loginHost: string): string {
-  if (!LOGIN_HOST.test(loginHost)) throw new CrmError('config', `"${loginHost}" is not a Salesforce login host.`);
+  if (!isSalesforceLoginHost(loginHost)) throw new CrmError('config', `${salesforceLoginHostProblem(loginHost)}.`);
   return `https://${loginHost}`;
 }
 
@@ -131,6 +132,12 @@ export interface SalesforceTokens {
   scope: string | null;
 }
 
+/** The host of a URL already known to parse, with its scheme when it is not https (the part worth naming). */
+function hostOf(url: string): string {
+  const parsed = new URL(url);
+  return parsed.protocol === 'https:' ? parsed.host : `${parsed.protocol}//${parsed.host}`;
+}
+
 export function instanceHostOf(tokens: Pick<SalesforceTokens, 'instanceUrl'>): string {
   return new URL(tokens.instanceUrl).hostname.toLowerCase();
 }
@@ -142,9 +149,10 @@ export function identityOf(tokens: Pick<SalesforceTokens, 'idUrl'>): { orgId: st
 }
 
 async function postToken(loginHost: string, form: Record<string, string>, previousRefreshToken: string | null): Promise<SalesforceTokens> {
+  const tokenUrl = `${loginOrigin(loginHost)}${OAUTH_PATHS.token}`;
   let response: Response;
   try {
-    response = await fetch(`${loginOrigin(loginHost)}${OAUTH_PATHS.token}`, {
+    response = await fetch(tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams(form).toString(),
@@ -171,6 +179,11 @@ async function postToken(loginHost: string, form: Record<string, string>, previo
   }
   const parsed = tokenResponseSchema.safeParse(body);
   if (!parsed.success) throw new CrmError('malformed', 'Salesforce sign-in answered without the expected tokens.');
+  for (const url of [parsed.data.instance_url, parsed.data.id]) {
+    if (!isSalesforceOwnedUrl(url)) {
+      throw new CrmError('auth', `Salesforce sign-in was refused: the answer points to ${hostOf(url)}, which is not a Salesforce address over https. Nothing was stored.`);
+    }
+  }
   const refreshToken = parsed.data.refresh_token ?? previousRefreshToken;
   if (!refreshToken) {
     throw new CrmError('scope', 'Salesforce issued no refresh token. Add the "refresh_token" scope to the connected app.');

@@ -153,15 +153,27 @@ describe('Salesforce connection', () => {
     expect(screen.getByText('api-usage=1200/15000')).toBeTruthy();
   });
 
-  it('asks the browser for a custom login host before signing in, and stops if refused', async () => {
-    const request = vi.spyOn(fakeBrowser.permissions, 'request').mockResolvedValue(false);
+  it('refuses a typed login host that is not Salesforce’s, naming it, before saving, prompting or signing in', async () => {
+    const request = vi.spyOn(fakeBrowser.permissions, 'request').mockResolvedValue(true);
+    const saveLogin = vi.fn(async () => ({ ok: true as const }));
     const settings = { ...DEFAULT_SETTINGS, salesforce: { ...DEFAULT_SETTINGS.salesforce, loginHost: 'sso.acme.example', consumerKey: 'key' } };
+    renderEn(<SalesforceHarness settings={settings} saveLogin={saveLogin} />);
+    fireEvent.click(screen.getByRole('button', { name: en.signInSalesforce }));
+    const verdict = await screen.findByRole('alert');
+    expect(within(verdict).getByText(/"sso\.acme\.example" is not a Salesforce login host/)).toBeTruthy();
+    expect(request).not.toHaveBeenCalled();
+    expect(saveLogin).not.toHaveBeenCalled();
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('signs in through a sandbox My Domain without asking for another permission', async () => {
+    const request = vi.spyOn(fakeBrowser.permissions, 'request').mockResolvedValue(true);
+    send.mockResolvedValue({ ok: true, value: org });
+    const settings = { ...DEFAULT_SETTINGS, salesforce: { ...DEFAULT_SETTINGS.salesforce, loginHost: 'acme--uat.sandbox.my.salesforce.com', consumerKey: 'key' } };
     renderEn(<SalesforceHarness settings={settings} />);
     fireEvent.click(screen.getByRole('button', { name: en.signInSalesforce }));
-    expect(request).toHaveBeenCalledWith({ origins: ['https://sso.acme.example/*'] });
-    const verdict = await screen.findByRole('alert');
-    expect(within(verdict).getByText(en.verdict.permission!)).toBeTruthy();
-    expect(send).not.toHaveBeenCalled();
+    await waitFor(() => expect(send).toHaveBeenCalledWith({ type: 'salesforce.connect' }));
+    expect(request).not.toHaveBeenCalled();
   });
 
   it.each([

@@ -162,6 +162,38 @@ describe('sign-in: OAuth web server flow with PKCE against the sandbox', () => {
     const error = await failure(signIn('deny'));
     expect(error.message).toMatch(/not allowed/);
   });
+
+  /** A token answer as the login host gives it, with its instance and identity URLs replaced. */
+  const hostileAnswer = (urls: { instance_url?: string; id?: string }) => ({
+    access_token: `${F.orgId.slice(0, 15)}!AQhostile`,
+    refresh_token: '5Aep861hostile',
+    instance_url: `https://${INSTANCE}`,
+    id: `https://${LOGIN}/id/${F.orgId}/005Hn000000047SIAQ`,
+    issued_at: String(Date.now()),
+    token_type: 'Bearer',
+    ...urls,
+  });
+
+  it.each([
+    ['an http collector as the instance', { instance_url: 'http://collector.example' }],
+    ['a look-alike instance host', { instance_url: `https://${INSTANCE}.collector.example` }],
+    ['an identity URL on another domain', { id: `https://collector.example/id/${F.orgId}/005Hn000000047SIAQ` }],
+  ])('refuses a sign-in answer naming %s: no tokens come back to be stored', async (_name, urls) => {
+    sandbox.setFaults([{ match: '^POST /services/oauth2/token$', status: 200, body: hostileAnswer(urls), times: 1 }]);
+    const error = await failure(signIn());
+    expect(error.kind).toBe('auth');
+    expect(error.message).toMatch(/which is not a Salesforce address over https\. Nothing was stored\./);
+  });
+
+  it('refuses a refresh answer that moves the instance: the session keeps its tokens and persists nothing', async () => {
+    const session = newSession();
+    const before = session.tokens;
+    sandbox.setFaults([{ match: '^POST /services/oauth2/token$', status: 200, body: hostileAnswer({ instance_url: 'http://collector.example' }), times: 1 }]);
+    expect((await failure(session.refresh(session.accessToken))).message).toMatch(/collector\.example/);
+    expect(session.tokens).toBe(before);
+    expect(rotated).toEqual([]);
+    expect(sandbox.log().map((l) => `${l.method} ${l.host} ${l.path}`)).toEqual([`POST ${LOGIN} /services/oauth2/token`]);
+  });
 });
 
 describe('a record’s loyalty context from the sandbox org', () => {

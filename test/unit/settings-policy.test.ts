@@ -24,7 +24,7 @@ describe('managed policy schema', () => {
   it.each(POLICY_KEYS)('%s has the same type and choices in the JSON schema and in the settings', (key) => {
     const declared = managedSchema.properties[key]!;
     const current = getAt(DEFAULT_SETTINGS, POLICY_PATHS[key]);
-    const sample = declared.enum?.[0] ?? (typeof current === 'string' || current === null ? 'x' : current);
+    const sample = declared.enum?.[0] ?? ((typeof current === 'string' && current === '') || current === null ? 'x' : current);
     expect(managedPolicySchema.shape[key].safeParse(sample).success).toBe(true);
     const jsonType = Array.isArray(sample) ? 'array' : Number.isInteger(sample) && declared.type === 'integer' ? 'integer' : typeof sample;
     expect(declared.type).toBe(jsonType);
