@@ -1,7 +1,7 @@
 import { defineConfig } from 'wxt';
 import { nodePolyfills } from 'vite-plugin-node-polyfills';
 import { fileURLToPath } from 'node:url';
-import { HUBSPOT_APP_MATCHES, SALESFORCE_APP_MATCHES, API_HOST_PERMISSIONS } from './integrations/hosts';
+import { CRM_HOST_PERMISSIONS, HUBSPOT_APP_MATCHES, SALESFORCE_APP_MATCHES } from './integrations/hosts';
 
 // A fixed public key gives the unpacked build a stable id, so e2e tests, managed policy and the
 // OAuth redirect URL (https://<id>.chromiumapp.org/) stay the same across machines.
@@ -17,8 +17,9 @@ export default defineConfig({
     ...(browser === 'chrome' ? { key: MANIFEST_KEY, minimum_chrome_version: '116' } : {}),
     action: { default_title: 'Loyalty Lens' },
     permissions: ['storage', 'alarms', 'identity', ...(browser === 'chrome' ? ['sidePanel'] : [])],
-    host_permissions: [...HUBSPOT_APP_MATCHES, ...SALESFORCE_APP_MATCHES, ...API_HOST_PERMISSIONS],
-    optional_host_permissions: ['https://*/*'],
+    // No optional host permissions: nothing beyond the CRMs' own hosts is ever one prompt away. A CRM host the user
+    // withheld (a My Domain, say) can still be asked for again from the options page or the panel.
+    host_permissions: CRM_HOST_PERMISSIONS,
     web_accessible_resources: [
       {
         resources: ['panel.html'],

@@ -25,3 +25,14 @@ export const API_HOST_PERMISSIONS = [
   ...HUBSPOT_API_ORIGINS.map((origin) => `${origin}/*`),
   ...SALESFORCE_LOGIN_ORIGINS.map((origin) => `${origin}/*`),
 ];
+
+/** Every CRM host pattern: the manifest's host permissions, and so all the extension may ever ask the browser for. */
+export const CRM_HOST_PERMISSIONS = [...HUBSPOT_APP_MATCHES, ...SALESFORCE_APP_MATCHES, ...API_HOST_PERMISSIONS];
+
+/** Whether a host name falls under one of the CRM host patterns ("https://*.my.salesforce.com/*" covers its subdomains). */
+export function isCrmHost(host: string): boolean {
+  return CRM_HOST_PERMISSIONS.some((pattern) => {
+    const patternHost = pattern.slice('https://'.length, -'/*'.length);
+    return patternHost.startsWith('*.') ? host.endsWith(patternHost.slice(1)) : host === patternHost;
+  });
+}

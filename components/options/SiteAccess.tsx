@@ -1,20 +1,28 @@
 import { useCallback, useEffect, useState } from 'react';
 import { browser } from 'wxt/browser';
-import { API_HOST_PERMISSIONS, HUBSPOT_APP_MATCHES, SALESFORCE_APP_MATCHES } from '../../integrations/hosts';
+import { CRM_HOST_PERMISSIONS, isCrmHost } from '../../integrations/hosts';
 import { TextField } from './fields';
 import { useStrings } from './strings';
 
-const BUILT_IN = new Set([...HUBSPOT_APP_MATCHES, ...SALESFORCE_APP_MATCHES, ...API_HOST_PERMISSIONS]);
+const BUILT_IN = new Set(CRM_HOST_PERMISSIONS);
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
-/** "crm.example.com" → "https://crm.example.com/*"; null when it is not a plain host name. */
-export function originPatternFor(input: string): string | null {
-  const host = input
+/** The host typed, without scheme or path. */
+function hostOf(input: string): string {
+  return input
     .trim()
     .toLowerCase()
     .replace(/^https?:\/\//, '')
     .replace(/\/.*$/, '');
-  return HOST.test(host) ? `https://${host}/*` : null;
+}
+
+/**
+ * "acme.my.salesforce.com" → "https://acme.my.salesforce.com/*"; null unless it is a plain host name on a CRM's own
+ * domains, the only ones the manifest lets the extension ask for.
+ */
+export function originPatternFor(input: string): string | null {
+  const host = hostOf(input);
+  return HOST.test(host) && isCrmHost(host) ? `https://${host}/*` : null;
 }
 
 export function SiteAccessSection() {
@@ -39,7 +47,7 @@ export function SiteAccessSection() {
   const allow = () => {
     const pattern = originPatternFor(host);
     if (!pattern) {
-      setMessage(s.badHost);
+      setMessage(s.badHost(hostOf(host)));
       return;
     }
     // Called straight from the click: the browser only shows its prompt during a user gesture.
@@ -85,7 +93,7 @@ export function SiteAccessSection() {
           allow();
         }}
       >
-        <TextField label={s.customDomain} help={s.customDomainHelp} value={host} onChange={setHost} placeholder="crm.example.com" />
+        <TextField label={s.customDomain} help={s.customDomainHelp} value={host} onChange={setHost} placeholder="acme.my.salesforce.com" />
         <button type="submit" disabled={!host.trim()}>
           {s.allow}
         </button>

@@ -106,14 +106,14 @@ const en = {
 
   siteAccess: 'Site access',
   siteAccessIntro:
-    'Loyalty Lens only runs on the sites below. HubSpot, Salesforce and their API hosts are built in; add a custom domain (a HubSpot custom domain or a Salesforce domain outside my.salesforce.com) only if you use one.',
+    'Loyalty Lens only runs on HubSpot and Salesforce, and only reaches their own hosts. If your browser withholds access to one of them (your My Domain, say), allow it here.',
   builtIn: 'Built in',
   addedByYou: 'Added by you',
   revoke: 'Revoke',
-  customDomain: 'Custom domain',
-  customDomainHelp: 'Host name only, e.g. crm.example.com. The browser asks you to confirm.',
+  customDomain: 'HubSpot or Salesforce host',
+  customDomainHelp: 'Host name only, e.g. acme.my.salesforce.com. The browser asks you to confirm.',
   allow: 'Allow',
-  badHost: 'Enter a host name such as crm.example.com (letters, digits, dots and dashes).',
+  badHost: (host: string) => `"${host}" is not a HubSpot or Salesforce host. Enter one such as acme.my.salesforce.com or app.hubspot.com.`,
   permissionDenied: 'The browser did not grant access.',
   noGranted: 'No sites granted.',
 
@@ -361,14 +361,14 @@ const ru: OptionsStrings = {
 
   siteAccess: 'Доступ к сайтам',
   siteAccessIntro:
-    'Loyalty Lens работает только на сайтах ниже. HubSpot, Salesforce и их API-хосты встроены; добавляйте свой домен (собственный домен HubSpot или домен Salesforce вне my.salesforce.com), только если он у вас есть.',
+    'Loyalty Lens работает только в HubSpot и Salesforce и обращается только к их собственным хостам. Если браузер закрыл доступ к одному из них (например, к вашему My Domain), разрешите его здесь.',
   builtIn: 'Встроенный',
   addedByYou: 'Добавлен вами',
   revoke: 'Отозвать',
-  customDomain: 'Свой домен',
-  customDomainHelp: 'Только имя хоста, например crm.example.com. Браузер попросит подтвердить.',
+  customDomain: 'Хост HubSpot или Salesforce',
+  customDomainHelp: 'Только имя хоста, например acme.my.salesforce.com. Браузер попросит подтвердить.',
   allow: 'Разрешить',
-  badHost: 'Введите имя хоста, например crm.example.com (буквы, цифры, точки и дефисы).',
+  badHost: (host) => `«${host}» — не хост HubSpot или Salesforce. Введите, например, acme.my.salesforce.com или app.hubspot.com.`,
   permissionDenied: 'Браузер не выдал доступ.',
   noGranted: 'Нет разрешённых сайтов.',
 

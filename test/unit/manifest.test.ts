@@ -64,6 +64,14 @@ describe.each([
     for (const host of required) expect(host).toMatch(CRM_HOSTS);
   });
 
+  it('offers no wildcard host even as an optional permission: only CRM hosts are ever one prompt away', () => {
+    for (const wildcard of ['https://*/*', 'http://*/*', '*://*/*', '<all_urls>']) expect(everything).not.toContain(wildcard);
+    // Any match pattern whose host is a bare "*" (any scheme, any path) is a wildcard host.
+    expect(everything).not.toMatch(/:\/\/\*(?:\/|")/);
+    const optional = [...(manifest.optional_host_permissions ?? []), ...(manifest.optional_permissions ?? []).filter((p) => p.includes('://'))];
+    for (const host of optional) expect(host).toMatch(CRM_HOSTS);
+  });
+
   it('uses every permission it asks for', () => {
     const source = productSource();
     for (const permission of (manifest.permissions ?? []).filter((p) => !p.includes('://'))) {

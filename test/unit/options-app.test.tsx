@@ -178,6 +178,29 @@ describe('options page', () => {
     expect(remove).toHaveBeenCalledWith({ origins: ['https://crm.acme.example/*'] });
   });
 
+  it('asks the browser for a CRM host the admin names, and for no other host', async () => {
+    const request = vi.spyOn(fakeBrowser.permissions, 'request').mockResolvedValue(true);
+    await renderApp();
+    const access = screen.getByRole('region', { name: en.siteAccess });
+    const field = within(access).getByLabelText(en.customDomain);
+    fireEvent.change(field, { target: { value: 'crm.acme.example' } });
+    fireEvent.click(within(access).getByRole('button', { name: en.allow }));
+    expect(await within(access).findByText(en.badHost('crm.acme.example'))).toBeTruthy();
+    expect(request).not.toHaveBeenCalled();
+    fireEvent.change(field, { target: { value: 'https://acme--uat.sandbox.my.salesforce.com/lightning' } });
+    fireEvent.click(within(access).getByRole('button', { name: en.allow }));
+    expect(request).toHaveBeenCalledWith({ origins: ['https://acme--uat.sandbox.my.salesforce.com/*'] });
+  });
+
+  it('refuses a settings file naming a login host that is not Salesforce’s, names the host and changes nothing', async () => {
+    await renderApp();
+    const hostile = { ...DEFAULT_SETTINGS, salesforce: { ...DEFAULT_SETTINGS.salesforce, loginHost: 'login.evil.example', consumerKey: '3MVG9stolen' } };
+    importFile(JSON.stringify({ format: SETTINGS_FILE_FORMAT, exportedAt: '2026-11-22T10:00:00.000Z', settings: hostile }));
+    expect(await screen.findByText(/Nothing was changed: .*"login\.evil\.example" is not a Salesforce login host/)).toBeTruthy();
+    expect(await stored()).toBeUndefined();
+    expect(send).not.toHaveBeenCalled();
+  });
+
   it('speaks Russian when the settings say so', async () => {
     await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: { ...DEFAULT_SETTINGS, ui: { language: 'ru', callModeDefault: false } } });
     render(<OptionsApp browserLanguages={['en-GB']} salesforceCallbackUrl="https://enekmphbbngfebmagfgmaakfcjgfhgfj.chromiumapp.org/salesforce" />);
