@@ -3,14 +3,22 @@ import type { LoyaltyLensDb, RecordView } from './db';
 import { refKey, type LoopRecord, type RecordContext, type RecordRef } from './schema';
 
 // Multi-table writes live here, each in one transaction, so the panel never sees half a refresh.
+// Writes of what a CRM read brought take `stillCurrent`, checked inside their transaction: false once the user signed
+// out or wiped local data after the read began, and then nothing is written.
 
-/** Stores everything a connector assembled for a record, replacing what was cached for it; returns its view. */
-export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContext): Promise<RecordView> {
+const ALWAYS = () => true;
+
+/**
+ * Stores everything a connector assembled for a record, replacing what was cached for it; returns its view, or null
+ * when `stillCurrent` said the read is no longer wanted (nothing written then).
+ */
+export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContext, stillCurrent: () => boolean = ALWAYS): Promise<RecordView | null> {
   const contactKeys = context.contacts.map((c) => c.key);
   return db.transaction(
     'rw',
     [db.views, db.accounts, db.accountCounts, db.contacts, db.responses, db.followUps, db.loops, db.rejections],
     async () => {
+      if (!stillCurrent()) return null;
       if (context.account) await db.accounts.put(context.account);
       if (context.accountCounts) await db.accountCounts.put(context.accountCounts);
       await db.contacts.bulkPut(context.contacts);
@@ -59,11 +67,23 @@ export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContex
   );
 }
 
-/** Stores the close-the-loop history read for a view's focus contacts, replacing what was cached for them. */
-export async function saveLoopHistory(db: LoyaltyLensDb, ref: RecordRef, contactKeys: string[], loops: LoopRecord[], readAt: number): Promise<void> {
-  await db.transaction('rw', [db.views, db.loops], async () => {
+/**
+ * Stores the close-the-loop history read for a view's focus contacts, replacing what was cached for them; returns
+ * false, writing nothing, when `stillCurrent` said the read is no longer wanted.
+ */
+export async function saveLoopHistory(
+  db: LoyaltyLensDb,
+  ref: RecordRef,
+  contactKeys: string[],
+  loops: LoopRecord[],
+  readAt: number,
+  stillCurrent: () => boolean = ALWAYS,
+): Promise<boolean> {
+  return db.transaction('rw', [db.views, db.loops], async () => {
+    if (!stillCurrent()) return false;
     await replaceLoops(db, contactKeys, loops);
     await db.views.update(refKey(ref), { loopsReadAt: readAt });
+    return true;
   });
 }
 

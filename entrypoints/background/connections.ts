@@ -10,6 +10,7 @@ import { currentSettings } from './settings';
 import type { Settings } from '../../core/settings';
 import { forgetSalesforceSession, salesforceSession, signInToSalesforce } from './salesforce-auth';
 import { forgetCredentials, readHubSpotToken, storeHubSpotToken } from './credentials';
+import { endCache, endSignIn } from './generations';
 
 // Builds connectors from stored credentials, and connects / disconnects CRMs for the options page.
 // Connector instances are kept for the worker's life so their rate limiters persist; HubSpot's directory is kept
@@ -113,6 +114,8 @@ export async function testConnection(crm: Crm): Promise<ConnectionInfo> {
 
 /** Forgets a CRM's credentials and its cached customer data. Queued outcomes are handled by the caller first. */
 export async function disconnect(crm: Crm): Promise<void> {
+  // Before anything is deleted: a token refresh or record read still in flight must write nothing after this.
+  endSignIn(crm);
   await forgetCredentials(crm);
   if (crm === 'hubspot') hubspot = null;
   else {
@@ -125,6 +128,7 @@ export async function disconnect(crm: Crm): Promise<void> {
 
 /** Removes cached survey data (one CRM or all). Outcomes are not touched here. */
 export async function wipeCachedData(crm?: Crm): Promise<void> {
+  endCache(crm);
   const tables = [db.views, db.accounts, db.contacts, db.responses, db.followUps, db.loops, db.rejections];
   await db.transaction('rw', [...tables, db.accountCounts, db.directories], async () => {
     if (!crm) {

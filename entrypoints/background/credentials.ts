@@ -25,8 +25,16 @@ export async function readSalesforceTokens(): Promise<unknown> {
   }
 }
 
-export async function storeSalesforceTokens(tokens: unknown): Promise<void> {
-  await db.secrets.put({ name: SALESFORCE_TOKENS, value: JSON.stringify(tokens), updatedAt: Date.now() });
+/**
+ * Stores the Salesforce session unless `stillSignedIn` says the user signed out since it began: checked inside the
+ * write's transaction, so a refresh answered after a sign-out leaves no refresh token behind. Returns whether it wrote.
+ */
+export async function storeSalesforceTokens(tokens: unknown, stillSignedIn: () => boolean = () => true): Promise<boolean> {
+  return db.transaction('rw', db.secrets, async () => {
+    if (!stillSignedIn()) return false;
+    await db.secrets.put({ name: SALESFORCE_TOKENS, value: JSON.stringify(tokens), updatedAt: Date.now() });
+    return true;
+  });
 }
 
 export async function forgetCredentials(crm: Crm): Promise<void> {

@@ -3,6 +3,7 @@ import { permissionNeeded, toUserFacingError, UserFacingFailure } from '../../co
 import { refKey, type RecordRef } from '../../core/schema';
 import { markRefreshFailed, markRefreshing, saveRecordContext } from '../../core/store';
 import type { RefreshDeps } from './crm-access';
+import { SUPERSEDED, whileCacheKept } from './generations';
 import { readLoopHistory } from './loop-history';
 
 /** A record fetched this recently is not fetched again on a mere re-visit. */
@@ -21,6 +22,8 @@ export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { forc
   const running = inFlight.get(key);
   if (running) return running;
   const task = (async () => {
+    // Taken before the first request: a sign-out or wipe from here on means this read is not written back.
+    const cacheKept = whileCacheKept(ref.crm);
     if (!options.force) {
       const view = await db.views.get(key);
       if (view?.fetchedAt && !view.error && Date.now() - view.fetchedAt < FRESH_FOR_MS) return { fetchedAt: view.fetchedAt };
@@ -35,7 +38,8 @@ export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { forc
       }
       const connector = await deps.connectorFor(ref, settings);
       const context = await connector.loadContext(ref, settings);
-      const saved = await saveRecordContext(db, context);
+      const saved = await saveRecordContext(db, context, cacheKept);
+      if (!saved) throw new UserFacingFailure(SUPERSEDED);
       // A record whose loop history the user asked for keeps it fresh, read once the rest shows. A failure leaves
       // the history read before, with its time.
       if (context.loops === null && saved.loopsReadAt !== null) await readLoopHistory(ref, deps).catch(() => undefined);
