@@ -192,7 +192,7 @@ describe('a record read from the CRM while the user signs out', () => {
     expect(await readHubSpotToken()).toBeNull();
   });
 
-  it('answered while the sign-out is still deleting: the sign-out still wins', async () => {
+  it('answered as the sign-out begins: the sign-out still wins', async () => {
     let signingOut: Promise<unknown> = Promise.resolve();
     const reading = refreshRecord(
       sample,
@@ -293,7 +293,7 @@ describe('a Salesforce token refresh while the user signs out', () => {
     expect(await afterWorkerRestart()).toBeNull();
   });
 
-  it('answered while the sign-out is still deleting: no refresh token survives it', async () => {
+  it('answered as the sign-out begins: no refresh token survives it', async () => {
     const session = await salesforceSession();
     const refreshing = session.refresh(session.accessToken);
     await vi.waitFor(() => expect(tokenRequests).toHaveLength(1));
