@@ -11,8 +11,10 @@ import {
   panelFrame,
   readPanel,
   salesforceRecordUrl,
+  screenshot,
   waitForPanel,
 } from '../harness';
+import { DEFAULT_SETTINGS } from '../../../core/settings';
 import { commentSecrets, describeLeaks, findLeaks, sandboxSecrets, type Secret } from '../leaks';
 import type { E2E } from '../types';
 
@@ -332,4 +334,49 @@ export async function step3ThisSpecsConsoleHoldsNoSecrets(t: E2E): Promise<void>
   assert.ok(lines.length > 0, 'no console lines of this spec were captured');
   const leaks = findLeaks(lines.join('\n'), [...sandboxSecrets(), ...held.secrets]);
   assert.deepEqual(leaks, [], describeLeaks(leaks, `The console output of ${SPEC}`));
+}
+
+/**
+ * A hostile settings file, and a hostile host typed on the options page, name a Salesforce login host that is not
+ * Salesforce's. app.hubspot.com is mapped to the sandbox like every CRM host, so a single request to it would show in
+ * the sandbox's log: the proof that the code and PKCE verifier went nowhere.
+ */
+export async function step4ForeignLoginHostIsRefusedBeforeAnyRequest(t: E2E): Promise<void> {
+  const hostile = 'app.hubspot.com';
+  const refusal = `"${hostile}" is not a Salesforce login host`;
+  const before = await readHeld(t);
+  const page = await openExtensionPage(t.context, t.extensionId);
+  const rollout = page.locator('#rollout');
+  await rollout.locator('input[type=file]').waitFor({ state: 'attached' });
+  t.sandbox.clearLog();
+
+  const file = {
+    format: 'loyalty-lens-settings',
+    exportedAt: new Date().toISOString(),
+    settings: { ...DEFAULT_SETTINGS, salesforce: { ...DEFAULT_SETTINGS.salesforce, loginHost: hostile, consumerKey: t.salesforce.consumerKey } },
+  };
+  await rollout.locator('input[type=file]').setInputFiles({ name: 'team-settings.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) });
+  await rollout.getByText(refusal, { exact: false }).waitFor({ timeout: 10_000 });
+
+  // Typed instead: refused on the click, with no sign-in window opened and nothing saved.
+  const card = page.locator('#connections').getByRole('region', { name: 'Salesforce', exact: true });
+  await card.getByLabel('Login host').fill(hostile);
+  let windows = 0;
+  const countWindow = () => void (windows += 1);
+  t.context.on('page', countWindow);
+  await card.getByRole('button', { name: 'Sign in with Salesforce' }).click();
+  await card.getByText(refusal, { exact: false }).waitFor({ timeout: 10_000 });
+  await new Promise((done) => setTimeout(done, 1_000));
+  t.context.off('page', countWindow);
+  await screenshot(page, 'security-foreign-login-host', { fullPage: true });
+
+  assert.equal(windows, 0, 'a sign-in window opened');
+  assert.deepEqual(
+    t.sandbox.log().filter((entry) => entry.host.startsWith(hostile) || entry.path.startsWith('/services/oauth2/')),
+    [],
+    'a request went to the foreign login host or to a token endpoint',
+  );
+  const after = await readHeld(t);
+  assert.deepEqual(after.storage, before.storage, 'settings or connections changed');
+  await page.close();
 }
