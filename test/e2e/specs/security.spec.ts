@@ -186,7 +186,7 @@ async function attack(page: Page, input: { extensionId: string; otherRef: Record
       }
     }
 
-    // The extension's pages by their static URLs (the panel uses a per-session URL).
+    // The extension's pages by their static URLs: not web-accessible to the page, so nothing loads.
     const extensionFetches: string[] = [];
     for (const path of ['panel.html', 'options.html', 'manifest.json']) {
       try {
@@ -378,5 +378,30 @@ export async function step4ForeignLoginHostIsRefusedBeforeAnyRequest(t: E2E): Pr
   );
   const after = await readHeld(t);
   assert.deepEqual(after.storage, before.storage, 'settings or connections changed');
+  await page.close();
+}
+
+/**
+ * What a page script CAN do: move its own address bar with history.pushState, and the panel follows it to that record,
+ * as it follows the CRM's own navigation. The panel then names the record from the CRM's data, and nothing is written.
+ */
+export async function step5PushStateMovesThePanelAsItMovesTheAddressBar(t: E2E): Promise<void> {
+  const portal = t.hubspot.portals.main;
+  const url = hubspotRecordUrl(portal, 'contact', t.hubspot.sampleContactId);
+  const other = hubspotRecordUrl(portal, 'contact', t.hubspot.badScoresContactId);
+  const page = await t.newPage();
+  await page.goto(url);
+  await waitForPanel(page, expectedRecord(url), { state: 'ready' });
+  t.sandbox.clearLog();
+
+  await page.evaluate((target) => history.pushState({}, '', target), other);
+  assert.equal(page.url(), other, 'the address bar did not move');
+  await waitForPanel(page, expectedRecord(other), { state: 'ready' });
+  const properties = t.sandbox.hubspot.portal(portal).get('contacts', t.hubspot.badScoresContactId)!.properties;
+  const name = `${properties.firstname ?? ''} ${properties.lastname ?? ''}`.trim();
+  assert.ok(name.length > 0, 'the sandbox contact has no name');
+  const text = await (await panelFrame(page)).locator('[data-ll-state]').innerText();
+  assert.ok(text.includes(name), `the panel does not name the contact as HubSpot has it (${name}): ${text.slice(0, 200)}`);
+  assert.deepEqual(writes(t.sandbox.log()), [], 'a write reached the CRM');
   await page.close();
 }

@@ -10,8 +10,9 @@ import { storeSalesforceTokens } from '../../entrypoints/background/credentials'
 import { salesforceSession, forgetSalesforceSession } from '../../entrypoints/background/salesforce-auth';
 import { db } from '../../core/db';
 import { buildAuthorizeUrl, exchangeCode, refreshTokens } from '../../integrations/salesforce/oauth';
+import { connectHubSpot } from '../../entrypoints/background/connections';
 
-// Tokens go only to Salesforce's own hosts. A login host from any source — typed, imported, policy, stored — is a
+// Tokens go only to the CRMs' own hosts. A login host from any source — typed, imported, policy, stored — is a
 // Salesforce login domain or it is refused with its name before any request; a token answer pointing anywhere
 // else is refused before anything is stored.
 
@@ -197,5 +198,23 @@ describe('a stored Salesforce session', () => {
   ])('naming %s is not restored: Salesforce counts as not connected', async (_name, change) => {
     await storeSalesforceTokens(stored(change));
     await expect(salesforceSession()).rejects.toThrow(/not connected/);
+  });
+});
+
+describe('HubSpot', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('is only ever called at api.hubapi.com: no setting, file, policy or answer names its host', async () => {
+    const sent: Array<{ url: string; authorization: string | null }> = [];
+    vi.stubGlobal('fetch', async (input: string | URL | Request, init?: RequestInit) => {
+      sent.push({ url: String(input instanceof Request ? input.url : input), authorization: new Headers(init?.headers).get('authorization') });
+      return new Response(JSON.stringify({ status: 'error', message: 'Authentication credentials not found.', category: 'INVALID_AUTHENTICATION' }), {
+        status: 401,
+        headers: { 'content-type': 'application/json' },
+      });
+    });
+    await expect(connectHubSpot('pat-na1-11111111-2222')).rejects.toThrow();
+    expect(sent.length).toBeGreaterThan(0);
+    for (const request of sent) expect(new URL(request.url).origin).toBe('https://api.hubapi.com');
   });
 });
