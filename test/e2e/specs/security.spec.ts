@@ -186,7 +186,7 @@ async function attack(page: Page, input: { extensionId: string; otherRef: Record
       }
     }
 
-    // The extension's pages by their static URLs: not web-accessible to the page, so nothing loads.
+    // The extension's pages by their static URLs: Chrome refuses these page-initiated loads.
     const extensionFetches: string[] = [];
     for (const path of ['panel.html', 'options.html', 'manifest.json']) {
       try {
