@@ -322,7 +322,10 @@ export async function step4ExportedSettingsGiveAFreshProfileTheSameBehaviour(t: 
 
 export async function step5ManagedPolicyValueIsShownLocked(t: E2E): Promise<void> {
   // As an IT department sets it for everyone; values are the browser's managed storage for the extension.
-  const policy = { followUpMaxScore: 5, retentionDays: 14 };
+  // A login host that is not Salesforce's is never applied: the browser drops it against managed-schema.json's
+  // pattern, and the extension refuses it too (named in the notice) if a browser let it through.
+  const hostile = 'app.hubspot.com';
+  const policy = { followUpMaxScore: 5, retentionDays: 14, salesforceLoginHost: hostile };
   const managed = await launchAnother(t, 'managed policy', policy);
   try {
     const page = await openOptions(managed);
@@ -341,6 +344,12 @@ export async function step5ManagedPolicyValueIsShownLocked(t: E2E): Promise<void
     const listed = (await rollout.locator('.details').innerText()).replace(/\s+/g, ' ');
     assert.match(listed, /followUpMaxScore 5/);
     assert.match(listed, /retentionDays 14/);
+    assert.doesNotMatch(listed, /salesforceLoginHost/);
+    const loginHost = page.locator('#connections').getByRole('region', { name: 'Salesforce', exact: true }).getByLabel('Login host');
+    assert.equal(await loginHost.inputValue(), 'login.salesforce.com', 'the policy’s foreign login host was applied');
+    assert.equal(await loginHost.isDisabled(), false, 'the refused policy value locks the login host');
+    const notice = await page.locator('body').innerText();
+    if (notice.includes('salesforceLoginHost')) assert.match(notice, new RegExp(`"${hostile.replace(/\./g, '\\.')}" is not a Salesforce login host`));
 
     await shootSection(page, 'rules', 'options-policy-rules');
     await shootSection(page, 'rollout', 'options-policy-rollout');
