@@ -19,6 +19,8 @@ export interface HubSpotConnectorOptions {
   expectedPortalId?: string;
   now?: () => number;
   directoryCache?: DirectoryCache;
+  /** Per-request time limit (as Salesforce's connector takes it). */
+  timeoutMs?: number;
 }
 
 export interface HubSpotConnector extends CrmConnector {
@@ -31,7 +33,7 @@ export interface HubSpotConnector extends CrmConnector {
 
 export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpotConnector {
   const apiBase = options.apiBase ?? DEFAULT_API_BASE;
-  const http = new HubSpotHttp({ token: options.token, apiBase });
+  const http = new HubSpotHttp({ token: options.token, apiBase, timeoutMs: options.timeoutMs });
   const portal = new HubSpotPortal(
     createHubSpotApis(http, apiBase),
     http,

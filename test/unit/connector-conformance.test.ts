@@ -1,0 +1,431 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
+import { rowKey, type LoopRecord, type Outcome, type RecordContext, type RecordRef } from '../../core/schema';
+import { CrmError, type CrmConnector, type CrmErrorKind } from '../../integrations/crm';
+import { createHubSpotConnector } from '../../integrations/hubspot/connector';
+import { ASKNICELY_PRESET, CUSTOM_OBJECT_PRESET, HUBSPOT_FEEDBACK_PRESET } from '../../integrations/hubspot/presets';
+import { createSalesforceConnector } from '../../integrations/salesforce/connector';
+import { SALESFORCE_SURVEYS_PRESET, SIMPLE_SURVEY_PRESET } from '../../integrations/salesforce/presets';
+import { HUBSPOT_FIXTURES as HS } from '../../sandbox/hubspot/seed';
+import { SALESFORCE_FIXTURES as SF, type SalesforceSandbox } from '../../sandbox/salesforce/index';
+import { startSandbox, type RunningSandbox } from '../../sandbox/server';
+import type { FaultRule } from '../../sandbox/types';
+import { SalesforceSession, type SalesforceTokens } from '../../integrations/salesforce/oauth';
+import { routeToSandbox, signIn } from './salesforce-sandbox-client';
+
+// One table of behaviours every CRM connector shows, run against each connector through the sandbox. A CRM joins
+// by adding a harness below: how to reach it, which of its records to read, and how its API says each failure.
+// What only one CRM does stays in its own test file (hubspot-connector, salesforce-connector).
+
+let sandbox: RunningSandbox;
+
+/** The failures every connector maps to a CrmErrorKind, each as the CRM's own API says it. */
+type FailureCase = '401' | '403 scope' | '404' | '429 with Retry-After' | 'daily limit' | '5xx' | 'timeout' | 'malformed JSON' | 'dropped connection';
+
+interface Arranged {
+  faults: FaultRule[];
+  /** A connector other than the warmed default (e.g. one holding a revoked token). */
+  connector?: () => CrmConnector;
+}
+
+type WriteMode = 'with the key field' | 'without the key field';
+
+interface Harness {
+  name: string;
+  instance: string;
+  beforeAll(): Promise<void>;
+  afterAll(): void;
+  connector(options?: { timeoutMs?: number }): CrmConnector;
+  /** Reads what the connector reads once per connection (HubSpot's portal directory), so counts show a view's own requests. */
+  warm(connector: CrmConnector): Promise<void>;
+  /** Every API request (not sign-in), as a fault pattern. */
+  api: string;
+  /** Each record type the CRM's pages show; `account`: whether it belongs to one. */
+  records: Array<{ ref: RecordRef; account: boolean; settings?: Settings }>;
+  /** A view with bad score rows, and the rejections it must report (`source value reason`). */
+  badScores: { ref: RecordRef; settings: Settings; reasons: RegExp[] };
+  /** A view with an open follow-up, and the kinds of follow-up the CRM lists. */
+  followUps: { ref: RecordRef; openId: string; kinds: string[] };
+  /** A big account, its contact count, the fewest answers it counts, and the most requests its view may take. */
+  bigAccount: { ref: RecordRef; contacts: number; minCounted: number; maxRequests: number };
+  failing: { ref: RecordRef; missing: RecordRef; arrange: Record<FailureCase, Arranged> };
+  write: {
+    outcome(idempotencyKey: string): Outcome;
+    /** Faults that make the CRM behave as one without the key field; and the create to drop once it committed. */
+    arrange: Record<WriteMode, { faults: FaultRule[]; dropAfterCommit: string }>;
+    created(): number;
+    loops(connector: CrmConnector, outcome: Outcome): Promise<LoopRecord[]>;
+    recordUrl: (id: string) => RegExp;
+  };
+}
+
+/**
+ * How each failure ends, whatever the CRM: its kind, and whether the request that met it is sent again ('either':
+ * the CRMs differ, or, for a timeout, the sandbox logs a request only once it answers).
+ */
+const FAILURES: Array<{ failure: FailureCase; kind: CrmErrorKind; retried: 'never' | 'bounded' | 'either'; check?: (e: CrmError) => void }> = [
+  // Salesforce refreshes its access token once and asks again; a HubSpot private-app token has no refresh.
+  { failure: '401', kind: 'auth', retried: 'either' },
+  { failure: '403 scope', kind: 'scope', retried: 'never' },
+  { failure: '404', kind: 'not-found', retried: 'never' },
+  { failure: '429 with Retry-After', kind: 'rate-limit', retried: 'either', check: (e) => expect(e.details.retryAfterMs).toBeGreaterThan(0) },
+  { failure: 'daily limit', kind: 'daily-limit', retried: 'never', check: (e) => expect(e.transient).toBe(false) },
+  { failure: '5xx', kind: 'server', retried: 'bounded' },
+  // HubSpot sends a timed-out read once; Salesforce tries an idempotent one again (at most three times).
+  { failure: 'timeout', kind: 'timeout', retried: 'either' },
+  { failure: 'malformed JSON', kind: 'malformed', retried: 'never' },
+  { failure: 'dropped connection', kind: 'network', retried: 'either' },
+];
+
+// ── HubSpot ──────────────────────────────────────────────────────────────────────────────────────────
+
+const hsRef = (objectType: RecordRef['objectType'], id: string, instance: string = HS.portals.main): RecordRef => ({ crm: 'hubspot', instance, objectType, id });
+const hsAllSources: Settings = {
+  ...DEFAULT_SETTINGS,
+  hubspot: { ...DEFAULT_SETTINGS.hubspot, sources: [HUBSPOT_FEEDBACK_PRESET, ASKNICELY_PRESET, { ...CUSTOM_OBJECT_PRESET, objectType: 'p_loyalty_survey' } as typeof CUSTOM_OBJECT_PRESET] },
+};
+const hsError = (status: number, body: unknown, headers?: Record<string, string>): FaultRule[] => [{ match: HS_API, status, body, ...(headers ? { headers } : {}) }];
+const HS_API = '^(GET|POST|PATCH|PUT|DELETE) /(crm|crm-object-schemas|account-info)/';
+
+const hubspot: Harness = {
+  name: 'HubSpot',
+  instance: HS.portals.main,
+  async beforeAll() {},
+  afterAll() {},
+  connector: (options = {}) => createHubSpotConnector({ token: HS.tokens.main, apiBase: sandbox.httpUrl, ...options }),
+  warm: (c) => (c as ReturnType<typeof createHubSpotConnector>).refreshDirectory(),
+  api: HS_API,
+  records: [
+    { ref: hsRef('contact', HS.sampleContactId), account: true },
+    { ref: hsRef('company', HS.companyId), account: true },
+    { ref: hsRef('deal', HS.dealId), account: true },
+    { ref: hsRef('ticket', HS.ticketId), account: true },
+    { ref: hsRef('contact', HS.contactWithoutCompanyId), account: false },
+  ],
+  badScores: {
+    ref: hsRef('contact', HS.badScoresContactId),
+    settings: hsAllSources,
+    reasons: [/^hubspot-feedback 11 outside the NPS scale 0–10$/, /^asknicely -1 outside the NPS scale 0–10$/, /^survey-responses N\/A not a whole number$/],
+  },
+  followUps: { ref: hsRef('contact', HS.sampleContactId), openId: HS.ticketId, kinds: ['ticket', 'task'] },
+  bigAccount: { ref: hsRef('company', HS.bigCompanyId), contacts: HS.bigCompanyContacts, minCounted: 200, maxRequests: 10 },
+  failing: {
+    ref: hsRef('contact', HS.sampleContactId),
+    missing: hsRef('contact', '999999'),
+    arrange: {
+      '401': { faults: [], connector: () => createHubSpotConnector({ token: HS.tokens.revoked, apiBase: sandbox.httpUrl }) },
+      '403 scope': {
+        faults: hsError(403, {
+          status: 'error',
+          category: 'MISSING_SCOPES',
+          message: 'This app hasn’t been granted all required scopes to make this call.',
+          errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: ['crm.objects.companies.read'] } }],
+        }),
+      },
+      '404': { faults: [] },
+      '429 with Retry-After': {
+        faults: hsError(429, { status: 'error', errorType: 'RATE_LIMIT', policyName: 'TEN_SECONDLY_ROLLING', message: 'You have reached your ten_secondly_rolling limit.' }, { 'retry-after': '1' }),
+      },
+      'daily limit': { faults: hsError(429, { status: 'error', errorType: 'RATE_LIMIT', policyName: 'DAILY', message: 'You have reached your daily limit.' }) },
+      '5xx': { faults: hsError(502, { status: 'error', message: 'Bad gateway' }) },
+      timeout: { faults: [{ match: HS_API, latencyMs: 1_500 }] },
+      'malformed JSON': { faults: [{ match: HS_API, status: 200, body: '{"total": ', headers: { 'content-type': 'application/json' } }] },
+      'dropped connection': { faults: [{ match: HS_API, dropAfterCommit: true }] },
+    },
+  },
+  write: {
+    outcome: (idempotencyKey) => ({
+      ref: hsRef('contact', HS.sampleContactId),
+      contactId: HS.sampleContactId,
+      followUpId: HS.ticketId,
+      responseId: null,
+      result: 'reached-resolved',
+      rootCauses: ['Support experience'],
+      note: 'Called, fixed the SSO issue.',
+      nextStep: null,
+      thanked: true,
+      closeFollowUp: false,
+      idempotencyKey,
+      crm: 'hubspot',
+      instance: HS.portals.main,
+      contactKey: rowKey('hubspot', HS.portals.main, HS.sampleContactId),
+      loggedAt: Date.UTC(2026, 10, 2),
+      loggedBy: 'Maya Lindgren',
+      state: 'in-flight',
+      attempts: 0,
+      nextAttemptAt: 0,
+      leaseUntil: null,
+      lastError: null,
+      lastErrorKind: null,
+      crmRecordId: null,
+      crmRecordUrl: null,
+    }),
+    arrange: {
+      'with the key field': { faults: [], dropAfterCommit: '^POST /crm/v3/objects/notes/batch/upsert$' },
+      // A portal without the unique-value property: the upsert names it missing, and notes are found by their body.
+      'without the key field': {
+        faults: [
+          {
+            match: '^POST /crm/v3/objects/notes/batch/upsert$',
+            status: 400,
+            body: { status: 'error', category: 'VALIDATION_ERROR', message: 'Property values were not valid: [{"error":"PROPERTY_DOESNT_EXIST","name":"loyalty_lens_key"}]' },
+          },
+        ],
+        dropAfterCommit: '^POST /crm/v3/objects/notes$',
+      },
+    },
+    created: () => sandbox.stats().hubspot?.notes ?? 0,
+    loops: (c, o) => c.loadLoopHistory!(o.ref, [o.contactId]),
+    recordUrl: () => new RegExp(`^https://app\\.hubspot\\.com/contacts/${HS.portals.main}/record/0-1/${HS.sampleContactId}$`),
+  },
+};
+
+// ── Salesforce ───────────────────────────────────────────────────────────────────────────────────────
+
+const sfRef = (objectType: RecordRef['objectType'], id: string, instance: string = SF.hosts.api): RecordRef => ({ crm: 'salesforce', instance, objectType, id });
+const sfBothSources: Settings = { ...DEFAULT_SETTINGS, salesforce: { ...DEFAULT_SETTINGS.salesforce, sources: [SALESFORCE_SURVEYS_PRESET, SIMPLE_SURVEY_PRESET] } };
+const SF_API = '^(GET|POST|PATCH) /services/data/';
+const sfError = (status: number, errorCode: string, message: string): FaultRule[] => [{ match: SF_API, status, body: [{ errorCode, message }] }];
+let sfTokens: SalesforceTokens;
+let unroute: (() => void) | null = null;
+
+const salesforce: Harness = {
+  name: 'Salesforce',
+  instance: SF.hosts.api,
+  async beforeAll() {
+    unroute = routeToSandbox(sandbox);
+    sfTokens = await signIn();
+  },
+  afterAll() {
+    unroute?.();
+  },
+  connector: (options = {}) =>
+    createSalesforceConnector({
+      // A rotated refresh token replaces the old one, as the background stores it.
+      session: new SalesforceSession({ tokens: sfTokens, loginHost: SF.hosts.login, consumerKey: SF.consumerKey, onTokens: (t) => void (sfTokens = t) }),
+      apiVersion: '62.0',
+      clock: { now: Date.now, sleep: async () => {} },
+      ...options,
+    }),
+  warm: async () => {},
+  api: SF_API,
+  records: [
+    { ref: sfRef('contact', SF.sampleContactId), account: true },
+    { ref: sfRef('account', SF.sampleAccountId), account: true },
+    { ref: sfRef('opportunity', SF.opportunityId), account: true },
+    { ref: sfRef('case', SF.caseId), account: true },
+    { ref: sfRef('lead', SF.leadId), account: false, settings: sfBothSources },
+    { ref: sfRef('contact', SF.contactWithoutAccountId), account: false },
+  ],
+  badScores: {
+    ref: sfRef('contact', SF.badScoresContactId),
+    settings: sfBothSources,
+    reasons: [
+      /^salesforce-surveys N\/A not a whole number/,
+      /^salesforce-surveys 11 outside the NPS scale 0–10/,
+      /^salesforce-surveys -1 outside the NPS scale 0–10/,
+      /^simple-survey 11 outside the NPS scale/,
+      /^simple-survey {2}no score/,
+    ],
+  },
+  followUps: { ref: sfRef('contact', SF.sampleContactId), openId: SF.caseId, kinds: ['case'] },
+  bigAccount: { ref: sfRef('account', SF.bigAccountId), contacts: 2500, minCounted: 1000, maxRequests: 3 },
+  failing: {
+    ref: sfRef('contact', SF.sampleContactId),
+    missing: sfRef('contact', '003000000000000AAA'),
+    arrange: {
+      // An access token that a refresh does not cure.
+      '401': { faults: sfError(401, 'INVALID_SESSION_ID', 'Session expired or invalid') },
+      '403 scope': { faults: sfError(403, 'INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id') },
+      '404': { faults: [] },
+      // Salesforce's short-term limit is the concurrent long-request limit: HTTP 403 REQUEST_LIMIT_EXCEEDED with no
+      // Retry-After header; the connector names a wait of its own.
+      '429 with Retry-After': { faults: sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'ConcurrentPerOrgLongTxn Limit exceeded.') },
+      'daily limit': { faults: sfError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.') },
+      '5xx': { faults: [{ match: SF_API, status: 503 }] },
+      timeout: { faults: [{ match: SF_API, latencyMs: 1_500 }] },
+      'malformed JSON': { faults: [{ match: SF_API, status: 200, body: '{"compositeResponse": [', headers: { 'content-type': 'application/json' } }] },
+      'dropped connection': { faults: [{ match: SF_API, dropAfterCommit: true }] },
+    },
+  },
+  write: {
+    outcome: (idempotencyKey) => ({
+      ref: sfRef('case', SF.caseId),
+      contactId: SF.sampleContactId,
+      followUpId: SF.caseId,
+      responseId: null,
+      result: 'reached-resolved',
+      rootCauses: ['Billing'],
+      note: 'Called Dana; invoices download again.',
+      nextStep: null,
+      thanked: true,
+      closeFollowUp: false,
+      idempotencyKey,
+      crm: 'salesforce',
+      instance: SF.hosts.api,
+      contactKey: rowKey('salesforce', SF.hosts.api, SF.sampleContactId),
+      loggedAt: Date.UTC(2026, 10, 20),
+      loggedBy: 'Avery Admin',
+      state: 'in-flight',
+      attempts: 0,
+      nextAttemptAt: 0,
+      leaseUntil: null,
+      lastError: null,
+      lastErrorKind: null,
+      crmRecordId: null,
+      crmRecordUrl: null,
+    }),
+    arrange: {
+      'with the key field': { faults: [], dropAfterCommit: '^PATCH /services/data/v62.0/composite/sobjects/Task/Loyalty_Lens_Key__c$' },
+      // An org without the External ID field on Task: Tasks are found by the key in their subject.
+      'without the key field': {
+        faults: [{ match: '^GET /services/data/v62.0/sobjects/Task/describe$', status: 200, body: { name: 'Task', label: 'Task', fields: [{ name: 'Id', label: 'Task ID', type: 'id' }] } }],
+        dropAfterCommit: '^POST /services/data/v62.0/composite/sobjects$',
+      },
+    },
+    created: () => (sandbox.salesforce as SalesforceSandbox).stats().tasksCreated ?? 0,
+    // Salesforce's loops come with the record view (its completed Tasks).
+    loops: async (c, o) => (await c.loadContext(sfRef('contact', o.contactId), DEFAULT_SETTINGS)).loops ?? [],
+    recordUrl: (id) => new RegExp(`^https://${SF.hosts.lightning.replace(/\./g, '\\.')}/lightning/r/Task/${id}/view$`),
+  },
+};
+
+// ── the behaviours ───────────────────────────────────────────────────────────────────────────────────
+
+async function failure(promise: Promise<unknown>): Promise<CrmError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(CrmError);
+    return error as CrmError;
+  }
+  throw new Error('expected a CrmError');
+}
+
+/** How often each API path was requested since the log was cleared. */
+function timesRequested(api: string): number[] {
+  const pattern = new RegExp(api);
+  const counts = new Map<string, number>();
+  for (const l of sandbox.log()) {
+    const line = `${l.method} ${l.path.split('?')[0]}`;
+    if (pattern.test(line)) counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+  return [...counts.values()];
+}
+
+const listedKeys = (ctx: RecordContext) => new Set(ctx.contacts.map((c) => c.key));
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ httpPort: 0, httpsPort: 0, latencyMs: 0 });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+beforeEach(() => {
+  sandbox.clearFaults();
+  sandbox.clearLog();
+});
+
+describe.each([hubspot, salesforce])('the $name connector', (crm) => {
+  beforeAll(() => crm.beforeAll());
+  afterAll(() => crm.afterAll());
+
+  it.each(crm.records.map((r) => ({ ...r, type: r.ref.objectType })))('a $type record resolves', async ({ ref, account, settings }) => {
+    const ctx = await crm.connector().loadContext(ref, settings ?? DEFAULT_SETTINGS);
+    expect(ctx.ref).toEqual(ref);
+    expect(ctx.title).not.toBe('');
+    expect(ctx.account === null).toBe(!account);
+    expect(ctx.contacts.length).toBeGreaterThan(0);
+    expect(ctx.focusContactKeys.every((k) => listedKeys(ctx).has(k))).toBe(true);
+    expect(ctx.requestCount).toBeGreaterThan(0);
+  });
+
+  it('scores parse from every source; bad rows are rejected with their reasons', async () => {
+    const { ref, settings, reasons } = crm.badScores;
+    const ctx = await crm.connector().loadContext(ref, settings);
+    const rejected = ctx.rejected.map((r) => `${r.source} ${r.value} ${r.reason}`);
+    for (const reason of reasons) expect(rejected, String(reason)).toEqual(expect.arrayContaining([expect.stringMatching(reason)]));
+    expect(ctx.responses.every((r) => r.kind !== 'nps' || (Number.isInteger(r.score) && r.score >= 0 && r.score <= 10))).toBe(true);
+    expect(new Set(ctx.responses.map((r) => r.source)).size).toBeGreaterThanOrEqual(2);
+  });
+
+  it('the open follow-ups are listed with the view', async () => {
+    const { ref, openId, kinds } = crm.followUps;
+    const ctx = await crm.connector().loadContext(ref, DEFAULT_SETTINGS);
+    expect(ctx.followUps.find((f) => f.id === openId)).toMatchObject({ status: 'open', crm: ref.crm, instance: crm.instance });
+    for (const kind of kinds) expect(ctx.followUps.some((f) => f.kind === kind && f.status === 'open')).toBe(true);
+  });
+
+  it('a big account is counted by the CRM, with only the listed contacts read', async () => {
+    const { ref, contacts, minCounted, maxRequests } = crm.bigAccount;
+    const c = crm.connector();
+    await crm.warm(c);
+    sandbox.clearLog();
+    const ctx = await c.loadContext(ref, DEFAULT_SETTINGS);
+    expect(ctx.account?.contactCount).toBe(contacts);
+    const counts = ctx.accountCounts!;
+    expect(counts.respondents).toBeGreaterThan(0);
+    expect(counts.promoters + counts.passives + counts.detractors).toBeGreaterThan(minCounted);
+    expect(ctx.contacts.length).toBeLessThanOrEqual(200);
+    expect(ctx.responses.every((r) => listedKeys(ctx).has(r.contactKey))).toBe(true);
+    expect(ctx.requestCount).toBeLessThanOrEqual(maxRequests);
+    expect(timesRequested(crm.api).reduce((a, b) => a + b, 0)).toBe(ctx.requestCount);
+  });
+
+  it('a page of another instance is refused, naming both', async () => {
+    const error = await failure(crm.connector().loadContext({ ...crm.failing.ref, instance: 'other-instance' }, DEFAULT_SETTINGS));
+    expect(error.kind).toBe('wrong-instance');
+    expect(error.message).toContain('other-instance');
+    expect(error.message).toContain(crm.instance);
+  });
+
+  it.each(FAILURES)('$failure → $kind', async ({ failure: what, kind, retried, check }) => {
+    const arranged = crm.failing.arrange[what];
+    const c = arranged.connector?.() ?? crm.connector(what === 'timeout' ? { timeoutMs: 300 } : {});
+    if (!arranged.connector) await crm.warm(c);
+    sandbox.setFaults(arranged.faults);
+    sandbox.clearLog();
+    const error = await failure(c.loadContext(what === '404' ? crm.failing.missing : crm.failing.ref, DEFAULT_SETTINGS));
+    expect(error.kind).toBe(kind);
+    expect(error.message).not.toMatch(/undefined|\[object/);
+    const most = Math.max(0, ...timesRequested(crm.api));
+    if (retried === 'never') expect(most).toBe(1);
+    if (retried === 'bounded') {
+      expect(most).toBeGreaterThan(1);
+      expect(most).toBeLessThanOrEqual(4);
+    }
+    check?.(error);
+  });
+
+  it('a 5xx once is retried and the view loads', async () => {
+    const c = crm.connector();
+    await crm.warm(c);
+    sandbox.setFaults([{ match: crm.api, status: 503, times: 1 }]);
+    const ctx = await c.loadContext(crm.failing.ref, DEFAULT_SETTINGS);
+    expect(ctx.contacts.length).toBeGreaterThan(0);
+  });
+
+  it.each<WriteMode>(['with the key field', 'without the key field'])('an outcome is written exactly once %s, even after a dropped connection', async (mode) => {
+    const { faults, dropAfterCommit } = crm.write.arrange[mode];
+    const c = crm.connector();
+    await crm.warm(c);
+    const outcome = crm.write.outcome(`conformance-${mode.startsWith('with ') ? 'with' : 'without'}-${Date.now()}`);
+    const before = crm.write.created();
+    sandbox.setFaults([...faults, { match: dropAfterCommit, dropAfterCommit: true, times: 1 }]);
+    // The CRM saved the record, then the connection dropped: the connector may or may not know it yet.
+    const [first] = await c.writeOutcomes([outcome], DEFAULT_SETTINGS);
+    // Not knowing is a failure worth trying again, never a final one.
+    if (!first!.ok) expect(first!.error?.transient).toBe(true);
+    const [second] = first!.ok ? [first!] : await c.writeOutcomes([outcome], DEFAULT_SETTINGS);
+    const [third] = await c.writeOutcomes([outcome], DEFAULT_SETTINGS);
+    expect(second).toMatchObject({ ok: true, idempotencyKey: outcome.idempotencyKey });
+    expect(third).toMatchObject({ ok: true, crmRecordId: second!.crmRecordId });
+    expect(second!.crmRecordUrl).toMatch(crm.write.recordUrl(second!.crmRecordId!));
+    expect(crm.write.created() - before).toBe(1);
+    sandbox.clearFaults();
+    const loops = await crm.write.loops(c, outcome);
+    expect(loops.filter((l) => l.id === second!.crmRecordId)).toMatchObject([
+      { result: 'reached-resolved', rootCauses: outcome.rootCauses, ...(mode === 'with the key field' ? { idempotencyKey: outcome.idempotencyKey } : {}) },
+    ]);
+  });
+});
