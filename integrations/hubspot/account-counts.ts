@@ -4,6 +4,7 @@ import type { HubSpotPortal } from './connection';
 import { eq, search, type HsFilter } from './requests';
 
 // Large accounts on HubSpot: the roll-up is counted by HubSpot's search (`total`), never by listing every contact.
+// HubSpot can count contacts by their latest answer only; Salesforce counts the answers themselves (aggregate SOQL).
 
 /** HubSpot's own contact properties: the latest survey's date and NPS answer. */
 export const LAST_SURVEY_PROPERTY = 'hs_feedback_last_survey_date';

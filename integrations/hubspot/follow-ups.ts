@@ -8,7 +8,8 @@ import { associateDefault, BATCH_MAX, batchRead, eq, getObject, search, type HsF
 import { hsObjectSchema, hsUpsertBatchSchema, KEY_PROPERTY, nameOf, toEpochMs, type HsObject, type HsPipelines } from './schema';
 
 // Follow-ups on HubSpot: open tickets (of the follow-up pipeline) and open tasks a view lists, and the ticket the
-// panel opens for one response.
+// panel opens for one response. The ticket is found again by its key property (an upsert); Salesforce has no such
+// upsert for a Case and looks for the response's marker in the subject before creating one.
 
 /** Activity the view lists beside the scores: follow-up tickets and tasks. */
 export const ACTIVITY_TYPES = ['tickets', 'tasks'] as const;

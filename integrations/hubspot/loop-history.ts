@@ -1,8 +1,10 @@
 import { rowKey, type LoopRecord, type RecordRef } from '../../core/schema';
+import { chunks } from '../batches';
+import { rootCausesOf } from '../loop-text';
 import type { HubSpotPortal } from './connection';
 import { ANSWER_VALUES, NOTE_MARKER } from './outcomes';
 import { appRecordUrl } from './paths';
-import { associated, batchRead, chunks, eq, MAX_FILTER_GROUPS, search } from './requests';
+import { associated, batchRead, eq, MAX_FILTER_GROUPS, search } from './requests';
 import { KEY_PROPERTY, toEpochMs, type HsObject } from './schema';
 
 // The team's close-the-loop history on HubSpot: the notes outcomes.ts writes, read back as loops. A record view
@@ -62,7 +64,7 @@ export function parseLoopNote(n: HsObject, portal: string, owners: Map<string, s
     loggedAt: toEpochMs(n.properties.hs_timestamp) ?? n.createdAt ?? 0,
     loggedBy: field('Logged by') ?? (ownerId ? (owners?.get(ownerId) ?? null) : null),
     result,
-    rootCauses: (field('Root causes') ?? '').split(';').map((s) => s.trim()).filter(Boolean),
+    rootCauses: rootCausesOf(field('Root causes')),
     summary: field('Note') ?? field('Result') ?? '',
     url: contactId ? appRecordUrl(portal, 'contact', contactId) : null,
   };

@@ -1,11 +1,13 @@
 import type { Outcome } from '../../core/schema';
 import type { Settings } from '../../core/settings';
 import { CrmError, type OutcomeWriteResult } from '../crm';
+import { chunks } from '../batches';
+import { nextStepLines } from '../loop-text';
 import { call } from './client';
 import type { HubSpotPortal } from './connection';
 import { firstStage, followUpPipeline } from './follow-ups';
 import { appRecordUrl } from './paths';
-import { ASSOCIATION_BATCH_MAX, associateDefault, BATCH_MAX, batchRead, chunks, search } from './requests';
+import { ASSOCIATION_BATCH_MAX, associateDefault, BATCH_MAX, batchRead, search } from './requests';
 import { hsBatchSchema, hsObjectSchema, hsUpsertBatchSchema, KEY_PROPERTY } from './schema';
 
 // Close-the-loop outcomes on HubSpot: one note per outcome, linked to its contact, company and ticket.
@@ -13,6 +15,7 @@ import { hsBatchSchema, hsObjectSchema, hsUpsertBatchSchema, KEY_PROPERTY } from
 /** The first line of every close-the-loop note. */
 export const NOTE_MARKER = 'Loyalty Lens close-the-loop';
 
+/** The note's words for each result (Salesforce's Task subject says "Reached, not resolved", without "yet"). */
 export const ANSWER_VALUES: Record<string, string> = {
   'reached-resolved': 'Reached, resolved',
   'reached-unresolved': 'Reached, not resolved yet',
@@ -29,7 +32,7 @@ export function noteBody(o: Outcome): string {
     `Result: ${ANSWER_VALUES[o.result] ?? o.result} [${o.result}]`,
     ...(o.rootCauses.length ? [`Root causes: ${o.rootCauses.join('; ')}`] : []),
     ...(o.note.trim() ? [`Note: ${o.note.trim()}`] : []),
-    ...(o.nextStep ? [`Next step: ${o.nextStep.text} (due ${o.nextStep.dueDate})`] : []),
+    ...nextStepLines(o),
     `Thanked: ${o.thanked ? 'yes' : 'no'}`,
     ...(o.loggedBy ? [`Logged by: ${o.loggedBy}`] : []),
     `Contact: ${o.contactId} · key ${o.idempotencyKey}`,

@@ -1,11 +1,12 @@
 import { rowKey, type Account, type AccountCounts, type Contact, type RecordContext, type RecordRef, type SurveyResponse } from '../../core/schema';
 import type { HubSpotSource, Settings } from '../../core/settings';
 import { CrmError } from '../crm';
+import { chunks } from '../batches';
 import { accountCounts, LAST_SURVEY_PROPERTY } from './account-counts';
 import type { HubSpotPortal } from './connection';
 import { ACTIVITY_TYPES, linkFilters, linkFollowUps, openFollowUpRows, toFollowUps, type OpenFollowUpRows } from './follow-ups';
 import { appRecordUrl } from './paths';
-import { associated, BATCH_MAX, batchRead, chunks, eq, getObject, search, searchAll, type HsFilter } from './requests';
+import { associated, BATCH_MAX, batchRead, eq, getObject, search, searchAll, type HsFilter } from './requests';
 import {
   contactPropertiesToResponses,
   customObjectToResponse,

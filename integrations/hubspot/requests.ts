@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chunks } from '../batches';
 import type { hsObjects } from './client';
 import { call, type HubSpotApis } from './client';
 import { hsBatchSchema, hsObjectSchema, hsSearchPageSchema, type HsObject } from './schema';
@@ -16,12 +17,6 @@ export type HsFilter = { propertyName: string; operator: string; value?: string;
 
 export function eq(propertyName: string, value: string): HsFilter {
   return { propertyName, operator: 'EQ', value };
-}
-
-export function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
 }
 
 const hsAnySchema = z.unknown();
@@ -82,7 +77,7 @@ export async function batchRead(apis: HubSpotApis, type: string, ids: string[], 
 /** from id → associated to ids, through the v4 batch association read (≤ 1,000 inputs per call). */
 export async function associated(apis: HubSpotApis, fromType: string, toType: string, fromIds: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
-  for (const group of chunks(fromIds, 1000)) {
+  for (const group of chunks(fromIds, ASSOCIATION_BATCH_MAX)) {
     const res = await call(
       hsAssociationBatchSchema,
       `reading ${fromType} → ${toType} links`,

@@ -7,7 +7,8 @@ import type { ErrorContext } from './errors';
 import { aggregateRowSchema, countDistinctSchema, queryResultSchema, quarterRowSchema, sfRowSchema } from './schema';
 import * as soql from './soql';
 
-// Big accounts on Salesforce: counted by aggregate SOQL where the data lives, never by reading every row.
+// Big accounts on Salesforce: counted by aggregate SOQL where the data lives, never by reading every row. Unlike
+// HubSpot (contacts by their latest answer) it counts the answers in the window, and by quarter.
 
 /** Runs the account-wide aggregate SOQL for a big account: contact count and NPS counts by quarter. */
 export async function bigAccount(org: SalesforceOrg,

@@ -1,5 +1,6 @@
 import { Connection } from 'jsforce/core';
 import type { z } from 'zod';
+import { chunks } from '../batches';
 import { CrmError } from '../crm';
 import { backoffDelay, realClock, type Clock } from '../rate-limit';
 import { crmErrorFrom, toCrmError, type ErrorContext } from './errors';
@@ -143,8 +144,7 @@ export class SalesforceApi {
   /** Runs read-only queries in as few composite requests as the 5-query limit allows. */
   async composite(queries: SubQuery[], meter: Meter, ctx: ErrorContext = {}): Promise<Map<string, SubResult>> {
     const results = new Map<string, SubResult>();
-    for (let i = 0; i < queries.length; i += MAX_QUERIES_PER_COMPOSITE) {
-      const chunk = queries.slice(i, i + MAX_QUERIES_PER_COMPOSITE);
+    for (const chunk of chunks(queries, MAX_QUERIES_PER_COMPOSITE)) {
       const body = await this.request(
         {
           method: 'POST',

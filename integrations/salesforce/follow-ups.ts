@@ -9,6 +9,7 @@ import { parseSfDate, queryResultSchema, saveResultsSchema, sfAccountRecordSchem
 import * as soql from './soql';
 
 // Follow-ups on Salesforce: open Cases and open Tasks a view lists, and the Case the panel opens for one response.
+// The Case is found again by the response's marker in its subject (HubSpot upserts its ticket on a key property).
 
 export function caseFollowUp(org: SalesforceOrg, row: SfCase): FollowUp {
   return {

@@ -1,4 +1,5 @@
 import { rowKey, type LoopRecord, type OutcomeResult } from '../../core/schema';
+import { rootCausesOf } from '../loop-text';
 import { RESULT_LABELS } from './outcomes';
 import { recordUrl } from './paths';
 import { parseSfDate, type SfTask } from './schema';
@@ -26,7 +27,7 @@ export function parseLoopTask(task: SfTask, instance: string): LoopRecord | null
     loggedAt: parseSfDate(task.ActivityDate) ?? parseSfDate(task.CreatedDate) ?? 0,
     loggedBy: line('Logged by') ?? task.CreatedBy?.Name ?? task.Owner?.Name ?? null,
     result: result && OUTCOME_RESULTS.has(result) ? (result as OutcomeResult) : null,
-    rootCauses: causes && causes !== '—' ? causes.split(';').map((c) => c.trim()).filter(Boolean) : [],
+    rootCauses: rootCausesOf(causes),
     summary: note || task.Subject,
     url: recordUrl(instance, 'Task', task.Id),
   };

@@ -1,6 +1,8 @@
 import type { Outcome, OutcomeResult } from '../../core/schema';
 import type { Settings } from '../../core/settings';
+import { chunks } from '../batches';
 import { CrmError, type OutcomeWriteResult } from '../crm';
+import { nextStepLines } from '../loop-text';
 import { parseWith, type Meter } from './client';
 import type { SalesforceOrg } from './connection';
 import { saveError, toCrmError } from './errors';
@@ -15,7 +17,10 @@ import * as soql from './soql';
 /** External ID field on Task that makes outcome writes upserts (created by the admin; optional). */
 export const TASK_KEY_FIELD = 'Loyalty_Lens_Key__c';
 const MAX_RECORDS_PER_COLLECTION = 200;
+/** Keys looked for in one Task query (a LIKE per key keeps the SOQL well under its length limit). */
+const MARKERS_PER_QUERY = 20;
 
+/** The Task subject's words for each result. HubSpot's note says "Reached, not resolved yet" where this says "Reached, not resolved". */
 export const RESULT_LABELS: Record<OutcomeResult, string> = {
   'reached-resolved': 'Reached, resolved',
   'reached-unresolved': 'Reached, not resolved',
@@ -38,7 +43,7 @@ export function outcomeDescription(outcome: Outcome): string {
     `Root causes: ${outcome.rootCauses.join('; ') || '—'}`,
     `Thanked: ${outcome.thanked ? 'yes' : 'no'}`,
   ];
-  if (outcome.nextStep) lines.push(`Next step: ${outcome.nextStep.text} (due ${outcome.nextStep.dueDate})`);
+  lines.push(...nextStepLines(outcome));
   if (outcome.responseId) lines.push(`Response: ${outcome.responseId}`);
   lines.push(`Key: ${outcome.idempotencyKey}`);
   if (outcome.loggedBy) lines.push(`Logged by: ${outcome.loggedBy}`);
@@ -125,8 +130,8 @@ async function writeTasks(org: SalesforceOrg, batch: Outcome[], meter: Meter): P
   // Without the field: look for Tasks already carrying each key in their subject, create only the rest.
   // A create is never retried blindly: a retry after a cut connection finds the Task this query sees.
   const existing = new Map<string, string>();
-  for (let i = 0; i < batch.length; i += 20) {
-    const keys = batch.slice(i, i + 20).map((o) => o.idempotencyKey);
+  for (const group of chunks(batch, MARKERS_PER_QUERY)) {
+    const keys = group.map((o) => o.idempotencyKey);
     const found = parseWith(queryResultSchema(sfTaskSchema.pick({ Id: true, Subject: true })), await org.api.query(soql.taskByMarkerQuery(keys), meter), 'the Task lookup');
     for (const task of found.records) {
       const match = keys.find((k) => task.Subject?.includes(`[${k}]`));
@@ -166,8 +171,7 @@ export async function writeOutcomes(org: SalesforceOrg, outcomes: Outcome[], set
     }
   }
   const pending = outcomes.filter((o) => !results.has(o.idempotencyKey));
-  for (let i = 0; i < pending.length; i += MAX_RECORDS_PER_COLLECTION) {
-    const batch = pending.slice(i, i + MAX_RECORDS_PER_COLLECTION);
+  for (const batch of chunks(pending, MAX_RECORDS_PER_COLLECTION)) {
     let saved: Awaited<ReturnType<typeof writeTasks>>;
     try {
       saved = await writeTasks(org, batch, meter);
