@@ -92,7 +92,7 @@ async function main(): Promise<number> {
       return started;
     },
     async launch(sandbox, { extensionDir = CHROME_BUILD_DIR, ...options } = {}) {
-      executablePath ??= requireChromium();
+      executablePath ??= await requireChromium();
       const launched = await launchWithExtension({
         extensionDir,
         sandboxHttpsPort: sandbox.httpsPort,

@@ -2,6 +2,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { installDebianPackages } from './debian-packages';
 import { chromium, type Browser, type BrowserContext, type Page, type Worker } from 'playwright-core';
 
 // Finding and launching Chromium with the built extension, shared by the demo, the e2e runner and
@@ -24,8 +25,8 @@ export const SANDBOX_HOSTS = [
 ] as const;
 
 export const HOW_TO_GET_CHROMIUM = [
-  'No Chromium found. Install one of:',
-  '  sudo apt-get install -y chromium        (Debian/Ubuntu: /usr/bin/chromium)',
+  'No Chromium found, and this user may not install packages (neither root nor sudo without a password). Either:',
+  '  sudo apt-get install -y chromium        (Debian/Ubuntu: /usr/bin/chromium), then run this again',
   '  or set CHROME_PATH=/path/to/chrome      (any Chromium or Chrome ≥ 116)',
   '  or npx playwright-core install chromium (Playwright’s own build, where downloads are allowed)',
 ].join('\n');
@@ -60,11 +61,21 @@ export function findChromium(): string | null {
   return null;
 }
 
-/** Like findChromium, but exits the process with instructions when there is none. */
-export function requireChromium(): string {
+/**
+ * Where Chromium is. When there is none and this machine lets us install packages, installs Debian's
+ * chromium with a progress line; otherwise exits the process with instructions.
+ */
+export async function requireChromium(): Promise<string> {
   const found = findChromium();
   if (found) return found;
-  if (process.env.CHROME_PATH) console.error(`CHROME_PATH=${process.env.CHROME_PATH} does not exist.`);
+  if (process.env.CHROME_PATH) {
+    console.error(`CHROME_PATH=${process.env.CHROME_PATH} does not exist.`);
+    process.exit(1);
+  }
+  if (await installDebianPackages(['chromium'], 'Installing Chromium (apt-get install chromium)…')) {
+    const installed = findChromium();
+    if (installed) return installed;
+  }
   console.error(HOW_TO_GET_CHROMIUM);
   process.exit(1);
 }
@@ -134,7 +145,7 @@ export interface LaunchedExtension {
 }
 
 export async function launchWithExtension(options: LaunchOptions): Promise<LaunchedExtension> {
-  const chromiumPath = options.executablePath ?? requireChromium();
+  const chromiumPath = options.executablePath ?? (await requireChromium());
   const ownProfile = options.userDataDir === undefined;
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'loyalty-lens-profile-'));
   const policyDir = options.managedPolicy ? mkdtempSync(join(tmpdir(), 'loyalty-lens-policy-')) : null;

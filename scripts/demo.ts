@@ -29,11 +29,11 @@ if (screenshotIndex >= 0 && !screenshotFile) {
 }
 
 async function main(): Promise<void> {
-  const executablePath = requireChromium();
   if (!headless && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY && process.platform === 'linux') {
     console.error('No display found. Run `npm run demo -- --headless --screenshot demo.png` instead.');
     process.exit(2);
   }
+  const executablePath = await requireChromium();
 
   if (!skipBuild) {
     console.log('Building the extension (wxt build)…');

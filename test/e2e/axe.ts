@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type { Frame } from 'playwright-core';
 
-// axe-core as @axe-core/playwright ships it. AxeBuilder cannot reach the panel: its iframe sits in
-// the content script's closed shadow root, which axe's frame walk from the top page never sees, so
-// the same axe build is injected into the panel's frame (or Chrome's side panel page) and run there.
-const requireFromAxePlaywright = createRequire(createRequire(import.meta.url).resolve('@axe-core/playwright'));
-const axeSource = (requireFromAxePlaywright('axe-core') as { source: string }).source;
+// axe-core's browser build, injected into the panel's frame (or Chrome's side panel page) and run
+// there: the panel's iframe sits in the content script's closed shadow root, which a frame walk from
+// the top page (as in @axe-core/playwright's AxeBuilder) never sees.
+const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
 
 interface Violation {
   id: string;

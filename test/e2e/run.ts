@@ -36,7 +36,7 @@ function describe(error: unknown): string {
 }
 
 async function main(): Promise<number> {
-  const executablePath = requireChromium();
+  const executablePath = await requireChromium();
   const specFiles = readdirSync(SPEC_DIR)
     .filter((file) => file.endsWith('.spec.ts'))
     .sort()
