@@ -8,6 +8,9 @@ import { CRM_HOST_PERMISSIONS, HUBSPOT_APP_MATCHES, SALESFORCE_APP_MATCHES } fro
 const MANIFEST_KEY =
   'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA26EEvKNoAR3u6nA6rPuziL6TG/cmbnMs7VqFwtLqJQmlrJ6247pRa5bK+JKpUr57L7GU5ObnP98mujBRJHOY9ouTaCd1d7UUKX4T4Ym9AQF12mj9RejeoIdRc23udZz8QxKlrFmlowMMPDHjYhbv/Folj9N4frSL04Hhkm3OV/OYc66jI+hloW9E/4zmRUr0kFPk2Xj6hJwIFSwgE19lhSMPBxbfbu+n8kA+INA7LzHQHrlPPW92UoePgFPTCC3A9/uWqMBaaOB7wnYHJt6BeA/OErJ91RmBnVQBIMAeCWkictU7g8y4Z3xAHDWwmHiFrzW38aXYKyHLCSrVsdb2IwIDAQAB';
 
+// public/icon/<size>.png (drawn by scripts/icons.ts) are the manifest's icons; the toolbar button names its own too.
+const TOOLBAR_ICONS = { 16: 'icon/16.png', 32: 'icon/32.png' };
+
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   imports: false,
@@ -15,7 +18,7 @@ export default defineConfig({
     name: 'Loyalty Lens',
     description: 'NPS, CSAT and effort scores beside your HubSpot and Salesforce records; close the loop without leaving them.',
     ...(browser === 'chrome' ? { key: MANIFEST_KEY, minimum_chrome_version: '116' } : {}),
-    action: { default_title: 'Loyalty Lens' },
+    action: { default_title: 'Loyalty Lens', default_icon: TOOLBAR_ICONS },
     permissions: ['storage', 'alarms', 'identity', ...(browser === 'chrome' ? ['sidePanel'] : [])],
     // No optional host permissions: nothing beyond the CRMs' own hosts is ever one prompt away. A CRM host the user
     // withheld (a My Domain, say) can still be asked for again from the options page or the panel.
@@ -46,6 +49,11 @@ export default defineConfig({
         }
       : { side_panel: { default_path: 'panel.html' } }),
   }),
+  // npm run zip: the store packages, and for Firefox's reviewers the sources they build it from
+  // (README: npm ci && npm run build:firefox); test output and pictures are no source.
+  zip: {
+    excludeSources: ['test/e2e/screenshots/**', 'test/e2e/artifacts/**', '.sandbox/**', 'demo.png', '**/*.log', 'docs/store/*.png'],
+  },
   vite: () => ({
     plugins: [
       nodePolyfills({

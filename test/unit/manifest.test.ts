@@ -11,6 +11,10 @@ const firefoxManifestPath = join(root, '.output', 'firefox-mv2', 'manifest.json'
 
 interface Manifest {
   manifest_version: number;
+  version: string;
+  icons?: Record<string, string>;
+  action?: { default_icon?: Record<string, string> };
+  browser_action?: { default_icon?: Record<string, string> };
   permissions?: string[];
   host_permissions?: string[];
   optional_host_permissions?: string[];
@@ -39,6 +43,13 @@ function productSource(): string {
   };
   for (const dir of ['entrypoints', 'components', 'core', 'integrations', 'content']) walk(join(root, dir));
   return files.join('\n');
+}
+
+/** Width and height from a PNG's header chunk; anything else is not a PNG. */
+function pngSize(file: string): { width: number; height: number } {
+  const bytes = readFileSync(file);
+  expect(bytes.subarray(1, 4).toString('latin1'), `${file} is not a PNG`).toBe('PNG');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 /** How each permission is used; a permission the source never uses is a failure. */
@@ -82,6 +93,23 @@ describe.each([
 
   it('injects content scripts only on CRM hosts', () => {
     for (const script of manifest.content_scripts ?? []) for (const match of script.matches) expect(match).toMatch(CRM_HOSTS);
+  });
+
+  it('has a PNG icon of every size the stores and toolbars ask for, and the toolbar button shows it', () => {
+    const dir = join(path, '..');
+    for (const size of [16, 32, 48, 128]) {
+      const file = manifest.icons?.[String(size)];
+      expect(file, `no ${size} px icon`).toBeDefined();
+      expect(pngSize(join(dir, file!)), `icon ${file}`).toEqual({ width: size, height: size });
+    }
+    const toolbar = manifest.action ?? manifest.browser_action;
+    for (const file of Object.values(toolbar?.default_icon ?? {})) expect(existsSync(join(dir, file))).toBe(true);
+    expect(Object.keys(toolbar?.default_icon ?? {})).toEqual(['16', '32']);
+  });
+
+  it('carries the version of package.json', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(manifest.version).toBe(pkg.version);
   });
 
   it('keeps the default extension CSP (no unsafe-eval, no remote code)', () => {
