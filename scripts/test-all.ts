@@ -83,6 +83,18 @@ const suites: Suite[] = [
       return outcome;
     },
   },
+  {
+    name: 'e2e firefox',
+    // The firefox build above, in Firefox ESR over WebDriver BiDi.
+    command: ['node', '--import', 'tsx', 'test/e2e/firefox.ts', '--no-build'],
+    count: (output, exitCode) => {
+      const match = /e2e firefox: (\d+) passed, (\d+) failed/.exec(output);
+      if (!match) return { passed: 0, failed: 1, note: `no e2e firefox summary (exit ${exitCode})` };
+      const outcome = { passed: Number(match[1]), failed: Number(match[2]) };
+      if (exitCode !== 0 && outcome.failed === 0) return { ...outcome, failed: 1, note: `exited ${exitCode}` };
+      return outcome;
+    },
+  },
 ];
 
 function run(command: string[]): Promise<{ exitCode: number; output: string }> {
