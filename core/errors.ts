@@ -7,6 +7,8 @@ export interface UserFacingError {
   message: string;
   /** For kind 'permission': the origin to ask the user for. */
   origin?: string;
+  /** For kind 'other-portal': the portal (or org) the offered credentials belong to. */
+  instance?: string;
 }
 
 /** An error already phrased for the user; passes through unchanged. */

@@ -16,7 +16,12 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('loops.load'), ref: recordRefSchema }),
   z.strictObject({ type: z.literal('followUp.open'), ref: recordRefSchema, responseKey: z.string().min(5).max(300) }),
   z.strictObject({ type: z.literal('connection.test'), crm: crmSchema }),
-  z.strictObject({ type: z.literal('hubspot.connect'), token: z.string().min(10).max(512).regex(/^[\x21-\x7e]+$/) }),
+  z.strictObject({
+    type: z.literal('hubspot.connect'),
+    token: z.string().min(10).max(512).regex(/^[\x21-\x7e]+$/),
+    /** The portal the admin agreed may replace the connected one (after an 'other-portal' answer). */
+    replacePortal: z.string().regex(/^[0-9]{1,20}$/).optional(),
+  }),
   z.strictObject({ type: z.literal('salesforce.connect') }),
   z.strictObject({ type: z.literal('connector.signOut'), crm: crmSchema, queued: z.enum(['send-first', 'discard']) }),
   z.strictObject({ type: z.literal('metadata.objects'), crm: crmSchema }),
@@ -49,7 +54,7 @@ export interface ReplyMap {
 
 export interface ErrorReply {
   ok: false;
-  /** `origin` names the host permission to ask for when kind is 'permission'. */
-  error: { kind: string; message: string; origin?: string };
+  /** `origin` names the host permission to ask for when kind is 'permission'; `instance` the key's portal when kind is 'other-portal'. */
+  error: { kind: string; message: string; origin?: string; instance?: string };
 }
 export type Reply<T> = { ok: true; value: T } | ErrorReply;

@@ -172,17 +172,68 @@ function ConnectionOutcome(props: {
   );
 }
 
+/** The scopes a HubSpot Service Key needs (docs/deploy.md says what each is for). */
+export const HUBSPOT_SCOPES = [
+  'crm.objects.contacts.read',
+  'crm.objects.contacts.write',
+  'crm.objects.companies.read',
+  'crm.objects.deals.read',
+  'tickets',
+  'crm.objects.feedback_submissions.read',
+  'crm.objects.owners.read',
+] as const;
+export const HUBSPOT_CUSTOM_OBJECT_SCOPES = ['crm.schemas.custom.read', 'crm.objects.custom.read'] as const;
+
+/** What is wrong with a pasted HubSpot key before it is sent anywhere, or null when it looks like one. */
+export function hubspotKeyProblem(key: string): 'spaces' | 'characters' | 'short' | 'long' | null {
+  if (/\s/.test(key)) return 'spaces';
+  if (!/^[\x21-\x7e]*$/.test(key)) return 'characters';
+  if (key.length < 10) return 'short';
+  if (key.length > 512) return 'long';
+  return null;
+}
+
 export function HubSpotConnection(props: { info: StoredConnections['hubspot']; queued: number; dateTime: (ms: number) => string }) {
   const s = useStrings();
   const [token, setToken] = useState('');
+  /** A key of another portal, held only while the admin decides whether it replaces the connected one. */
+  const pending = useRef<string | null>(null);
+  const [otherPortal, setOtherPortal] = useState<string | null>(null);
   const connection = useConnection('hubspot');
-  const { busy, test } = connection;
+  const { busy, test, setVerdict } = connection;
+
+  const send = async (key: string, replacePortal?: string) => {
+    let asked: string | null = null;
+    await connection.run(s.connecting, async () => {
+      const reply = await sendRequest({ type: 'hubspot.connect', token: key, ...(replacePortal ? { replacePortal } : {}) });
+      if (!reply.ok && reply.error.kind === 'other-portal' && reply.error.instance) asked = reply.error.instance;
+      return reply;
+    });
+    if (asked) {
+      pending.current = key;
+      setOtherPortal(asked);
+      setVerdict(null);
+    }
+  };
 
   const connect = async () => {
     const sent = token.trim();
-    // The token goes to the background once; this page does not keep it, whatever the answer.
+    // The key goes to the background once; this page does not keep it, whatever the answer.
     setToken('');
-    await connection.run(s.connecting, () => sendRequest({ type: 'hubspot.connect', token: sent }));
+    const problem = hubspotKeyProblem(sent);
+    if (problem) {
+      setVerdict({ tone: 'error', title: s.notAKey, detail: s.notAKeyDetail[problem], advice: s.notAKeyAdvice, origin: null });
+      return;
+    }
+    await send(sent);
+  };
+
+  const decide = (replace: boolean) => {
+    const key = pending.current;
+    const portal = otherPortal;
+    pending.current = null;
+    setOtherPortal(null);
+    if (replace && key && portal) void send(key, portal);
   };
 
   return (
@@ -197,10 +248,45 @@ export function HubSpotConnection(props: { info: StoredConnections['hubspot']; q
         }}
       >
         <TextField label={s.hubspotToken} help={s.hubspotTokenHelp} type="password" value={token} onChange={setToken} autoComplete="off" />
-        <button type="submit" disabled={!token.trim() || busy !== null}>
+        <button type="submit" disabled={!token.trim() || busy !== null || otherPortal !== null}>
           {s.connect}
         </button>
       </form>
+      <details className="help scopes">
+        <summary>{s.serviceKeyHow}</summary>
+        <p>{s.serviceKeySteps}</p>
+        <ul>
+          {HUBSPOT_SCOPES.map((scope) => (
+            <li key={scope}>
+              <code>{scope}</code>
+            </li>
+          ))}
+        </ul>
+        <p>
+          {s.serviceKeyCustomObjects} {HUBSPOT_CUSTOM_OBJECT_SCOPES.map((scope, i) => (
+            <span key={scope}>
+              {i > 0 ? ', ' : ''}
+              <code>{scope}</code>
+            </span>
+          ))}
+        </p>
+      </details>
+      {otherPortal ? (
+        <div className="confirm" role="group" aria-label={s.otherPortalTitle(otherPortal)}>
+          <p>
+            <strong>{s.otherPortalTitle(otherPortal)}</strong>
+          </p>
+          <p>{s.otherPortalDetail(props.info?.instance ?? '', otherPortal, props.queued)}</p>
+          <div className="actions">
+            <button type="button" className="danger" onClick={() => decide(true)}>
+              {s.otherPortalReplace(otherPortal)}
+            </button>
+            <button type="button" autoFocus onClick={() => decide(false)}>
+              {s.otherPortalKeep(props.info?.instance ?? '')}
+            </button>
+          </div>
+        </div>
+      ) : null}
       <div className="actions">
         {props.info ? (
           <button type="button" onClick={() => void test()} disabled={busy !== null}>

@@ -41,11 +41,30 @@ const en = {
   apiUsage: 'API usage',
   missingScopes: 'Missing scopes',
   missingScopesNone: 'None — every required scope is granted.',
-  hubspotToken: 'Private app access token',
+  hubspotToken: 'Service Key',
   hubspotTokenHelp:
-    'In HubSpot: Settings → Integrations → Private apps → your app → Access token. It is sent to Loyalty Lens’s background once and kept only there; this page forgets it.',
+    'In HubSpot: Settings → Integrations → Service Keys → your key → Show → Copy. An access token of an existing private app works too. It is sent to Loyalty Lens’s background once and kept only there; this page forgets it.',
+  serviceKeyHow: 'How to create a Service Key, and its scopes',
+  serviceKeySteps:
+    'HubSpot no longer lets anyone create private apps; Service Keys replace them. A super admin opens Settings → Integrations → Service Keys → Create service key, names it “Loyalty Lens” and selects these scopes:',
+  serviceKeyCustomObjects: 'Only if scores live in a custom object, also:',
+  notAKey: 'That is not a HubSpot key',
+  notAKeyDetail: {
+    spaces: 'A Service Key is one word without spaces or line breaks; what was pasted has some.',
+    characters: 'A Service Key has only Latin letters, digits and dashes; what was pasted has other characters (a keyboard in another language, or quotes from an e-mail?).',
+    short: 'A Service Key is several dozen characters long; what was pasted is much shorter.',
+    long: 'What was pasted is far longer than a Service Key: more than the key was copied.',
+  } as Record<'spaces' | 'characters' | 'short' | 'long', string>,
+  notAKeyAdvice: 'Copy the key again in HubSpot (Settings → Integrations → Service Keys → Show → Copy) and paste it here. Nothing was sent.',
+  otherPortalTitle: (portal: string) => `This key belongs to another HubSpot portal: ${portal}`,
+  otherPortalDetail: (current: string, next: string, queued: number) =>
+    `Loyalty Lens is connected to portal ${current}. If portal ${next} replaces it, every record of portal ${current} stops working in Loyalty Lens: its contacts, companies, deals and tickets show “connected to a different HubSpot account” instead of their scores, and no follow-up or outcome can be logged there${
+      queued > 0 ? `; ${queued === 1 ? '1 outcome' : `${queued} outcomes`} still waiting for portal ${current} will not be sent` : ''
+    } until a key of portal ${current} is connected again. Records of portal ${next} start working.`,
+  otherPortalReplace: (portal: string) => `Connect portal ${portal} instead`,
+  otherPortalKeep: (portal: string) => `Keep portal ${portal}`,
   connect: 'Connect',
-  connecting: 'Checking the token…',
+  connecting: 'Checking the key…',
   testConnection: 'Test connection',
   testing: 'Testing…',
   signOut: 'Sign out',
@@ -67,7 +86,7 @@ const en = {
 
   verdictOk: 'Connection works',
   verdictScopes: 'Connected, but some permissions are missing',
-  verdictScopesDetail: (scopes: string) => `Add these scopes to the private app (or ask your HubSpot admin), then test again: ${scopes}.`,
+  verdictScopesDetail: (scopes: string) => `Add these scopes to the Service Key (or ask your HubSpot admin), then test again: ${scopes}.`,
   verdict: {
     auth: 'The CRM refused the credentials',
     scope: 'The token lacks a permission Loyalty Lens needs',
@@ -86,7 +105,7 @@ const en = {
     other: 'It did not work',
   } as Record<string, string>,
   advice: {
-    auth: 'Check that you copied the whole token (HubSpot) or sign in again (Salesforce). A token stops working when its app is deleted or its key rotated.',
+    auth: 'Check that you copied the whole key (HubSpot) or sign in again (Salesforce). A key stops working when it is deleted or rotated in HubSpot.',
     scope: 'Grant the missing scopes to the app, then connect again.',
     'wrong-instance': 'Use a token from the portal (or sign in to the org) whose records you open.',
     'not-connected': 'Connect first.',
@@ -296,11 +315,30 @@ const ru: OptionsStrings = {
   apiUsage: 'Использование API',
   missingScopes: 'Недостающие разрешения',
   missingScopesNone: 'Нет — все нужные разрешения выданы.',
-  hubspotToken: 'Токен доступа приватного приложения',
+  hubspotToken: 'Service Key',
   hubspotTokenHelp:
-    'В HubSpot: Settings → Integrations → Private apps → ваше приложение → Access token. Токен один раз передаётся фоновой части Loyalty Lens и хранится только там; эта страница его не сохраняет.',
+    'В HubSpot: Settings → Integrations → Service Keys → ваш ключ → Show → Copy. Подойдёт и токен доступа существующего приватного приложения. Ключ один раз передаётся фоновой части Loyalty Lens и хранится только там; эта страница его не сохраняет.',
+  serviceKeyHow: 'Как создать Service Key и какие нужны разрешения',
+  serviceKeySteps:
+    'В HubSpot больше нельзя создавать приватные приложения, их заменили Service Keys. Суперадминистратор открывает Settings → Integrations → Service Keys → Create service key, называет ключ «Loyalty Lens» и выбирает эти разрешения (scopes):',
+  serviceKeyCustomObjects: 'Только если оценки хранятся в пользовательском объекте, ещё:',
+  notAKey: 'Это не ключ HubSpot',
+  notAKeyDetail: {
+    spaces: 'Service Key — одно слово без пробелов и переносов строк, а во вставленном они есть.',
+    characters: 'В Service Key только латинские буквы, цифры и дефисы, а во вставленном есть другие символы (другая раскладка или кавычки из письма?).',
+    short: 'Service Key длиной в несколько десятков символов, а вставленное намного короче.',
+    long: 'Вставленное намного длиннее Service Key: скопировано больше, чем ключ.',
+  },
+  notAKeyAdvice: 'Скопируйте ключ заново в HubSpot (Settings → Integrations → Service Keys → Show → Copy) и вставьте сюда. Ничего не отправлено.',
+  otherPortalTitle: (portal) => `Этот ключ от другого портала HubSpot: ${portal}`,
+  otherPortalDetail: (current, next, queued) =>
+    `Loyalty Lens подключён к порталу ${current}. Если заменить его порталом ${next}, все записи портала ${current} перестанут работать в Loyalty Lens: у его контактов, компаний, сделок и тикетов вместо оценок будет «подключён другой аккаунт HubSpot», и записать там задачу или итог будет нельзя${
+      queued > 0 ? `; в очереди для портала ${current} ${ruPlural(queued, 'итог', 'итога', 'итогов')} — они не будут отправлены` : ''
+    }, пока снова не подключат ключ портала ${current}. Записи портала ${next} начнут работать.`,
+  otherPortalReplace: (portal) => `Подключить портал ${portal} вместо него`,
+  otherPortalKeep: (portal) => `Оставить портал ${portal}`,
   connect: 'Подключить',
-  connecting: 'Проверяем токен…',
+  connecting: 'Проверяем ключ…',
   testConnection: 'Проверить подключение',
   testing: 'Проверяем…',
   signOut: 'Выйти',
@@ -322,7 +360,7 @@ const ru: OptionsStrings = {
 
   verdictOk: 'Подключение работает',
   verdictScopes: 'Подключено, но не хватает разрешений',
-  verdictScopesDetail: (scopes) => `Добавьте эти разрешения приватному приложению (или попросите администратора HubSpot) и проверьте снова: ${scopes}.`,
+  verdictScopesDetail: (scopes) => `Добавьте эти разрешения в Service Key (или попросите администратора HubSpot) и проверьте снова: ${scopes}.`,
   verdict: {
     auth: 'CRM не приняла учётные данные',
     scope: 'У токена нет нужного разрешения',
@@ -341,7 +379,7 @@ const ru: OptionsStrings = {
     other: 'Не получилось',
   },
   advice: {
-    auth: 'Проверьте, что токен скопирован целиком (HubSpot), или войдите снова (Salesforce). Токен перестаёт работать, если приложение удалено или ключ сменён.',
+    auth: 'Проверьте, что ключ скопирован целиком (HubSpot), или войдите снова (Salesforce). Ключ перестаёт работать, если его удалили или сменили в HubSpot.',
     scope: 'Выдайте приложению недостающие разрешения и подключитесь снова.',
     'wrong-instance': 'Используйте токен того портала (или войдите в ту организацию), записи которого вы открываете.',
     'not-connected': 'Сначала подключитесь.',

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { db } from '../../core/db';
+import { UserFacingFailure } from '../../core/errors';
 import { CONNECTIONS_KEY, type StoredConnections } from '../../core/messaging';
 import type { Crm, RecordRef } from '../../core/schema';
 import { CrmError, type ConnectionInfo, type CrmConnector } from '../../integrations/crm';
@@ -84,9 +85,31 @@ async function rememberConnection(crm: Crm, info: ConnectionInfo | null): Promis
   await browser.storage.local.set({ [CONNECTIONS_KEY]: connections });
 }
 
-/** Checks a HubSpot token and keeps it only if HubSpot accepts it. */
-export async function connectHubSpot(token: string): Promise<ConnectionInfo> {
-  const info = await checkHubSpotToken(token);
+/**
+ * Checks a HubSpot key and keeps it only if HubSpot accepts it. A key of another portal than the
+ * connected one replaces it only when the admin agreed to that portal (`replacePortal`): every record
+ * of the current portal stops working once it does.
+ */
+export async function connectHubSpot(token: string, replacePortal?: string): Promise<ConnectionInfo> {
+  const info = await checkHubSpotToken(token).catch((error: unknown) => {
+    // HubSpot answers a mistyped key like a revoked one; a key never connected was not revoked.
+    if (error instanceof CrmError && error.kind === 'auth') {
+      throw new UserFacingFailure({
+        kind: 'auth',
+        message:
+          'HubSpot did not accept this key. Check that you copied the whole Service Key (or private-app access token), that it belongs to the HubSpot account you mean, and that it was not deleted or rotated since.',
+      });
+    }
+    throw error;
+  });
+  const current = (await storedConnections()).hubspot;
+  if (current && current.instance !== info.instance && replacePortal !== info.instance) {
+    throw new UserFacingFailure({
+      kind: 'other-portal',
+      message: `This key belongs to HubSpot portal ${info.instance}, but Loyalty Lens is connected to portal ${current.instance}.`,
+      instance: info.instance,
+    });
+  }
   await db.directories.delete('hubspot');
   await storeHubSpotToken(token);
   hubspot = null;

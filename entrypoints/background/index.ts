@@ -39,7 +39,7 @@ export default defineBackground(() => {
     'followUp.open': (request) => openFollowUp(request.ref, request.responseKey, refreshDeps),
     'connection.test': (request) => testConnection(request.crm),
     'hubspot.connect': async (request) => {
-      const info = await connectHubSpot(request.token);
+      const info = await connectHubSpot(request.token, request.replacePortal);
       await resendAfterReconnect('hubspot');
       return info;
     },

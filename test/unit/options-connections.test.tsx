@@ -3,7 +3,13 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import type { ReactElement } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { ConnectionsSection, HubSpotConnection, SalesforceConnection } from '../../components/options/Connections';
+import {
+  ConnectionsSection,
+  HUBSPOT_CUSTOM_OBJECT_SCOPES,
+  HUBSPOT_SCOPES,
+  HubSpotConnection,
+  SalesforceConnection,
+} from '../../components/options/Connections';
 import { OPTIONS_STRINGS, StringsProvider } from '../../components/options/strings';
 import type * as Messaging from '../../core/messaging';
 import { CONNECTIONS_KEY, sendRequest, type Reply } from '../../core/messaging';
@@ -79,13 +85,58 @@ describe('HubSpot connection', () => {
     expect(within(verdict).getByText(en.advice[kind]!)).toBeTruthy();
   });
 
+  it('explains Service Keys with every scope they need', () => {
+    renderEn(<HubSpotConnection info={undefined} queued={0} dateTime={dateTime} />);
+    expect(screen.getByText(en.serviceKeySteps)).toBeTruthy();
+    for (const scope of [...HUBSPOT_SCOPES, ...HUBSPOT_CUSTOM_OBJECT_SCOPES]) expect(screen.getByText(scope)).toBeTruthy();
+    expect(screen.queryByText(/Private apps →/)).toBeNull();
+  });
+
+  it.each([
+    ['spaces', 'pat-na1 1111 2222 3333'],
+    ['characters', 'pat-na1-11111111-2222-ключ'],
+    ['short', 'pat-na1'],
+    ['long', `pat-na1-${'1'.repeat(600)}`],
+  ] as const)('refuses a pasted key with %s in clear words, sending nothing', async (problem, key) => {
+    renderEn(<HubSpotConnection info={undefined} queued={0} dateTime={dateTime} />);
+    typeToken(key);
+    expect(await screen.findByText(en.notAKey)).toBeTruthy();
+    expect(screen.getByText(en.notAKeyDetail[problem])).toBeTruthy();
+    expect(send).not.toHaveBeenCalled();
+    expect(screen.getByLabelText<HTMLInputElement>(en.hubspotToken).value).toBe('');
+  });
+
+  it('asks before a key of another portal replaces the connected one, naming what stops working', async () => {
+    send.mockResolvedValueOnce({ ok: false, error: { kind: 'other-portal', message: 'This key belongs to HubSpot portal 777.', instance: '777' } });
+    renderEn(<HubSpotConnection info={{ ...portal, connectedAt: 0 }} queued={2} dateTime={dateTime} />);
+    typeToken('pat-eu1-77777777-8888');
+    const question = await screen.findByRole('group', { name: en.otherPortalTitle('777') });
+    expect(within(question).getByText(en.otherPortalDetail('12345', '777', 2))).toBeTruthy();
+    expect(en.otherPortalDetail('12345', '777', 2)).toMatch(/every record of portal 12345 stops working.*2 outcomes still waiting/);
+    expect(send).toHaveBeenCalledTimes(1);
+
+    // Keeping the current portal sends nothing more and forgets the key.
+    fireEvent.click(within(question).getByRole('button', { name: en.otherPortalKeep('12345') }));
+    expect(screen.queryByRole('group', { name: en.otherPortalTitle('777') })).toBeNull();
+    expect(send).toHaveBeenCalledTimes(1);
+
+    // Asked again and agreed: the same key goes once more, naming the portal agreed to.
+    send.mockResolvedValueOnce({ ok: false, error: { kind: 'other-portal', message: 'This key belongs to HubSpot portal 777.', instance: '777' } });
+    typeToken('pat-eu1-77777777-8888');
+    const again = await screen.findByRole('group', { name: en.otherPortalTitle('777') });
+    send.mockResolvedValueOnce({ ok: true, value: { ...portal, instance: '777', name: 'Other portal' } });
+    fireEvent.click(within(again).getByRole('button', { name: en.otherPortalReplace('777') }));
+    expect(send).toHaveBeenLastCalledWith({ type: 'hubspot.connect', token: 'pat-eu1-77777777-8888', replacePortal: '777' });
+    expect(await screen.findByText('Connected to Other portal (777).')).toBeTruthy();
+  });
+
   it('shows the portal id, name and missing scopes of a stored connection and tests it', async () => {
     const info = { ...portal, missingScopes: ['tickets'], connectedAt: Date.UTC(2026, 10, 1) };
     send.mockResolvedValue(fail('auth', 'The token was revoked.'));
     renderEn(<HubSpotConnection info={info} queued={0} dateTime={dateTime} />);
     expect(screen.getByText('12345')).toBeTruthy();
     expect(screen.getByText('Acme Portal')).toBeTruthy();
-    expect(screen.getByText('tickets')).toBeTruthy();
+    expect(screen.getByText('tickets', { selector: 'dd' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: en.testConnection }));
     expect(send).toHaveBeenCalledWith({ type: 'connection.test', crm: 'hubspot' });
     expect(await screen.findByText('The token was revoked.')).toBeTruthy();
@@ -107,7 +158,7 @@ describe('HubSpot connection', () => {
     renderEn(<HubSpotConnection info={{ ...portal, connectedAt: 0 }} queued={0} dateTime={dateTime} />);
     fireEvent.click(screen.getByRole('button', { name: en.signOut }));
     expect(screen.getByText(en.signOutConfirm('HubSpot'))).toBeTruthy();
-    fireEvent.click(within(screen.getByRole('group')).getByRole('button', { name: en.signOut }));
+    fireEvent.click(within(screen.getByRole('group', { name: en.signOut })).getByRole('button', { name: en.signOut }));
     expect(send).toHaveBeenCalledWith({ type: 'connector.signOut', crm: 'hubspot', queued: 'send-first' });
   });
 });

@@ -51,7 +51,7 @@ async function verdict(where: Locator, title: string): Promise<string> {
 
 async function connectHubSpotThroughUi(page: Page, token: string): Promise<void> {
   const hubspot = card(page, 'HubSpot');
-  await hubspot.getByLabel('Private app access token').fill(token);
+  await hubspot.getByLabel('Service Key', { exact: true }).fill(token);
   await hubspot.getByRole('button', { name: 'Connect', exact: true }).click();
 }
 
@@ -94,11 +94,24 @@ export async function step1HubSpotConnectionExplainsEveryFailure(t: E2E): Promis
   const hubspot = card(page, 'HubSpot');
   await assertNotConnected(hubspot);
 
-  // A token HubSpot refuses (revoked: the sandbox answers 401 INVALID_AUTHENTICATION).
+  // The page explains Service Keys and their scopes; private apps are gone.
+  await hubspot.getByText('How to create a Service Key, and its scopes').click();
+  assert.match(await hubspot.locator('details.scopes').innerText(), /Service Keys replace them[\s\S]*crm\.objects\.feedback_submissions\.read/);
+
+  // Garbage pasted (a sentence from an e-mail): clear words, and nothing reaches HubSpot.
+  t.sandbox.clearLog();
+  await connectHubSpotThroughUi(page, 'Here is the key you asked for');
+  const garbage = await verdict(hubspot, 'That is not a HubSpot key');
+  assert.match(garbage, /one word without spaces/);
+  assert.equal(t.sandbox.log().length, 0, 'a request went to HubSpot');
+
+  // A key HubSpot refuses on the first connection (the sandbox answers 401 INVALID_AUTHENTICATION):
+  // what to check, not "revoked".
   await connectHubSpotThroughUi(page, t.hubspot.tokens.revoked);
   const refused = await verdict(hubspot, 'The CRM refused the credentials');
-  assert.match(refused, /Check that you copied the whole token/);
-  assert.equal(await hubspot.getByLabel('Private app access token').inputValue(), '', 'the page kept the token');
+  assert.match(refused, /HubSpot did not accept this key\. Check that you copied the whole Service Key/);
+  assert.doesNotMatch(refused, /revoked, rotated or expired|no longer accepts/);
+  assert.equal(await hubspot.getByLabel('Service Key', { exact: true }).inputValue(), '', 'the page kept the token');
   await assertNotConnected(hubspot);
 
   // HubSpot unreachable: every account check loses its connection.
@@ -117,9 +130,24 @@ export async function step1HubSpotConnectionExplainsEveryFailure(t: E2E): Promis
   assert.match(limited, /crm\.objects\.feedback_submissions\.read/);
   assert.match(await hubspot.locator('.details').innerText(), /Missing scopes\s+tickets, crm\.objects\.feedback_submissions\.read/);
 
-  // A token of another portal: the connection shows that portal, and a record page of this
-  // portal says so instead of showing another portal's data.
+  // A key of another portal asks first, naming the records that stop working; keeping the current
+  // portal changes nothing.
   await connectHubSpotThroughUi(page, t.hubspot.tokens.eu);
+  const question = hubspot.getByRole('group', { name: `This key belongs to another HubSpot portal: ${t.hubspot.portals.eu}` });
+  await question.waitFor();
+  assert.match(
+    (await question.innerText()).replace(/\s+/g, ' '),
+    new RegExp(`connected to portal ${t.hubspot.portals.main}\\. If portal ${t.hubspot.portals.eu} replaces it, every record of portal ${t.hubspot.portals.main} stops working`),
+  );
+  await shootSection(page, 'connections', 'options-other-portal-asks');
+  await question.getByRole('button', { name: `Keep portal ${t.hubspot.portals.main}` }).click();
+  await question.waitFor({ state: 'detached' });
+  assert.match(await hubspot.locator('.details').innerText(), new RegExp(`Portal ID\\s+${t.hubspot.portals.main}`));
+
+  // Agreed: the connection shows that portal, and a record page of the first portal says so
+  // instead of showing another portal's data.
+  await connectHubSpotThroughUi(page, t.hubspot.tokens.eu);
+  await question.getByRole('button', { name: `Connect portal ${t.hubspot.portals.eu} instead` }).click();
   await verdict(hubspot, 'Connection works');
   assert.match(await hubspot.locator('.details').innerText(), new RegExp(`Portal ID\\s+${t.hubspot.portals.eu}`));
   const crmPage = await t.newPage();
@@ -130,8 +158,9 @@ export async function step1HubSpotConnectionExplainsEveryFailure(t: E2E): Promis
   assert.match(panelText, /connected to a different HubSpot account than this page/);
   await crmPage.close();
 
-  // The right token: portal id and name shown, nothing missing.
+  // The right token (asked again, since it replaces portal eu): portal id and name shown, nothing missing.
   await connectHubSpotThroughUi(page, t.hubspot.tokens.main);
+  await hubspot.getByRole('button', { name: `Connect portal ${t.hubspot.portals.main} instead` }).click();
   const ok = await verdict(hubspot, 'Connection works');
   assert.match(ok, new RegExp(`Connected to HubSpot portal ${t.hubspot.portals.main}`));
   const details = await hubspot.locator('.details').innerText();
