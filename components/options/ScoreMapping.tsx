@@ -138,9 +138,30 @@ function MappingList(props: { crm: Crm; sources: readonly Source[]; onRemove: (i
   );
 }
 
-/** A field chosen from the CRM's list when it is loaded, typed by hand otherwise. */
+/** What a mapping field holds, so its picker offers only fields that can hold it. */
+export type FieldRole = 'score' | 'date' | 'text' | 'label' | 'lookup';
+
+/**
+ * The CRM field types each role accepts (HubSpot property types; Salesforce describe types). A score
+ * is a number, or a choice list whose values are numbers (some portals keep HubSpot's NPS rating so).
+ */
+const TYPES_FOR_ROLE: Record<FieldRole, ReadonlySet<string>> = {
+  score: new Set(['number', 'enumeration', 'double', 'int', 'long', 'percent', 'currency', 'picklist']),
+  date: new Set(['date', 'datetime']),
+  text: new Set(['string', 'textarea']),
+  label: new Set(['string', 'textarea', 'enumeration', 'picklist']),
+  lookup: new Set(['reference']),
+};
+
+/** The fields of the CRM's list that can hold `role`. */
+export function fieldsFor(role: FieldRole, fields: readonly MetadataField[]): MetadataField[] {
+  return fields.filter((field) => TYPES_FOR_ROLE[role].has(field.type.toLowerCase()));
+}
+
+/** A field chosen from the CRM's list when it is loaded (only fields of a fitting type), typed by hand otherwise. */
 function FieldPicker(props: {
   label: string;
+  role: FieldRole;
   value: string | null;
   nullable?: boolean;
   fields: MetadataField[] | null;
@@ -150,14 +171,19 @@ function FieldPicker(props: {
   if (!props.fields) {
     return <TextField label={props.label} value={props.value ?? ''} onChange={(value) => props.onChange(value.trim() || (props.nullable ? null : ''))} />;
   }
+  const fitting = fieldsFor(props.role, props.fields);
+  // A value chosen before the list loaded (a preset, or typed) stays visible, marked, until replaced.
+  const unfit = props.value && !fitting.some((field) => field.name === props.value) ? props.fields.find((field) => field.name === props.value) : undefined;
   const options = [
     ...(props.nullable ? [{ value: '', label: s.none }] : []),
-    ...props.fields.map((field) => ({ value: field.name, label: `${field.label} (${field.name}, ${field.type})` })),
+    ...fitting.map((field) => ({ value: field.name, label: `${field.label} (${field.name}, ${field.type})` })),
+    ...(unfit ? [{ value: unfit.name, label: s.wrongTypeField(unfit.label, unfit.name, unfit.type) }] : []),
   ];
   return (
     <SelectField
       label={props.label}
-      value={props.value ?? ''}
+      help={fitting.length === 0 ? s.noFieldOfRole[props.role] : s.fieldsOfRole[props.role]}
+      value={options.some((option) => option.value === props.value) ? (props.value ?? '') : ''}
       options={options}
       placeholder={props.nullable ? undefined : s.pickField}
       onChange={(value) => props.onChange(value || null)}
@@ -260,34 +286,34 @@ function SourceForm(props: {
       {source.kind === 'hubspot-contact-properties' ? (
         <>
           <SelectField label={s.fixedKind} value={source.surveyKind} options={kindOptions} onChange={(surveyKind) => set({ surveyKind })} />
-          <FieldPicker label={s.scoreField} value={source.scoreProperty} fields={fields} onChange={(v) => set({ scoreProperty: v ?? '' })} />
-          <FieldPicker label={s.dateField} value={source.dateProperty} nullable fields={fields} onChange={(v) => set({ dateProperty: v })} />
-          <FieldPicker label={s.commentField} value={source.commentProperty} nullable fields={fields} onChange={(v) => set({ commentProperty: v })} />
+          <FieldPicker role="score" label={s.scoreField} value={source.scoreProperty} fields={fields} onChange={(v) => set({ scoreProperty: v ?? '' })} />
+          <FieldPicker role="date" label={s.dateField} value={source.dateProperty} nullable fields={fields} onChange={(v) => set({ dateProperty: v })} />
+          <FieldPicker role="text" label={s.commentField} value={source.commentProperty} nullable fields={fields} onChange={(v) => set({ commentProperty: v })} />
           <TextField label={s.surveyName} value={source.surveyName ?? ''} onChange={(v) => set({ surveyName: v.trim() || null })} />
         </>
       ) : null}
 
       {source.kind === 'hubspot-custom-object' ? (
         <>
-          <FieldPicker label={s.scoreField} value={source.scoreProperty} fields={fields} onChange={(v) => set({ scoreProperty: v ?? '' })} />
-          <FieldPicker label={s.dateField} value={source.dateProperty} fields={fields} onChange={(v) => set({ dateProperty: v ?? '' })} />
-          <FieldPicker label={s.commentField} value={source.commentProperty} nullable fields={fields} onChange={(v) => set({ commentProperty: v })} />
-          <FieldPicker label={s.surveyKindField} value={source.surveyKindProperty} nullable fields={fields} onChange={(v) => set({ surveyKindProperty: v })} />
+          <FieldPicker role="score" label={s.scoreField} value={source.scoreProperty} fields={fields} onChange={(v) => set({ scoreProperty: v ?? '' })} />
+          <FieldPicker role="date" label={s.dateField} value={source.dateProperty} fields={fields} onChange={(v) => set({ dateProperty: v ?? '' })} />
+          <FieldPicker role="text" label={s.commentField} value={source.commentProperty} nullable fields={fields} onChange={(v) => set({ commentProperty: v })} />
+          <FieldPicker role="label" label={s.surveyKindField} value={source.surveyKindProperty} nullable fields={fields} onChange={(v) => set({ surveyKindProperty: v })} />
           <SelectField label={s.fixedKind} value={source.fixedSurveyKind} options={kindOptions} onChange={(fixedSurveyKind) => set({ fixedSurveyKind })} />
-          <FieldPicker label={s.surveyNameField} value={source.surveyNameProperty} nullable fields={fields} onChange={(v) => set({ surveyNameProperty: v })} />
+          <FieldPicker role="label" label={s.surveyNameField} value={source.surveyNameProperty} nullable fields={fields} onChange={(v) => set({ surveyNameProperty: v })} />
         </>
       ) : null}
 
       {source.kind === 'salesforce-custom-object' ? (
         <>
-          <FieldPicker label={s.scoreField} value={source.scoreField} fields={fields} onChange={(v) => set({ scoreField: v ?? '' })} />
-          <FieldPicker label={s.dateField} value={source.dateField} fields={fields} onChange={(v) => set({ dateField: v ?? '' })} />
-          <FieldPicker label={s.contactField} value={source.contactField} fields={fields} onChange={(v) => set({ contactField: v ?? '' })} />
-          <FieldPicker label={s.accountField} value={source.accountField} nullable fields={fields} onChange={(v) => set({ accountField: v })} />
-          <FieldPicker label={s.commentField} value={source.commentField} nullable fields={fields} onChange={(v) => set({ commentField: v })} />
-          <FieldPicker label={s.surveyKindField} value={source.surveyKindField} nullable fields={fields} onChange={(v) => set({ surveyKindField: v })} />
+          <FieldPicker role="score" label={s.scoreField} value={source.scoreField} fields={fields} onChange={(v) => set({ scoreField: v ?? '' })} />
+          <FieldPicker role="date" label={s.dateField} value={source.dateField} fields={fields} onChange={(v) => set({ dateField: v ?? '' })} />
+          <FieldPicker role="lookup" label={s.contactField} value={source.contactField} fields={fields} onChange={(v) => set({ contactField: v ?? '' })} />
+          <FieldPicker role="lookup" label={s.accountField} value={source.accountField} nullable fields={fields} onChange={(v) => set({ accountField: v })} />
+          <FieldPicker role="text" label={s.commentField} value={source.commentField} nullable fields={fields} onChange={(v) => set({ commentField: v })} />
+          <FieldPicker role="label" label={s.surveyKindField} value={source.surveyKindField} nullable fields={fields} onChange={(v) => set({ surveyKindField: v })} />
           <SelectField label={s.fixedKind} value={source.fixedSurveyKind} options={kindOptions} onChange={(fixedSurveyKind) => set({ fixedSurveyKind })} />
-          <FieldPicker label={s.surveyNameField} value={source.surveyNameField} nullable fields={fields} onChange={(v) => set({ surveyNameField: v })} />
+          <FieldPicker role="label" label={s.surveyNameField} value={source.surveyNameField} nullable fields={fields} onChange={(v) => set({ surveyNameField: v })} />
         </>
       ) : null}
 
@@ -349,8 +375,11 @@ export function MappingBuilder(props: { existing: Record<Crm, readonly Source[]>
     }
   };
 
+  // A mapping whose latest rows all fail would show nothing in the panel: it is not added.
+  const previewReadsRows = previewIsCurrent && preview.result.parsed.length > 0;
+
   const add = () => {
-    if (!checked.ok || !previewIsCurrent) return;
+    if (!checked.ok || !previewReadsRows) return;
     props.onAdd(crm, checked.source);
     choose(crm, 'custom');
   };
@@ -390,12 +419,23 @@ export function MappingBuilder(props: { existing: Record<Crm, readonly Source[]>
         <button type="button" onClick={() => void runPreview()} disabled={!checked.ok || busy}>
           {s.preview}
         </button>
-        <button type="button" className="primary" onClick={add} disabled={!checked.ok || !previewIsCurrent}>
+        <button type="button" className="primary" onClick={add} disabled={!checked.ok || !previewReadsRows}>
           {s.addMapping}
         </button>
       </div>
       {busy ? <p role="status">{s.previewing}</p> : null}
       {checked.ok && !previewIsCurrent && !busy ? <p className="muted">{preview ? s.previewStale : s.previewFirst}</p> : null}
+      {previewIsCurrent && !previewReadsRows ? (
+        <VerdictBox
+          verdict={{
+            tone: 'error',
+            title: s.previewReadsNothing,
+            detail: preview.result.rejected.length > 0 ? s.previewAllRejected(preview.result.rejected.length) : s.previewNoRows,
+            advice: s.previewReadsNothingAdvice,
+            origin: null,
+          }}
+        />
+      ) : null}
       {problem ? <VerdictBox verdict={problem} /> : null}
       {preview && previewIsCurrent ? <PreviewTable preview={preview.result} date={props.date} /> : null}
     </section>

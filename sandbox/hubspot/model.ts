@@ -280,6 +280,8 @@ export const PROPERTIES: Record<ObjectTypeName, readonly PropertyDef[]> = {
     ...systemProps('loyalty_survey_information', 'hs_createdate', 'hs_lastmodifieddate'),
     // Imported from a spreadsheet-fed integration: the score is free text, so "N/A" and "11" happen.
     str('score', 'Score', 'loyalty_survey_information', { hubspotDefined: false }),
+    // A workflow copies whatever reads as a whole number into a number property, which a mapping can use.
+    num('score_value', 'Score (number)', 'loyalty_survey_information', { hubspotDefined: false }),
     dt('submitted_at', 'Submitted at', 'loyalty_survey_information', { hubspotDefined: false }),
     str('comment', 'Comment', 'loyalty_survey_information', { hubspotDefined: false, fieldType: 'textarea' }),
     en('survey_type', 'Survey type', 'loyalty_survey_information', ['NPS', 'CSAT', 'CES'], { hubspotDefined: false }),

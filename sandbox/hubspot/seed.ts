@@ -397,7 +397,8 @@ class PortalSeeder {
   }
 
   loyaltySurvey(contactId: string, score: string | null, at: number, type: Kind, comment: string | null): void {
-    const record = this.store.insert('p_loyalty_survey', { score, submitted_at: iso(at), comment, survey_type: type }, iso(at));
+    const scoreValue = score !== null && /^\s*-?\d+\s*$/.test(score) ? String(Number(score)) : null;
+    const record = this.store.insert('p_loyalty_survey', { score, score_value: scoreValue, submitted_at: iso(at), comment, survey_type: type }, iso(at));
     this.store.associateFresh('p_loyalty_survey', record.id, 'contacts', contactId);
   }
 

@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/rea
 import type { ReactElement } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PreviewTable } from '../../components/options/PreviewTable';
-import { MappingBuilder, sourceIdFor } from '../../components/options/ScoreMapping';
+import { fieldsFor, MappingBuilder, sourceIdFor } from '../../components/options/ScoreMapping';
 import { OPTIONS_STRINGS, StringsProvider } from '../../components/options/strings';
 import type * as Messaging from '../../core/messaging';
 import { sendRequest } from '../../core/messaging';
@@ -71,7 +71,7 @@ describe('preview table', () => {
 });
 
 describe('building a mapping from metadata', () => {
-  function mockCrm() {
+  function mockCrm(previewed: PreviewResult = preview) {
     send.mockImplementation(async (request) => {
       switch (request.type) {
         case 'metadata.objects':
@@ -84,10 +84,11 @@ describe('building a mapping from metadata', () => {
               { name: 'CreatedDate', label: 'Created Date', type: 'datetime' },
               { name: 'Contact__c', label: 'Contact', type: 'reference' },
               { name: 'Comment__c', label: 'Comment', type: 'textarea' },
+              { name: 'Score_Text__c', label: 'Score as text', type: 'string' },
             ],
           };
         case 'source.preview':
-          return { ok: true, value: preview };
+          return { ok: true, value: previewed };
         default:
           throw new Error(`unexpected ${request.type}`);
       }
@@ -128,6 +129,50 @@ describe('building a mapping from metadata', () => {
     await screen.findByText('Score__c = “N/A”: not a whole number');
     fireEvent.click(add);
     expect(onAdd).toHaveBeenCalledWith('salesforce', expect.objectContaining({ id: 'nps-responses', commentField: 'Comment__c' }));
+  });
+
+  it('offers a number field for the score and a date field for the date, never a text field', async () => {
+    mockCrm();
+    renderEn(<MappingBuilder existing={{ hubspot: [], salesforce: [] }} onAdd={vi.fn()} date={date} />);
+    fireEvent.change(screen.getByLabelText(en.crm), { target: { value: 'salesforce' } });
+    fireEvent.click(screen.getByRole('button', { name: en.loadObjects }));
+    await screen.findByRole('option', { name: 'NPS Response (NPS_Response__c)' });
+    fireEvent.change(screen.getByLabelText(en.object), { target: { value: 'NPS_Response__c' } });
+    await screen.findAllByRole('option', { name: 'Score (Score__c, double)' });
+    const offered = (label: string) => within(screen.getByLabelText(label)).getAllByRole('option').map((option) => option.getAttribute('value'));
+    expect(offered(en.scoreField)).toEqual(['', 'Score__c']);
+    expect(offered(en.dateField)).toEqual(['', 'CreatedDate']);
+    expect(offered(en.contactField)).toEqual(['', 'Contact__c']);
+    expect(offered(en.commentField)).toEqual(['', 'Comment__c', 'Score_Text__c']);
+    expect(screen.getByText(en.fieldsOfRole.score)).toBeTruthy();
+  });
+
+  it('refuses to add a mapping whose preview reads no row, saying why', async () => {
+    mockCrm({ parsed: [], rejected: preview.rejected });
+    const onAdd = vi.fn();
+    renderEn(<MappingBuilder existing={{ hubspot: [], salesforce: [] }} onAdd={onAdd} date={date} />);
+    fireEvent.change(screen.getByLabelText(en.crm), { target: { value: 'salesforce' } });
+    fireEvent.change(screen.getByLabelText(en.label), { target: { value: 'NPS responses' } });
+    fireEvent.change(screen.getByLabelText(en.object), { target: { value: 'NPS_Response__c' } });
+    fireEvent.change(screen.getByLabelText(en.scoreField), { target: { value: 'Score__c' } });
+    fireEvent.change(screen.getByLabelText(en.contactField), { target: { value: 'Contact__c' } });
+    fireEvent.click(screen.getByRole('button', { name: en.preview }));
+    expect(await screen.findByText(en.previewReadsNothing)).toBeTruthy();
+    expect(screen.getByText(en.previewAllRejected(2))).toBeTruthy();
+    const add = screen.getByRole<HTMLButtonElement>('button', { name: en.addMapping });
+    expect(add.disabled).toBe(true);
+    fireEvent.click(add);
+    expect(onAdd).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['score', ['number', 'enumeration', 'double', 'int', 'percent', 'currency', 'picklist'], ['string', 'textarea', 'datetime', 'date', 'reference', 'bool']],
+    ['date', ['date', 'datetime'], ['string', 'number', 'double', 'reference']],
+    ['text', ['string', 'textarea'], ['number', 'date', 'enumeration']],
+    ['lookup', ['reference'], ['string', 'id', 'double']],
+  ] as const)('a %s field is one of the fitting types', (role, fit, unfit) => {
+    const fields = [...fit, ...unfit].map((type) => ({ name: `f_${type}`, label: type, type }));
+    expect(fieldsFor(role, fields).map((field) => field.type)).toEqual([...fit]);
   });
 
   it('explains why a mapping cannot be previewed yet', () => {

@@ -258,8 +258,13 @@ export async function step3CustomMappingFromMetadataReachesThePanel(t: E2E): Pro
   await object.locator(`option[value="${objectName}"]`).waitFor({ state: 'attached' });
   await object.selectOption(objectName);
   const score = builder.getByLabel('Score field');
-  await score.locator('option[value="score"]').waitFor({ state: 'attached' });
-  await score.selectOption('score');
+  await score.locator('option[value="score_value"]').waitFor({ state: 'attached' });
+  // The raw imported score is a text field: it is not offered as the score, nor any non-date as the date.
+  assert.equal(await score.locator('option[value="score"]').count(), 0, 'a text field is offered as the score');
+  assert.equal(await score.locator('option[value="comment"]').count(), 0, 'a text field is offered as the score');
+  const dateOptions = await builder.getByLabel('Date field').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+  assert.ok(dateOptions.includes('submitted_at') && !dateOptions.includes('score') && !dateOptions.includes('score_value'), `date options: ${dateOptions.join(', ')}`);
+  await score.selectOption('score_value');
   await builder.getByLabel('Date field').selectOption('submitted_at');
   await builder.getByLabel('Comment field').selectOption('comment');
   await builder.getByLabel('Field holding the survey type').selectOption('survey_type');
@@ -272,10 +277,9 @@ export async function step3CustomMappingFromMetadataReachesThePanel(t: E2E): Pro
   // that is a whole number 0–10 is read, an out-of-range or non-numeric one is rejected with why.
   const latest = t.sandbox.hubspot
     .records(CUSTOM_OBJECT)
-    .map((row) => ({ id: row.id, score: row.properties.score ?? null, at: Date.parse(String(row.properties.submitted_at)) }))
+    .map((row) => ({ id: row.id, score: row.properties.score_value ?? null, at: Date.parse(String(row.properties.submitted_at)) }))
     .sort((a, b) => b.at - a.at)
     .slice(0, 20);
-  // (A padded " 7 " may go either way, so it is in neither list.)
   const plainlyValid = latest.filter((row) => row.score !== null && /^(?:[0-9]|10)$/.test(row.score));
   const plainlyInvalid = latest.filter((row) => row.score === null || !/^\s*\d+\s*$/.test(row.score) || Number(row.score) > 10);
   assert.ok(plainlyInvalid.length > 0, 'the sandbox seeds bad scores among the latest rows');
@@ -287,7 +291,7 @@ export async function step3CustomMappingFromMetadataReachesThePanel(t: E2E): Pro
   for (const row of plainlyInvalid) {
     const rejected = table.locator('tr.row-rejected', { has: rowCode(row.id) });
     const reason = (await rejected.innerText()).replace(/\s+/g, ' ');
-    assert.match(reason, new RegExp(`Rejected.*score = “${row.score === null ? 'null' : row.score}”: \\S`), `row ${row.id}`);
+    assert.match(reason, new RegExp(`Rejected.*score_value = “${row.score === null ? 'null' : row.score}”: \\S`), `row ${row.id}`);
   }
   const summary = await builder.locator('.preview [role=status]').innerText();
   assert.match(summary, /^\d+ rows? read, [1-9]\d* rejected\.$/);
