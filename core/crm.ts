@@ -50,6 +50,8 @@ export interface ConnectionInfo {
 export interface PreviewResult {
   parsed: SurveyResponse[];
   rejected: RejectedRow[];
+  /** The names of the read rows' contacts by contact key, as the CRM shows them; a contact it could not name is absent. */
+  contactNames?: Record<string, string>;
 }
 
 export interface MetadataObject {

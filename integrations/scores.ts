@@ -68,3 +68,13 @@ export function surveyResponse(answer: ScoredAnswer): SurveyResponse {
     scaleMax: SCALES[answer.kind].max,
   };
 }
+
+/** A preview's contact keys (`crm|instance|id`) by CRM id, so the names a CRM returns by id land on the right rows. */
+export function contactKeysById(contactKeys: ReadonlyArray<string | null>): Map<string, string> {
+  const byId = new Map<string, string>();
+  for (const key of contactKeys) {
+    const id = key?.split('|')[2];
+    if (key && id) byId.set(id, key);
+  }
+  return byId;
+}

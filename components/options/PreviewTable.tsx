@@ -4,7 +4,7 @@ import { useStrings } from './strings';
 /** The latest rows read through a mapping: each parsed one with its values, each rejected one with why. */
 export function PreviewTable(props: { preview: PreviewResult; date: (ms: number) => string }) {
   const s = useStrings();
-  const { parsed, rejected } = props.preview;
+  const { parsed, rejected, contactNames = {} } = props.preview;
   const newestFirst = [...parsed].sort((a, b) => b.submittedAt - a.submittedAt);
   return (
     <div className="preview">
@@ -17,6 +17,7 @@ export function PreviewTable(props: { preview: PreviewResult; date: (ms: number)
               <tr>
                 <th scope="col">{s.colResult}</th>
                 <th scope="col">{s.colRow}</th>
+                <th scope="col">{s.colContact}</th>
                 <th scope="col">{s.colType}</th>
                 <th scope="col">{s.colScore}</th>
                 <th scope="col">{s.colDate}</th>
@@ -32,6 +33,7 @@ export function PreviewTable(props: { preview: PreviewResult; date: (ms: number)
                   <td>
                     <code>{row.id}</code>
                   </td>
+                  <td dir="auto">{row.contactKey ? (contactNames[row.contactKey] ?? s.contactUnnamed) : s.noContact}</td>
                   <td>{row.kind.toUpperCase()}</td>
                   <td>
                     {row.score} / {row.scaleMax}
@@ -48,7 +50,7 @@ export function PreviewTable(props: { preview: PreviewResult; date: (ms: number)
                   <td>
                     <code>{row.rowId}</code>
                   </td>
-                  <td colSpan={3}></td>
+                  <td colSpan={4}></td>
                   <td dir="auto">{s.rejectedBecause(row.field, row.value, row.reason)}</td>
                 </tr>
               ))}

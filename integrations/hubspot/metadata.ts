@@ -1,3 +1,4 @@
+import { contactKeysById } from '../scores';
 import type { HubSpotSource, SalesforceSource } from '../../core/settings';
 import { CrmError, type MetadataField, type MetadataObject, type PreviewResult, type TicketPipeline } from '../crm';
 import { call } from './client';
@@ -11,6 +12,7 @@ import {
   FEEDBACK_PROPERTIES,
   feedbackToResponse,
   hsPropertiesSchema,
+  nameOf,
   hsSchemasSchema,
   partitionRows,
   type RowContext,
@@ -94,7 +96,15 @@ export async function previewSource(portal: HubSpotPortal, source: HubSpotSource
     rows = page.results.map((r) => customObjectToResponse(r, hs, ctx, links.get(r.id)?.[0] ?? null));
   }
   const { responses, rejected } = partitionRows(rows);
-  return { parsed: responses, rejected };
+  return { parsed: responses, rejected, contactNames: await contactNames(portal, responses.map((r) => r.contactKey)) };
+}
+
+/** The preview's contacts by name (one batch read), so the admin recognises whose answers were read. */
+async function contactNames(portal: HubSpotPortal, contactKeys: ReadonlyArray<string | null>): Promise<Record<string, string>> {
+  const keyOf = contactKeysById(contactKeys);
+  if (keyOf.size === 0) return {};
+  const contacts = await batchRead(portal.apis, 'contacts', [...keyOf.keys()], ['firstname', 'lastname', 'email']);
+  return Object.fromEntries(contacts.flatMap((c) => (keyOf.has(c.id) ? [[keyOf.get(c.id)!, nameOf(c.properties)]] : [])));
 }
 
 function rowTime(r: RowResult): number {

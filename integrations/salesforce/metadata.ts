@@ -1,9 +1,10 @@
+import { contactKeysById } from '../scores';
 import type { HubSpotSource, SalesforceSource } from '../../core/settings';
 import { CrmError, type MetadataField, type MetadataObject, type PreviewResult } from '../crm';
 import { parseWith, type Meter } from './client';
 import type { SalesforceOrg } from './connection';
 import type { ErrorContext } from './errors';
-import { describeGlobalSchema, describeSchema, parseSourceRows, queryResultSchema, sfRowSchema } from './schema';
+import { describeGlobalSchema, describeSchema, parseSourceRows, queryResultSchema, sfContactNameSchema, sfRowSchema } from './schema';
 import * as soql from './soql';
 
 // What the options page asks of Salesforce: its objects and fields, and a preview of a score source.
@@ -30,6 +31,15 @@ export async function previewSource(org: SalesforceOrg, source: HubSpotSource | 
   const meter: Meter = { requests: 0 };
   const ctx: ErrorContext = { mapping: { sources: [source], revenue: { kind: 'openOpportunities' } } };
   const page = parseWith(queryResultSchema(sfRowSchema), await org.api.query(soql.previewQuery(source, limit), meter, ctx), 'the preview rows');
-  return parseSourceRows(source, page.records, { instance: org.instance() });
+  const result = parseSourceRows(source, page.records, { instance: org.instance() });
+  return { ...result, contactNames: await contactNames(org, result.parsed.map((r) => r.contactKey), meter, ctx) };
+}
+
+/** The preview's contacts by name (one query), so the admin recognises whose answers were read. */
+async function contactNames(org: SalesforceOrg, contactKeys: ReadonlyArray<string | null>, meter: Meter, ctx: ErrorContext): Promise<Record<string, string>> {
+  const keyOf = contactKeysById(contactKeys);
+  if (keyOf.size === 0) return {};
+  const page = parseWith(queryResultSchema(sfContactNameSchema), await org.api.query(soql.contactNamesQuery([...keyOf.keys()]), meter, ctx), 'the contact names');
+  return Object.fromEntries(page.records.flatMap((c) => (keyOf.has(c.Id) ? [[keyOf.get(c.Id)!, c.Name]] : [])));
 }
 

@@ -76,6 +76,7 @@ export type SfTask = z.infer<typeof sfTaskSchema>;
 
 /** A score source's row; its fields are checked one by one by the row parsers, which keep the reasons. */
 export const sfRowSchema = z.object({ Id: id }).loose();
+export const sfContactNameSchema = z.object({ Id: id, Name: z.string() });
 export const sfAmountSchema = z.object({ Amount: z.number().nullable() });
 
 export const sfContactRecordSchema = sfContactSchema.extend({ Cases: child(sfCaseSchema), Tasks: child(sfTaskSchema) });

@@ -231,6 +231,11 @@ export function sourceQuery(source: SalesforceSource, audience: Audience): strin
   return customResponsesQuery(source, audience);
 }
 
+/** The names of the contacts a preview read (at most 200: one preview page). */
+export function contactNamesQuery(ids: readonly string[]): string {
+  return `SELECT Id, Name FROM Contact WHERE Id IN (${ids.slice(0, 200).map(idLiteral).join(', ')})`;
+}
+
 /** The first rows of a source, for the mapping preview in the options page. */
 export function previewQuery(source: SalesforceSource, limit: number): string {
   const n = Math.max(1, Math.min(200, Math.floor(limit)));

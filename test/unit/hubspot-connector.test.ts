@@ -90,6 +90,22 @@ beforeEach(() => {
   sandbox.clearLog();
 });
 
+describe('the mapping preview', () => {
+  it('names the contacts of the rows it read, as HubSpot shows them', async () => {
+    const preview = await connector().previewSource(
+      { id: 'fb', kind: 'hubspot-feedback', label: 'Feedback', surveyTypes: ['NPS', 'CSAT', 'CES'] },
+      20,
+    );
+    const withContact = preview.parsed.filter((r) => r.contactKey !== null);
+    expect(withContact.length).toBeGreaterThan(0);
+    for (const row of withContact) {
+      const id = row.contactKey!.split('|')[2]!;
+      const p = sandbox.hubspot.portal(F.portals.main).get('contacts', id)!.properties;
+      expect(preview.contactNames?.[row.contactKey!]).toBe([p.firstname, p.lastname].filter(Boolean).join(' ') || p.email);
+    }
+  });
+});
+
 describe('reading a record’s loyalty context from the sandbox', () => {
   it('contact: its company, every contact, responses and follow-ups in five searches', async () => {
     const { cache } = keptDirectory();

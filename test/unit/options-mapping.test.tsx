@@ -43,6 +43,7 @@ const preview: PreviewResult = {
     { source: 'nps-responses', rowId: 'a0X3', field: 'Score__c', value: 'N/A', reason: 'not a whole number' },
     { source: 'nps-responses', rowId: 'a0X4', field: 'Score__c', value: '11', reason: 'outside the NPS scale 0–10' },
   ],
+  contactNames: { 'salesforce|acme|003A': 'Dana Whitfield' },
 };
 
 beforeEach(() => {
@@ -58,6 +59,8 @@ describe('preview table', () => {
     expect(rows.map((row) => row.querySelector('code')?.textContent)).toEqual(['a0X2', 'a0X1', 'a0X3', 'a0X4']);
     expect(within(rows[1]!).getByText('9 / 10')).toBeTruthy();
     expect(within(rows[1]!).getByText('Great support')).toBeTruthy();
+    expect(within(rows[0]!).getByText('Dana Whitfield')).toBeTruthy();
+    expect(within(rows[1]!).getByText('Dana Whitfield')).toBeTruthy();
     expect(within(rows[2]!).getByText(en.rejectedRow)).toBeTruthy();
     expect(within(rows[2]!).getByText('Score__c = “N/A”: not a whole number')).toBeTruthy();
     expect(within(rows[3]!).getByText('Score__c = “11”: outside the NPS scale 0–10')).toBeTruthy();

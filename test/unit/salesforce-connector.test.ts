@@ -345,6 +345,10 @@ describe('setup: connection check, metadata and preview', () => {
     const preview = await c.previewSource(SALESFORCE_SURVEYS_PRESET, 20);
     expect(preview.parsed.length + preview.rejected.length).toBeGreaterThan(0);
     expect(preview.parsed.length).toBeLessThanOrEqual(20);
+    // Every read row's contact is named as Salesforce names it.
+    const named = preview.parsed.filter((r) => r.contactKey !== null);
+    expect(named.length).toBeGreaterThan(0);
+    for (const row of named) expect(preview.contactNames?.[row.contactKey!], row.contactKey!).toMatch(/\S/);
   });
 });
 

@@ -293,6 +293,10 @@ export async function step3CustomMappingFromMetadataReachesThePanel(t: E2E): Pro
     const reason = (await rejected.innerText()).replace(/\s+/g, ' ');
     assert.match(reason, new RegExp(`Rejected.*score_value = “${row.score === null ? 'null' : row.score}”: \\S`), `row ${row.id}`);
   }
+  // Read rows name their contacts: the sample contact's mirrored answer shows her name.
+  const sample = t.sandbox.hubspot.portal(t.hubspot.portals.main).get('contacts', t.hubspot.sampleContactId)!.properties;
+  const sampleRow = table.locator('tr.row-parsed', { hasText: CUSTOM_ROW_COMMENT });
+  assert.match(await sampleRow.innerText(), new RegExp(`${sample.firstname} ${sample.lastname}`));
   const summary = await builder.locator('.preview [role=status]').innerText();
   assert.match(summary, /^\d+ rows? read, [1-9]\d* rejected\.$/);
   await shootSection(page, 'mapping', 'options-mapping-preview');
