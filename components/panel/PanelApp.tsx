@@ -14,6 +14,7 @@ import { panelState, type PanelError } from './state';
 import { PanelHeader } from './PanelHeader';
 import { StateMessage } from './StateMessage';
 import { Skeleton } from '../ui/Skeleton';
+import { watchPanelSight } from '../ui/visible-click';
 
 const RECONNECT_MS = 500;
 /** How long to wait for the background to say which record the tab shows before saying it did not answer. */
@@ -52,6 +53,9 @@ export function PanelApp(props: PanelAppProps) {
   const [unanswered, setUnanswered] = useState(false);
   const [catalog, setCatalog] = useState<{ locale: Locale; catalog: Catalog } | null>(null);
   const locale = resolveLocale(settings?.ui.language ?? 'auto', host.browserLanguages);
+
+  // Buttons that change the CRM trust a click at once only while a page-hosted panel is in view (see visible-click).
+  useEffect(() => watchPanelSight(document, host.pageHosted), [host]);
 
   useEffect(() => {
     let alive = true;
@@ -188,7 +192,13 @@ export function PanelApp(props: PanelAppProps) {
   }, [i18n]);
 
   const outcomeActions = useMemo(
-    () => ({ log: host.logOutcome, retry: host.retryOutcome, openFollowUp: host.openFollowUp, loadLoopHistory: host.loadLoopHistory }),
+    () => ({
+      log: host.logOutcome,
+      retry: host.retryOutcome,
+      withdraw: host.withdrawOutcome,
+      openFollowUp: host.openFollowUp,
+      loadLoopHistory: host.loadLoopHistory,
+    }),
     [host],
   );
   const retry = () => {

@@ -4,7 +4,7 @@ import { AccountSection } from './AccountSection';
 import { CallCard } from './CallCard';
 import { ContactView } from './ContactView';
 import type { FocusContact, FollowUpRow, PanelData } from '../../core/panel-data';
-import type { RecordRef, SurveyResponse } from '../../core/schema';
+import type { Outcome, RecordRef, SurveyResponse } from '../../core/schema';
 import { loopSegment, needsFollowUp } from '../../core/rules';
 import { OpenFollowUp } from './OpenFollowUp';
 import { safeSegment } from '../../core/nps';
@@ -94,15 +94,15 @@ export function RecordPanel(props: {
     if (!unhappy || followedUp.has(response.key)) return null;
     return <OpenFollowUp recordRef={props.recordRef} response={response} crmName={crmName} actions={props.outcomeActions} />;
   };
-  const logOutcome = (target: OutcomeTarget | null) =>
-    target && <LogOutcome target={target} rootCauses={settings.rules.rootCauses} crmName={crmName} actions={props.outcomeActions} />;
+  const logOutcome = (target: OutcomeTarget | null, outcomes: Outcome[]) =>
+    target && <LogOutcome target={target} rootCauses={settings.rules.rootCauses} crmName={crmName} actions={props.outcomeActions} outcomes={outcomes} />;
   return (
     <>
       {data.focus.map((focus) => (
         <div key={focus.key} className="focus-contact">
           <ContactView focus={focus} fallbackTitle={data.view.title} settings={settings} now={now} renderResponseAction={responseAction} />
           <LoopHistory recordRef={props.recordRef} focus={focus} readAt={data.view.loopsReadAt ?? null} crmName={crmName} actions={props.outcomeActions} />
-          {logOutcome(contactTarget(focus))}
+          {logOutcome(contactTarget(focus), focus.outcomes)}
           <OutcomeStatusList outcomes={focus.outcomes} crmName={crmName} actions={props.outcomeActions} />
         </div>
       ))}
@@ -114,7 +114,7 @@ export function RecordPanel(props: {
           {data.view.title}
         </h2>
       )}
-      <FollowUps rows={data.followUps} settings={settings} now={now} renderAction={(row) => logOutcome(followUpTarget(row))} />
+      <FollowUps rows={data.followUps} settings={settings} now={now} renderAction={(row) => logOutcome(followUpTarget(row), row.outcomes)} />
     </>
   );
 }

@@ -14,6 +14,8 @@ export interface PanelPort {
 }
 
 export interface PanelHost {
+  /** Framed inside a CRM page (not the browser's side panel or sidebar): the page around it is not trusted. */
+  pageHosted: boolean;
   connect(): PanelPort;
   refresh(ref: RecordRef): Promise<Reply<{ fetchedAt: number }>>;
   requestPermission(origin: string): Promise<boolean>;
@@ -24,6 +26,7 @@ export interface PanelHost {
   writeCallMode(on: boolean): void;
   logOutcome(input: OutcomeInput): Promise<Reply<{ idempotencyKey: string }>>;
   retryOutcome(idempotencyKey: string): Promise<Reply<{ idempotencyKey: string }>>;
+  withdrawOutcome(idempotencyKey: string): Promise<Reply<{ withdrawn: true }>>;
   openFollowUp(ref: RecordRef, responseKey: string): Promise<Reply<OpenedFollowUp>>;
   loadLoopHistory(ref: RecordRef): Promise<Reply<{ readAt: number }>>;
   /**

@@ -136,6 +136,7 @@ export const en = {
   'followUp.noOwner': 'No owner',
   'followUp.urgent': 'Most unhappy',
   'followUp.open': 'Open a follow-up in {crm}',
+  'followUp.openAction': 'open a follow-up in {crm}',
   'followUp.opening': 'Opening the follow-up…',
   'followUp.opened': 'Follow-up opened in {crm}.',
   'followUp.alreadyOpen': 'This answer already has an open follow-up in {crm}.',
@@ -145,6 +146,12 @@ export const en = {
   'sla.dueSoon': 'Due soon: {relative}',
   'sla.onTrack': 'Due {relative}',
   'sla.none': 'No due date',
+
+  'guard.title': 'Confirm the change',
+  'guard.hidden': 'The panel was covered or hidden when you clicked, so nothing was changed yet.',
+  'guard.unknown': 'This browser cannot confirm that the panel was in view when you clicked, so nothing was changed yet.',
+  'guard.confirm': 'Yes, {action}',
+  'guard.cancel': 'Cancel',
 
   'call.lastScore': 'Last score',
   'call.lastComment': 'Last comment',

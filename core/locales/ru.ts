@@ -142,6 +142,7 @@ export const ru: Catalog = {
   'followUp.noOwner': 'Без ответственного',
   'followUp.urgent': 'Очень недоволен',
   'followUp.open': 'Открыть задачу в {crm}',
+  'followUp.openAction': 'открыть задачу по отзыву в {crm}',
   'followUp.opening': 'Открываем задачу…',
   'followUp.opened': 'Задача открыта в {crm}.',
   'followUp.alreadyOpen': 'У этого ответа уже есть открытая задача в {crm}.',
@@ -151,6 +152,12 @@ export const ru: Catalog = {
   'sla.dueSoon': 'Скоро срок: {relative}',
   'sla.onTrack': 'Срок {relative}',
   'sla.none': 'Без срока',
+
+  'guard.title': 'Подтвердите изменение',
+  'guard.hidden': 'Когда вы нажали, панель была закрыта или скрыта, поэтому пока ничего не изменено.',
+  'guard.unknown': 'Этот браузер не может подтвердить, что панель была видна, когда вы нажали, поэтому пока ничего не изменено.',
+  'guard.confirm': 'Да, {action}',
+  'guard.cancel': 'Отмена',
 
   'call.lastScore': 'Последняя оценка',
   'call.lastComment': 'Последний комментарий',

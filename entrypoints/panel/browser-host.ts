@@ -16,6 +16,7 @@ export function browserHost(): PanelHost {
   const movable = typeof browser.sidePanel?.open === 'function' && typeof browser.sidePanel.onOpened?.addListener === 'function';
   const sidePanel = import.meta.env.CHROME && framedInPage && movable ? browser.sidePanel : null;
   return {
+    pageHosted: framedInPage,
     // The click's user activation outlives the await: Chrome requires one for sidePanel.open.
     ...(sidePanel && {
       openSidePanel: async () => {
@@ -47,6 +48,7 @@ export function browserHost(): PanelHost {
     writeCallMode: (on) => void browser.storage.local.set({ [CALL_MODE_KEY]: on }),
     logOutcome: (input) => sendRequest({ type: 'outcome.log', input }),
     retryOutcome: (idempotencyKey) => sendRequest({ type: 'outcome.retry', idempotencyKey }),
+    withdrawOutcome: (idempotencyKey) => sendRequest({ type: 'outcome.withdraw', idempotencyKey }),
     openFollowUp: (ref, responseKey) => sendRequest({ type: 'followUp.open', ref, responseKey }),
     loadLoopHistory: (ref) => sendRequest({ type: 'loops.load', ref }),
     now: () => Date.now(),

@@ -87,7 +87,8 @@ describe('follow-ups', () => {
     const { items, host } = await showFollowUps();
     fireEvent.click(within(items[0] as HTMLElement).getByRole('button', { name: 'Log outcome' }));
     const form = await screen.findByRole('form', { name: 'Log the outcome for Person 2' });
-    expect((within(form).getByLabelText('Reached and resolved') as HTMLInputElement).checked).toBe(true);
+    expect((within(form).getByLabelText('Reached and resolved') as HTMLInputElement).checked).toBe(false);
+    fireEvent.click(within(form).getByLabelText('Reached and resolved'));
     fireEvent.click(within(form).getByLabelText('Close the follow-up (Ticket t-urgent)'));
     fireEvent.click(within(form).getByRole('button', { name: 'Save to HubSpot' }));
     await waitFor(() => expect(host.logOutcome).toHaveBeenCalledOnce());
@@ -100,6 +101,7 @@ describe('follow-ups', () => {
       closeFollowUp: true,
     });
     await waitFor(() => expect(screen.queryByRole('form')).toBeNull());
+    expect(within(items[0] as HTMLElement).getByRole('button', { name: 'Undo' })).toBeTruthy();
   });
 });
 

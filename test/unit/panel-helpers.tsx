@@ -224,7 +224,7 @@ export interface TestHost extends PanelHost {
   loadLoopHistory: ReturnType<typeof vi.fn<(ref: RecordRef) => Promise<Reply<{ readAt: number }>>>>;
 }
 
-export function testHost(options: { settings?: Settings; languages?: string[]; callMode?: boolean } = {}): TestHost {
+export function testHost(options: { settings?: Settings; languages?: string[]; callMode?: boolean; pageHosted?: boolean } = {}): TestHost {
   const ports: FakePort[] = [];
   const host: TestHost = {
     ports,
@@ -240,6 +240,7 @@ export function testHost(options: { settings?: Settings; languages?: string[]; c
       ports.push(port);
       return port;
     },
+    pageHosted: options.pageHosted ?? false,
     refresh: vi.fn(async () => ({ ok: true as const, value: { fetchedAt: NOW } })),
     requestPermission: vi.fn(async () => true),
     optionsUrl: 'chrome-extension://test/options.html',
@@ -251,6 +252,7 @@ export function testHost(options: { settings?: Settings; languages?: string[]; c
     logOutcome: vi.fn(async () => ({ ok: true as const, value: { idempotencyKey: 'test-key-0000000001' } })),
     loadLoopHistory: vi.fn(async () => ({ ok: true as const, value: { readAt: NOW } })),
     retryOutcome: async (idempotencyKey) => ({ ok: true as const, value: { idempotencyKey } }),
+    withdrawOutcome: vi.fn(async () => ({ ok: true as const, value: { withdrawn: true as const } })),
     openFollowUp: vi.fn(async () => ({ ok: true as const, value: { id: '9001', url: 'https://app.hubspot.com/contacts/40001/record/0-5/9001', created: true, closed: false } })),
     now: () => NOW,
   };

@@ -49,7 +49,7 @@ async function outcomeKeys(frame: Frame): Promise<string[]> {
 
 /**
  * Logs an outcome the way a loop owner does, from the keyboard: "Log outcome", the result group has focus
- * (arrow keys pick; the usual result is pre-selected), Tab to the note, type, Ctrl+Enter saves.
+ * (nothing is chosen; Space picks the focused result, arrow keys move), the note, type, Ctrl+Enter saves.
  * Returns the idempotency key of the row that appeared.
  */
 async function logOutcome(frame: Frame, note: string): Promise<string> {
@@ -59,6 +59,7 @@ async function logOutcome(frame: Frame, note: string): Promise<string> {
   await open.press('Enter');
   const form = frame.locator('form.outcome-form');
   await form.waitFor();
+  await form.getByRole('radio').first().press('Space');
   const noteField = form.getByLabel('What was heard and done');
   await noteField.focus();
   await noteField.pressSequentially(note, { delay: 0 });
