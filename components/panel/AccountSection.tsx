@@ -93,14 +93,14 @@ function ByQuarter(props: { part: AccountPart }) {
   if (quarters.length === 0 && props.part.fromCounts) {
     // HubSpot links survey answers to contacts, not companies: a large account's answers cannot be counted per quarter.
     return (
-      <Section title={i18n.t('account.byQuarter')}>
+      <Section title={i18n.t('account.byQuarter')} foldKey="quarters">
         <p className="muted">{i18n.t('account.byQuarterTooLarge')}</p>
       </Section>
     );
   }
   if (quarters.length === 0) return null;
   return (
-    <Section title={i18n.t('account.byQuarter')}>
+    <Section title={i18n.t('account.byQuarter')} foldKey="quarters">
       <table className="quarters">
         <thead>
           <tr>
@@ -135,7 +135,7 @@ function ContactList(props: { part: AccountPart; now: number; onShowMore: () => 
   const { contacts, contactTotal } = props.part;
   const rest = contactTotal - contacts.length;
   return (
-    <Section title={i18n.plural('account.contacts', contactTotal)}>
+    <Section title={i18n.plural('account.contacts', contactTotal)} foldKey="contacts">
       <ul className="contact-list">
         {contacts.map((row) => (
           <li key={row.contact.key} className="contact-row">
@@ -184,7 +184,7 @@ export function AccountSection(props: { part: AccountPart; title: string; compac
   return (
     <section className={`record account${props.compact ? ' compact' : ''}`} aria-labelledby={headingId}>
       <h2 id={headingId} dir="auto">
-        {props.compact ? i18n.t('account.sectionTitle', { name }) : name}
+        {i18n.t('account.sectionTitle', { name })}
       </h2>
       {!props.compact && part.account?.ownerName && <p className="subtitle">{i18n.t('account.owner', { name: part.account.ownerName })}</p>}
       {part.rollup.summary.n === 0 ? (

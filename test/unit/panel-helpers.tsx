@@ -216,6 +216,8 @@ export interface TestHost extends PanelHost {
   port(): FakePort;
   /** The call mode the panel saved, if any. */
   callMode: boolean | null;
+  /** The sections the panel saved as folded. */
+  folded: string[];
   db: LoyaltyLensDb | null;
   refresh: ReturnType<typeof vi.fn<(ref: RecordRef) => Promise<Reply<{ fetchedAt: number }>>>>;
   requestPermission: ReturnType<typeof vi.fn<(origin: string) => Promise<boolean>>>;
@@ -248,6 +250,11 @@ export function testHost(options: { settings?: Settings; languages?: string[]; c
     readCallMode: async () => host.callMode,
     writeCallMode: (on) => {
       host.callMode = on;
+    },
+    folded: [],
+    readFolded: async () => host.folded,
+    writeFolded: (keys) => {
+      host.folded = keys;
     },
     logOutcome: vi.fn(async () => ({ ok: true as const, value: { idempotencyKey: 'test-key-0000000001' } })),
     loadLoopHistory: vi.fn(async () => ({ ok: true as const, value: { readAt: NOW } })),

@@ -139,7 +139,7 @@ describe('useVisibleClick', () => {
         <OpenFollowUp recordRef={{ crm: 'hubspot', instance: '1', objectType: 'contact', id: '5' }} response={response} crmName="HubSpot" actions={actions as unknown as OutcomeActions} />
       </I18nProvider>,
     );
-    fireEvent.click(screen.getByRole('button', { name: 'Открыть задачу в HubSpot' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Открыть задачу по отзыву в HubSpot' }));
     expect(await screen.findByRole('button', { name: 'Да, открыть задачу по отзыву в HubSpot' })).toBeTruthy();
     expect(actions.openFollowUp).not.toHaveBeenCalled();
     stop();
