@@ -13,6 +13,8 @@ const COLLAPSED_KEY = 'ui.panelCollapsed';
 const WIDTH_KEY = 'ui.panelWidth';
 /** The panel itself gets at least 320 px; the frame adds the 6 px resize grip. */
 const MIN_WIDTH = 326;
+/** The slim tab's own column: the page's flow gives up this much on the right, so the tab covers none of it. */
+const TAB_COLUMN = `html{margin-right:40px!important}`;
 const DEFAULT_WIDTH = 380;
 
 const STYLE = `
@@ -20,6 +22,7 @@ const STYLE = `
 .frame{position:fixed;top:0;right:0;height:100vh;z-index:2147483000;display:flex;box-shadow:-2px 0 12px rgb(0 0 0/.18);background:Canvas}
 .frame[hidden]{display:none}
 .frame.slim{top:calc(50% - 84px);height:168px;width:40px!important;border-radius:8px 0 0 8px;overflow:hidden}
+
 .frame.slim .grip,.frame.slim .close{display:none}
 iframe{border:0;height:100%;width:100%;color-scheme:normal}
 .grip{width:6px;cursor:ew-resize;background:transparent;flex:none}
@@ -31,6 +34,7 @@ iframe{border:0;height:100%;width:100%;color-scheme:normal}
 export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): void {
   let root: HTMLElement | null = null;
   let frame: HTMLElement | null = null;
+  let column: HTMLStyleElement | null = null;
   let collapsed = true;
   /** Until the remembered layout is read, the frame loads but stays out of sight (no flash of the wrong state). */
   let layoutKnown = false;
@@ -47,11 +51,22 @@ export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): voi
     if (!isRecord || placement === 'side' || placement === 'waiting') {
       root?.remove();
       root = null;
+      column?.remove();
+      column = null;
       return;
     }
     if (!root) mount();
-    frame!.hidden = !(layoutKnown && placement === 'page');
+    const shown = layoutKnown && placement === 'page';
+    frame!.hidden = !shown;
     frame!.classList.toggle('slim', collapsed);
+    if (shown && collapsed) {
+      column ??= document.createElement('style');
+      column.textContent = TAB_COLUMN;
+      if (!column.isConnected) document.documentElement.append(column);
+    } else {
+      column?.remove();
+      column = null;
+    }
     frame!.style.width = `${width}px`;
   };
 

@@ -291,3 +291,21 @@ export async function spaNavigate(page: Page, url: string): Promise<number> {
   await page.waitForURL(url);
   return clickedAt;
 }
+
+/** storage.local: the person's choice of a folded (slim tab) or open in-page panel (content/panel-host.ts). */
+const PANEL_COLLAPSED_KEY = 'ui.panelCollapsed';
+
+/**
+ * Remembers the in-page panel open (true) or folded (false) as a person's click does, or forgets the choice (null):
+ * the default, a slim tab at the page's edge. Pages opened afterwards follow it.
+ */
+export async function rememberPanelOpen(worker: Worker, open: boolean | null): Promise<void> {
+  await worker.evaluate(
+    async ({ key, open }) => {
+      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void>; remove(key: string): Promise<void> } } } };
+      if (open === null) await chrome.storage.local.remove(key);
+      else await chrome.storage.local.set({ [key]: !open });
+    },
+    { key: PANEL_COLLAPSED_KEY, open },
+  );
+}
