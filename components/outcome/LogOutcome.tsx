@@ -114,6 +114,7 @@ export function LogOutcome(props: {
       )}
       {stage.name === 'undo-failed' && <p className="muted">{stage.reason}</p>}
       {state === 'failed' && outcome && <RetryOutcome idempotencyKey={outcome.idempotencyKey} crmName={props.crmName} actions={props.actions} />}
+      {openButton}
     </div>
   );
 }

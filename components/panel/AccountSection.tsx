@@ -18,14 +18,33 @@ function AccountNps(props: { part: AccountPart }) {
   const { rollup, windowDays, fromCounts } = props.part;
   const { summary, tooFew } = rollup;
   const npsFigure = (
-    <Figure name="account-nps" value={summary.nps} className={tooFew ? 'mid-number' : 'big-number'}>
+    <Figure name="account-nps" value={summary.nps} className="big-number">
       {summary.nps === null ? '—' : i18n.score(summary.nps)}
     </Figure>
   );
+  if (tooFew) {
+    // Under the minimum n an NPS is noise: no number as a headline, only how many answered (the distribution follows).
+    return (
+      <div className="account-nps">
+        <p className="nps-line">
+          <strong className="too-few">{i18n.plural('account.tooFew', summary.n)}</strong>
+          <span className="visually-hidden">{npsFigure}</span>
+          {summary.marginOfError95 !== null && (
+            <Figure name="account-margin" value={summary.marginOfError95} className="visually-hidden">
+              {i18n.t('account.margin', { margin: i18n.number(Math.round(summary.marginOfError95)) })}
+            </Figure>
+          )}
+          <Figure name="account-n" value={summary.n} className="visually-hidden">
+            {i18n.plural('account.n', summary.n)}
+          </Figure>
+        </p>
+        <p className="method">{i18n.t('account.method', { method: methodLabel(i18n, rollup.method, windowDays, fromCounts) })}</p>
+      </div>
+    );
+  }
   return (
     <div className="account-nps">
       <p className="nps-line">
-        {tooFew && <strong className="too-few">{i18n.t('account.tooFew')} </strong>}
         {npsFigure}{' '}
         {summary.marginOfError95 !== null && (
           <Figure name="account-margin" value={summary.marginOfError95} className="margin">

@@ -32,8 +32,14 @@ function useSlim(): boolean {
     if (typeof matchMedia !== 'function') return;
     const query = matchMedia(SLIM_QUERY);
     const follow = () => setSlim(query.matches);
+    // The host may have resized the frame before this effect ran; resize events are the frame's own, change may lag.
+    follow();
     query.addEventListener('change', follow);
-    return () => query.removeEventListener('change', follow);
+    window.addEventListener('resize', follow);
+    return () => {
+      query.removeEventListener('change', follow);
+      window.removeEventListener('resize', follow);
+    };
   }, []);
   return slim;
 }

@@ -4,7 +4,7 @@ import { CollapsibleText } from '../ui/CollapsibleText';
 import { SegmentBadge } from '../ui/SegmentBadge';
 import { safeSegment } from '../../core/nps';
 import { useI18n } from './i18n-context';
-import { segmentLabel } from './labels';
+import { channelLabel, segmentLabel } from './labels';
 
 const PAGE = 10;
 
@@ -41,7 +41,7 @@ export function ResponseList(props: { responses: SurveyResponse[]; renderAction?
               <ResponseHead response={r} />
               {(r.surveyName || r.channel) && (
                 <p className="response-meta" dir="auto">
-                  {[r.surveyName, r.channel && i18n.t('response.channel', { channel: r.channel })].filter(Boolean).join(' · ')}
+                  {[r.surveyName, r.channel && i18n.t('response.channel', { channel: channelLabel(i18n, r.channel) })].filter(Boolean).join(' · ')}
                 </p>
               )}
               {r.comment && <CollapsibleText text={r.comment} moreLabel={i18n.t('action.showMoreText')} lessLabel={i18n.t('action.showLessText')} />}

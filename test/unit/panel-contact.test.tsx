@@ -110,7 +110,7 @@ describe('contact view', () => {
     expect(screen.getByRole('heading', { level: 2, name: 'Account: Acme Corp' })).toBeTruthy();
     expect(figure(container, 'account-nps')?.getAttribute('data-ll-value')).toBe('0');
     expect(figure(container, 'account-n')?.getAttribute('data-ll-value')).toBe('2');
-    expect(screen.getByText('Too few responses:')).toBeTruthy();
+    expect(screen.getByText('Too few responses (2) for an account NPS')).toBeTruthy();
     expect(figure(container, 'revenue-at-risk')?.getAttribute('data-ll-value')).toBe('120000');
   });
 

@@ -3,6 +3,7 @@ import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/re
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { saveRecordContext } from '../../core/store';
 import type { RecordRef } from '../../core/schema';
+import { DEFAULT_SETTINGS } from '../../core/settings';
 import { DAY, HOUR, NOW, account, contact, contactRef, context, followUp, freshDb, response, showRecordPanel, testHost } from './panel-helpers';
 
 // The panel in the order a person works: the record's name, then "Needs you now", then the scores, history and
@@ -118,5 +119,45 @@ describe('panel layout', () => {
     expect(screen.queryByRole('heading', { name: 'Needs you now' })).toBeNull();
     fireEvent.click(tab);
     expect(openInPage).toHaveBeenCalledOnce();
+  });
+});
+
+describe('words, not codes', () => {
+  const ALLOWED_CAPS = new Set(['NPS', 'CSAT', 'CES', 'SMS', 'CRM']);
+  const codes = (text: string) =>
+    [...text.matchAll(/\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b|\b[A-Z]{3,}\b/g)].map((m) => m[0]).filter((word) => !ALLOWED_CAPS.has(word));
+
+  it.each(['en', 'ru'] as const)('lets no ALL_CAPS or snake_case value of the CRM reach the panel (%s)', async (language) => {
+    const db = freshDb();
+    const channelled = response('101', 3, NOW - DAY, { channel: 'EMAIL', comment: 'Slow' });
+    const other = response('101', 8, NOW - 3 * DAY, { channel: 'IN_APP_SURVEY' });
+    await saveRecordContext(
+      db,
+      context(contactRef, {
+        account: account(),
+        focusContactKeys: [contact('101').key],
+        contacts: [contact('101', { name: 'Dana Detractor' })],
+        responses: [other, channelled],
+        followUps: [followUp('t-1', { contactKey: contact('101').key, responseKey: channelled.key, statusLabel: 'NOT_STARTED' })],
+      }),
+    );
+    const settings = { ...DEFAULT_SETTINGS, ui: { ...DEFAULT_SETTINGS.ui, language } };
+    const { root } = await showRecordPanel(db, testHost({ settings }), contactRef);
+    await waitFor(() => expect(root().getAttribute('lang')).toBe(language));
+    const text = root().textContent ?? '';
+    expect(codes(text)).toEqual([]);
+    expect(text).toContain(language === 'en' ? 'via email' : 'канал: эл. почта');
+    expect(text).toContain('In app survey');
+    expect(text).toContain('Not started');
+  });
+
+  it('keeps every visible string of the panel’s components in the locale files (no text written into the markup)', () => {
+    const sources = import.meta.glob('../../components/{panel,outcome,ui}/*.tsx', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
+    const literal = /(>\s*[A-Za-zА-Яа-яЁё][^<>{}=]*<\/)|((?:title|aria-label|placeholder|alt)="[A-Za-zА-Яа-я])/;
+    const offenders = Object.entries(sources)
+      .filter(([, source]) => literal.test(source))
+      .map(([file]) => file);
+    expect(Object.keys(sources).length).toBeGreaterThan(10);
+    expect(offenders).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@ import {
   hasPanel,
   hubspotRecordUrl,
   panelFrame,
+  publishScreenshot,
   panelIframe,
   rememberPanelOpen,
   salesforceRecordUrl,
@@ -110,6 +111,7 @@ async function defaultStateLeavesThePageUsable(t: E2E, url: string, name: string
     assert.ok(controls >= 3, 'the page has its own action buttons');
     assert.deepEqual(await coveredControls(page), [], 'page controls covered by the panel');
     await t.screenshot(page, `${name}-default-slim-tab`);
+  publishScreenshot(`${name}-default-slim-tab`, `${name}-default-slim-tab`);
 
     const frame = await panelFrame(page);
     await frame.getByRole('button', { name: /^Open Loyalty Lens/ }).click();
@@ -142,4 +144,5 @@ export async function optionsPageOpens(t: E2E): Promise<void> {
   assert.match(await page.title(), /Loyalty Lens/);
   assert.deepEqual(errors, []);
   await t.screenshot(page, 'options');
+  publishScreenshot('options', 'options');
 }

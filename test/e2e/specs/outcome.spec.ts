@@ -13,6 +13,7 @@ import {
   hubspotRecordUrl,
   openExtensionPage,
   panelFrame,
+  publishScreenshot,
   rememberPanelOpen,
   salesforceRecordUrl,
   screenshotPanel,
@@ -201,7 +202,7 @@ export async function permanentFailureShowsReasonAndRetryWorks(t: E2E): Promise<
   await waitForOutcome(page, key, 'failed');
   const row = frame.locator(`[data-ll-outcome-key="${key}"]`);
   const reason = await row.getByRole('alert').innerText();
-  assert.match(reason, /Not saved: The HubSpot token lacks the crm\.objects\.contacts\.write scope/);
+  assert.match(reason, /Not written to HubSpot: The HubSpot token lacks the crm\.objects\.contacts\.write scope/);
   assert.equal(notesWithKey(t, key), 0);
   t.sandbox.clearFaults();
   await row.getByRole('button', { name: 'Retry' }).click();
@@ -360,6 +361,7 @@ async function recordsOnlyWhatWasChosen(t: E2E, page: Page, frame: Frame, crmNam
 export async function hubspotRecordsOnlyWhatWasChosen(t: E2E): Promise<void> {
   const { page, frame } = await openHubSpotContact(t, t.hubspot.sampleContactId);
   await recordsOnlyWhatWasChosen(t, page, frame, 'HubSpot', () => requestsMatching(t, new RegExp(NOTES_UPSERT)), 'outcome-form');
+  publishScreenshot('outcome-form', 'outcome-form');
 }
 
 export async function salesforceRecordsOnlyWhatWasChosen(t: E2E): Promise<void> {
@@ -398,6 +400,7 @@ async function callModeLogsAnOutcome(t: E2E, page: Page, frame: Frame, crmName: 
 export async function hubspotCallModeLogsAnOutcome(t: E2E): Promise<void> {
   const { page, frame } = await openHubSpotContact(t, t.hubspot.badScoresContactId);
   await callModeLogsAnOutcome(t, page, frame, 'HubSpot', 'hubspot-call-mode');
+  publishScreenshot('hubspot-call-mode', 'call-mode');
 }
 
 export async function salesforceCallModeLogsAnOutcome(t: E2E): Promise<void> {
