@@ -348,7 +348,7 @@ export async function salesforceBeforeAndAfterSignIn(t: E2E): Promise<void> {
   const accountUrl = salesforceRecordUrl(t.salesforce.hosts.lightning, 'Account', t.salesforce.sampleAccountId);
   const account = await openRecord(t, accountUrl, 'ready');
   const accountFrame = await panelFrame(account.page);
-  await accountFrame.getByRole('heading', { name: 'Acme Robotics' }).waitFor();
+  await accountFrame.getByRole('heading', { level: 2, name: 'Acme Robotics', exact: true }).waitFor();
   assert.equal(await accountFrame.locator('[data-ll-figure="account-nps"]').count() > 0, true, 'no account NPS');
   await scanLightAndDark(account.page, 'Salesforce account');
   await shootEveryWay(t, account.page, 'salesforce-account', account.record, 'ready');

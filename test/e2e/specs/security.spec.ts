@@ -437,7 +437,7 @@ async function revealPanel(page: Page): Promise<void> {
  * "Save", one click on the decoy changes nothing in the CRM (nor queues anything); the panel asks for a confirmation
  * inside itself instead.
  */
-export async function step4ClickOnAHiddenPanelChangesNothing(t: E2E): Promise<void> {
+export async function step6ClickOnAHiddenPanelChangesNothing(t: E2E): Promise<void> {
   const portal = t.hubspot.portals.main;
   const crmState = () => ({ tickets: t.sandbox.hubspot.records('tickets', portal).length, notes: t.sandbox.hubspot.records('notes', portal).length });
   const before = crmState();
