@@ -403,6 +403,8 @@ export async function step5PushStateMovesThePanelAsItMovesTheAddressBar(t: E2E):
   const text = await (await panelFrame(page)).locator('[data-ll-state]').innerText();
   assert.ok(text.includes(name), `the panel does not name the contact as HubSpot has it (${name}): ${text.slice(0, 200)}`);
   assert.deepEqual(writes(t.sandbox.log()), [], 'a write reached the CRM');
+  await page.close();
+}
 
 /** The page makes the panel invisible (opacity 0 on its host) and lays a decoy over one of its buttons. */
 async function hideBehindDecoy(page: Page, box: { x: number; y: number; width: number; height: number }): Promise<void> {
