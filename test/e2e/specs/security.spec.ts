@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { LoggedRequest } from '../../../sandbox/types';
 import {
   connectHubSpot,
@@ -427,6 +427,12 @@ async function hideBehindDecoy(page: Page, box: { x: number; y: number; width: n
   }, box);
 }
 
+/** The panel asked for a confirmation instead of acting. (Attached, not "visible": Playwright counts the page's opacity on the host.) */
+async function expectAsked(confirmation: Locator): Promise<void> {
+  await confirmation.waitFor({ state: 'attached' });
+  assert.match((await confirmation.textContent()) ?? '', /The panel was covered or hidden when you clicked, so nothing was changed yet\./);
+}
+
 async function revealPanel(page: Page): Promise<void> {
   await page.evaluate(() => {
     (document.querySelector('loyalty-lens-panel') as HTMLElement).style.removeProperty('opacity');
@@ -457,8 +463,7 @@ export async function step6ClickOnAHiddenPanelChangesNothing(t: E2E): Promise<vo
   assert.ok(openBox, 'no "Open a follow-up" button on screen');
   await hideBehindDecoy(page, openBox);
   await page.mouse.click(openBox.x + openBox.width / 2, openBox.y + openBox.height / 2);
-  // Attached, not "visible": Playwright counts the page's opacity on the host against the panel's own elements.
-  await frame.getByText('The panel was covered or hidden when you clicked, so nothing was changed yet.').waitFor({ state: 'attached' });
+  await expectAsked(frame.locator('.confirm-click'));
   await revealPanel(page);
   await t.screenshot(page, 'borrowed-click-asked');
   await frame.getByRole('button', { name: 'Cancel' }).click();
@@ -474,7 +479,7 @@ export async function step6ClickOnAHiddenPanelChangesNothing(t: E2E): Promise<vo
   assert.ok(saveBox, 'no Save button on screen');
   await hideBehindDecoy(page, saveBox);
   await page.mouse.click(saveBox.x + saveBox.width / 2, saveBox.y + saveBox.height / 2);
-  await form.getByText('The panel was covered or hidden when you clicked, so nothing was changed yet.').waitFor({ state: 'attached' });
+  await expectAsked(form.locator('.confirm-click'));
   await new Promise((done) => setTimeout(done, 1_500));
   assert.deepEqual(crmState(), before, 'a hidden click changed the CRM');
   assert.equal((await readHeld(t)).outcomes, queuedBefore, 'a hidden click queued an outcome');
