@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { launchWithExtension, requireChromium, type LaunchedExtension } from '../scripts/chromium';
 import { startSandbox } from '../sandbox/server';
-import { buildExtension, CHROME_BUILD_DIR, ROOT } from '../test/e2e/harness';
+import { buildExtension, CHROME_BUILD_DIR, rememberPanelOpen, ROOT } from '../test/e2e/harness';
 import type { Sandbox } from '../test/e2e/types';
 import type { BenchContext, BenchModule, Measurement } from './types';
 
@@ -101,6 +101,8 @@ async function main(): Promise<number> {
         ...options,
       });
       browsers.push(launched);
+      // Measured with the panel open, as a person has it once they opened it (the default is a slim tab).
+      await rememberPanelOpen(launched.serviceWorker, true);
       return launched;
     },
   };

@@ -5,23 +5,28 @@ import { PLACEMENT_WAIT_MS, SIDE_PANEL_WINDOWS_KEY } from '../core/placement';
 
 // Hosts the panel iframe at the right edge of a CRM page. Holds no data and no tokens and sends no
 // requests: the iframe is an extension page, and the background learns the record from the tabs API.
+// Until the person opens it, the frame is a slim tab at the edge (the panel page draws the tab, with the
+// record's segment and open follow-ups), so the CRM's own controls stay usable; opened, it lies over the
+// page. The choice is remembered (storage.local, which the panel's tab also writes to open it).
 
 const COLLAPSED_KEY = 'ui.panelCollapsed';
 const WIDTH_KEY = 'ui.panelWidth';
 /** The panel itself gets at least 320 px; the frame adds the 6 px resize grip. */
 const MIN_WIDTH = 326;
+/** The slim tab's own column: the page's flow gives up this much on the right, so the tab covers none of it. */
+const TAB_COLUMN = `html{margin-right:40px!important}`;
 const DEFAULT_WIDTH = 380;
 
 const STYLE = `
 :host{all:initial}
 .frame{position:fixed;top:0;right:0;height:100vh;z-index:2147483000;display:flex;box-shadow:-2px 0 12px rgb(0 0 0/.18);background:Canvas}
 .frame[hidden]{display:none}
+.frame.slim{top:calc(50% - 100px);height:200px;width:40px!important;border-radius:8px 0 0 8px;overflow:hidden}
+
+.frame.slim .grip,.frame.slim .close{display:none}
 iframe{border:0;height:100%;width:100%;color-scheme:normal}
 .grip{width:6px;cursor:ew-resize;background:transparent;flex:none}
 .grip:hover,.grip:focus-visible{background:#2563eb55;outline:none}
-.tab{position:fixed;right:0;top:50%;transform:translateY(-50%);z-index:2147483000;writing-mode:vertical-rl;padding:10px 5px;
-border:1px solid #1e3a8a;border-right:0;border-radius:6px 0 0 6px;background:#1d4ed8;color:#fff;font:600 12px/1.2 system-ui,sans-serif;cursor:pointer}
-.tab:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
 .close{position:absolute;top:6px;left:-30px;width:26px;height:26px;border-radius:13px 0 0 13px;border:1px solid #1e3a8a;border-right:0;background:#1d4ed8;color:#fff;cursor:pointer;font:700 14px system-ui,sans-serif}
 .close:focus-visible{outline:3px solid #f59e0b}
 `;
@@ -29,8 +34,8 @@ border:1px solid #1e3a8a;border-right:0;border-radius:6px 0 0 6px;background:#1d
 export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): void {
   let root: HTMLElement | null = null;
   let frame: HTMLElement | null = null;
-  let tab: HTMLButtonElement | null = null;
-  let collapsed = false;
+  let column: HTMLStyleElement | null = null;
+  let collapsed = true;
   /** Until the remembered layout is read, the frame loads but stays out of sight (no flash of the wrong state). */
   let layoutKnown = false;
   let width = DEFAULT_WIDTH;
@@ -46,12 +51,22 @@ export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): voi
     if (!isRecord || placement === 'side' || placement === 'waiting') {
       root?.remove();
       root = null;
+      column?.remove();
+      column = null;
       return;
     }
     if (!root) mount();
-    const visible = layoutKnown && placement === 'page';
-    frame!.hidden = collapsed || !visible;
-    tab!.hidden = !collapsed || !visible;
+    const shown = layoutKnown && placement === 'page';
+    frame!.hidden = !shown;
+    frame!.classList.toggle('slim', collapsed);
+    if (shown && collapsed) {
+      column ??= document.createElement('style');
+      column.textContent = TAB_COLUMN;
+      if (!column.isConnected) document.documentElement.append(column);
+    } else {
+      column?.remove();
+      column = null;
+    }
     frame!.style.width = `${width}px`;
   };
 
@@ -78,13 +93,8 @@ export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): voi
     close.title = 'Collapse Loyalty Lens';
     close.setAttribute('aria-label', 'Collapse Loyalty Lens');
     close.addEventListener('click', () => setCollapsed(true));
-    tab = document.createElement('button');
-    tab.className = 'tab';
-    tab.textContent = 'Loyalty Lens';
-    tab.setAttribute('aria-label', 'Show Loyalty Lens');
-    tab.addEventListener('click', () => setCollapsed(false));
     frame.append(close, grip, iframe);
-    shadow.append(style, frame, tab);
+    shadow.append(style, frame);
     enableResize(grip, iframe);
     document.documentElement.append(root);
   };
@@ -117,7 +127,7 @@ export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): voi
     collapsed = next;
     void browser.storage.local.set({ [COLLAPSED_KEY]: next });
     render(root !== null);
-    (next ? tab : frame?.querySelector('iframe'))?.focus();
+    frame?.querySelector('iframe')?.focus();
   };
 
   // WXT reports the destination before the browser commits it, so read the event's URL, not location.
@@ -135,11 +145,18 @@ export function hostPanel(ctx: ContentScriptContext, parseUrl: PageAdapter): voi
     }
   });
   ctx.addEventListener(window, 'wxt:locationchange', (event) => onLocation(event.newUrl.href));
+  // The panel's slim tab opens the panel by saving the choice; other tabs follow it too.
+  browser.storage.onChanged.addListener((changes, area) => {
+    const change = area === 'local' ? changes[COLLAPSED_KEY] : undefined;
+    if (!change || typeof change.newValue !== 'boolean' || change.newValue === collapsed) return;
+    collapsed = change.newValue;
+    onLocation(location.href);
+  });
 
   // Start loading the panel at once, in parallel with reading how the user left it.
   onLocation(location.href);
   void browser.storage.local.get([COLLAPSED_KEY, WIDTH_KEY, SIDE_PANEL_WINDOWS_KEY]).then((stored) => {
-    collapsed = stored[COLLAPSED_KEY] === true;
+    collapsed = stored[COLLAPSED_KEY] !== false;
     const storedWidth = stored[WIDTH_KEY];
     if (typeof storedWidth === 'number' && Number.isFinite(storedWidth)) width = Math.max(MIN_WIDTH, storedWidth);
     layoutKnown = true;

@@ -37,6 +37,10 @@ export interface I18n {
   money(value: number, currency: string | null): string;
   date(epochMs: number): string;
   dateTime(epochMs: number): string;
+  /** "Nov 12" — a day of the month, for clocks whose year is plain from context. */
+  dayMonth(epochMs: number): string;
+  /** A length of time in whole days, hours or minutes (the largest that fits): "23 days", "5h". */
+  span(ms: number): string;
   /** "3 days ago", "in 5 hours" — relative to `now`. */
   relative(epochMs: number, now: number): string;
 }
@@ -60,6 +64,12 @@ export function createI18n(locale: Locale, catalog: Catalog = en): I18n {
   const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
   const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
   const relativeFormat = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  const dayMonthFormat = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' });
+  const spanFormats = {
+    day: new Intl.NumberFormat(locale, { style: 'unit', unit: 'day', unitDisplay: 'long' }),
+    hour: new Intl.NumberFormat(locale, { style: 'unit', unit: 'hour', unitDisplay: 'narrow' }),
+    minute: new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'narrow' }),
+  };
   const signedFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 0, signDisplay: 'exceptZero' });
 
   const fill = (template: string, params: Params | undefined): string =>
@@ -96,6 +106,13 @@ export function createI18n(locale: Locale, catalog: Catalog = en): I18n {
     },
     date: (epochMs) => dateFormat.format(epochMs),
     dateTime: (epochMs) => dateTimeFormat.format(epochMs),
+    dayMonth: (epochMs) => dayMonthFormat.format(epochMs),
+    span(ms) {
+      const size = Math.abs(ms);
+      if (size >= 24 * 3600_000) return spanFormats.day.format(Math.floor(size / (24 * 3600_000)));
+      if (size >= 3600_000) return spanFormats.hour.format(Math.floor(size / 3600_000));
+      return spanFormats.minute.format(Math.max(1, Math.floor(size / 60_000)));
+    },
     relative(epochMs, now) {
       const diff = epochMs - now;
       for (const [unit, size] of UNITS) {

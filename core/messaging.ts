@@ -17,6 +17,7 @@ export const allowedSenders: Record<RequestType, ReadonlyArray<SenderKind>> = {
   'record.refresh': ['extension-page'],
   'outcome.log': ['extension-page'],
   'outcome.retry': ['extension-page'],
+  'outcome.withdraw': ['extension-page'],
   'outbox.flush': ['extension-page'],
   'loops.load': ['extension-page'],
   'followUp.open': ['extension-page'],

@@ -19,6 +19,11 @@ import { rowKey, type Outcome, type OutcomeInput } from './schema';
  */
 export const LEASE_MS = 30_000;
 const BASE_DELAY_MS = 2_000;
+/**
+ * How long a newly logged outcome waits before its first send, so the person who logged it can take it back
+ * (Undo) before anything reaches the CRM.
+ */
+export const UNDO_WINDOW_MS = 5_000;
 const MAX_DELAY_MS = 15 * 60_000;
 
 export interface Clock {
@@ -33,8 +38,18 @@ export function backoffDelay(attempts: number, random: () => number): number {
   return Math.floor(random() * ceiling);
 }
 
-/** Records an outcome and its outbox entry in one transaction; the idempotency key is made once, here. */
-export async function enqueueOutcome(db: LoyaltyLensDb, input: OutcomeInput, idempotencyKey: string, now: number, loggedBy: string | null): Promise<Outcome> {
+/**
+ * Records an outcome and its outbox entry in one transaction; the idempotency key is made once, here. `holdMs`
+ * keeps it back from the first send (the undo window).
+ */
+export async function enqueueOutcome(
+  db: LoyaltyLensDb,
+  input: OutcomeInput,
+  idempotencyKey: string,
+  now: number,
+  loggedBy: string | null,
+  holdMs = 0,
+): Promise<Outcome> {
   const outcome: Outcome = {
     ...input,
     idempotencyKey,
@@ -45,7 +60,7 @@ export async function enqueueOutcome(db: LoyaltyLensDb, input: OutcomeInput, ide
     loggedBy,
     state: 'pending',
     attempts: 0,
-    nextAttemptAt: now,
+    nextAttemptAt: now + holdMs,
     leaseUntil: null,
     lastError: null,
     lastErrorKind: null,
@@ -119,6 +134,35 @@ export async function recordDeliveries(db: LoyaltyLensDb, results: DeliveryResul
       });
     });
     await db.outcomes.bulkPut(updated);
+  });
+}
+
+/** What became of an Undo: taken out of the outbox, or too late because it was already sent or is being sent. */
+export type WithdrawResult = 'withdrawn' | 'sending' | 'saved' | 'missing';
+
+/**
+ * The person who logged an outcome takes it back. Only an entry never leased can go: once a send has started,
+ * the CRM may hold the record, so the entry stays and is delivered (exactly once) like any other.
+ */
+export async function withdrawQueued(db: LoyaltyLensDb, idempotencyKey: string): Promise<WithdrawResult> {
+  return db.transaction('rw', db.outcomes, async () => {
+    const outcome = await db.outcomes.get(idempotencyKey);
+    if (!outcome) return 'missing';
+    if (outcome.state === 'done') return 'saved';
+    if (outcome.state !== 'pending' || outcome.attempts > 0) return 'sending';
+    await db.outcomes.delete(idempotencyKey);
+    return 'withdrawn';
+  });
+}
+
+/** Outcomes still in their undo window go out now (sign-out sends what is queued before it signs out). */
+export async function releaseHeld(db: LoyaltyLensDb, crm: Outcome['crm'], now: number): Promise<void> {
+  await db.transaction('rw', db.outcomes, async () => {
+    await db.outcomes
+      .where('[state+nextAttemptAt]')
+      .between(['pending', now], ['pending', Dexie.maxKey], false, true)
+      .filter((o) => o.crm === crm && o.attempts === 0)
+      .modify({ nextAttemptAt: now });
   });
 }
 

@@ -52,6 +52,8 @@ export interface FollowUpRow {
   dueAt: number | null;
   /** Who should own it when the CRM row names nobody, by the routing rule. */
   suggestedOwner: string | null;
+  /** Outcomes logged from this browser for the follow-up's contact, newest first. */
+  outcomes: Outcome[];
 }
 
 export interface PanelData {
@@ -153,14 +155,18 @@ async function loadFollowUps(
   const open = rows.filter((f) => f.status === 'open');
   const responseKeys = open.map((f) => f.responseKey).filter((k): k is string => k !== null);
   const contactKeys = open.map((f) => f.contactKey).filter((k): k is string => k !== null);
-  const [responses, contacts] = await Promise.all([db.responses.bulkGet(responseKeys), db.contacts.bulkGet(contactKeys)]);
+  const [responses, contacts, outcomes] = await Promise.all([
+    db.responses.bulkGet(responseKeys),
+    db.contacts.bulkGet(contactKeys),
+    Promise.all(open.map((f) => (f.contactKey ? outcomesOf(db, f.contactKey) : []))),
+  ]);
   const responseByKey = new Map(responses.filter((r): r is SurveyResponse => r !== undefined).map((r) => [r.key, r]));
   const contactByKey = new Map<string, Contact>();
   for (const c of contacts) if (c) contactByKey.set(c.key, c);
   for (const f of focus) if (f.contact) contactByKey.set(f.key, f.contact);
 
   const { rules } = settings;
-  const items: FollowUpRow[] = open.map((followUp) => {
+  const items: FollowUpRow[] = open.map((followUp, index) => {
     const response = followUp.responseKey ? (responseByKey.get(followUp.responseKey) ?? null) : null;
     const contact = followUp.contactKey ? contactByKey.get(followUp.contactKey) : undefined;
     // Names stand in for ids here: the panel shows who to route to, and the CRM rows carry names.
@@ -174,6 +180,7 @@ async function loadFollowUps(
       contactName: contact?.name ?? null,
       dueAt: followUp.dueAt ?? (response ? followUpDue(response, rules) : null),
       suggestedOwner: followUp.ownerName ? null : routed,
+      outcomes: outcomes[index] ?? [],
     };
   });
   return sortFollowUps(

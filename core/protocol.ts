@@ -12,6 +12,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('record.refresh'), ref: recordRefSchema }),
   z.strictObject({ type: z.literal('outcome.log'), input: outcomeInputSchema }),
   z.strictObject({ type: z.literal('outcome.retry'), idempotencyKey }),
+  z.strictObject({ type: z.literal('outcome.withdraw'), idempotencyKey }),
   z.strictObject({ type: z.literal('outbox.flush') }),
   z.strictObject({ type: z.literal('loops.load'), ref: recordRefSchema }),
   z.strictObject({ type: z.literal('followUp.open'), ref: recordRefSchema, responseKey: z.string().min(5).max(300) }),
@@ -38,6 +39,7 @@ export interface ReplyMap {
   'record.refresh': { fetchedAt: number };
   'outcome.log': { idempotencyKey: string };
   'outcome.retry': { idempotencyKey: string };
+  'outcome.withdraw': { withdrawn: true };
   'outbox.flush': { sent: number; failed: number; pending: number };
   'loops.load': { readAt: number };
   'followUp.open': OpenedFollowUp;

@@ -1,10 +1,11 @@
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import './outcome.css';
 import { useI18n } from '../panel/i18n-context';
 import type { FollowUp, OutcomeInput, OutcomeResult, RecordRef, Segment } from '../../core/schema';
 import { OUTCOME_RESULTS } from '../../core/outcome-results';
 import type { OutcomeActions } from './actions';
 import { fill, outcomeMessages } from './messages';
+import { useVisibleClick } from '../ui/visible-click';
 
 export interface OutcomeTarget {
   ref: RecordRef;
@@ -15,25 +16,30 @@ export interface OutcomeTarget {
   followUp: FollowUp | null;
 }
 
-/** The usual result for a segment, so the common case is one keystroke away. */
-export function defaultResult(segment: Segment | null): OutcomeResult {
-  return segment === 'promoter' ? 'promoter-reference' : 'reached-resolved';
-}
-
 const RESULTS: readonly OutcomeResult[] = OUTCOME_RESULTS;
 
 /**
- * Keyboard-first: the result group takes focus, arrows pick, Tab moves on, Ctrl+Enter saves.
- * Saving only queues; the background delivers and the status list shows where it is. The
+ * Records only what was chosen: no result is picked in advance, and saving without one says so. Keyboard-first:
+ * the result group takes focus, arrows pick, Tab moves on, Ctrl+Enter saves. Saving only queues (the background
+ * holds it for the undo window, then delivers); LogOutcome follows it from there. The
  * background validates the outcome with its zod schema (core/schema.ts#outcomeInputSchema) and
  * answers a refusal in words, shown here; the panel itself carries no schema code.
  */
-export function OutcomeForm(props: { target: OutcomeTarget; rootCauses: string[]; crmName: string; actions: OutcomeActions; onDone: () => void }) {
+export function OutcomeForm(props: {
+  target: OutcomeTarget;
+  rootCauses: string[];
+  crmName: string;
+  actions: OutcomeActions;
+  onSaved: (idempotencyKey: string) => void;
+  onCancel: () => void;
+}) {
   const { target } = props;
   const i18n = useI18n();
   const m = outcomeMessages(i18n.locale);
   const id = useId();
-  const [result, setResult] = useState<OutcomeResult>(defaultResult(target.segment));
+  const guard = useVisibleClick();
+  const resultGroup = useRef<HTMLFieldSetElement>(null);
+  const [result, setResult] = useState<OutcomeResult | null>(null);
   const [rootCauses, setRootCauses] = useState<string[]>([]);
   const [note, setNote] = useState('');
   const [nextStep, setNextStep] = useState('');
@@ -43,19 +49,29 @@ export function OutcomeForm(props: { target: OutcomeTarget; rootCauses: string[]
   const [problem, setProblem] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
 
-  const submit = async (event?: FormEvent) => {
+  const submit = (event?: FormEvent) => {
     event?.preventDefault();
     if (sending) return;
+    if (result === null) {
+      setProblem(m.chooseResult);
+      resultGroup.current?.querySelector('input')?.focus();
+      return;
+    }
     if (nextStep.trim() !== '' && nextStepDue === '') {
       setProblem(m.invalidNextStep);
       return;
     }
+    setProblem(null);
+    guard.act(fill(m.saveAction, { crm: props.crmName }), () => void save(result));
+  };
+
+  const save = async (chosen: OutcomeResult) => {
     const input: OutcomeInput = {
       ref: target.ref,
       contactId: target.contactId,
       followUpId: target.followUp?.id ?? null,
       responseId: target.responseId,
-      result,
+      result: chosen,
       rootCauses,
       note: note.trim(),
       nextStep: nextStep.trim() === '' ? null : { text: nextStep.trim(), dueDate: nextStepDue },
@@ -69,26 +85,29 @@ export function OutcomeForm(props: { target: OutcomeTarget; rootCauses: string[]
       setProblem(reply.error.kind === 'invalid' ? fill(m.invalid, { reason: reply.error.message }) : reply.error.message);
       return;
     }
-    props.onDone();
+    props.onSaved(reply.value.idempotencyKey);
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLFormElement>) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
-      void submit();
+      submit();
     }
-    if (event.key === 'Escape') props.onDone();
+    if (event.key === 'Escape') props.onCancel();
   };
 
   const toggleCause = (cause: string) =>
     setRootCauses((current) => (current.includes(cause) ? current.filter((c) => c !== cause) : [...current, cause]));
 
   return (
-    <form className="outcome-form" aria-labelledby={`${id}-title`} onSubmit={(e) => void submit(e)} onKeyDown={onKeyDown} noValidate>
+    <form className="outcome-form" aria-labelledby={`${id}-title`} onSubmit={submit} onKeyDown={onKeyDown} noValidate>
       <h3 id={`${id}-title`} dir="auto">
         {fill(m.titleFor, { name: target.contactName })}
       </h3>
-      <fieldset>
+      <p className="outcome-about" dir="auto">
+        {target.followUp ? fill(m.followUpLine, { title: target.followUp.title }) : m.noFollowUp}
+      </p>
+      <fieldset ref={resultGroup} aria-describedby={result === null && problem === m.chooseResult ? `${id}-problem` : undefined}>
         <legend>{m.result}</legend>
         {RESULTS.filter((r) => !r.startsWith('promoter-') || target.segment === 'promoter').map((option, index) => (
           <label key={option} className="choice">
@@ -97,8 +116,12 @@ export function OutcomeForm(props: { target: OutcomeTarget; rootCauses: string[]
               name={`${id}-result`}
               value={option}
               checked={result === option}
-              onChange={() => setResult(option)}
-              autoFocus={result === option || (index === 0 && !RESULTS.includes(result))}
+              required
+              onChange={() => {
+                setResult(option);
+                if (problem === m.chooseResult) setProblem(null);
+              }}
+              autoFocus={index === 0}
             />
             {m.results[option]}
           </label>
@@ -145,16 +168,22 @@ export function OutcomeForm(props: { target: OutcomeTarget; rootCauses: string[]
           <span dir="auto">{fill(m.closeFollowUp, { title: target.followUp.title })}</span>
         </label>
       )}
+      {target.followUp && (
+        <p className="hint closes" role="status">
+          {closeFollowUp ? fill(m.closesFollowUp, { crm: props.crmName }) : m.keepsFollowUp}
+        </p>
+      )}
       {problem && (
-        <p className="form-problem" role="alert">
+        <p className="form-problem" role="alert" id={`${id}-problem`}>
           {problem}
         </p>
       )}
+      {guard.confirmation}
       <div className="form-actions">
-        <button type="submit" className="primary" disabled={sending} aria-describedby={`${id}-send-hint`}>
+        <button type="submit" className="primary" disabled={sending || guard.checking} aria-describedby={`${id}-send-hint`}>
           {fill(m.send, { crm: props.crmName })}
         </button>
-        <button type="button" onClick={props.onDone}>
+        <button type="button" onClick={props.onCancel}>
           {m.cancel}
         </button>
         <span className="hint" id={`${id}-send-hint`}>

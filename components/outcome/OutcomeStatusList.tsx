@@ -2,6 +2,27 @@ import type { Outcome } from '../../core/schema';
 import { useI18n } from '../panel/i18n-context';
 import type { OutcomeActions } from './actions';
 import { fill, outcomeMessages } from './messages';
+import { useVisibleClick } from '../ui/visible-click';
+
+/** "Retry" for an outcome the CRM refused: a write to the CRM, so only a click on a panel in view acts at once. */
+export function RetryOutcome(props: { idempotencyKey: string; crmName: string; actions: OutcomeActions }) {
+  const i18n = useI18n();
+  const m = outcomeMessages(i18n.locale);
+  const guard = useVisibleClick();
+  return (
+    <>
+      <button
+        type="button"
+        className="button"
+        disabled={guard.checking}
+        onClick={() => guard.act(fill(m.retryAction, { crm: props.crmName }), () => void props.actions.retry(props.idempotencyKey))}
+      >
+        {m.retry}
+      </button>
+      {guard.confirmation}
+    </>
+  );
+}
 
 export type OutcomeDisplayState = 'queued' | 'sending' | 'retrying' | 'saved' | 'failed';
 
@@ -44,11 +65,7 @@ export function OutcomeStatusList(props: { outcomes: Outcome[]; crmName: string;
                   {fill(m.openInCrm, { crm: props.crmName })}
                 </a>
               )}
-              {state === 'failed' && (
-                <button type="button" onClick={() => void props.actions.retry(outcome.idempotencyKey)}>
-                  {m.retry}
-                </button>
-              )}
+              {state === 'failed' && <RetryOutcome idempotencyKey={outcome.idempotencyKey} crmName={props.crmName} actions={props.actions} />}
             </li>
           );
         })}

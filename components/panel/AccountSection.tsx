@@ -18,14 +18,33 @@ function AccountNps(props: { part: AccountPart }) {
   const { rollup, windowDays, fromCounts } = props.part;
   const { summary, tooFew } = rollup;
   const npsFigure = (
-    <Figure name="account-nps" value={summary.nps} className={tooFew ? 'mid-number' : 'big-number'}>
+    <Figure name="account-nps" value={summary.nps} className="big-number">
       {summary.nps === null ? '—' : i18n.score(summary.nps)}
     </Figure>
   );
+  if (tooFew) {
+    // Under the minimum n an NPS is noise: no number as a headline, only how many answered (the distribution follows).
+    return (
+      <div className="account-nps">
+        <p className="nps-line">
+          <strong className="too-few">{i18n.plural('account.tooFew', summary.n)}</strong>
+          <span className="visually-hidden">{npsFigure}</span>
+          {summary.marginOfError95 !== null && (
+            <Figure name="account-margin" value={summary.marginOfError95} className="visually-hidden">
+              {i18n.t('account.margin', { margin: i18n.number(Math.round(summary.marginOfError95)) })}
+            </Figure>
+          )}
+          <Figure name="account-n" value={summary.n} className="visually-hidden">
+            {i18n.plural('account.n', summary.n)}
+          </Figure>
+        </p>
+        <p className="method">{i18n.t('account.method', { method: methodLabel(i18n, rollup.method, windowDays, fromCounts) })}</p>
+      </div>
+    );
+  }
   return (
     <div className="account-nps">
       <p className="nps-line">
-        {tooFew && <strong className="too-few">{i18n.t('account.tooFew')} </strong>}
         {npsFigure}{' '}
         {summary.marginOfError95 !== null && (
           <Figure name="account-margin" value={summary.marginOfError95} className="margin">
@@ -93,14 +112,14 @@ function ByQuarter(props: { part: AccountPart }) {
   if (quarters.length === 0 && props.part.fromCounts) {
     // HubSpot links survey answers to contacts, not companies: a large account's answers cannot be counted per quarter.
     return (
-      <Section title={i18n.t('account.byQuarter')}>
+      <Section title={i18n.t('account.byQuarter')} foldKey="quarters">
         <p className="muted">{i18n.t('account.byQuarterTooLarge')}</p>
       </Section>
     );
   }
   if (quarters.length === 0) return null;
   return (
-    <Section title={i18n.t('account.byQuarter')}>
+    <Section title={i18n.t('account.byQuarter')} foldKey="quarters">
       <table className="quarters">
         <thead>
           <tr>
@@ -135,7 +154,7 @@ function ContactList(props: { part: AccountPart; now: number; onShowMore: () => 
   const { contacts, contactTotal } = props.part;
   const rest = contactTotal - contacts.length;
   return (
-    <Section title={i18n.plural('account.contacts', contactTotal)}>
+    <Section title={i18n.plural('account.contacts', contactTotal)} foldKey="contacts">
       <ul className="contact-list">
         {contacts.map((row) => (
           <li key={row.contact.key} className="contact-row">
@@ -184,7 +203,7 @@ export function AccountSection(props: { part: AccountPart; title: string; compac
   return (
     <section className={`record account${props.compact ? ' compact' : ''}`} aria-labelledby={headingId}>
       <h2 id={headingId} dir="auto">
-        {props.compact ? i18n.t('account.sectionTitle', { name }) : name}
+        {i18n.t('account.sectionTitle', { name })}
       </h2>
       {!props.compact && part.account?.ownerName && <p className="subtitle">{i18n.t('account.owner', { name: part.account.ownerName })}</p>}
       {part.rollup.summary.n === 0 ? (

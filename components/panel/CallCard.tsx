@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, type ReactNode } from 'react';
 import type { SurveyResponse } from '../../core/schema';
 import type { Settings } from '../../core/settings';
 import { effortLevel } from '../../core/nps';
@@ -37,6 +37,8 @@ export function CallCard(props: {
   now: number;
   /** Why the loop history, read for "since the last contact", is missing, and how to ask again. */
   loopHistoryProblem?: { reason: string; retry: () => void } | null;
+  /** The card's action: Log outcome for its open follow-up (or its contact). */
+  action?: ReactNode;
 }) {
   const i18n = useI18n();
   const headingId = useId();
@@ -83,6 +85,7 @@ export function CallCard(props: {
           <p className="empty">{i18n.t('state.empty')}</p>
         )}
         {followUpLine}
+        {props.action}
       </section>
     );
   }
@@ -123,6 +126,7 @@ export function CallCard(props: {
         </div>
       )}
       {followUpLine}
+      {props.action}
       <div className="call-row">
         <span className="call-label">{i18n.t('call.lastEffort')}</span>
         {effort ? (

@@ -47,6 +47,8 @@ export function ContactView(props: {
   fallbackTitle: string;
   settings: Settings;
   now: number;
+  /** Name the contact in a heading of its own (not on the contact's own page, whose heading already does). */
+  showName: boolean;
   renderResponseAction?: (response: SurveyResponse) => ReactNode;
 }) {
   const i18n = useI18n();
@@ -57,17 +59,20 @@ export function ContactView(props: {
   const segment = latest ? safeSegment(latest.score) : null;
   const ces = lastOf(responses, 'ces');
   const csat = lastOf(responses, 'csat');
-  const csatShare = csatPercent(responses.filter((r) => r.kind === 'csat').map((r) => r.score));
+  const csatScores = responses.filter((r) => r.kind === 'csat').map((r) => r.score);
+  const csatShare = csatPercent(csatScores);
   const lastSurveyed = contact?.lastSurveyedAt ?? responses[responses.length - 1]?.submittedAt ?? null;
   const quietDays = props.settings.rules.quietPeriodDays;
   const quiet = inQuietPeriod(lastSurveyed, now, quietDays);
   const name = contact?.name || props.fallbackTitle;
 
   return (
-    <article className="record contact" aria-labelledby={headingId}>
-      <h2 id={headingId} dir="auto">
-        {name}
-      </h2>
+    <article className="record contact" aria-labelledby={props.showName ? headingId : undefined} aria-label={props.showName ? undefined : name}>
+      {props.showName && (
+        <h3 id={headingId} dir="auto">
+          {name}
+        </h3>
+      )}
       {contact?.title && (
         <p className="subtitle" dir="auto">
           {contact.title}
@@ -108,6 +113,7 @@ export function ContactView(props: {
                   <>
                     <span className="mid-number">{i18n.t('response.score', { score: ces.score, max: ces.scaleMax })}</span>
                     <span className={`effort effort-${effortLevel(ces.score, ces.scaleMax)}`}>{i18n.t(`effort.${effortLevel(ces.score, ces.scaleMax)}`)}</span>
+                    <span className="hint">{i18n.t('contact.effortHint', { max: ces.scaleMax })}</span>
                   </>
                 ) : (
                   <span className="muted">{i18n.t('contact.none')}</span>
@@ -121,7 +127,9 @@ export function ContactView(props: {
                   <>
                     <span className="mid-number">{i18n.t('response.score', { score: csat.score, max: csat.scaleMax })}</span>
                     {csatShare !== null && (
-                      <span className="muted">{i18n.t('contact.csatShare', { percent: i18n.number(csatShare / 100, { style: 'percent', maximumFractionDigits: 0 }) })}</span>
+                      <span className="hint">
+                        {i18n.plural('contact.csatShare', csatScores.length, { satisfied: Math.round((csatShare / 100) * csatScores.length) })}
+                      </span>
                     )}
                   </>
                 ) : (
@@ -138,10 +146,10 @@ export function ContactView(props: {
             </p>
           )}
           {latest && promoterInvite(latest.score) && <p className="invite">{i18n.t('promoter.invite')}</p>}
-          <Section title={i18n.t('contact.history')}>
+          <Section title={i18n.t('contact.history')} foldKey="history">
             <HistoryChart responses={responses} />
           </Section>
-          <Section title={i18n.plural('contact.responses', responses.length)}>
+          <Section title={i18n.plural('contact.responses', responses.length)} foldKey="responses">
             <ResponseList responses={responses} renderAction={props.renderResponseAction} />
           </Section>
         </>

@@ -7,15 +7,18 @@ import { Section } from '../ui/Section';
 import { safeSegment } from '../../core/nps';
 import type { FollowUpRow } from '../../core/panel-data';
 import { useI18n } from './i18n-context';
-import { segmentLabel } from './labels';
+import { segmentLabel, words } from './labels';
 
-/** The SLA clock of one follow-up, in words and colour: overdue red, due soon amber. */
+/**
+ * The SLA clock of one follow-up, in plain words with its date ("Overdue 23 days · due Nov 12", "Due in 5h") and
+ * colour: overdue red, due soon amber.
+ */
 export function SlaClock(props: { dueAt: number | null; now: number }) {
   const i18n = useI18n();
   if (props.dueAt === null) return <span className="sla sla-none">{i18n.t('sla.none')}</span>;
   const { state } = slaClock(props.dueAt, props.now);
-  const relative = i18n.relative(props.dueAt, props.now);
-  const text = state === 'overdue' ? i18n.t('sla.overdue', { relative }) : state === 'due-soon' ? i18n.t('sla.dueSoon', { relative }) : i18n.t('sla.onTrack', { relative });
+  const params = { span: i18n.span(props.dueAt - props.now), date: i18n.dayMonth(props.dueAt) };
+  const text = state === 'overdue' ? i18n.t('sla.overdue', params) : state === 'due-soon' ? i18n.t('sla.dueSoon', params) : i18n.t('sla.onTrack', params);
   return (
     <time className={`sla sla-${state}`} data-sla={state} dateTime={new Date(props.dueAt).toISOString()} title={i18n.dateTime(props.dueAt)}>
       {text}
@@ -39,14 +42,15 @@ export function FollowUpItem(props: { row: FollowUpRow; settings: Settings; now:
         ) : (
           <span dir="auto">{followUp.title}</span>
         )}
-        {followUp.statusLabel && <span className="muted"> · {followUp.statusLabel}</span>}
+        {followUp.statusLabel && <span className="muted"> · {words(followUp.statusLabel)}</span>}
       </div>
       <div className="follow-up-meta">
         {score !== null && seg && <SegmentBadge segment={seg} label={`${i18n.t('kind.nps')} ${i18n.number(score)} · ${segmentLabel(i18n, seg)}`} />}
-        {priority === 'urgent' && <span className="urgent">{i18n.t('followUp.urgent')}</span>}
+        <span className={`priority priority-${priority}`}>{i18n.t(`priority.${priority}`)}</span>
         {contactName && <span dir="auto">{contactName}</span>}
       </div>
       <div className="follow-up-meta">
+        <SlaClock dueAt={dueAt} now={props.now} />
         <span>
           {followUp.ownerName
             ? i18n.t('followUp.owner', { name: followUp.ownerName })
@@ -54,7 +58,6 @@ export function FollowUpItem(props: { row: FollowUpRow; settings: Settings; now:
               ? i18n.t('followUp.suggestedOwner', { name: suggestedOwner })
               : i18n.t('followUp.noOwner')}
         </span>
-        <SlaClock dueAt={dueAt} now={props.now} />
       </div>
       {score !== null && promoterInvite(score) && <p className="invite">{i18n.t('promoter.invite')}</p>}
       {props.action}
@@ -63,16 +66,24 @@ export function FollowUpItem(props: { row: FollowUpRow; settings: Settings; now:
 }
 
 /**
- * Open follow-ups in the order to work them. `renderAction` is where a row's own action goes
+ * "Needs you now": open follow-ups in the order to work them (most urgent first), then the unhappy answers that
+ * have no follow-up yet (`unfollowed`, each with its own action). `renderAction` is where a row's own action goes
  * (the close-the-loop form plugs in here).
  */
-export function FollowUps(props: { rows: FollowUpRow[]; settings: Settings; now: number; renderAction?: (row: FollowUpRow) => ReactNode }) {
+export function FollowUps(props: {
+  rows: FollowUpRow[];
+  settings: Settings;
+  now: number;
+  renderAction?: (row: FollowUpRow) => ReactNode;
+  unfollowed?: ReactNode;
+}) {
   const i18n = useI18n();
   const { rows } = props;
   return (
     <Section
-      title={i18n.t('followUps.title')}
+      title={i18n.t('needs.title')}
       level={2}
+      foldKey="needs"
       className="follow-ups"
       actions={
         <Figure name="open-followups" value={rows.length} className="count">
@@ -81,7 +92,7 @@ export function FollowUps(props: { rows: FollowUpRow[]; settings: Settings; now:
       }
     >
       {rows.length === 0 ? (
-        <p className="muted">{i18n.t('followUps.none')}</p>
+        !props.unfollowed && <p className="muted">{i18n.t('needs.nothing')}</p>
       ) : (
         <ol className="follow-up-list">
           {rows.map((row) => (
@@ -89,6 +100,7 @@ export function FollowUps(props: { rows: FollowUpRow[]; settings: Settings; now:
           ))}
         </ol>
       )}
+      {props.unfollowed}
     </Section>
   );
 }

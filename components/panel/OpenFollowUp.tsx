@@ -3,6 +3,7 @@ import type { RecordRef, SurveyResponse } from '../../core/schema';
 import type { OpenedFollowUp } from '../../integrations/crm';
 import type { OutcomeActions } from '../outcome/actions';
 import { useI18n } from './i18n-context';
+import { useVisibleClick } from '../ui/visible-click';
 
 type State = { name: 'idle' | 'opening' } | { name: 'opened'; followUp: OpenedFollowUp } | { name: 'failed'; reason: string };
 
@@ -13,6 +14,7 @@ type State = { name: 'idle' | 'opening' } | { name: 'opened'; followUp: OpenedFo
 export function OpenFollowUp(props: { recordRef: RecordRef; response: SurveyResponse; crmName: string; actions: OutcomeActions }) {
   const i18n = useI18n();
   const [state, setState] = useState<State>({ name: 'idle' });
+  const guard = useVisibleClick();
   const open = async () => {
     setState({ name: 'opening' });
     const reply = await props.actions.openFollowUp(props.recordRef, props.response.key);
@@ -35,9 +37,16 @@ export function OpenFollowUp(props: { recordRef: RecordRef; response: SurveyResp
   }
   return (
     <div className="open-follow-up">
-      <button type="button" className="link-button" disabled={state.name === 'opening'} aria-busy={state.name === 'opening'} onClick={() => void open()}>
+      <button
+        type="button"
+        className="button"
+        disabled={state.name === 'opening' || guard.checking}
+        aria-busy={state.name === 'opening'}
+        onClick={() => guard.act(i18n.t('followUp.openAction', { crm: props.crmName }), () => void open())}
+      >
         {state.name === 'opening' ? i18n.t('followUp.opening') : i18n.t('followUp.open', { crm: props.crmName })}
       </button>
+      {guard.confirmation}
       {state.name === 'failed' && (
         <p className="form-problem" role="alert">
           {i18n.t('followUp.openFailed', { reason: state.reason })}

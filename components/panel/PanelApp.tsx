@@ -14,11 +14,35 @@ import { panelState, type PanelError } from './state';
 import { PanelHeader } from './PanelHeader';
 import { StateMessage } from './StateMessage';
 import { Skeleton } from '../ui/Skeleton';
+import { watchPanelSight } from '../ui/visible-click';
+import { SlimTab } from './SlimTab';
+import { FoldProvider, type Folds } from '../ui/Section';
 
 const RECONNECT_MS = 500;
 /** How long to wait for the background to say which record the tab shows before saying it did not answer. */
 export const PUSH_TIMEOUT_MS = 8_000;
 const TICK_MS = 60_000;
+/** The in-page host folds the frame to a slim tab this narrow (content/panel-host.ts); the panel draws the tab. */
+const SLIM_QUERY = '(max-width: 80px)';
+
+/** Whether the frame is folded to the slim tab, followed as the host resizes it. */
+function useSlim(): boolean {
+  const [slim, setSlim] = useState(() => typeof matchMedia === 'function' && matchMedia(SLIM_QUERY).matches);
+  useEffect(() => {
+    if (typeof matchMedia !== 'function') return;
+    const query = matchMedia(SLIM_QUERY);
+    const follow = () => setSlim(query.matches);
+    // The host may have resized the frame before this effect ran; resize events are the frame's own, change may lag.
+    follow();
+    query.addEventListener('change', follow);
+    window.addEventListener('resize', follow);
+    return () => {
+      query.removeEventListener('change', follow);
+      window.removeEventListener('resize', follow);
+    };
+  }, []);
+  return slim;
+}
 
 interface ShownRecord {
   ref: RecordRef | null;
@@ -52,6 +76,33 @@ export function PanelApp(props: PanelAppProps) {
   const [unanswered, setUnanswered] = useState(false);
   const [catalog, setCatalog] = useState<{ locale: Locale; catalog: Catalog } | null>(null);
   const locale = resolveLocale(settings?.ui.language ?? 'auto', host.browserLanguages);
+  const slim = useSlim() && host.openInPage !== undefined;
+
+  const [folded, setFolded] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => {
+    let alive = true;
+    void host.readFolded().then((keys) => {
+      if (alive) setFolded(new Set(keys));
+    });
+    return () => {
+      alive = false;
+    };
+  }, [host]);
+  const folds = useMemo<Folds>(
+    () => ({
+      folded,
+      toggle: (key) => {
+        const next = new Set(folded);
+        if (!next.delete(key)) next.add(key);
+        setFolded(next);
+        host.writeFolded([...next]);
+      },
+    }),
+    [folded, host],
+  );
+
+  // Buttons that change the CRM trust a click at once only while a page-hosted panel is in view (see visible-click).
+  useEffect(() => watchPanelSight(document, host.pageHosted), [host]);
 
   useEffect(() => {
     let alive = true;
@@ -188,7 +239,13 @@ export function PanelApp(props: PanelAppProps) {
   }, [i18n]);
 
   const outcomeActions = useMemo(
-    () => ({ log: host.logOutcome, retry: host.retryOutcome, openFollowUp: host.openFollowUp, loadLoopHistory: host.loadLoopHistory }),
+    () => ({
+      log: host.logOutcome,
+      retry: host.retryOutcome,
+      withdraw: host.withdrawOutcome,
+      openFollowUp: host.openFollowUp,
+      loadLoopHistory: host.loadLoopHistory,
+    }),
     [host],
   );
   const retry = () => {
@@ -206,8 +263,19 @@ export function PanelApp(props: PanelAppProps) {
       }
     : undefined;
 
+  if (slim) {
+    return (
+      <I18nProvider value={i18n}>
+        <div className="panel slim" data-ll-state={state.name} data-ll-record={key ?? ''} lang={i18n.locale}>
+          <SlimTab data={data} onOpen={host.openInPage!} />
+        </div>
+      </I18nProvider>
+    );
+  }
+
   return (
     <I18nProvider value={i18n}>
+      <FoldProvider value={folds}>
       <div
         className={`panel${callMode ? ' call-mode' : ''}`}
         data-ll-state={state.name}
@@ -248,6 +316,7 @@ export function PanelApp(props: PanelAppProps) {
           )}
         </main>
       </div>
+      </FoldProvider>
     </I18nProvider>
   );
 }

@@ -4,7 +4,7 @@ import { AccountSection } from './AccountSection';
 import { CallCard } from './CallCard';
 import { ContactView } from './ContactView';
 import type { FocusContact, FollowUpRow, PanelData } from '../../core/panel-data';
-import type { RecordRef, SurveyResponse } from '../../core/schema';
+import type { Outcome, RecordRef } from '../../core/schema';
 import { loopSegment, needsFollowUp } from '../../core/rules';
 import { OpenFollowUp } from './OpenFollowUp';
 import { safeSegment } from '../../core/nps';
@@ -13,6 +13,8 @@ import { LoopHistory } from './LoopHistory';
 import { useI18n } from './i18n-context';
 import { LogOutcome } from '../outcome/LogOutcome';
 import { OutcomeStatusList } from '../outcome/OutcomeStatusList';
+import { RecordHeading } from './RecordHeading';
+import { ResponseHead } from './ResponseList';
 import type { OutcomeActions } from '../outcome/actions';
 import type { OutcomeTarget } from '../outcome/OutcomeForm';
 
@@ -56,10 +58,6 @@ export function RecordPanel(props: {
     setLoopProblem(null);
     setAttempt((n) => n + 1);
   };
-  if (props.callMode) {
-    const problem = loopProblem?.viewKey === viewKey ? { reason: loopProblem.reason, retry: retryLoopHistory } : null;
-    return <CallCard data={data} settings={settings} now={now} loopHistoryProblem={problem} />;
-  }
   const contactLike = data.focus.length > 0;
   const crmName = i18n.t(props.recordRef.crm === 'hubspot' ? 'crm.hubspot' : 'crm.salesforce');
   const contactTarget = (focus: FocusContact): OutcomeTarget | null => {
@@ -86,35 +84,68 @@ export function RecordPanel(props: {
       followUp: row.followUp,
     };
   };
-  // Unhappy answers without a follow-up of their own can get one from here (NPS by the rules' threshold; CSAT and
-  // effort when detractor-like).
+  // Unhappy answers without a follow-up of their own can get one from "Needs you now" (NPS by the rules' threshold;
+  // CSAT and effort when detractor-like).
   const followedUp = new Set(data.followUps.map((row) => row.followUp.responseKey));
-  const responseAction = (response: SurveyResponse) => {
-    const unhappy = response.kind === 'nps' ? needsFollowUp(response.score, settings.rules) : loopSegment(response) === 'detractor';
-    if (!unhappy || followedUp.has(response.key)) return null;
-    return <OpenFollowUp recordRef={props.recordRef} response={response} crmName={crmName} actions={props.outcomeActions} />;
-  };
-  const logOutcome = (target: OutcomeTarget | null) =>
-    target && <LogOutcome target={target} rootCauses={settings.rules.rootCauses} crmName={crmName} actions={props.outcomeActions} />;
+  const unfollowed = data.focus.flatMap((focus) =>
+    [...focus.responses]
+      .reverse()
+      .filter((response) => {
+        const unhappy = response.kind === 'nps' ? needsFollowUp(response.score, settings.rules) : loopSegment(response) === 'detractor';
+        return unhappy && !followedUp.has(response.key);
+      })
+      .map((response) => ({ response, contactName: focus.contact?.name ?? null })),
+  );
+  const logOutcome = (target: OutcomeTarget | null, outcomes: Outcome[]) =>
+    target && <LogOutcome target={target} rootCauses={settings.rules.rootCauses} crmName={crmName} actions={props.outcomeActions} outcomes={outcomes} />;
+  if (props.callMode) {
+    const problem = loopProblem?.viewKey === viewKey ? { reason: loopProblem.reason, retry: retryLoopHistory } : null;
+    // The card's one action: log the outcome of the most urgent open follow-up, else of the contact (Alt+Shift+O).
+    const top = data.followUps[0] ?? null;
+    const focus = data.focus[0] ?? null;
+    const target = top ? followUpTarget(top) : focus ? contactTarget(focus) : null;
+    const action = target && (
+      <LogOutcome target={target} rootCauses={settings.rules.rootCauses} crmName={crmName} actions={props.outcomeActions} outcomes={top ? top.outcomes : (focus?.outcomes ?? [])} shortcut />
+    );
+    return <CallCard data={data} settings={settings} now={now} loopHistoryProblem={problem} action={action} />;
+  }
+  // A contact's own page names the contact in the heading; elsewhere each focus contact is named where it starts.
+  const contactPage = data.focus.length === 1 && (recordRef.objectType === 'contact' || recordRef.objectType === 'lead');
   return (
     <>
+      <RecordHeading data={data} recordRef={recordRef} />
+      <FollowUps
+        rows={data.followUps}
+        settings={settings}
+        now={now}
+        renderAction={(row) => logOutcome(followUpTarget(row), row.outcomes)}
+        unfollowed={
+          unfollowed.length > 0 && (
+            <ol className="response-list needs-follow-up-list">
+              {unfollowed.map(({ response, contactName }) => (
+                <li key={response.key} className="response needs-follow-up">
+                  <p className="needs-label">{i18n.t('needs.noFollowUp')}</p>
+                  <ResponseHead response={response} />
+                  {contactName && !contactPage && <p dir="auto">{contactName}</p>}
+                  {response.comment && <p className="quote" dir="auto">{response.comment.length > 140 ? `${response.comment.slice(0, 140)}…` : response.comment}</p>}
+                  <OpenFollowUp recordRef={recordRef} response={response} crmName={crmName} actions={props.outcomeActions} />
+                </li>
+              ))}
+            </ol>
+          )
+        }
+      />
       {data.focus.map((focus) => (
         <div key={focus.key} className="focus-contact">
-          <ContactView focus={focus} fallbackTitle={data.view.title} settings={settings} now={now} renderResponseAction={responseAction} />
-          <LoopHistory recordRef={props.recordRef} focus={focus} readAt={data.view.loopsReadAt ?? null} crmName={crmName} actions={props.outcomeActions} />
-          {logOutcome(contactTarget(focus))}
+          <ContactView focus={focus} fallbackTitle={data.view.title} settings={settings} now={now} showName={!contactPage} />
+          {logOutcome(contactTarget(focus), focus.outcomes)}
           <OutcomeStatusList outcomes={focus.outcomes} crmName={crmName} actions={props.outcomeActions} />
+          <LoopHistory recordRef={props.recordRef} focus={focus} readAt={data.view.loopsReadAt ?? null} crmName={crmName} actions={props.outcomeActions} />
         </div>
       ))}
       {data.account && (
         <AccountSection part={data.account} title={data.view.title} compact={contactLike} now={now} onShowMoreContacts={props.onShowMoreContacts} />
       )}
-      {!contactLike && !data.account && (
-        <h2 className="record" dir="auto">
-          {data.view.title}
-        </h2>
-      )}
-      <FollowUps rows={data.followUps} settings={settings} now={now} renderAction={(row) => logOutcome(followUpTarget(row))} />
     </>
   );
 }

@@ -14,6 +14,10 @@ export interface PanelPort {
 }
 
 export interface PanelHost {
+  /** Framed inside a CRM page (not the browser's side panel or sidebar): the page around it is not trusted. */
+  pageHosted: boolean;
+  /** Opens the in-page panel from its slim tab (saves the person's choice); absent outside a page. */
+  openInPage?: () => void;
   connect(): PanelPort;
   refresh(ref: RecordRef): Promise<Reply<{ fetchedAt: number }>>;
   requestPermission(origin: string): Promise<boolean>;
@@ -22,8 +26,12 @@ export interface PanelHost {
   /** Call mode as the user last left it (extension storage: web storage may be blocked in a frame). */
   readCallMode(): Promise<boolean | null>;
   writeCallMode(on: boolean): void;
+  /** The sections the person folded (extension storage, like call mode). */
+  readFolded(): Promise<string[]>;
+  writeFolded(keys: string[]): void;
   logOutcome(input: OutcomeInput): Promise<Reply<{ idempotencyKey: string }>>;
   retryOutcome(idempotencyKey: string): Promise<Reply<{ idempotencyKey: string }>>;
+  withdrawOutcome(idempotencyKey: string): Promise<Reply<{ withdrawn: true }>>;
   openFollowUp(ref: RecordRef, responseKey: string): Promise<Reply<OpenedFollowUp>>;
   loadLoopHistory(ref: RecordRef): Promise<Reply<{ readAt: number }>>;
   /**

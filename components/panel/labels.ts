@@ -2,6 +2,22 @@ import type { I18n } from '../../core/i18n';
 import type { Segment } from '../../core/schema';
 import type { RollupMethod } from '../../core/settings';
 
+const CODE = /^[A-Z0-9]+(?:_[A-Z0-9]+)+$|^[A-Z]{3,}$|^[a-z0-9]+(?:_[a-z0-9]+)+$/;
+const CHANNELS = { email: 'channel.email', sms: 'channel.sms', web: 'channel.web', phone: 'channel.phone', chat: 'channel.chat', in_app: 'channel.inApp', link: 'channel.link' } as const;
+
+/** A CRM's code as words: "EMAIL" → "Email", "NOT_STARTED" → "Not started"; words stay as they are. */
+export function words(value: string): string {
+  if (!CODE.test(value)) return value;
+  const spaced = value.toLowerCase().replace(/_/g, ' ');
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
+
+/** A survey channel in the user's language where known ("EMAIL" → "email"), else the CRM's code as words. */
+export function channelLabel(i18n: I18n, channel: string): string {
+  const key = CHANNELS[channel.toLowerCase() as keyof typeof CHANNELS];
+  return key ? i18n.t(key) : words(channel);
+}
+
 export function segmentLabel(i18n: I18n, segment: Segment): string {
   return i18n.t(segment === 'promoter' ? 'segment.promoter' : segment === 'passive' ? 'segment.passive' : 'segment.detractor');
 }

@@ -11,7 +11,7 @@ import { readLoopHistory } from './loop-history';
 import { refreshRecord, type RefreshDeps } from './refresh';
 import { flushOutbox, OUTBOX_ALARM, type OutboxDeps } from './outbox';
 import { connectorFor, connectHubSpot, connectSalesforce, testConnection } from './connections';
-import { logOutcome, retryOutcome, signOut, wipeLocalData } from './outcomes';
+import { logOutcome, retryOutcome, signOut, wipeLocalData, withdrawOutcome } from './outcomes';
 import { missingPermission } from './permissions';
 import { openFollowUp } from './followups';
 import { purgeExpired, PURGE_ALARM, schedulePurge } from './retention';
@@ -34,6 +34,7 @@ export default defineBackground(() => {
     'record.refresh': (request) => refreshRecord(request.ref, refreshDeps, { force: true }),
     'outcome.log': async (request) => logOutcome(request.input, () => void flushOutbox(outboxDeps)),
     'outcome.retry': async (request) => retryOutcome(request.idempotencyKey, () => void flushOutbox(outboxDeps)),
+    'outcome.withdraw': async (request) => withdrawOutcome(request.idempotencyKey),
     'outbox.flush': () => flushOutbox(outboxDeps),
     'loops.load': (request) => readLoopHistory(request.ref, refreshDeps),
     'followUp.open': (request) => openFollowUp(request.ref, request.responseKey, refreshDeps),

@@ -1,16 +1,32 @@
 import { Dexie } from 'dexie';
 import { db } from '../../core/db';
 import { UserFacingFailure } from '../../core/errors';
-import { countUndelivered, discardUndelivered, enqueueOutcome, requeue } from '../../core/outbox';
+import { countUndelivered, discardUndelivered, enqueueOutcome, releaseHeld, requeue, UNDO_WINDOW_MS, withdrawQueued } from '../../core/outbox';
 import type { Crm, OutcomeInput } from '../../core/schema';
 import { disconnect, storedConnections, wipeCachedData } from './connections';
 
-/** Queues an outcome; the flush starts at once and the panel follows its state in the database. */
+/**
+ * Queues an outcome, held for the undo window; the flush schedules its send and the panel follows its state in
+ * the database.
+ */
 export async function logOutcome(input: OutcomeInput, startFlush: () => void): Promise<{ idempotencyKey: string }> {
   const connections = await storedConnections();
-  const outcome = await enqueueOutcome(db, input, crypto.randomUUID(), Date.now(), connections[input.ref.crm]?.user ?? null);
+  const outcome = await enqueueOutcome(db, input, crypto.randomUUID(), Date.now(), connections[input.ref.crm]?.user ?? null, UNDO_WINDOW_MS);
   startFlush();
   return { idempotencyKey: outcome.idempotencyKey };
+}
+
+/** Undo: takes a just-logged outcome back before its first send; afterwards says why it is too late. */
+export async function withdrawOutcome(idempotencyKey: string): Promise<{ withdrawn: true }> {
+  const result = await withdrawQueued(db, idempotencyKey);
+  if (result === 'withdrawn') return { withdrawn: true };
+  const message =
+    result === 'saved'
+      ? 'Too late to undo: this outcome is already written to the CRM.'
+      : result === 'sending'
+        ? 'Too late to undo: this outcome is being written to the CRM.'
+        : 'This outcome is no longer queued.';
+  throw new UserFacingFailure({ kind: 'invalid', message });
 }
 
 export async function retryOutcome(idempotencyKey: string, startFlush: () => void): Promise<{ idempotencyKey: string }> {
@@ -34,6 +50,7 @@ export async function signOut(
   let discarded = 0;
   if ((await countUndelivered(db, crm)) > 0) {
     if (queued === 'send-first') {
+      await releaseHeld(db, crm, Date.now());
       sent = (await flush()).sent;
       const left = await countUndelivered(db, crm);
       if (left > 0) {

@@ -4,6 +4,9 @@ import type { PanelHost, PanelPort } from '../../components/panel/host';
 import type { PanelWindow } from '../../core/messaging';
 
 const CALL_MODE_KEY = 'ui.callMode';
+const FOLDED_KEY = 'ui.foldedSections';
+/** The in-page panel's folded state, remembered; content/panel-host.ts follows it. */
+const COLLAPSED_KEY = 'ui.panelCollapsed';
 
 /**
  * The panel's view of the extension: a port for pushes and data, requests to the background, and
@@ -16,6 +19,8 @@ export function browserHost(): PanelHost {
   const movable = typeof browser.sidePanel?.open === 'function' && typeof browser.sidePanel.onOpened?.addListener === 'function';
   const sidePanel = import.meta.env.CHROME && framedInPage && movable ? browser.sidePanel : null;
   return {
+    pageHosted: framedInPage,
+    ...(framedInPage && { openInPage: () => void browser.storage.local.set({ [COLLAPSED_KEY]: false }) }),
     // The click's user activation outlives the await: Chrome requires one for sidePanel.open.
     ...(sidePanel && {
       openSidePanel: async () => {
@@ -45,8 +50,14 @@ export function browserHost(): PanelHost {
       return typeof stored === 'boolean' ? stored : null;
     },
     writeCallMode: (on) => void browser.storage.local.set({ [CALL_MODE_KEY]: on }),
+    async readFolded() {
+      const stored = (await browser.storage.local.get(FOLDED_KEY))[FOLDED_KEY];
+      return Array.isArray(stored) ? stored.filter((key): key is string => typeof key === 'string') : [];
+    },
+    writeFolded: (keys) => void browser.storage.local.set({ [FOLDED_KEY]: keys }),
     logOutcome: (input) => sendRequest({ type: 'outcome.log', input }),
     retryOutcome: (idempotencyKey) => sendRequest({ type: 'outcome.retry', idempotencyKey }),
+    withdrawOutcome: (idempotencyKey) => sendRequest({ type: 'outcome.withdraw', idempotencyKey }),
     openFollowUp: (ref, responseKey) => sendRequest({ type: 'followUp.open', ref, responseKey }),
     loadLoopHistory: (ref) => sendRequest({ type: 'loops.load', ref }),
     now: () => Date.now(),

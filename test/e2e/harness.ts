@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, ElementHandle, Frame, Page, Worker } from 'playwright-core';
@@ -14,6 +14,8 @@ import { parseRecordUrl } from '../../integrations/pages';
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROME_BUILD_DIR = join(ROOT, '.output/chrome-mv3');
 export const SCREENSHOT_DIR = join(ROOT, 'test/e2e/screenshots');
+/** Where the README's pictures live; the e2e run refreshes them (see publishScreenshot). */
+export const DOCS_DIR = join(ROOT, 'docs');
 export const ARTIFACT_DIR = join(ROOT, 'test/e2e/artifacts');
 export const CONSOLE_LOG = join(ARTIFACT_DIR, 'console.log');
 
@@ -93,6 +95,11 @@ export async function screenshotPanel(page: Page, name: string): Promise<string>
   const path = join(SCREENSHOT_DIR, `${safeName(name)}.png`);
   await (await panelIframe(page)).screenshot({ path });
   return path;
+}
+
+/** Copies a screenshot this run took (test/e2e/screenshots/<name>.png) to docs/<docName>.png, which the README shows. */
+export function publishScreenshot(name: string, docName: string): void {
+  copyFileSync(join(SCREENSHOT_DIR, `${safeName(name)}.png`), join(DOCS_DIR, `${docName}.png`));
 }
 
 export type Reply = { ok: true; value: unknown } | { ok: false; error: { kind: string; message: string } };
@@ -290,4 +297,22 @@ export async function spaNavigate(page: Page, url: string): Promise<number> {
   if (clickedAt === null) throw new Error(`The page ${page.url()} has no link to ${target.pathname}`);
   await page.waitForURL(url);
   return clickedAt;
+}
+
+/** storage.local: the person's choice of a folded (slim tab) or open in-page panel (content/panel-host.ts). */
+const PANEL_COLLAPSED_KEY = 'ui.panelCollapsed';
+
+/**
+ * Remembers the in-page panel open (true) or folded (false) as a person's click does, or forgets the choice (null):
+ * the default, a slim tab at the page's edge. Pages opened afterwards follow it.
+ */
+export async function rememberPanelOpen(worker: Worker, open: boolean | null): Promise<void> {
+  await worker.evaluate(
+    async ({ key, open }) => {
+      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void>; remove(key: string): Promise<void> } } } };
+      if (open === null) await chrome.storage.local.remove(key);
+      else await chrome.storage.local.set({ [key]: !open });
+    },
+    { key: PANEL_COLLAPSED_KEY, open },
+  );
 }

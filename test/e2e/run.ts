@@ -6,7 +6,7 @@ import { launchWithExtension, requireChromium } from '../../scripts/chromium';
 import { startSandbox } from '../../sandbox/server';
 import { HUBSPOT_FIXTURES } from '../../sandbox/hubspot/seed';
 import { SALESFORCE_FIXTURES } from '../../sandbox/salesforce/fixtures';
-import { buildExtension, CHROME_BUILD_DIR, ConsoleCapture, ROOT, screenshot, SCREENSHOT_DIR } from './harness';
+import { buildExtension, CHROME_BUILD_DIR, ConsoleCapture, rememberPanelOpen, ROOT, screenshot, SCREENSHOT_DIR } from './harness';
 import type { E2E, Spec, Test } from './types';
 
 // A tiny runner of our own: one build, one sandbox, a fresh Chromium profile per spec file.
@@ -93,6 +93,8 @@ async function main(): Promise<number> {
         continue;
       }
       capture.attach(launched.context);
+      // The tests work in the open panel, as a person does who opened it once; the default slim tab has its own tests.
+      await rememberPanelOpen(launched.serviceWorker, true);
       const t: E2E = {
         ...launched,
         sandbox,

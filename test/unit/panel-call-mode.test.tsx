@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { act, cleanup, fireEvent, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveRecordContext } from '../../core/store';
 import { DEFAULT_SETTINGS } from '../../core/settings';
@@ -48,12 +48,27 @@ describe('call mode', () => {
     expect(figure(card, 'contact-segment')?.getAttribute('data-ll-value')).toBe('promoter');
     expect(card.textContent).toContain('Fixed, thank you!');
     expect(card.textContent).toContain('Call back about billing');
-    expect(card.querySelector('.sla')?.textContent).toBe('Due soon: in 5 hours');
+    expect(card.querySelector('.sla')?.textContent).toBe('Due in 5h');
     expect(card.textContent).toContain('2 of 7 · high effort');
     // The last contact (a logged loop) was 10 days ago: the NPS moved from 4 to 9 since, with 2 new answers.
     expect(card.textContent).toContain(`Since the last contact (`);
     expect(card.textContent).toContain('NPS 4 → 9');
     expect(card.textContent).toContain('2 new responses');
+  });
+
+  it('acts: the card offers Log outcome for its open follow-up, and Alt+Shift+O opens the form', async () => {
+    const { container, host } = await showCallPanel();
+    fireEvent.click(toggle());
+    const card = container.querySelector('.call-card') as HTMLElement;
+    const log = within(card).getByRole('button', { name: 'Log outcome' });
+    expect(log.getAttribute('aria-keyshortcuts')).toBe('Alt+Shift+O');
+    fireEvent.keyDown(window, { code: 'KeyO', key: 'O', altKey: true, shiftKey: true });
+    const form = await within(card).findByRole('form', { name: 'Log the outcome for Ada Lovelace' });
+    expect(within(form).getByText('Follow-up: Call back about billing')).toBeTruthy();
+    fireEvent.click(within(form).getByLabelText('Reached and resolved'));
+    fireEvent.click(within(form).getByRole('button', { name: 'Save to HubSpot' }));
+    await waitFor(() => expect(host.logOutcome).toHaveBeenCalledOnce());
+    expect(host.logOutcome.mock.calls[0]?.[0]).toMatchObject({ contactId: '101', followUpId: 't1', result: 'reached-resolved' });
   });
 
   it('toggles with Alt+Shift+K inside the panel and with the pushed keyboard command', async () => {

@@ -35,7 +35,7 @@ async function showFollowUps() {
   );
   const host = testHost();
   const utils = await showRecordPanel(db, host, companyRef);
-  const section = screen.getByRole('heading', { level: 2, name: 'Follow-ups' }).closest('section') as HTMLElement;
+  const section = screen.getByRole('heading', { level: 2, name: 'Needs you now' }).closest('section') as HTMLElement;
   return { ...utils, host, section, items: within(section).getAllByRole('listitem') };
 }
 
@@ -51,7 +51,8 @@ describe('follow-ups', () => {
     ]);
     expect(figure(container, 'open-followups')?.getAttribute('data-ll-value')).toBe('5');
     expect(figure(container, 'open-followups')?.textContent).toBe('5 open');
-    expect(items[0]?.textContent).toContain('Most unhappy');
+    expect(items[0]?.textContent).toContain('Priority: urgent');
+    expect(items[1]?.textContent).toContain('Priority: high');
     expect(items[0]?.textContent).toContain('NPS 2 · Detractor');
   });
 
@@ -60,15 +61,15 @@ describe('follow-ups', () => {
     const clock = (i: number) => items[i]?.querySelector('.sla');
     expect(clock(0)?.getAttribute('data-sla')).toBe('due-soon');
     expect(clock(0)?.className).toContain('sla-due-soon');
-    expect(clock(0)?.textContent).toBe('Due soon: in 8 hours');
+    expect(clock(0)?.textContent).toBe('Due in 8h');
     expect(clock(1)?.getAttribute('data-sla')).toBe('overdue');
     expect(clock(1)?.className).toContain('sla-overdue');
-    expect(clock(1)?.textContent).toBe('Overdue: was due 2 hours ago');
+    expect(clock(1)?.textContent).toBe('Overdue 2h · due Nov 20');
     expect(clock(2)?.getAttribute('data-sla')).toBe('on-track');
     expect(clock(2)?.getAttribute('datetime')).toBe(new Date(NOW + 138 * HOUR).toISOString());
     // 5 business days from Friday 11:00 is the next Friday 11:00.
     expect(clock(3)?.getAttribute('datetime')).toBe(new Date(NOW - HOUR + 7 * DAY).toISOString());
-    expect(clock(4)?.textContent).toBe('Due in 3 days');
+    expect(clock(4)?.textContent).toBe('Due in 3 days · Nov 23');
   });
 
   it('names the owner, or who to route to when nobody owns it', async () => {
@@ -87,7 +88,8 @@ describe('follow-ups', () => {
     const { items, host } = await showFollowUps();
     fireEvent.click(within(items[0] as HTMLElement).getByRole('button', { name: 'Log outcome' }));
     const form = await screen.findByRole('form', { name: 'Log the outcome for Person 2' });
-    expect((within(form).getByLabelText('Reached and resolved') as HTMLInputElement).checked).toBe(true);
+    expect((within(form).getByLabelText('Reached and resolved') as HTMLInputElement).checked).toBe(false);
+    fireEvent.click(within(form).getByLabelText('Reached and resolved'));
     fireEvent.click(within(form).getByLabelText('Close the follow-up (Ticket t-urgent)'));
     fireEvent.click(within(form).getByRole('button', { name: 'Save to HubSpot' }));
     await waitFor(() => expect(host.logOutcome).toHaveBeenCalledOnce());
@@ -100,6 +102,7 @@ describe('follow-ups', () => {
       closeFollowUp: true,
     });
     await waitFor(() => expect(screen.queryByRole('form')).toBeNull());
+    expect(within(items[0] as HTMLElement).getByRole('button', { name: 'Undo' })).toBeTruthy();
   });
 });
 

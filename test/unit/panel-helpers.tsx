@@ -216,6 +216,8 @@ export interface TestHost extends PanelHost {
   port(): FakePort;
   /** The call mode the panel saved, if any. */
   callMode: boolean | null;
+  /** The sections the panel saved as folded. */
+  folded: string[];
   db: LoyaltyLensDb | null;
   refresh: ReturnType<typeof vi.fn<(ref: RecordRef) => Promise<Reply<{ fetchedAt: number }>>>>;
   requestPermission: ReturnType<typeof vi.fn<(origin: string) => Promise<boolean>>>;
@@ -224,7 +226,7 @@ export interface TestHost extends PanelHost {
   loadLoopHistory: ReturnType<typeof vi.fn<(ref: RecordRef) => Promise<Reply<{ readAt: number }>>>>;
 }
 
-export function testHost(options: { settings?: Settings; languages?: string[]; callMode?: boolean } = {}): TestHost {
+export function testHost(options: { settings?: Settings; languages?: string[]; callMode?: boolean; pageHosted?: boolean } = {}): TestHost {
   const ports: FakePort[] = [];
   const host: TestHost = {
     ports,
@@ -240,6 +242,7 @@ export function testHost(options: { settings?: Settings; languages?: string[]; c
       ports.push(port);
       return port;
     },
+    pageHosted: options.pageHosted ?? false,
     refresh: vi.fn(async () => ({ ok: true as const, value: { fetchedAt: NOW } })),
     requestPermission: vi.fn(async () => true),
     optionsUrl: 'chrome-extension://test/options.html',
@@ -248,9 +251,15 @@ export function testHost(options: { settings?: Settings; languages?: string[]; c
     writeCallMode: (on) => {
       host.callMode = on;
     },
+    folded: [],
+    readFolded: async () => host.folded,
+    writeFolded: (keys) => {
+      host.folded = keys;
+    },
     logOutcome: vi.fn(async () => ({ ok: true as const, value: { idempotencyKey: 'test-key-0000000001' } })),
     loadLoopHistory: vi.fn(async () => ({ ok: true as const, value: { readAt: NOW } })),
     retryOutcome: async (idempotencyKey) => ({ ok: true as const, value: { idempotencyKey } }),
+    withdrawOutcome: vi.fn(async () => ({ ok: true as const, value: { withdrawn: true as const } })),
     openFollowUp: vi.fn(async () => ({ ok: true as const, value: { id: '9001', url: 'https://app.hubspot.com/contacts/40001/record/0-5/9001', created: true, closed: false } })),
     now: () => NOW,
   };

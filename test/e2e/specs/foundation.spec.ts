@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
 import {
   connectHubSpot,
   expectedRecord,
   hasPanel,
   hubspotRecordUrl,
-  panelHostPart,
+  panelFrame,
+  publishScreenshot,
   panelIframe,
+  rememberPanelOpen,
   salesforceRecordUrl,
   spaNavigate,
   waitForPanel,
@@ -70,37 +73,66 @@ export async function panelIsAbsentOnNonRecordPage(t: E2E): Promise<void> {
   assert.equal(hasPanel(page), false, 'the panel stayed on the home page');
 }
 
-function intersects(a: { x: number; y: number; width: number; height: number }, b: typeof a): boolean {
-  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+/**
+ * Whether each of the page's own controls (its action buttons, and on HubSpot its sidebar links) is the topmost
+ * element at its centre — what a click there would reach. Returns the labels of those covered.
+ */
+async function coveredControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const controls = [...document.querySelectorAll<HTMLElement>('[aria-label="CRM actions"] button, [data-testid="associations"] a')];
+    return controls
+      .filter((control) => {
+        // The first line box: a link that wraps has empty space in the middle of its bounding box.
+        const box = control.getClientRects()[0] ?? control.getBoundingClientRect();
+        if (box.width === 0 || box.bottom < 0 || box.top > innerHeight) return false;
+        const top = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return !(top && (top === control || control.contains(top)));
+      })
+      .map((control) => control.textContent ?? '');
+  });
 }
 
-export async function collapsedPanelDoesNotCoverCrmActions(t: E2E): Promise<void> {
+/**
+ * The CRM page stays usable in the default state: the panel starts as a slim tab, every control of the page is
+ * the topmost element, and the tab (segment and open follow-ups) opens the panel over the page on a click; the
+ * choice is remembered across page loads.
+ */
+async function defaultStateLeavesThePageUsable(t: E2E, url: string, name: string): Promise<void> {
+  await rememberPanelOpen(t.serviceWorker, null);
   const page = await t.newPage();
-  const url = hubspotRecordUrl(t.hubspot.portals.main, 'contact', t.hubspot.sampleContactId);
-  await page.goto(url);
-  await waitForPanel(page, expectedRecord(url));
-  const collapse = await panelHostPart(page, '.close');
-  assert.ok(collapse, 'no collapse button');
-  await collapse.click();
-  const tab = await panelHostPart(page, '.tab');
-  assert.ok(tab, 'no tab after collapsing');
-  await tab.waitForElementState('visible');
-  assert.equal(await (await panelIframe(page)).isVisible(), false, 'the panel is still open');
+  try {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(url);
+    await waitForPanel(page, expectedRecord(url));
+    const iframe = await panelIframe(page);
+    const slim = await iframe.boundingBox();
+    assert.ok(slim && slim.width <= 48, `the default panel is ${JSON.stringify(slim)}, not a slim tab`);
+    const controls = await page.evaluate(() => document.querySelectorAll('[aria-label="CRM actions"] button').length);
+    assert.ok(controls >= 3, 'the page has its own action buttons');
+    assert.deepEqual(await coveredControls(page), [], 'page controls covered by the panel');
+    await t.screenshot(page, `${name}-default-slim-tab`);
+  publishScreenshot(`${name}-default-slim-tab`, `${name}-default-slim-tab`);
 
-  const toolbar = page.getByRole('toolbar', { name: 'CRM actions' });
-  const toolbarBox = await toolbar.boundingBox();
-  const tabBox = await tab.boundingBox();
-  assert.ok(toolbarBox && tabBox, 'toolbar or tab not laid out');
-  assert.equal(intersects(toolbarBox, tabBox), false, `the tab ${JSON.stringify(tabBox)} covers CRM actions ${JSON.stringify(toolbarBox)}`);
-  await t.screenshot(page, 'collapsed-tab');
+    const frame = await panelFrame(page);
+    await frame.getByRole('button', { name: /^Open Loyalty Lens/ }).click();
+    for (let i = 0; i < 50 && ((await iframe.boundingBox())?.width ?? 0) < 300; i++) await new Promise((done) => setTimeout(done, 50));
+    assert.ok(((await iframe.boundingBox())?.width ?? 0) >= 300, 'the tab did not open the panel');
+    await page.reload();
+    await waitForPanel(page, expectedRecord(url));
+    const reopened = await (await panelIframe(page)).boundingBox();
+    assert.ok(reopened && reopened.width >= 300, 'the open panel was not remembered');
+  } finally {
+    await rememberPanelOpen(t.serviceWorker, true);
+    await page.close();
+  }
+}
 
-  // Remembered across page loads, then restored for the next tests.
-  await page.reload();
-  const tabAfterReload = await panelHostPart(page, '.tab');
-  assert.ok(tabAfterReload, 'no tab after reload');
-  await tabAfterReload.waitForElementState('visible');
-  await tabAfterReload.click();
-  await (await panelIframe(page)).waitForElementState('visible');
+export async function defaultStateLeavesHubSpotUsable(t: E2E): Promise<void> {
+  await defaultStateLeavesThePageUsable(t, hubspotRecordUrl(t.hubspot.portals.main, 'contact', t.hubspot.sampleContactId), 'hubspot');
+}
+
+export async function defaultStateLeavesSalesforceUsable(t: E2E): Promise<void> {
+  await defaultStateLeavesThePageUsable(t, salesforceRecordUrl(t.salesforce.hosts.lightning, 'Contact', t.salesforce.sampleContactId), 'salesforce');
 }
 
 export async function optionsPageOpens(t: E2E): Promise<void> {
@@ -112,4 +144,5 @@ export async function optionsPageOpens(t: E2E): Promise<void> {
   assert.match(await page.title(), /Loyalty Lens/);
   assert.deepEqual(errors, []);
   await t.screenshot(page, 'options');
+  publishScreenshot('options', 'options');
 }

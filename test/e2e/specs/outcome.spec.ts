@@ -13,6 +13,8 @@ import {
   hubspotRecordUrl,
   openExtensionPage,
   panelFrame,
+  publishScreenshot,
+  rememberPanelOpen,
   salesforceRecordUrl,
   screenshotPanel,
   sendFromExtensionPage,
@@ -49,7 +51,7 @@ async function outcomeKeys(frame: Frame): Promise<string[]> {
 
 /**
  * Logs an outcome the way a loop owner does, from the keyboard: "Log outcome", the result group has focus
- * (arrow keys pick; the usual result is pre-selected), Tab to the note, type, Ctrl+Enter saves.
+ * (nothing is chosen; Space picks the focused result, arrow keys move), the note, type, Ctrl+Enter saves.
  * Returns the idempotency key of the row that appeared.
  */
 async function logOutcome(frame: Frame, note: string): Promise<string> {
@@ -59,6 +61,7 @@ async function logOutcome(frame: Frame, note: string): Promise<string> {
   await open.press('Enter');
   const form = frame.locator('form.outcome-form');
   await form.waitFor();
+  await form.getByRole('radio').first().press('Space');
   const noteField = form.getByLabel('What was heard and done');
   await noteField.focus();
   await noteField.pressSequentially(note, { delay: 0 });
@@ -199,7 +202,7 @@ export async function permanentFailureShowsReasonAndRetryWorks(t: E2E): Promise<
   await waitForOutcome(page, key, 'failed');
   const row = frame.locator(`[data-ll-outcome-key="${key}"]`);
   const reason = await row.getByRole('alert').innerText();
-  assert.match(reason, /Not saved: The HubSpot token lacks the crm\.objects\.contacts\.write scope/);
+  assert.match(reason, /Not written to HubSpot: The HubSpot token lacks the crm\.objects\.contacts\.write scope/);
   assert.equal(notesWithKey(t, key), 0);
   t.sandbox.clearFaults();
   await row.getByRole('button', { name: 'Retry' }).click();
@@ -269,6 +272,7 @@ export async function browserRestartedWithQueuedOutcomes(t: E2E): Promise<void> 
   const launch = () => launchWithExtension({ extensionDir: CHROME_BUILD_DIR, sandboxHttpsPort: t.sandbox.httpsPort, headless: true, userDataDir: profile });
   let browser = await launch();
   try {
+    await rememberPanelOpen(browser.serviceWorker, true);
     await connectHubSpot(browser.context, browser.extensionId, t.hubspot.tokens.main);
     const contacts = [t.hubspot.sampleContactId, t.hubspot.hardCommentsContactId];
     // The CRM refuses the note writes, so the outcomes stay in the outbox when the browser closes.
@@ -317,4 +321,102 @@ export async function followUpOpenedOnceFromAnUnhappyAnswer(t: E2E): Promise<voi
   await until('the answer to drop its button', async () => (await sameAnswer.getByRole('button', { name: 'Open a follow-up in HubSpot' }).count()) === 0);
   assert.ok(requestsMatching(t, new RegExp(TICKETS_UPSERT.replace('$', ''))) >= 2, 'the dropped save was sent again');
   assert.equal(followUpTickets().length, 1, 'one follow-up ticket in HubSpot');
+}
+
+// ── the form records only what was chosen; Undo while it is held ───────────────────────────────────
+
+/**
+ * Nothing is chosen for the person: no result checked, and saving with only a note (Ctrl+Enter) says what is
+ * missing. A saved outcome can be undone while it is held, and then nothing reaches the CRM; saved again, it is
+ * written and the panel says so in plain words.
+ */
+async function recordsOnlyWhatWasChosen(t: E2E, page: Page, frame: Frame, crmName: string, writes: () => number, shot: string): Promise<void> {
+  const before = writes();
+  await frame.getByRole('button', { name: 'Log outcome' }).first().click();
+  const form = frame.locator('form.outcome-form');
+  await form.waitFor();
+  assert.equal(await form.locator('input[type=radio]:checked').count(), 0, 'a result was chosen for the person');
+  const note = form.getByLabel('What was heard and done');
+  await note.fill('Only a note, no result.');
+  await note.press('Control+Enter');
+  await form.getByRole('alert').filter({ hasText: 'Choose a result' }).waitFor();
+  await form.getByLabel('No answer').check();
+  await form.scrollIntoViewIfNeeded();
+  await screenshotPanel(page, shot);
+  await form.getByRole('button', { name: `Save to ${crmName}` }).click();
+  await frame.getByRole('button', { name: 'Undo' }).click();
+  await frame.getByText(`Undone: nothing was written to ${crmName}.`).waitFor();
+  await new Promise((done) => setTimeout(done, 7_000));
+  assert.equal(writes(), before, `an undone outcome reached ${crmName}`);
+
+  await frame.getByRole('button', { name: 'Log outcome' }).first().click();
+  await form.getByLabel('Reached and resolved').check();
+  await form.getByRole('button', { name: `Save to ${crmName}` }).click();
+  const saved = frame.locator('[data-ll-saved-state="saved"]');
+  await saved.waitFor({ timeout: 30_000 });
+  assert.match(await saved.innerText(), new RegExp(`Written to ${crmName}`));
+  assert.equal(writes(), before + 1);
+}
+
+export async function hubspotRecordsOnlyWhatWasChosen(t: E2E): Promise<void> {
+  const { page, frame } = await openHubSpotContact(t, t.hubspot.sampleContactId);
+  await recordsOnlyWhatWasChosen(t, page, frame, 'HubSpot', () => requestsMatching(t, new RegExp(NOTES_UPSERT)), 'outcome-form');
+  publishScreenshot('outcome-form', 'outcome-form');
+}
+
+export async function salesforceRecordsOnlyWhatWasChosen(t: E2E): Promise<void> {
+  await connectSalesforce(t.context, t.extensionId, t.salesforce.consumerKey);
+  const page = await t.newPage();
+  const url = salesforceRecordUrl(t.salesforce.hosts.lightning, 'Contact', t.salesforce.sampleContactId);
+  await page.goto(url);
+  await waitForPanel(page, expectedRecord(url), { state: 'ready', timeout: 20_000 });
+  await recordsOnlyWhatWasChosen(t, page, await panelFrame(page), 'Salesforce', () => requestsMatching(t, new RegExp(ANY_TASK_WRITE)), 'salesforce-outcome-form');
+}
+
+// ── call mode acts ───────────────────────────────────────────────────────────────────────────────
+
+/** In call mode the card shows the open follow-up with its clock; Alt+Shift+O opens the form and the outcome is saved. */
+async function callModeLogsAnOutcome(t: E2E, page: Page, frame: Frame, crmName: string, shot: string): Promise<void> {
+  await frame.getByRole('heading', { level: 1 }).click();
+  await page.keyboard.press('Alt+Shift+K');
+  try {
+    await logFromTheCallCard(t, page, frame, crmName, shot);
+  } finally {
+    // Call mode is remembered: leave it off for the tests after this one.
+    await frame.getByRole('heading', { level: 1 }).click();
+    await page.keyboard.press('Alt+Shift+K');
+    await frame.locator('.panel:not(.call-mode)').waitFor();
+  }
+}
+
+async function logFromTheCallCard(t: E2E, page: Page, frame: Frame, crmName: string, shot: string): Promise<void> {
+  const card = frame.locator('.call-card');
+  await card.waitFor({ state: 'visible' });
+  assert.ok((await card.locator('.sla').count()) > 0, 'the call card shows no follow-up clock');
+  await card.getByRole('button', { name: 'Log outcome' }).waitFor();
+  await t.screenshot(page, shot);
+  await page.keyboard.press('Alt+Shift+O');
+  const form = card.locator('form.outcome-form');
+  await form.waitFor();
+  await form.getByRole('radio').first().press('Space');
+  await form.getByLabel('What was heard and done').fill('Talked it through on the call.');
+  await form.getByLabel('What was heard and done').press('Control+Enter');
+  const saved = card.locator('[data-ll-saved-state="saved"]');
+  await saved.waitFor({ timeout: 30_000 });
+  assert.match(await saved.innerText(), new RegExp(`Written to ${crmName}`));
+}
+
+export async function hubspotCallModeLogsAnOutcome(t: E2E): Promise<void> {
+  const { page, frame } = await openHubSpotContact(t, t.hubspot.sampleContactId);
+  await callModeLogsAnOutcome(t, page, frame, 'HubSpot', 'hubspot-call-mode');
+  publishScreenshot('hubspot-call-mode', 'call-mode');
+}
+
+export async function salesforceCallModeLogsAnOutcome(t: E2E): Promise<void> {
+  await connectSalesforce(t.context, t.extensionId, t.salesforce.consumerKey);
+  const page = await t.newPage();
+  const url = salesforceRecordUrl(t.salesforce.hosts.lightning, 'Case', t.salesforce.caseId);
+  await page.goto(url);
+  await waitForPanel(page, expectedRecord(url), { state: 'ready', timeout: 20_000 });
+  await callModeLogsAnOutcome(t, page, await panelFrame(page), 'Salesforce', 'salesforce-call-mode');
 }

@@ -11,6 +11,7 @@ import {
   hubspotRecordUrl,
   openExtensionPage,
   panelFrame,
+  publishScreenshot,
   panelHostPart,
   panelIframe,
   readPanel,
@@ -169,18 +170,21 @@ export async function hubspotContactShowsEveryScore(t: E2E): Promise<void> {
   await frame.getByRole('heading', { name: 'Dana Whitfield' }).waitFor();
   await scanLightAndDark(page, 'HubSpot contact');
   await shootEveryWay(t, page, 'hubspot-contact', record, 'ready');
+  publishScreenshot('panel-hubspot-contact-en-light', 'panel-contact');
 }
 
 export async function hubspotAccountShowsTheBuyingGroup(t: E2E): Promise<void> {
   const url = hubspotRecordUrl(t.hubspot.portals.main, 'company', t.hubspot.companyId);
   const { page, record } = await openRecord(t, url, 'ready');
   const frame = await panelFrame(page);
-  await frame.getByRole('heading', { name: t.hubspot.companyName }).waitFor();
+  await frame.getByRole('heading', { level: 2, name: t.hubspot.companyName, exact: true }).waitFor();
   for (const figure of ['account-nps', 'account-n', 'revenue-at-risk', 'open-followups']) {
     assert.equal(await frame.locator(`[data-ll-figure="${figure}"]`).count() > 0, true, `no ${figure} figure`);
   }
   await scanLightAndDark(page, 'HubSpot account');
   await shootEveryWay(t, page, 'hubspot-account', record, 'ready');
+  publishScreenshot('panel-hubspot-account-en-dark', 'panel-account-dark');
+  publishScreenshot('panel-hubspot-account-ru-light', 'panel-account-ru');
 }
 
 export async function hubspotContactWithoutResponsesSaysSo(t: E2E): Promise<void> {
@@ -344,7 +348,7 @@ export async function salesforceBeforeAndAfterSignIn(t: E2E): Promise<void> {
   const accountUrl = salesforceRecordUrl(t.salesforce.hosts.lightning, 'Account', t.salesforce.sampleAccountId);
   const account = await openRecord(t, accountUrl, 'ready');
   const accountFrame = await panelFrame(account.page);
-  await accountFrame.getByRole('heading', { name: 'Acme Robotics' }).waitFor();
+  await accountFrame.getByRole('heading', { level: 2, name: 'Acme Robotics', exact: true }).waitFor();
   assert.equal(await accountFrame.locator('[data-ll-figure="account-nps"]').count() > 0, true, 'no account NPS');
   await scanLightAndDark(account.page, 'Salesforce account');
   await shootEveryWay(t, account.page, 'salesforce-account', account.record, 'ready');
