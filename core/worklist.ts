@@ -193,7 +193,8 @@ export interface CrmPart {
 
 export function crmPartState(part: CrmPart): CrmPartState {
   if (!part.connected) return 'not-connected';
-  if (!part.me) return 'choose-me';
+  // Salesforce knows who is signed in; only HubSpot asks the user to choose.
+  if (!part.me && part.crm === 'hubspot') return 'choose-me';
   if (!part.error) return 'fresh';
   switch (part.error.kind) {
     case 'network':
@@ -235,7 +236,7 @@ export function worklistState(parts: readonly CrmPart[]): WorklistState {
     if (state === 'fresh' || state === 'not-connected') continue;
     notices.push({ crm: part.crm, state, cachedAt: part.read?.fetchedAt ?? null, message: part.error?.message ?? null });
   }
-  const withMe = connected.filter((p) => p.me);
+  const withMe = connected.filter((p) => p.me || p.crm === 'salesforce');
   if (withMe.length === 0) return { name: 'choose-me', notices, cachedAt: null };
   const reads = withMe.map((p) => p.read);
   const cachedAt = reads.some((r) => r === null) ? null : Math.min(...reads.map((r) => r!.fetchedAt));
@@ -246,3 +247,11 @@ export function worklistState(parts: readonly CrmPart[]): WorklistState {
   const allAnswered = withMe.every((p) => p.read !== null && !p.error);
   return { name: allAnswered ? 'empty' : 'ready', notices, cachedAt };
 }
+
+/** What the background hands the list: each CRM's part, from the cache, and how often the badge is refreshed. */
+export interface WorklistSnapshot {
+  parts: CrmPart[];
+  refreshMinutes: number;
+}
+
+export const DEFAULT_REFRESH_MINUTES = 10;
