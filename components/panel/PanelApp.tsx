@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createI18n, loadCatalog, resolveLocale, type Locale } from '../../core/i18n';
 import type { Catalog } from '../../core/locales/en';
 import type { PanelPush } from '../../core/messaging';
@@ -14,6 +14,10 @@ import { panelState, type PanelError } from './state';
 import { PanelHeader } from './PanelHeader';
 import { StateMessage } from './StateMessage';
 import { Skeleton } from '../ui/Skeleton';
+import type { WorklistHost } from '../worklist/host';
+
+// "My open loops" loads on first use, keeping the record view's first paint small.
+const WorklistView = lazy(() => import('../worklist/WorklistView').then((module) => ({ default: module.WorklistView })));
 
 const RECONNECT_MS = 500;
 /** How long to wait for the background to say which record the tab shows before saying it did not answer. */
@@ -32,10 +36,14 @@ function isCallModeShortcut(event: KeyboardEvent): boolean {
 
 export interface PanelAppProps {
   host: PanelHost;
+  /** The worklist ("My open loops") beside the record view; absent in tests of the record view alone. */
+  worklistHost?: WorklistHost;
 }
 
 export function PanelApp(props: PanelAppProps) {
-  const { host } = props;
+  const { host, worklistHost } = props;
+  // 'auto': the record when the tab shows one, else (a side panel beside any page) the worklist.
+  const [view, setView] = useState<'auto' | 'record' | 'worklist'>('auto');
   const [settings, setSettings] = useState<Settings | null>(null);
   const [record, setRecord] = useState<ShownRecord | null>(null);
   // The user's own choice, remembered; until they make one, the team's default from settings applies.
@@ -206,6 +214,19 @@ export function PanelApp(props: PanelAppProps) {
       }
     : undefined;
 
+  const showWorklist = worklistHost && settings && (view === 'worklist' || (view === 'auto' && state.name === 'no-record'));
+  if (showWorklist) {
+    return (
+      <I18nProvider value={i18n}>
+        <div className="panel" data-ll-state="worklist" lang={i18n.locale}>
+          <Suspense fallback={<Skeleton label={i18n.t('worklist.loading')} />}>
+            <WorklistView host={worklistHost} settings={settings} now={now} onBack={ref ? () => setView('record') : undefined} />
+          </Suspense>
+        </div>
+      </I18nProvider>
+    );
+  }
+
   return (
     <I18nProvider value={i18n}>
       <div
@@ -214,7 +235,7 @@ export function PanelApp(props: PanelAppProps) {
         data-ll-record={key ?? ''}
         lang={i18n.locale}
       >
-        <PanelHeader callMode={callMode} onToggleCallMode={toggleCallMode} onOpenSidePanel={openSidePanel} view={data?.view ?? null} refreshing={current?.status === 'found' && current.data.view.refreshing} now={now} />
+        <PanelHeader callMode={callMode} onToggleCallMode={toggleCallMode} onOpenSidePanel={openSidePanel} onOpenWorklist={worklistHost ? () => setView('worklist') : undefined} view={data?.view ?? null} refreshing={current?.status === 'found' && current.data.view.refreshing} now={now} />
         {sidePanelFailed && <p className="form-problem side-panel-problem" role="alert">{i18n.t('sidePanel.failed')}</p>}
         <main className="panel-main" aria-busy={state.name === 'loading'}>
           {state.name === 'loading' && <Skeleton label={i18n.t('state.loading')} />}
