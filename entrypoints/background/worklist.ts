@@ -238,9 +238,19 @@ export async function scheduleWorklistRefresh(): Promise<void> {
   await browser.alarms.create(WORKLIST_ALARM, { delayInMinutes: minutes, periodInMinutes: minutes });
 }
 
-/** Connecting or signing out a CRM changes whose loops there are: the list and badge follow at once. */
+/**
+ * Connecting or signing out a CRM changes whose loops there are: the list and badge follow at once. Signing out also
+ * forgets who "me" was there, as it forgets the CRM's data.
+ */
 export function followConnections(deps: WorklistDeps): void {
   browser.storage.onChanged.addListener((changes, area) => {
-    if (area === 'local' && (CONNECTIONS_KEY in changes || ME_KEY in changes)) void refreshWorklist(deps).catch(() => undefined);
+    if (area !== 'local') return;
+    const connections = changes[CONNECTIONS_KEY];
+    if (connections) {
+      const now = (connections.newValue ?? {}) as Record<string, unknown>;
+      void Promise.all(CRMS.filter((crm) => !now[crm]).map(async (crm) => (await storedMe())[crm] && rememberMe(crm, '', null)))
+        .then(() => refreshWorklist(deps))
+        .catch(() => undefined);
+    } else if (ME_KEY in changes) void refreshWorklist(deps).catch(() => undefined);
   });
 }

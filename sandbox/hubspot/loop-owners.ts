@@ -1,6 +1,6 @@
 // Loop owners for the worklist ("My open loops"), added after the rest of portal 40001 is seeded so no earlier record
-// changes: Nora Quist with a handful of loops a person can read at a glance (some overdue), and Victor Hale with 500
-// open loops across 300 companies. Everything here is fixed, not drawn at random.
+// changes: Nora Quist with a handful of loops a person can read at a glance (some overdue), Victor Hale with 500
+// open loops across 300 companies, and Elena Vos with none. Everything here is fixed, not drawn at random.
 import type { Owner } from './store';
 import type { PortalSeeder } from './seed';
 
@@ -15,6 +15,8 @@ export const LOOP_OWNERS = {
   nora: { id: '70007', firstName: 'Nora', lastName: 'Quist', email: 'nora.quist@loyalty-lens-sandbox.example' },
   /** Owns 500 open loops across 300 companies (the worklist's scale case). */
   victor: { id: '70008', firstName: 'Victor', lastName: 'Hale', email: 'victor.hale@loyalty-lens-sandbox.example' },
+  /** Joined recently: owns no loops ("every loop is closed"). */
+  elena: { id: '70009', firstName: 'Elena', lastName: 'Vos', email: 'elena.vos@loyalty-lens-sandbox.example' },
 } as const;
 
 function owner(person: (typeof LOOP_OWNERS)[keyof typeof LOOP_OWNERS], createdAt: string): Owner {
@@ -32,7 +34,7 @@ function owner(person: (typeof LOOP_OWNERS)[keyof typeof LOOP_OWNERS], createdAt
 
 export function seedLoopOwners(s: PortalSeeder, now: number): void {
   const iso = (ms: number) => new Date(ms).toISOString();
-  s.store.owners.push(owner(LOOP_OWNERS.nora, iso(now - 400 * DAY)), owner(LOOP_OWNERS.victor, iso(now - 400 * DAY)));
+  s.store.owners.push(owner(LOOP_OWNERS.nora, iso(now - 400 * DAY)), owner(LOOP_OWNERS.victor, iso(now - 400 * DAY)), owner(LOOP_OWNERS.elena, iso(now - 20 * DAY)));
   const nora = LOOP_OWNERS.nora.id;
   const setOwner = (type: 'companies' | 'contacts' | 'tickets', id: string, ownerId: string) => {
     s.store.get(type, id)!.properties.hubspot_owner_id = ownerId;
@@ -123,5 +125,4 @@ export function seedLoopOwners(s: PortalSeeder, now: number): void {
       task(second, 'Call back about the survey', now + ((i % 40) - 20) * DAY, answeredAt, victor);
     }
   }
-
 }
