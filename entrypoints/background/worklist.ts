@@ -2,6 +2,8 @@ import { browser } from 'wxt/browser';
 import { db, type CachedWorklist } from '../../core/db';
 import { toUserFacingError } from '../../core/errors';
 import { CONNECTIONS_KEY } from '../../core/messaging';
+import { hubspotOwnerFromPolicy } from '../../core/policy';
+import { readManagedPolicy } from '../../core/settings-store';
 import { rowKey, type Crm } from '../../core/schema';
 import type { Settings } from '../../core/settings';
 import {
@@ -45,9 +47,14 @@ async function storedMe(): Promise<StoredMe> {
   return typeof stored === 'object' && stored !== null ? (stored as StoredMe) : {};
 }
 
-/** Who "me" is for a CRM's connected instance; a choice made for another portal or org does not carry over. */
+/**
+ * Who "me" is for a CRM's connected instance; a choice made for another portal or org does not carry over. In HubSpot
+ * an administrator's policy may fix it (its name is looked up at the next refresh).
+ */
 async function meFor(crm: Crm, instance: string): Promise<WorklistMe | null> {
   const entry = (await storedMe())[crm];
+  const fixed = crm === 'hubspot' ? hubspotOwnerFromPolicy(await readManagedPolicy()) : null;
+  if (fixed) return entry?.instance === instance && entry.me.ownerId === fixed && entry.me.fixed ? entry.me : { ownerId: fixed, name: fixed, fixed: true };
   if (!entry || entry.instance !== instance) return null;
   const parsed = worklistMeSchema.safeParse(entry.me);
   return parsed.success ? parsed.data : null;
@@ -145,6 +152,11 @@ export function refreshWorklist(deps: WorklistDeps, options: { fromAlarm?: boole
             }
           }
           if (!me) return;
+          if (me.fixed && crm === 'hubspot' && me.name === me.ownerId) {
+            const owner = (await worklist.owners()).find((o) => o.id === me!.ownerId);
+            me = { ...me, name: owner?.name ?? me.name };
+            await rememberMe(crm, connection.instance, me);
+          }
           const read = await worklist.read(me.ownerId, settings);
           await db.worklists.put({ crm, read, error: null } satisfies CachedWorklist);
         } catch (error) {
