@@ -1,8 +1,16 @@
 // Loop owners for the worklist ("My open loops"), added after the rest of portal 40001 is seeded so no earlier record
 // changes: Nora Quist with a handful of loops a person can read at a glance (some overdue), Victor Hale with 500
 // open loops across 300 companies, and Elena Vos with none. Everything here is fixed, not drawn at random.
-import type { Owner } from './store';
-import type { PortalSeeder } from './seed';
+import type { Owner, PortalStore } from './store';
+
+/** What this file needs of the portal's seeder (sandbox/hubspot/seed.ts), which calls it. */
+export interface LoopSeeder {
+  readonly store: PortalStore;
+  company(name?: string): string;
+  contact(companyId: string | null, id?: string, overrides?: Record<string, string | null>): string;
+  feedback(contactId: string, spec: { kind: 'NPS'; value: string; at: number; comment: string | null; ticketId?: string }): string;
+  deal(companyId: string, contactIds: string[], open: boolean, id?: string, amount?: number): string;
+}
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -32,7 +40,7 @@ function owner(person: (typeof LOOP_OWNERS)[keyof typeof LOOP_OWNERS], createdAt
   };
 }
 
-export function seedLoopOwners(s: PortalSeeder, now: number): void {
+export function seedLoopOwners(s: LoopSeeder, now: number): void {
   const iso = (ms: number) => new Date(ms).toISOString();
   s.store.owners.push(owner(LOOP_OWNERS.nora, iso(now - 400 * DAY)), owner(LOOP_OWNERS.victor, iso(now - 400 * DAY)), owner(LOOP_OWNERS.elena, iso(now - 20 * DAY)));
   const nora = LOOP_OWNERS.nora.id;

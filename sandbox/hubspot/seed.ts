@@ -140,7 +140,7 @@ function npsGroup(value: number): 'PROMOTER' | 'PASSIVE' | 'DETRACTOR' {
   return value >= 9 ? 'PROMOTER' : value >= 7 ? 'PASSIVE' : 'DETRACTOR';
 }
 
-export class PortalSeeder {
+class PortalSeeder {
   readonly store: PortalStore;
   private companyIndex: number;
   private personIndex = 0;
