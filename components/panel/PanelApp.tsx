@@ -42,8 +42,8 @@ export interface PanelAppProps {
 
 export function PanelApp(props: PanelAppProps) {
   const { host, worklistHost } = props;
-  // 'auto': the record when the tab shows one, else (a side panel beside any page) the worklist.
-  const [view, setView] = useState<'auto' | 'record' | 'worklist'>('auto');
+  // "My open loops" in place of the record view, on request (the header's button).
+  const [view, setView] = useState<'record' | 'worklist'>('record');
   const [settings, setSettings] = useState<Settings | null>(null);
   const [record, setRecord] = useState<ShownRecord | null>(null);
   // The user's own choice, remembered; until they make one, the team's default from settings applies.
@@ -214,8 +214,7 @@ export function PanelApp(props: PanelAppProps) {
       }
     : undefined;
 
-  const showWorklist = worklistHost && settings && (view === 'worklist' || (view === 'auto' && state.name === 'no-record'));
-  if (showWorklist) {
+  if (worklistHost && settings && view === 'worklist') {
     return (
       <I18nProvider value={i18n}>
         <div className="panel" data-ll-state="worklist" lang={i18n.locale}>
@@ -240,6 +239,12 @@ export function PanelApp(props: PanelAppProps) {
         <main className="panel-main" aria-busy={state.name === 'loading'}>
           {state.name === 'loading' && <Skeleton label={i18n.t('state.loading')} />}
           {state.name === 'no-record' && <StateMessage kind="no-record" />}
+          {/* Beside a page that is not a record (the toolbar's side panel anywhere), the list is there at once. */}
+          {state.name === 'no-record' && worklistHost && settings && (
+            <Suspense fallback={<Skeleton label={i18n.t('worklist.loading')} />}>
+              <WorklistView host={worklistHost} settings={settings} now={now} />
+            </Suspense>
+          )}
           {state.error && (
             <StateMessage
               kind={state.name}

@@ -27,11 +27,6 @@ export function PanelHeader(props: {
         </p>
       </div>
       <div className="panel-actions">
-        {props.onOpenWorklist && (
-          <button type="button" className="toggle" title={i18n.t('worklist.openHint')} onClick={props.onOpenWorklist}>
-            {i18n.t('worklist.open')}
-          </button>
-        )}
         <button
           type="button"
           className="toggle"
@@ -45,6 +40,11 @@ export function PanelHeader(props: {
         {props.onOpenSidePanel && (
           <button type="button" className="toggle" title={i18n.t('sidePanel.hint')} onClick={props.onOpenSidePanel}>
             {i18n.t('sidePanel.open')}
+          </button>
+        )}
+        {props.onOpenWorklist && (
+          <button type="button" className="toggle" title={i18n.t('worklist.openHint')} onClick={props.onOpenWorklist}>
+            {i18n.t('worklist.open')}
           </button>
         )}
       </div>
