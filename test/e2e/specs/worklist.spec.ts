@@ -141,7 +141,7 @@ export async function logsAnOutcomeFromTheListOnceAndTheLoopLeaves(t: E2E): Prom
   await until('the badge to count three overdue', async () => (await badge(t)) === '3', 30_000);
   // A fresh read from both CRMs agrees: the closed loops are gone there too.
   await frame.getByRole('button', { name: 'Refresh' }).click();
-  await until('the refreshed list', async () => (await frame.locator('.freshness').textContent())?.startsWith('Updated') ?? false);
+  await until('the refreshed list', async () => (await frame.locator('.worklist .freshness').textContent())?.startsWith('Updated') ?? false);
   assert.deepEqual(await listed(frame), ['Luis Ortega', 'Marco Bianchi', 'Ben Carter', 'Ines Duarte', 'Hana Sato']);
   assert.equal(org.stats().tasksCreated, tasksBefore + 1);
   await page.close();
