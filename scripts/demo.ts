@@ -11,6 +11,7 @@ import {
   salesforceRecordUrl,
   expectedRecord,
   hubspotRecordUrl,
+  panelFrame,
   waitForPanel,
 } from '../test/e2e/harness';
 
@@ -81,7 +82,15 @@ async function main(): Promise<void> {
         return false;
       },
     );
-    if (shown) console.log('The panel shows the contact’s loyalty context.');
+    if (shown) {
+      // A fresh profile starts the in-page panel as a slim tab; the demo opens it as a person would.
+      const slimTab = (await panelFrame(page)).locator('button.slim-tab');
+      if (await slimTab.count()) {
+        await slimTab.click();
+        await (await panelFrame(page)).locator('.panel:not(.slim)').waitFor({ timeout: 10_000 });
+      }
+      console.log('The panel shows the contact’s loyalty context.');
+    }
 
     if (screenshotFile) {
       const path = resolve(process.cwd(), screenshotFile);

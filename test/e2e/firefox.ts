@@ -97,7 +97,14 @@ const tests: Array<[string, (run: Run) => Promise<void>]> = [
         const shown = await panelState(run.page);
         return shown.record === record && shown.state === 'ready';
       });
-      const frame = await panelFrame(run.page);
+      // The in-page panel starts as a slim tab at the page's edge; a click opens it, as a person does.
+      const slimTab = await (await panelFrame(run.page)).waitForSelector('button.slim-tab');
+      await slimTab!.click();
+      const frame = await until('the open panel', async () => {
+        const open = await panelFrame(run.page);
+        return (await open.evaluate(() => document.querySelector('.panel.slim') === null && document.querySelector('[data-ll-state="ready"]') !== null)) ? open : null;
+      });
+      await frame.waitForSelector('::-p-text(Dana Whitfield)');
       const text = await frame.evaluate(() => document.body.innerText);
       assert.match(text, /Dana Whitfield/);
       assert.match(text, /Latest NPS\s+3\s+Detractor/);
@@ -115,12 +122,20 @@ const tests: Array<[string, (run: Run) => Promise<void>]> = [
       const before = new Set(await keys());
       const open = await frame.waitForSelector('::-p-aria(Log outcome[role="button"])');
       await open!.click();
+      // Nothing is chosen for the person: pick the first result, then write the note.
+      const result = await frame.waitForSelector('form.outcome-form input[type="radio"]');
+      await result!.click();
       const note = await frame.waitForSelector('form.outcome-form ::-p-aria(What was heard and done)');
       await note!.click();
       await note!.type('Called back from Firefox: the invoice error is fixed.');
       await run.page.keyboard.down('Control');
       await run.page.keyboard.press('Enter');
       await run.page.keyboard.up('Control');
+      // Firefox cannot vouch that a framed panel is in full view (no IntersectionObserver v2), so the panel asks
+      // for a second, deliberate click before it writes to the CRM; it accepts none in its first 600 ms.
+      const confirm = await frame.waitForSelector('.confirm-click button.primary');
+      await new Promise((done) => setTimeout(done, 700));
+      await confirm!.click();
       const key = await until('one new outcome row', async () => {
         const added = (await keys()).filter((k) => !before.has(k));
         return added.length === 1 ? added[0] : null;
