@@ -35,10 +35,13 @@ export class HubSpotSandbox implements CrmSandbox {
 
   /**
    * Makes a custom property (loyalty_lens_key) absent on every object, as in an account whose admin never created
-   * it: writing, reading, searching or upserting by it answers as HubSpot does for an unknown property. Until reset.
+   * it: writing, reading, searching or upserting by it answers as HubSpot does for an unknown property. Until reset,
+   * or until the returned function puts it back (records keep their values meanwhile).
    */
-  withoutProperty(name: string): void {
+  withoutProperty(name: string): () => void {
     this.absentProperties.add(name);
+    const absent = this.absentProperties;
+    return () => absent.delete(name);
   }
 
   /** How long a write takes to show in search results, as HubSpot's index takes seconds (default 0: at once). */

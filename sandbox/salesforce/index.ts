@@ -29,9 +29,10 @@ export interface SalesforceSandbox extends CrmSandbox {
   apiUsage(): { used: number; limit: number };
   /**
    * Removes a custom field (Task.Loyalty_Lens_Key__c) from the org, as in an org whose admin never created it:
-   * describe leaves it out, and SOQL, writes and upserts naming it are refused. Until reset.
+   * describe leaves it out, and SOQL, writes and upserts naming it are refused. Until reset, or until the returned
+   * function puts it back (rows keep their values meanwhile).
    */
-  withoutField(objectName: string, fieldName: string): void;
+  withoutField(objectName: string, fieldName: string): () => void;
 }
 
 const DEFAULT_DAILY_LIMIT = 100_000;
@@ -541,8 +542,14 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
       const target = objectDef(objectName);
       const field = target ? fieldDef(target, fieldName) : undefined;
       if (!target || !field || !field.custom) throw new Error(`No custom field ${objectName}.${fieldName} to remove`);
-      removedFields.push({ object: target, field, index: target.fields.indexOf(field) });
-      target.fields.splice(target.fields.indexOf(field), 1);
+      const removed = { object: target, field, index: target.fields.indexOf(field) };
+      removedFields.push(removed);
+      target.fields.splice(removed.index, 1);
+      return () => {
+        if (!removedFields.includes(removed)) return;
+        removedFields.splice(removedFields.indexOf(removed), 1);
+        target.fields.splice(removed.index, 0, field);
+      };
     },
   };
 }
