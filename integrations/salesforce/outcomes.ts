@@ -142,7 +142,8 @@ function refusedCreateOnly(result: SaveResult | undefined): boolean {
 async function writeTasks(org: SalesforceOrg, batch: Outcome[], meter: Meter, described = false): Promise<Saved[]> {
   const withKeyField = await hasTaskKeyField(org, meter);
   const saved = new Map<string, Saved>();
-  const repeats = batch.filter(mayHaveReachedCrm);
+  // Without the External ID nothing stops a second create, so every Task is looked up first (SOQL has no lag).
+  const repeats = withKeyField ? batch.filter(mayHaveReachedCrm) : batch;
   if (repeats.length > 0) for (const [key, id] of await findTasks(org, repeats, withKeyField, meter)) saved.set(key, { ok: true, id });
   const rest = batch.filter((o) => !saved.has(o.idempotencyKey));
   if (rest.length > 0 && withKeyField) {
