@@ -1,6 +1,6 @@
 import type { Crm, LoopRecord, Outcome, RecordContext, RecordRef, SurveyResponse } from '../core/schema';
 import type { HubSpotSource, SalesforceSource, Settings } from '../core/settings';
-import type { ConnectionInfo, MetadataField, MetadataObject, OpenedFollowUp, OutcomeWriteResult, PreviewResult } from '../core/crm';
+import { CrmError, type ConnectionInfo, type MetadataField, type MetadataObject, type OpenedFollowUp, type OutcomeWriteResult, type PreviewResult } from '../core/crm';
 import type { WorklistReader } from './worklist';
 
 export type { RecordRef } from '../core/schema';
@@ -43,4 +43,22 @@ export interface CrmConnector {
   createFollowUp(response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp>;
   /** "My open loops" (see integrations/worklist.ts). */
   readonly worklist?: WorklistReader;
+}
+
+/**
+ * Whether the CRM may already hold what this error answered: a 5xx, a timeout or a cut connection can all come
+ * after the CRM committed. A create that met one is looked up by its key before it is sent again.
+ */
+export function mayHaveCommitted(error: unknown): boolean {
+  return error instanceof CrmError && ['server', 'timeout', 'network'].includes(error.kind);
+}
+
+/**
+ * Whether an outcome may have reached the CRM before this write: the outbox counts a lease as an attempt, so a
+ * second one means an earlier send (or a worker that stopped mid-send), and a kept error means a send failed —
+ * a Retry click resets the count but keeps the error. Such an outcome is looked up by its key first, and only
+ * what is missing is sent.
+ */
+export function mayHaveReachedCrm(outcome: Pick<Outcome, 'attempts' | 'lastErrorKind'>): boolean {
+  return outcome.attempts > 1 || outcome.lastErrorKind !== null;
 }

@@ -51,6 +51,9 @@ const faultRuleSchema = z.strictObject({
   body: z.unknown().optional(),
   headers: z.record(z.string(), z.string()).optional(),
   dropAfterCommit: z.boolean().optional(),
+  statusAfterCommit: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
+}).refine((rule) => [rule.status !== undefined, rule.dropAfterCommit === true, rule.statusAfterCommit !== undefined].filter(Boolean).length <= 1, {
+  message: 'status, dropAfterCommit and statusAfterCommit exclude each other',
 });
 const faultsSchema = z.array(faultRuleSchema);
 const latencySchema = z.strictObject({ latencyMs: z.number().int().nonnegative().max(120_000) });
@@ -95,6 +98,16 @@ function defaultFaultBody(status: number, pathname: string): unknown {
     return { status: 'error', message: 'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview', correlationId: randomUUID(), category: 'INVALID_AUTHENTICATION' };
   }
   return { status: 'error', message: `Sandbox fault: HTTP ${status}`, correlationId: randomUUID(), category: status >= 500 ? 'INTERNAL_ERROR' : 'VALIDATION_ERROR' };
+}
+
+/**
+ * A 5xx after the commit: a 500 comes from the CRM itself, in its error shape; 502/503/504 come from the load
+ * balancer in front of it, as an HTML page.
+ */
+function afterCommitAnswer(status: 500 | 502 | 503 | 504, pathname: string): SandboxResponse {
+  if (status === 500) return { status, headers: { 'content-type': 'application/json;charset=utf-8' }, body: defaultFaultBody(status, pathname) };
+  const title = { 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' }[status];
+  return { status, headers: { 'content-type': 'text/html; charset=utf-8' }, body: `<html><head><title>${status} ${title}</title></head><body><h1>${status} ${title}</h1></body></html>` };
 }
 
 function isHtml(response: SandboxResponse): boolean {
@@ -259,6 +272,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     response ??= { status: 404, body: { status: 'error', message: `No sandbox route for ${method} ${url.pathname}`, category: 'OBJECT_NOT_FOUND' } };
 
     if (!isHtml(response) && latencyMs > 0) await sleep(latencyMs);
+    if (fault?.statusAfterCommit !== undefined) {
+      // The CRM has committed the write; the client hears a server error.
+      send(res, afterCommitAnswer(fault.statusAfterCommit, url.pathname));
+      record(fault.statusAfterCommit, true);
+      return;
+    }
     if (fault?.dropAfterCommit) {
       // The CRM has committed the write; the client never hears back.
       record(0, true);

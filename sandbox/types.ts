@@ -43,6 +43,11 @@ export interface FaultRule {
   headers?: Record<string, string>;
   /** Let the CRM handle (and commit) the request, then destroy the socket without answering. */
   dropAfterCommit?: boolean;
+  /**
+   * Let the CRM handle (and commit) the request, then answer with this 5xx instead of its answer — what a gateway
+   * or a CRM that failed after its commit does. The client cannot tell it from a 5xx that committed nothing.
+   */
+  statusAfterCommit?: 500 | 502 | 503 | 504;
 }
 
 export interface LoggedRequest {

@@ -7,7 +7,7 @@ import * as schemas from '@hubspot/api-client/lib/codegen/crm/schemas';
 import type { z } from 'zod';
 import { CrmError } from '../crm';
 import { backoffDelay, ConcurrencyLimit, realClock, RollingWindowLimiter, type Clock } from '../rate-limit';
-import { isSearchPath, servedUrl } from './paths';
+import { isIdempotent, isSearchPath, servedUrl } from './paths';
 import { redact, toCrmError } from './errors';
 
 // A thin wrapper over the official codegen modules (slim deep imports, not the 4.7 MB `Client`). The modules'
@@ -27,7 +27,10 @@ const SEARCH_PER_SECOND = 5;
 /** Browsers open at most six HTTP/1.1 connections per host. */
 const CONNECTIONS_PER_HOST = 6;
 const TIMEOUT_MS = 15_000;
-/** 429s and 5xx are retried a bounded number of times; a longer wait is handed to the caller (the outbox). */
+/**
+ * 429s are retried a bounded number of times (HubSpot refused the request, so nothing was written); 5xx only for
+ * requests that are idempotent by construction (see isIdempotent). A longer wait is handed to the caller (the outbox).
+ */
 const MAX_RETRIES = 3;
 const MAX_INLINE_WAIT_MS = 12_000;
 const SERVER_BACKOFF = { baseMs: 250, capMs: 4_000 };
@@ -94,6 +97,7 @@ export class HubSpotHttp {
   ): Promise<{ status: number; headers: Record<string, string>; text: string }> {
     const path = new URL(url).pathname;
     const isSearch = isSearchPath(path);
+    const idempotent = isIdempotent(method, path);
     for (let attempt = 0; ; attempt++) {
       const { response, responseHeaders, text } = await this.connections.run(async () => {
         // Rate slots are taken only once a connection is free, so each is stamped just before sending;
@@ -126,20 +130,22 @@ export class HubSpotHttp {
         return { status: response.status, headers: responseHeaders, text };
       }
       const error = toCrmError(response.status, text, responseHeaders, this.clock.now(), this.options.token);
-      const wait = this.retryWait(error, attempt);
+      const wait = this.retryWait(error, attempt, idempotent);
       if (wait === null) throw error;
       if (error.kind === 'rate-limit') this.limiter.pauseUntil(this.clock.now() + wait);
       await this.clock.sleep(wait);
     }
   }
 
-  private retryWait(error: CrmError, attempt: number): number | null {
+  private retryWait(error: CrmError, attempt: number, idempotent: boolean): number | null {
     if (attempt >= MAX_RETRIES) return null;
     if (error.kind === 'rate-limit') {
       const wait = error.details.retryAfterMs ?? backoffDelay(attempt, { baseMs: 1_000, capMs: 10_000 }, this.random);
       return wait <= MAX_INLINE_WAIT_MS ? wait : null;
     }
-    if (error.kind === 'server') return backoffDelay(attempt, SERVER_BACKOFF, this.random);
+    // A 5xx may come after HubSpot committed the write: only a request that lands on the same state when sent twice
+    // is sent again here. A create is left to its caller, which looks the record up by its key first.
+    if (error.kind === 'server' && idempotent) return backoffDelay(attempt, SERVER_BACKOFF, this.random);
     return null;
   }
 

@@ -91,6 +91,11 @@ export class HubSpotPortal {
   /** Our writes under way, and when the last one ended (see readsById). */
   private writesUnderWay = 0;
   private lastWriteEndedAt = -Infinity;
+  /**
+   * Object types (notes, tickets) whose key property this portal was found to lack during the current write: they
+   * are written by marker. Forgotten when a write starts, so a property an admin adds is used from the next write on.
+   */
+  readonly withoutKeyProperty = new Set<string>();
 
   constructor(
     readonly apis: HubSpotApis,
@@ -201,8 +206,16 @@ export class HubSpotPortal {
     return true;
   }
 
+  /** Whether a HubSpot error says the key property does not exist on this object type (and remember it). */
+  lacksKeyProperty(type: string, e: unknown): boolean {
+    if (!(e instanceof CrmError) || e.kind !== 'config') return false;
+    this.withoutKeyProperty.add(type);
+    return true;
+  }
+
   /** Runs a write and remembers when it ended: for a while after, reads go by id (see readsById). */
   async writing<T>(write: () => Promise<T>): Promise<T> {
+    if (this.writesUnderWay === 0) this.withoutKeyProperty.clear();
     this.writesUnderWay++;
     try {
       return await write();

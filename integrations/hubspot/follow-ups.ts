@@ -1,10 +1,11 @@
 import { rowKey, type FollowUp, type SurveyResponse } from '../../core/schema';
 import type { Settings } from '../../core/settings';
-import { CrmError, type OpenedFollowUp } from '../crm';
-import { call } from './client';
+import { CrmError, mayHaveCommitted, type OpenedFollowUp } from '../crm';
+import { call, type HubSpotApis } from './client';
 import type { Directory, HubSpotPortal } from './connection';
 import { appRecordUrl } from './paths';
-import { associateDefault, BATCH_MAX, batchRead, eq, getObject, search, type HsFilter } from './requests';
+import { chunks } from '../batches';
+import { allLinked, associateDefault, BATCH_MAX, batchRead, eq, getObject, search, type HsFilter } from './requests';
 import { hsObjectSchema, hsUpsertBatchSchema, KEY_PROPERTY, nameOf, toEpochMs, type HsObject, type HsPipelines } from './schema';
 
 // Follow-ups on HubSpot: open tickets (of the follow-up pipeline) and open tasks a view lists, and the ticket the
@@ -17,6 +18,9 @@ export const ACTIVITY_TYPES = ['tickets', 'tasks'] as const;
 const DEFAULT_PIPELINE_ID = '0';
 /** A follow-up ticket's key property: this prefix and the response id. */
 const FOLLOW_UP_KEY_PREFIX = 'followup-';
+/** HUBSPOT_DEFINED association types (hubspot-api-nodejs AssociationTypes): ticket→contact, ticket→company. */
+const TICKET_TO_CONTACT = 16;
+const TICKET_TO_COMPANY = 339;
 
 /** Open follow-up tickets and tasks as read, with the follow-up pipeline's stages (label, open or closed). */
 export interface OpenFollowUpRows {
@@ -49,7 +53,7 @@ export function firstStage(pipeline: HsPipeline | null, closed: boolean): string
   return stage?.id ?? null;
 }
 
-function closedStageIds(pipelines: HsPipelines | null): Set<string> {
+export function closedStageIds(pipelines: HsPipelines | null): Set<string> {
   return new Set((pipelines?.results ?? []).flatMap((p) => p.stages.filter(isClosedStage).map((st) => st.id)));
 }
 
@@ -127,6 +131,13 @@ export async function openFollowUpRows(
   return { tickets, tasks, stages };
 }
 
+/** A follow-up ticket's key: its key property, or in a portal without it the `[followup-…]` its subject ends with. */
+function followUpKeyOf(ticket: HsObject): string | null {
+  const property = ticket.properties[KEY_PROPERTY];
+  if (property) return property;
+  return new RegExp(`\\[(${FOLLOW_UP_KEY_PREFIX}[A-Za-z0-9-]+)\\]$`).exec(ticket.properties.subject ?? '')?.[1] ?? null;
+}
+
 function followUpResponseKey(key: string | null | undefined, portal: string): string | null {
   return key?.startsWith(FOLLOW_UP_KEY_PREFIX) ? rowKey('hubspot', portal, key.slice(FOLLOW_UP_KEY_PREFIX.length)) : null;
 }
@@ -149,7 +160,7 @@ export function toFollowUps(rows: OpenFollowUpRows, keys: { accountKey: string |
       contactKey: singleContact,
       accountKey: keys.accountKey,
       // A ticket opened from the panel carries its response in the key (see createFollowUp).
-      responseKey: followUpResponseKey(t.properties[KEY_PROPERTY], portal),
+      responseKey: followUpResponseKey(followUpKeyOf(t), portal),
       title: t.properties.subject || `Ticket ${t.id}`,
       status: stage?.open === false ? 'closed' : 'open',
       statusLabel: stage?.label ?? null,
@@ -195,9 +206,13 @@ export function linkFollowUps(followUps: FollowUp[], responses: SurveyResponse[]
 }
 
 /**
- * The follow-up ticket is upserted on `loyalty_lens_key` = "followup-" + the response id, so asking twice (or
- * retrying after a dropped connection) finds the same ticket. An answer whose ticket already exists keeps it as it
- * is — stage, owner and text — so asking again never reopens or reassigns it.
+ * One follow-up ticket per response, whatever HubSpot answers. With the key property the ticket is upserted on
+ * `loyalty_lens_key` = "followup-" + the response id (idempotent by construction), after a look-up by that key
+ * (by id, no index lag). Without it the ticket's subject ends with the same key in brackets and the ticket is
+ * created linked to its contact inline; the look-up reads the contact's tickets by id, before the create and again
+ * after a create that may have committed (5xx, timeout, dropped connection), so a second click or a 5xx after the
+ * commit finds the one ticket. An answer whose ticket already exists keeps it as it is — stage, owner and text —
+ * so asking again never reopens or reassigns it.
  */
 export function createFollowUp(portal: HubSpotPortal, response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp> {
   return portal.writing(() => openFollowUpTicket(portal, response, settings));
@@ -207,23 +222,27 @@ async function openFollowUpTicket(hubspot: HubSpotPortal, response: SurveyRespon
   const { apis } = hubspot;
   const { portalId: portal, pipelines } = await hubspot.checkedDirectory(response.instance);
   const key = `${FOLLOW_UP_KEY_PREFIX}${response.id}`;
-  const ticketUrl = (id: string) => appRecordUrl(portal, 'ticket', id);
   const contactId = response.contactKey.split('|')[2] ?? '';
   const [existing, contact] = await Promise.all([
-    ticketByKey(hubspot, key),
+    followUpTicket(hubspot, key, contactId),
     getObject(apis, 'contacts', contactId, ['firstname', 'lastname', 'email', 'hubspot_owner_id', 'associatedcompanyid'], [], []),
   ]);
   const companyId = contact.properties.associatedcompanyid || null;
-  // Links are added either way: a save that dropped after HubSpot stored the ticket left it without them.
+  // Links are added to an upserted ticket either way: a save that dropped after HubSpot stored it left it without them.
   const link = (ticketId: string) =>
     Promise.all([
       associateDefault(apis, 'tickets', 'contacts', [{ _from: { id: ticketId }, to: { id: contactId } }]),
       companyId ? associateDefault(apis, 'tickets', 'companies', [{ _from: { id: ticketId }, to: { id: companyId } }]) : null,
     ]);
+  const opened = (ticket: HsObject, created: boolean): OpenedFollowUp => ({
+    id: ticket.id,
+    url: appRecordUrl(portal, 'ticket', ticket.id),
+    created,
+    closed: !created && closedStageIds(pipelines).has(ticket.properties.hs_pipeline_stage ?? ''),
+  });
   if (existing) {
-    await link(existing.id);
-    const closed = closedStageIds(pipelines).has(existing.properties.hs_pipeline_stage ?? '');
-    return { id: existing.id, url: ticketUrl(existing.id), created: false, closed };
+    if (!hubspot.withoutKeyProperty.has('tickets')) await link(existing.id);
+    return opened(existing, false);
   }
   const routing = settings.rules.routing;
   let ownerId: string | null = null;
@@ -234,38 +253,67 @@ async function openFollowUpTicket(hubspot: HubSpotPortal, response: SurveyRespon
   const stageId = settings.hubspot.followUpStageId ?? firstStage(pipeline, false);
   if (!pipeline || !stageId) throw new CrmError('config', 'No open stage is known for the follow-up pipeline; choose one in the Loyalty Lens options.');
   const subject = `${response.kind.toUpperCase()} ${response.score}/${response.scaleMax} from ${nameOf(contact.properties)}: follow up`;
-  const res = await call(hsUpsertBatchSchema, 'opening the follow-up ticket', () =>
-    apis.batch.upsert('tickets', {
-      inputs: [
-        {
-          idProperty: KEY_PROPERTY,
-          id: key,
-          properties: {
-            subject,
-            content: response.comment ?? '',
-            hs_pipeline: pipeline.id,
-            hs_pipeline_stage: stageId,
-            [KEY_PROPERTY]: key,
-            ...(ownerId ? { hubspot_owner_id: ownerId } : {}),
-          },
-        },
-      ],
-    }),
-  );
-  const ticket = res.results[0];
-  if (!ticket) throw new CrmError('malformed', 'HubSpot did not return the follow-up ticket it saved.');
-  await link(ticket.id);
-  return { id: ticket.id, url: ticketUrl(ticket.id), created: true, closed: false };
+  const properties = {
+    subject,
+    content: response.comment ?? '',
+    hs_pipeline: pipeline.id,
+    hs_pipeline_stage: stageId,
+    ...(ownerId ? { hubspot_owner_id: ownerId } : {}),
+  };
+  if (!hubspot.withoutKeyProperty.has('tickets')) {
+    try {
+      const res = await call(hsUpsertBatchSchema, 'opening the follow-up ticket', () =>
+        apis.batch.upsert('tickets', { inputs: [{ idProperty: KEY_PROPERTY, id: key, properties: { ...properties, [KEY_PROPERTY]: key } }] }),
+      );
+      const ticket = res.results[0];
+      if (!ticket) throw new CrmError('malformed', 'HubSpot did not return the follow-up ticket it saved.');
+      await link(ticket.id);
+      return opened(ticket, true);
+    } catch (e) {
+      if (!hubspot.lacksKeyProperty('tickets', e)) throw e;
+      // Learnt only now that the portal has no key property: a ticket of an earlier click carries the marker.
+      const marked = await ticketByMarker(apis, key, contactId);
+      if (marked) return opened(marked, false);
+    }
+  }
+  const associations = [
+    { to: { id: contactId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: TICKET_TO_CONTACT }] },
+    ...(companyId ? [{ to: { id: companyId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: TICKET_TO_COMPANY }] }] : []),
+  ];
+  const create = () =>
+    call(hsObjectSchema, 'opening the follow-up ticket', () =>
+      apis.basic.create('tickets', { properties: { ...properties, subject: `${subject} [${key}]` }, associations } as unknown as Parameters<HubSpotApis['basic']['create']>[1]),
+    );
+  try {
+    return opened(await create(), true);
+  } catch (e) {
+    if (!mayHaveCommitted(e)) throw e;
+    const committed = await ticketByMarker(apis, key, contactId);
+    return opened(committed ?? (await create()), true);
+  }
 }
 
-/** The ticket holding `key` in the key property, or null when there is none yet. */
-async function ticketByKey(portal: HubSpotPortal, key: string): Promise<HsObject | null> {
-  try {
-    return await call(hsObjectSchema, 'looking for the follow-up ticket', () =>
-      portal.apis.basic.getById('tickets', key, ['hs_pipeline', 'hs_pipeline_stage'], undefined, undefined, false, KEY_PROPERTY),
-    );
-  } catch (e) {
-    if (e instanceof CrmError && e.kind === 'not-found') return null;
-    throw e;
+/** The follow-up ticket holding `key`: by the key property, or in a portal without it by its contact's tickets. */
+async function followUpTicket(portal: HubSpotPortal, key: string, contactId: string): Promise<HsObject | null> {
+  if (!portal.withoutKeyProperty.has('tickets')) {
+    try {
+      return await call(hsObjectSchema, 'looking for the follow-up ticket', () =>
+        portal.apis.basic.getById('tickets', key, ['hs_pipeline', 'hs_pipeline_stage'], undefined, undefined, false, KEY_PROPERTY),
+      );
+    } catch (e) {
+      if (e instanceof CrmError && e.kind === 'not-found') return null;
+      if (!portal.lacksKeyProperty('tickets', e)) throw e;
+    }
   }
+  return ticketByMarker(portal.apis, key, contactId);
+}
+
+/** The contact's ticket whose subject ends with `[key]`, read by its links and id (search would lag). */
+async function ticketByMarker(apis: HubSpotApis, key: string, contactId: string): Promise<HsObject | null> {
+  const ids = (await allLinked(apis, 'contacts', 'tickets', [contactId])).get(contactId) ?? [];
+  for (const part of chunks([...ids].sort((a, b) => Number(b) - Number(a)), BATCH_MAX)) {
+    const match = (await batchRead(apis, 'tickets', part, ['subject', 'hs_pipeline', 'hs_pipeline_stage'])).find((t) => followUpKeyOf(t) === key);
+    if (match) return match;
+  }
+  return null;
 }

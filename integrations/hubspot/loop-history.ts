@@ -1,9 +1,8 @@
 import { rowKey, type LoopRecord, type RecordRef } from '../../core/schema';
-import { chunks } from '../batches';
-import { rootCausesOf } from '../loop-text';
 import type { HubSpotPortal } from './connection';
-import { ANSWER_VALUES, NOTE_MARKER } from './outcomes';
+import { ANSWER_VALUES, loopNoteFields } from './outcomes';
 import { appRecordUrl } from './paths';
+import { chunks } from '../batches';
 import { associated, batchRead, eq, MAX_FILTER_GROUPS, search } from './requests';
 import { KEY_PROPERTY, toEpochMs, type HsObject } from './schema';
 
@@ -28,44 +27,38 @@ export async function loadLoopHistory(hubspot: HubSpotPortal, ref: RecordRef, co
   } else {
     const pages = await Promise.all(
       chunks(contactIds, MAX_FILTER_GROUPS).map((group) =>
-        // No filter on the key property: a portal without it finds its loop notes by their first line.
+        // No filter on the key property: a portal without it finds its loop notes by their data line.
         search(apis, 'notes', group.map((id) => [eq('associations.contact', id)]), [...LOOP_NOTE_PROPERTIES], ['-hs_timestamp']),
       ),
     );
     notes = pages.flatMap((p) => p.results);
   }
-  const loops = new Map(notes.filter(isLoopNote).map((n) => [n.id, n]));
-  return [...loops.values()].map((n) => parseLoopNote(n, portal, owners)).sort((a, b) => b.loggedAt - a.loggedAt);
+  const loops = new Map(
+    notes.flatMap((n) => {
+      const loop = readLoopNote(n, portal, owners);
+      return loop ? [[n.id, loop] as const] : [];
+    }),
+  );
+  return [...loops.values()].sort((a, b) => b.loggedAt - a.loggedAt);
 }
 
-function unescapeHtml(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
-
-/** Ours carry the key property or, in a portal without it, the marker line first in the body. */
-function isLoopNote(n: HsObject): boolean {
-  return Boolean(n.properties[KEY_PROPERTY]) || (n.properties.hs_note_body ?? '').startsWith(NOTE_MARKER);
-}
-
-export function parseLoopNote(n: HsObject, portal: string, owners: Map<string, string> | null): LoopRecord {
-  const lines = unescapeHtml((n.properties.hs_note_body ?? '').replace(/<br\s*\/?>/gi, '\n')).split('\n');
-  const field = (name: string) => lines.find((l) => l.startsWith(`${name}: `))?.slice(name.length + 2) ?? null;
-  const resultSlug = /\[([a-z-]+)\]$/.exec(field('Result') ?? '')?.[1] ?? null;
-  const result = resultSlug && resultSlug in ANSWER_VALUES ? (resultSlug as LoopRecord['result']) : null;
-  const contactId = /^(\w+)/.exec(field('Contact') ?? '')?.[1] ?? '';
+/** A close-the-loop note as the panel lists it, or null when the note is not one of ours (outcomes.ts reads it). */
+export function readLoopNote(n: HsObject, portal: string, owners: Map<string, string> | null): LoopRecord | null {
+  const fields = loopNoteFields(n);
+  if (!fields) return null;
   const ownerId = n.properties.hubspot_owner_id;
   return {
     key: rowKey('hubspot', portal, n.id),
     crm: 'hubspot',
     instance: portal,
     id: n.id,
-    contactKey: rowKey('hubspot', portal, contactId),
-    idempotencyKey: n.properties[KEY_PROPERTY] || null,
+    contactKey: rowKey('hubspot', portal, fields.contactId),
+    idempotencyKey: fields.key,
     loggedAt: toEpochMs(n.properties.hs_timestamp) ?? n.createdAt ?? 0,
-    loggedBy: field('Logged by') ?? (ownerId ? (owners?.get(ownerId) ?? null) : null),
-    result,
-    rootCauses: rootCausesOf(field('Root causes')),
-    summary: field('Note') ?? field('Result') ?? '',
-    url: contactId ? appRecordUrl(portal, 'contact', contactId) : null,
+    loggedBy: fields.loggedBy ?? (ownerId ? (owners?.get(ownerId) ?? null) : null),
+    result: fields.result,
+    rootCauses: fields.rootCauses,
+    summary: fields.note ?? (fields.result ? (ANSWER_VALUES[fields.result] ?? '') : ''),
+    url: appRecordUrl(portal, 'contact', fields.contactId),
   };
 }

@@ -42,6 +42,18 @@ export function isSearchPath(path: string): boolean {
   return /\/search$/.test(path);
 }
 
+/**
+ * Whether sending the request twice leaves HubSpot as sending it once: reads (GET, search, batch read), updates
+ * (PATCH, batch update), upserts on a unique-value property (batch upsert) and association writes (a link is set,
+ * not added twice: PUT default, v4 batch create/associate-default). Every other POST — an object create or batch
+ * create — would make a second record.
+ */
+export function isIdempotent(method: string, path: string): boolean {
+  const verb = method.toUpperCase();
+  if (verb !== 'POST') return true;
+  return /\/(search|batch\/read|batch\/update|batch\/upsert)$/.test(path) || path.startsWith(`${API.associations}/`) && /\/batch\/(create|associate\/default)$/.test(path);
+}
+
 /** The cheapest read of one object type: a scope probe. */
 export function objectProbe(objectType: string): string {
   return `${API.objects}/${objectType}?limit=1&properties=hs_object_id`;

@@ -25,6 +25,7 @@ const hsAssociationBatchSchema = z.object({
     z.object({
       _from: z.object({ id: z.union([z.string(), z.number()]).transform(String) }),
       to: z.array(z.object({ toObjectId: z.union([z.string(), z.number()]).transform(String) })),
+      paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
     }),
   ),
 });
@@ -84,6 +85,26 @@ export async function associated(apis: HubSpotApis, fromType: string, toType: st
       () => apis.associationsBatch.getPage(fromType, toType, { inputs: group.map((id) => ({ id })) }),
     );
     for (const r of res.results) out.set(r._from.id, r.to.map((t) => t.toObjectId));
+  }
+  return out;
+}
+
+/** Every link of each record, following the v4 pages (500 links per record per page). */
+export async function allLinked(apis: HubSpotApis, fromType: string, toType: string, fromIds: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  let inputs = fromIds.map((id) => ({ id, after: undefined as string | undefined }));
+  while (inputs.length > 0) {
+    const next: typeof inputs = [];
+    for (const group of chunks(inputs, 1000)) {
+      const res = await call(hsAssociationBatchSchema, `reading ${fromType} → ${toType} links`, () =>
+        apis.associationsBatch.getPage(fromType, toType, { inputs: group.map((i) => (i.after ? { id: i.id, after: i.after } : { id: i.id })) }),
+      );
+      for (const r of res.results) {
+        out.set(r._from.id, [...(out.get(r._from.id) ?? []), ...r.to.map((t) => t.toObjectId)]);
+        if (r.paging?.next?.after) next.push({ id: r._from.id, after: r.paging.next.after });
+      }
+    }
+    inputs = next;
   }
   return out;
 }

@@ -37,7 +37,7 @@ interface Call {
   method: 'GET' | 'POST' | 'PATCH';
   url: string;
   body?: unknown;
-  /** Safe to send again after a timeout or a cut connection (reads, upserts, updates). */
+  /** Safe to send again after a 5xx, a timeout or a cut connection (reads, upserts, updates); never a create. */
   idempotent: boolean;
 }
 
@@ -99,7 +99,9 @@ export class SalesforceApi {
           }
           continue;
         }
-        const retryable = error.kind === 'server' || ((error.kind === 'timeout' || error.kind === 'network') && call.idempotent);
+        // A 5xx, a timeout or a cut connection may all come after Salesforce committed: only a call that is
+        // idempotent by construction is sent again here; a create goes back to its caller, which looks it up first.
+        const retryable = (error.kind === 'server' || error.kind === 'timeout' || error.kind === 'network') && call.idempotent;
         if (retryable && attempt + 1 < MAX_ATTEMPTS) {
           await this.clock.sleep(backoffDelay(attempt, { baseMs: 300, capMs: 3000 }, this.random));
           continue;

@@ -1,9 +1,9 @@
 import type { FollowUp, SurveyResponse } from '../../core/schema';
 import type { Settings } from '../../core/settings';
-import { CrmError, type OpenedFollowUp } from '../crm';
+import { CrmError, mayHaveCommitted, type OpenedFollowUp } from '../crm';
 import { parseWith, type Meter } from './client';
 import type { SalesforceOrg } from './connection';
-import { saveError } from './errors';
+import { saveError, toCrmError } from './errors';
 import { recordUrl } from './paths';
 import { parseSfDate, queryResultSchema, saveResultsSchema, sfAccountRecordSchema, sfCaseSchema, sfContactSchema, type SfCase, type SfTask } from './schema';
 import * as soql from './soql';
@@ -59,50 +59,69 @@ export function taskFollowUp(org: SalesforceOrg, row: SfTask, accountId: string 
   };
 }
 
-/** A Case for a response, owned per settings.rules.routing; an answer that already has one gets that one back. */
+/**
+ * A Case for a response, owned per settings.rules.routing; an answer that already has one gets that one back.
+ * Case has no key field: the Subject ends with the response id in brackets, and a SOQL look-up (no index lag) finds
+ * it — before the create, and again after a create that met a 5xx, a timeout or a cut connection, so such a create
+ * is adopted if Salesforce committed it and sent once more only if not.
+ */
 export async function createFollowUp(org: SalesforceOrg, response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp> {
   org.checkInstance(response.instance);
   const meter: Meter = { requests: 0 };
   const contactId = response.contactKey.split('|').pop() ?? '';
   const marker = `[${response.id}]`;
-  const lookup = parseWith(
-    queryResultSchema(
-      sfContactSchema.pick({ Id: true, OwnerId: true, AccountId: true }).extend({
-        Account: sfAccountRecordSchema.pick({ OwnerId: true }).nullable().optional(),
-        Cases: queryResultSchema(sfCaseSchema.pick({ Id: true, CaseNumber: true, IsClosed: true })).nullable().optional(),
-      }),
-    ),
-    await org.api.query(soql.followUpLookupQuery(contactId, marker), meter, { mapping: settings.salesforce }),
-    'the contact lookup',
-  );
-  const contact = lookup.records[0];
-  if (!contact) throw new CrmError('not-found', 'The contact of this response was deleted or merged, or you cannot see it.');
+  const lookUp = async () => {
+    const lookup = parseWith(
+      queryResultSchema(
+        sfContactSchema.pick({ Id: true, OwnerId: true, AccountId: true }).extend({
+          Account: sfAccountRecordSchema.pick({ OwnerId: true }).nullable().optional(),
+          Cases: queryResultSchema(sfCaseSchema.pick({ Id: true, CaseNumber: true, IsClosed: true })).nullable().optional(),
+        }),
+      ),
+      await org.api.query(soql.followUpLookupQuery(contactId, marker), meter, { mapping: settings.salesforce }),
+      'the contact lookup',
+    );
+    const contact = lookup.records[0];
+    if (!contact) throw new CrmError('not-found', 'The contact of this response was deleted or merged, or you cannot see it.');
+    return contact;
+  };
+  const contact = await lookUp();
   const existing = contact.Cases?.records[0];
   if (existing) return { id: existing.Id, url: recordUrl(org.instance(), 'Case', existing.Id), created: false, closed: existing.IsClosed };
   const routing = settings.rules.routing;
   const ownerId =
     routing.kind === 'namedUser' ? routing.userId : routing.kind === 'accountOwner' ? (contact.Account?.OwnerId ?? contact.OwnerId) : contact.OwnerId;
   const urgent = response.kind === 'nps' && response.score <= settings.rules.urgentMaxScore;
-  const body = await org.api.request(
-    {
-      method: 'POST',
-      url: org.api.paths.object('Case'),
-      body: {
-        Subject: `${response.kind.toUpperCase()} ${response.score} follow-up ${marker}`.slice(0, 255),
-        Description: response.comment ?? '',
-        ContactId: contactId,
-        ...(contact.AccountId ? { AccountId: contact.AccountId } : {}),
-        ...(ownerId ? { OwnerId: ownerId } : {}),
-        ...(settings.salesforce.followUpCaseType ? { Type: settings.salesforce.followUpCaseType } : {}),
-        Priority: urgent ? 'High' : 'Medium',
-        Origin: 'Web',
+  const create = async (): Promise<OpenedFollowUp> => {
+    const body = await org.api.request(
+      {
+        method: 'POST',
+        url: org.api.paths.object('Case'),
+        body: {
+          Subject: `${`${response.kind.toUpperCase()} ${response.score} follow-up`.slice(0, 254 - marker.length)} ${marker}`,
+          Description: response.comment ?? '',
+          ContactId: contactId,
+          ...(contact.AccountId ? { AccountId: contact.AccountId } : {}),
+          ...(ownerId ? { OwnerId: ownerId } : {}),
+          ...(settings.salesforce.followUpCaseType ? { Type: settings.salesforce.followUpCaseType } : {}),
+          Priority: urgent ? 'High' : 'Medium',
+          Origin: 'Web',
+        },
+        idempotent: false,
       },
-      idempotent: false,
-    },
-    meter,
-    { mapping: settings.salesforce },
-  );
-  const created = parseWith(saveResultsSchema.element, body, 'the Case save result');
-  if (!created.success || !created.id) throw saveError(created);
-  return { id: created.id, url: recordUrl(org.instance(), 'Case', created.id), created: true, closed: false };
+      meter,
+      { mapping: settings.salesforce },
+    );
+    const created = parseWith(saveResultsSchema.element, body, 'the Case save result');
+    if (!created.success || !created.id) throw saveError(created);
+    return { id: created.id, url: recordUrl(org.instance(), 'Case', created.id), created: true, closed: false };
+  };
+  try {
+    return await create();
+  } catch (error) {
+    const crmError = toCrmError(error, { mapping: settings.salesforce });
+    if (!mayHaveCommitted(crmError)) throw crmError;
+    const committed = (await lookUp()).Cases?.records[0];
+    return committed ? { id: committed.Id, url: recordUrl(org.instance(), 'Case', committed.Id), created: true, closed: committed.IsClosed } : await create();
+  }
 }

@@ -1,26 +1,23 @@
+import { z } from 'zod';
 import type { Outcome, OutcomeResult } from '../../core/schema';
 import type { Settings } from '../../core/settings';
-import { chunks } from '../batches';
-import { CrmError, type OutcomeWriteResult } from '../crm';
-import { nextStepLines } from '../loop-text';
+import { CrmError, mayHaveCommitted, mayHaveReachedCrm, type OutcomeWriteResult } from '../crm';
+import { loopDataLine } from '../loop-notes';
 import { parseWith, type Meter } from './client';
 import type { SalesforceOrg } from './connection';
 import { saveError, toCrmError } from './errors';
 import { objectTypeOfId } from './ids';
 import { recordUrl } from './paths';
-import { caseStatusSchema, describeSchema, queryResultSchema, saveResultsSchema, sfTaskSchema } from './schema';
+import { caseStatusSchema, describeSchema, queryResultSchema, saveResultsSchema, sfTaskSchema, type SaveResult } from './schema';
 import * as soql from './soql';
 
 // Close-the-loop outcomes on Salesforce: one completed Task per outcome, upserted on its key where the org has the
-// External ID field, found by the key in its subject before creating where it has not.
+// External ID field, created with the key at the end of its subject where it has not (see writeTasks).
 
 /** External ID field on Task that makes outcome writes upserts (created by the admin; optional). */
 export const TASK_KEY_FIELD = 'Loyalty_Lens_Key__c';
 const MAX_RECORDS_PER_COLLECTION = 200;
-/** Keys looked for in one Task query (a LIKE per key keeps the SOQL well under its length limit). */
-const MARKERS_PER_QUERY = 20;
 
-/** The Task subject's words for each result. HubSpot's note says "Reached, not resolved yet" where this says "Reached, not resolved". */
 export const RESULT_LABELS: Record<OutcomeResult, string> = {
   'reached-resolved': 'Reached, resolved',
   'reached-unresolved': 'Reached, not resolved',
@@ -37,17 +34,23 @@ export function outcomeSubject(outcome: Pick<Outcome, 'result' | 'idempotencyKey
   return withMarker ? `${base} [${outcome.idempotencyKey}]` : base;
 }
 
+/**
+ * The Task's Description: lines for people, the note, and last the data line Loyalty Lens reads back
+ * (integrations/loop-notes.ts). The note comes before the data line, so its text cannot end the Description.
+ */
 export function outcomeDescription(outcome: Outcome): string {
   const lines = [
-    `Result: ${outcome.result}`,
+    `Result: ${RESULT_LABELS[outcome.result]}`,
     `Root causes: ${outcome.rootCauses.join('; ') || '—'}`,
     `Thanked: ${outcome.thanked ? 'yes' : 'no'}`,
   ];
-  lines.push(...nextStepLines(outcome));
+  if (outcome.nextStep) lines.push(`Next step: ${outcome.nextStep.text.replace(/\s+/g, ' ')} (due ${outcome.nextStep.dueDate})`);
   if (outcome.responseId) lines.push(`Response: ${outcome.responseId}`);
-  lines.push(`Key: ${outcome.idempotencyKey}`);
-  if (outcome.loggedBy) lines.push(`Logged by: ${outcome.loggedBy}`);
-  return `${lines.join('\n')}\n\n${outcome.note}`.trimEnd().slice(0, 32_000);
+  if (outcome.loggedBy) lines.push(`Logged by: ${outcome.loggedBy.replace(/\s+/g, ' ')}`);
+  const data = loopDataLine(outcome);
+  // Salesforce keeps 32,000 characters: the note gives way, never the data line.
+  const note = outcome.note.trim().slice(0, Math.max(0, 32_000 - lines.join('\n').length - data.length - 4));
+  return [lines.join('\n'), ...(note ? [note] : []), data].join('\n\n');
 }
 
 function outcomeTask(outcome: Outcome, withKeyField: boolean): Record<string, unknown> {
@@ -92,69 +95,118 @@ async function closingStatus(org: SalesforceOrg, settings: Settings, meter: Mete
   return org.closedStatus;
 }
 
-/** Writes outcome Tasks; returns the save result per outcome, in order. */
-async function writeTasks(org: SalesforceOrg, batch: Outcome[], meter: Meter): Promise<Array<{ ok: true; id: string } | { ok: false; error: CrmError }>> {
-  if (await hasTaskKeyField(org, meter)) {
-    // Upsert on the External ID: sending the same outcome twice updates the one Task.
-    const upsert = async (records: Record<string, unknown>[]) =>
-      parseWith(
+type Saved = { ok: true; id: string } | { ok: false; error: CrmError };
+
+/** idempotencyKey → Task id for the outcomes whose Task the org already holds (queries: no index lag in SOQL). */
+async function findTasks(org: SalesforceOrg, outcomes: Outcome[], withKeyField: boolean, meter: Meter): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const keys = outcomes.map((o) => o.idempotencyKey);
+  if (withKeyField) {
+    const rows = sfTaskSchema.pick({ Id: true }).extend({ [TASK_KEY_FIELD]: z.string().nullable().optional() });
+    for (let i = 0; i < keys.length; i += 100) {
+      const page = parseWith(queryResultSchema(rows), await org.api.query(soql.taskByKeyQuery(TASK_KEY_FIELD, keys.slice(i, i + 100)), meter), 'the Task lookup');
+      for (const task of page.records) {
+        const key = keys.find((k) => k.toLowerCase() === String(task[TASK_KEY_FIELD] ?? '').toLowerCase());
+        if (key) found.set(key, task.Id);
+      }
+    }
+    return found;
+  }
+  for (let i = 0; i < keys.length; i += 20) {
+    const part = keys.slice(i, i + 20);
+    const page = parseWith(queryResultSchema(sfTaskSchema.pick({ Id: true, Subject: true })), await org.api.query(soql.taskByMarkerQuery(part), meter), 'the Task lookup');
+    for (const task of page.records) {
+      const key = part.find((k) => task.Subject?.endsWith(`[${k}]`));
+      if (key) found.set(key, task.Id);
+    }
+  }
+  return found;
+}
+
+/** Salesforce refused a field that can be set only when a record is created: the record exists already. */
+function refusedCreateOnly(result: SaveResult | undefined): boolean {
+  return !!result && !result.success && result.errors.some((e) => e.statusCode === 'INVALID_FIELD_FOR_INSERT_UPDATE' && (e.fields?.includes('TaskSubtype') || /TaskSubtype/.test(e.message)));
+}
+
+/**
+ * Writes outcome Tasks, one per outcome whatever Salesforce answers; returns the save result per outcome, in order.
+ * - An outcome that may have reached Salesforce before (mayHaveReachedCrm) is looked up first — by the External ID
+ *   field, else by the `[key]` its Subject ends with — and a Task found is adopted as it is: nothing is sent.
+ * - With the External ID field the rest are upserted on it (idempotent by construction, so the HTTP layer may send
+ *   it again after a 5xx). TaskSubtype can be set only on create: an item refused for it is a Task an earlier send
+ *   created, so it is looked up and adopted, never updated without the field.
+ * - Without the field they are created (composite/sobjects, allOrNone=false); a create that met a 5xx, a timeout
+ *   or a cut connection is looked up by its marker before anything is sent again, and only the Tasks not found
+ *   are created, once more at most. Each item of a partial batch settles by its own result.
+ */
+async function writeTasks(org: SalesforceOrg, batch: Outcome[], meter: Meter, described = false): Promise<Saved[]> {
+  const withKeyField = await hasTaskKeyField(org, meter);
+  const saved = new Map<string, Saved>();
+  // Without the External ID nothing stops a second create, so every Task is looked up first (SOQL has no lag).
+  const repeats = withKeyField ? batch.filter(mayHaveReachedCrm) : batch;
+  if (repeats.length > 0) for (const [key, id] of await findTasks(org, repeats, withKeyField, meter)) saved.set(key, { ok: true, id });
+  const rest = batch.filter((o) => !saved.has(o.idempotencyKey));
+  if (rest.length > 0 && withKeyField) {
+    let results: SaveResult[];
+    try {
+      results = parseWith(
         saveResultsSchema,
         await org.api.request(
-          { method: 'PATCH', url: org.api.paths.upsertCollection('Task', TASK_KEY_FIELD), body: { allOrNone: false, records }, idempotent: true },
+          { method: 'PATCH', url: org.api.paths.upsertCollection('Task', TASK_KEY_FIELD), body: { allOrNone: false, records: rest.map((o) => outcomeTask(o, true)) }, idempotent: true },
           meter,
         ),
         'the Task save results',
       );
-    const results = await upsert(batch.map((o) => outcomeTask(o, true)));
-    // TaskSubtype can be set only when a Task is created; an update of an existing Task is sent again without it.
-    const subtypeRefused = batch
-      .map((o, i) => ({ o, i, r: results[i] }))
-      .filter(({ r }) => r && !r.success && r.errors.some((e) => e.fields?.includes('TaskSubtype') || /TaskSubtype/.test(e.message)));
-    if (subtypeRefused.length > 0) {
-      const again = await upsert(
-        subtypeRefused.map(({ o }) => {
-          const { TaskSubtype: _subtype, ...rest } = outcomeTask(o, true);
-          return rest;
-        }),
+    } catch (error) {
+      // The field was removed since it was described: describe again and write by marker.
+      if (!described && error instanceof CrmError && error.kind === 'not-found') {
+        org.taskKeyField = null;
+        return writeTasks(org, batch, meter, true);
+      }
+      throw error;
+    }
+    const existing = rest.filter((_, i) => refusedCreateOnly(results[i]));
+    const adopted = existing.length > 0 ? await findTasks(org, existing, true, meter) : new Map<string, string>();
+    rest.forEach((o, i) => {
+      const r = results[i];
+      const id = adopted.get(o.idempotencyKey);
+      saved.set(o.idempotencyKey, id ? { ok: true, id } : r?.success && r.id ? { ok: true, id: r.id } : { ok: false, error: saveError(r) });
+    });
+  } else if (rest.length > 0) {
+    const create = async (part: Outcome[]) => {
+      const body = await org.api.request(
+        { method: 'POST', url: org.api.paths.collection, body: { allOrNone: false, records: part.map((o) => outcomeTask(o, false)) }, idempotent: false },
+        meter,
       );
-      subtypeRefused.forEach(({ i }, j) => {
-        const retried = again[j];
-        if (retried) results[i] = retried;
+      const results = parseWith(saveResultsSchema, body, 'the Task save results');
+      part.forEach((o, i) => {
+        const r = results[i];
+        saved.set(o.idempotencyKey, r?.success && r.id ? { ok: true, id: r.id } : { ok: false, error: saveError(r) });
       });
-    }
-    return batch.map((_, i) => {
-      const r = results[i];
-      return r?.success && r.id ? { ok: true as const, id: r.id } : { ok: false as const, error: saveError(r) };
-    });
-  }
-  // Without the field: look for Tasks already carrying each key in their subject, create only the rest.
-  // A create is never retried blindly: a retry after a cut connection finds the Task this query sees.
-  const existing = new Map<string, string>();
-  for (const group of chunks(batch, MARKERS_PER_QUERY)) {
-    const keys = group.map((o) => o.idempotencyKey);
-    const found = parseWith(queryResultSchema(sfTaskSchema.pick({ Id: true, Subject: true })), await org.api.query(soql.taskByMarkerQuery(keys), meter), 'the Task lookup');
-    for (const task of found.records) {
-      const match = keys.find((k) => task.Subject?.includes(`[${k}]`));
-      if (match) existing.set(match, task.Id);
+    };
+    try {
+      await create(rest);
+    } catch (error) {
+      if (!mayHaveCommitted(error)) throw error;
+      for (const [key, id] of await findTasks(org, rest, false, meter)) saved.set(key, { ok: true, id });
+      const missing = rest.filter((o) => !saved.has(o.idempotencyKey));
+      if (missing.length > 0) await create(missing);
     }
   }
-  const toCreate = batch.filter((o) => !existing.has(o.idempotencyKey));
-  const created = new Map<string, { ok: true; id: string } | { ok: false; error: CrmError }>();
-  if (toCreate.length > 0) {
-    const body = await org.api.request(
-      { method: 'POST', url: org.api.paths.collection, body: { allOrNone: false, records: toCreate.map((o) => outcomeTask(o, false)) }, idempotent: false },
-      meter,
-    );
-    const results = parseWith(saveResultsSchema, body, 'the Task save results');
-    toCreate.forEach((o, i) => {
-      const r = results[i];
-      created.set(o.idempotencyKey, r?.success && r.id ? { ok: true, id: r.id } : { ok: false, error: saveError(r) });
-    });
+  return batch.map((o) => saved.get(o.idempotencyKey) ?? { ok: false as const, error: new CrmError('malformed', 'Salesforce skipped a Task.') });
+}
+
+/** Which of these follow-ups (Case or Task ids) are still open: closing one already closed sends nothing. */
+async function stillOpen(org: SalesforceOrg, ids: string[], meter: Meter): Promise<Set<string>> {
+  const open = new Set<string>();
+  for (const object of ['Case', 'Task'] as const) {
+    const some = ids.filter((id) => objectTypeOfId(id) === (object === 'Case' ? 'case' : 'task'));
+    for (let i = 0; i < some.length; i += 200) {
+      const page = parseWith(queryResultSchema(sfTaskSchema.pick({ Id: true })), await org.api.query(soql.openRecordsQuery(object, some.slice(i, i + 200)), meter), 'the follow-ups');
+      for (const row of page.records) open.add(row.Id);
+    }
   }
-  return batch.map((o) => {
-    const id = existing.get(o.idempotencyKey);
-    return id ? { ok: true as const, id } : (created.get(o.idempotencyKey) ?? { ok: false as const, error: new CrmError('malformed', 'Salesforce skipped a Task.') });
-  });
+  return open;
 }
 
 export async function writeOutcomes(org: SalesforceOrg, outcomes: Outcome[], settings: Settings): Promise<OutcomeWriteResult[]> {
@@ -171,7 +223,8 @@ export async function writeOutcomes(org: SalesforceOrg, outcomes: Outcome[], set
     }
   }
   const pending = outcomes.filter((o) => !results.has(o.idempotencyKey));
-  for (const batch of chunks(pending, MAX_RECORDS_PER_COLLECTION)) {
+  for (let i = 0; i < pending.length; i += MAX_RECORDS_PER_COLLECTION) {
+    const batch = pending.slice(i, i + MAX_RECORDS_PER_COLLECTION);
     let saved: Awaited<ReturnType<typeof writeTasks>>;
     try {
       saved = await writeTasks(org, batch, meter);
@@ -181,8 +234,16 @@ export async function writeOutcomes(org: SalesforceOrg, outcomes: Outcome[], set
       continue;
     }
     // Close the follow-ups the loop owner asked to close (Case status, or the open Task completed).
-    const closing = batch.filter((o, j) => saved[j]?.ok && o.closeFollowUp && o.followUpId);
+    const asked = batch.filter((o, j) => saved[j]?.ok && o.closeFollowUp && o.followUpId);
     const closeErrors = new Map<string, CrmError>();
+    let closing: Outcome[] = [];
+    try {
+      const open = asked.length > 0 ? await stillOpen(org, [...new Set(asked.map((o) => o.followUpId!))], meter) : new Set<string>();
+      closing = asked.filter((o, j, all) => open.has(o.followUpId!) && all.findIndex((x) => x.followUpId === o.followUpId) === j);
+    } catch (error) {
+      const crmError = toCrmError(error, { mapping: settings.salesforce });
+      for (const o of asked) closeErrors.set(o.idempotencyKey, crmError);
+    }
     if (closing.length > 0) {
       try {
         const needsCaseStatus = closing.some((o) => objectTypeOfId(o.followUpId!) === 'case');

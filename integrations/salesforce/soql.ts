@@ -301,6 +301,16 @@ export function taskByMarkerQuery(keys: readonly string[]): string {
   return `SELECT Id, Subject FROM Task WHERE ${likes.length === 1 ? likes[0] : `(${likes.join(' OR ')})`}`;
 }
 
+/** Tasks holding these keys in the External ID field (the look-up before an outcome is written again). */
+export function taskByKeyQuery(keyField: string, keys: readonly string[]): string {
+  return `SELECT Id, ${apiName(keyField)} FROM Task WHERE ${apiName(keyField)} IN (${keys.map(quote).join(', ')})`;
+}
+
+/** Which of these Cases or Tasks are still open, so closing one already closed sends no update. */
+export function openRecordsQuery(object: 'Case' | 'Task', ids: readonly string[]): string {
+  return `SELECT Id FROM ${object} WHERE Id IN (${ids.map(idLiteral).join(', ')}) AND IsClosed = false`;
+}
+
 /** A follow-up Case already opened for this response, and the owners routing may pick. */
 export function followUpLookupQuery(contactId: string, responseMarker: string): string {
   return (

@@ -151,7 +151,17 @@ export class HubSpotApi {
     private readonly counters: WriteCounters,
     /** How long a write takes to reach search (HubSpot: seconds); 0 makes search see every write at once. */
     private readonly searchIndexLagMs: () => number = () => 0,
+    /** Custom properties this account's admin never created (e.g. loyalty_lens_key): to the API they do not exist. */
+    private readonly absentProperties: () => ReadonlySet<string> = () => new Set(),
   ) {}
+
+  private def(type: ObjectTypeName, name: string): PropertyDef | undefined {
+    return this.absentProperties().has(name) ? undefined : propertyDef(type, name);
+  }
+
+  private isUnique(ctx: Context, type: ObjectTypeName, name: string): boolean {
+    return !this.absentProperties().has(name) && ctx.store.isUnique(type, name);
+  }
 
   handles(pathname: string): boolean {
     return API_PREFIX.test(pathname);
@@ -247,7 +257,8 @@ export class HubSpotApi {
 
   private find(ctx: Context, type: ObjectTypeName, id: string, idProperty?: string): StoredRecord | undefined {
     if (!idProperty || idProperty === 'hs_object_id') return ctx.store.get(type, id);
-    if (ctx.store.isUnique(type, idProperty)) return ctx.store.findUnique(type, idProperty, id);
+    if (!this.def(type, idProperty)) throw new Reply(validationError(`Property "${idProperty}" does not exist`));
+    if (this.isUnique(ctx, type, idProperty)) return ctx.store.findUnique(type, idProperty, id);
     for (const record of ctx.store.table(type).values()) if (record.properties[idProperty] === id) return record;
     return undefined;
   }
@@ -256,7 +267,7 @@ export class HubSpotApi {
   private pickProperties(type: ObjectTypeName, record: StoredRecord, requested: readonly string[] | null | undefined): Record<string, string | null> {
     const info = TYPE_INFO[type];
     const names = requested && requested.length > 0
-      ? [...new Set([...requested.filter((name) => propertyDef(type, name)), 'hs_object_id', info.createdProperty, info.modifiedProperty])]
+      ? [...new Set([...requested.filter((name) => this.def(type, name)), 'hs_object_id', info.createdProperty, info.modifiedProperty])]
       : info.defaultProperties;
     const out: Record<string, string | null> = {};
     for (const name of names) out[name] = record.properties[name] ?? null;
@@ -266,7 +277,7 @@ export class HubSpotApi {
   private history(type: ObjectTypeName, record: StoredRecord, requested: readonly string[]): Record<string, unknown[]> {
     const out: Record<string, unknown[]> = {};
     for (const name of requested) {
-      if (!propertyDef(type, name)) continue;
+      if (!this.def(type, name)) continue;
       const kept = record.history?.[name];
       const value = record.properties[name];
       out[name] = kept ?? (value == null ? [] : [{ value, timestamp: record.createdAt, sourceType: 'IMPORT', sourceId: 'sandbox-seed' }]);
@@ -315,7 +326,7 @@ export class HubSpotApi {
     const problems: PropertyProblem[] = [];
     const out: Record<string, string | null> = {};
     for (const [name, raw] of Object.entries(input)) {
-      const def = propertyDef(type, name);
+      const def = this.def(type, name);
       if (!def) {
         problems.push({ name, error: 'PROPERTY_DOESNT_EXIST', message: `Property "${name}" does not exist` });
         continue;
@@ -378,7 +389,7 @@ export class HubSpotApi {
 
   private checkUnique(ctx: Context, type: ObjectTypeName, props: Record<string, string | null>, selfId?: string): void {
     for (const [name, value] of Object.entries(props)) {
-      if (value == null || !ctx.store.isUnique(type, name)) continue;
+      if (value == null || !this.isUnique(ctx, type, name)) continue;
       const existing = ctx.store.findUnique(type, name, value);
       if (existing && existing.id !== selfId) {
         throw new Reply(hubspotError(409, 'CONFLICT', `A ${TYPE_INFO[type].singular} with ${name}=${value} already exists. Existing ID: ${existing.id}`));
@@ -561,7 +572,7 @@ export class HubSpotApi {
     const seen = new Set<string>();
     for (const props of inputs) {
       for (const [name, value] of Object.entries(props)) {
-        if (value == null || !ctx.store.isUnique(type, name)) continue;
+        if (value == null || !this.isUnique(ctx, type, name)) continue;
         const key = `${name}=${value}`;
         if (seen.has(key)) throw new Reply(validationError(`Duplicate unique value in batch input: ${key}`));
         seen.add(key);
@@ -596,7 +607,8 @@ export class HubSpotApi {
     const keys = input.inputs.map((i) => `${i.idProperty}=${i.id}`);
     if (new Set(keys).size !== keys.length) return validationError('Duplicate IDs found in batch input.');
     for (const item of input.inputs) {
-      if (!ctx.store.isUnique(type, item.idProperty)) {
+      if (!this.def(type, item.idProperty)) return validationError(`Property "${item.idProperty}" does not exist`);
+      if (!this.isUnique(ctx, type, item.idProperty)) {
         return validationError(`${item.idProperty} is not a unique identifier property for ${TYPE_INFO[type].singular} objects.`);
       }
     }
@@ -670,7 +682,7 @@ export class HubSpotApi {
   }
 
   private compareValues(type: ObjectTypeName, name: string, a: StoredRecord, b: StoredRecord): number {
-    const def = propertyDef(type, name);
+    const def = this.def(type, name);
     const va = a.properties[name] ?? null;
     const vb = b.properties[name] ?? null;
     if (va === vb) return 0;
@@ -714,7 +726,7 @@ export class HubSpotApi {
     for (const filter of filters) {
       const assoc = /^associations\.(.+)$/.exec(filter.propertyName);
       if (!assoc) {
-        if (!propertyDef(type, filter.propertyName)) {
+        if (!this.def(type, filter.propertyName)) {
           throw new Reply(validationError(`There was a problem with the request: property ${filter.propertyName} does not exist on ${TYPE_INFO[type].singular} objects.`));
         }
         plain.push(filter);
@@ -737,7 +749,7 @@ export class HubSpotApi {
   }
 
   private matchFilter(type: ObjectTypeName, record: StoredRecord, filter: Filter): boolean {
-    const def = propertyDef(type, filter.propertyName);
+    const def = this.def(type, filter.propertyName);
     const value = record.properties[filter.propertyName] ?? null;
     const has = value !== null && value !== '';
     const eq = (target: string): boolean => {
@@ -894,7 +906,7 @@ export class HubSpotApi {
 
   private properties(ctx: Context, type: ObjectTypeName, name: string | undefined): SandboxResponse {
     this.requireScopes(ctx, type === 'p_loyalty_survey' ? 'crm.schemas.custom.read' : TYPE_INFO[type].readScope);
-    const defs = PROPERTIES[type];
+    const defs = PROPERTIES[type].filter((d) => !this.absentProperties().has(d.name));
     if (name !== undefined) {
       const def = defs.find((d) => d.name === name);
       return def ? ok(this.propertyJson(def, defs.indexOf(def))) : notFound(`Unable to find property ${name}`);

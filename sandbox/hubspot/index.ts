@@ -26,10 +26,22 @@ export class HubSpotSandbox implements CrmSandbox {
   private readonly limiter = new RateLimiter();
   private counters = freshCounters();
   private searchIndexLagMs = 0;
+  private absentProperties = new Set<string>();
   private api = this.buildApi();
 
   private buildApi(): HubSpotApi {
-    return new HubSpotApi(() => this.portals(), this.limiter, this.counters, () => this.searchIndexLagMs);
+    return new HubSpotApi(() => this.portals(), this.limiter, this.counters, () => this.searchIndexLagMs, () => this.absentProperties);
+  }
+
+  /**
+   * Makes a custom property (loyalty_lens_key) absent on every object, as in an account whose admin never created
+   * it: writing, reading, searching or upserting by it answers as HubSpot does for an unknown property. Until reset,
+   * or until the returned function puts it back (records keep their values meanwhile).
+   */
+  withoutProperty(name: string): () => void {
+    this.absentProperties.add(name);
+    const absent = this.absentProperties;
+    return () => absent.delete(name);
   }
 
   /** How long a write takes to show in search results, as HubSpot's index takes seconds (default 0: at once). */
@@ -80,6 +92,7 @@ export class HubSpotSandbox implements CrmSandbox {
     this.limiter.reset();
     this.counters = freshCounters();
     this.searchIndexLagMs = 0;
+    this.absentProperties = new Set();
     this.api = this.buildApi();
   }
 

@@ -5,10 +5,10 @@ import { SalesforceAuth } from './auth';
 import { SALESFORCE_FIXTURES, SALESFORCE_HOSTS, takeInitialWorld } from './fixtures';
 import { pageData, recordPage } from './pages';
 import { describeGlobal, describeObject, RecordWriter, recordJson, type SaveResult } from './records';
-import { fieldDef, objectByPrefix, objectDef, type ObjectDef } from './schema';
+import { fieldDef, objectByPrefix, objectDef, type FieldDef, type ObjectDef } from './schema';
 import { seed } from './seed';
 import { ChildRows, runQuery, SoqlError, type OutRecord } from './soql';
-import { Store } from './store';
+import { Store, type Row } from './store';
 
 export { SALESFORCE_FIXTURES } from './fixtures';
 
@@ -23,8 +23,16 @@ export interface SalesforceSandbox extends CrmSandbox {
   expireAccessTokens(): void;
   /** How many Tasks carry this Loyalty_Lens_Key__c (exactly-once checks). */
   countTasksWithKey(key: string): number;
+  /** Copies of every row of an object (exactly-once checks where no key field says which is which). */
+  records(objectName: string): Row[];
   /** API requests counted since the last reset. */
   apiUsage(): { used: number; limit: number };
+  /**
+   * Removes a custom field (Task.Loyalty_Lens_Key__c) from the org, as in an org whose admin never created it:
+   * describe leaves it out, and SOQL, writes and upserts naming it are refused. Until reset, or until the returned
+   * function puts it back (rows keep their values meanwhile).
+   */
+  withoutField(objectName: string, fieldName: string): () => void;
 }
 
 const DEFAULT_DAILY_LIMIT = 100_000;
@@ -83,6 +91,12 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
   // Who the next sign-in is: the seeded admin, unless a test chose another user (…/sign-in-user).
   let signInUserId: string = SALESFORCE_FIXTURES.userId;
   const auth = new SalesforceAuth(() => signInUserId);
+  /** Fields taken out by withoutField, to put back on reset (the schema is shared by the org's objects). */
+  const removedFields: { object: ObjectDef; field: FieldDef; index: number }[] = [];
+  function restoreFields(): void {
+    for (const { object, field, index } of removedFields.reverse()) object.fields.splice(index, 0, field);
+    removedFields.length = 0;
+  }
 
   // ---------- query paging ----------
 
@@ -152,12 +166,13 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
     return objectDef(name) ?? apiError(404, 'NOT_FOUND', 'The requested resource does not exist');
   }
 
-  function created(result: SaveResult, version: string, objectName: string): ApiResult {
+  /** 201 with the documented body: `{id, success, errors}` for a create; an upsert that created adds `created: true`. */
+  function created(result: SaveResult, version: string, objectName: string, upsert: boolean): ApiResult {
     if (!result.ok) return saveError(result);
     return {
       status: 201,
       headers: { location: `/services/data/v${version}/sobjects/${objectName}/${result.id}` },
-      body: { id: result.id, success: true, errors: [], created: true },
+      body: { id: result.id, success: true, errors: [], ...(upsert ? { created: true } : {}) },
     };
   }
 
@@ -171,7 +186,7 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
       if (method !== 'POST') return apiError(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${method}' not allowed. Allowed are GET,POST`);
       const body = parseJson(rawBody);
       if (!body.ok || !isObject(body.value)) return JSON_ERROR;
-      return created(writer.create(target, body.value, userId), version, target.name);
+      return created(writer.create(target, body.value, userId), version, target.name, false);
     }
     if (second === 'describe' && third === undefined) return { status: 200, body: describeObject(target, version) };
     if (third === undefined) {
@@ -213,7 +228,7 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
     const result = writer.upsert(target, field, third, body.value, userId);
     if ('multiple' in result) return { status: 300, body: result.multiple.map((r) => `/services/data/v${version}/sobjects/${target.name}/${String(r.Id)}`) };
     if (!result.ok) return saveError(result);
-    if (result.created) return created(result, version, target.name);
+    if (result.created) return created(result, version, target.name, true);
     return { status: 200, body: { id: result.id, success: true, errors: [], created: false } };
   }
 
@@ -497,6 +512,7 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
       return pageRequest(request);
     },
     reset() {
+      restoreFields();
       store = new Store();
       seed(store);
       writer = new RecordWriter(store);
@@ -525,11 +541,26 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
       auth.expireAccessTokens();
     },
     countTasksWithKey(key) {
-      const tasks = objectDef('Task')!;
-      return writer.matches(tasks, fieldDef(tasks, 'Loyalty_Lens_Key__c')!, key).length;
+      return [...store.rows(objectDef('Task')!)].filter((row) => typeof row.Loyalty_Lens_Key__c === 'string' && row.Loyalty_Lens_Key__c.toLowerCase() === key.toLowerCase()).length;
+    },
+    records(objectName) {
+      return [...store.rows(objectDef(objectName)!)].map((row) => ({ ...row }));
     },
     apiUsage() {
       return { used, limit };
+    },
+    withoutField(objectName, fieldName) {
+      const target = objectDef(objectName);
+      const field = target ? fieldDef(target, fieldName) : undefined;
+      if (!target || !field || !field.custom) throw new Error(`No custom field ${objectName}.${fieldName} to remove`);
+      const removed = { object: target, field, index: target.fields.indexOf(field) };
+      removedFields.push(removed);
+      target.fields.splice(removed.index, 1);
+      return () => {
+        if (!removedFields.includes(removed)) return;
+        removedFields.splice(removedFields.indexOf(removed), 1);
+        target.fields.splice(removed.index, 0, field);
+      };
     },
   };
 }

@@ -90,8 +90,8 @@ export class RecordWriter {
       if (key === 'attributes') continue;
       const field = fieldDef(object, key);
       if (!field) return { error: fail(400, 'INVALID_FIELD', `No such column '${key}' on sobject of type ${object.name}`, [key]) };
-      if (field.readOnly) {
-        return { error: fail(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to ${creating ? 'create' : 'update'} fields: ${field.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [field.name]) };
+      if (field.readOnly || (field.createOnly && !creating)) {
+        return { error: fail(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${field.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [field.name]) };
       }
       const coerced = coerce(object, field, raw, this.store);
       if ('error' in coerced) return coerced;
@@ -257,7 +257,7 @@ export function describeField(object: ObjectDef, field: FieldDef): Record<string
     sortable: field.type !== 'textarea',
     type: field.type,
     unique: field.unique ?? false,
-    updateable: !field.readOnly,
+    updateable: !field.readOnly && !field.createOnly,
   };
 }
 

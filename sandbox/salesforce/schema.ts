@@ -28,6 +28,8 @@ export interface FieldDef {
   picklistValues?: string[];
   /** Set by the server (Id, audit fields, formulas): rejected on insert and update. */
   readOnly?: boolean;
+  /** Set only when the record is created (Task.TaskSubtype): describe says createable, not updateable; an update is refused. */
+  createOnly?: boolean;
   length?: number;
   custom?: boolean;
 }
@@ -149,7 +151,7 @@ const SPECS: { name: string; label: string; plural: string; prefix: string; name
     fields: [
       ['Subject', 'string'], ['Description', 'textarea'], ['Status', 'picklist', { picklistValues: TASK_STATUSES }],
       ['Priority', 'picklist', { picklistValues: ['High', 'Normal', 'Low'] }], ['ActivityDate', 'date'],
-      ['TaskSubtype', 'picklist', { picklistValues: ['Task', 'Email', 'Call'] }], ['IsClosed', 'boolean', { readOnly: true }],
+      ['TaskSubtype', 'picklist', { picklistValues: ['Task', 'Email', 'Call'], createOnly: true }], ['IsClosed', 'boolean', { readOnly: true }],
       ['WhoId', 'reference', ref(['Contact', 'Lead'], 'Who')],
       ['WhatId', 'reference', ref(['Account', 'Opportunity', 'Case'], 'What')],
       ['AccountId', 'reference', ref('Account', 'Account', { readOnly: true })], ['OwnerId', 'reference', ref('User', 'Owner')],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { call, createHubSpotApis, HubSpotHttp } from '../../integrations/hubspot/client';
+import { isIdempotent } from '../../integrations/hubspot/paths';
 import { hsObjectSchema, hsSearchPageSchema } from '../../integrations/hubspot/schema';
 import { CrmError } from '../../integrations/crm';
 import type { Clock } from '../../integrations/rate-limit';
@@ -78,6 +79,36 @@ describe('HubSpot HTTP layer under the official codegen', () => {
     const { read, seen } = setup(Array.from({ length: 10 }, () => ({ status: 503, body: 'unavailable' })));
     await expect(read()).rejects.toMatchObject({ kind: 'server' });
     expect(seen).toHaveLength(4);
+  });
+
+  it('a 5xx to a create is not sent again: HubSpot may have stored the record before answering', async () => {
+    const { apis, seen } = setup(Array.from({ length: 4 }, () => ({ status: 502, body: 'bad gateway' })));
+    const create = () => call(hsObjectSchema, 'saving a note', () => apis.basic.create('notes', { properties: { hs_timestamp: '2026-11-02T10:00:00Z' }, associations: [] }));
+    await expect(create()).rejects.toMatchObject({ kind: 'server' });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('a 5xx to an upsert on a unique key is sent again (it lands on the same record)', async () => {
+    const upserted = JSON.stringify({ status: 'COMPLETE', results: [], startedAt: '2026-11-02T10:00:00Z', completedAt: '2026-11-02T10:00:01Z' });
+    const { apis, seen } = setup([{ status: 503, body: 'unavailable' }, { status: 200, body: upserted }]);
+    await apis.batch.upsert('notes', { inputs: [{ idProperty: 'loyalty_lens_key', id: 'k', properties: {} }] });
+    expect(seen).toHaveLength(2);
+  });
+
+  it.each([
+    ['GET', '/crm/v3/objects/contacts/1', true],
+    ['POST', '/crm/v3/objects/notes/search', true],
+    ['POST', '/crm/v3/objects/notes/batch/read', true],
+    ['POST', '/crm/v3/objects/notes/batch/upsert', true],
+    ['POST', '/crm/v3/objects/tickets/batch/update', true],
+    ['PATCH', '/crm/v3/objects/tickets/7', true],
+    ['PUT', '/crm/v4/objects/notes/1/associations/default/contacts/2', true],
+    ['POST', '/crm/v4/associations/notes/contacts/batch/associate/default', true],
+    ['POST', '/crm/v4/associations/notes/contacts/batch/create', true],
+    ['POST', '/crm/v3/objects/notes', false],
+    ['POST', '/crm/v3/objects/tickets/batch/create', false],
+  ])('%s %s idempotent by construction: %s', (method, path, expected) => {
+    expect(isIdempotent(method, path)).toBe(expected);
   });
 
   it('malformed JSON → malformed', async () => {

@@ -333,3 +333,96 @@ describe('writing outcomes exactly once', () => {
     expect(ticket.properties).toMatchObject({ hs_pipeline_stage: '4', hubspot_owner_id: '70002' });
   });
 });
+
+describe('a 5xx answered after HubSpot committed the write', () => {
+  /** The outbox hands an outcome over again after an answer that may have followed a commit. */
+  const again = (o: Outcome): Outcome => ({ ...o, attempts: o.attempts + 2, lastErrorKind: 'server', lastError: 'HubSpot had a problem on its side (HTTP 502).' });
+  const notesCarrying = (key: string) => sandbox.hubspot.records('notes', F.portals.main).filter((n) => (n.properties.hs_note_body ?? '').includes(key));
+  const writesSent = () => requestPaths().filter((p) => !/\/(search|batch\/read)$/.test(p) && !p.startsWith('GET '));
+
+  it.each([500, 504] as const)('with the key property: one note after a %i to the note write', async (status) => {
+    sandbox.reset();
+    const c = connector();
+    const outcome = sampleOutcome(`outcome-${status}-key-abcdefgh`, Date.UTC(2026, 10, 2));
+    sandbox.setFaults([{ match: '^POST /crm/v3/objects/notes/batch/upsert$', times: 1, statusAfterCommit: status }]);
+    const [first] = await c.writeOutcomes([outcome], DEFAULT_SETTINGS);
+    const settled = first!.ok ? first! : (await c.writeOutcomes([again(outcome)], DEFAULT_SETTINGS))[0]!;
+    expect(settled.ok).toBe(true);
+    expect(sandbox.hubspot.find('notes', 'loyalty_lens_key', outcome.idempotencyKey)).toHaveLength(1);
+  });
+
+  it.each([500, 502, 503, 504] as const)('without the key property: one note after a %i to the note create, search index lagging', async (status) => {
+    sandbox.reset();
+    sandbox.hubspot.withoutProperty('loyalty_lens_key');
+    // Search would not show the committed note for half a minute: the look-up must not depend on it.
+    sandbox.hubspot.setSearchIndexLag(30_000);
+    const c = connector();
+    const outcome = sampleOutcome(`outcome-${status}-nokey-abcdefgh`, Date.UTC(2026, 10, 2));
+    sandbox.setFaults([{ match: '^POST /crm/v3/objects/notes(/batch/create)?$', times: 1, statusAfterCommit: status }]);
+    const [first] = await c.writeOutcomes([outcome], DEFAULT_SETTINGS);
+    const settled = first!.ok ? first! : (await c.writeOutcomes([again(outcome)], DEFAULT_SETTINGS))[0]!;
+    expect(settled.ok).toBe(true);
+    expect(notesCarrying(outcome.idempotencyKey)).toHaveLength(1);
+    expect(sandbox.hubspot.portal(F.portals.main).associatedIds('notes', settled.crmRecordId!, 'contacts')).toContain(F.sampleContactId);
+  });
+
+  it('a repeated write sends only the look-up that proves it was done, and closes no ticket twice', async () => {
+    sandbox.reset();
+    const c = connector();
+    const outcome = sampleOutcome('outcome-repeat-abcdefgh', Date.UTC(2026, 10, 2));
+    const [first] = await c.writeOutcomes([outcome], DEFAULT_SETTINGS);
+    expect(first!.ok).toBe(true);
+    const updates = sandbox.stats().hubspot?.ticketUpdates;
+    sandbox.clearLog();
+    const [second] = await c.writeOutcomes([again(outcome)], DEFAULT_SETTINGS);
+    expect(second).toMatchObject({ ok: true, crmRecordId: first!.crmRecordId });
+    expect(writesSent()).toEqual([]);
+    expect(sandbox.stats().hubspot?.ticketUpdates).toBe(updates);
+    expect(sandbox.hubspot.find('notes', 'loyalty_lens_key', outcome.idempotencyKey)).toHaveLength(1);
+  });
+
+  it('without the key property, a repeated write finds the note by its contact (not search) and sends nothing else', async () => {
+    sandbox.reset();
+    sandbox.hubspot.withoutProperty('loyalty_lens_key');
+    sandbox.hubspot.setSearchIndexLag(30_000);
+    const c = connector();
+    const outcome = sampleOutcome('outcome-repeat-nokey-abcdefgh', Date.UTC(2026, 10, 2));
+    const [first] = await c.writeOutcomes([outcome], DEFAULT_SETTINGS);
+    expect(first!.ok).toBe(true);
+    sandbox.clearLog();
+    const [second] = await c.writeOutcomes([again(outcome)], DEFAULT_SETTINGS);
+    expect(second).toMatchObject({ ok: true, crmRecordId: first!.crmRecordId });
+    expect(writesSent()).toEqual([]);
+    expect(notesCarrying(outcome.idempotencyKey)).toHaveLength(1);
+  });
+
+  it.each([500, 503] as const)('without the key property: one follow-up ticket after a %i to its create', async (status) => {
+    sandbox.reset();
+    sandbox.hubspot.withoutProperty('loyalty_lens_key');
+    sandbox.hubspot.setSearchIndexLag(30_000);
+    const c = connector();
+    const ctx = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    const response = ctx.responses.find((r) => r.kind === 'nps' && r.score <= 6 && r.contactKey === ctx.focusContactKeys[0])!;
+    const before = sandbox.stats().hubspot?.tickets ?? 0;
+    sandbox.setFaults([{ match: '^POST /crm/v3/objects/tickets(/batch/create)?$', times: 1, statusAfterCommit: status }]);
+    // The ticket the failed answer stood for is found by its contact and adopted at once.
+    const opened = await c.createFollowUp(response, DEFAULT_SETTINGS);
+    expect(opened.created).toBe(true);
+    const asked = await c.createFollowUp(response, DEFAULT_SETTINGS);
+    expect(asked).toMatchObject({ id: opened.id, created: false });
+    expect((sandbox.stats().hubspot?.tickets ?? 0) - before).toBe(1);
+    expect(sandbox.hubspot.portal(F.portals.main).associatedIds('tickets', opened.id, 'contacts')).toContain(F.sampleContactId);
+  });
+
+  it('with the key property: one follow-up ticket after a 502 to its upsert', async () => {
+    sandbox.reset();
+    const c = connector();
+    const ctx = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    const response = ctx.responses.find((r) => r.kind === 'nps' && r.score <= 6 && r.contactKey === ctx.focusContactKeys[0])!;
+    const before = sandbox.stats().hubspot?.tickets ?? 0;
+    sandbox.setFaults([{ match: '^POST /crm/v3/objects/tickets/batch/upsert$', times: 1, statusAfterCommit: 502 }]);
+    const opened = await c.createFollowUp(response, DEFAULT_SETTINGS);
+    expect((sandbox.stats().hubspot?.tickets ?? 0) - before).toBe(1);
+    expect((await c.createFollowUp(response, DEFAULT_SETTINGS)).id).toBe(opened.id);
+  });
+});

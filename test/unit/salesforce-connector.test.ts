@@ -289,7 +289,7 @@ function outcome(overrides: Partial<Outcome> = {}): Outcome {
 
 describe('writing outcomes back, exactly once', () => {
 
-  it('an org that refuses TaskSubtype on update: the existing Task is updated without it', async () => {
+  it('an upsert refused for the create-only TaskSubtype: the Task exists, so it is adopted, not updated without the field', async () => {
     const c = connector();
     const o = outcome();
     const [first] = await c.writeOutcomes([o], DEFAULT_SETTINGS);
@@ -359,5 +359,88 @@ describe('every SOQL the connector sent during these tests', () => {
       const resolved = text.replace(/@\{[^}]+\}/g, F.sampleAccountId);
       expect(() => parseQuery(resolved), text).not.toThrow();
     }
+  });
+});
+
+describe('a 5xx answered after Salesforce committed the write', () => {
+  /** The outbox hands an outcome over again after an answer that may have followed a commit. */
+  const again = (o: Outcome): Outcome => ({ ...o, attempts: o.attempts + 2, lastErrorKind: 'server', lastError: 'Salesforce had a problem answering (HTTP 502).' });
+  const tasksCarrying = (k: string) => org.records('Task').filter((t) => String(t.Subject ?? '').includes(k) || t.Loyalty_Lens_Key__c === k);
+  const writesSent = () => apiRequests().filter((r) => r.method !== 'GET');
+  const settle = async (c: ReturnType<typeof connector>, o: Outcome) => {
+    const [first] = await c.writeOutcomes([o], DEFAULT_SETTINGS);
+    return first!.ok ? first! : (await c.writeOutcomes([again(o)], DEFAULT_SETTINGS))[0]!;
+  };
+
+  it.each([500, 502, 503, 504] as const)('with the External ID: one Task after a %i to the upsert, and no create-only field sent on an update', async (status) => {
+    const c = connector();
+    const o = outcome();
+    const updated = org.stats().tasksUpdated!;
+    sandbox.setFaults([{ match: `^PATCH /services/data/v62.0/composite/sobjects/Task/${TASK_KEY_FIELD}$`, times: 1, statusAfterCommit: status }]);
+    expect((await settle(c, o)).ok).toBe(true);
+    expect(org.countTasksWithKey(o.idempotencyKey)).toBe(1);
+    // The Task the first send created is adopted as it is, not updated to the state it already has.
+    expect(org.stats().tasksUpdated).toBe(updated);
+  });
+
+  it.each([500, 502, 503, 504] as const)('without the External ID: one Task after a %i to the create', async (status) => {
+    const restore = org.withoutField('Task', TASK_KEY_FIELD);
+    try {
+      const c = connector();
+      const o = outcome();
+      sandbox.setFaults([{ match: '^POST /services/data/v62.0/composite/sobjects$', times: 1, statusAfterCommit: status }]);
+      const settled = await settle(c, o);
+      expect(settled.ok).toBe(true);
+      expect(tasksCarrying(o.idempotencyKey)).toHaveLength(1);
+      expect(tasksCarrying(o.idempotencyKey)[0]!.Id).toBe(settled.crmRecordId);
+    } finally {
+      restore();
+    }
+  });
+
+  it('partial batch (allOrNone=false) under a 503 after the commit: each outcome settles exactly once', async () => {
+    const restore = org.withoutField('Task', TASK_KEY_FIELD);
+    try {
+      const c = connector();
+      const good = outcome();
+      // A Case is no contact: Salesforce refuses this Task and saves the other one.
+      const refused = outcome({ contactId: F.caseId });
+      sandbox.setFaults([{ match: '^POST /services/data/v62.0/composite/sobjects$', times: 1, statusAfterCommit: 503 }]);
+      const [a, b] = await c.writeOutcomes([good, refused], DEFAULT_SETTINGS);
+      expect(a).toMatchObject({ ok: true });
+      expect(b).toMatchObject({ ok: false, error: { kind: 'validation' } });
+      expect(tasksCarrying(good.idempotencyKey)).toHaveLength(1);
+      expect(tasksCarrying(good.idempotencyKey)[0]!.Id).toBe(a!.crmRecordId);
+      expect(tasksCarrying(refused.idempotencyKey)).toHaveLength(0);
+    } finally {
+      restore();
+    }
+  });
+
+  it('a repeated write sends only the look-up, and a Case already closed gets no update', async () => {
+    const c = connector();
+    const o = outcome({ closeFollowUp: true });
+    const [first] = await c.writeOutcomes([o], DEFAULT_SETTINGS);
+    expect(first!.ok).toBe(true);
+    const casesUpdated = org.stats().casesUpdated!;
+    sandbox.clearLog();
+    const [second] = await c.writeOutcomes([again(o)], DEFAULT_SETTINGS);
+    expect(second).toMatchObject({ ok: true, crmRecordId: first!.crmRecordId });
+    expect(writesSent().map((r) => `${r.method} ${r.path}`)).toEqual([]);
+    expect(org.stats().casesUpdated).toBe(casesUpdated);
+  });
+
+  it.each([500, 502, 503, 504] as const)('one follow-up Case after a %i to its create', async (status) => {
+    const c = connector();
+    const ctx = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    const response = ctx.responses.find((r) => r.kind === 'nps' && r.score <= 6 && !ctx.followUps.some((f) => f.responseKey === r.key))!;
+    expect(response).toBeDefined();
+    const before = org.stats().casesCreated!;
+    sandbox.setFaults([{ match: '^POST /services/data/v62.0/sobjects/Case$', times: 1, statusAfterCommit: status }]);
+    // The Case the failed answer stood for is found and adopted at once: the loop owner sees it opened.
+    const opened = await c.createFollowUp(response, DEFAULT_SETTINGS);
+    expect(opened.created).toBe(true);
+    expect(org.stats().casesCreated! - before).toBe(1);
+    expect((await c.createFollowUp(response, DEFAULT_SETTINGS)).id).toBe(opened.id);
   });
 });

@@ -199,6 +199,7 @@ describe('outcome Tasks', () => {
     responseId: '0LUHn00001IAJ6lOAH',
     idempotencyKey: 'key-0123456789abcdef',
     loggedBy: 'Avery Admin',
+    contactId: CONTACT,
   } as Outcome;
 
   it('reads back what it writes', () => {

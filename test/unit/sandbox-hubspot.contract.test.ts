@@ -352,6 +352,109 @@ describe('HubSpot sandbox through @hubspot/api-client', () => {
     }
   });
 
+  describe('a 5xx after the commit, on every write route', () => {
+    // 502–504 come as a gateway's HTML page, so only the status is read here.
+    const raw = async (path: string, init: RequestInit = {}) => {
+      const res = await fetch(sandbox.httpUrl + path, { ...init, headers: { authorization: `Bearer ${F.tokens.main}`, 'content-type': 'application/json' } });
+      await res.text();
+      return { status: res.status };
+    };
+    const note = (key: string) => ({ properties: { hs_timestamp: '2026-11-02T10:00:00Z', hs_note_body: `Body ${key}`, loyalty_lens_key: key } });
+    const notesWithKey = (key: string) => sandbox.hubspot.find('notes', 'loyalty_lens_key', key);
+    const linked = (noteId: string) => sandbox.hubspot.portal().associatedIds('notes', noteId, 'contacts');
+    const noteId = (key: string) => notesWithKey(key)[0]!.id;
+    const routes: Array<{ name: string; match: string; send: (key: string) => Promise<{ status: number }>; committed: (key: string) => boolean }> = [
+      {
+        name: 'POST objects (create)',
+        match: '^POST /crm/v3/objects/notes$',
+        send: (key) => raw('/crm/v3/objects/notes', { method: 'POST', body: JSON.stringify(note(key)) }),
+        committed: (key) => notesWithKey(key).length === 1,
+      },
+      {
+        name: 'POST batch/create',
+        match: '^POST /crm/v3/objects/notes/batch/create$',
+        send: (key) => raw('/crm/v3/objects/notes/batch/create', { method: 'POST', body: JSON.stringify({ inputs: [note(key)] }) }),
+        committed: (key) => notesWithKey(key).length === 1,
+      },
+      {
+        name: 'POST batch/upsert',
+        match: '^POST /crm/v3/objects/notes/batch/upsert$',
+        send: (key) => raw('/crm/v3/objects/notes/batch/upsert', { method: 'POST', body: JSON.stringify({ inputs: [{ idProperty: 'loyalty_lens_key', id: key, properties: note(key).properties }] }) }),
+        committed: (key) => notesWithKey(key).length === 1,
+      },
+      {
+        name: 'PATCH objects/{id} (update)',
+        match: '^PATCH /crm/v3/objects/tickets/',
+        send: (key) => raw(`/crm/v3/objects/tickets/${F.ticketId}`, { method: 'PATCH', body: JSON.stringify({ properties: { subject: key } }) }),
+        committed: (key) => sandbox.hubspot.portal().get('tickets', F.ticketId)?.properties.subject === key,
+      },
+      {
+        name: 'POST batch/update',
+        match: '^POST /crm/v3/objects/tickets/batch/update$',
+        send: (key) => raw('/crm/v3/objects/tickets/batch/update', { method: 'POST', body: JSON.stringify({ inputs: [{ id: F.ticketId, properties: { subject: key } }] }) }),
+        committed: (key) => sandbox.hubspot.portal().get('tickets', F.ticketId)?.properties.subject === key,
+      },
+      {
+        name: 'POST v4 batch/associate/default',
+        match: '^POST /crm/v4/associations/notes/contacts/batch/associate/default$',
+        send: async (key) => {
+          await raw('/crm/v3/objects/notes', { method: 'POST', body: JSON.stringify(note(key)) });
+          return raw('/crm/v4/associations/notes/contacts/batch/associate/default', { method: 'POST', body: JSON.stringify({ inputs: [{ from: { id: noteId(key) }, to: { id: F.sampleContactId } }] }) });
+        },
+        committed: (key) => linked(noteId(key)).includes(F.sampleContactId),
+      },
+      {
+        name: 'POST v4 batch/create',
+        match: '^POST /crm/v4/associations/notes/contacts/batch/create$',
+        send: async (key) => {
+          await raw('/crm/v3/objects/notes', { method: 'POST', body: JSON.stringify(note(key)) });
+          const types = [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }];
+          return raw('/crm/v4/associations/notes/contacts/batch/create', { method: 'POST', body: JSON.stringify({ inputs: [{ from: { id: noteId(key) }, to: { id: F.sampleContactId }, types }] }) });
+        },
+        committed: (key) => linked(noteId(key)).includes(F.sampleContactId),
+      },
+      {
+        name: 'PUT v4 objects/{id}/associations/default',
+        match: '^PUT /crm/v4/objects/notes/',
+        send: async (key) => {
+          await raw('/crm/v3/objects/notes', { method: 'POST', body: JSON.stringify(note(key)) });
+          return raw(`/crm/v4/objects/notes/${noteId(key)}/associations/default/contacts/${F.sampleContactId}`, { method: 'PUT' });
+        },
+        committed: (key) => linked(noteId(key)).includes(F.sampleContactId),
+      },
+    ];
+    const statuses = [500, 502, 503, 504] as const;
+    it.each(routes.flatMap((route) => statuses.map((status) => ({ ...route, status }))))('$name: commits, then answers $status', async ({ match, send, committed, status }) => {
+      const key = `after-commit-${status}-${Math.random().toString(36).slice(2)}`;
+      sandbox.setFaults([{ match, times: 1, statusAfterCommit: status }]);
+      try {
+        const res = await send(key).catch(() => ({ status: -1 }));
+        expect(res.status).toBe(status);
+        expect(committed(key)).toBe(true);
+      } finally {
+        sandbox.clearFaults();
+      }
+    });
+  });
+
+  it('an account without the loyalty_lens_key property: unknown to reads, writes, upserts and the property list', async () => {
+    sandbox.hubspot.withoutProperty('loyalty_lens_key');
+    try {
+      const upsert = await raw('/crm/v3/objects/notes/batch/upsert', { method: 'POST', body: JSON.stringify({ inputs: [{ idProperty: 'loyalty_lens_key', id: 'k', properties: { hs_timestamp: '2026-11-02T10:00:00Z' } }] }) });
+      expect(upsert.status).toBe(400);
+      expect((upsert.json as { message: string }).message).toMatch(/Property "loyalty_lens_key" does not exist/);
+      const create = await raw('/crm/v3/objects/notes', { method: 'POST', body: JSON.stringify({ properties: { hs_timestamp: '2026-11-02T10:00:00Z', loyalty_lens_key: 'k' } }) });
+      expect(create.status).toBe(400);
+      const byKey = await raw('/crm/v3/objects/tickets/k?idProperty=loyalty_lens_key');
+      expect(byKey.status).toBe(400);
+      const list = (await raw('/crm/v3/properties/notes')).json as { results: { name: string }[] };
+      expect(list.results.map((p) => p.name)).not.toContain('loyalty_lens_key');
+    } finally {
+      sandbox.hubspot.reset();
+      sandbox.hubspot.setLimits({ perTenSeconds: 10_000, searchPerSecond: 1_000 });
+    }
+  });
+
   it('serves record pages as an SPA with sample links and a CRM actions toolbar', async () => {
     const res = await fetch(`${sandbox.httpUrl}/contacts/40001/record/0-1/${F.sampleContactId}`);
     const html = await res.text();

@@ -353,6 +353,105 @@ describe('Salesforce sandbox through jsforce', () => {
     expect(classic.status).toBe(200);
   });
 
+  it('TaskSubtype is create-only: describe says so, and an update naming it is refused with Salesforce’s code', async () => {
+    const describe = await conn.sobject('Task').describe();
+    expect(describe.fields.find((f) => f.name === 'TaskSubtype')).toMatchObject({ createable: true, updateable: false });
+    const tasks = conn.sobject('Task');
+    const created = await tasks.create({ Subject: 'Call', TaskSubtype: 'Call', Loyalty_Lens_Key__c: 'll-subtype-1' });
+    expect(created.success).toBe(true);
+    expect(await errorCodeOf(tasks.update({ Id: created.id!, TaskSubtype: 'Call' }))).toBe('INVALID_FIELD_FOR_INSERT_UPDATE');
+    expect((await tasks.update({ Id: created.id!, Subject: 'Called' })).success).toBe(true);
+    // An upsert that finds the Task is an update: the create-only field is refused there too, alone or in a batch.
+    expect(await errorCodeOf(tasks.upsert({ Loyalty_Lens_Key__c: 'll-subtype-1', TaskSubtype: 'Call' }, 'Loyalty_Lens_Key__c'))).toBe('INVALID_FIELD_FOR_INSERT_UPDATE');
+    const batch = await tasks.upsert([{ Loyalty_Lens_Key__c: 'll-subtype-1', TaskSubtype: 'Call' }, { Loyalty_Lens_Key__c: 'll-subtype-2', TaskSubtype: 'Call' }], 'Loyalty_Lens_Key__c', { allOrNone: false });
+    expect(batch.map((r) => r.success)).toEqual([false, true]);
+    expect((batch[0] as { errors: unknown[] }).errors[0]).toMatchObject({ statusCode: 'INVALID_FIELD_FOR_INSERT_UPDATE', fields: ['TaskSubtype'] });
+    expect(salesforce.countTasksWithKey('ll-subtype-1')).toBe(1);
+  });
+
+  it('a create answers {id, success, errors} and nothing more, and jsforce reads it', async () => {
+    const res = await fetch(`${sandbox.httpUrl}/services/data/v62.0/sobjects/Case`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${conn.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ Subject: 'Shape check', ContactId: F.sampleContactId }),
+    });
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['errors', 'id', 'success']);
+    const viaClient = await conn.sobject('Case').create({ Subject: 'Shape check 2', ContactId: F.sampleContactId });
+    expect(viaClient).toMatchObject({ success: true, errors: [] });
+    expect(viaClient.id).toHaveLength(18);
+  });
+
+  describe('a 5xx after the commit, on every write route', () => {
+    const base = '/services/data/v62.0';
+    const send = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${sandbox.httpUrl}${base}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${conn.accessToken}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      await res.text();
+      return res.status;
+    };
+    const taskWithSubject = (subject: string) => salesforce.records('Task').filter((t) => t.Subject === subject);
+    const caseSubject = () => salesforce.records('Case').find((c) => c.Id === F.caseId)?.Subject;
+    const routes: Array<{ name: string; match: string; run: (key: string) => Promise<number>; committed: (key: string) => boolean }> = [
+      { name: 'POST sobjects/Task', match: '^POST /services/data/v62.0/sobjects/Task$', run: (k) => send('POST', '/sobjects/Task', { Subject: k }), committed: (k) => taskWithSubject(k).length === 1 },
+      { name: 'PATCH sobjects/Case/{id}', match: '^PATCH /services/data/v62.0/sobjects/Case/', run: (k) => send('PATCH', `/sobjects/Case/${F.caseId}`, { Subject: k }), committed: (k) => caseSubject() === k },
+      {
+        name: 'PATCH sobjects/Task/{External ID}/{value}',
+        match: '^PATCH /services/data/v62.0/sobjects/Task/Loyalty_Lens_Key__c/',
+        run: (k) => send('PATCH', `/sobjects/Task/Loyalty_Lens_Key__c/${k}`, { Subject: k }),
+        committed: (k) => salesforce.countTasksWithKey(k) === 1,
+      },
+      {
+        name: 'POST composite/sobjects',
+        match: '^POST /services/data/v62.0/composite/sobjects$',
+        run: (k) => send('POST', '/composite/sobjects', { allOrNone: false, records: [{ attributes: { type: 'Task' }, Subject: k }] }),
+        committed: (k) => taskWithSubject(k).length === 1,
+      },
+      {
+        name: 'PATCH composite/sobjects',
+        match: '^PATCH /services/data/v62.0/composite/sobjects$',
+        run: (k) => send('PATCH', '/composite/sobjects', { allOrNone: false, records: [{ attributes: { type: 'Case' }, id: F.caseId, Subject: k }] }),
+        committed: (k) => caseSubject() === k,
+      },
+      {
+        name: 'PATCH composite/sobjects/Task/{External ID}',
+        match: '^PATCH /services/data/v62.0/composite/sobjects/Task/Loyalty_Lens_Key__c$',
+        run: (k) => send('PATCH', '/composite/sobjects/Task/Loyalty_Lens_Key__c', { allOrNone: false, records: [{ attributes: { type: 'Task' }, Loyalty_Lens_Key__c: k, Subject: k }] }),
+        committed: (k) => salesforce.countTasksWithKey(k) === 1,
+      },
+      {
+        name: 'POST composite',
+        match: '^POST /services/data/v62.0/composite$',
+        run: (k) => send('POST', '/composite', { allOrNone: true, compositeRequest: [{ method: 'POST', url: `${base}/sobjects/Task`, referenceId: 'task', body: { Subject: k } }] }),
+        committed: (k) => taskWithSubject(k).length === 1,
+      },
+      {
+        name: 'DELETE sobjects/Task/{id}',
+        match: '^DELETE /services/data/v62.0/sobjects/Task/',
+        run: async (k) => {
+          const id = (await conn.sobject('Task').create({ Subject: k })).id!;
+          return send('DELETE', `/sobjects/Task/${id}`);
+        },
+        committed: (k) => taskWithSubject(k).length === 0,
+      },
+    ];
+    const statuses = [500, 502, 503, 504] as const;
+    it.each(routes.flatMap((route) => statuses.map((status) => ({ ...route, status }))))('$name: commits, then answers $status', async ({ match, run, committed, status }) => {
+      const key = `after-commit-${status}-${Math.random().toString(36).slice(2)}`;
+      sandbox.setFaults([{ match, times: 1, statusAfterCommit: status }]);
+      try {
+        expect(await run(key)).toBe(status);
+        expect(committed(key)).toBe(true);
+      } finally {
+        sandbox.clearFaults();
+      }
+    });
+  });
+
   it('goes back to the seed on reset, keeping sessions', async () => {
     expect(salesforce.countTasksWithKey('ll-outcome-1')).toBe(1);
     salesforce.reset();
@@ -371,5 +470,17 @@ describe('Salesforce sandbox through jsforce', () => {
     expect((await salesforce.handle(request(F.hosts.lightning, `/lightning/r/Account/${F.bigAccountId}/view`)))?.status).toBe(200);
     const authorize = `/services/oauth2/authorize?response_type=code&client_id=${F.consumerKey}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`;
     expect((await salesforce.handle(request(F.hosts.testLogin, authorize)))?.body).toContain(F.hosts.sandboxApi);
+  });
+  it('an org without the Task External ID field: describe leaves it out, SOQL and upserts naming it are refused', async () => {
+    salesforce.withoutField('Task', 'Loyalty_Lens_Key__c');
+    try {
+      const describe = await conn.sobject('Task').describe();
+      expect(describe.fields.map((f) => f.name)).not.toContain('Loyalty_Lens_Key__c');
+      expect(await errorCodeOf(conn.query("SELECT Id FROM Task WHERE Loyalty_Lens_Key__c = 'x'"))).toBe('INVALID_FIELD');
+      expect(await errorCodeOf(conn.sobject('Task').upsert({ Loyalty_Lens_Key__c: 'x', Subject: 'x' }, 'Loyalty_Lens_Key__c'))).toBe('NOT_FOUND');
+    } finally {
+      salesforce.reset();
+    }
+    expect((await conn.sobject('Task').describe()).fields.map((f) => f.name)).toContain('Loyalty_Lens_Key__c');
   });
 });
