@@ -17,6 +17,9 @@ const ERROR_TEXT: Record<string, MessageKey> = {
   'no-answer': 'error.noAnswer',
 };
 
+/** Errors only a change in the settings mends (a key, a scope, the portal or a mapping): they offer the settings too. */
+const SETTINGS_ERRORS = new Set(['auth', 'scope', 'wrong-instance', 'config', 'not-connected']);
+
 /** The origin of the CRM page, for asking the host permission of a custom domain. */
 function originOf(pageUrl: string | null): string | null {
   if (!pageUrl) return null;
@@ -103,6 +106,11 @@ export function StateMessage(props: {
           {kind === 'wrong-instance' && props.error?.message && <p dir="auto">{props.error.message}</p>}
           {age && <p>{i18n.t('state.cachedFrom', { age })}</p>}
           {retry}
+          {SETTINGS_ERRORS.has(kind) && props.optionsUrl && (
+            <a className="button" href={props.optionsUrl} target="_blank" rel="noopener">
+              {i18n.t('state.openSettingsToFix')}
+            </a>
+          )}
         </div>
       );
     }

@@ -49,6 +49,7 @@ export const en = {
   'state.emptyHint': 'NPS, CSAT and effort answers show here as soon as this customer responds to a survey.',
   'state.notConfigured': 'Loyalty Lens is not connected to {crm} yet.',
   'state.openSettings': 'Open settings to connect',
+  'state.openSettingsToFix': 'Open settings',
   'state.permission': 'Loyalty Lens needs your permission to read {site}.',
   'state.grantPermission': 'Allow access to this site',
   'state.permissionDenied': 'Permission was not granted. The panel stays empty on this site until it is.',

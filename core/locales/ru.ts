@@ -46,6 +46,7 @@ export const ru: Catalog = {
   'state.emptyHint': 'Оценки NPS, CSAT и усилий появятся здесь, как только клиент ответит на опрос.',
   'state.notConfigured': 'Loyalty Lens ещё не подключён к {crm}.',
   'state.openSettings': 'Открыть настройки подключения',
+  'state.openSettingsToFix': 'Открыть настройки',
   'state.permission': 'Loyalty Lens нужно ваше разрешение на чтение {site}.',
   'state.grantPermission': 'Разрешить доступ к этому сайту',
   'state.permissionDenied': 'Разрешение не выдано. На этом сайте панель останется пустой, пока его нет.',

@@ -150,6 +150,30 @@ describe('panel states', () => {
     await waitFor(() => expect(host.refresh).toHaveBeenCalledWith(contactRef));
   });
 
+  it('offers the settings beside Try again when only the settings can mend the error', async () => {
+    const db = freshDb();
+    await markRefreshFailed(db, contactRef, { kind: 'auth', message: 'Revoked' }, NOW);
+    const host = testHost();
+    const { root } = renderPanel(db, host);
+    await waitFor(() => expect(host.ports.length).toBe(1));
+    pushRecord(host);
+    await waitFor(() => expect(state(root())).toBe('error'));
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeTruthy();
+    const link = screen.getByRole('link', { name: 'Open settings' });
+    expect(link.getAttribute('href')).toBe('chrome-extension://test/options.html');
+  });
+
+  it('offers no settings for an error the settings cannot mend', async () => {
+    const db = freshDb();
+    await markRefreshFailed(db, contactRef, { kind: 'not-found', message: 'Gone' }, NOW);
+    const host = testHost();
+    const { root } = renderPanel(db, host);
+    await waitFor(() => expect(host.ports.length).toBe(1));
+    pushRecord(host);
+    await waitFor(() => expect(state(root())).toBe('error'));
+    expect(screen.queryByRole('link', { name: 'Open settings' })).toBeNull();
+  });
+
   it('shows an error when a retry gets no proper answer from the background', async () => {
     const db = freshDb();
     await markRefreshFailed(db, contactRef, { kind: 'timeout', message: 'Slow' }, NOW);
