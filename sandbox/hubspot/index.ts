@@ -87,6 +87,11 @@ export class HubSpotSandbox implements CrmSandbox {
     this.limiter.settings = { ...this.limiter.settings, ...Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)) };
   }
 
+  /** As if the suite had paused for ten seconds: rate-limit windows start empty; data and daily counts stay. */
+  clearRateWindows(): void {
+    this.limiter.clearWindows();
+  }
+
   reset(): void {
     this.stores = null;
     this.limiter.reset();

@@ -24,6 +24,14 @@ export class RateLimiter {
   settings: LimitSettings = { ...DEFAULT_LIMITS };
   rejected = 0;
 
+  /** A new minute for every token: the windows start empty, the settings and daily counts stay. */
+  clearWindows(): void {
+    for (const usage of this.usage.values()) {
+      usage.window = [];
+      usage.search = [];
+    }
+  }
+
   reset(): void {
     this.usage.clear();
     this.settings = { ...DEFAULT_LIMITS };

@@ -321,7 +321,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox.close();
 });
+// Each behaviour starts with empty rate-limit windows: HubSpot allows 100 requests per 10 s, and a suite that runs
+// faster than that would otherwise count retried 429s that belong to earlier behaviours.
 beforeEach(() => {
+  sandbox.hubspot.clearRateWindows();
   sandbox.clearFaults();
   sandbox.clearLog();
 });
