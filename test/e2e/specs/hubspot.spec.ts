@@ -221,9 +221,10 @@ export async function revokedTokenIsExplainedInPlainWords(t: E2E): Promise<void>
     assert.doesNotMatch(text, /INVALID_AUTHENTICATION|\b401\b|undefined|\[object/i, `raw error shown: ${text}`);
     await t.screenshot(page, 'hubspot-revoked-token');
     // Only a new key mends this, so the error leads to where it is entered.
-    const opened = t.context.waitForEvent('page', { predicate: (p) => p.url().endsWith('/options.html'), timeout: 10_000 });
-    await (await panelFrame(page)).getByRole('link', { name: 'Open settings' }).click();
-    const options = await opened;
+    const [options] = await Promise.all([
+      t.context.waitForEvent('page', { predicate: (p) => p.url().endsWith('/options.html'), timeout: 10_000 }),
+      (await panelFrame(page)).getByRole('link', { name: 'Open settings' }).click({ timeout: 10_000 }),
+    ]);
     await options.getByRole('heading', { name: 'Connections' }).first().waitFor();
     await options.close();
   } finally {

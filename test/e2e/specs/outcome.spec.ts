@@ -452,6 +452,9 @@ async function openSalesforceContact(t: E2E): Promise<{ page: Page; frame: Frame
 async function openFollowUp(frame: Frame, crm: 'HubSpot' | 'Salesforce', created: () => number): Promise<void> {
   const before = created();
   const open = frame.getByRole('button', { name: `Open a follow-up in ${crm}` }).first();
+  await open.waitFor();
+  // As a person would, look before clicking: the panel acts at once only after 500 ms in steady view.
+  await new Promise((done) => setTimeout(done, 800));
   await open.click();
   await until(`the follow-up in ${crm}`, () => created() > before);
   // The panel re-reads the record once the follow-up is open; a second save would show up meanwhile.
