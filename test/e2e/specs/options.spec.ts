@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Download, Locator, Page } from 'playwright-core';
 import { findChromium, launchWithExtension, type LaunchedExtension } from '../../../scripts/chromium';
-import { CHROME_BUILD_DIR, ConsoleCapture, expectedRecord, hubspotRecordUrl, panelFrame, SCREENSHOT_DIR, waitForPanel } from '../harness';
+import { CHROME_BUILD_DIR, ConsoleCapture, expectedRecord, hubspotRecordUrl, panelFrame, rememberPanelOpen, SCREENSHOT_DIR, waitForPanel } from '../harness';
 import type { SalesforceSandbox } from '../../../sandbox/salesforce';
 import type { E2E } from '../types';
 
@@ -82,6 +82,8 @@ async function launchAnother(t: E2E, label: string, managedPolicy?: Record<strin
   const capture = new ConsoleCapture();
   capture.setLabel(`options.spec.ts ${label}`);
   capture.attach(launched.context);
+  // As in the main profile: the panel opened once, so record pages show it open rather than as the slim tab.
+  await rememberPanelOpen(launched.serviceWorker, true);
   return launched;
 }
 

@@ -212,7 +212,9 @@ export async function permanentFailureShowsReasonAndRetryWorks(t: E2E): Promise<
 }
 
 export async function loopHistoryReadBackFromCrm(t: E2E): Promise<void> {
-  const { page, frame } = await openHubSpotContact(t, t.hubspot.sampleContactId);
+  // Not the sample contact: call mode, tested on it earlier, reads its history with every view from then on.
+  const contactId = t.hubspot.hardCommentsContactId;
+  const { page, frame } = await openHubSpotContact(t, contactId);
   const note = 'Heard: onboarding was rushed. Booked a training session.';
   const key = await logOutcome(frame, note);
   await waitForOutcome(page, key, 'saved');
@@ -233,7 +235,7 @@ export async function loopHistoryReadBackFromCrm(t: E2E): Promise<void> {
   const options = await openExtensionPage(t.context, t.extensionId);
   const reply = await sendFromExtensionPage(options, {
     type: 'record.refresh',
-    ref: { crm: 'hubspot', instance: t.hubspot.portals.main, objectType: 'contact', id: t.hubspot.sampleContactId },
+    ref: { crm: 'hubspot', instance: t.hubspot.portals.main, objectType: 'contact', id: contactId },
   });
   await options.close();
   assert.ok(reply.ok, `refresh failed: ${JSON.stringify(reply)}`);
@@ -312,6 +314,8 @@ export async function followUpOpenedOnceFromAnUnhappyAnswer(t: E2E): Promise<voi
   const open = frame.getByRole('button', { name: 'Open a follow-up in HubSpot' }).first();
   const answerHead = (await open.locator('xpath=ancestor::li[1]').locator('.response-head').innerText()).trim();
   t.sandbox.setFaults([{ match: TICKETS_UPSERT, times: 1, dropAfterCommit: true }]);
+  // As a person would, look before clicking: the panel acts at once only after 500 ms in steady view.
+  await new Promise((done) => setTimeout(done, 800));
   await open.click();
   await until('the follow-up ticket in HubSpot', () => followUpTickets().length > 0);
   const subject = followUpTickets()[0]!.properties.subject ?? '';
