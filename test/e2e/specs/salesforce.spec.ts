@@ -340,6 +340,8 @@ export async function followUpCaseOpenedFromTheContactPanel(t: E2E): Promise<voi
   const buttons = frame.getByRole('button', { name: 'Open a follow-up in Salesforce' });
   const offered = await buttons.count();
   assert.ok(offered > 0, 'an unhappy answer without a Case offers one');
+  // As a person would, look before clicking: the panel acts at once only after 500 ms in steady view.
+  await new Promise((done) => setTimeout(done, 800));
   await buttons.first().click();
   await frame.locator('section.follow-ups li', { hasText: 'follow-up [' }).first().waitFor({ timeout: 20_000 });
   assert.equal(created() - before, 1, 'one Case created');
