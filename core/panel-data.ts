@@ -1,9 +1,9 @@
 import { Dexie, liveQuery } from 'dexie';
 import type { LoyaltyLensDb, RecordView } from './db';
-import { accountRollup, revenueAtRisk, rollupFromCounts, type AccountRollup } from './rollup';
-import { followUpDue, promoterInvite, routeFollowUp, sortFollowUps } from './rules';
+import { accountRollup, revenueAtRisk, rollupFromCounts, type AccountRollup, type RevenueAtRisk } from './rollup';
+import { followUpDueTime, promoterInvite, routeFollowUp, sortFollowUps, type DueBasis, type NoDueReason } from './rules';
 import { safeSegment } from './nps';
-import { refKey, type Account, type Contact, type FollowUp, type LoopRecord, type Outcome, type RecordRef, type Segment, type SurveyResponse } from './schema';
+import { refKey, type Account, type Contact, type FollowUp, type LoopRecord, type OpenDeal, type Outcome, type RecordRef, type Segment, type SurveyResponse } from './schema';
 import type { Settings } from './settings';
 
 // Everything the panel shows for one record, read from the cache in one pass. Runs inside a Dexie
@@ -38,7 +38,9 @@ export interface AccountPart {
   /** Whether the numbers come from counts the CRM computed for a large account. */
   fromCounts: boolean;
   windowDays: number | null;
-  revenueAtRisk: number | null;
+  revenueAtRisk: RevenueAtRisk;
+  /** Names of the contacts revenue at risk names as detractors. */
+  detractorNames: Record<string, string>;
   /** The first `contactLimit` contacts. */
   contacts: ContactRow[];
   contactTotal: number;
@@ -48,8 +50,10 @@ export interface FollowUpRow {
   followUp: FollowUp;
   response: SurveyResponse | null;
   contactName: string | null;
-  /** When the follow-up is due: the CRM's own due date, else the SLA from the response time. */
+  /** When the follow-up is due (see followUpDueTime); null with `noDueReason` when nothing says. */
   dueAt: number | null;
+  dueBasis: DueBasis | null;
+  noDueReason: NoDueReason | null;
   /** Who should own it when the CRM row names nobody, by the routing rule. */
   suggestedOwner: string | null;
 }
@@ -99,15 +103,35 @@ function contactRow(contact: Contact, latestNps: SurveyResponse | null): Contact
   };
 }
 
+/** Contacts whose latest NPS answer is a detractor, among `keys`. */
+async function detractorsAmong(db: LoyaltyLensDb, keys: string[]): Promise<Set<string>> {
+  const unique = [...new Set(keys)];
+  const latest = await Promise.all(unique.map((k) => latestNpsOf(db, k)));
+  return new Set(unique.filter((_, i) => latest[i] && safeSegment(latest[i].score) === 'detractor'));
+}
+
+async function atRisk(db: LoyaltyLensDb, account: Account | null, accountKey: string, rollupDetractors: number) {
+  const deals: OpenDeal[] | null = account?.revenueSource === 'openPipeline' ? await db.deals.where('accountKey').equals(accountKey).toArray() : null;
+  const detractorKeys = await detractorsAmong(db, (deals ?? []).flatMap((d) => d.contactKeys));
+  // A cache written before deals were read has none: then only the total is known (shown apart).
+  const known = deals !== null && (deals.length > 0 || account?.revenue === 0) ? deals : null;
+  const risk = revenueAtRisk({ account, deals: known, detractorKeys, rollupDetractors });
+  const named = await db.contacts.bulkGet(risk.deals.flatMap((d) => d.detractorKeys));
+  const detractorNames: Record<string, string> = {};
+  for (const c of named) if (c) detractorNames[c.key] = c.name;
+  return { revenueAtRisk: risk, detractorNames };
+}
+
 async function loadAccount(db: LoyaltyLensDb, accountKey: string, settings: Settings, now: number, contactLimit: number): Promise<AccountPart> {
   const [account, counts] = await Promise.all([db.accounts.get(accountKey), db.accountCounts.get(accountKey)]);
   const rollupSettings = settings.rules.rollup;
   if (counts) {
     // A large account: the CRM counted; pull only the contacts on screen and their latest answer.
-    const rollup = rollupFromCounts(counts);
-    const [listed, contactTotal] = await Promise.all([
+    const rollup = rollupFromCounts(counts, rollupSettings.roleWeights);
+    const [listed, contactTotal, risk] = await Promise.all([
       db.contacts.where('accountKey').equals(accountKey).limit(contactLimit).toArray(),
       db.contacts.where('accountKey').equals(accountKey).count(),
+      atRisk(db, account ?? null, accountKey, rollup.summary.detractors),
     ]);
     const latest = await Promise.all(listed.map((c) => latestNpsOf(db, c.key)));
     const contacts = listed.map((c, i) => contactRow(c, latest[i] ?? null));
@@ -116,7 +140,7 @@ async function loadAccount(db: LoyaltyLensDb, accountKey: string, settings: Sett
       rollup,
       fromCounts: true,
       windowDays: counts.windowDays,
-      revenueAtRisk: revenueAtRisk(account ?? null, rollup),
+      ...risk,
       contacts,
       contactTotal: Math.max(contactTotal, account?.contactCount ?? 0),
     };
@@ -131,7 +155,7 @@ async function loadAccount(db: LoyaltyLensDb, accountKey: string, settings: Sett
     rollup,
     fromCounts: false,
     windowDays: rollup.method === 'window' ? rollupSettings.windowDays : null,
-    revenueAtRisk: revenueAtRisk(account ?? null, rollup),
+    ...(await atRisk(db, account ?? null, accountKey, rollup.summary.detractors)),
     contacts: rollup.contacts.slice(0, contactLimit).map((row) => contactRow(row.contact, row.latestNps)),
     contactTotal: rollup.contacts.length,
   };
@@ -144,17 +168,18 @@ async function loadFollowUps(
   focus: FocusContact[],
   settings: Settings,
 ): Promise<FollowUpRow[]> {
-  const rows =
-    view.focusContactKeys.length > 0
-      ? await db.followUps.where('contactKey').anyOf(view.focusContactKeys).toArray()
-      : view.accountKey
-        ? await db.followUps.where('accountKey').equals(view.accountKey).toArray()
-        : [];
+  const rows = (await db.followUps.bulkGet(view.followUpKeys)).filter((f): f is FollowUp => f !== undefined);
   const open = rows.filter((f) => f.status === 'open');
   const responseKeys = open.map((f) => f.responseKey).filter((k): k is string => k !== null);
-  const contactKeys = open.map((f) => f.contactKey).filter((k): k is string => k !== null);
-  const [responses, contacts] = await Promise.all([db.responses.bulkGet(responseKeys), db.contacts.bulkGet(contactKeys)]);
+  const contactKeys = [...new Set(open.map((f) => f.contactKey).filter((k): k is string => k !== null))];
+  const [responses, contacts, answers] = await Promise.all([
+    db.responses.bulkGet(responseKeys),
+    db.contacts.bulkGet(contactKeys),
+    // A follow-up without its answer is due by its contact's latest segment: their answers, through the index.
+    Promise.all(contactKeys.map((k) => focus.find((f) => f.key === k)?.responses ?? responsesOf(db, k).toArray())),
+  ]);
   const responseByKey = new Map(responses.filter((r): r is SurveyResponse => r !== undefined).map((r) => [r.key, r]));
+  const answersByContact = new Map(contactKeys.map((k, i) => [k, answers[i] ?? []]));
   const contactByKey = new Map<string, Contact>();
   for (const c of contacts) if (c) contactByKey.set(c.key, c);
   for (const f of focus) if (f.contact) contactByKey.set(f.key, f.contact);
@@ -168,11 +193,23 @@ async function loadFollowUps(
       rules.routing.kind === 'namedUser'
         ? rules.routing.label
         : routeFollowUp(rules.routing, { recordOwnerId: contact?.ownerName ?? null, accountOwnerId: account?.ownerName ?? null });
+    const due = followUpDueTime(
+      {
+        crmDueAt: followUp.dueAt,
+        answer: response,
+        createdAt: followUp.createdAt,
+        hasContact: followUp.contactKey !== null,
+        contactAnswers: followUp.contactKey ? (answersByContact.get(followUp.contactKey) ?? []) : [],
+      },
+      rules,
+    );
     return {
       followUp,
       response,
       contactName: contact?.name ?? null,
-      dueAt: followUp.dueAt ?? (response ? followUpDue(response, rules) : null),
+      dueAt: due.dueAt,
+      dueBasis: due.dueAt === null ? null : due.basis,
+      noDueReason: due.dueAt === null ? due.reason : null,
       suggestedOwner: followUp.ownerName ? null : routed,
     };
   });

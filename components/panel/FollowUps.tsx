@@ -10,14 +10,22 @@ import { useI18n } from './i18n-context';
 import { segmentLabel } from './labels';
 
 /** The SLA clock of one follow-up, in words and colour: overdue red, due soon amber. */
-export function SlaClock(props: { dueAt: number | null; now: number }) {
+export function SlaClock(props: { dueAt: number | null; now: number; noDueReason?: FollowUpRow['noDueReason']; fromCreation?: boolean }) {
   const i18n = useI18n();
-  if (props.dueAt === null) return <span className="sla sla-none">{i18n.t('sla.none')}</span>;
+  if (props.dueAt === null) {
+    const why = props.noDueReason === 'no-contact' ? 'sla.noContact' : props.noDueReason === 'never-answered' ? 'sla.neverAnswered' : 'sla.none';
+    return <span className="sla sla-none">{i18n.t(why)}</span>;
+  }
   const { state } = slaClock(props.dueAt, props.now);
   const relative = i18n.relative(props.dueAt, props.now);
   const text = state === 'overdue' ? i18n.t('sla.overdue', { relative }) : state === 'due-soon' ? i18n.t('sla.dueSoon', { relative }) : i18n.t('sla.onTrack', { relative });
   return (
-    <time className={`sla sla-${state}`} data-sla={state} dateTime={new Date(props.dueAt).toISOString()} title={i18n.dateTime(props.dueAt)}>
+    <time
+      className={`sla sla-${state}`}
+      data-sla={state}
+      dateTime={new Date(props.dueAt).toISOString()}
+      title={props.fromCreation ? `${i18n.dateTime(props.dueAt)} · ${i18n.t('sla.fromCreation')}` : i18n.dateTime(props.dueAt)}
+    >
       {text}
     </time>
   );
@@ -25,7 +33,7 @@ export function SlaClock(props: { dueAt: number | null; now: number }) {
 
 export function FollowUpItem(props: { row: FollowUpRow; settings: Settings; now: number; action?: ReactNode }) {
   const i18n = useI18n();
-  const { followUp, response, contactName, dueAt, suggestedOwner } = props.row;
+  const { followUp, response, contactName, dueAt, noDueReason, dueBasis, suggestedOwner } = props.row;
   const score = response?.kind === 'nps' ? response.score : null;
   const seg = score !== null ? safeSegment(score) : null;
   const priority = followUpPriority(score, props.settings.rules);
@@ -54,7 +62,7 @@ export function FollowUpItem(props: { row: FollowUpRow; settings: Settings; now:
               ? i18n.t('followUp.suggestedOwner', { name: suggestedOwner })
               : i18n.t('followUp.noOwner')}
         </span>
-        <SlaClock dueAt={dueAt} now={props.now} />
+        <SlaClock dueAt={dueAt} now={props.now} noDueReason={noDueReason} fromCreation={dueBasis === 'created'} />
       </div>
       {score !== null && promoterInvite(score) && <p className="invite">{i18n.t('promoter.invite')}</p>}
       {props.action}
