@@ -129,7 +129,7 @@ export async function disconnect(crm: Crm): Promise<void> {
 /** Removes cached survey data (one CRM or all). Outcomes are not touched here. */
 export async function wipeCachedData(crm?: Crm): Promise<void> {
   endCache(crm);
-  const tables = [db.views, db.accounts, db.contacts, db.responses, db.followUps, db.loops, db.rejections];
+  const tables = [db.views, db.accounts, db.contacts, db.responses, db.followUps, db.deals, db.loops, db.rejections];
   await db.transaction('rw', [...tables, db.accountCounts, db.directories], async () => {
     if (!crm) {
       for (const table of [...tables, db.accountCounts, db.directories]) await table.clear();
