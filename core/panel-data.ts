@@ -113,8 +113,8 @@ async function detractorsAmong(db: LoyaltyLensDb, keys: string[]): Promise<Set<s
 async function atRisk(db: LoyaltyLensDb, account: Account | null, accountKey: string, rollupDetractors: number) {
   const deals: OpenDeal[] | null = account?.revenueSource === 'openPipeline' ? await db.deals.where('accountKey').equals(accountKey).toArray() : null;
   const detractorKeys = await detractorsAmong(db, (deals ?? []).flatMap((d) => d.contactKeys));
-  // A cache written before deals were read has none: then only the total is known (shown apart).
-  const known = deals !== null && (deals.length > 0 || account?.revenue === 0) ? deals : null;
+  // Deals not read yet (a HubSpot contact view reads none): only the total is known, shown apart.
+  const known = deals !== null && (deals.length > 0 || !account?.revenue) ? deals : null;
   const risk = revenueAtRisk({ account, deals: known, detractorKeys, rollupDetractors });
   const named = await db.contacts.bulkGet(risk.deals.flatMap((d) => d.detractorKeys));
   const detractorNames: Record<string, string> = {};

@@ -238,6 +238,8 @@ export interface RevenueAtRisk {
   restCount: number | null;
   /** Detractors are there but the configured revenue field is empty. */
   unknown: boolean;
+  /** Open pipeline whose deals were not read with this view (only its total is known): nothing can be called at risk yet. */
+  dealsUnread: boolean;
 }
 
 function sumByCurrency(items: Array<{ amount: number | null; currency: string | null }>): Money[] {
@@ -263,11 +265,11 @@ export function revenueAtRisk(input: {
   const { account } = input;
   if (account?.revenueSource === 'field') {
     const atRisk = input.rollupDetractors > 0 && account.revenue !== null ? [{ amount: account.revenue, currency: account.currency }] : [];
-    return { source: 'field', atRisk, deals: [], rest: [], restCount: 0, unknown: input.rollupDetractors > 0 && account.revenue === null };
+    return { source: 'field', atRisk, deals: [], rest: [], restCount: 0, unknown: input.rollupDetractors > 0 && account.revenue === null, dealsUnread: false };
   }
   if (input.deals === null) {
     const rest = account?.revenue ? [{ amount: account.revenue, currency: account.currency }] : [];
-    return { source: 'openPipeline', atRisk: [], deals: [], rest, restCount: null, unknown: false };
+    return { source: 'openPipeline', atRisk: [], deals: [], rest, restCount: null, unknown: false, dealsUnread: true };
   }
   const atRiskDeals: RevenueAtRisk['deals'] = [];
   const others: OpenDeal[] = [];
@@ -284,5 +286,6 @@ export function revenueAtRisk(input: {
     rest: sumByCurrency(others),
     restCount: others.length,
     unknown: false,
+    dealsUnread: false,
   };
 }

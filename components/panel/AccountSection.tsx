@@ -100,8 +100,14 @@ function RevenueAtRisk(props: { part: AccountPart }) {
   return (
     <div className={`revenue-at-risk${atRisk ? ' at-risk' : ''}`}>
       <span className="figure-label">{i18n.t('account.revenueAtRisk')}</span>{' '}
-      <Figure name="revenue-at-risk" value={risk.unknown ? null : moneyValue(risk.atRisk)} className="mid-number">
-        {risk.unknown ? i18n.t('account.revenueUnknown') : atRisk ? moneyList(i18n, risk.atRisk) : i18n.money(0, account?.currency ?? null)}
+      <Figure name="revenue-at-risk" value={risk.unknown || risk.dealsUnread ? null : moneyValue(risk.atRisk)} className="mid-number">
+        {risk.unknown
+          ? i18n.t('account.revenueUnknown')
+          : risk.dealsUnread
+            ? i18n.t(salesforce ? 'account.opportunitiesUnread' : 'account.dealsUnread')
+            : atRisk
+              ? moneyList(i18n, risk.atRisk)
+              : i18n.money(0, account?.currency ?? null)}
       </Figure>
       {risk.source === 'field' ? (
         <p className="muted">

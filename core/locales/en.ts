@@ -119,6 +119,8 @@ export const en = {
     other: 'Rest of the open pipeline ({count} opportunities, no detractor on them):',
   },
   'account.openPipeline': 'Open pipeline, not yet split by deal:',
+  'account.dealsUnread': 'shown once the company’s deals are read (open the company)',
+  'account.opportunitiesUnread': 'shown once the account’s opportunities are read (open the account)',
   'account.unnamedContact': 'a contact not listed',
   'account.detractorsOn': {
     one: '{count} detractor sits on this account ({revenue}).',

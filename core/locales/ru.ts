@@ -120,6 +120,8 @@ export const ru: Catalog = {
     other: 'Остальная открытая воронка ({count} возможности без критиков):',
   },
   'account.openPipeline': 'Открытая воронка, ещё не разбитая по сделкам:',
+  'account.dealsUnread': 'появится, когда будут прочитаны сделки компании (откройте компанию)',
+  'account.opportunitiesUnread': 'появится, когда будут прочитаны возможности аккаунта (откройте аккаунт)',
   'account.unnamedContact': 'контакт не из списка',
   'account.detractorsOn': {
     one: 'В этой компании {count} критик ({revenue}).',
