@@ -103,23 +103,32 @@ function contactRow(contact: Contact, latestNps: SurveyResponse | null): Contact
   };
 }
 
-/** Contacts whose latest NPS answer is a detractor, among `keys`. */
-async function detractorsAmong(db: LoyaltyLensDb, keys: string[]): Promise<Set<string>> {
-  const unique = [...new Set(keys)];
-  const latest = await Promise.all(unique.map((k) => latestNpsOf(db, k)));
-  return new Set(unique.filter((_, i) => latest[i] && safeSegment(latest[i].score) === 'detractor'));
+/**
+ * Contacts on these deals whose latest NPS answer is a detractor's: from their cached answers, else from what the CRM
+ * keeps on the contact (the deal's contactFacts).
+ */
+async function detractorsOn(db: LoyaltyLensDb, deals: OpenDeal[]): Promise<{ keys: Set<string>; names: Record<string, string> }> {
+  const unique = [...new Set(deals.flatMap((d) => d.contactKeys))];
+  const facts = new Map(deals.flatMap((d) => Object.entries(d.contactFacts)));
+  const [latest, contacts] = await Promise.all([Promise.all(unique.map((k) => latestNpsOf(db, k))), db.contacts.bulkGet(unique)]);
+  const keys = new Set<string>();
+  const names: Record<string, string> = {};
+  unique.forEach((key, i) => {
+    const score = latest[i]?.score ?? facts.get(key)?.latestNps ?? null;
+    if (score !== null && safeSegment(score) === 'detractor') keys.add(key);
+    const name = contacts[i]?.name ?? facts.get(key)?.name;
+    if (name) names[key] = name;
+  });
+  return { keys, names };
 }
 
 async function atRisk(db: LoyaltyLensDb, account: Account | null, accountKey: string, rollupDetractors: number) {
   const deals: OpenDeal[] | null = account?.revenueSource === 'openPipeline' ? await db.deals.where('accountKey').equals(accountKey).toArray() : null;
-  const detractorKeys = await detractorsAmong(db, (deals ?? []).flatMap((d) => d.contactKeys));
   // Deals not read yet (a HubSpot contact view reads none): only the total is known, shown apart.
   const known = deals !== null && (deals.length > 0 || !account?.revenue) ? deals : null;
-  const risk = revenueAtRisk({ account, deals: known, detractorKeys, rollupDetractors });
-  const named = await db.contacts.bulkGet(risk.deals.flatMap((d) => d.detractorKeys));
-  const detractorNames: Record<string, string> = {};
-  for (const c of named) if (c) detractorNames[c.key] = c.name;
-  return { revenueAtRisk: risk, detractorNames };
+  const detractors = await detractorsOn(db, known ?? []);
+  const risk = revenueAtRisk({ account, deals: known, detractorKeys: detractors.keys, rollupDetractors });
+  return { revenueAtRisk: risk, detractorNames: detractors.names };
 }
 
 async function loadAccount(db: LoyaltyLensDb, accountKey: string, settings: Settings, now: number, contactLimit: number): Promise<AccountPart> {

@@ -127,6 +127,11 @@ export const openDealSchema = z.object({
   currency: z.string().nullable(),
   /** The contacts on it: HubSpot deal–contact associations, Salesforce OpportunityContactRole. */
   contactKeys: z.array(z.string()),
+  /**
+   * What the CRM keeps on each of those contacts (name, latest NPS score: HubSpot's "Last NPS rating", Salesforce's
+   * Loyalty_Lens_Last_NPS__c), for a contact whose answers the view did not read.
+   */
+  contactFacts: z.record(z.string(), z.object({ name: z.string(), latestNps: z.number().nullable() })),
   url: z.string().nullable(),
 });
 export type OpenDeal = z.infer<typeof openDealSchema>;

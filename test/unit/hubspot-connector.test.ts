@@ -115,14 +115,15 @@ describe('reading a record’s loyalty context from the sandbox', () => {
     expect(ctx.loops).toBeNull();
   });
 
-  it('a second contact view within the same second reads by id and spends two searches, not five', async () => {
+  it('a refresh within the same second reads by id and spends two searches, not five', async () => {
     const { cache } = keptDirectory();
     const c = connector(F.tokens.main, cache);
     await c.refreshDirectory();
     await searchWindowPassed();
     const first = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
     sandbox.clearLog();
-    const second = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    // A manual refresh reads everything again (nothing shared with the first read).
+    const second = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS, { fresh: true });
     expect(requestPaths().sort()).toEqual(BY_ID_PATHS);
     expect(second.requestCount).toBe(6);
     // Both ways read the same view.
@@ -135,7 +136,7 @@ describe('reading a record’s loyalty context from the sandbox', () => {
     await c.refreshDirectory();
     await searchWindowPassed();
     await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
-    const ctx = await c.loadContext(ref('contact', F.hardCommentsContactId), DEFAULT_SETTINGS);
+    const ctx = await c.loadContext(ref('contact', F.hardCommentsContactId), DEFAULT_SETTINGS, { fresh: true });
     expect(ctx.requestCount).toBe(4);
     expect(ctx.followUps).toEqual([]);
     expect(ctx.responses.length).toBeGreaterThan(0);
@@ -254,17 +255,19 @@ describe('reading a record’s loyalty context from the sandbox', () => {
     expect(stages.some((st) => st.closed)).toBe(true);
   });
 
-  it('revenue at risk from open deals is the company’s calculated total of its open deals', async () => {
+  it('a company view reads its open deals with the contacts on each, in the deal’s currency', async () => {
     const ctx = await connector().loadContext(ref('company', F.companyId), DEFAULT_SETTINGS);
     const store = sandbox.hubspot.portal(F.portals.main);
-    const open = store
-      .associatedIds('companies', F.companyId, 'deals')
-      .map((id) => store.get('deals', id)!.properties)
-      .filter((d) => d.hs_is_closed === 'false')
-      .reduce((sum, d) => sum + Number(d.amount), 0);
+    const openIds = store.associatedIds('companies', F.companyId, 'deals').filter((id) => store.get('deals', id)!.properties.hs_is_closed === 'false');
+    const open = openIds.reduce((sum, id) => sum + Number(store.get('deals', id)!.properties.amount), 0);
     expect(open).toBeGreaterThan(0);
-    expect(ctx.account).toMatchObject({ revenue: open, revenueLabel: 'Open deals' });
-    expect(requestPaths()).not.toContain('POST /crm/v3/objects/deals/search');
+    // The company's calculated open-deal total stays the account's revenue; the deals say which are at risk.
+    expect(ctx.account).toMatchObject({ revenue: open, revenueSource: 'openPipeline', currency: 'USD' });
+    expect(ctx.deals?.map((d) => [d.id, Number(d.amount), d.currency, d.contactKeys.length]).sort()).toEqual(
+      openIds.map((id) => [id, Number(store.get('deals', id)!.properties.amount), 'USD', store.associatedIds('deals', id, 'contacts').length]).sort(),
+    );
+    // The sample deal ($48,000) has the sample contact on it.
+    expect(ctx.deals?.find((d) => d.id === F.dealId)?.contactKeys).toEqual([`hubspot|40001|${F.sampleContactId}`]);
   });
 });
 

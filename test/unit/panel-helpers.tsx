@@ -123,6 +123,7 @@ export function deal(id: string, amount: number | null, contactIds: string[], ov
     amount,
     currency: 'USD',
     contactKeys: contactIds.map((c) => rowKey('hubspot', I, c)),
+    contactFacts: {},
     url: null,
     ...overrides,
   };

@@ -331,6 +331,7 @@ describe('revenueAtRisk', () => {
     amount,
     currency,
     contactKeys: contacts.map((c) => `hubspot|acme.example|${c}`),
+    contactFacts: {},
     url: null,
   });
   const detractors = new Set(['hubspot|acme.example|c1', 'hubspot|acme.example|c4']);
