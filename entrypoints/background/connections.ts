@@ -3,7 +3,7 @@ import { db } from '../../core/db';
 import { CONNECTIONS_KEY, type StoredConnections } from '../../core/messaging';
 import type { Crm, RecordRef } from '../../core/schema';
 import { CrmError, type ConnectionInfo, type CrmConnector } from '../../integrations/crm';
-import { checkHubSpotToken, createHubSpotConnector, type DirectoryCache, type HubSpotConnector } from '../../integrations/hubspot/connector';
+import { connectHubSpotToken, createHubSpotConnector, type DirectoryCache, type HubSpotConnector } from '../../integrations/hubspot/connector';
 import { createSalesforceConnector } from '../../integrations/salesforce/connector';
 import type { SalesforceSession } from '../../integrations/salesforce/oauth';
 import { currentSettings } from './settings';
@@ -86,13 +86,13 @@ async function rememberConnection(crm: Crm, info: ConnectionInfo | null): Promis
 
 /** Checks a HubSpot token and keeps it only if HubSpot accepts it. */
 export async function connectHubSpot(token: string): Promise<ConnectionInfo> {
-  const info = await checkHubSpotToken(token);
-  await db.directories.delete('hubspot');
+  // The check reads the portal's directory with the same requests (account-info once): kept, the first record view
+  // costs no metadata requests.
+  const { info, directory } = await connectHubSpotToken(token);
   await storeHubSpotToken(token);
   hubspot = null;
   await rememberConnection('hubspot', info);
-  // The first record view then costs no metadata requests; if this fails, that view fetches the directory itself.
-  await (await hubspotConnector()).refreshDirectory().catch(() => undefined);
+  await db.directories.put({ crm: 'hubspot', value: directory });
   return info;
 }
 

@@ -11,7 +11,7 @@ import { CompanyShare, loadContext } from './record-context';
 // The HubSpot connector: runs only in the background service worker (the one place with the token). Each concern
 // lives in the file of its name (the same names as in integrations/salesforce/); this file only assembles them.
 
-export { checkHubSpotToken, type DirectoryCache } from './connection';
+export { checkHubSpotToken, connectHubSpotToken, type DirectoryCache } from './connection';
 
 export interface HubSpotConnectorOptions {
   token: string;

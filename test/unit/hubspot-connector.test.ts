@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import { HUBSPOT_FIXTURES as F } from '../../sandbox/hubspot/seed';
-import { checkHubSpotToken, createHubSpotConnector, type DirectoryCache } from '../../integrations/hubspot/connector';
-import { DEFAULT_SETTINGS } from '../../core/settings';
+import { checkHubSpotToken, connectHubSpotToken, createHubSpotConnector, type DirectoryCache } from '../../integrations/hubspot/connector';
+import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
 import type { Outcome, RecordContext, RecordRef } from '../../core/schema';
 import { LoyaltyLensDb } from '../../core/db';
 import { loadPanelData } from '../../core/panel-data';
@@ -321,6 +321,19 @@ describe('writing outcomes exactly once', () => {
     const again = await c.createFollowUp(response, DEFAULT_SETTINGS);
     expect(again).toMatchObject({ id: opened.id, created: false, closed: true });
     expect(ticket.properties).toMatchObject({ hs_pipeline_stage: '4', hubspot_owner_id: '70002' });
+  });
+});
+
+describe('connecting', () => {
+  it('checks the token and reads the directory at once, account-info once', async () => {
+    sandbox.clearLog();
+    const { info, directory } = await connectHubSpotToken(F.tokens.main, sandbox.httpUrl);
+    expect(info).toMatchObject({ instance: F.portals.main, missingScopes: [] });
+    expect(directory).toMatchObject({ portalId: F.portals.main, currency: 'USD' });
+    const paths = requestPaths();
+    expect(paths.filter((p) => p === 'GET /account-info/v3/details')).toHaveLength(1);
+    // account-info, owners, pipelines, and a probe each for contacts, companies, deals and feedback.
+    expect(paths).toHaveLength(7);
   });
 });
 
