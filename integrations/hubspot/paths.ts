@@ -47,7 +47,6 @@ export function objectProbe(objectType: string): string {
   return `${API.objects}/${objectType}?limit=1&properties=hs_object_id`;
 }
 
-
 /** HubSpot's object type ids in record page URLs. */
 const RECORD_TYPE_IDS = { contact: '0-1', company: '0-2', deal: '0-3', ticket: '0-5', task: '0-27' } as const;
 
