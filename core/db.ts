@@ -1,5 +1,5 @@
 import { Dexie, type EntityTable } from 'dexie';
-import type { Account, AccountCounts, Contact, FollowUp, LoopRecord, Outcome, RecordRef, RejectedRow, SurveyResponse } from './schema';
+import type { Account, AccountCounts, Contact, FollowUp, LoopRecord, OpenDeal, Outcome, RecordRef, RejectedRow, SurveyResponse } from './schema';
 
 /** What the panel knows about one record view: which rows to show, and how fresh they are. */
 export interface RecordView {
@@ -9,6 +9,11 @@ export interface RecordView {
   title: string;
   focusContactKeys: string[];
   accountKey: string | null;
+  /**
+   * The follow-ups this view lists: what its own last read brought, plus what a later read of its whole account
+   * found for it (see saveRecordContext). Kept per view, so reading one record never takes a row from another's.
+   */
+  followUpKeys: string[];
   fetchedAt: number | null;
   /**
    * When the focus contacts' close-the-loop history was last read from the CRM; null while it has not been (a
@@ -53,6 +58,7 @@ export class LoyaltyLensDb extends Dexie {
   contacts!: EntityTable<Contact, 'key'>;
   responses!: EntityTable<SurveyResponse, 'key'>;
   followUps!: EntityTable<FollowUp, 'key'>;
+  deals!: EntityTable<OpenDeal, 'key'>;
   loops!: EntityTable<LoopRecord, 'key'>;
   outcomes!: EntityTable<Outcome, 'idempotencyKey'>;
   rejections!: EntityTable<StoredRejection, 'key'>;
@@ -89,6 +95,23 @@ export class LoyaltyLensDb extends Dexie {
           .toCollection()
           .modify((view) => {
             view.loopsReadAt = view.ref.crm === 'hubspot' ? null : view.fetchedAt;
+          });
+      });
+    // v4: each view keeps the follow-ups it lists (indexed, to find the views listing a row, and by account, to find
+    // the views an account-wide read covers); open deals with their contacts, for revenue at risk. Existing views keep
+    // what they showed: their focus contacts' follow-ups, or on an account view the account's.
+    this.version(4)
+      .stores({ views: 'key, fetchedAt, accountKey, *followUpKeys', deals: 'key, accountKey' })
+      .upgrade(async (tx) => {
+        const followUps = await tx.table<FollowUp>('followUps').toArray();
+        await tx
+          .table<RecordView>('views')
+          .toCollection()
+          .modify((view) => {
+            const focus = new Set(view.focusContactKeys);
+            view.followUpKeys = followUps
+              .filter((f) => (focus.size > 0 ? f.contactKey !== null && focus.has(f.contactKey) : view.accountKey !== null && f.accountKey === view.accountKey))
+              .map((f) => f.key);
           });
       });
   }

@@ -1,9 +1,9 @@
 import { Dexie, liveQuery } from 'dexie';
 import type { LoyaltyLensDb, RecordView } from './db';
-import { accountRollup, revenueAtRisk, rollupFromCounts, type AccountRollup } from './rollup';
-import { followUpDue, promoterInvite, routeFollowUp, sortFollowUps } from './rules';
+import { accountRollup, revenueAtRisk, rollupFromCounts, type AccountRollup, type RevenueAtRisk } from './rollup';
+import { followUpDueTime, promoterInvite, routeFollowUp, sortFollowUps, type DueBasis, type NoDueReason } from './rules';
 import { safeSegment } from './nps';
-import { refKey, type Account, type Contact, type FollowUp, type LoopRecord, type Outcome, type RecordRef, type Segment, type SurveyResponse } from './schema';
+import { refKey, type Account, type Contact, type FollowUp, type LoopRecord, type OpenDeal, type Outcome, type RecordRef, type Segment, type SurveyResponse } from './schema';
 import type { Settings } from './settings';
 
 // Everything the panel shows for one record, read from the cache in one pass. Runs inside a Dexie
@@ -38,7 +38,9 @@ export interface AccountPart {
   /** Whether the numbers come from counts the CRM computed for a large account. */
   fromCounts: boolean;
   windowDays: number | null;
-  revenueAtRisk: number | null;
+  revenueAtRisk: RevenueAtRisk;
+  /** Names of the contacts revenue at risk names as detractors. */
+  detractorNames: Record<string, string>;
   /** The first `contactLimit` contacts. */
   contacts: ContactRow[];
   contactTotal: number;
@@ -48,8 +50,10 @@ export interface FollowUpRow {
   followUp: FollowUp;
   response: SurveyResponse | null;
   contactName: string | null;
-  /** When the follow-up is due: the CRM's own due date, else the SLA from the response time. */
+  /** When the follow-up is due (see followUpDueTime); null with `noDueReason` when nothing says. */
   dueAt: number | null;
+  dueBasis: DueBasis | null;
+  noDueReason: NoDueReason | null;
   /** Who should own it when the CRM row names nobody, by the routing rule. */
   suggestedOwner: string | null;
   /** Outcomes logged from this browser for the follow-up's contact, newest first. */
@@ -101,15 +105,44 @@ function contactRow(contact: Contact, latestNps: SurveyResponse | null): Contact
   };
 }
 
+/**
+ * Contacts on these deals whose latest NPS answer is a detractor's: from their cached answers, else from what the CRM
+ * keeps on the contact (the deal's contactFacts).
+ */
+async function detractorsOn(db: LoyaltyLensDb, deals: OpenDeal[]): Promise<{ keys: Set<string>; names: Record<string, string> }> {
+  const unique = [...new Set(deals.flatMap((d) => d.contactKeys))];
+  const facts = new Map(deals.flatMap((d) => Object.entries(d.contactFacts)));
+  const [latest, contacts] = await Promise.all([Promise.all(unique.map((k) => latestNpsOf(db, k))), db.contacts.bulkGet(unique)]);
+  const keys = new Set<string>();
+  const names: Record<string, string> = {};
+  unique.forEach((key, i) => {
+    const score = latest[i]?.score ?? facts.get(key)?.latestNps ?? null;
+    if (score !== null && safeSegment(score) === 'detractor') keys.add(key);
+    const name = contacts[i]?.name ?? facts.get(key)?.name;
+    if (name) names[key] = name;
+  });
+  return { keys, names };
+}
+
+async function atRisk(db: LoyaltyLensDb, account: Account | null, accountKey: string, rollupDetractors: number) {
+  const deals: OpenDeal[] | null = account?.revenueSource === 'openPipeline' ? await db.deals.where('accountKey').equals(accountKey).toArray() : null;
+  // Deals not read yet (a HubSpot contact view reads none): only the total is known, shown apart.
+  const known = deals !== null && (deals.length > 0 || !account?.revenue) ? deals : null;
+  const detractors = await detractorsOn(db, known ?? []);
+  const risk = revenueAtRisk({ account, deals: known, detractorKeys: detractors.keys, rollupDetractors });
+  return { revenueAtRisk: risk, detractorNames: detractors.names };
+}
+
 async function loadAccount(db: LoyaltyLensDb, accountKey: string, settings: Settings, now: number, contactLimit: number): Promise<AccountPart> {
   const [account, counts] = await Promise.all([db.accounts.get(accountKey), db.accountCounts.get(accountKey)]);
   const rollupSettings = settings.rules.rollup;
   if (counts) {
     // A large account: the CRM counted; pull only the contacts on screen and their latest answer.
-    const rollup = rollupFromCounts(counts);
-    const [listed, contactTotal] = await Promise.all([
+    const rollup = rollupFromCounts(counts, rollupSettings.roleWeights);
+    const [listed, contactTotal, risk] = await Promise.all([
       db.contacts.where('accountKey').equals(accountKey).limit(contactLimit).toArray(),
       db.contacts.where('accountKey').equals(accountKey).count(),
+      atRisk(db, account ?? null, accountKey, rollup.summary.detractors),
     ]);
     const latest = await Promise.all(listed.map((c) => latestNpsOf(db, c.key)));
     const contacts = listed.map((c, i) => contactRow(c, latest[i] ?? null));
@@ -118,7 +151,7 @@ async function loadAccount(db: LoyaltyLensDb, accountKey: string, settings: Sett
       rollup,
       fromCounts: true,
       windowDays: counts.windowDays,
-      revenueAtRisk: revenueAtRisk(account ?? null, rollup),
+      ...risk,
       contacts,
       contactTotal: Math.max(contactTotal, account?.contactCount ?? 0),
     };
@@ -133,7 +166,7 @@ async function loadAccount(db: LoyaltyLensDb, accountKey: string, settings: Sett
     rollup,
     fromCounts: false,
     windowDays: rollup.method === 'window' ? rollupSettings.windowDays : null,
-    revenueAtRisk: revenueAtRisk(account ?? null, rollup),
+    ...(await atRisk(db, account ?? null, accountKey, rollup.summary.detractors)),
     contacts: rollup.contacts.slice(0, contactLimit).map((row) => contactRow(row.contact, row.latestNps)),
     contactTotal: rollup.contacts.length,
   };
@@ -146,21 +179,19 @@ async function loadFollowUps(
   focus: FocusContact[],
   settings: Settings,
 ): Promise<FollowUpRow[]> {
-  const rows =
-    view.focusContactKeys.length > 0
-      ? await db.followUps.where('contactKey').anyOf(view.focusContactKeys).toArray()
-      : view.accountKey
-        ? await db.followUps.where('accountKey').equals(view.accountKey).toArray()
-        : [];
+  const rows = (await db.followUps.bulkGet(view.followUpKeys)).filter((f): f is FollowUp => f !== undefined);
   const open = rows.filter((f) => f.status === 'open');
   const responseKeys = open.map((f) => f.responseKey).filter((k): k is string => k !== null);
-  const contactKeys = open.map((f) => f.contactKey).filter((k): k is string => k !== null);
-  const [responses, contacts, outcomes] = await Promise.all([
+  const contactKeys = [...new Set(open.map((f) => f.contactKey).filter((k): k is string => k !== null))];
+  const [responses, contacts, answers, outcomes] = await Promise.all([
     db.responses.bulkGet(responseKeys),
     db.contacts.bulkGet(contactKeys),
+    // A follow-up without its answer is due by its contact's latest segment: their answers, through the index.
+    Promise.all(contactKeys.map((k) => focus.find((f) => f.key === k)?.responses ?? responsesOf(db, k).toArray())),
     Promise.all(open.map((f) => (f.contactKey ? outcomesOf(db, f.contactKey) : []))),
   ]);
   const responseByKey = new Map(responses.filter((r): r is SurveyResponse => r !== undefined).map((r) => [r.key, r]));
+  const answersByContact = new Map(contactKeys.map((k, i) => [k, answers[i] ?? []]));
   const contactByKey = new Map<string, Contact>();
   for (const c of contacts) if (c) contactByKey.set(c.key, c);
   for (const f of focus) if (f.contact) contactByKey.set(f.key, f.contact);
@@ -174,11 +205,23 @@ async function loadFollowUps(
       rules.routing.kind === 'namedUser'
         ? rules.routing.label
         : routeFollowUp(rules.routing, { recordOwnerId: contact?.ownerName ?? null, accountOwnerId: account?.ownerName ?? null });
+    const due = followUpDueTime(
+      {
+        crmDueAt: followUp.dueAt,
+        answer: response,
+        createdAt: followUp.createdAt,
+        hasContact: followUp.contactKey !== null,
+        contactAnswers: followUp.contactKey ? (answersByContact.get(followUp.contactKey) ?? []) : [],
+      },
+      rules,
+    );
     return {
       followUp,
       response,
       contactName: contact?.name ?? null,
-      dueAt: followUp.dueAt ?? (response ? followUpDue(response, rules) : null),
+      dueAt: due.dueAt,
+      dueBasis: due.dueAt === null ? null : due.basis,
+      noDueReason: due.dueAt === null ? due.reason : null,
       suggestedOwner: followUp.ownerName ? null : routed,
       outcomes: outcomes[index] ?? [],
     };

@@ -7,7 +7,7 @@ import {
   summarizeWeighted,
   type NpsSummary,
 } from './nps';
-import type { Account, AccountCounts, Contact, Segment, SurveyResponse } from './schema';
+import type { Account, AccountCounts, Contact, OpenDeal, Segment, SurveyResponse } from './schema';
 import type { RollupMethod } from './settings';
 
 // The account (B2B) roll-up across the buying group. The method is a setting and every number
@@ -24,6 +24,10 @@ export interface SegmentShare {
 export interface AccountRollup {
   method: RollupMethod;
   methodLabel: string;
+  /** The method the admin chose when the CRM could not count it for an account this size (`method` is what it could). */
+  unavailable: RollupMethod | null;
+  /** What n counts: people (one latest answer each) or answers (every answer in the window). */
+  counted: 'people' | 'answers';
   summary: NpsSummary;
   /** Fewer answers than MIN_RESPONSES_FOR_NPS: show "too few responses" with the margin, not a bare number. */
   tooFew: boolean;
@@ -53,7 +57,12 @@ export function quarterOf(t: number): string {
 
 /** Role weight of a contact: its role (or, without one, its title) matched case-insensitively; 1 when unknown. */
 export function roleWeight(contact: Contact | undefined, roleWeights: Record<string, number>): number {
-  const role = (contact?.role ?? contact?.title)?.trim().toLowerCase();
+  return weightOfRole(contact?.role ?? contact?.title ?? null, roleWeights);
+}
+
+/** The weight of a role (or title) name, matched case-insensitively; 1 when unknown. */
+export function weightOfRole(name: string | null, roleWeights: Record<string, number>): number {
+  const role = name?.trim().toLowerCase();
   if (!role) return 1;
   for (const [name, weight] of Object.entries(roleWeights)) {
     if (name.trim().toLowerCase() === role) return weight;
@@ -131,6 +140,8 @@ export function accountRollup(input: {
   return {
     method,
     methodLabel: methodLabel(method, method === 'window' ? windowDays : null),
+    unavailable: null,
+    counted: method === 'window' ? 'answers' : 'people',
     summary,
     tooFew: summary.n < MIN_RESPONSES_FOR_NPS,
     distribution,
@@ -140,20 +151,37 @@ export function accountRollup(input: {
 }
 
 /**
- * The same roll-up from counts the CRM computed for a large account (no contact rows). Counts carry
- * no weights, so for the weighted method the label says the role weights were not applied.
+ * The same roll-up from counts the CRM computed for a large account (no contact rows). Weighted by role, the counts
+ * come split by role (or title) and are weighed exactly as the small-account roll-up weighs each contact.
  */
-export function rollupFromCounts(counts: AccountCounts): AccountRollup {
-  const summary = summarizeCounts(counts);
+export function rollupFromCounts(counts: AccountCounts, roleWeights: Record<string, number>): AccountRollup {
+  let summary: NpsSummary;
+  let distribution: AccountRollup['distribution'];
+  if (counts.method === 'weightedByRole') {
+    // One representative score per segment stands for each counted contact: weights apply per segment only.
+    const answers = counts.byRole.flatMap((row) => {
+      const weight = weightOfRole(row.role, roleWeights);
+      return [
+        ...Array.from({ length: row.promoters }, () => ({ score: 10, weight })),
+        ...Array.from({ length: row.passives }, () => ({ score: 8, weight })),
+        ...Array.from({ length: row.detractors }, () => ({ score: 0, weight })),
+      ];
+    });
+    const { weight, ...weighted } = summarizeWeighted(answers);
+    summary = weighted;
+    distribution = weightedDistribution(answers, weighted, weight);
+  } else {
+    summary = summarizeCounts(counts);
+    distribution = countDistribution(summary);
+  }
   return {
     method: counts.method,
-    methodLabel:
-      counts.method === 'weightedByRole'
-        ? 'latest response per contact (role weights not applied to account-wide counts)'
-        : methodLabel(counts.method, counts.windowDays),
+    methodLabel: methodLabel(counts.method, counts.windowDays),
+    unavailable: counts.unavailable,
+    counted: counts.counted,
     summary,
     tooFew: summary.n < MIN_RESPONSES_FOR_NPS,
-    distribution: countDistribution(summary),
+    distribution,
     byQuarter: [...counts.byQuarter]
       .sort((a, b) => (a.quarter < b.quarter ? -1 : a.quarter > b.quarter ? 1 : 0))
       .map(({ quarter, promoters, passives, detractors }) => ({
@@ -191,12 +219,73 @@ function weightedDistribution(
   };
 }
 
+/** An amount in one currency (ISO 4217; null when the CRM does not say). */
+export interface Money {
+  amount: number;
+  currency: string | null;
+}
+
+export interface RevenueAtRisk {
+  /** Open deals/opportunities, or the revenue field the admin configured. */
+  source: 'openPipeline' | 'field';
+  /** The revenue at risk, one sum per currency (never converted). */
+  atRisk: Money[];
+  /** Open pipeline: the deals on which a detractor is a contact, largest first, with those detractors. */
+  deals: Array<{ deal: OpenDeal; detractorKeys: string[] }>;
+  /** Open pipeline: the account's other open deals, shown apart, one sum per currency. */
+  rest: Money[];
+  /** How many deals `rest` sums; null when the deals were not read, only their total. */
+  restCount: number | null;
+  /** Detractors are there but the configured revenue field is empty. */
+  unknown: boolean;
+  /** Open pipeline whose deals were not read with this view (only its total is known): nothing can be called at risk yet. */
+  dealsUnread: boolean;
+}
+
+function sumByCurrency(items: Array<{ amount: number | null; currency: string | null }>): Money[] {
+  const sums = new Map<string | null, number>();
+  for (const { amount, currency } of items) if (amount !== null) sums.set(currency, (sums.get(currency) ?? 0) + amount);
+  return [...sums].map(([currency, amount]) => ({ currency, amount })).sort((a, b) => b.amount - a.amount);
+}
+
 /**
- * Revenue at risk: the account's whole revenue (open pipeline or the configured revenue field) as soon
- * as at least one detractor sits in the roll-up, so one detractor in a large account is never a
- * footnote; 0 without detractors; null when there are detractors but the revenue is unknown.
+ * Revenue at risk, by a rule a rep can repeat. Open pipeline: the open deals/opportunities on which a detractor (a
+ * contact whose latest NPS answer is 0–6) is a contact, first; the rest of the account's open pipeline apart. A
+ * revenue field: the field's value as soon as a detractor sits in the roll-up. Each sum stays in its currency.
  */
-export function revenueAtRisk(account: Account | null, rollup: { summary: { detractors: number } }): number | null {
-  if (rollup.summary.detractors === 0) return 0;
-  return account?.revenue ?? null;
+export function revenueAtRisk(input: {
+  account: Account | null;
+  /** The account's open deals; null when they were not read (then only the total is known, shown apart). */
+  deals: OpenDeal[] | null;
+  /** Contacts whose latest NPS answer is a detractor. */
+  detractorKeys: ReadonlySet<string>;
+  /** Detractors in the account's roll-up. */
+  rollupDetractors: number;
+}): RevenueAtRisk {
+  const { account } = input;
+  if (account?.revenueSource === 'field') {
+    const atRisk = input.rollupDetractors > 0 && account.revenue !== null ? [{ amount: account.revenue, currency: account.currency }] : [];
+    return { source: 'field', atRisk, deals: [], rest: [], restCount: 0, unknown: input.rollupDetractors > 0 && account.revenue === null, dealsUnread: false };
+  }
+  if (input.deals === null) {
+    const rest = account?.revenue ? [{ amount: account.revenue, currency: account.currency }] : [];
+    return { source: 'openPipeline', atRisk: [], deals: [], rest, restCount: null, unknown: false, dealsUnread: true };
+  }
+  const atRiskDeals: RevenueAtRisk['deals'] = [];
+  const others: OpenDeal[] = [];
+  for (const deal of input.deals) {
+    const detractorKeys = deal.contactKeys.filter((k) => input.detractorKeys.has(k));
+    if (detractorKeys.length > 0) atRiskDeals.push({ deal, detractorKeys });
+    else others.push(deal);
+  }
+  atRiskDeals.sort((a, b) => (b.deal.amount ?? -Infinity) - (a.deal.amount ?? -Infinity) || a.deal.name.localeCompare(b.deal.name));
+  return {
+    source: 'openPipeline',
+    atRisk: sumByCurrency(atRiskDeals.map(({ deal }) => deal)),
+    deals: atRiskDeals,
+    rest: sumByCurrency(others),
+    restCount: others.length,
+    unknown: false,
+    dealsUnread: false,
+  };
 }

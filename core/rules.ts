@@ -57,10 +57,40 @@ export function followUpDue(
   response: { kind: SurveyKind; score: number; submittedAt: number; scaleMax?: number },
   rules: Pick<Rules, 'slaHours' | 'businessDaysForPassives'>,
 ): number {
-  const seg = loopSegment(response) ?? 'detractor';
+  return dueAfter(response.submittedAt, loopSegment(response) ?? 'detractor', rules);
+}
+
+/** `from` plus the segment's SLA (business time for passives when so configured). */
+function dueAfter(from: number, seg: Segment, rules: Pick<Rules, 'slaHours' | 'businessDaysForPassives'>): number {
   const ms = rules.slaHours[seg] * HOUR_MS;
-  if (seg === 'passive' && rules.businessDaysForPassives) return addBusinessTime(response.submittedAt, ms);
-  return response.submittedAt + ms;
+  if (seg === 'passive' && rules.businessDaysForPassives) return addBusinessTime(from, ms);
+  return from + ms;
+}
+
+type Answer = { kind: SurveyKind; score: number; submittedAt: number; scaleMax?: number };
+
+/** Where an open follow-up's due time comes from: the CRM's own due date, its answer, or its creation. */
+export type DueBasis = 'crm' | 'answer' | 'created';
+/** Why a follow-up has no due time: no contact is linked to it, or its contact never answered a survey. */
+export type NoDueReason = 'no-contact' | 'never-answered';
+
+/**
+ * When an open follow-up is due. The CRM's own due date (a task's) stands; else its survey answer's time plus the
+ * SLA of the answer's segment; else its creation plus the SLA of its contact's latest segment (the latest NPS answer,
+ * else the latest answer of any kind). Without either, the reason is returned instead of a time.
+ */
+export function followUpDueTime(
+  input: { crmDueAt: number | null; answer: Answer | null; createdAt: number; hasContact: boolean; contactAnswers: readonly Answer[] },
+  rules: Pick<Rules, 'slaHours' | 'businessDaysForPassives'>,
+): { dueAt: number; basis: DueBasis } | { dueAt: null; reason: NoDueReason } {
+  if (input.crmDueAt !== null) return { dueAt: input.crmDueAt, basis: 'crm' };
+  if (input.answer) return { dueAt: followUpDue(input.answer, rules), basis: 'answer' };
+  if (!input.hasContact) return { dueAt: null, reason: 'no-contact' };
+  const latest = (answers: readonly Answer[]) => answers.reduce<Answer | null>((m, a) => (m === null || a.submittedAt > m.submittedAt ? a : m), null);
+  const scored = input.contactAnswers.filter((a) => loopSegment(a) !== null);
+  const last = latest(scored.filter((a) => a.kind === 'nps')) ?? latest(scored);
+  if (!last) return { dueAt: null, reason: 'never-answered' };
+  return { dueAt: dueAfter(input.createdAt, loopSegment(last)!, rules), basis: 'created' };
 }
 
 function isWeekend(t: number): boolean {

@@ -75,7 +75,11 @@ export const accountSchema = z.object({
   ownerName: z.string().nullable(),
   /** The money behind the relationship, as configured: open pipeline or a revenue field. */
   revenue: z.number().nullable(),
+  /** Where `revenue` comes from: the open deals/opportunities, or the revenue field the admin configured. */
+  revenueSource: z.enum(['openPipeline', 'field']),
+  /** The configured revenue field's name; the open-pipeline label is translated by the panel. */
   revenueLabel: z.string(),
+  /** ISO 4217 code of `revenue` (the company's or org's currency); null when the CRM does not say. */
   currency: z.string().nullable(),
   contactCount: z.number().int().nonnegative(),
   url: z.string().nullable(),
@@ -88,16 +92,49 @@ export type Account = z.infer<typeof accountSchema>;
  */
 export const accountCountsSchema = z.object({
   accountKey: z.string(),
+  /** The method the counts follow. */
   method: z.enum(['window', 'latestPerContact', 'weightedByRole']),
+  /**
+   * The method the admin chose, when the CRM cannot count it for an account this size and `method` is what it could
+   * count instead; the panel says so beside the number. Null when `method` is the chosen one.
+   */
+  unavailable: z.enum(['window', 'latestPerContact', 'weightedByRole']).nullable(),
+  /** What n counts: people (each contact's latest answer) or answers (every answer in the window). */
+  counted: z.enum(['people', 'answers']),
   windowDays: z.number().int().positive().nullable(),
   promoters: z.number().int().nonnegative(),
   passives: z.number().int().nonnegative(),
   detractors: z.number().int().nonnegative(),
   respondents: z.number().int().nonnegative(),
+  /**
+   * Weighted by role: the counts per segment split by the contacts' role (or title), so the panel weighs them as the
+   * small-account roll-up does. Empty for the other methods.
+   */
+  byRole: z.array(z.object({ role: z.string().nullable(), promoters: z.number().int(), passives: z.number().int(), detractors: z.number().int() })),
   byQuarter: z.array(z.object({ quarter: z.string(), promoters: z.number().int(), passives: z.number().int(), detractors: z.number().int() })),
   computedAt: z.number().int(),
 });
 export type AccountCounts = z.infer<typeof accountCountsSchema>;
+
+/** An open deal (HubSpot) or opportunity (Salesforce) of an account, with the contacts on it. */
+export const openDealSchema = z.object({
+  ...cachedRow,
+  accountKey: z.string(),
+  kind: z.enum(['deal', 'opportunity']),
+  name: z.string(),
+  amount: z.number().nullable(),
+  /** ISO 4217 code: the record's own currency, else the company's or org's. */
+  currency: z.string().nullable(),
+  /** The contacts on it: HubSpot deal–contact associations, Salesforce OpportunityContactRole. */
+  contactKeys: z.array(z.string()),
+  /**
+   * What the CRM keeps on each of those contacts (name, latest NPS score: HubSpot's "Last NPS rating", Salesforce's
+   * Loyalty_Lens_Last_NPS__c), for a contact whose answers the view did not read.
+   */
+  contactFacts: z.record(z.string(), z.object({ name: z.string(), latestNps: z.number().nullable() })),
+  url: z.string().nullable(),
+});
+export type OpenDeal = z.infer<typeof openDealSchema>;
 
 export const followUpSchema = z.object({
   ...cachedRow,
@@ -191,7 +228,19 @@ export const recordContextSchema = z.object({
   accountCounts: accountCountsSchema.nullable(),
   contacts: z.array(contactSchema),
   responses: z.array(surveyResponseSchema),
+  /**
+   * The open follow-ups this view lists, by one rule in both CRMs: a contact's own and its account's that name no
+   * contact; on a company/account, the account's and all its contacts'; on a deal/opportunity or ticket/case, those
+   * of the record's contacts and its account's that name no contact. Each row names its contact when it has one.
+   */
   followUps: z.array(followUpSchema),
+  /**
+   * Which follow-ups the read looked at: the focus contacts' only; theirs and the account's that name no contact; or
+   * the whole account's (its own and all its contacts'). A row the read could not have seen stays listed as it was.
+   */
+  followUpsRead: z.enum(['focus', 'focusAndAccount', 'account']),
+  /** The account's open deals/opportunities with their contacts, for revenue at risk; undefined when not read. */
+  deals: z.array(openDealSchema).optional(),
   /** The focus contacts' close-the-loop history; null when the connector reads it only on request (loadLoopHistory). */
   loops: z.array(loopRecordSchema).nullable(),
   rejected: z.array(rejectedRowSchema),

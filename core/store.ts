@@ -1,6 +1,6 @@
 import { Dexie } from 'dexie';
 import type { LoyaltyLensDb, RecordView } from './db';
-import { refKey, type LoopRecord, type RecordContext, type RecordRef } from './schema';
+import { refKey, type FollowUp, type LoopRecord, type RecordContext, type RecordRef } from './schema';
 
 // Multi-table writes live here, each in one transaction, so the panel never sees half a refresh.
 // Writes of what a CRM read brought take `stillCurrent`, checked inside their transaction: false once the user signed
@@ -9,14 +9,45 @@ import { refKey, type LoopRecord, type RecordContext, type RecordRef } from './s
 const ALWAYS = () => true;
 
 /**
- * Stores everything a connector assembled for a record, replacing what was cached for it; returns its view, or null
- * when `stillCurrent` said the read is no longer wanted (nothing written then).
+ * The follow-ups a view lists, by the one rule both CRMs follow: on a company/account, every row of the account (its
+ * own and all its contacts'); elsewhere, the focus contacts' rows and the account's that name no contact.
+ */
+export function followUpsOfView(
+  view: { ref: RecordRef; focusContactKeys: string[]; accountKey: string | null },
+  rows: readonly FollowUp[],
+): FollowUp[] {
+  if (isAccountView(view.ref)) return rows.filter((f) => f.accountKey === view.accountKey || (f.accountKey === null && f.contactKey !== null));
+  const focus = new Set(view.focusContactKeys);
+  return rows.filter((f) => (f.contactKey !== null && focus.has(f.contactKey)) || (f.contactKey === null && f.accountKey !== null && f.accountKey === view.accountKey));
+}
+
+function isAccountView(ref: RecordRef): boolean {
+  return ref.objectType === 'company' || ref.objectType === 'account';
+}
+
+/** Whether a read of this scope looked at a row a view listed, so the row's absence from it means it is closed or gone. */
+function readCovers(scope: RecordContext['followUpsRead'], focus: ReadonlySet<string>, accountKey: string | null, row: FollowUp | undefined): boolean {
+  if (!row) return true;
+  if (scope === 'account') return true;
+  if (row.contactKey !== null) return focus.has(row.contactKey);
+  return scope === 'focusAndAccount' && row.accountKey === accountKey;
+}
+
+/**
+ * Stores everything a connector assembled for a record and returns its view. The view's follow-ups are what its read
+ * found by the rule (followUpsOfView), plus what it listed before that this read could not have seen; rows are shared,
+ * so one record's read never takes another record's row away — unless the read covered that row and did not find it
+ * open (closed or deleted), which is true for every view. A read of a whole account only adds: each view of the
+ * account it covers gains the rows the rule gives it. Returns null, writing nothing, when `stillCurrent` said the read is
+ * no longer wanted.
  */
 export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContext, stillCurrent: () => boolean = ALWAYS): Promise<RecordView | null> {
   const contactKeys = context.contacts.map((c) => c.key);
+  const key = refKey(context.ref);
+  const accountKey = context.account?.key ?? null;
   return db.transaction(
     'rw',
-    [db.views, db.accounts, db.accountCounts, db.contacts, db.responses, db.followUps, db.loops, db.rejections],
+    [db.views, db.accounts, db.accountCounts, db.contacts, db.responses, db.followUps, db.deals, db.loops, db.rejections],
     async () => {
       if (!stillCurrent()) return null;
       if (context.account) await db.accounts.put(context.account);
@@ -29,12 +60,48 @@ export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContex
       }
       await db.responses.bulkPut(context.responses);
 
-      if (context.account) await db.followUps.where('accountKey').equals(context.account.key).delete();
-      if (contactKeys.length > 0) await db.followUps.where('contactKey').anyOf(contactKeys).delete();
-      await db.followUps.bulkPut(context.followUps);
+      if (context.deals && accountKey) {
+        await db.deals.where('accountKey').equals(accountKey).delete();
+        await db.deals.bulkPut(context.deals);
+      }
+
+      const previous = await db.views.get(key);
+      const focus = new Set(context.focusContactKeys);
+      // A view's candidates: what it listed before and, when its read does not cover the whole account, the account's
+      // cached rows the rule gives it (what the last account-wide read found, for a view opened after it).
+      const viewShape = { ref: context.ref, focusContactKeys: context.focusContactKeys, accountKey };
+      const cached =
+        accountKey && context.followUpsRead !== 'account'
+          ? followUpsOfView(viewShape, await db.followUps.where('accountKey').equals(accountKey).toArray()).filter((f) => f.contactKey === null)
+          : [];
+      const before = [...new Set([...(previous?.followUpKeys ?? []), ...cached.map((f) => f.key)])];
+      const listed = followUpsOfView(viewShape, context.followUps);
+      const listedKeys = new Set(listed.map((f) => f.key));
+      const beforeRows = await db.followUps.bulkGet(before);
+      const kept = before.filter((k, i) => !listedKeys.has(k) && !readCovers(context.followUpsRead, focus, accountKey, beforeRows[i]));
+      const dropped = before.filter((k) => !listedKeys.has(k) && !kept.includes(k));
+      await db.followUps.bulkPut(listed);
+      const followUpKeys = [...listedKeys, ...kept];
+
+      if (isAccountView(context.ref) && accountKey) {
+        const covered = await db.views.where('accountKey').equals(accountKey).toArray();
+        for (const other of covered) {
+          if (other.key === key) continue;
+          const adds = followUpsOfView(other, listed).map((f) => f.key).filter((k) => !other.followUpKeys.includes(k));
+          if (adds.length > 0) await db.views.update(other.key, { followUpKeys: [...other.followUpKeys, ...adds] });
+        }
+      }
+
+      // A row this read covered and did not find is closed or gone: from every view that lists it.
+      for (const gone of dropped) {
+        const listers = await db.views.where('followUpKeys').equals(gone).toArray();
+        for (const other of listers) {
+          if (other.key !== key) await db.views.update(other.key, { followUpKeys: other.followUpKeys.filter((k) => k !== gone) });
+        }
+        await db.followUps.delete(gone);
+      }
 
       // A read without the loop history (null) leaves the history read before, with its time, as it was.
-      const previous = await db.views.get(refKey(context.ref));
       let loopsReadAt = previous?.loopsReadAt ?? null;
       if (context.loops) {
         await replaceLoops(db, context.focusContactKeys, context.loops);
@@ -51,11 +118,12 @@ export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContex
         })),
       );
       const view: RecordView = {
-        key: refKey(context.ref),
+        key,
         ref: context.ref,
         title: context.title,
         focusContactKeys: context.focusContactKeys,
-        accountKey: context.account?.key ?? null,
+        accountKey,
+        followUpKeys,
         fetchedAt: context.fetchedAt,
         loopsReadAt,
         error: null,
@@ -106,7 +174,7 @@ export async function markRefreshing(db: LoyaltyLensDb, ref: RecordRef): Promise
     const existing = await db.views.get(key);
     if (existing) await db.views.update(key, { refreshing: true });
     else
-      await db.views.put({ key, ref, title: '', focusContactKeys: [], accountKey: null, fetchedAt: null, loopsReadAt: null, error: null, refreshing: true });
+      await db.views.put({ key, ref, title: '', focusContactKeys: [], accountKey: null, followUpKeys: [], fetchedAt: null, loopsReadAt: null, error: null, refreshing: true });
   });
 }
 
@@ -117,7 +185,7 @@ export async function markRefreshFailed(db: LoyaltyLensDb, ref: RecordRef, error
     const existing = await db.views.get(key);
     const failure = { ...error, at };
     if (existing) await db.views.update(key, { refreshing: false, error: failure });
-    else await db.views.put({ key, ref, title: '', focusContactKeys: [], accountKey: null, fetchedAt: null, loopsReadAt: null, error: failure, refreshing: false });
+    else await db.views.put({ key, ref, title: '', focusContactKeys: [], accountKey: null, followUpKeys: [], fetchedAt: null, loopsReadAt: null, error: failure, refreshing: false });
   });
 }
 
@@ -128,7 +196,7 @@ export async function markRefreshFailed(db: LoyaltyLensDb, ref: RecordRef, error
 export async function purgeCachedBefore(db: LoyaltyLensDb, cutoff: number): Promise<number> {
   return db.transaction(
     'rw',
-    [db.views, db.accounts, db.accountCounts, db.contacts, db.responses, db.followUps, db.loops, db.rejections],
+    [db.views, db.accounts, db.accountCounts, db.contacts, db.responses, db.followUps, db.deals, db.loops, db.rejections],
     async () => {
       const views = await db.views.toArray();
       const expired = views.filter((v) => (v.fetchedAt ?? 0) < cutoff);
@@ -145,6 +213,7 @@ export async function purgeCachedBefore(db: LoyaltyLensDb, cutoff: number): Prom
           await db.contacts.bulkDelete(contactKeys.filter((k) => !keptContacts.has(k)));
           await db.responses.where('[accountKey+submittedAt]').between([accountKey, Dexie.minKey], [accountKey, Dexie.maxKey]).delete();
           await db.followUps.where('accountKey').equals(accountKey).delete();
+          await db.deals.where('accountKey').equals(accountKey).delete();
           await db.accountCounts.delete(accountKey);
           await db.accounts.delete(accountKey);
         }

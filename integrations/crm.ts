@@ -23,8 +23,12 @@ export type PageAdapter = (url: string) => RecordRef | null;
 export interface CrmConnector {
   readonly crm: Crm;
   testConnection(): Promise<ConnectionInfo>;
-  /** Assembles the loyalty context of the record the user is on, in as few requests as the CRM allows. */
-  loadContext(ref: RecordRef, settings: Settings): Promise<RecordContext>;
+  /**
+   * Assembles the loyalty context of the record the user is on, in as few requests as the CRM allows. Records of one
+   * account viewed within a short window may share what was read for the account; `fresh` (a manual refresh) reads
+   * everything again.
+   */
+  loadContext(ref: RecordRef, settings: Settings, options?: { fresh?: boolean }): Promise<RecordContext>;
   /**
    * The team's close-the-loop history of these contacts, for a connector whose `loadContext` leaves it out
    * (`loops: null`) because it would cost the view another request.

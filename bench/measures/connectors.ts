@@ -70,9 +70,16 @@ function summarizePaths(paths: string[]): string {
 
 async function freshHubSpot(bench: BenchContext, sandbox: Sandbox) {
   const launched = await bench.launch(sandbox);
+  // Connecting: from the token check to connected, the portal's directory included.
+  await settledRequests(sandbox, (h) => h === HUBSPOT_API, Date.now() - QUIET_MS);
+  const from = Date.now();
   await connectHubSpot(launched.context, launched.extensionId, HUBSPOT_FIXTURES.tokens.main);
-  return launched;
+  const connect = await settledRequests(sandbox, (h) => h === HUBSPOT_API, from);
+  return { ...launched, connect: { count: connect.length, paths: connect.map((r) => `${r.method} ${r.path.split('?')[0]}`) } };
 }
+
+/** How long after the first contact of a company the second is opened, as a rep moving down the buying group. */
+const SECOND_CONTACT_AFTER_MS = 5_000;
 
 async function hubspot(bench: BenchContext, sandbox: Sandbox): Promise<Measurement[]> {
   const portal = HUBSPOT_FIXTURES.portals.main;
@@ -82,6 +89,16 @@ async function hubspot(bench: BenchContext, sandbox: Sandbox): Promise<Measureme
   const contact = await viewAndCount(first.context, sandbox, hubspotRecordUrl(portal, 'contact', HUBSPOT_FIXTURES.sampleContactId), isHubSpot);
   // The same profile, another contact (one without tickets or tasks: a search-only read costs five all the same).
   const next = await viewAndCount(first.context, sandbox, hubspotRecordUrl(portal, 'contact', HUBSPOT_FIXTURES.hardCommentsContactId), isHubSpot);
+  // A company seen by nobody yet: its first contact, then 5 s later a second one, which shares the company's reads.
+  const sameCompany = sandbox.hubspot.portal(portal);
+  const company = sandbox.hubspot
+    .records('companies', portal)
+    .map((c) => c.id)
+    .find((id) => id !== HUBSPOT_FIXTURES.companyId && id !== HUBSPOT_FIXTURES.bigCompanyId && sameCompany.associatedIds('companies', id, 'contacts').length >= 3)!;
+  const [firstOfCompany, secondOfCompany] = sameCompany.associatedIds('companies', company, 'contacts');
+  await viewAndCount(first.context, sandbox, hubspotRecordUrl(portal, 'contact', firstOfCompany!), isHubSpot);
+  await new Promise((done) => setTimeout(done, SECOND_CONTACT_AFTER_MS));
+  const sibling = await viewAndCount(first.context, sandbox, hubspotRecordUrl(portal, 'contact', secondOfCompany!), isHubSpot);
 
   const second = await freshHubSpot(bench, sandbox);
   const big = await viewAndCount(second.context, sandbox, hubspotRecordUrl(portal, 'company', HUBSPOT_FIXTURES.bigCompanyId), isHubSpot);
@@ -125,6 +142,20 @@ async function hubspot(bench: BenchContext, sandbox: Sandbox): Promise<Measureme
 
   return [
     {
+      name: 'hubspotConnectRequests',
+      value: first.connect.count,
+      unit: 'requests',
+      budget: 3,
+      detail: `token check to connected, directory included: ${summarizePaths(first.connect.paths)}`,
+    },
+    {
+      name: 'hubspotSecondContactSameCompanyRequests',
+      value: sibling.count,
+      unit: 'requests',
+      budget: 2,
+      detail: `company ${company}, opened ${SECOND_CONTACT_AFTER_MS / 1000} s after its first contact: ${summarizePaths(sibling.paths)}`,
+    },
+    {
       name: 'hubspotRequestsPerContactView',
       value: contact.count,
       unit: 'requests',
@@ -166,11 +197,16 @@ async function salesforce(bench: BenchContext, sandbox: Sandbox): Promise<Measur
   await signInToSalesforce(launched.context, launched.extensionId);
   // Warm token: the sign-in just issued it.
   const contact = await viewAndCount(launched.context, sandbox, salesforceRecordUrl(F.hosts.lightning, 'Contact', F.sampleContactId), isOrg);
+  // Another contact of the same account, 5 s later.
+  const world = new Store();
+  seed(world);
+  const sibling = [...world.rows(objectDef('Contact')!)].find((row) => row.AccountId === F.sampleAccountId && row.Id !== F.sampleContactId)!;
+  await new Promise((done) => setTimeout(done, SECOND_CONTACT_AFTER_MS));
+  const second = await viewAndCount(launched.context, sandbox, salesforceRecordUrl(F.hosts.lightning, 'Contact', String(sibling.Id)), isOrg);
   const big = await viewAndCount(launched.context, sandbox, salesforceRecordUrl(F.hosts.lightning, 'Account', F.bigAccountId), isOrg);
 
   // Cold opens: one contact of each of several other accounts (from a copy of the org's deterministic seed).
-  const org = new Store();
-  seed(org);
+  const org = world;
   const seen = new Set<string>([F.sampleAccountId, F.bigAccountId, F.personAccountId]);
   const others: string[] = [];
   for (const row of org.rows(objectDef('Contact')!)) {
@@ -185,6 +221,13 @@ async function salesforce(bench: BenchContext, sandbox: Sandbox): Promise<Measur
 
   return [
     { name: 'salesforceRequestsPerContactView', value: contact.count, unit: 'requests', budget: 1, detail: `warm token: ${summarizePaths(contact.paths)}` },
+    {
+      name: 'salesforceSecondContactSameAccountRequests',
+      value: second.count,
+      unit: 'requests',
+      budget: 1,
+      detail: `opened ${SECOND_CONTACT_AFTER_MS / 1000} s after the sample contact of its account: ${summarizePaths(second.paths)}`,
+    },
     { name: 'salesforceColdOpenMs', value: median(cold), unit: 'ms', budget: 500, detail: `n=${cold.length} [${cold.map((v) => v.toFixed(0)).join(', ')}]` },
     { name: 'salesforceBigAccountRequests', value: big.count, unit: 'requests', budget: 3, detail: `2,500-contact account: ${summarizePaths(big.paths)}` },
   ];

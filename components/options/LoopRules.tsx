@@ -140,6 +140,14 @@ export function LoopRulesSection(props: { draft: Settings; edit: Edit }) {
         />
         <NumberField label={s.windowDays} path="rules.rollup.windowDays" min={1} max={3660} value={rules.rollup.windowDays} onChange={(v) => edit((d) => void (d.rules.rollup.windowDays = v))} />
       </div>
+      <p className="help" role="note" data-rollup-note={rules.rollup.method}>
+        {rules.rollup.method === 'latestPerContact' ? s.rollupLatestNote : rules.rollup.method === 'window' ? s.rollupWindowNote : s.rollupWeightedNote}
+      </p>
+      {rules.rollup.method !== 'latestPerContact' ? (
+        <button type="button" onClick={() => edit((d) => void (d.rules.rollup.method = 'latestPerContact'))}>
+          {s.rollupUseLatest}
+        </button>
+      ) : null}
       {rules.rollup.method === 'weightedByRole' ? (
         <TextAreaField
           label={s.roleWeights}

@@ -242,6 +242,13 @@ const en = {
   rollupWindow: 'All answers in a window',
   rollupLatest: 'Latest answer per contact',
   rollupWeighted: 'Weighted by buying-group role',
+  rollupLatestNote:
+    'Accounts of more than 200 contacts are counted by the CRM: HubSpot from each contact’s “Last NPS rating”; Salesforce from the Contact number field Loyalty_Lens_Last_NPS__c, which a Flow keeps with each contact’s latest NPS answer. Without that field, a big Salesforce account shows every answer in the window instead, and says so beside the number.',
+  rollupWindowNote:
+    'HubSpot cannot count every answer of a company of more than 200 contacts (answers belong to contacts, not companies): such a company shows each contact’s latest answer instead, and says so beside the number. Salesforce counts every account.',
+  rollupWeightedNote:
+    'HubSpot cannot weigh a company of more than 200 contacts by role: such a company shows each contact’s latest answer instead, and says so beside the number. Salesforce weighs big accounts by title, from the Contact field Loyalty_Lens_Last_NPS__c.',
+  rollupUseLatest: 'Use “Latest answer per contact”, which both CRMs count at any size',
   windowDays: 'Window (days)',
   roleWeights: 'Role weights (one per line, “role: weight”)',
   revenue: 'Revenue at risk comes from',
@@ -538,6 +545,13 @@ const ru: OptionsStrings = {
   rollupWindow: 'Все ответы за период',
   rollupLatest: 'Последний ответ каждого контакта',
   rollupWeighted: 'С весом по роли в закупке',
+  rollupLatestNote:
+    'Аккаунты больше 200 контактов считает CRM: HubSpot — по свойству контакта «Last NPS rating»; Salesforce — по числовому полю контакта Loyalty_Lens_Last_NPS__c, которое Flow обновляет с каждым ответом NPS. Без этого поля большой аккаунт Salesforce показывает все ответы за период и говорит об этом рядом с цифрой.',
+  rollupWindowNote:
+    'HubSpot не может посчитать все ответы компании больше 200 контактов (ответы привязаны к контактам, а не к компаниям): такая компания показывает последний ответ каждого контакта и говорит об этом рядом с цифрой. Salesforce считает любой аккаунт.',
+  rollupWeightedNote:
+    'HubSpot не может взвесить по ролям компанию больше 200 контактов: такая компания показывает последний ответ каждого контакта и говорит об этом рядом с цифрой. Salesforce взвешивает большие аккаунты по должности, по полю контакта Loyalty_Lens_Last_NPS__c.',
+  rollupUseLatest: 'Выбрать «Последний ответ каждого контакта» — его обе CRM считают при любом размере',
   windowDays: 'Период (дней)',
   roleWeights: 'Веса ролей (по одной в строке, «роль: вес»)',
   revenue: 'Выручка под риском берётся из',

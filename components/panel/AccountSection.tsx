@@ -4,6 +4,7 @@ import { Figure } from '../ui/Figure';
 import { SegmentBadge } from '../ui/SegmentBadge';
 import { Section } from '../ui/Section';
 import type { AccountPart } from '../../core/panel-data';
+import type { Money } from '../../core/rollup';
 import { useI18n } from './i18n-context';
 import { methodLabel, segmentLabel } from './labels';
 
@@ -15,12 +16,28 @@ const SEGMENTS: Array<{ segment: Segment; key: 'promoters' | 'passives' | 'detra
 
 function AccountNps(props: { part: AccountPart }) {
   const i18n = useI18n();
-  const { rollup, windowDays, fromCounts } = props.part;
+  const { rollup, windowDays } = props.part;
   const { summary, tooFew } = rollup;
   const npsFigure = (
     <Figure name="account-nps" value={summary.nps} className="big-number">
       {summary.nps === null ? '—' : i18n.score(summary.nps)}
     </Figure>
+  );
+  const nLabel = i18n.plural(rollup.counted === 'people' ? 'account.nPeople' : 'account.n', summary.n);
+  const method = (
+    <>
+      <p className="method" data-ll-method={rollup.method}>
+        {i18n.t('account.method', { method: methodLabel(i18n, rollup.method, windowDays) })}
+      </p>
+      {rollup.unavailable && (
+        <p className="method-unavailable muted" role="note">
+          {i18n.t('account.methodUnavailable', {
+            chosen: methodLabel(i18n, rollup.unavailable, rollup.unavailable === 'window' ? windowDays : null),
+            crm: i18n.t(props.part.account?.crm === 'salesforce' ? 'crm.salesforce' : 'crm.hubspot'),
+          })}
+        </p>
+      )}
+    </>
   );
   if (tooFew) {
     // Under the minimum n an NPS is noise: no number as a headline, only how many answered (the distribution follows).
@@ -35,10 +52,10 @@ function AccountNps(props: { part: AccountPart }) {
             </Figure>
           )}
           <Figure name="account-n" value={summary.n} className="visually-hidden">
-            {i18n.plural('account.n', summary.n)}
+            {nLabel}
           </Figure>
         </p>
-        <p className="method">{i18n.t('account.method', { method: methodLabel(i18n, rollup.method, windowDays, fromCounts) })}</p>
+        {method}
       </div>
     );
   }
@@ -52,10 +69,10 @@ function AccountNps(props: { part: AccountPart }) {
           </Figure>
         )}{' '}
         <Figure name="account-n" value={summary.n} className="muted">
-          {i18n.plural('account.n', summary.n)}
+          {nLabel}
         </Figure>
       </p>
-      <p className="method">{i18n.t('account.method', { method: methodLabel(i18n, rollup.method, windowDays, fromCounts) })}</p>
+      {method}
     </div>
   );
 }
@@ -87,21 +104,76 @@ function Distribution(props: { part: AccountPart }) {
   );
 }
 
+/** Sums in several currencies, each formatted in its own, joined: "€30,000 + $5,000". */
+function moneyList(i18n: ReturnType<typeof useI18n>, sums: Money[]): string {
+  return sums.map((m) => i18n.money(m.amount, m.currency)).join(' + ');
+}
+
+/** A figure's raw value: the amount in one currency, else "30000 EUR + 5000 USD". */
+function moneyValue(sums: Money[]): string | number {
+  if (sums.length === 0) return 0;
+  if (sums.length === 1) return sums[0]!.amount;
+  return sums.map((m) => `${m.amount} ${m.currency ?? ''}`.trim()).join(' + ');
+}
+
 function RevenueAtRisk(props: { part: AccountPart }) {
   const i18n = useI18n();
-  const { revenueAtRisk, account, rollup } = props.part;
+  const { revenueAtRisk: risk, account, rollup, detractorNames } = props.part;
   const detractors = rollup.summary.detractors;
+  const salesforce = account?.crm === 'salesforce';
+  const atRisk = risk.atRisk.length > 0;
   return (
-    <div className={`revenue-at-risk${revenueAtRisk ? ' at-risk' : ''}`}>
+    <div className={`revenue-at-risk${atRisk ? ' at-risk' : ''}`}>
       <span className="figure-label">{i18n.t('account.revenueAtRisk')}</span>{' '}
-      <Figure name="revenue-at-risk" value={revenueAtRisk} className="mid-number">
-        {revenueAtRisk === null ? i18n.t('account.revenueUnknown') : i18n.money(revenueAtRisk, account?.currency ?? null)}
+      <Figure name="revenue-at-risk" value={risk.unknown || risk.dealsUnread ? null : moneyValue(risk.atRisk)} className="mid-number">
+        {risk.unknown
+          ? i18n.t('account.revenueUnknown')
+          : risk.dealsUnread
+            ? i18n.t(salesforce ? 'account.opportunitiesUnread' : 'account.dealsUnread')
+            : atRisk
+              ? moneyList(i18n, risk.atRisk)
+              : i18n.money(0, account?.currency ?? null)}
       </Figure>
-      <p className="muted">
-        {detractors === 0
-          ? i18n.t('account.noDetractors')
-          : i18n.plural('account.detractorsOn', detractors, { revenue: account?.revenueLabel ?? i18n.t('account.revenue') })}
-      </p>
+      {risk.source === 'field' ? (
+        <p className="muted">
+          {detractors === 0
+            ? i18n.t('account.noDetractors')
+            : i18n.plural('account.detractorsOn', detractors, { revenue: account?.revenueLabel || i18n.t('account.revenue') })}
+        </p>
+      ) : (
+        <>
+          <p className="muted">{i18n.t(salesforce ? 'account.riskRuleOpportunities' : 'account.riskRuleDeals')}</p>
+          {risk.deals.length > 0 && (
+            <ul className="risk-deals">
+              {risk.deals.map(({ deal, detractorKeys }) => (
+                <li key={deal.key} dir="auto">
+                  {deal.url ? (
+                    <a href={deal.url} target="_blank" rel="noopener noreferrer">
+                      {deal.name}
+                    </a>
+                  ) : (
+                    deal.name
+                  )}
+                  {' · '}
+                  {deal.amount === null ? i18n.t('account.revenueUnknown') : i18n.money(deal.amount, deal.currency)}
+                  {' · '}
+                  <span className="muted">{detractorKeys.map((k) => detractorNames[k] ?? i18n.t('account.unnamedContact')).join(', ')}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+          {risk.rest.length > 0 && (
+            <p className="muted revenue-rest">
+              {risk.restCount === null
+                ? i18n.t('account.openPipeline')
+                : i18n.plural(salesforce ? 'account.restOpportunities' : 'account.restDeals', risk.restCount)}{' '}
+              <Figure name="revenue-rest" value={moneyValue(risk.rest)}>
+                {moneyList(i18n, risk.rest)}
+              </Figure>
+            </p>
+          )}
+        </>
+      )}
     </div>
   );
 }

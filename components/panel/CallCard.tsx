@@ -55,7 +55,7 @@ export function CallCard(props: {
       </Figure>
       {topFollowUp ? (
         <span>
-          <span dir="auto">{topFollowUp.followUp.title}</span> · <SlaClock dueAt={topFollowUp.dueAt} now={now} />
+          <span dir="auto">{topFollowUp.followUp.title}</span> · <SlaClock dueAt={topFollowUp.dueAt} now={now} noDueReason={topFollowUp.noDueReason} fromCreation={topFollowUp.dueBasis === 'created'} />
         </span>
       ) : (
         <span className="muted">{i18n.t('followUps.none')}</span>

@@ -11,16 +11,24 @@ import { segmentLabel, words } from './labels';
 
 /**
  * The SLA clock of one follow-up, in plain words with its date ("Overdue 23 days · due Nov 12", "Due in 5h") and
- * colour: overdue red, due soon amber.
+ * colour: overdue red, due soon amber. Without a due time it says why.
  */
-export function SlaClock(props: { dueAt: number | null; now: number }) {
+export function SlaClock(props: { dueAt: number | null; now: number; noDueReason?: FollowUpRow['noDueReason']; fromCreation?: boolean }) {
   const i18n = useI18n();
-  if (props.dueAt === null) return <span className="sla sla-none">{i18n.t('sla.none')}</span>;
+  if (props.dueAt === null) {
+    const why = props.noDueReason === 'no-contact' ? 'sla.noContact' : props.noDueReason === 'never-answered' ? 'sla.neverAnswered' : 'sla.none';
+    return <span className="sla sla-none">{i18n.t(why)}</span>;
+  }
   const { state } = slaClock(props.dueAt, props.now);
   const params = { span: i18n.span(props.dueAt - props.now), date: i18n.dayMonth(props.dueAt) };
   const text = state === 'overdue' ? i18n.t('sla.overdue', params) : state === 'due-soon' ? i18n.t('sla.dueSoon', params) : i18n.t('sla.onTrack', params);
   return (
-    <time className={`sla sla-${state}`} data-sla={state} dateTime={new Date(props.dueAt).toISOString()} title={i18n.dateTime(props.dueAt)}>
+    <time
+      className={`sla sla-${state}`}
+      data-sla={state}
+      dateTime={new Date(props.dueAt).toISOString()}
+      title={props.fromCreation ? `${i18n.dateTime(props.dueAt)} · ${i18n.t('sla.fromCreation')}` : i18n.dateTime(props.dueAt)}
+    >
       {text}
     </time>
   );
@@ -28,7 +36,7 @@ export function SlaClock(props: { dueAt: number | null; now: number }) {
 
 export function FollowUpItem(props: { row: FollowUpRow; settings: Settings; now: number; action?: ReactNode }) {
   const i18n = useI18n();
-  const { followUp, response, contactName, dueAt, suggestedOwner } = props.row;
+  const { followUp, response, contactName, dueAt, noDueReason, dueBasis, suggestedOwner } = props.row;
   const score = response?.kind === 'nps' ? response.score : null;
   const seg = score !== null ? safeSegment(score) : null;
   const priority = followUpPriority(score, props.settings.rules);
@@ -50,7 +58,7 @@ export function FollowUpItem(props: { row: FollowUpRow; settings: Settings; now:
         {contactName && <span dir="auto">{contactName}</span>}
       </div>
       <div className="follow-up-meta">
-        <SlaClock dueAt={dueAt} now={props.now} />
+        <SlaClock dueAt={dueAt} now={props.now} noDueReason={noDueReason} fromCreation={dueBasis === 'created'} />
         <span>
           {followUp.ownerName
             ? i18n.t('followUp.owner', { name: followUp.ownerName })

@@ -23,8 +23,8 @@ export function segmentLabel(i18n: I18n, segment: Segment): string {
 }
 
 /** The roll-up method in the user's language (core/rollup names it in English for logs and exports). */
-export function methodLabel(i18n: I18n, method: RollupMethod, windowDays: number | null, fromCounts: boolean): string {
+export function methodLabel(i18n: I18n, method: RollupMethod, windowDays: number | null): string {
   if (method === 'window') return windowDays === null ? i18n.t('method.windowAll') : i18n.plural('method.window', windowDays);
   if (method === 'latestPerContact') return i18n.t('method.latestPerContact');
-  return fromCounts ? i18n.t('method.weightedFromCounts') : i18n.t('method.weightedByRole');
+  return i18n.t('method.weightedByRole');
 }

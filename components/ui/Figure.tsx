@@ -7,7 +7,8 @@ export type FigureName =
   | 'account-n'
   | 'account-margin'
   | 'open-followups'
-  | 'revenue-at-risk';
+  | 'revenue-at-risk'
+  | 'revenue-rest';
 
 /**
  * A main figure with its stable automation hook: `data-ll-figure` names it, `data-ll-value` carries

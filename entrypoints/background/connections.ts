@@ -4,7 +4,7 @@ import { UserFacingFailure } from '../../core/errors';
 import { CONNECTIONS_KEY, type StoredConnections } from '../../core/messaging';
 import type { Crm, RecordRef } from '../../core/schema';
 import { CrmError, type ConnectionInfo, type CrmConnector } from '../../integrations/crm';
-import { checkHubSpotToken, createHubSpotConnector, type DirectoryCache, type HubSpotConnector } from '../../integrations/hubspot/connector';
+import { connectHubSpotToken, createHubSpotConnector, type DirectoryCache, type HubSpotConnector } from '../../integrations/hubspot/connector';
 import { createSalesforceConnector } from '../../integrations/salesforce/connector';
 import type { SalesforceSession } from '../../integrations/salesforce/oauth';
 import { currentSettings } from './settings';
@@ -91,7 +91,9 @@ async function rememberConnection(crm: Crm, info: ConnectionInfo | null): Promis
  * of the current portal stops working once it does.
  */
 export async function connectHubSpot(token: string, replacePortal?: string): Promise<ConnectionInfo> {
-  const info = await checkHubSpotToken(token).catch((error: unknown) => {
+  // The check reads the portal's directory with the same requests (account-info once): kept, the first record view
+  // costs no metadata requests.
+  const { info, directory } = await connectHubSpotToken(token).catch((error: unknown) => {
     // HubSpot answers a mistyped key like a revoked one; a key never connected was not revoked.
     if (error instanceof CrmError && error.kind === 'auth') {
       throw new UserFacingFailure({
@@ -110,12 +112,10 @@ export async function connectHubSpot(token: string, replacePortal?: string): Pro
       instance: info.instance,
     });
   }
-  await db.directories.delete('hubspot');
   await storeHubSpotToken(token);
   hubspot = null;
   await rememberConnection('hubspot', info);
-  // The first record view then costs no metadata requests; if this fails, that view fetches the directory itself.
-  await (await hubspotConnector()).refreshDirectory().catch(() => undefined);
+  await db.directories.put({ crm: 'hubspot', value: directory });
   return info;
 }
 
@@ -152,7 +152,7 @@ export async function disconnect(crm: Crm): Promise<void> {
 /** Removes cached survey data (one CRM or all). Outcomes are not touched here. */
 export async function wipeCachedData(crm?: Crm): Promise<void> {
   endCache(crm);
-  const tables = [db.views, db.accounts, db.contacts, db.responses, db.followUps, db.loops, db.rejections];
+  const tables = [db.views, db.accounts, db.contacts, db.responses, db.followUps, db.deals, db.loops, db.rejections];
   await db.transaction('rw', [...tables, db.accountCounts, db.directories], async () => {
     if (!crm) {
       for (const table of [...tables, db.accountCounts, db.directories]) await table.clear();

@@ -37,7 +37,7 @@ export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { forc
         throw new UserFacingFailure(reason);
       }
       const connector = await deps.connectorFor(ref, settings);
-      const context = await connector.loadContext(ref, settings);
+      const context = await connector.loadContext(ref, settings, { fresh: options.force });
       const saved = await saveRecordContext(db, context, cacheKept);
       if (!saved) throw new UserFacingFailure(SUPERSEDED);
       // A record whose loop history the user asked for keeps it fresh, read once the rest shows. A failure leaves

@@ -8,7 +8,7 @@ import { eq, search, type HsFilter } from './requests';
 
 /** HubSpot's own contact properties: the latest survey's date and NPS answer. */
 export const LAST_SURVEY_PROPERTY = 'hs_feedback_last_survey_date';
-const LAST_NPS_PROPERTY = 'hs_feedback_last_nps_rating';
+export const LAST_NPS_PROPERTY = 'hs_feedback_last_nps_rating';
 
 function scoresBetween(low: number, high: number): string[] {
   return Array.from({ length: high - low + 1 }, (_, i) => String(low + i));
@@ -16,18 +16,17 @@ function scoresBetween(low: number, high: number): string[] {
 
 /**
  * Large accounts: HubSpot counts the contacts per segment of their latest NPS answer (search `total`), so the
- * roll-up covers every contact without fetching them. Feedback submissions are linked to contacts, not companies,
- * so a response-level window count would need every contact id; the window method therefore counts contacts whose
- * latest answer falls inside the window.
+ * roll-up covers every contact without fetching them. That is the latest-per-contact method, and n counts people.
+ * HubSpot cannot count the other methods at this size — feedback submissions are linked to contacts, not companies
+ * (every answer in a window would need every contact's id), and role weights would need a count per role and segment
+ * against a five-a-second search limit — so for them the counts follow latest-per-contact and name the method the
+ * admin chose as unavailable, which the panel says beside the number.
  */
 export async function accountCounts(hubspot: HubSpotPortal, companyId: string, settings: Settings, portal: string): Promise<AccountCounts> {
-  const rollup = settings.rules.rollup;
+  const chosen = settings.rules.rollup.method;
   const sources = settings.hubspot.sources;
   const cp = sources.find((s) => s.kind === 'hubspot-contact-properties' && s.surveyKind === 'nps');
   const scoreProperty = cp && cp.kind === 'hubspot-contact-properties' ? cp.scoreProperty : LAST_NPS_PROPERTY;
-  const dateProperty = cp && cp.kind === 'hubspot-contact-properties' && cp.dateProperty ? cp.dateProperty : LAST_SURVEY_PROPERTY;
-  const windowed = rollup.method === 'window';
-  const since = String(hubspot.now() - rollup.windowDays * 86_400_000);
   const ranges: Array<[number, number]> = [
     [9, 10],
     [7, 8],
@@ -39,7 +38,6 @@ export async function accountCounts(hubspot: HubSpotPortal, companyId: string, s
         eq('associations.company', companyId),
         // IN, not BETWEEN: some portals store the last NPS rating as an enumeration, where BETWEEN compares text ("10" < "6").
         { propertyName: scoreProperty, operator: 'IN', values: scoresBetween(low, high) },
-        ...(windowed ? [{ propertyName: dateProperty, operator: 'GTE', value: since }] : []),
       ];
       const page = await search(hubspot.apis, 'contacts', [filters], ['hs_object_id'], [], 1);
       return page.total;
@@ -48,11 +46,14 @@ export async function accountCounts(hubspot: HubSpotPortal, companyId: string, s
   return {
     accountKey: rowKey('hubspot', portal, companyId),
     method: 'latestPerContact',
-    windowDays: windowed ? rollup.windowDays : null,
+    unavailable: chosen === 'latestPerContact' ? null : chosen,
+    counted: 'people',
+    windowDays: null,
     promoters: promoters!,
     passives: passives!,
     detractors: detractors!,
     respondents: promoters! + passives! + detractors!,
+    byRole: [],
     byQuarter: [],
     computedAt: hubspot.now(),
   };

@@ -1,6 +1,6 @@
 import { CrmError, type ConnectionInfo } from '../crm';
 import { call, createHubSpotApis, DEFAULT_API_BASE, HubSpotHttp, type HubSpotApis } from './client';
-import { API, objectProbe, OWNERS_PROBE } from './paths';
+import { API, objectProbe } from './paths';
 import { hsAccountInfoSchema, hsOwnersPageSchema, hsPipelinesSchema, hubSpotDirectorySchema, type HsPipelines, type HubSpotDirectory } from './schema';
 
 // The connection to one portal: the token's HTTP layer, the portal's directory (which portal, owners, ticket
@@ -30,44 +30,99 @@ function fromStored(d: HubSpotDirectory): Directory {
   return { portalId: d.portalId, currency: d.currency, owners: d.owners ? new Map(d.owners) : null, pipelines: d.ticketPipelines };
 }
 
-/** Scopes the connector reads with, each probed with its cheapest call. */
-const REQUIRED_SCOPES: Array<{ scope: string; path: string }> = [
+/**
+ * Scopes the connector reads with, each probed with its cheapest call. Owners and tickets are not probed: reading the
+ * owners and the ticket pipelines for the directory tells about those scopes.
+ */
+const PROBED_SCOPES: Array<{ scope: string; path: string }> = [
   { scope: 'crm.objects.contacts.read', path: objectProbe('contacts') },
   { scope: 'crm.objects.companies.read', path: objectProbe('companies') },
   { scope: 'crm.objects.deals.read', path: objectProbe('deals') },
-  { scope: 'tickets', path: objectProbe('tickets') },
   { scope: 'crm.objects.feedback_submissions.read', path: objectProbe('feedback_submissions') },
-  { scope: 'crm.objects.owners.read', path: OWNERS_PROBE },
 ];
 
 function usageOf(http: HubSpotHttp): string | null {
   return http.usage.dailyRemaining !== null ? `daily-remaining=${http.usage.dailyRemaining}/${http.usage.daily ?? '?'}` : null;
 }
 
-/** Checks a token: which portal it belongs to and which read scopes it lacks. Never stores it. */
-export async function checkHubSpotToken(token: string, apiBase: string = DEFAULT_API_BASE): Promise<ConnectionInfo> {
+/** [owner id, name] pairs. A missing owner scope only hides names; it does not fail the view. */
+async function fetchOwners(apis: HubSpotApis): Promise<Array<[string, string]> | null> {
+  const names: Array<[string, string]> = [];
+  let after: string | undefined;
+  try {
+    for (let page = 0; page < 10; page++) {
+      const res = await call(hsOwnersPageSchema, 'the owner list', () => apis.owners.getPage(undefined, after, 500, false));
+      for (const o of res.results) names.push([o.id, [o.firstName, o.lastName].filter(Boolean).join(' ') || o.email || o.id]);
+      after = res.paging?.next?.after;
+      if (!after) break;
+    }
+  } catch (e) {
+    if (e instanceof CrmError && e.kind === 'scope') return null;
+    throw e;
+  }
+  return names;
+}
+
+/** The portal's ticket pipelines as they are now; null without the tickets scope. */
+async function fetchTicketPipelines(apis: HubSpotApis): Promise<HsPipelines | null> {
+  try {
+    return await call(hsPipelinesSchema, 'the ticket pipelines', () => apis.pipelines.getAll('tickets'));
+  } catch (e) {
+    if (e instanceof CrmError && e.kind === 'scope') return null;
+    throw e;
+  }
+}
+
+/** The portal's directory: which portal (account-info, read once), its owners and ticket pipelines, at once. */
+async function fetchDirectory(apis: HubSpotApis, now: number): Promise<HubSpotDirectory> {
+  const [info, owners, ticketPipelines] = await Promise.all([
+    call(hsAccountInfoSchema, 'the account check', () => apis.getJson(API.accountInfo)),
+    fetchOwners(apis),
+    fetchTicketPipelines(apis),
+  ]);
+  return { portalId: info.portalId, uiDomain: info.uiDomain ?? null, currency: info.companyCurrency ?? null, owners, ticketPipelines, fetchedAt: now };
+}
+
+/**
+ * Checks a token — which portal it belongs to, which read scopes it lacks — and reads the portal's directory with the
+ * same requests (account-info once), all at once. Never stores the token.
+ */
+export async function connectHubSpotToken(token: string, apiBase: string = DEFAULT_API_BASE, now = Date.now()): Promise<{ info: ConnectionInfo; directory: HubSpotDirectory }> {
   const http = new HubSpotHttp({ token, apiBase });
   const apis = createHubSpotApis(http, apiBase);
-  const info = await call(hsAccountInfoSchema, 'the account check', () => apis.getJson(API.accountInfo));
-  const probes = await Promise.all(
-    REQUIRED_SCOPES.map(async ({ scope, path }) => {
-      try {
-        await apis.getJson(path);
-        return null;
-      } catch (e) {
-        if (e instanceof CrmError && e.kind === 'scope') return scope;
-        throw e;
-      }
-    }),
-  );
+  const [directory, probes] = await Promise.all([
+    fetchDirectory(apis, now),
+    Promise.all(
+      PROBED_SCOPES.map(async ({ scope, path }) => {
+        try {
+          await apis.getJson(path);
+          return null;
+        } catch (e) {
+          if (e instanceof CrmError && e.kind === 'scope') return scope;
+          throw e;
+        }
+      }),
+    ),
+  ]);
+  const missing = probes.filter((s): s is string => s !== null);
+  if (directory.ticketPipelines === null) missing.splice(3, 0, 'tickets');
+  if (directory.owners === null) missing.push('crm.objects.owners.read');
   return {
-    crm: 'hubspot',
-    instance: info.portalId,
-    name: info.uiDomain ? `HubSpot portal ${info.portalId} (${info.uiDomain})` : `HubSpot portal ${info.portalId}`,
-    user: null,
-    missingScopes: probes.filter((s): s is string => s !== null),
-    usage: usageOf(http),
+    info: {
+      crm: 'hubspot',
+      instance: directory.portalId,
+      name: directory.uiDomain ? `HubSpot portal ${directory.portalId} (${directory.uiDomain})` : `HubSpot portal ${directory.portalId}`,
+      user: null,
+      missingScopes: missing,
+      usage: usageOf(http),
+    },
+    directory,
   };
+}
+
+/** Checks a token: which portal it belongs to and which read scopes it lacks. Never stores it. */
+export async function checkHubSpotToken(token: string, apiBase: string = DEFAULT_API_BASE): Promise<ConnectionInfo> {
+  return (await connectHubSpotToken(token, apiBase)).info;
 }
 
 /** Re-reads the directory, then reports the portal the connector reads. */
@@ -132,12 +187,7 @@ export class HubSpotPortal {
   }
 
   private async fetchDirectory(): Promise<Directory> {
-    const [info, owners, ticketPipelines] = await Promise.all([
-      call(hsAccountInfoSchema, 'the account check', () => this.apis.getJson(API.accountInfo)),
-      this.fetchOwners(),
-      this.fetchTicketPipelines(),
-    ]);
-    const stored: HubSpotDirectory = { portalId: info.portalId, currency: info.companyCurrency ?? null, owners, ticketPipelines, fetchedAt: this.now() };
+    const stored = await fetchDirectory(this.apis, this.now());
     // A cache that cannot write (a full disk) only means the next worker start fetches the directory again.
     if (this.cache) await this.cache.save(stored).catch(() => undefined);
     return fromStored(stored);
@@ -157,33 +207,11 @@ export class HubSpotPortal {
     return directory;
   }
 
-  /** [owner id, name] pairs. A missing owner scope only hides names; it does not fail the view. */
-  private async fetchOwners(): Promise<Array<[string, string]> | null> {
-    const names: Array<[string, string]> = [];
-    let after: string | undefined;
-    try {
-      for (let page = 0; page < 10; page++) {
-        const res = await call(hsOwnersPageSchema, 'the owner list', () => this.apis.owners.getPage(undefined, after, 500, false));
-        for (const o of res.results) names.push([o.id, [o.firstName, o.lastName].filter(Boolean).join(' ') || o.email || o.id]);
-        after = res.paging?.next?.after;
-        if (!after) break;
-      }
-    } catch (e) {
-      if (e instanceof CrmError && e.kind === 'scope') return null;
-      throw e;
-    }
-    return names;
+  /** The portal's ticket pipelines as they are now; null without the tickets scope. */
+  fetchTicketPipelines(): Promise<HsPipelines | null> {
+    return fetchTicketPipelines(this.apis);
   }
 
-  /** The portal's ticket pipelines as they are now; null without the tickets scope. */
-  async fetchTicketPipelines(): Promise<HsPipelines | null> {
-    try {
-      return await call(hsPipelinesSchema, 'the ticket pipelines', () => this.apis.pipelines.getAll('tickets'));
-    } catch (e) {
-      if (e instanceof CrmError && e.kind === 'scope') return null;
-      throw e;
-    }
-  }
 
   /**
    * HubSpot's search shows a write only seconds later, so for a while after one of ours (an outcome, a follow-up)

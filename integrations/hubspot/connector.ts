@@ -6,12 +6,12 @@ import { createFollowUp } from './follow-ups';
 import { loadLoopHistory } from './loop-history';
 import { listFields, listObjects, previewSource, ticketPipelines } from './metadata';
 import { writeOutcomes } from './outcomes';
-import { loadContext } from './record-context';
+import { CompanyShare, loadContext } from './record-context';
 
 // The HubSpot connector: runs only in the background service worker (the one place with the token). Each concern
 // lives in the file of its name (the same names as in integrations/salesforce/); this file only assembles them.
 
-export { checkHubSpotToken, type DirectoryCache } from './connection';
+export { checkHubSpotToken, connectHubSpotToken, type DirectoryCache } from './connection';
 
 export interface HubSpotConnectorOptions {
   token: string;
@@ -41,15 +41,18 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     options.now ?? (() => Date.now()),
     options.directoryCache ?? null,
   );
+  // Records of one company viewed within a minute share its reads; our writes set them aside (see CompanyShare).
+  const share = new CompanyShare(portal.now);
+  const thenForget = <T>(write: Promise<T>): Promise<T> => write.finally(() => share.clear());
   return {
     crm: 'hubspot',
     refreshDirectory: () => portal.refreshDirectory(),
     ticketPipelines: () => ticketPipelines(portal),
     testConnection: () => testConnection(portal),
-    loadContext: (ref, settings) => loadContext(portal, ref, settings),
+    loadContext: (ref, settings, options) => loadContext(portal, share, ref, settings, options),
     loadLoopHistory: (ref, contactIds) => loadLoopHistory(portal, ref, contactIds),
-    writeOutcomes: (outcomes, settings) => writeOutcomes(portal, outcomes, settings),
-    createFollowUp: (response, settings) => createFollowUp(portal, response, settings),
+    writeOutcomes: (outcomes, settings) => thenForget(writeOutcomes(portal, outcomes, settings)),
+    createFollowUp: (response, settings) => thenForget(createFollowUp(portal, response, settings)),
     listObjects: () => listObjects(portal),
     listFields: (objectName) => listFields(portal, objectName),
     previewSource: (source, limit) => previewSource(portal, source, limit),

@@ -5,7 +5,7 @@ import { call, type HubSpotApis } from './client';
 import type { Directory, HubSpotPortal } from './connection';
 import { appRecordUrl } from './paths';
 import { chunks } from '../batches';
-import { allLinked, associateDefault, BATCH_MAX, batchRead, eq, getObject, search, type HsFilter } from './requests';
+import { allLinked, associated, associateDefault, BATCH_MAX, batchRead, eq, getObject, search, type HsFilter } from './requests';
 import { hsObjectSchema, hsUpsertBatchSchema, KEY_PROPERTY, nameOf, toEpochMs, type HsObject, type HsPipelines } from './schema';
 
 // Follow-ups on HubSpot: open tickets (of the follow-up pipeline) and open tasks a view lists, and the ticket the
@@ -21,6 +21,9 @@ const FOLLOW_UP_KEY_PREFIX = 'followup-';
 /** HUBSPOT_DEFINED association types (hubspot-api-nodejs AssociationTypes): ticket→contact, ticket→company. */
 const TICKET_TO_CONTACT = 16;
 const TICKET_TO_COMPANY = 339;
+
+const TICKET_PROPERTIES = ['subject', 'hs_pipeline', 'hs_pipeline_stage', 'hubspot_owner_id', 'createdate', KEY_PROPERTY];
+const TASK_PROPERTIES = ['hs_task_subject', 'hs_task_status', 'hs_timestamp', 'hubspot_owner_id', 'hs_createdate'];
 
 /** Open follow-up tickets and tasks as read, with the follow-up pipeline's stages (label, open or closed). */
 export interface OpenFollowUpRows {
@@ -89,6 +92,20 @@ async function activityOf(
   return page.results.filter(keep);
 }
 
+/** The follow-up pipeline's stages (all pipelines without one configured), and which of them are open. */
+function followUpStages(settings: Settings, directory: Directory) {
+  const pipelineId = settings.hubspot.followUpPipelineId;
+  const stages = new Map<string, { label: string; open: boolean }>();
+  for (const p of directory.pipelines?.results ?? []) {
+    if (pipelineId && p.id !== pipelineId) continue;
+    for (const s of p.stages) stages.set(s.id, { label: s.label, open: !isClosedStage(s) });
+  }
+  const openStages = [...stages].filter(([, s]) => s.open).map(([id]) => id);
+  const openTicket = (t: HsObject) => openStages.includes(t.properties.hs_pipeline_stage ?? '') && (!pipelineId || t.properties.hs_pipeline === pipelineId);
+  const openTask = (t: HsObject) => t.properties.hs_task_status !== 'COMPLETED';
+  return { pipelineId, stages, openStages, openTicket, openTask };
+}
+
 /** The open follow-up tickets (of the configured pipeline) and open tasks a view lists, with the stage names. */
 export async function openFollowUpRows(
   portal: HubSpotPortal,
@@ -97,13 +114,7 @@ export async function openFollowUpRows(
   settings: Settings,
   directory: Directory,
 ): Promise<OpenFollowUpRows> {
-  const pipelineId = settings.hubspot.followUpPipelineId;
-  const stages = new Map<string, { label: string; open: boolean }>();
-  for (const p of directory.pipelines?.results ?? []) {
-    if (pipelineId && p.id !== pipelineId) continue;
-    for (const s of p.stages) stages.set(s.id, { label: s.label, open: !isClosedStage(s) });
-  }
-  const openStages = [...stages].filter(([, s]) => s.open).map(([id]) => id);
+  const { pipelineId, stages, openStages, openTicket, openTask } = followUpStages(settings, directory);
   const [tickets, tasks] = await Promise.all([
     directory.pipelines && openStages.length > 0
       ? activityOf(
@@ -112,21 +123,12 @@ export async function openFollowUpRows(
           'tickets',
           scopes,
           [{ propertyName: 'hs_pipeline_stage', operator: 'IN', values: openStages }, ...(pipelineId ? [eq('hs_pipeline', pipelineId)] : [])],
-          ['subject', 'hs_pipeline', 'hs_pipeline_stage', 'hubspot_owner_id', 'createdate', KEY_PROPERTY],
+          TICKET_PROPERTIES,
           ['-createdate'],
-          (t) => openStages.includes(t.properties.hs_pipeline_stage ?? '') && (!pipelineId || t.properties.hs_pipeline === pipelineId),
+          openTicket,
         )
       : [],
-    activityOf(
-      portal,
-      anchor,
-      'tasks',
-      scopes,
-      [{ propertyName: 'hs_task_status', operator: 'NEQ', value: 'COMPLETED' }],
-      ['hs_task_subject', 'hs_task_status', 'hs_timestamp', 'hubspot_owner_id', 'hs_createdate'],
-      ['hs_timestamp'],
-      (t) => t.properties.hs_task_status !== 'COMPLETED',
-    ),
+    activityOf(portal, anchor, 'tasks', scopes, [{ propertyName: 'hs_task_status', operator: 'NEQ', value: 'COMPLETED' }], TASK_PROPERTIES, ['hs_timestamp'], openTask),
   ]);
   return { tickets, tasks, stages };
 }
@@ -138,15 +140,65 @@ function followUpKeyOf(ticket: HsObject): string | null {
   return new RegExp(`\\[(${FOLLOW_UP_KEY_PREFIX}[A-Za-z0-9-]+)\\]$`).exec(ticket.properties.subject ?? '')?.[1] ?? null;
 }
 
+/**
+ * The open tickets and tasks linked to these contacts (v4 association reads, then batch reads of the ones not in
+ * `read`), with the contact of each: how a company page lists its contacts' follow-ups that name no company.
+ */
+export async function openRowsOfContacts(
+  portal: HubSpotPortal,
+  contactIds: string[],
+  read: OpenFollowUpRows,
+  settings: Settings,
+  directory: Directory,
+): Promise<{ rows: OpenFollowUpRows; contactOf: Map<string, string> }> {
+  const { openTicket, openTask, openStages } = followUpStages(settings, directory);
+  const contactOf = new Map<string, string>();
+  const types = directory.pipelines && openStages.length > 0 ? ACTIVITY_TYPES : (['tasks'] as const);
+  const more = await Promise.all(
+    types.map(async (type) => {
+      if (contactIds.length === 0) return { type, rows: [] as HsObject[] };
+      const links = await associated(portal.apis, 'contacts', type, contactIds);
+      for (const [contactId, ids] of links) for (const id of ids) if (!contactOf.has(id)) contactOf.set(id, contactId);
+      const seen = new Set(read[type].map((r) => r.id));
+      const ids = [...new Set([...links.values()].flat())].filter((id) => !seen.has(id));
+      const rows = ids.length === 0 ? [] : await batchRead(portal.apis, type, ids, type === 'tickets' ? TICKET_PROPERTIES : TASK_PROPERTIES);
+      return { type, rows: rows.filter(type === 'tickets' ? openTicket : openTask) };
+    }),
+  );
+  const rows: OpenFollowUpRows = { tickets: [...read.tickets], tasks: [...read.tasks], stages: read.stages };
+  for (const { type, rows: extra } of more) rows[type].push(...extra);
+  return { rows, contactOf };
+}
+
 function followUpResponseKey(key: string | null | undefined, portal: string): string | null {
   return key?.startsWith(FOLLOW_UP_KEY_PREFIX) ? rowKey('hubspot', portal, key.slice(FOLLOW_UP_KEY_PREFIX.length)) : null;
 }
 
-/** The view's follow-ups from the open tickets and tasks read for it. */
-export function toFollowUps(rows: OpenFollowUpRows, keys: { accountKey: string | null; contactIds: string[] }, directory: Directory): FollowUp[] {
+/**
+ * Which contact each follow-up row belongs to: its first linked contact (v4 association reads, one per type, only for
+ * rows not already known and only when there are any). A row linked to no contact belongs to its company.
+ */
+export async function contactsOfRows(portal: HubSpotPortal, rows: Pick<OpenFollowUpRows, 'tickets' | 'tasks'>, known: ReadonlyMap<string, string>): Promise<Map<string, string | null>> {
+  const out = new Map<string, string | null>(known);
+  await Promise.all(
+    ACTIVITY_TYPES.map(async (type) => {
+      const ids = rows[type].map((r) => r.id).filter((id) => !out.has(id));
+      if (ids.length === 0) return;
+      const links = await associated(portal.apis, type, 'contacts', ids);
+      for (const id of ids) out.set(id, links.get(id)?.[0] ?? null);
+    }),
+  );
+  return out;
+}
+
+/** The view's follow-ups from the open tickets and tasks read for it, each with its contact (see contactsOfRows). */
+export function toFollowUps(rows: OpenFollowUpRows, keys: { accountKey: string | null; contactOf: (rowId: string) => string | null }, directory: Directory): FollowUp[] {
   const { portalId: portal, owners } = directory;
   const { tickets, tasks, stages } = rows;
-  const singleContact = keys.contactIds.length === 1 ? rowKey('hubspot', portal, keys.contactIds[0]!) : null;
+  const contactKeyOf = (rowId: string) => {
+    const contactId = keys.contactOf(rowId);
+    return contactId ? rowKey('hubspot', portal, contactId) : null;
+  };
   const ownerName = (id: string | null | undefined) => (id ? (owners?.get(id) ?? null) : null);
   const out: FollowUp[] = [];
   for (const t of tickets) {
@@ -157,7 +209,7 @@ export function toFollowUps(rows: OpenFollowUpRows, keys: { accountKey: string |
       instance: portal,
       id: t.id,
       kind: 'ticket',
-      contactKey: singleContact,
+      contactKey: contactKeyOf(t.id),
       accountKey: keys.accountKey,
       // A ticket opened from the panel carries its response in the key (see createFollowUp).
       responseKey: followUpResponseKey(followUpKeyOf(t), portal),
@@ -178,7 +230,7 @@ export function toFollowUps(rows: OpenFollowUpRows, keys: { accountKey: string |
       instance: portal,
       id: t.id,
       kind: 'task',
-      contactKey: singleContact,
+      contactKey: contactKeyOf(t.id),
       accountKey: keys.accountKey,
       responseKey: null,
       title: t.properties.hs_task_subject || `Task ${t.id}`,

@@ -59,10 +59,8 @@ export function objectProbe(objectType: string): string {
   return `${API.objects}/${objectType}?limit=1&properties=hs_object_id`;
 }
 
-export const OWNERS_PROBE = `${API.owners}?limit=1`;
-
 /** HubSpot's object type ids in record page URLs. */
-const RECORD_TYPE_IDS = { contact: '0-1', company: '0-2', ticket: '0-5', task: '0-27' } as const;
+const RECORD_TYPE_IDS = { contact: '0-1', company: '0-2', deal: '0-3', ticket: '0-5', task: '0-27' } as const;
 
 /** A record's page in the HubSpot app. */
 export function appRecordUrl(portal: string, type: keyof typeof RECORD_TYPE_IDS, id: string): string {

@@ -1,10 +1,10 @@
-import { rowKey, type Account, type AccountCounts, type Contact, type RecordContext, type RecordRef, type SurveyResponse } from '../../core/schema';
+import { rowKey, type Account, type AccountCounts, type Contact, type OpenDeal, type RecordContext, type RecordRef, type SurveyResponse } from '../../core/schema';
 import type { HubSpotSource, Settings } from '../../core/settings';
 import { CrmError } from '../crm';
 import { chunks } from '../batches';
-import { accountCounts, LAST_SURVEY_PROPERTY } from './account-counts';
+import { accountCounts, LAST_NPS_PROPERTY, LAST_SURVEY_PROPERTY } from './account-counts';
 import type { HubSpotPortal } from './connection';
-import { ACTIVITY_TYPES, linkFilters, linkFollowUps, openFollowUpRows, toFollowUps, type OpenFollowUpRows } from './follow-ups';
+import { ACTIVITY_TYPES, contactsOfRows, linkFilters, linkFollowUps, openFollowUpRows, openRowsOfContacts, toFollowUps, type OpenFollowUpRows } from './follow-ups';
 import { appRecordUrl } from './paths';
 import { associated, BATCH_MAX, batchRead, eq, getObject, search, searchAll, type HsFilter } from './requests';
 import {
@@ -72,7 +72,57 @@ interface ActivityAnchor {
   scope: HsFilter;
 }
 
-export async function loadContext(hubspot: HubSpotPortal, ref: RecordRef, settings: Settings): Promise<RecordContext> {
+type AccountRead = Awaited<ReturnType<typeof loadAccount>>;
+
+/** What one company's views share for a short while: the company, its contacts and counts, their answers, its deals. */
+interface SharedCompany {
+  at: number;
+  account: AccountRead;
+  sourceRows: RowResult[];
+  deals: OpenDeal[] | undefined;
+}
+
+/** How long records of one company share its reads: a rep moving down the buying group, not a stale dashboard. */
+const SHARE_FOR_MS = 60_000;
+
+/**
+ * The company reads the views of one connector share. Our own writes (readsById) and a manual refresh (`fresh`) set it
+ * aside; a view of the company itself always reads it afresh and renews it.
+ */
+export class CompanyShare {
+  private readonly byCompany = new Map<string, SharedCompany>();
+  constructor(private readonly now: () => number) {}
+
+  get(companyId: string): SharedCompany | null {
+    const shared = this.byCompany.get(companyId);
+    return shared && this.now() - shared.at < SHARE_FOR_MS ? shared : null;
+  }
+
+  /** The fresh shared read that lists this contact. */
+  ofContact(contactId: string): { companyId: string; shared: SharedCompany } | null {
+    for (const [companyId, shared] of this.byCompany) {
+      if (this.now() - shared.at < SHARE_FOR_MS && shared.account.contacts.some((c) => c.id === contactId)) return { companyId, shared };
+    }
+    return null;
+  }
+
+  put(companyId: string, shared: Omit<SharedCompany, 'at'>): void {
+    const previous = this.byCompany.get(companyId);
+    this.byCompany.set(companyId, { ...shared, deals: shared.deals ?? previous?.deals, at: this.now() });
+  }
+
+  clear(): void {
+    this.byCompany.clear();
+  }
+}
+
+export async function loadContext(
+  hubspot: HubSpotPortal,
+  share: CompanyShare,
+  ref: RecordRef,
+  settings: Settings,
+  options: { fresh?: boolean } = {},
+): Promise<RecordContext> {
   const { apis, http } = hubspot;
   const startCount = http.requestCount;
   const directory = await hubspot.checkedDirectory(ref.instance);
@@ -82,16 +132,25 @@ export async function loadContext(hubspot: HubSpotPortal, ref: RecordRef, settin
     s.kind === 'hubspot-contact-properties' ? [s.scoreProperty, s.commentProperty, s.dateProperty].filter((p): p is string => p !== null) : [],
   );
   const contactProps = [...CONTACT_PROPERTIES, ...historyProps];
+  // Our own writes show by id only for a while, and a manual refresh asks for everything again.
+  if (options.fresh || hubspot.readsById()) share.clear();
+  const sharedContact = ref.objectType === 'contact' && historyProps.length === 0 ? share.ofContact(ref.id) : null;
 
   let companyId: string | null = null;
   let company: HsObject | null = null;
   let focus: HsObject[] = [];
   let title = '';
-  // Whose follow-ups the view lists: a contact's own, a company's, or (deal, ticket) the company's and the
-  // record's contacts'. A contact or company read by id brings its links to them along (see follow-ups.ts).
+  // Whose follow-ups the view lists: a contact's own, a company's and its contacts', or (deal, ticket) the record's
+  // contacts' and the company's. A contact or company read by id brings its links to them along (see follow-ups.ts).
   let anchor: ActivityAnchor | null = null;
   let openRows: Promise<OpenFollowUpRows> | null = null;
-  if (ref.objectType === 'contact' && !hubspot.readsById() && hubspot.takeSearchOnlyRead()) {
+  let shared: SharedCompany | null = null;
+  if (sharedContact) {
+    // Another contact of a company read moments ago: only its own tickets and tasks are new (two searches at once).
+    ({ companyId, shared } = sharedContact);
+    openRows = openFollowUpRows(hubspot, null, [eq('associations.contact', ref.id)], settings, directory);
+    focus = [shared.account.contacts.find((c) => c.id === ref.id)!];
+  } else if (ref.objectType === 'contact' && !hubspot.readsById() && hubspot.takeSearchOnlyRead()) {
     // Search alone: the contact's companies, tickets and tasks at once, by their link to it; the contact itself
     // comes with its company's contacts. One request fewer than reading it by id first (see the header).
     const scope = eq('associations.contact', ref.id);
@@ -130,9 +189,14 @@ export async function loadContext(hubspot: HubSpotPortal, ref: RecordRef, settin
   }
 
   const companyPage = ref.objectType === 'company';
-  const account = companyId
-    ? await loadAccount(hubspot, companyId, company, focus, contactProps, historyProps, settings, portal, owners, companyPage)
-    : null;
+  // Company, deal and ticket views read the company's open deals too (revenue at risk); a contact view does not.
+  const withDeals = ref.objectType !== 'contact' && settings.hubspot.revenue.kind === 'openDeals';
+  shared ??= companyId && !companyPage && !withDeals && historyProps.length === 0 ? share.get(companyId) : null;
+  const account = shared
+    ? shared.account
+    : companyId
+      ? await loadAccount(hubspot, companyId, company, focus, contactProps, historyProps, settings, portal, owners, { activity: companyPage, deals: withDeals })
+      : null;
   if (companyPage && account) anchor = { record: account.company, scope: eq('associations.company', ref.id) };
   if (ref.objectType === 'contact' && focus.length === 0) {
     // Read by search: the contact is among its company's contacts, unless a large company listed others first.
@@ -149,13 +213,23 @@ export async function loadContext(hubspot: HubSpotPortal, ref: RecordRef, settin
   const rowCtx: RowContext = { portal, companyOf };
   const focusIds = focus.map((c) => c.id);
   const accountKey = companyId ? rowKey('hubspot', portal, companyId) : null;
-  const [sourceRows, rows] = await Promise.all([
-    responsesOf(hubspot, listed, sources, rowCtx, account?.large ?? false),
+  const unlistedFocus = shared ? focus.filter((f) => !shared.account.contacts.some((c) => c.id === f.id)) : [];
+  const [sourceRows, read, deals] = await Promise.all([
+    shared ? Promise.all([shared.sourceRows, responsesOf(hubspot, unlistedFocus, sources, rowCtx, false)]).then((r) => r.flat()) : responsesOf(hubspot, listed, sources, rowCtx, account?.large ?? false),
     openRows ?? openFollowUpRows(hubspot, anchor?.record ?? null, anchor ? [anchor.scope] : linkFilters(companyId, focusIds), settings, directory),
+    withDeals && account ? openDeals(hubspot, account, portal, directory.currency) : Promise.resolve(shared?.deals),
   ]);
+  // Each row keeps its contact: a contact's own view knows it; a company's (of up to 200 contacts, all listed) also
+  // lists its contacts' rows that name no company; the rest are told by their links.
+  let rows = read;
+  let known = new Map<string, string>();
+  if (ref.objectType === 'contact') for (const r of [...read.tickets, ...read.tasks]) known.set(r.id, ref.id);
+  if (companyPage && account && !account.large) ({ rows, contactOf: known } = await openRowsOfContacts(hubspot, account.contacts.map((c) => c.id), read, settings, directory));
+  const contactOf = ref.objectType === 'contact' || (companyPage && account && !account.large) ? known : await contactsOfRows(hubspot, rows, known);
   const { responses, rejected } = partitionRows(sourceRows);
-  const followUps = toFollowUps(rows, { accountKey, contactIds: focusIds }, directory);
+  const followUps = toFollowUps(rows, { accountKey, contactOf: (id) => contactOf.get(id) ?? null }, directory);
   linkFollowUps(followUps, responses);
+  if (account && companyId && !shared && historyProps.length === 0) share.put(companyId, { account, sourceRows: sourceRows.filter((r) => !r.ok || account.contacts.some((c) => rowKey('hubspot', portal, c.id) === r.response.contactKey)), deals });
 
   const contacts: Contact[] = listed.map((c) => toContact(c, portal, companyOf(c.id), owners, responses));
   return {
@@ -167,12 +241,55 @@ export async function loadContext(hubspot: HubSpotPortal, ref: RecordRef, settin
     contacts,
     responses,
     followUps,
+    followUpsRead: companyPage ? 'account' : ref.objectType === 'contact' ? 'focus' : 'focusAndAccount',
+    ...(deals ? { deals } : {}),
     // The team's loop notes cost the view another request; the panel asks for them (loadLoopHistory).
     loops: null,
     rejected,
     requestCount: http.requestCount - startCount,
     fetchedAt: hubspot.now(),
   };
+}
+
+const DEAL_PROPERTIES = ['dealname', 'amount', 'deal_currency_code', 'hs_is_closed'];
+
+/**
+ * The company's open deals with the contacts on each (v4 deal → contact links), each in its own currency (else the
+ * portal's). A contact of a deal the company read did not list is read by id for its name and HubSpot's "Last NPS
+ * rating" (its latest answer), so a detractor on a deal of a large company still counts.
+ */
+async function openDeals(hubspot: HubSpotPortal, account: AccountRead, portal: string, portalCurrency: string | null): Promise<OpenDeal[]> {
+  const ids = [...new Set((account.company.associations?.deals?.results ?? []).map((l) => l.id))];
+  if (ids.length === 0) return [];
+  const [rows, links] = await Promise.all([batchRead(hubspot.apis, 'deals', ids, DEAL_PROPERTIES), associated(hubspot.apis, 'deals', 'contacts', ids)]);
+  const open = rows.filter((d) => d.properties.hs_is_closed !== 'true');
+  const listed = new Map(account.contacts.map((c) => [c.id, c]));
+  const missing = [...new Set(open.flatMap((d) => links.get(d.id) ?? []))].filter((id) => !listed.has(id));
+  for (const c of missing.length ? await batchRead(hubspot.apis, 'contacts', missing, ['firstname', 'lastname', 'email', LAST_NPS_PROPERTY]) : []) listed.set(c.id, c);
+  return open.map((d) => {
+    const contactIds = links.get(d.id) ?? [];
+    const contactFacts: OpenDeal['contactFacts'] = {};
+    for (const id of contactIds) {
+      const c = listed.get(id);
+      if (!c) continue;
+      const rating = c.properties[LAST_NPS_PROPERTY];
+      contactFacts[rowKey('hubspot', portal, id)] = { name: nameOf(c.properties), latestNps: rating != null && /^\d{1,2}$/.test(rating) ? Number(rating) : null };
+    }
+    return {
+      key: rowKey('hubspot', portal, d.id),
+      crm: 'hubspot',
+      instance: portal,
+      id: d.id,
+      accountKey: account.account.key,
+      kind: 'deal',
+      name: d.properties.dealname || `Deal ${d.id}`,
+      amount: d.properties.amount != null && d.properties.amount !== '' ? money(d.properties.amount) : null,
+      currency: d.properties.deal_currency_code || portalCurrency,
+      contactKeys: contactIds.map((id) => rowKey('hubspot', portal, id)),
+      contactFacts,
+      url: appRecordUrl(portal, 'deal', d.id),
+    };
+  });
 }
 
 async function loadAccount(
@@ -185,15 +302,16 @@ async function loadAccount(
   settings: Settings,
   portal: string,
   owners: Map<string, string> | null,
-  withActivityLinks: boolean,
+  links: { activity: boolean; deals: boolean },
 ): Promise<{ account: Account; company: HsObject; contacts: HsObject[]; counts: AccountCounts | null; large: boolean }> {
   const { apis } = hubspot;
   const revenue = settings.hubspot.revenue;
   const revenueProperty = revenuePropertyOf(settings);
   const sortProperty = lastSurveyProperty(settings.hubspot.sources);
   const byCompany = eq('associations.company', companyId);
+  const associations = [...(links.activity ? ACTIVITY_TYPES : []), ...(links.deals ? ['deals'] : [])];
   const [company, firstPage] = await Promise.all([
-    companyRead ?? getObject(apis, 'companies', companyId, companyProperties(settings), [], withActivityLinks ? [...ACTIVITY_TYPES] : []),
+    companyRead && associations.length === 0 ? companyRead : getObject(apis, 'companies', companyId, companyProperties(settings), [], associations),
     search(apis, 'contacts', [[byCompany]], contactProps, [`-${sortProperty}`], CONTACT_PAGE),
   ]);
   const total = firstPage.total;
@@ -224,7 +342,8 @@ async function loadAccount(
       ownerId,
       ownerName: ownerId ? (owners?.get(ownerId) ?? null) : null,
       revenue: revenueText != null && revenueText !== '' ? money(revenueText) : revenue.kind === 'openDeals' ? 0 : null,
-      revenueLabel: revenue.kind === 'openDeals' ? 'Open deals' : revenue.property,
+      revenueSource: revenue.kind === 'openDeals' ? 'openPipeline' : 'field',
+      revenueLabel: revenue.kind === 'openDeals' ? '' : revenue.property,
       currency: null,
       contactCount: total,
       url: appRecordUrl(portal, 'company', companyId),

@@ -92,6 +92,8 @@ export const hsAccountInfoSchema = z.object({
 /** The persisted form of a portal's directory (see HubSpotPortal.directory() in connection.ts); read back through this schema. */
 export const hubSpotDirectorySchema = z.object({
   portalId: z.string().min(1),
+  /** Kept from account-info for the connection's name; absent in copies kept before it was. */
+  uiDomain: z.string().nullable().optional(),
   currency: z.string().nullable(),
   /** [owner id, display name]; null when the token lacks the owners scope. */
   owners: z.array(z.tuple([z.string(), z.string()])).nullable(),

@@ -4,13 +4,20 @@ import { isNpsScore, segment } from '../../core/nps';
 import { ok, parseWith, records, type Meter, type SubQuery } from './client';
 import type { SalesforceOrg } from './connection';
 import type { ErrorContext } from './errors';
-import { aggregateRowSchema, countDistinctSchema, queryResultSchema, quarterRowSchema, sfRowSchema } from './schema';
+import { aggregateRowSchema, countDistinctSchema, queryResultSchema, quarterRowSchema, sfRowSchema, titleCountSchema } from './schema';
+
+const SEGMENTS = ['promoter', 'passive', 'detractor'] as const;
 import * as soql from './soql';
 
 // Big accounts on Salesforce: counted by aggregate SOQL where the data lives, never by reading every row. Unlike
 // HubSpot (contacts by their latest answer) it counts the answers in the window, and by quarter.
 
-/** Runs the account-wide aggregate SOQL for a big account: contact count and NPS counts by quarter. */
+/**
+ * Runs the account-wide aggregate SOQL for a big account: the contact count, the NPS counts of the chosen method and
+ * every answer per quarter. Per-contact methods count people by the latest-NPS contact field, per title for the role
+ * weights; an org without that field cannot count them at this size, so its counts are every answer in the window,
+ * naming the chosen method as unavailable (the panel says so beside the number).
+ */
 export async function bigAccount(org: SalesforceOrg,
   accountId: string,
   listedIds: string[],
@@ -18,13 +25,19 @@ export async function bigAccount(org: SalesforceOrg,
   meter: Meter,
   ctx: ErrorContext,
 ): Promise<{ contactCount: number; counts: AccountCounts; rows: Array<{ source: SalesforceSource; records: unknown[] }> }> {
-  const windowDays = settings.rules.rollup.windowDays;
+  const { windowDays, method: chosen } = settings.rules.rollup;
+  const perContact = chosen !== 'window' && org.lastNpsField;
   const sources = settings.salesforce.sources;
   const queries: SubQuery[] = [{ referenceId: 'contactCount', soql: soql.contactCountQuery(accountId) }];
+  if (perContact) {
+    for (const seg of SEGMENTS) queries.push({ referenceId: `latest-${seg}`, soql: soql.latestNpsByTitleQuery(accountId, seg) });
+  }
   sources.forEach((source, i) => {
-    queries.push({ referenceId: `npsCounts${i}`, soql: soql.npsCountsQuery(source, accountId, windowDays) });
+    if (!perContact) {
+      queries.push({ referenceId: `npsCounts${i}`, soql: soql.npsCountsQuery(source, accountId, windowDays) });
+      queries.push({ referenceId: `respondents${i}`, soql: soql.respondentCountQuery(source, accountId, windowDays) });
+    }
     queries.push({ referenceId: `npsByQuarter${i}`, soql: soql.npsByQuarterQuery(source, accountId, windowDays) });
-    queries.push({ referenceId: `respondents${i}`, soql: soql.respondentCountQuery(source, accountId, windowDays) });
     const listed = soql.sourceQuery(source, { kind: 'contacts', contactIds: listedIds });
     if (listed) queries.push({ referenceId: `listed${i}`, soql: listed });
   });
@@ -40,9 +53,24 @@ export async function bigAccount(org: SalesforceOrg,
     const s = segment(score);
     return s === 'promoter' ? 'promoters' : s === 'passive' ? 'passives' : 'detractors';
   };
+  const byTitle = new Map<string | null, { role: string | null; promoters: number; passives: number; detractors: number }>();
+  if (perContact) {
+    for (const seg of SEGMENTS) {
+      const field = seg === 'promoter' ? 'promoters' : seg === 'passive' ? 'passives' : 'detractors';
+      const rows = parseWith(queryResultSchema(titleCountSchema), ok(results.get(`latest-${seg}`), 'latest NPS counts'), 'the latest NPS counts').records;
+      for (const row of rows) {
+        const role = row.t ?? null;
+        const entry = byTitle.get(role) ?? { role, promoters: 0, passives: 0, detractors: 0 };
+        entry[field] += row.n;
+        byTitle.set(role, entry);
+        totals[field] += row.n;
+      }
+    }
+    respondents = totals.promoters + totals.passives + totals.detractors;
+  }
   for (const [i, source] of sources.entries()) {
-    const counted = parseWith(queryResultSchema(aggregateRowSchema), ok(results.get(`npsCounts${i}`), 'NPS counts'), 'the NPS counts');
-    for (const row of counted.records) {
+    const counted = perContact ? null : parseWith(queryResultSchema(aggregateRowSchema), ok(results.get(`npsCounts${i}`), 'NPS counts'), 'the NPS counts');
+    for (const row of counted?.records ?? []) {
       const field = segmentField(row.score);
       if (field) totals[field] += row.n;
     }
@@ -58,9 +86,11 @@ export async function bigAccount(org: SalesforceOrg,
         quarters.set(quarter, entry);
       }
     }
-    const distinct = parseWith(queryResultSchema(countDistinctSchema), ok(results.get(`respondents${i}`), 'respondent count'), 'the respondent count');
-    // Two sources may count the same person; the larger count is the safe lower bound.
-    respondents = Math.max(respondents, distinct.records[0]?.n ?? 0);
+    if (!perContact) {
+      const distinct = parseWith(queryResultSchema(countDistinctSchema), ok(results.get(`respondents${i}`), 'respondent count'), 'the respondent count');
+      // Two sources may count the same person; the larger count is the safe lower bound.
+      respondents = Math.max(respondents, distinct.records[0]?.n ?? 0);
+    }
     const listed = results.get(`listed${i}`);
     if (listed) rows.push({ source, records: await records(org.api, listed, `listed${i}`, sfRowSchema, meter, ctx) });
   }
@@ -69,8 +99,11 @@ export async function bigAccount(org: SalesforceOrg,
     rows,
     counts: {
       accountKey: org.key(accountId),
-      method: 'window',
-      windowDays,
+      method: perContact ? chosen : 'window',
+      unavailable: chosen !== 'window' && !perContact ? chosen : null,
+      counted: perContact ? 'people' : 'answers',
+      windowDays: perContact ? null : windowDays,
+      byRole: chosen === 'weightedByRole' && perContact ? [...byTitle.values()] : [],
       ...totals,
       respondents,
       byQuarter: [...quarters.values()].sort((a, b) => a.quarter.localeCompare(b.quarter)),

@@ -143,24 +143,29 @@ export class SalesforceApi {
     return this.request({ method: 'GET', url: this.queryUrl(text), idempotent: true }, meter, ctx);
   }
 
-  /** Runs read-only queries in as few composite requests as the 5-query limit allows. */
+  /** Runs read-only queries in as few composite requests as the 5-query limit allows, those requests at once. */
   async composite(queries: SubQuery[], meter: Meter, ctx: ErrorContext = {}): Promise<Map<string, SubResult>> {
     const results = new Map<string, SubResult>();
-    for (const chunk of chunks(queries, MAX_QUERIES_PER_COMPOSITE)) {
-      const body = await this.request(
-        {
-          method: 'POST',
-          url: this.paths.composite,
-          body: {
-            allOrNone: false,
-            compositeRequest: chunk.map((q) => ({ method: 'GET', url: this.queryUrl(q.soql), referenceId: q.referenceId })),
+    const parts = chunks(queries, MAX_QUERIES_PER_COMPOSITE);
+    const bodies = await Promise.all(
+      parts.map((chunk) =>
+        this.request(
+          {
+            method: 'POST',
+            url: this.paths.composite,
+            body: {
+              allOrNone: false,
+              compositeRequest: chunk.map((q) => ({ method: 'GET', url: this.queryUrl(q.soql), referenceId: q.referenceId })),
+            },
+            idempotent: true,
           },
-          idempotent: true,
-        },
-        meter,
-        ctx,
-      );
-      const parsed = parseWith(compositeResponseSchema, body, 'a composite response');
+          meter,
+          ctx,
+        ),
+      ),
+    );
+    parts.forEach((chunk, i) => {
+      const parsed = parseWith(compositeResponseSchema, bodies[i], 'a composite response');
       for (const sub of parsed.compositeResponse) {
         if (sub.httpStatusCode < 300) {
           results.set(sub.referenceId, { ok: true, body: sub.body });
@@ -178,7 +183,7 @@ export class SalesforceApi {
         const result = results.get(q.referenceId);
         if (result && !result.ok && ['auth', 'daily-limit'].includes(result.error.kind)) throw result.error;
       }
-    }
+    });
     return results;
   }
 

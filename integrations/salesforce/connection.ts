@@ -21,10 +21,19 @@ export class SalesforceOrg {
   private readonly expectedInstance: string | undefined;
   /** Learned once: orgs without person accounts have no IsPersonAccount field. */
   personAccountFields = true;
+  /** Learned once: single-currency orgs have no CurrencyIsoCode field. */
+  multiCurrency = true;
+  /** Learned once: whether Contact has the latest-NPS field an admin's Flow keeps (soql.LAST_NPS_FIELD). */
+  lastNpsField = true;
   /** Learned once: whether Task has the External ID field outcome writes upsert on (see outcomes.ts). */
   taskKeyField: boolean | null = null;
   /** Learned once, when settings name none: the first closed Case status. */
   closedStatus: string | null = null;
+
+  /** The fields this org is known to have, for the queries that name them. */
+  get fields(): { personAccount: boolean; multiCurrency: boolean; lastNps: boolean } {
+    return { personAccount: this.personAccountFields, multiCurrency: this.multiCurrency, lastNps: this.lastNpsField };
+  }
 
   constructor(options: SalesforceOrgOptions) {
     this.api = new SalesforceApi(options);

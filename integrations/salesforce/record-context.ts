@@ -1,4 +1,4 @@
-import type { Account, AccountCounts, Contact, FollowUp, LoopRecord, RecordContext, RecordRef, RejectedRow, SurveyResponse } from '../../core/schema';
+import type { Account, AccountCounts, Contact, FollowUp, LoopRecord, OpenDeal, RecordContext, RecordRef, RejectedRow, SurveyResponse } from '../../core/schema';
 import type { SalesforceSource, Settings } from '../../core/settings';
 import { CrmError } from '../crm';
 import { bigAccount } from './account-counts';
@@ -11,7 +11,7 @@ import { recordUrl } from './paths';
 import {
   parseSourceRows,
   sfAccountRecordSchema,
-  sfAmountSchema,
+  sfOpenOpportunitySchema,
   sfCaseSchema,
   sfContactRecordSchema,
   sfLeadRecordSchema,
@@ -20,6 +20,7 @@ import {
   sfTaskSchema,
   type SfAccountRecord,
   type SfContact,
+  type SfOpenOpportunity,
   type SfTask,
 } from './schema';
 import * as soql from './soql';
@@ -34,10 +35,13 @@ export async function loadContext(org: SalesforceOrg, ref: RecordRef, settings: 
   try {
     return await assemble(org, ref, settings);
   } catch (error) {
-    // Orgs without person accounts have no IsPersonAccount field: learn it once and ask again without it.
-    if (org.personAccountFields && error instanceof CrmError && error.details.crmCode === 'INVALID_FIELD' && /IsPersonAccount|PersonContactId/.test(error.message)) {
-      org.personAccountFields = false;
-      return assemble(org, ref, settings);
+    // Fields some orgs lack — person accounts, multiple currencies, the latest-NPS field: learn it once, ask again.
+    if (error instanceof CrmError && error.details.crmCode === 'INVALID_FIELD') {
+      if (org.personAccountFields && /IsPersonAccount|PersonContactId/.test(error.message)) org.personAccountFields = false;
+      else if (org.multiCurrency && /CurrencyIsoCode/.test(error.message)) org.multiCurrency = false;
+      else if (org.lastNpsField && error.message.includes(soql.LAST_NPS_FIELD)) org.lastNpsField = false;
+      else throw error;
+      return loadContext(org, ref, settings);
     }
     throw error;
   }
@@ -57,7 +61,7 @@ async function assemble(org: SalesforceOrg, ref: RecordRef, settings: Settings):
   if (ref.objectType === 'case') queries.push({ referenceId: 'focus', soql: soql.caseQuery(ref.id) });
   const leadView = ref.objectType === 'lead';
   if (!leadView) {
-    queries.push({ referenceId: 'account', soql: soql.accountQuery(accountRef, settings, org.personAccountFields) });
+    queries.push({ referenceId: 'account', soql: soql.accountQuery(accountRef, settings, org.fields) });
     queries.push({ referenceId: 'tasks', soql: soql.accountTasksQuery(accountRef) });
   }
   // Sources fill the request up to its 5 queries; the rest are read once the focus record is known.
@@ -126,6 +130,8 @@ async function assemble(org: SalesforceOrg, ref: RecordRef, settings: Settings):
     if (!row) throw notFound();
     title = row.Name;
     focusAccountId = row.AccountId;
+    // Its contacts are its contact roles.
+    focusContactIds = [...new Set((row.OpportunityContactRoles?.records ?? []).flatMap((r) => (r.ContactId ? [r.ContactId] : [])))];
   } else if (ref.objectType === 'case') {
     const [row] = await records(org.api, results.get('focus'), 'case', sfCaseSchema, meter, ctx);
     if (!row) throw notFound();
@@ -137,6 +143,7 @@ async function assemble(org: SalesforceOrg, ref: RecordRef, settings: Settings):
 
   // The account, its contacts, cases and tasks
   let account: Account | null = null;
+  let deals: OpenDeal[] | undefined;
   let accountCounts: AccountCounts | null = null;
   let big = false;
   let accountContacts: SfContact[] = [];
@@ -155,12 +162,16 @@ async function assemble(org: SalesforceOrg, ref: RecordRef, settings: Settings):
       for (const c of accountContacts) if (!contacts.has(c.Id)) contacts.set(c.Id, toContact(org, c));
       for (const c of await childRecords(org.api, row.Cases, sfCaseSchema, meter, ctx)) followUps.set(c.Id, caseFollowUp(org, c));
       const revenue = settings.salesforce.revenue;
+      // The org's corporate currency is what a record without its own (a single-currency org) is in; unknown here.
+      const currency = row.CurrencyIsoCode ?? null;
       let amount: number | null;
       if (revenue.kind === 'accountField') {
         const value = (row as Record<string, unknown>)[revenue.field];
         amount = typeof value === 'number' ? value : null;
       } else {
-        amount = sumAmounts(await childRecords(org.api, row.Opportunities, sfAmountSchema, meter, ctx));
+        const opportunities = await childRecords(org.api, row.Opportunities, sfOpenOpportunitySchema, meter, ctx);
+        deals = opportunities.map((o) => openDeal(org, row.Id, o, currency));
+        amount = sumAmounts(opportunities);
       }
       tasks.push(...(await records(org.api, results.get('tasks'), 'tasks', sfTaskSchema, meter, ctx)));
       account = {
@@ -172,8 +183,9 @@ async function assemble(org: SalesforceOrg, ref: RecordRef, settings: Settings):
         ownerId: row.OwnerId,
         ownerName: row.Owner?.Name ?? null,
         revenue: amount,
-        revenueLabel: revenue.kind === 'accountField' ? revenue.field : 'Open opportunities',
-        currency: null,
+        revenueSource: revenue.kind === 'accountField' ? 'field' : 'openPipeline',
+        revenueLabel: revenue.kind === 'accountField' ? revenue.field : '',
+        currency,
         contactCount: accountContacts.length,
         url: recordUrl(org.instance(), 'Account', row.Id),
       };
@@ -241,6 +253,9 @@ async function assemble(org: SalesforceOrg, ref: RecordRef, settings: Settings):
     contacts: contactList,
     responses: [...responses.values()].sort((a, b) => b.submittedAt - a.submittedAt),
     followUps: [...followUps.values()],
+    // The account query reads every open Case and Task of the account: this read covers them all.
+    followUpsRead: ref.objectType === 'account' ? 'account' : focusAccountId ? 'focusAndAccount' : 'focus',
+    ...(deals ? { deals } : {}),
     loops: [...loops.values()].sort((a, b) => b.loggedAt - a.loggedAt),
     rejected,
     requestCount: meter.requests,
@@ -263,6 +278,30 @@ function toContact(org: SalesforceOrg, row: SfContact): Contact {
     role: null,
     lastSurveyedAt: null,
     url: recordUrl(org.instance(), 'Contact', row.Id),
+  };
+}
+
+/** An open opportunity with its contact roles, in its own currency (else the account's). */
+function openDeal(org: SalesforceOrg, accountId: string, o: SfOpenOpportunity, accountCurrency: string | null): OpenDeal {
+  const roles = (o.OpportunityContactRoles?.records ?? []).filter((r): r is typeof r & { ContactId: string } => r.ContactId !== null);
+  const contactFacts: OpenDeal['contactFacts'] = {};
+  for (const r of roles) {
+    const score = (r.Contact as Record<string, unknown> | null | undefined)?.[soql.LAST_NPS_FIELD];
+    contactFacts[org.key(r.ContactId)] = { name: r.Contact?.Name ?? '', latestNps: typeof score === 'number' ? score : null };
+  }
+  return {
+    key: org.key(o.Id),
+    crm: 'salesforce',
+    instance: org.instance(),
+    id: o.Id,
+    accountKey: org.key(accountId),
+    kind: 'opportunity',
+    name: o.Name,
+    amount: o.Amount,
+    currency: o.CurrencyIsoCode ?? accountCurrency,
+    contactKeys: [...new Set(roles.map((r) => org.key(r.ContactId)))],
+    contactFacts,
+    url: recordUrl(org.instance(), 'Opportunity', o.Id),
   };
 }
 

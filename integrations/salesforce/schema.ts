@@ -79,6 +79,25 @@ export const sfRowSchema = z.object({ Id: id }).loose();
 export const sfContactNameSchema = z.object({ Id: id, Name: z.string() });
 export const sfAmountSchema = z.object({ Amount: z.number().nullable() });
 
+/** An open opportunity as the account query reads it, with its contact roles. */
+export const sfOpenOpportunitySchema = z.object({
+  Id: id,
+  Name: z.string(),
+  Amount: z.number().nullable(),
+  CurrencyIsoCode: z.string().nullable().optional(),
+  OpportunityContactRoles: child(
+    z
+      .object({
+        ContactId: idOrNull,
+        Contact: z.object({ Name: z.string().nullable().optional() }).loose().nullable().optional(),
+      })
+      .loose(),
+  ),
+});
+export type SfOpenOpportunity = z.infer<typeof sfOpenOpportunitySchema>;
+
+export const titleCountSchema = z.object({ t: z.string().nullable().optional(), n: z.number().int().nonnegative() }).loose();
+
 export const sfContactRecordSchema = sfContactSchema.extend({ Cases: child(sfCaseSchema), Tasks: child(sfTaskSchema) });
 
 export const sfLeadRecordSchema = z.object({
@@ -100,6 +119,7 @@ export const sfOpportunityRecordSchema = z.object({
   Amount: z.number().nullable().optional(),
   OwnerId: idOrNull,
   Owner: named,
+  OpportunityContactRoles: child(z.object({ ContactId: idOrNull }).loose()),
 });
 
 /** The account with its children; the revenue field is read separately because its name is configured. */
@@ -113,7 +133,8 @@ export const sfAccountRecordSchema = z
     PersonContactId: idOrNull,
     Contacts: child(sfContactSchema),
     Cases: child(sfCaseSchema),
-    Opportunities: child(sfAmountSchema),
+    CurrencyIsoCode: z.string().nullable().optional(),
+    Opportunities: child(sfOpenOpportunitySchema),
   })
   .loose();
 export type SfAccountRecord = z.infer<typeof sfAccountRecordSchema>;

@@ -93,11 +93,28 @@ function tasksSubquery(): string {
   return `(SELECT ${TASK_FIELDS} FROM Tasks WHERE ${taskFilter()} ORDER BY CreatedDate DESC LIMIT 200)`;
 }
 
-function revenueSelect(settings: Settings): string {
+/** What this org has, learned from its answers: person accounts, multiple currencies, the latest-NPS contact field. */
+export interface OrgFields {
+  personAccount: boolean;
+  multiCurrency: boolean;
+  lastNps: boolean;
+}
+
+/** The Contact number field an admin's Flow keeps with each contact's latest NPS score (see the README). */
+export const LAST_NPS_FIELD = 'Loyalty_Lens_Last_NPS__c';
+
+/**
+ * The account's open opportunities with their contact roles (each contact's name and, where the org has the field,
+ * latest NPS score), in the record's own currency where the org has several. One subquery level below the account.
+ */
+function openOpportunitiesSubquery(fields: OrgFields): string {
+  const roles = `(SELECT ContactId, Contact.Name${fields.lastNps ? `, Contact.${LAST_NPS_FIELD}` : ''} FROM OpportunityContactRoles)`;
+  return `(SELECT Id, Name, Amount${fields.multiCurrency ? ', CurrencyIsoCode' : ''}, ${roles} FROM Opportunities WHERE IsClosed = false ORDER BY Amount DESC LIMIT 200)`;
+}
+
+function revenueSelect(settings: Settings, fields: OrgFields): string {
   const revenue = settings.salesforce.revenue;
-  return revenue.kind === 'accountField'
-    ? `, ${apiName(revenue.field)}`
-    : ', (SELECT Amount FROM Opportunities WHERE IsClosed = false)';
+  return revenue.kind === 'accountField' ? `, ${apiName(revenue.field)}` : `, ${openOpportunitiesSubquery(fields)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -111,8 +128,9 @@ export function leadQuery(id: string): string {
   return `SELECT Id, Name, Email, Title, Company, ${OWNER}, CreatedDate, ${tasksSubquery()} FROM Lead WHERE Id = ${idLiteral(id)}`;
 }
 
+/** The opportunity with its contact roles: the contacts an opportunity page is about. */
 export function opportunityQuery(id: string): string {
-  return `SELECT Id, Name, AccountId, Amount, StageName, ${OWNER} FROM Opportunity WHERE Id = ${idLiteral(id)}`;
+  return `SELECT Id, Name, AccountId, Amount, StageName, ${OWNER}, (SELECT ContactId FROM OpportunityContactRoles) FROM Opportunity WHERE Id = ${idLiteral(id)}`;
 }
 
 export function caseQuery(id: string): string {
@@ -123,9 +141,10 @@ export function caseQuery(id: string): string {
  * The account with its owner, revenue, listed contacts (one more than listed, to notice a big account)
  * and open cases. `withPersonAccount` is false in orgs without person accounts, where the field does not exist.
  */
-export function accountQuery(accountId: string, settings: Settings, withPersonAccount: boolean): string {
+export function accountQuery(accountId: string, settings: Settings, fields: OrgFields): string {
   return (
-    `SELECT Id, Name, ${OWNER}${withPersonAccount ? ', IsPersonAccount, PersonContactId' : ''}${revenueSelect(settings)}, ` +
+    `SELECT Id, Name, ${OWNER}${fields.personAccount ? ', IsPersonAccount, PersonContactId' : ''}${fields.multiCurrency ? ', CurrencyIsoCode' : ''}` +
+    `${revenueSelect(settings, fields)}, ` +
     `(SELECT ${CONTACT_FIELDS} FROM Contacts ORDER BY Name LIMIT ${LISTED_CONTACTS + 1}), ` +
     `${openCasesSubquery(settings)} FROM Account WHERE Id = ${idLiteral(accountId)}`
   );
@@ -138,6 +157,16 @@ export function accountTasksQuery(accountId: string): string {
 
 export function contactCountQuery(accountId: string): string {
   return `SELECT COUNT() FROM Contact WHERE AccountId = ${idLiteral(accountId)}`;
+}
+
+/**
+ * A big account's contacts per title whose latest NPS score (LAST_NPS_FIELD) falls in one segment: people, not answers.
+ * The field is a number, which SOQL cannot group by, so each segment is its own count, grouped by title for the
+ * role weights (a contact's role is its title on Salesforce).
+ */
+export function latestNpsByTitleQuery(accountId: string, segment: 'promoter' | 'passive' | 'detractor'): string {
+  const range = segment === 'promoter' ? `${LAST_NPS_FIELD} >= 9` : segment === 'passive' ? `${LAST_NPS_FIELD} >= 7 AND ${LAST_NPS_FIELD} < 9` : `${LAST_NPS_FIELD} < 7`;
+  return `SELECT Title t, COUNT(Id) n FROM Contact WHERE AccountId = ${idLiteral(accountId)} AND ${LAST_NPS_FIELD} >= 0 AND ${range} GROUP BY Title`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -230,6 +230,8 @@ export const PROPERTIES: Record<ObjectTypeName, readonly PropertyDef[]> = {
     dt('closedate', 'Close Date', 'dealinformation'),
     { ...en('hs_is_closed', 'Is Deal Closed?', 'dealinformation', ['true', 'false'], { readOnly: true }), type: 'bool', fieldType: 'booleancheckbox' },
     str('hubspot_owner_id', 'Deal owner', 'dealinformation', { type: 'enumeration', fieldType: 'select' }),
+    // Multi-currency portals: each deal's currency (new deals get the company currency).
+    en('deal_currency_code', 'Currency', 'dealinformation', ['USD', 'EUR', 'GBP', 'JPY'], { fieldType: 'select' }),
   ],
   tickets: [
     ...systemProps('ticketinformation', 'createdate', 'hs_lastmodifieddate'),

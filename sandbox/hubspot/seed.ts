@@ -338,6 +338,7 @@ class PortalSeeder {
         closedate: iso(open ? SEED_NOW + this.rng.int(10, 120) * DAY : created + this.rng.int(10, 90) * DAY),
         hs_is_closed: open ? 'false' : 'true',
         hubspot_owner_id: company.properties.hubspot_owner_id ?? null,
+        deal_currency_code: this.store.info.currency,
       },
       iso(created),
       id,

@@ -80,6 +80,10 @@ export const CASE_STATUSES: readonly { label: string; closed: boolean }[] = [
   { label: 'Resolved - Customer Thanked', closed: true },
 ];
 
+/** The org has multiple currencies on (records carry CurrencyIsoCode); its corporate currency is USD. */
+export const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY'];
+export const CORPORATE_CURRENCY = 'USD';
+
 export const TASK_STATUSES = ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'];
 
 const SPECS: { name: string; label: string; plural: string; prefix: string; nameField: string; fields: FieldSpec[] }[] = [
@@ -99,6 +103,7 @@ const SPECS: { name: string; label: string; plural: string; prefix: string; name
       ['Website', 'url'], ['Phone', 'phone'], ['OwnerId', 'reference', ref('User', 'Owner')],
       ['ParentId', 'reference', ref('Account', 'Parent')], ['IsPersonAccount', 'boolean', { readOnly: true }],
       ['PersonContactId', 'reference', ref('Contact', 'PersonContact', { readOnly: true })], ['PersonEmail', 'email'],
+      ['CurrencyIsoCode', 'picklist', { picklistValues: CURRENCIES }],
     ],
   },
   {
@@ -108,6 +113,9 @@ const SPECS: { name: string; label: string; plural: string; prefix: string; name
       ['Title', 'string'], ['Email', 'email'], ['Phone', 'phone'], ['MailingCity', 'string'], ['MailingCountry', 'string'],
       ['AccountId', 'reference', ref('Account', 'Account')], ['OwnerId', 'reference', ref('User', 'Owner')],
       ['ReportsToId', 'reference', ref('Contact', 'ReportsTo')], ['IsPersonAccount', 'boolean', { readOnly: true }],
+      // Kept by the admin's Flow on each NPS answer (see the README), so big accounts count people by their latest answer.
+      ['Loyalty_Lens_Last_NPS__c', 'double', { custom: true, label: 'Loyalty Lens Last NPS' }],
+      ['CurrencyIsoCode', 'picklist', { picklistValues: CURRENCIES }],
     ],
   },
   {
@@ -125,7 +133,15 @@ const SPECS: { name: string; label: string; plural: string; prefix: string; name
       ['Name', 'string'], ['AccountId', 'reference', ref('Account', 'Account')], ['Amount', 'currency'], ['CloseDate', 'date'],
       ['StageName', 'picklist', { picklistValues: ['Prospecting', 'Qualification', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won', 'Closed Lost'] }],
       ['Probability', 'double'], ['IsClosed', 'boolean', { readOnly: true }], ['IsWon', 'boolean', { readOnly: true }],
-      ['OwnerId', 'reference', ref('User', 'Owner')],
+      ['OwnerId', 'reference', ref('User', 'Owner')], ['CurrencyIsoCode', 'picklist', { picklistValues: CURRENCIES }],
+    ],
+  },
+  {
+    name: 'OpportunityContactRole', label: 'Contact Role', plural: 'Contact Roles', prefix: '00K', nameField: 'Id',
+    fields: [
+      ['OpportunityId', 'reference', ref('Opportunity', 'Opportunity')], ['ContactId', 'reference', ref('Contact', 'Contact')],
+      ['Role', 'picklist', { picklistValues: ['Decision Maker', 'Economic Buyer', 'Evaluator', 'Influencer', 'Technical Buyer', 'Business User', 'Other'] }],
+      ['IsPrimary', 'boolean'], ['CurrencyIsoCode', 'picklist', { picklistValues: CURRENCIES }],
     ],
   },
   {
@@ -230,6 +246,8 @@ const SPECS: { name: string; label: string; plural: string; prefix: string; name
 const CHILDREN: [parent: string, child: string, field: string, relationshipName: string][] = [
   ['Account', 'Contact', 'AccountId', 'Contacts'],
   ['Account', 'Opportunity', 'AccountId', 'Opportunities'],
+  ['Opportunity', 'OpportunityContactRole', 'OpportunityId', 'OpportunityContactRoles'],
+  ['Contact', 'OpportunityContactRole', 'ContactId', 'OpportunityContactRoles'],
   ['Account', 'Case', 'AccountId', 'Cases'],
   ['Account', 'Task', 'WhatId', 'Tasks'],
   ['Account', 'Account', 'ParentId', 'ChildAccounts'],

@@ -1,6 +1,6 @@
 import { SeededRandom } from '../random';
 import { SALESFORCE_ORG_ID } from './org';
-import { CASE_STATUSES, objectDef, type ObjectDef } from './schema';
+import { CASE_STATUSES, CORPORATE_CURRENCY, objectDef, type ObjectDef } from './schema';
 import {
   BIG_COMPANY_NAME, CES_COMMENTS, COMPANY_SUFFIXES, COMPANY_WORDS, CSAT_COMMENTS, DEAL_NAMES, DETRACTOR_COMMENTS, FIRST_NAMES,
   HARD_COMMENT_LIST, HARD_COMMENTS, JOB_TITLES, LAST_NAMES, PASSIVE_COMMENTS, PROMOTER_COMMENTS, SURVEY_NAMES, TICKET_SUBJECTS,
@@ -154,8 +154,14 @@ export function seed(store: Store): SeedFixtures {
     scoreAsText?: string;
     useSlider?: boolean;
   }
+  /** Each contact's latest NPS answer, as the admin's Flow keeps it on the contact (Loyalty_Lens_Last_NPS__c). */
+  const latestNps = new Map<string, { whenMs: number; score: number }>();
   function respond(spec: ResponseSpec): Row {
     const target = spec.useSlider ? slider! : surveys.get(spec.kind)!;
+    if (spec.kind === 'nps' && !spec.useSlider && spec.contactId && spec.scoreAsText === undefined && spec.score !== null) {
+      const seen = latestNps.get(spec.contactId);
+      if (!seen || spec.whenMs >= seen.whenMs) latestNps.set(spec.contactId, { whenMs: spec.whenMs, score: spec.score });
+    }
     const completed = at(spec.whenMs);
     const invitation = add('SurveyInvitation', owned({
       Name: `${target.survey.Name as string} invitation`, SurveyId: target.survey.Id, ContactId: spec.contactId ?? null,
@@ -395,6 +401,41 @@ export function seed(store: Store): SeedFixtures {
   for (let i = 0; i < 600; i++) {
     const score = drawScore('nps');
     addSimple(random.pick(simpleContacts), score, String(score), drawComment('nps', score), randomMs());
+  }
+
+  // Multiple currencies: every record carries CurrencyIsoCode. One account in five deals in euros, its
+  // opportunities with it; one open opportunity of the sample account is in euros too. Contact roles name the
+  // buying group on each open opportunity. Drawn from their own sequence, so the rows above stay as they were.
+  const extra = new SeededRandom(20261102);
+  const accountCurrency = new Map<string, string>();
+  accounts.forEach((account, i) => {
+    const currency = account !== sampleAccount && account !== bigAccount && i % 5 === 3 ? 'EUR' : CORPORATE_CURRENCY;
+    account.CurrencyIsoCode = currency;
+    accountCurrency.set(account.Id as string, currency);
+  });
+  for (const contact of allContacts) {
+    contact.CurrencyIsoCode = accountCurrency.get(contact.AccountId as string) ?? CORPORATE_CURRENCY;
+    contact.Loyalty_Lens_Last_NPS__c = latestNps.get(contact.Id as string)?.score ?? null;
+  }
+  let euroSampleOpportunity = false;
+  for (const opportunity of store.rows(obj('Opportunity'))) {
+    const accountId = opportunity.AccountId as string;
+    opportunity.CurrencyIsoCode = accountCurrency.get(accountId) ?? CORPORATE_CURRENCY;
+    if (accountId === sampleAccountId && opportunity !== sampleOpportunity && !opportunity.IsClosed && !euroSampleOpportunity) {
+      opportunity.CurrencyIsoCode = 'EUR';
+      euroSampleOpportunity = true;
+    }
+    if (opportunity.IsClosed) continue;
+    const contacts = contactsByAccount.get(accountId) ?? [];
+    const roles = new Set<Row>(opportunity === sampleOpportunity ? [sampleContact] : []);
+    const wanted = contacts.length === 0 ? 0 : Math.min(contacts.length, extra.int(1, 3));
+    while (roles.size < wanted) roles.add(extra.pick(contacts));
+    [...roles].forEach((contact, i) => {
+      add('OpportunityContactRole', {
+        OpportunityId: opportunity.Id, ContactId: contact.Id, Role: extra.pick(['Decision Maker', 'Economic Buyer', 'Evaluator', 'Influencer']),
+        IsPrimary: i === 0, CurrencyIsoCode: opportunity.CurrencyIsoCode,
+      }, SEED_END - 30 * DAY);
+    });
   }
 
   return {

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import { HUBSPOT_FIXTURES as F } from '../../sandbox/hubspot/seed';
-import { checkHubSpotToken, createHubSpotConnector, type DirectoryCache } from '../../integrations/hubspot/connector';
-import { DEFAULT_SETTINGS } from '../../core/settings';
+import { checkHubSpotToken, connectHubSpotToken, createHubSpotConnector, type DirectoryCache } from '../../integrations/hubspot/connector';
+import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
 import type { Outcome, RecordContext, RecordRef } from '../../core/schema';
+import { LoyaltyLensDb } from '../../core/db';
+import { loadPanelData } from '../../core/panel-data';
+import { saveRecordContext } from '../../core/store';
 
 // What every connector does alike (record types, score parsing, follow-ups, error kinds, exactly-once writes, big
 // accounts) is proven in connector-conformance.test.ts; this file keeps what is HubSpot's own.
@@ -131,14 +134,15 @@ describe('reading a record’s loyalty context from the sandbox', () => {
     expect(ctx.loops).toBeNull();
   });
 
-  it('a second contact view within the same second reads by id and spends two searches, not five', async () => {
+  it('a refresh within the same second reads by id and spends two searches, not five', async () => {
     const { cache } = keptDirectory();
     const c = connector(F.tokens.main, cache);
     await c.refreshDirectory();
     await searchWindowPassed();
     const first = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
     sandbox.clearLog();
-    const second = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    // A manual refresh reads everything again (nothing shared with the first read).
+    const second = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS, { fresh: true });
     expect(requestPaths().sort()).toEqual(BY_ID_PATHS);
     expect(second.requestCount).toBe(6);
     // Both ways read the same view.
@@ -151,7 +155,7 @@ describe('reading a record’s loyalty context from the sandbox', () => {
     await c.refreshDirectory();
     await searchWindowPassed();
     await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
-    const ctx = await c.loadContext(ref('contact', F.hardCommentsContactId), DEFAULT_SETTINGS);
+    const ctx = await c.loadContext(ref('contact', F.hardCommentsContactId), DEFAULT_SETTINGS, { fresh: true });
     expect(ctx.requestCount).toBe(4);
     expect(ctx.followUps).toEqual([]);
     expect(ctx.responses.length).toBeGreaterThan(0);
@@ -270,17 +274,19 @@ describe('reading a record’s loyalty context from the sandbox', () => {
     expect(stages.some((st) => st.closed)).toBe(true);
   });
 
-  it('revenue at risk from open deals is the company’s calculated total of its open deals', async () => {
+  it('a company view reads its open deals with the contacts on each, in the deal’s currency', async () => {
     const ctx = await connector().loadContext(ref('company', F.companyId), DEFAULT_SETTINGS);
     const store = sandbox.hubspot.portal(F.portals.main);
-    const open = store
-      .associatedIds('companies', F.companyId, 'deals')
-      .map((id) => store.get('deals', id)!.properties)
-      .filter((d) => d.hs_is_closed === 'false')
-      .reduce((sum, d) => sum + Number(d.amount), 0);
+    const openIds = store.associatedIds('companies', F.companyId, 'deals').filter((id) => store.get('deals', id)!.properties.hs_is_closed === 'false');
+    const open = openIds.reduce((sum, id) => sum + Number(store.get('deals', id)!.properties.amount), 0);
     expect(open).toBeGreaterThan(0);
-    expect(ctx.account).toMatchObject({ revenue: open, revenueLabel: 'Open deals' });
-    expect(requestPaths()).not.toContain('POST /crm/v3/objects/deals/search');
+    // The company's calculated open-deal total stays the account's revenue; the deals say which are at risk.
+    expect(ctx.account).toMatchObject({ revenue: open, revenueSource: 'openPipeline', currency: 'USD' });
+    expect(ctx.deals?.map((d) => [d.id, Number(d.amount), d.currency, d.contactKeys.length]).sort()).toEqual(
+      openIds.map((id) => [id, Number(store.get('deals', id)!.properties.amount), 'USD', store.associatedIds('deals', id, 'contacts').length]).sort(),
+    );
+    // The sample deal ($48,000) has the sample contact on it.
+    expect(ctx.deals?.find((d) => d.id === F.dealId)?.contactKeys).toEqual([`hubspot|40001|${F.sampleContactId}`]);
   });
 });
 
@@ -424,5 +430,122 @@ describe('a 5xx answered after HubSpot committed the write', () => {
     const opened = await c.createFollowUp(response, DEFAULT_SETTINGS);
     expect((sandbox.stats().hubspot?.tickets ?? 0) - before).toBe(1);
     expect((await c.createFollowUp(response, DEFAULT_SETTINGS)).id).toBe(opened.id);
+  });
+});
+
+describe('connecting', () => {
+  it('checks the token and reads the directory at once, account-info once', async () => {
+    sandbox.clearLog();
+    const { info, directory } = await connectHubSpotToken(F.tokens.main, sandbox.httpUrl);
+    expect(info).toMatchObject({ instance: F.portals.main, missingScopes: [] });
+    expect(directory).toMatchObject({ portalId: F.portals.main, currency: 'USD' });
+    const paths = requestPaths();
+    expect(paths.filter((p) => p === 'GET /account-info/v3/details')).toHaveLength(1);
+    // account-info, owners, pipelines, and a probe each for contacts, companies, deals and feedback.
+    expect(paths).toHaveLength(7);
+  });
+});
+
+describe('figures a rep can defend, worked out from the portal’s raw records', () => {
+  const store = () => sandbox.hubspot.portal(F.portals.main);
+  const key = (id: string) => `hubspot|40001|${id}`;
+  const OPEN_STAGES = new Set(['1', '2', '3']);
+  /** Open tickets (of the open stages) and open tasks, each with its first contact and company. */
+  const openRows = () => {
+    const s = store();
+    const out: Array<{ id: string; contact: string | null; company: string | null }> = [];
+    for (const type of ['tickets', 'tasks'] as const) {
+      for (const row of s.table(type).values()) {
+        const open = type === 'tickets' ? OPEN_STAGES.has(row.properties.hs_pipeline_stage ?? '') : row.properties.hs_task_status !== 'COMPLETED';
+        if (open) out.push({ id: row.id, contact: s.associatedIds(type, row.id, 'contacts')[0] ?? null, company: s.associatedIds(type, row.id, 'companies')[0] ?? null });
+      }
+    }
+    return out;
+  };
+  /** The rule (README): a view's contacts' rows, and its company's rows that name no contact. */
+  const byRule = (contacts: string[], company: string | null) =>
+    openRows()
+      .filter((r) => (r.contact !== null ? contacts.includes(r.contact) : r.company !== null && r.company === company))
+      .map((r) => r.id)
+      .sort();
+  const shown = async (db: LoyaltyLensDb, r: RecordRef) => {
+    const result = await loadPanelData(db, r, DEFAULT_SETTINGS, Date.now(), 25);
+    return result.status === 'found' ? result.data.followUps.map((f) => f.followUp.id).sort() : null;
+  };
+
+  it('a deal with several contacts lists their follow-ups, each row with its contact', async () => {
+    const s = store();
+    const deal = [...s.table('deals').keys()]
+      .find((id) => {
+        const contacts = s.associatedIds('deals', id, 'contacts');
+        return contacts.length >= 2 && byRule(contacts, s.associatedIds('deals', id, 'companies')[0] ?? null).length >= 1;
+      })!;
+    const contacts = s.associatedIds('deals', deal, 'contacts');
+    const company = s.associatedIds('deals', deal, 'companies')[0] ?? null;
+    const db = new LoyaltyLensDb(`figures-deal-${Date.now()}`);
+    const ctx = await connector().loadContext(ref('deal', deal), DEFAULT_SETTINGS);
+    await saveRecordContext(db, ctx);
+    const expected = byRule(contacts, company);
+    expect(expected.length).toBeGreaterThanOrEqual(1);
+    expect(await shown(db, ref('deal', deal))).toEqual(expected);
+    const rows = await db.followUps.bulkGet(expected.map(key));
+    for (const row of rows) {
+      const raw = openRows().find((r) => r.id === row!.id)!;
+      expect(row!.contactKey).toBe(raw.contact ? key(raw.contact) : null);
+    }
+    await db.delete();
+  });
+
+  it.each([
+    [['contact', 'company', 'sibling', 'contact']],
+    [['sibling', 'contact', 'company', 'sibling', 'contact']],
+    [['company', 'sibling', 'contact', 'company']],
+  ] as const)('visiting %j, every view keeps its follow-ups (the sample contact keeps its task)', async (order) => {
+    const s = store();
+    const sibling = s.associatedIds('companies', F.companyId, 'contacts').find((id) => id !== F.sampleContactId && byRule([id], F.companyId).length > 0) ?? s.associatedIds('companies', F.companyId, 'contacts').find((id) => id !== F.sampleContactId)!;
+    const views = { contact: ref('contact', F.sampleContactId), sibling: ref('contact', sibling), company: ref('company', F.companyId) };
+    const companyContacts = s.associatedIds('companies', F.companyId, 'contacts');
+    const expected = { contact: byRule([F.sampleContactId], F.companyId), sibling: byRule([sibling], F.companyId), company: byRule(companyContacts, F.companyId) };
+    expect(expected.contact.length).toBeGreaterThanOrEqual(2);
+    const db = new LoyaltyLensDb(`figures-visits-${Date.now()}`);
+    const c = connector();
+    const visited = new Set<string>();
+    for (const step of order) {
+      await saveRecordContext(db, await c.loadContext(views[step], DEFAULT_SETTINGS));
+      visited.add(step);
+      for (const seen of visited) expect([seen, await shown(db, views[seen as keyof typeof views])]).toEqual([seen, expected[seen as keyof typeof expected]]);
+    }
+    await db.delete();
+  });
+
+  it('a second contact of a company opened within a minute shares the company’s reads: two searches', async () => {
+    const c = connector();
+    const s = store();
+    const [first, second] = s.associatedIds('companies', F.companyId, 'contacts').filter((id) => id !== F.sampleContactId);
+    await c.loadContext(ref('contact', first!), DEFAULT_SETTINGS);
+    await searchWindowPassed();
+    const ctx = await c.loadContext(ref('contact', second!), DEFAULT_SETTINGS);
+    expect(requestPaths().sort()).toEqual(['POST /crm/v3/objects/tasks/search', 'POST /crm/v3/objects/tickets/search']);
+    // The same view as one read alone, afresh.
+    expect(summary(ctx)).toEqual(summary(await c.loadContext(ref('contact', second!), DEFAULT_SETTINGS, { fresh: true })));
+  });
+
+  it.each([
+    ['latestPerContact', null],
+    ['window', 'window'],
+    ['weightedByRole', 'weightedByRole'],
+  ] as const)('the 2,500-contact company under %s: people by their latest NPS rating, any other method named as not countable', async (method, unavailable) => {
+    const s = store();
+    const expected = { promoters: 0, passives: 0, detractors: 0 };
+    for (const id of s.associatedIds('companies', F.bigCompanyId, 'contacts')) {
+      const rating = s.get('contacts', id)!.properties.hs_feedback_last_nps_rating;
+      if (rating == null || !/^\d{1,2}$/.test(rating) || Number(rating) > 10) continue;
+      const n = Number(rating);
+      expected[n >= 9 ? 'promoters' : n >= 7 ? 'passives' : 'detractors'] += 1;
+    }
+    const settings: Settings = { ...DEFAULT_SETTINGS, rules: { ...DEFAULT_SETTINGS.rules, rollup: { ...DEFAULT_SETTINGS.rules.rollup, method } } };
+    const counts = (await connector().loadContext(ref('company', F.bigCompanyId), settings)).accountCounts!;
+    expect({ promoters: counts.promoters, passives: counts.passives, detractors: counts.detractors }).toEqual(expected);
+    expect([counts.method, counts.counted, counts.unavailable]).toEqual(['latestPerContact', 'people', unavailable]);
   });
 });

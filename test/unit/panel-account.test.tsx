@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { saveRecordContext } from '../../core/store';
 import type { RecordContext } from '../../core/schema';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
-import { DAY, NOW, account, companyRef, contact, context, counts, figure, freshDb, showRecordPanel, response, testHost } from './panel-helpers';
+import { DAY, NOW, account, companyRef, contact, context, counts, deal, figure, freshDb, showRecordPanel, response, testHost } from './panel-helpers';
 
 afterEach(cleanup);
 
@@ -43,7 +43,7 @@ describe('account view', () => {
     expect(figure(container, 'account-nps')?.getAttribute('data-ll-value')).toBe('0');
     expect(figure(container, 'account-nps')?.textContent).toBe('0');
     expect(figure(container, 'account-n')?.getAttribute('data-ll-value')).toBe('5');
-    expect(figure(container, 'account-n')?.textContent).toBe('n = 5 responses');
+    expect(figure(container, 'account-n')?.textContent).toBe('n = 5 people');
     expect(Number(figure(container, 'account-margin')?.getAttribute('data-ll-value'))).toBeCloseTo(78.4, 6);
     expect(figure(container, 'account-margin')?.textContent).toBe('±78');
     expect(screen.queryByText(/Too few responses/)).toBeNull();
@@ -52,18 +52,39 @@ describe('account view', () => {
     expect(legend).toEqual(['Promoter: 2 (40%)', 'Passive: 1 (20%)', 'Detractor: 2 (40%)']);
   });
 
-  it('puts the revenue at risk beside the detractors', async () => {
-    const { container } = await showAccount(small);
+  it('revenue at risk: the open deals a detractor is on, each in its currency; the rest of the pipeline apart', async () => {
+    // Latest answers: Dee (4) 3 and Eve (5) 6 are detractors; Ann (1) 10 and Bob (2) 9 are not.
+    // D1 $80,000 (Dee, Ann) and D3 €10,000 (Eve) are at risk; D2 $40,000 (Bob) and D4 $15,000 (nobody) are the rest.
+    const { container } = await showAccount({
+      ...small,
+      deals: [
+        deal('d1', 80_000, ['4', '1']),
+        deal('d2', 40_000, ['2']),
+        deal('d3', 10_000, ['5'], { currency: 'EUR' }),
+        deal('d4', 15_000, []),
+      ],
+    });
     const risk = figure(container, 'revenue-at-risk');
-    expect(risk?.getAttribute('data-ll-value')).toBe('120000');
-    expect(risk?.textContent).toBe('$120,000');
-    expect(screen.getByText('2 detractors sit on this account (open deals).')).toBeTruthy();
+    expect(risk?.getAttribute('data-ll-value')).toBe('80000 USD + 10000 EUR');
+    expect(risk?.textContent).toBe('$80,000 + €10,000');
+    expect(screen.getByText('Open deals on which a detractor is a contact.')).toBeTruthy();
+    const atRisk = [...container.querySelectorAll('.risk-deals li')].map((li) => li.textContent);
+    expect(atRisk).toEqual(['Deal d1 · $80,000 · Dee', 'Deal d3 · €10,000 · Eve']);
+    expect(figure(container, 'revenue-rest')?.getAttribute('data-ll-value')).toBe('55000');
+    expect(container.querySelector('.revenue-rest')?.textContent).toBe('Rest of the open pipeline (2 deals, no detractor on them): $55,000');
   });
 
-  it('shows no revenue at risk without detractors', async () => {
-    const { container } = await showAccount({ contacts: [contact('1')], responses: [response('1', 9, NOW - DAY)] });
+  it('revenue at risk from a configured revenue field: its value once a detractor is in the roll-up', async () => {
+    const { container } = await showAccount({ ...small, account: account({ revenueSource: 'field', revenueLabel: 'annualrevenue', revenue: 120_000 }) });
+    expect(figure(container, 'revenue-at-risk')?.getAttribute('data-ll-value')).toBe('120000');
+    expect(figure(container, 'revenue-at-risk')?.textContent).toBe('$120,000');
+    expect(screen.getByText('2 detractors sit on this account (annualrevenue).')).toBeTruthy();
+  });
+
+  it('shows no revenue at risk without a detractor on a deal', async () => {
+    const { container } = await showAccount({ contacts: [contact('1')], responses: [response('1', 9, NOW - DAY)], deals: [deal('d1', 20_000, ['1'])] });
     expect(figure(container, 'revenue-at-risk')?.getAttribute('data-ll-value')).toBe('0');
-    expect(screen.getByText('No detractors in this account.')).toBeTruthy();
+    expect(figure(container, 'revenue-rest')?.textContent).toBe('$20,000');
   });
 
   it('lists every contact with segment, title and last response, detractors first', async () => {
@@ -101,7 +122,7 @@ describe('account view', () => {
     expect(Number(figure(container, 'account-nps')?.getAttribute('data-ll-value'))).toBeCloseTo(100 / 3, 9);
     expect(figure(container, 'account-nps')?.textContent).toBe('+33');
     expect(Number(figure(container, 'account-margin')?.getAttribute('data-ll-value'))).toBeCloseTo(196 * Math.sqrt(8 / 27), 9);
-    expect(figure(container, 'account-n')?.textContent).toBe('n = 3 responses');
+    expect(figure(container, 'account-n')?.textContent).toBe('n = 3 people');
   });
 
   it('names the window method with its days', async () => {
@@ -136,13 +157,14 @@ describe('account view', () => {
       }),
       contacts,
       responses: [response('c0', 2, NOW - DAY), response('c0', 9, NOW - 90 * DAY)],
+      deals: [deal('big', 250_000, ['c0', 'c1'])],
     });
     expect(Number(figure(container, 'account-nps')?.getAttribute('data-ll-value'))).toBeCloseTo(28, 9);
     expect(figure(container, 'account-nps')?.textContent).toBe('+28');
     expect(figure(container, 'account-n')?.getAttribute('data-ll-value')).toBe('2500');
-    expect(figure(container, 'account-n')?.textContent).toBe('n = 2,500 responses');
+    expect(figure(container, 'account-n')?.textContent).toBe('n = 2,500 people');
     expect(Number(figure(container, 'account-margin')?.getAttribute('data-ll-value'))).toBeCloseTo(196 * Math.sqrt(0.6016 / 2500), 9);
-    expect(figure(container, 'revenue-at-risk')?.textContent).toBe('$5,000,000');
+    expect(figure(container, 'revenue-at-risk')?.textContent).toBe('$250,000');
     const quarters = [...container.querySelectorAll('.quarters tbody th')].map((th) => th.textContent);
     expect(quarters).toEqual(['2026-Q3', '2026-Q4']);
 

@@ -14,6 +14,7 @@ import {
   showRecordPanel,
   response,
   testHost,
+  deal,
 } from './panel-helpers';
 
 afterEach(cleanup);
@@ -106,12 +107,15 @@ describe('contact view', () => {
     const { container } = await showContact([response('101', 3, NOW - DAY)], {
       contacts: [contact('101', { name: 'Ada Lovelace' }), contact('102')],
       responses: [response('101', 3, NOW - DAY), response('102', 10, NOW - 2 * DAY)],
+      deals: [deal('d1', 120_000, ['101', '102']), deal('d2', 30_000, ['102'])],
     });
     expect(screen.getByRole('heading', { level: 2, name: 'Account: Acme Corp' })).toBeTruthy();
     expect(figure(container, 'account-nps')?.getAttribute('data-ll-value')).toBe('0');
     expect(figure(container, 'account-n')?.getAttribute('data-ll-value')).toBe('2');
     expect(screen.getByText('Too few responses (2) for an account NPS')).toBeTruthy();
+    // Ada (3) is a detractor on D1 only.
     expect(figure(container, 'revenue-at-risk')?.getAttribute('data-ll-value')).toBe('120000');
+    expect(figure(container, 'revenue-rest')?.getAttribute('data-ll-value')).toBe('30000');
   });
 
   it('renders a hostile comment as text, never as markup', async () => {

@@ -6,7 +6,7 @@ import { LoyaltyLensDb } from '../../core/db';
 import type { PanelWatch, Reply } from '../../core/messaging';
 import { watchPanelData } from '../../core/panel-data';
 import { refKey } from '../../core/keys';
-import type { Account, AccountCounts, Contact, FollowUp, LoopRecord, OutcomeInput, RecordContext, RecordRef, SurveyResponse } from '../../core/schema';
+import type { Account, AccountCounts, Contact, FollowUp, LoopRecord, OpenDeal, OutcomeInput, RecordContext, RecordRef, SurveyResponse } from '../../core/schema';
 import type { OpenedFollowUp } from '../../integrations/crm';
 import { rowKey } from '../../core/schema';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
@@ -37,7 +37,8 @@ export function account(overrides: Partial<Account> = {}): Account {
     ownerId: '7',
     ownerName: 'Dana Owner',
     revenue: 120_000,
-    revenueLabel: 'open deals',
+    revenueSource: 'openPipeline',
+    revenueLabel: '',
     currency: 'USD',
     contactCount: 0,
     url: null,
@@ -109,6 +110,25 @@ export function followUp(id: string, overrides: Partial<FollowUp> = {}): FollowU
   };
 }
 
+/** An open deal of company 900 with these contacts on it. */
+export function deal(id: string, amount: number | null, contactIds: string[], overrides: Partial<OpenDeal> = {}): OpenDeal {
+  return {
+    key: rowKey('hubspot', I, id),
+    crm: 'hubspot',
+    instance: I,
+    id,
+    accountKey: rowKey('hubspot', I, '900'),
+    kind: 'deal',
+    name: `Deal ${id}`,
+    amount,
+    currency: 'USD',
+    contactKeys: contactIds.map((c) => rowKey('hubspot', I, c)),
+    contactFacts: {},
+    url: null,
+    ...overrides,
+  };
+}
+
 export function loop(contactId: string, loggedAt: number, overrides: Partial<LoopRecord> = {}): LoopRecord {
   const id = overrides.id ?? `l${loggedAt}`;
   return {
@@ -138,6 +158,7 @@ export function context(ref: RecordRef, overrides: Partial<RecordContext> = {}):
     contacts: [],
     responses: [],
     followUps: [],
+    followUpsRead: ref.objectType === 'company' || ref.objectType === 'account' ? 'account' : 'focusAndAccount',
     loops: [],
     rejected: [],
     requestCount: 1,
@@ -150,7 +171,10 @@ export function counts(overrides: Partial<AccountCounts> = {}): AccountCounts {
   return {
     accountKey: rowKey('hubspot', I, '900'),
     method: 'latestPerContact',
+    unavailable: null,
+    counted: 'people',
     windowDays: null,
+    byRole: [],
     promoters: 0,
     passives: 0,
     detractors: 0,

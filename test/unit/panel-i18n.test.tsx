@@ -76,7 +76,7 @@ describe('i18n', () => {
     const host = testHost({ settings: { ...DEFAULT_SETTINGS, ui: { ...DEFAULT_SETTINGS.ui, language: 'ru' } }, languages: ['en-US'] });
     const { root, container } = await showRecordPanel(db, host, companyRef);
     expect(root().getAttribute('lang')).toBe('ru');
-    expect(figure(container, 'account-n')?.textContent).toBe('n = 3 ответа');
+    expect(figure(container, 'account-n')?.textContent).toBe('n = 3 человека');
     expect(screen.getByText(/^Слишком мало ответов \(\d+\) для NPS аккаунта$/)).toBeTruthy();
     expect(screen.getByText('Метод: последний ответ каждого контакта')).toBeTruthy();
     expect(screen.getByRole('heading', { name: '3 контакта' })).toBeTruthy();

@@ -25,6 +25,7 @@ function context(loops: LoopRecord[] | null): RecordContext {
     ],
     responses: [],
     followUps: [],
+    followUpsRead: 'focusAndAccount',
     loops,
     rejected: [],
     requestCount: 5,

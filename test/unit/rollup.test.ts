@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountRollup, quarterOf, revenueAtRisk, roleWeight, rollupFromCounts } from '../../core/rollup';
-import type { Account, AccountCounts, Contact, SurveyResponse } from '../../core/schema';
+import type { Account, AccountCounts, Contact, OpenDeal, SurveyResponse } from '../../core/schema';
 import { DEFAULT_SETTINGS } from '../../core/settings';
 
 const roleWeights = DEFAULT_SETTINGS.rules.rollup.roleWeights; // decision maker 3, influencer 2, user 1
@@ -223,11 +223,14 @@ describe('rollupFromCounts', () => {
   const counts: AccountCounts = {
     accountKey: 'salesforce|acme.my.salesforce.com|001000000000001AAA',
     method: 'window',
+    unavailable: null,
+    counted: 'answers',
     windowDays: 365,
     promoters: 10,
     passives: 6,
     detractors: 4,
     respondents: 20,
+    byRole: [],
     byQuarter: [
       { quarter: '2026-Q2', promoters: 1, passives: 0, detractors: 1 },
       { quarter: '2025-Q4', promoters: 2, passives: 0, detractors: 0 },
@@ -236,7 +239,7 @@ describe('rollupFromCounts', () => {
   };
 
   it('summarizes the CRM counts like the answers themselves', () => {
-    const r = rollupFromCounts(counts);
+    const r = rollupFromCounts(counts, roleWeights);
     expect(r.methodLabel).toBe('every response in the last 365 days');
     // reference example: 50 − 20 = +30 ± 1.96 · √(0.61 / 20) · 100 = 34.23
     expect(r.summary.n).toBe(20);
@@ -259,19 +262,50 @@ describe('rollupFromCounts', () => {
 
   it.each([
     ['latestPerContact', null, 'latest response per contact'],
-    ['weightedByRole', null, 'latest response per contact (role weights not applied to account-wide counts)'],
-  ] as const)('labels %s counts honestly', (method, windowDays, label) => {
-    expect(rollupFromCounts({ ...counts, method, windowDays }).methodLabel).toBe(label);
+    ['weightedByRole', null, 'latest response per contact, weighted by role'],
+  ] as const)('labels %s counts by the method they follow', (method, windowDays, label) => {
+    expect(rollupFromCounts({ ...counts, method, windowDays, counted: 'people' }, roleWeights).methodLabel).toBe(label);
+  });
+
+  it('weighted by role: counts split by role are weighed like single contacts', () => {
+    // Decision makers (weight 3): 2 promoters, 1 detractor; unknown role (1): 1 passive, 1 detractor; "Champion" (1): 1 promoter.
+    // Weights: promoters 3+3+1 = 7, passive 1, detractors 3+1 = 4; total 12 → NPS = (7 − 4) / 12 = +25.
+    const r = rollupFromCounts(
+      {
+        ...counts,
+        method: 'weightedByRole',
+        counted: 'people',
+        windowDays: null,
+        promoters: 3,
+        passives: 1,
+        detractors: 2,
+        byRole: [
+          { role: 'Decision maker', promoters: 2, passives: 0, detractors: 1 },
+          { role: null, promoters: 0, passives: 1, detractors: 1 },
+          { role: 'Champion', promoters: 1, passives: 0, detractors: 0 },
+        ],
+      },
+      roleWeights,
+    );
+    expect(r.summary.n).toBe(6);
+    expect(r.summary.nps).toBeCloseTo(25, 6);
+    expect(r.distribution.detractors).toEqual({ count: 2, share: 4 / 12 });
+    expect(r.counted).toBe('people');
+  });
+
+  it('names the chosen method the CRM could not count', () => {
+    const r = rollupFromCounts({ ...counts, method: 'latestPerContact', counted: 'people', windowDays: null, unavailable: 'window' }, roleWeights);
+    expect([r.method, r.unavailable, r.methodLabel]).toEqual(['latestPerContact', 'window', 'latest response per contact']);
   });
 
   it('marks a small account as too few', () => {
     // 4 < 5
-    expect(rollupFromCounts({ ...counts, promoters: 2, passives: 1, detractors: 1, respondents: 4 }).tooFew).toBe(true);
+    expect(rollupFromCounts({ ...counts, promoters: 2, passives: 1, detractors: 1, respondents: 4 }, roleWeights).tooFew).toBe(true);
   });
 });
 
 describe('revenueAtRisk', () => {
-  const account = (revenue: number | null): Account => ({
+  const account = (revenue: number | null, revenueSource: Account['revenueSource'] = 'openPipeline'): Account => ({
     key: 'hubspot|acme.example|acc1',
     crm: 'hubspot',
     instance: 'acme.example',
@@ -280,20 +314,66 @@ describe('revenueAtRisk', () => {
     ownerId: null,
     ownerName: null,
     revenue,
-    revenueLabel: 'Open deals',
+    revenueSource,
+    revenueLabel: revenueSource === 'field' ? 'annualrevenue' : '',
     currency: 'EUR',
     contactCount: 5,
     url: null,
   });
+  const deal = (id: string, amount: number | null, currency: string | null, contacts: string[]): OpenDeal => ({
+    key: `hubspot|acme.example|${id}`,
+    crm: 'hubspot',
+    instance: 'acme.example',
+    id,
+    accountKey: 'hubspot|acme.example|acc1',
+    kind: 'deal',
+    name: `Deal ${id}`,
+    amount,
+    currency,
+    contactKeys: contacts.map((c) => `hubspot|acme.example|${c}`),
+    contactFacts: {},
+    url: null,
+  });
+  const detractors = new Set(['hubspot|acme.example|c1', 'hubspot|acme.example|c4']);
+  const deals = [
+    deal('d1', 30_000, 'EUR', ['c1', 'c2']),
+    deal('d2', 12_000, 'EUR', ['c3']),
+    deal('d3', 5_000, 'USD', ['c4']),
+    deal('d4', 8_000, 'EUR', []),
+    deal('d5', null, 'EUR', ['c1']),
+  ];
+
+  it('open pipeline: the deals a detractor is on first, each currency apart; the rest apart', () => {
+    const r = revenueAtRisk({ account: account(55_000), deals, detractorKeys: detractors, rollupDetractors: 2 });
+    // d1 (c1) 30,000 EUR, d3 (c4) 5,000 USD, d5 (c1) amount unknown; rest: d2 12,000 + d4 8,000 = 20,000 EUR.
+    expect(r.atRisk).toEqual([
+      { amount: 30_000, currency: 'EUR' },
+      { amount: 5_000, currency: 'USD' },
+    ]);
+    expect(r.deals.map((d) => [d.deal.id, d.detractorKeys])).toEqual([
+      ['d1', ['hubspot|acme.example|c1']],
+      ['d3', ['hubspot|acme.example|c4']],
+      ['d5', ['hubspot|acme.example|c1']],
+    ]);
+    expect(r.rest).toEqual([{ amount: 20_000, currency: 'EUR' }]);
+    expect(r.restCount).toBe(2);
+  });
+
+  it('open pipeline without a detractor on any deal: nothing at risk, all of it apart', () => {
+    const r = revenueAtRisk({ account: account(55_000), deals, detractorKeys: new Set(), rollupDetractors: 1 });
+    expect(r.atRisk).toEqual([]);
+    expect(r.rest).toEqual([
+      { amount: 50_000, currency: 'EUR' },
+      { amount: 5_000, currency: 'USD' },
+    ]);
+  });
+
   it.each([
-    { name: 'one detractor puts the whole revenue at risk', account: account(120_000), detractors: 1, expected: 120_000 },
-    { name: 'several detractors: still the revenue, once', account: account(120_000), detractors: 3, expected: 120_000 },
-    { name: 'no detractor: nothing at risk', account: account(120_000), detractors: 0, expected: 0 },
-    { name: 'detractors, revenue unknown', account: account(null), detractors: 2, expected: null },
-    { name: 'detractors, no account', account: null, detractors: 1, expected: null },
-    { name: 'no account, no detractor', account: null, detractors: 0, expected: 0 },
-    { name: 'detractors, revenue 0', account: account(0), detractors: 2, expected: 0 },
-  ])('$name', ({ account, detractors, expected }) => {
-    expect(revenueAtRisk(account, { summary: { detractors } })).toBe(expected);
+    { name: 'a revenue field: its value once a detractor is in the roll-up', revenue: 120_000, rollupDetractors: 3, atRisk: [{ amount: 120_000, currency: 'EUR' }], unknown: false },
+    { name: 'a revenue field, no detractor: nothing', revenue: 120_000, rollupDetractors: 0, atRisk: [], unknown: false },
+    { name: 'a revenue field left empty with detractors: unknown', revenue: null, rollupDetractors: 2, atRisk: [], unknown: true },
+  ])('$name', ({ revenue, rollupDetractors, atRisk, unknown }) => {
+    const r = revenueAtRisk({ account: account(revenue, 'field'), deals: null, detractorKeys: detractors, rollupDetractors });
+    expect({ source: r.source, atRisk: r.atRisk, unknown: r.unknown, rest: r.rest }).toEqual({ source: 'field', atRisk, unknown, rest: [] });
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   followUpDue,
+  followUpDueTime,
   followUpPriority,
   inQuietPeriod,
   isUrgent,
@@ -123,6 +124,48 @@ describe('followUpDue', () => {
     const from = at('2026-07-06T10:00:00Z');
     expect(followUpDue({ kind: 'ces', score: 4, scaleMax: 5, submittedAt: from }, rules)).toBe(from + 168 * HOUR);
     expect(followUpDue({ kind: 'ces', score: 4, scaleMax: 7, submittedAt: from }, rules)).toBe(at('2026-07-13T10:00:00Z'));
+  });
+});
+
+describe('followUpDueTime: every open follow-up has a due time or says why', () => {
+  // 2026-11-18 is a Wednesday.
+  const created = at('2026-11-18T10:00:00Z');
+  const nps = (score: number, iso: string) => ({ kind: 'nps' as const, score, scaleMax: 10, submittedAt: at(iso) });
+  it.each([
+    {
+      name: 'a task’s own due date stands',
+      input: { crmDueAt: at('2026-11-20T09:00:00Z'), answer: nps(2, '2026-11-17T10:00:00Z'), hasContact: true, contactAnswers: [] },
+      expected: { dueAt: at('2026-11-20T09:00:00Z'), basis: 'crm' },
+    },
+    {
+      name: 'its answer: a detractor’s 2 on Tuesday 10:00 + 48 h',
+      input: { crmDueAt: null, answer: nps(2, '2026-11-17T10:00:00Z'), hasContact: true, contactAnswers: [] },
+      expected: { dueAt: at('2026-11-19T10:00:00Z'), basis: 'answer' },
+    },
+    {
+      name: 'no answer: its creation + the SLA of the contact’s latest NPS segment (detractor, 48 h)',
+      input: { crmDueAt: null, answer: null, hasContact: true, contactAnswers: [nps(9, '2026-01-01T00:00:00Z'), nps(4, '2026-06-01T00:00:00Z')] },
+      expected: { dueAt: at('2026-11-20T10:00:00Z'), basis: 'created' },
+    },
+    {
+      name: 'no answer, latest a promoter: creation + 168 h',
+      input: { crmDueAt: null, answer: null, hasContact: true, contactAnswers: [nps(3, '2025-01-01T00:00:00Z'), nps(10, '2026-06-01T00:00:00Z')] },
+      expected: { dueAt: at('2026-11-25T10:00:00Z'), basis: 'created' },
+    },
+    {
+      name: 'no answer, latest a passive: 120 h of business time from Wednesday 10:00 → next Wednesday 10:00',
+      input: { crmDueAt: null, answer: null, hasContact: true, contactAnswers: [nps(8, '2026-06-01T00:00:00Z')] },
+      expected: { dueAt: at('2026-11-25T10:00:00Z'), basis: 'created' },
+    },
+    {
+      name: 'only a CSAT answer (2 of 5, detractor-like): creation + 48 h',
+      input: { crmDueAt: null, answer: null, hasContact: true, contactAnswers: [{ kind: 'csat' as const, score: 2, scaleMax: 5, submittedAt: at('2026-06-01T00:00:00Z') }] },
+      expected: { dueAt: at('2026-11-20T10:00:00Z'), basis: 'created' },
+    },
+    { name: 'a contact who never answered', input: { crmDueAt: null, answer: null, hasContact: true, contactAnswers: [] }, expected: { dueAt: null, reason: 'never-answered' } },
+    { name: 'no contact at all', input: { crmDueAt: null, answer: null, hasContact: false, contactAnswers: [] }, expected: { dueAt: null, reason: 'no-contact' } },
+  ])('$name', ({ input, expected }) => {
+    expect(followUpDueTime({ ...input, createdAt: created }, rules)).toEqual(expected);
   });
 });
 

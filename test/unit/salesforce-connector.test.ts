@@ -11,6 +11,9 @@ import { SALESFORCE_SURVEYS_PRESET, SIMPLE_SURVEY_PRESET } from '../../integrati
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import { SALESFORCE_FIXTURES as F, type SalesforceSandbox } from '../../sandbox/salesforce/index';
 import { REDIRECT_URI, routeToSandbox, signIn } from './salesforce-sandbox-client';
+import { objectDef } from '../../sandbox/salesforce/schema';
+import { seed } from '../../sandbox/salesforce/seed';
+import { Store } from '../../sandbox/salesforce/store';
 
 // Contract tests against the sandbox org on its real host names (see salesforce-sandbox-client.ts). What every
 // connector does alike is proven in connector-conformance.test.ts; this file keeps what is Salesforce's own.
@@ -442,5 +445,92 @@ describe('a 5xx answered after Salesforce committed the write', () => {
     expect(opened.created).toBe(true);
     expect(org.stats().casesCreated! - before).toBe(1);
     expect((await c.createFollowUp(response, DEFAULT_SETTINGS)).id).toBe(opened.id);
+  });
+});
+
+describe('figures a rep can defend, worked out from the org’s raw rows', () => {
+  const world = new Store();
+  seed(world);
+  const rows = (name: string) => [...world.rows(objectDef(name)!)];
+  /** Each contact's latest NPS answer (Salesforce Surveys), from responses, invitations and questions alone. */
+  const latestNps = (() => {
+    const npsQuestions = new Set(rows('SurveyQuestion').filter((q) => q.QuestionType === 'NPS').map((q) => q.Id));
+    const invitations = new Map(rows('SurveyInvitation').map((i) => [i.Id, i.ContactId as string | null]));
+    const completed = new Map(rows('SurveyResponse').map((r) => [r.Id, Date.parse(String(r.CompletionDateTime))]));
+    const latest = new Map<string, { at: number; score: number }>();
+    for (const a of rows('SurveyQuestionResponse')) {
+      if (!npsQuestions.has(a.QuestionId) || typeof a.NumberValue !== 'number') continue;
+      const contact = invitations.get(a.InvitationId as string);
+      const at = completed.get(a.ResponseId as string)!;
+      if (!contact) continue;
+      const seen = latest.get(contact);
+      if (!seen || at >= seen.at) latest.set(contact, { at, score: a.NumberValue });
+    }
+    return latest;
+  })();
+  const segmentOf = (score: number) => (score >= 9 ? 'promoters' : score >= 7 ? 'passives' : 'detractors');
+  const bigContacts = rows('Contact').filter((c) => c.AccountId === F.bigAccountId);
+  const withMethod = (method: Settings['rules']['rollup']['method'], roleWeights = DEFAULT_SETTINGS.rules.rollup.roleWeights): Settings => ({
+    ...DEFAULT_SETTINGS,
+    rules: { ...DEFAULT_SETTINGS.rules, rollup: { ...DEFAULT_SETTINGS.rules.rollup, method, roleWeights } },
+  });
+
+  it('the big account, latest answer per contact: n counts people (each contact once), by their latest answer', async () => {
+    const expected = { promoters: 0, passives: 0, detractors: 0 };
+    for (const c of bigContacts) {
+      const latest = latestNps.get(c.Id as string);
+      if (latest) expected[segmentOf(latest.score)] += 1;
+    }
+    const ctx = await connector().loadContext(ref('account', F.bigAccountId), withMethod('latestPerContact'));
+    const counts = ctx.accountCounts!;
+    expect({ promoters: counts.promoters, passives: counts.passives, detractors: counts.detractors }).toEqual(expected);
+    expect([counts.method, counts.counted, counts.unavailable, counts.respondents]).toEqual(['latestPerContact', 'people', null, expected.promoters + expected.passives + expected.detractors]);
+    // 2,500 contacts, one of them never answered: far fewer people than answers.
+    expect(counts.respondents).toBeLessThanOrEqual(2500);
+    expect(apiRequests().length).toBeLessThanOrEqual(3);
+  });
+
+  it('the big account, weighted by role: the counts come per title, weighed as one contact each', async () => {
+    const title = String(bigContacts[0]!.Title);
+    const ctx = await connector().loadContext(ref('account', F.bigAccountId), withMethod('weightedByRole', { [title.toLowerCase()]: 3 }));
+    const counts = ctx.accountCounts!;
+    const expected = { promoters: 0, passives: 0, detractors: 0 };
+    for (const c of bigContacts.filter((c) => c.Title === title)) {
+      const latest = latestNps.get(c.Id as string);
+      if (latest) expected[segmentOf(latest.score)] += 1;
+    }
+    const row = counts.byRole.find((r) => r.role === title);
+    expect(row && { promoters: row.promoters, passives: row.passives, detractors: row.detractors }).toEqual(expected);
+    expect(counts.method).toBe('weightedByRole');
+    expect(counts.byRole.reduce((n, r) => n + r.promoters + r.passives + r.detractors, 0)).toBe(counts.respondents);
+  });
+
+  it('the big account, every answer in the window: n counts answers, more than people', async () => {
+    const people = (await connector().loadContext(ref('account', F.bigAccountId), withMethod('latestPerContact'))).accountCounts!;
+    const counts = (await connector().loadContext(ref('account', F.bigAccountId), withMethod('window'))).accountCounts!;
+    expect([counts.method, counts.counted, counts.unavailable, counts.windowDays]).toEqual(['window', 'answers', null, 365]);
+    expect(counts.promoters + counts.passives + counts.detractors).toBeGreaterThan(people.respondents);
+  });
+
+  it('open opportunities carry their contact roles and currency; revenue at risk is the ones a detractor is on', async () => {
+    const ctx = await connector().loadContext(ref('account', F.sampleAccountId), DEFAULT_SETTINGS);
+    const open = rows('Opportunity').filter((o) => o.AccountId === F.sampleAccountId && !o.IsClosed);
+    const roles = rows('OpportunityContactRole');
+    expect(ctx.deals?.map((d) => [d.id, d.amount, d.currency, d.contactKeys.length]).sort()).toEqual(
+      open.map((o) => [o.Id, o.Amount, o.CurrencyIsoCode, roles.filter((r) => r.OpportunityId === o.Id).length]).sort(),
+    );
+    // Dana Whitfield's latest NPS answer is a detractor's: the renewal she is on is at risk.
+    expect(segmentOf(latestNps.get(F.sampleContactId)!.score)).toBe('detractors');
+    const renewal = ctx.deals?.find((d) => d.id === F.opportunityId);
+    expect(renewal?.contactKeys).toContain(rowKey('salesforce', INSTANCE, F.sampleContactId));
+    expect(new Set(ctx.deals?.map((d) => d.currency))).toEqual(new Set(open.map((o) => o.CurrencyIsoCode)));
+    expect(ctx.account?.currency).toBe('USD');
+  });
+
+  it('an opportunity page is about its contact roles', async () => {
+    const ctx = await connector().loadContext(ref('opportunity', F.opportunityId), DEFAULT_SETTINGS);
+    const expected = rows('OpportunityContactRole').filter((r) => r.OpportunityId === F.opportunityId).map((r) => rowKey('salesforce', INSTANCE, String(r.ContactId)));
+    expect(ctx.focusContactKeys.sort()).toEqual(expected.sort());
+    expect(ctx.followUpsRead).toBe('focusAndAccount');
   });
 });

@@ -63,8 +63,11 @@ describe('every query builder emits SOQL a real parser accepts', () => {
     ['lead', soql.leadQuery('00QHn000000KXxkMAG')],
     ['opportunity', soql.opportunityQuery('006Hn000000KXxkIAG')],
     ['case', soql.caseQuery('500Hn000000KXxkIAG')],
-    ['account (open opportunities, person accounts)', soql.accountQuery(ACCOUNT, DEFAULT_SETTINGS, true)],
-    ['account (revenue field, by reference)', soql.accountQuery(REF, narrowed, false)],
+    ['account (open opportunities with contact roles, person accounts, currencies)', soql.accountQuery(ACCOUNT, DEFAULT_SETTINGS, { personAccount: true, multiCurrency: true, lastNps: true })],
+    ['account (open opportunities, single currency, no latest-NPS field)', soql.accountQuery(ACCOUNT, DEFAULT_SETTINGS, { personAccount: false, multiCurrency: false, lastNps: false })],
+    ['account (revenue field, by reference)', soql.accountQuery(REF, narrowed, { personAccount: false, multiCurrency: true, lastNps: true })],
+    ['big account promoters by title', soql.latestNpsByTitleQuery(ACCOUNT, 'promoter')],
+    ['big account passives by title', soql.latestNpsByTitleQuery(ACCOUNT, 'passive')],
     ['account tasks', soql.accountTasksQuery(REF)],
     ['contact count', soql.contactCountQuery(ACCOUNT)],
     ['surveys by account', soql.surveyResponsesQuery(surveysWithPicks, { kind: 'account', accountId: ACCOUNT })],
@@ -96,6 +99,6 @@ describe('every query builder emits SOQL a real parser accepts', () => {
   });
 
   it('asks for one contact more than it lists, to notice a big account', () => {
-    expect(soql.accountQuery(ACCOUNT, DEFAULT_SETTINGS, false)).toContain(`LIMIT ${soql.LISTED_CONTACTS + 1}`);
+    expect(soql.accountQuery(ACCOUNT, DEFAULT_SETTINGS, { personAccount: false, multiCurrency: false, lastNps: false })).toContain(`LIMIT ${soql.LISTED_CONTACTS + 1}`);
   });
 });

@@ -54,6 +54,7 @@ function context(ref: RecordRef): RecordContext {
       },
     ],
     followUps: [],
+    followUpsRead: 'focusAndAccount',
     loops: [],
     rejected: [],
     requestCount: 1,

@@ -1,9 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LoyaltyLensDb } from '../../core/db';
 import { markRefreshFailed, markRefreshing, purgeCachedBefore, saveLoopHistory, saveRecordContext } from '../../core/store';
+import { loadPanelData } from '../../core/panel-data';
+import { DEFAULT_SETTINGS } from '../../core/settings';
 import { enqueueOutcome } from '../../core/outbox';
 import { Dexie } from 'dexie';
-import { refKey, rowKey, type Contact, type LoopRecord, type RecordContext, type RecordRef, type SurveyResponse } from '../../core/schema';
+import { refKey, rowKey, type Contact, type FollowUp, type LoopRecord, type RecordContext, type RecordRef, type SurveyResponse } from '../../core/schema';
 
 const DAY = 24 * 3600_000;
 const NOW = Date.UTC(2026, 10, 22, 12, 0);
@@ -58,6 +60,7 @@ function context(ref: RecordRef, fetchedAt: number, responses: SurveyResponse[],
     contacts,
     responses,
     followUps: [],
+    followUpsRead: 'focusAndAccount',
     loops: [],
     rejected: [{ source: 'hubspot-feedback', rowId: '999', field: 'hs_value', value: 'N/A', reason: 'not a number' }],
     requestCount: 3,
@@ -109,6 +112,105 @@ describe('saveRecordContext', () => {
     const view = await db.views.get(refKey(ref51));
     expect(view).toMatchObject({ fetchedAt: NOW, refreshing: false, error: { kind: 'network', at: NOW + 5000 } });
     expect(await db.responses.count()).toBe(1);
+  });
+});
+
+describe('one cache that stays right: each view keeps its follow-ups', () => {
+  // Company 900 with contacts 51 and 52. 51 has ticket T1 and task K1 (linked to 51 only); 52 has ticket T2; the
+  // company has task A1 that names no contact. A contact read (HubSpot's) sees its own rows; the company read sees
+  // every row linked to the company, which K1 is not.
+  const company: RecordRef = { crm: 'hubspot', instance: '40001', objectType: 'company', id: '900' };
+  const account = {
+    key: rowKey('hubspot', '40001', '900'),
+    crm: 'hubspot' as const,
+    instance: '40001',
+    id: '900',
+    name: 'Acme',
+    ownerId: null,
+    ownerName: null,
+    revenue: 0,
+    revenueSource: 'openPipeline' as const,
+    revenueLabel: '',
+    currency: 'USD',
+    contactCount: 2,
+    url: null,
+  };
+  const row = (id: string, contactId: string | null, kind: FollowUp['kind'] = 'ticket'): FollowUp => ({
+    key: rowKey('hubspot', '40001', id),
+    crm: 'hubspot',
+    instance: '40001',
+    id,
+    kind,
+    contactKey: contactId ? rowKey('hubspot', '40001', contactId) : null,
+    accountKey: account.key,
+    responseKey: null,
+    title: id,
+    status: 'open',
+    statusLabel: null,
+    ownerId: null,
+    ownerName: null,
+    createdAt: NOW - DAY,
+    dueAt: null,
+    url: null,
+  });
+  const contacts = [contact('51', '900'), contact('52', '900')];
+  const open = { T1: row('T1', '51'), K1: row('K1', '51', 'task'), T2: row('T2', '52'), A1: row('A1', null, 'task') };
+  type Open = Partial<typeof open>;
+  const read = (ref: RecordRef, rows: Open, at: number): RecordContext => ({
+    ...context(ref, at, [], contacts),
+    account,
+    followUps: Object.values(rows).filter((f): f is FollowUp => f !== undefined),
+    followUpsRead: ref.objectType === 'company' ? 'account' : 'focus',
+  });
+  const visits = {
+    '51': (rows: Open, at: number) => read(ref51, { T1: rows.T1, K1: rows.K1 }, at),
+    '52': (rows: Open, at: number) => read(ref52, { T2: rows.T2 }, at),
+    company: (rows: Open, at: number) => read(company, { T1: rows.T1, T2: rows.T2, A1: rows.A1 }, at),
+  };
+  const shown = async (ref: RecordRef) => {
+    const result = await loadPanelData(db, ref, DEFAULT_SETTINGS, NOW, 25);
+    return result.status === 'found' ? result.data.followUps.map((f) => f.followUp.id).sort() : null;
+  };
+  // What each view lists by the rule once the company was read: 51 its own and the company's A1; 52 likewise; the
+  // company every row linked to it. Before the company is read, a contact view lists only what its own read found.
+  const expected = (visited: Set<string>) => ({
+    '51': visited.has('51') ? (visited.has('company') ? ['A1', 'K1', 'T1'] : ['K1', 'T1']) : null,
+    '52': visited.has('52') ? (visited.has('company') ? ['A1', 'T2'] : ['T2']) : null,
+    company: visited.has('company') ? ['A1', 'T1', 'T2'] : null,
+  });
+
+  it.each([
+    [['51', '52', 'company', '51', '52']],
+    [['51', 'company', '52', '51']],
+    [['company', '52', '51', 'company', '52']],
+    [['52', '51', '52', 'company', '51', 'company']],
+  ] as const)('visiting %j, every view shows its follow-ups after each step', async (order) => {
+    const visited = new Set<string>();
+    let at = NOW;
+    for (const step of order) {
+      await saveRecordContext(db, visits[step](open, (at += 1000)));
+      visited.add(step);
+      const want = expected(visited);
+      expect({ '51': await shown(ref51), '52': await shown(ref52), company: await shown(company) }).toEqual(want);
+    }
+  });
+
+  it('a follow-up closed in the CRM leaves every view when a read that covers it no longer finds it', async () => {
+    await saveRecordContext(db, visits.company(open, NOW));
+    await saveRecordContext(db, visits['51'](open, NOW + 1000));
+    expect(await shown(company)).toEqual(['A1', 'T1', 'T2']);
+    // T1 closed: 51's own read no longer lists it.
+    const { T1: _closed, ...rest } = open;
+    await saveRecordContext(db, visits['51'](rest, NOW + 2000));
+    expect(await shown(ref51)).toEqual(['A1', 'K1']);
+    expect(await shown(company)).toEqual(['A1', 'T2']);
+    // A1 closed: only the company's read covers it.
+    const { A1: _done, ...left } = rest;
+    await saveRecordContext(db, visits['51'](left, NOW + 3000));
+    expect(await shown(ref51)).toEqual(['A1', 'K1']);
+    await saveRecordContext(db, visits.company(left, NOW + 4000));
+    expect(await shown(ref51)).toEqual(['K1']);
+    expect(await shown(company)).toEqual(['T2']);
   });
 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { segment, summarize, summarizeCounts, type NpsSummary } from '../../../core/nps';
+import { segment, summarize, type NpsSummary } from '../../../core/nps';
 import { DEFAULT_SETTINGS } from '../../../core/settings';
 import { objectDef } from '../../../sandbox/salesforce/schema';
 import { seed } from '../../../sandbox/salesforce/seed';
@@ -15,10 +15,8 @@ import type { E2E } from '../types';
 // or code challenge must make the sign-in fail. Then Lightning and Classic record pages show figures
 // worked out here from the sandbox org's own rows (a fresh copy of its deterministic seed), with
 // core/nps.ts — never copied from the extension. Settings are the defaults (Salesforce Surveys,
-// latest answer per contact, open opportunities as revenue; a big account is counted by Salesforce
-// over the roll-up window).
+// latest answer per contact — a big account too, counted by Salesforce — and open opportunities as revenue).
 
-const DAY = 86_400_000;
 const LISTED_CONTACTS = 200;
 const AUTHORIZE = /^GET \/services\/oauth2\/authorize\?/;
 
@@ -83,52 +81,60 @@ function theOrg(): Org {
 
 interface Expected {
   contactScores: number[];
-  account: { summary: NpsSummary; revenueAtRisk: number } | null;
+  /** revenueAtRisk: the amount in one currency, or "185000 USD + 22000 EUR" (largest first) across several. */
+  account: { summary: NpsSummary; revenueAtRisk: number | string } | null;
   openFollowUps: number;
 }
 
 function accountFigures(o: Org, accountId: string): NonNullable<Expected['account']> {
   const members = o.contactsOf(accountId);
-  let summary: NpsSummary;
-  if (members.length > LISTED_CONTACTS) {
-    // Salesforce counts every NPS answer of the account within LAST_N_DAYS:<window> (from midnight UTC).
-    const windowDays = DEFAULT_SETTINGS.rules.rollup.windowDays;
-    const today = Math.floor(Date.now() / DAY) * DAY;
-    const counts = { promoters: 0, passives: 0, detractors: 0 };
-    for (const c of members) {
-      for (const a of o.answers(c)) {
-        if (a.at < today - windowDays * DAY || a.at >= today + DAY) continue;
-        const s = segment(a.score);
-        counts[s === 'promoter' ? 'promoters' : s === 'passive' ? 'passives' : 'detractors'] += 1;
-      }
-    }
-    summary = summarizeCounts(counts);
-  } else {
-    summary = summarize(members.flatMap((c) => o.answers(c).slice(0, 1).map((a) => a.score)));
+  // Latest answer per contact, whatever the account's size (Salesforce counts a big one by the latest-NPS field).
+  const summary = summarize(members.flatMap((c) => o.answers(c).slice(0, 1).map((a) => a.score)));
+  // Revenue at risk: the open opportunities on which a detractor (latest answer 0–6) has a contact role, per currency.
+  const detractor = (contactId: string) => {
+    const latest = o.answers(contactId)[0];
+    return latest !== undefined && segment(latest.score) === 'detractor';
+  };
+  const roles = o.rows('OpportunityContactRole');
+  const sums = new Map<string, number>();
+  for (const opp of o.rows('Opportunity').filter((r) => r.AccountId === accountId && r.IsClosed === false)) {
+    if (!roles.some((r) => r.OpportunityId === opp.Id && detractor(String(r.ContactId)))) continue;
+    const currency = String(opp.CurrencyIsoCode);
+    sums.set(currency, (sums.get(currency) ?? 0) + Number(opp.Amount ?? 0));
   }
-  const openPipeline = o
-    .rows('Opportunity')
-    .filter((r) => r.AccountId === accountId && r.IsClosed === false)
-    .reduce((sum, r) => sum + Number(r.Amount ?? 0), 0);
-  // The whole open pipeline is at risk as soon as one detractor is in the roll-up.
-  return { summary, revenueAtRisk: summary.detractors === 0 ? 0 : openPipeline };
+  const sorted = [...sums].sort((a, b) => b[1] - a[1]);
+  const revenueAtRisk = sorted.length === 0 ? 0 : sorted.length === 1 ? sorted[0]![1] : sorted.map(([c, n]) => `${n} ${c}`).join(' + ');
+  return { summary, revenueAtRisk };
 }
 
-/** Open cases and open tasks: of the focus contact on contact-like pages, of the account otherwise. */
-function openFollowUps(o: Org, focus: { contactId: string } | { accountId: string }): number {
-  const mine = (r: Row) => ('contactId' in focus ? r.ContactId === focus.contactId || r.WhoId === focus.contactId : r.AccountId === focus.accountId);
+/**
+ * Open cases and open tasks by the rule (README): on a contact-like page the focus contacts' and the account's that
+ * name no contact; on an account page every one of the account's.
+ */
+function openFollowUps(o: Org, focus: { contactIds: string[]; accountId: string | null } | { accountId: string }): number {
+  const contactOf = (r: Row) => (typeof r.ContactId === 'string' ? r.ContactId : typeof r.WhoId === 'string' ? r.WhoId : null);
+  const mine = (r: Row) => {
+    if (!('contactIds' in focus)) return r.AccountId === focus.accountId;
+    const contact = contactOf(r);
+    return contact !== null ? focus.contactIds.includes(contact) : focus.accountId !== null && r.AccountId === focus.accountId;
+  };
+  const loop = (r: Row) => typeof r.Subject === 'string' && r.Subject.startsWith('Loyalty Lens');
   const cases = o.rows('Case').filter((r) => r.IsClosed === false && mine(r));
-  const tasks = o.rows('Task').filter((r) => r.IsClosed === false && mine(r));
+  const tasks = o.rows('Task').filter((r) => r.IsClosed === false && !loop(r) && mine(r));
   return cases.length + tasks.length;
+}
+
+function expectedContacts(o: Org, contactIds: string[], accountId: string | null): Expected {
+  return {
+    contactScores: contactIds.flatMap((c) => o.answers(c).slice(0, 1).map((a) => a.score)),
+    account: accountId ? accountFigures(o, accountId) : null,
+    openFollowUps: openFollowUps(o, { contactIds, accountId }),
+  };
 }
 
 function expectedContact(o: Org, contactId: string): Expected {
   const accountId = o.get('Contact', contactId).AccountId;
-  return {
-    contactScores: o.answers(contactId).slice(0, 1).map((a) => a.score),
-    account: typeof accountId === 'string' ? accountFigures(o, accountId) : null,
-    openFollowUps: openFollowUps(o, { contactId }),
-  };
+  return expectedContacts(o, [contactId], typeof accountId === 'string' ? accountId : null);
 }
 
 function expectedAccount(o: Org, accountId: string): Expected {
@@ -151,8 +157,9 @@ async function readFigures(page: Page): Promise<Figures> {
   });
 }
 
-function assertClose(actual: string | undefined, expected: number, what: string): void {
+function assertClose(actual: string | undefined, expected: number | string, what: string): void {
   assert.ok(actual !== undefined && actual !== '', `${what}: the panel shows no value (expected ${expected})`);
+  if (typeof expected === 'string') return assert.equal(actual, expected, `${what}: the panel shows ${actual}, the org's data gives ${expected}`);
   assert.ok(Math.abs(Number(actual) - expected) < 1e-6, `${what}: the panel shows ${actual}, the org's data gives ${expected}`);
 }
 
@@ -298,14 +305,16 @@ export async function lightningOpportunityShowsItsAccount(t: E2E): Promise<void>
   const o = theOrg();
   const id = t.salesforce.opportunityId;
   const accountId = String(o.get('Opportunity', id).AccountId);
-  await checkPage(t, salesforceRecordUrl(t.salesforce.hosts.lightning, 'Opportunity', id), expectedAccount(o, accountId), 'salesforce-opportunity');
+  // An opportunity page is about the contacts with a role on it.
+  const contactIds = o.rows('OpportunityContactRole').filter((r) => r.OpportunityId === id).map((r) => String(r.ContactId));
+  await checkPage(t, salesforceRecordUrl(t.salesforce.hosts.lightning, 'Opportunity', id), expectedContacts(o, contactIds, accountId), 'salesforce-opportunity');
 }
 
 export async function lightningCaseShowsItsContact(t: E2E): Promise<void> {
   const o = theOrg();
   const id = t.salesforce.caseId;
-  const contactId = String(o.get('Case', id).ContactId);
-  await checkPage(t, salesforceRecordUrl(t.salesforce.hosts.lightning, 'Case', id), expectedContact(o, contactId), 'salesforce-case');
+  const kase = o.get('Case', id);
+  await checkPage(t, salesforceRecordUrl(t.salesforce.hosts.lightning, 'Case', id), expectedContacts(o, [String(kase.ContactId)], String(kase.AccountId)), 'salesforce-case');
 }
 
 export async function classicContactPageShowsTheSameScores(t: E2E): Promise<void> {
