@@ -18,6 +18,8 @@ type VisibilityEntry = IntersectionObserverEntry & { isVisible?: boolean };
 const OPTIONS: VisibilityInit = { trackVisibility: true, delay: 100, threshold: [0, 1] };
 /** The panel must have been in view this long before a click counts: a page cannot flash it in just in time. */
 const STEADY_MS = 500;
+/** How long after a click the browser may still report that the panel was hidden (three observer delays). */
+const SETTLE_MS = 300;
 /** The confirmation accepts no click this soon after it appears, so a double click on a decoy cannot press it too. */
 const ARM_MS = 600;
 
@@ -50,24 +52,35 @@ export function watchPanelSight(doc: Document, pageHosted: boolean): () => void 
   return () => observer.disconnect();
 }
 
-/** The browser's word on the panel right now (a fresh observation): in view, not, or null when it cannot tell. */
-function inViewNow(doc: Document): Promise<boolean | null> {
+/**
+ * The browser's word on the panel over the moments after a click: in view throughout, not, or null when it cannot
+ * tell. The page's renderer tells the panel's frame of a change of sight a little later, so a page that hides the
+ * panel just as the click lands is still caught: a first observation may be stale, a change arrives within the window.
+ */
+function inViewThroughout(doc: Document, ms: number): Promise<boolean | null> {
   if (typeof IntersectionObserver === 'undefined') return Promise.resolve(null);
   return new Promise((resolve) => {
+    let verdict: boolean | null | undefined;
     const observer = new IntersectionObserver((entries) => {
-      observer.disconnect();
-      resolve(entryVisible(entries));
+      const visible = entryVisible(entries);
+      verdict = visible === null || verdict === null ? null : (verdict ?? true) && visible;
     }, OPTIONS);
     observer.observe(doc.documentElement);
+    setTimeout(() => {
+      observer.disconnect();
+      resolve(verdict ?? null);
+    }, ms);
   });
 }
 
 /** Whether a click on the panel now is the person's own: always outside a page; in a page, only in steady view. */
 export async function clickIsTrusted(doc: Document = document): Promise<'trusted' | 'hidden' | 'unknown'> {
   if (!sight.pageHosted) return 'trusted';
-  const now = await inViewNow(doc);
+  const clickedAt = performance.now();
+  const inViewSince = sight.visibleSince;
+  const now = await inViewThroughout(doc, SETTLE_MS);
   if (now === null) return 'unknown';
-  const steady = sight.visibleSince !== null && performance.now() - sight.visibleSince >= STEADY_MS;
+  const steady = inViewSince !== null && clickedAt - inViewSince >= STEADY_MS && sight.visibleSince === inViewSince;
   return now && steady ? 'trusted' : 'hidden';
 }
 

@@ -115,6 +115,21 @@ describe('useVisibleClick', () => {
     stop();
   });
 
+  it('asks when the page hides the panel just as the click lands, though the first word after the click was stale', async () => {
+    const stop = watchPanelSight(document, true);
+    await wait(550);
+    const onAct = vi.fn();
+    render(<Harness onAct={onAct} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    // The page's renderer tells the panel's frame of the change a moment after the click's first observation.
+    await act(() => wait(60));
+    browserSays = false;
+    for (const observer of observers) observer.notify();
+    await screen.findByRole('button', { name: 'Yes, save this outcome to HubSpot' });
+    expect(onAct).not.toHaveBeenCalled();
+    stop();
+  });
+
   it('asks where the browser cannot tell (no isVisible, as in Firefox), and cancel does nothing', async () => {
     browserSays = undefined;
     const stop = watchPanelSight(document, true);

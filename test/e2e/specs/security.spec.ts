@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import type { LoggedRequest } from '../../../sandbox/types';
 import {
   connectHubSpot,
@@ -405,3 +405,84 @@ export async function step5PushStateMovesThePanelAsItMovesTheAddressBar(t: E2E):
   assert.deepEqual(writes(t.sandbox.log()), [], 'a write reached the CRM');
   await page.close();
 }
+
+/** The page makes the panel invisible (opacity 0 on its host) and lays a decoy over one of its buttons. */
+async function hideBehindDecoy(page: Page, box: { x: number; y: number; width: number; height: number }): Promise<void> {
+  await page.evaluate((at) => {
+    const host = document.querySelector('loyalty-lens-panel') as HTMLElement;
+    host.style.setProperty('opacity', '0', 'important');
+    const decoy = document.createElement('button');
+    decoy.className = 'decoy';
+    decoy.textContent = 'Claim your prize';
+    Object.assign(decoy.style, {
+      position: 'fixed',
+      left: `${at.x}px`,
+      top: `${at.y}px`,
+      width: `${at.width}px`,
+      height: `${at.height}px`,
+      zIndex: '2147483647',
+      pointerEvents: 'none',
+    });
+    document.body.append(decoy);
+  }, box);
+}
+
+/** The panel asked for a confirmation instead of acting. (Attached, not "visible": Playwright counts the page's opacity on the host.) */
+async function expectAsked(confirmation: Locator): Promise<void> {
+  await confirmation.waitFor({ state: 'attached' });
+  assert.match((await confirmation.textContent()) ?? '', /The panel was covered or hidden when you clicked, so nothing was changed yet\./);
+}
+
+async function revealPanel(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    (document.querySelector('loyalty-lens-panel') as HTMLElement).style.removeProperty('opacity');
+    document.querySelector('.decoy')?.remove();
+  });
+}
+
+/**
+ * No borrowed clicks: with the panel made invisible by the page and a decoy over "Open a follow-up" and then over
+ * "Save", one click on the decoy changes nothing in the CRM (nor queues anything); the panel asks for a confirmation
+ * inside itself instead.
+ */
+export async function step6ClickOnAHiddenPanelChangesNothing(t: E2E): Promise<void> {
+  const portal = t.hubspot.portals.main;
+  const crmState = () => ({ tickets: t.sandbox.hubspot.records('tickets', portal).length, notes: t.sandbox.hubspot.records('notes', portal).length });
+  const before = crmState();
+  const queuedBefore = (await readHeld(t)).outcomes;
+  const url = hubspotRecordUrl(portal, 'contact', t.hubspot.sampleContactId);
+  const page = await t.newPage();
+  await page.goto(url);
+  await waitForPanel(page, expectedRecord(url), { state: 'ready' });
+  const frame = await panelFrame(page);
+
+  const open = frame.getByRole('button', { name: 'Open a follow-up in HubSpot' }).first();
+  await open.scrollIntoViewIfNeeded();
+  await new Promise((done) => setTimeout(done, 1_000));
+  const openBox = await open.boundingBox();
+  assert.ok(openBox, 'no "Open a follow-up" button on screen');
+  await hideBehindDecoy(page, openBox);
+  await page.mouse.click(openBox.x + openBox.width / 2, openBox.y + openBox.height / 2);
+  await expectAsked(frame.locator('.confirm-click'));
+  await revealPanel(page);
+  await t.screenshot(page, 'borrowed-click-asked');
+  await frame.getByRole('button', { name: 'Cancel' }).click();
+
+  const log = frame.getByRole('button', { name: 'Log outcome' }).first();
+  await log.click();
+  const form = frame.locator('form.outcome-form');
+  await form.getByLabel('No answer').check();
+  const save = form.getByRole('button', { name: 'Save to HubSpot' });
+  await save.scrollIntoViewIfNeeded();
+  await new Promise((done) => setTimeout(done, 1_000));
+  const saveBox = await save.boundingBox();
+  assert.ok(saveBox, 'no Save button on screen');
+  await hideBehindDecoy(page, saveBox);
+  await page.mouse.click(saveBox.x + saveBox.width / 2, saveBox.y + saveBox.height / 2);
+  await expectAsked(form.locator('.confirm-click'));
+  await new Promise((done) => setTimeout(done, 1_500));
+  assert.deepEqual(crmState(), before, 'a hidden click changed the CRM');
+  assert.equal((await readHeld(t)).outcomes, queuedBefore, 'a hidden click queued an outcome');
+  await page.close();
+}
+
