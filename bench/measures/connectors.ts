@@ -162,8 +162,9 @@ async function hubspot(bench: BenchContext, sandbox: Sandbox): Promise<Measureme
       budget: 5,
       detail: `cold: ${summarizePaths(contact.paths)} | a contact without tickets or tasks: ${next.count}`,
     },
-    { name: 'hubspotColdOpenMs', value: median(cold), unit: 'ms', budget: 800, detail: `n=${cold.length} [${cold.map((v) => v.toFixed(0)).join(', ')}]` },
-    { name: 'hubspotBigAccountRequests', value: big.count, unit: 'requests', budget: 10, detail: `cold, 2,500-contact company: ${summarizePaths(big.paths)}` },
+    { name: 'hubspotColdOpenMs', value: median(cold), unit: 'ms', budget: 500, detail: `n=${cold.length} [${cold.map((v) => v.toFixed(0)).join(', ')}]` },
+    // 10 before revenue at risk went by deal: the deals' contact links and the deal contacts beyond the listed page are one request each.
+    { name: 'hubspotBigAccountRequests', value: big.count, unit: 'requests', budget: 11, detail: `cold, 2,500-contact company: ${summarizePaths(big.paths)}` },
     {
       name: 'hubspotPeakRequestsPer10s',
       value: peak,
@@ -228,7 +229,7 @@ async function salesforce(bench: BenchContext, sandbox: Sandbox): Promise<Measur
       budget: 1,
       detail: `opened ${SECOND_CONTACT_AFTER_MS / 1000} s after the sample contact of its account: ${summarizePaths(second.paths)}`,
     },
-    { name: 'salesforceColdOpenMs', value: median(cold), unit: 'ms', budget: 500, detail: `n=${cold.length} [${cold.map((v) => v.toFixed(0)).join(', ')}]` },
+    { name: 'salesforceColdOpenMs', value: median(cold), unit: 'ms', budget: 300, detail: `n=${cold.length} [${cold.map((v) => v.toFixed(0)).join(', ')}]` },
     { name: 'salesforceBigAccountRequests', value: big.count, unit: 'requests', budget: 3, detail: `2,500-contact account: ${summarizePaths(big.paths)}` },
   ];
 }

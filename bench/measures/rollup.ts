@@ -48,7 +48,7 @@ const rollup: BenchModule = {
         name: 'accountRollupWarmMs',
         value: median(samples),
         unit: 'ms',
-        budget: 150,
+        budget: 100,
         detail: `n=${samples.length} p90=${percentile(samples, 90).toFixed(1)} max=${Math.max(...samples).toFixed(1)} ms${late ? ` (${late} late: upper bounds)` : ''}`,
       },
     ];
