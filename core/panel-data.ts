@@ -248,16 +248,21 @@ export async function loadPanelData(
   const view = await db.views.get(refKey(ref));
   if (!view) return { status: 'missing' };
 
-  const focusContacts = await db.contacts.bulkGet(view.focusContactKeys);
-  const focus: FocusContact[] = await Promise.all(
-    view.focusContactKeys.map(async (key, i) => {
-      const [responses, loops, outcomes] = await Promise.all([responsesOf(db, key).toArray(), loopsOf(db, key), outcomesOf(db, key)]);
-      return { key, contact: focusContacts[i] ?? null, responses, loops, outcomes };
-    }),
-  );
-
-  const account = view.accountKey ? await loadAccount(db, view.accountKey, settings, now, contactLimit) : null;
-  const followUps = await loadFollowUps(db, view, account?.account ?? null, focus, settings);
+  // Three reads at once: the focus contacts, the account, and (once the focus and the account row are known) the
+  // follow-ups; each is a chain of storage reads, and the panel's first paint waits for the longest.
+  const focusLoad = (async (): Promise<FocusContact[]> => {
+    const focusContacts = await db.contacts.bulkGet(view.focusContactKeys);
+    return Promise.all(
+      view.focusContactKeys.map(async (key, i) => {
+        const [responses, loops, outcomes] = await Promise.all([responsesOf(db, key).toArray(), loopsOf(db, key), outcomesOf(db, key)]);
+        return { key, contact: focusContacts[i] ?? null, responses, loops, outcomes };
+      }),
+    );
+  })();
+  const accountLoad = view.accountKey ? loadAccount(db, view.accountKey, settings, now, contactLimit) : Promise.resolve(null);
+  const accountRow = view.accountKey ? db.accounts.get(view.accountKey) : Promise.resolve(undefined);
+  const followUpsLoad = Promise.all([focusLoad, accountRow]).then(([focus, row]) => loadFollowUps(db, view, row ?? null, focus, settings));
+  const [focus, account, followUps] = await Promise.all([focusLoad, accountLoad, followUpsLoad]);
   const hasResponses = focus.some((f) => f.responses.length > 0) || (view.focusContactKeys.length === 0 && (account?.rollup.summary.n ?? 0) > 0);
   return { status: 'found', data: { view, focus, account, followUps, hasResponses } };
 }

@@ -164,6 +164,10 @@ export function listenForPanels(onRecord: RecordListener): void {
   browser.tabs.onUpdated.addListener((tabId, changeInfo, tab) => {
     if (!changeInfo.url || !isCrmPageUrl(changeInfo.url)) return;
     const url = changeInfo.url;
+    // A record's data starts loading as soon as the browser reports its URL, while its panel is still starting:
+    // the panel's own ask joins the read under way.
+    const ref = parseRecordUrl(url);
+    if (ref) onRecord(ref);
     const showHere = (lastFocusedActive: boolean) => {
       for (const panel of panels) {
         if (panel.tabId === tabId || sidePanelShows(panel, tab, lastFocusedActive)) showRecord(panel, url, onRecord);
