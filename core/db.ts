@@ -1,5 +1,6 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { Account, AccountCounts, Contact, FollowUp, LoopRecord, OpenDeal, Outcome, RecordRef, RejectedRow, SurveyResponse } from './schema';
+import type { WorklistRead } from './worklist';
 
 /** What the panel knows about one record view: which rows to show, and how fresh they are. */
 export interface RecordView {
@@ -41,6 +42,13 @@ export interface CrmDirectory {
   value: unknown;
 }
 
+/** One CRM's part of "My open loops" as last read, kept when a later read fails (offline, limits). */
+export interface CachedWorklist {
+  crm: 'hubspot' | 'salesforce';
+  read: WorklistRead | null;
+  error: { kind: string; message: string; at: number } | null;
+}
+
 export interface Secret {
   name: string;
   value: string;
@@ -64,6 +72,7 @@ export class LoyaltyLensDb extends Dexie {
   rejections!: EntityTable<StoredRejection, 'key'>;
   secrets!: EntityTable<Secret, 'name'>;
   directories!: EntityTable<CrmDirectory, 'crm'>;
+  worklists!: EntityTable<CachedWorklist, 'crm'>;
 
   constructor(name = 'loyalty-lens') {
     super(name);
@@ -114,6 +123,8 @@ export class LoyaltyLensDb extends Dexie {
               .map((f) => f.key);
           });
       });
+    // v5 adds the worklist's cache ("My open loops"), one row per CRM; nothing older changes.
+    this.version(5).stores({ worklists: 'crm' });
   }
 }
 

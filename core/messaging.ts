@@ -30,6 +30,14 @@ export const allowedSenders: Record<RequestType, ReadonlyArray<SenderKind>> = {
   'metadata.ticketPipelines': ['extension-page'],
   'source.preview': ['extension-page'],
   'data.wipe': ['extension-page'],
+  'worklist.get': ['extension-page'],
+  'worklist.refresh': ['extension-page'],
+  'worklist.owners': ['extension-page'],
+  'worklist.setMe': ['extension-page'],
+  'worklist.team': ['extension-page'],
+  'worklist.ownerLoops': ['extension-page'],
+  'worklist.reassign': ['extension-page'],
+  'worklist.setInterval': ['extension-page'],
 };
 
 export type SenderKind = 'content-script' | 'extension-page';

@@ -33,6 +33,22 @@ export const POLICY_PATHS = {
 export type PolicyKey = keyof typeof POLICY_PATHS;
 export const POLICY_KEYS = Object.keys(POLICY_PATHS) as PolicyKey[];
 
+/**
+ * Policy keys about the person rather than the team's settings: who the user is in HubSpot, whose open loops the
+ * worklist lists (a Service Key is not a person). Declared in public/managed-schema.json beside the settings keys.
+ */
+export const PERSON_POLICY = {
+  hubspotOwnerId: z.string().regex(/^[0-9]{1,20}$/),
+} as const;
+export const PERSON_POLICY_KEYS = Object.keys(PERSON_POLICY) as Array<keyof typeof PERSON_POLICY>;
+
+/** The HubSpot owner the administrator fixed for this user, or null (none, or a value that is not an owner id). */
+export function hubspotOwnerFromPolicy(policy: unknown): string | null {
+  if (typeof policy !== 'object' || policy === null) return null;
+  const parsed = PERSON_POLICY.hubspotOwnerId.safeParse((policy as Record<string, unknown>).hubspotOwnerId);
+  return parsed.success ? parsed.data : null;
+}
+
 /** The settings schema of the value at `path`, so a policy value obeys exactly the rules a saved setting does. */
 function schemaAt(path: readonly string[]): z.ZodType {
   let schema: z.ZodType = settingsSchema;

@@ -2,11 +2,14 @@ import { z } from 'zod';
 import { crmSchema, outcomeInputSchema, recordRefSchema } from './schema';
 import { hubspotSourceSchema, salesforceSourceSchema } from './settings';
 import type { ConnectionInfo, MetadataField, MetadataObject, OpenedFollowUp, PreviewResult, TicketPipeline } from './crm';
+import type { Owner, TeamCount, WorklistRead, WorklistSnapshot } from './worklist';
 
 // The requests of the messaging protocol and their replies. Both sides stand on this file: the background
 // (core/messaging.ts, which adds who may send what) and the sender (core/send.ts), so neither imports the other.
 
 const idempotencyKey = z.string().regex(/^[A-Za-z0-9-]{16,64}$/);
+/** A CRM owner or record id (HubSpot numeric, Salesforce 15/18 characters). */
+const ownerId = z.string().regex(/^[A-Za-z0-9]{1,64}$/);
 
 export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('record.refresh'), ref: recordRefSchema }),
@@ -30,6 +33,15 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('metadata.ticketPipelines') }),
   z.strictObject({ type: z.literal('source.preview'), source: z.union([hubspotSourceSchema, salesforceSourceSchema]) }),
   z.strictObject({ type: z.literal('data.wipe'), queued: z.enum(['keep', 'discard']) }),
+  // "My open loops": the saved list at once, a fresh read, who "me" is in HubSpot, the team and reassigning.
+  z.strictObject({ type: z.literal('worklist.get') }),
+  z.strictObject({ type: z.literal('worklist.refresh') }),
+  z.strictObject({ type: z.literal('worklist.owners'), crm: crmSchema }),
+  z.strictObject({ type: z.literal('worklist.setMe'), crm: z.literal('hubspot'), owner: z.strictObject({ id: ownerId, name: z.string().min(1).max(200) }).nullable() }),
+  z.strictObject({ type: z.literal('worklist.team'), crm: crmSchema }),
+  z.strictObject({ type: z.literal('worklist.ownerLoops'), crm: crmSchema, ownerId }),
+  z.strictObject({ type: z.literal('worklist.reassign'), crm: crmSchema, loopId: ownerId, kind: z.enum(['ticket', 'case', 'task']), ownerId }),
+  z.strictObject({ type: z.literal('worklist.setInterval'), minutes: z.number().int().min(5).max(240) }),
 ]);
 export type Request = z.infer<typeof requestSchema>;
 export type RequestType = Request['type'];
@@ -52,6 +64,14 @@ export interface ReplyMap {
   'metadata.ticketPipelines': TicketPipeline[];
   'source.preview': PreviewResult;
   'data.wipe': { keptQueued: number; discardedQueued: number };
+  'worklist.get': WorklistSnapshot;
+  'worklist.refresh': WorklistSnapshot;
+  'worklist.owners': Owner[];
+  'worklist.setMe': WorklistSnapshot;
+  'worklist.team': TeamCount[];
+  'worklist.ownerLoops': WorklistRead;
+  'worklist.reassign': WorklistSnapshot;
+  'worklist.setInterval': { minutes: number };
 }
 
 export interface ErrorReply {

@@ -1,6 +1,7 @@
 import type { Crm, LoopRecord, Outcome, RecordContext, RecordRef, SurveyResponse } from '../core/schema';
 import type { HubSpotSource, SalesforceSource, Settings } from '../core/settings';
 import { CrmError, type ConnectionInfo, type MetadataField, type MetadataObject, type OpenedFollowUp, type OutcomeWriteResult, type PreviewResult } from '../core/crm';
+import type { WorklistReader } from './worklist';
 
 export type { RecordRef } from '../core/schema';
 // The error and answer shapes live in core/ (which must not import integrations/); connectors import them here.
@@ -44,6 +45,8 @@ export interface CrmConnector {
    * again — or after a connection that dropped once the CRM had saved it — finds the same one.
    */
   createFollowUp(response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp>;
+  /** "My open loops" (see integrations/worklist.ts). */
+  readonly worklist?: WorklistReader;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createI18n, loadCatalog, resolveLocale, type Locale } from '../../core/i18n';
 import type { Catalog } from '../../core/locales/en';
 import type { PanelPush } from '../../core/messaging';
@@ -17,6 +17,10 @@ import { Skeleton } from '../ui/Skeleton';
 import { watchPanelSight } from '../ui/visible-click';
 import { SlimTab } from './SlimTab';
 import { FoldProvider, type Folds } from '../ui/Section';
+import type { WorklistHost } from '../worklist/host';
+
+// "My open loops" loads on first use, keeping the record view's first paint small.
+const WorklistView = lazy(() => import('../worklist/WorklistView').then((module) => ({ default: module.WorklistView })));
 
 const RECONNECT_MS = 500;
 /** How long to wait for the background to say which record the tab shows before saying it did not answer. */
@@ -56,10 +60,14 @@ function isCallModeShortcut(event: KeyboardEvent): boolean {
 
 export interface PanelAppProps {
   host: PanelHost;
+  /** The worklist ("My open loops") beside the record view; absent in tests of the record view alone. */
+  worklistHost?: WorklistHost;
 }
 
 export function PanelApp(props: PanelAppProps) {
-  const { host } = props;
+  const { host, worklistHost } = props;
+  // "My open loops" in place of the record view, on request (the header's button).
+  const [view, setView] = useState<'record' | 'worklist'>('record');
   const [settings, setSettings] = useState<Settings | null>(null);
   const [record, setRecord] = useState<ShownRecord | null>(null);
   // The user's own choice, remembered; until they make one, the team's default from settings applies.
@@ -273,6 +281,18 @@ export function PanelApp(props: PanelAppProps) {
     );
   }
 
+  if (worklistHost && settings && view === 'worklist') {
+    return (
+      <I18nProvider value={i18n}>
+        <div className="panel" data-ll-state="worklist" lang={i18n.locale}>
+          <Suspense fallback={<Skeleton label={i18n.t('worklist.loading')} />}>
+            <WorklistView host={worklistHost} settings={settings} now={now} onBack={ref ? () => setView('record') : undefined} />
+          </Suspense>
+        </div>
+      </I18nProvider>
+    );
+  }
+
   return (
     <I18nProvider value={i18n}>
       <FoldProvider value={folds}>
@@ -282,11 +302,17 @@ export function PanelApp(props: PanelAppProps) {
         data-ll-record={key ?? ''}
         lang={i18n.locale}
       >
-        <PanelHeader callMode={callMode} onToggleCallMode={toggleCallMode} onOpenSidePanel={openSidePanel} view={data?.view ?? null} refreshing={current?.status === 'found' && current.data.view.refreshing} now={now} />
+        <PanelHeader callMode={callMode} onToggleCallMode={toggleCallMode} onOpenSidePanel={openSidePanel} onOpenWorklist={worklistHost ? () => setView('worklist') : undefined} view={data?.view ?? null} refreshing={current?.status === 'found' && current.data.view.refreshing} now={now} />
         {sidePanelFailed && <p className="form-problem side-panel-problem" role="alert">{i18n.t('sidePanel.failed')}</p>}
         <main className="panel-main" aria-busy={state.name === 'loading'}>
           {state.name === 'loading' && <Skeleton label={i18n.t('state.loading')} />}
           {state.name === 'no-record' && <StateMessage kind="no-record" />}
+          {/* Beside a page that is not a record (the toolbar's side panel anywhere), the list is there at once. */}
+          {state.name === 'no-record' && worklistHost && settings && (
+            <Suspense fallback={<Skeleton label={i18n.t('worklist.loading')} />}>
+              <WorklistView host={worklistHost} settings={settings} now={now} />
+            </Suspense>
+          )}
           {state.error && (
             <StateMessage
               kind={state.name}

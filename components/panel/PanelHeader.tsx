@@ -6,6 +6,8 @@ export function PanelHeader(props: {
   onToggleCallMode: () => void;
   /** Present when this panel is framed in a CRM page and the browser has a side panel to move to. */
   onOpenSidePanel?: () => void;
+  /** Switches to "My open loops". */
+  onOpenWorklist?: () => void;
   view: RecordView | null;
   refreshing: boolean;
   now: number;
@@ -38,6 +40,11 @@ export function PanelHeader(props: {
         {props.onOpenSidePanel && (
           <button type="button" className="toggle" title={i18n.t('sidePanel.hint')} onClick={props.onOpenSidePanel}>
             {i18n.t('sidePanel.open')}
+          </button>
+        )}
+        {props.onOpenWorklist && (
+          <button type="button" className="toggle" title={i18n.t('worklist.openHint')} onClick={props.onOpenWorklist}>
+            {i18n.t('worklist.open')}
           </button>
         )}
       </div>

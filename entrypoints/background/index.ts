@@ -16,28 +16,55 @@ import { missingPermission } from './permissions';
 import { openFollowUp } from './followups';
 import { purgeExpired, PURGE_ALARM, schedulePurge } from './retention';
 import { describeSource, listFields, listObjects, listTicketPipelines } from './metadata';
+import {
+  chooseHubSpotOwner,
+  followConnections,
+  listOwners,
+  ownerLoops,
+  reassignLoop,
+  refreshAfterOwnWrite,
+  refreshIfStale,
+  refreshWorklist,
+  scheduleWorklistRefresh,
+  setRefreshMinutes,
+  teamCounts,
+  WORKLIST_ALARM,
+  worklistSnapshot,
+  type WorklistDeps,
+} from './worklist';
 
 // Wiring only: each concern lives in its own module.
 export default defineBackground(() => {
   const settings = async () => (await currentSettings()).settings;
   const refreshDeps: RefreshDeps = { connectorFor: (ref) => connectorFor(ref), settings, missingPermission };
   const outboxDeps: OutboxDeps = { connectorFor: (outcome) => connectorFor(outcome), settings };
+  const worklistDeps: WorklistDeps = { settings };
+  // Our own writes change the worklist: an outcome sent (it may close its loop), a follow-up opened.
+  const flush = () =>
+    flushOutbox(outboxDeps).then((summary) => {
+      if (summary.sent > 0) refreshAfterOwnWrite(worklistDeps);
+      return summary;
+    });
   // Outcomes that failed only for want of a valid token go out as soon as the CRM is connected again.
   const resendAfterReconnect = async (crm: 'hubspot' | 'salesforce') => {
     await requeueAuthFailures(db, crm, Date.now());
-    void flushOutbox(outboxDeps);
+    void flush();
   };
   const refreshInBackground = (ref: Parameters<typeof refreshRecord>[0]) => void refreshRecord(ref, refreshDeps, { force: false }).catch(() => undefined);
 
   listenForPanels(refreshInBackground);
   listenForRequests({
     'record.refresh': (request) => refreshRecord(request.ref, refreshDeps, { force: true }),
-    'outcome.log': async (request) => logOutcome(request.input, () => void flushOutbox(outboxDeps)),
-    'outcome.retry': async (request) => retryOutcome(request.idempotencyKey, () => void flushOutbox(outboxDeps)),
+    'outcome.log': async (request) => logOutcome(request.input, () => void flush()),
+    'outcome.retry': async (request) => retryOutcome(request.idempotencyKey, () => void flush()),
     'outcome.withdraw': async (request) => withdrawOutcome(request.idempotencyKey),
-    'outbox.flush': () => flushOutbox(outboxDeps),
+    'outbox.flush': () => flush(),
     'loops.load': (request) => readLoopHistory(request.ref, refreshDeps),
-    'followUp.open': (request) => openFollowUp(request.ref, request.responseKey, refreshDeps),
+    'followUp.open': async (request) => {
+      const opened = await openFollowUp(request.ref, request.responseKey, refreshDeps);
+      refreshAfterOwnWrite(worklistDeps);
+      return opened;
+    },
     'connection.test': (request) => testConnection(request.crm),
     'hubspot.connect': async (request) => {
       const info = await connectHubSpot(request.token, request.replacePortal);
@@ -49,16 +76,25 @@ export default defineBackground(() => {
       await resendAfterReconnect('salesforce');
       return info;
     },
-    'connector.signOut': (request) => signOut(request.crm, request.queued, () => flushOutbox(outboxDeps)),
+    'connector.signOut': (request) => signOut(request.crm, request.queued, () => flush()),
     'metadata.objects': (request) => listObjects(request.crm),
     'metadata.fields': (request) => listFields(request.crm, request.object),
     'metadata.ticketPipelines': () => listTicketPipelines(),
     'source.preview': (request) => describeSource(request.source),
     'data.wipe': (request) => wipeLocalData(request.queued),
+    'worklist.get': () => worklistSnapshot(),
+    'worklist.refresh': () => refreshWorklist(worklistDeps),
+    'worklist.owners': (request) => listOwners(request.crm),
+    'worklist.setMe': (request) => chooseHubSpotOwner(request.owner, worklistDeps),
+    'worklist.team': (request) => teamCounts(request.crm, worklistDeps),
+    'worklist.ownerLoops': (request) => ownerLoops(request.crm, request.ownerId, worklistDeps),
+    'worklist.reassign': (request) => reassignLoop(request.crm, { id: request.loopId, kind: request.kind }, request.ownerId, worklistDeps),
+    'worklist.setInterval': (request) => setRefreshMinutes(request.minutes),
   });
 
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === OUTBOX_ALARM) void flushOutbox(outboxDeps);
+    if (alarm.name === OUTBOX_ALARM) void flush();
+    if (alarm.name === WORKLIST_ALARM) void refreshWorklist(worklistDeps, { fromAlarm: true }).catch(() => undefined);
     if (alarm.name === PURGE_ALARM) void settings().then(purgeExpired);
   });
   browser.commands.onCommand.addListener((command, tab) => {
@@ -66,9 +102,13 @@ export default defineBackground(() => {
     if (command === 'toggle-panel' && tab?.id !== undefined) void browser.tabs.sendMessage(tab.id, { type: 'panel.toggle' } satisfies ContentPush).catch(() => undefined);
   });
   // The worker may have been stopped mid-flush: expired leases are picked up again here.
-  self.addEventListener('online', () => void flushOutbox(outboxDeps));
-  void flushOutbox(outboxDeps);
+  self.addEventListener('online', () => void flush());
+  void flush();
   void schedulePurge();
+  // The badge is current from the worker's start, and kept so by the alarm and by connection changes.
+  followConnections(worklistDeps);
+  void scheduleWorklistRefresh();
+  void refreshIfStale(worklistDeps).catch(() => undefined);
   // Read the settings (and ask for the managed policy, slow after a browser start) before the first panel needs them.
   void currentSettings();
   if (import.meta.env.CHROME) {

@@ -2,13 +2,16 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { PanelApp } from '../../components/panel/PanelApp';
 import { browserHost } from './browser-host';
+import { browserWorklistHost } from './worklist-host';
 import './panel.css';
 
 const root = document.getElementById('root');
 if (root) {
+  const host = browserHost();
+  const worklistHost = browserWorklistHost({ log: host.logOutcome, retry: host.retryOutcome, withdraw: host.withdrawOutcome, openFollowUp: host.openFollowUp, loadLoopHistory: host.loadLoopHistory });
   createRoot(root).render(
     <StrictMode>
-      <PanelApp host={browserHost()} />
+      <PanelApp host={host} worklistHost={worklistHost} />
     </StrictMode>,
   );
 }

@@ -7,6 +7,8 @@ import { loadLoopHistory } from './loop-history';
 import { listFields, listObjects, previewSource, ticketPipelines } from './metadata';
 import { writeOutcomes } from './outcomes';
 import { CompanyShare, loadContext } from './record-context';
+import type { WorklistReader } from '../worklist';
+import { hubspotWorklist } from './worklist';
 
 // The HubSpot connector: runs only in the background service worker (the one place with the token). Each concern
 // lives in the file of its name (the same names as in integrations/salesforce/); this file only assembles them.
@@ -29,6 +31,7 @@ export interface HubSpotConnector extends CrmConnector {
   /** The portal's ticket pipelines as they are now (one request); empty without the tickets scope. */
   ticketPipelines(): Promise<TicketPipeline[]>;
   loadLoopHistory(ref: RecordRef, contactIds: string[]): Promise<LoopRecord[]>;
+  readonly worklist: WorklistReader;
 }
 
 export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpotConnector {
@@ -56,5 +59,6 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     listObjects: () => listObjects(portal),
     listFields: (objectName) => listFields(portal, objectName),
     previewSource: (source, limit) => previewSource(portal, source, limit),
+    worklist: hubspotWorklist(portal),
   };
 }

@@ -409,7 +409,7 @@ function money(value: string | null | undefined): number {
 }
 
 /** HubSpot keeps the sum of a company's open deals in a calculated property, so no deal search is needed. */
-function revenuePropertyOf(settings: Settings): string {
+export function revenuePropertyOf(settings: Settings): string {
   const revenue = settings.hubspot.revenue;
   return revenue.kind === 'companyProperty' ? revenue.property : OPEN_DEAL_VALUE_PROPERTY;
 }

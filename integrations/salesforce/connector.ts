@@ -4,6 +4,7 @@ import { createFollowUp } from './follow-ups';
 import { listFields, listObjects, previewSource } from './metadata';
 import { writeOutcomes } from './outcomes';
 import { loadContext } from './record-context';
+import { salesforceWorklist } from './worklist';
 
 // The Salesforce connector: runs only in the background service worker. Each concern lives in the file of its
 // name (the same names as in integrations/hubspot/); this file only assembles them. There is no loop-history read:
@@ -22,5 +23,6 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     listObjects: () => listObjects(org),
     listFields: (objectName) => listFields(org, objectName),
     previewSource: (source, limit) => previewSource(org, source, limit),
+    worklist: salesforceWorklist(org),
   };
 }

@@ -24,6 +24,7 @@ import {
   TICKET_SUBJECTS,
 } from '../text';
 import { PortalStore, type HistoryEntry, type Owner, type PortalInfo } from './store';
+import { seedLoopOwners } from './loop-owners';
 
 /** Everything in the seed happened before this instant. */
 export const SEED_NOW = Date.UTC(2026, 10, 1);
@@ -534,6 +535,8 @@ function seedMainPortal(): PortalStore {
 
   for (let c = 0; c < 7; c++) s.contact(acmeId);
   for (let c = 0; c < 68; c++) s.typicalCompany(rng.int(4, 20), true);
+  // Added last, so every record above keeps its id and values.
+  seedLoopOwners(s, SEED_NOW);
   s.finish();
   return s.store;
 }

@@ -88,7 +88,9 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
   let limit = DEFAULT_DAILY_LIMIT;
   let cursorSeq = 0;
   const cursors = new Map<string, Cursor>();
-  const auth = new SalesforceAuth(() => SALESFORCE_FIXTURES.userId);
+  // Who the next sign-in is: the seeded admin, unless a test chose another user (…/sign-in-user).
+  let signInUserId: string = SALESFORCE_FIXTURES.userId;
+  const auth = new SalesforceAuth(() => signInUserId);
   /** Fields taken out by withoutField, to put back on reset (the schema is shared by the org's objects). */
   const removedFields: { object: ObjectDef; field: FieldDef; index: number }[] = [];
   function restoreFields(): void {
@@ -470,8 +472,9 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
   }
 
   const limitBody = z.strictObject({ dailyLimit: z.number().int().nonnegative() });
+  const signInBody = z.strictObject({ userId: z.string().regex(/^005[A-Za-z0-9]{15}$/) });
 
-  /** Admin hooks the core forwards: POST /__sandbox/salesforce/limits {dailyLimit} and …/expire-tokens. */
+  /** Admin hooks the core forwards: POST /__sandbox/salesforce/limits {dailyLimit}, …/expire-tokens and …/sign-in-user {userId}. */
   function adminRequest(request: SandboxRequest): SandboxResponse | null {
     const route = `${request.method} ${request.url.pathname}`;
     if (route === 'POST /__sandbox/salesforce/expire-tokens') {
@@ -486,6 +489,13 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
       return { status: 200, body: { used, limit } };
     }
     if (route === 'GET /__sandbox/salesforce/limits') return { status: 200, body: { used, limit } };
+    if (route === 'POST /__sandbox/salesforce/sign-in-user') {
+      const body = parseJson(request.rawBody);
+      const parsed = body.ok ? signInBody.safeParse(body.value) : null;
+      if (!parsed?.success || !store.get(objectDef('User')!, parsed.data.userId)) return { status: 400, body: { error: 'Body must be {"userId": <a seeded user id>}' } };
+      signInUserId = parsed.data.userId;
+      return { status: 200, body: { userId: signInUserId } };
+    }
     return null;
   }
 
@@ -508,6 +518,7 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
       writer = new RecordWriter(store);
       used = 0;
       limit = DEFAULT_DAILY_LIMIT;
+      signInUserId = SALESFORCE_FIXTURES.userId;
       cursors.clear();
     },
     stats() {

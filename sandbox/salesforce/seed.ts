@@ -6,6 +6,7 @@ import {
   HARD_COMMENT_LIST, HARD_COMMENTS, JOB_TITLES, LAST_NAMES, PASSIVE_COMMENTS, PROMOTER_COMMENTS, SURVEY_NAMES, TICKET_SUBJECTS,
 } from '../text';
 import { sfDate, sfDateTime, type Row, type Store, type Value } from './store';
+import { seedLoopOwners } from './loop-owners';
 
 // The org's deterministic world: ~64 accounts, ~3,800 contacts, ~32,000 survey responses over the three
 // years before 2026-11-01, plus the hard cases the connector must survive.
@@ -28,6 +29,8 @@ export interface SeedFixtures {
   badScoresContactId: string;
   npsSurveyId: string;
   npsQuestionId: string;
+  /** Victor Hale: 500 open loops across 300 accounts. */
+  bulkLoopOwnerId: string;
 }
 
 /** Field values as the seed writes them; undefined (read from another row) is stored as null. */
@@ -438,7 +441,11 @@ export function seed(store: Store): SeedFixtures {
     });
   }
 
+  // Added last, so every record above keeps its id and values.
+  const loopOwners = seedLoopOwners({ now: SEED_END, admin, add, addAccount, addContact, addCase, respond: (spec) => respond(spec), sfDate });
+
   return {
+    bulkLoopOwnerId: loopOwners.victorId,
     userId: admin.Id as string,
     sampleContactId: sampleId,
     sampleAccountId,

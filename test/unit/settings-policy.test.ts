@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { POLICY_KEYS, POLICY_PATHS, applyPolicy, getAt, isLocked, keepLocalWhereLocked, managedPolicySchema } from '../../core/policy';
+import { PERSON_POLICY_KEYS, POLICY_KEYS, POLICY_PATHS, applyPolicy, getAt, hubspotOwnerFromPolicy, isLocked, keepLocalWhereLocked, managedPolicySchema } from '../../core/policy';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
 import { SETTINGS_KEY, loadSettings, loadSettingsLayers, saveSettings } from '../../core/settings-store';
 
@@ -18,7 +18,17 @@ const local: Settings = {
 describe('managed policy schema', () => {
   it('declares to the browser exactly the keys Loyalty Lens reads', () => {
     expect(managedSchema.type).toBe('object');
-    expect(Object.keys(managedSchema.properties).sort()).toEqual([...POLICY_KEYS].sort());
+    expect(Object.keys(managedSchema.properties).sort()).toEqual([...POLICY_KEYS, ...PERSON_POLICY_KEYS].sort());
+  });
+
+  it.each([
+    [undefined, null],
+    [{}, null],
+    [{ hubspotOwnerId: '70007' }, '70007'],
+    [{ hubspotOwnerId: 70007 }, null],
+    [{ hubspotOwnerId: 'nora@example.com' }, null],
+  ])('who the user is in HubSpot, from the policy %j: %s', (policy, expected) => {
+    expect(hubspotOwnerFromPolicy(policy)).toBe(expected);
   });
 
   it.each(POLICY_KEYS)('%s has the same type and choices in the JSON schema and in the settings', (key) => {

@@ -1,0 +1,182 @@
+import { useId, useMemo, useState } from 'react';
+import type { FollowUp } from '../../core/schema';
+import { suggestedAssignee, type Owner, type RankedLoop } from '../../core/worklist';
+import type { MessageKey } from '../../core/locales/en';
+import { LogOutcome } from '../outcome/LogOutcome';
+import type { OutcomeActions } from '../outcome/actions';
+import { useI18n } from '../panel/i18n-context';
+import type { WorklistHost } from './host';
+
+const PRIORITY_TEXT: Record<RankedLoop['priority'], MessageKey> = {
+  urgent: 'worklist.urgent',
+  high: 'worklist.high',
+  normal: 'worklist.normal',
+  unscored: 'worklist.unscored',
+};
+
+/** The loop as the close-the-loop form knows a follow-up. */
+function asFollowUp(loop: RankedLoop): FollowUp {
+  const { row } = loop;
+  return {
+    key: row.key,
+    crm: row.crm,
+    instance: row.instance,
+    id: row.id,
+    kind: row.kind,
+    contactKey: row.contact ? `${row.crm}|${row.instance}|${row.contact.id}` : null,
+    accountKey: row.account ? `${row.crm}|${row.instance}|${row.account.id}` : null,
+    responseKey: null,
+    title: row.title,
+    status: 'open',
+    statusLabel: row.statusLabel,
+    ownerId: row.ownerId,
+    ownerName: row.ownerName,
+    createdAt: row.createdAt,
+    dueAt: loop.dueAt,
+    url: row.url,
+  };
+}
+
+function Sla(props: { loop: RankedLoop; now: number }) {
+  const i18n = useI18n();
+  const { dueAt, sla } = props.loop;
+  if (dueAt === null || sla === null) return <span className="sla sla-none">{i18n.t('sla.none')}</span>;
+  const relative = i18n.relative(dueAt, props.now);
+  const text = sla.state === 'overdue' ? i18n.t('sla.overdue', { relative }) : sla.state === 'due-soon' ? i18n.t('sla.dueSoon', { relative }) : i18n.t('sla.onTrack', { relative });
+  return (
+    <span className={`sla sla-${sla.state}`}>
+      {text} · <time dateTime={new Date(dueAt).toISOString()}>{i18n.dateTime(dueAt)}</time>
+    </span>
+  );
+}
+
+/** One open loop: who, how unhappy, how late — and what to do from here: open, log the outcome, reassign. */
+export function LoopRow(props: { loop: RankedLoop; host: WorklistHost; now: number; rootCauses: string[]; onChanged: (message: string) => void; readOnly?: boolean }) {
+  const { loop, host } = props;
+  const { row } = loop;
+  const i18n = useI18n();
+  const id = useId();
+  const crmName = i18n.t(row.crm === 'hubspot' ? 'crm.hubspot' : 'crm.salesforce');
+  const customer = row.contact?.name ?? i18n.t('worklist.noCustomer');
+  const [reassigning, setReassigning] = useState<{ owners: Owner[] | null; chosen: string; busy: boolean; problem: string | null } | null>(null);
+  const suggestion = suggestedAssignee(row);
+
+  const actions: OutcomeActions = useMemo(
+    () => ({
+      ...host.outcomeActions,
+      log: async (input) => {
+        const reply = await host.outcomeActions.log(input);
+        if (reply.ok) props.onChanged(i18n.t('worklist.logged', { crm: crmName }));
+        return reply;
+      },
+    }),
+    [host, props, i18n, crmName],
+  );
+
+  const startReassign = async () => {
+    setReassigning({ owners: null, chosen: suggestion?.id ?? '', busy: false, problem: null });
+    const reply = await host.owners(row.crm);
+    setReassigning((r) => r && (reply.ok ? { ...r, owners: reply.value.filter((o) => o.id !== row.ownerId) } : { ...r, owners: [], problem: reply.error.message }));
+  };
+  const confirmReassign = async () => {
+    if (!reassigning?.chosen) return;
+    const owner = reassigning.owners?.find((o) => o.id === reassigning.chosen);
+    setReassigning({ ...reassigning, busy: true, problem: null });
+    const reply = await host.reassign(row, reassigning.chosen);
+    if (!reply.ok) {
+      setReassigning({ ...reassigning, busy: false, problem: i18n.t('worklist.reassignFailed', { reason: reply.error.message }) });
+      return;
+    }
+    setReassigning(null);
+    props.onChanged(i18n.t('worklist.reassigned', { name: owner?.name ?? reassigning.chosen }));
+  };
+  // The routing rule's suggestion first: whoever owns the relationship.
+  const ownerOptions = reassigning?.owners
+    ? [...reassigning.owners].sort((a, b) => Number(b.id === suggestion?.id) - Number(a.id === suggestion?.id))
+    : [];
+
+  return (
+    <li className={`loop loop-${loop.priority}`} aria-labelledby={`${id}-who`} data-ll-loop={row.key}>
+      <div className="loop-head">
+        <span className={`priority priority-${loop.priority}`}>{i18n.t(PRIORITY_TEXT[loop.priority])}</span>
+        {row.score?.kind === 'nps' && <span className={`score-chip ${loop.segment ?? ''}`}>{i18n.t('worklist.score', { score: row.score.value })}</span>}
+        <span className="crm-tag">{crmName}</span>
+      </div>
+      <h3 id={`${id}-who`} className="loop-who" dir="auto">
+        {customer}
+        {row.account && <span className="loop-account"> · {row.account.name}{row.account.revenue ? ` · ${i18n.money(row.account.revenue, row.account.currency)}` : ''}</span>}
+      </h3>
+      {loop.commentLine && (
+        <p className="loop-comment" dir="auto">
+          “{loop.commentLine}”
+        </p>
+      )}
+      <p className="loop-meta" dir="auto">
+        {i18n.t(`worklist.kind.${row.kind}` as MessageKey)}: {row.title}
+      </p>
+      <Sla loop={loop} now={props.now} />
+      {!props.readOnly && (
+        <div className="loop-actions">
+          {row.contact?.url && (
+            <>
+              <button type="button" title={i18n.t('worklist.openRecordHint', { name: customer })} onClick={() => void host.openRecord(row.contact!.url!, 'this-tab')}>
+                {i18n.t('worklist.openRecord')}
+              </button>
+              <button type="button" title={i18n.t('worklist.openNewTabHint', { name: customer })} onClick={() => void host.openRecord(row.contact!.url!, 'new-tab')}>
+                {i18n.t('worklist.openNewTab')}
+              </button>
+            </>
+          )}
+          {!reassigning && (
+            <button type="button" onClick={() => void startReassign()}>
+              {i18n.t('worklist.reassign')}
+            </button>
+          )}
+        </div>
+      )}
+      {reassigning && (
+        <div className="reassign" role="group" aria-label={i18n.t('worklist.reassign')}>
+          <label className="field">
+            {i18n.t('worklist.reassignTo')}
+            <select value={reassigning.chosen} disabled={!reassigning.owners || reassigning.busy} onChange={(e) => setReassigning({ ...reassigning, chosen: e.target.value })}>
+              <option value="">—</option>
+              {ownerOptions.map((o) => (
+                <option key={o.id} value={o.id}>
+                  {o.id === suggestion?.id ? i18n.t('worklist.reassignSuggested', { name: o.name }) : o.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="button" className="primary" disabled={!reassigning.chosen || reassigning.busy} onClick={() => void confirmReassign()}>
+            {reassigning.busy ? i18n.t('worklist.reassigning') : i18n.t('worklist.reassignConfirm')}
+          </button>
+          <button type="button" disabled={reassigning.busy} onClick={() => setReassigning(null)}>
+            {i18n.t('worklist.cancel')}
+          </button>
+          {reassigning.problem && (
+            <p className="form-problem" role="alert">
+              {reassigning.problem}
+            </p>
+          )}
+        </div>
+      )}
+      {!props.readOnly && row.contact && (
+        <LogOutcome
+          target={{
+            ref: { crm: row.crm, instance: row.instance, objectType: row.contact.id.startsWith('00Q') && row.crm === 'salesforce' ? 'lead' : 'contact', id: row.contact.id },
+            contactId: row.contact.id,
+            contactName: row.contact.name,
+            responseId: null,
+            segment: loop.segment,
+            followUp: asFollowUp(loop),
+          }}
+          rootCauses={props.rootCauses}
+          crmName={crmName}
+          actions={actions}
+          // The list holds no outbox rows: a saved loop leaves it once the CRM has it, so Undo is offered until then.
+          outcomes={[]}
+        />
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,268 @@
+import { browser } from 'wxt/browser';
+import { db, type CachedWorklist } from '../../core/db';
+import { toUserFacingError } from '../../core/errors';
+import { CONNECTIONS_KEY } from '../../core/messaging';
+import { hubspotOwnerFromPolicy } from '../../core/policy';
+import { readManagedPolicy } from '../../core/settings-store';
+import { rowKey, type Crm } from '../../core/schema';
+import type { Settings } from '../../core/settings';
+import {
+  DEFAULT_REFRESH_MINUTES,
+  overdueCount,
+  rankLoops,
+  worklistMeSchema,
+  type CrmPart,
+  type Owner,
+  type TeamCount,
+  type WorklistMe,
+  type WorklistRead,
+  type WorklistRow,
+  type WorklistSnapshot,
+} from '../../core/worklist';
+import { CrmError } from '../../integrations/crm';
+import type { WorklistReader } from '../../integrations/worklist';
+import { showOverdue } from './badge';
+import { connectorForCrm, storedConnections } from './connections';
+
+// "My open loops": who "me" is in each CRM, the cached list, its refresh (on request, by alarm, after our own writes)
+// and the overdue count on the toolbar icon.
+
+export const WORKLIST_ALARM = 'worklist-refresh';
+const ME_KEY = 'worklist.me';
+const INTERVAL_KEY = 'worklist.refreshMinutes';
+const CRMS: Crm[] = ['hubspot', 'salesforce'];
+/** How long a loop we closed or gave away stays off the list although HubSpot's search may still show it. */
+const WRITE_LAG_MS = 60_000;
+/** After a daily-limit answer the alarm leaves that CRM alone this long (the allowance resets within a day). */
+const DAILY_LIMIT_PAUSE_MS = 3_600_000;
+
+export interface WorklistDeps {
+  settings(): Promise<Settings>;
+}
+
+type StoredMe = Partial<Record<Crm, { instance: string; me: WorklistMe }>>;
+
+async function storedMe(): Promise<StoredMe> {
+  const stored = (await browser.storage.local.get(ME_KEY))[ME_KEY];
+  return typeof stored === 'object' && stored !== null ? (stored as StoredMe) : {};
+}
+
+/**
+ * Who "me" is for a CRM's connected instance; a choice made for another portal or org does not carry over. In HubSpot
+ * an administrator's policy may fix it (its name is looked up at the next refresh).
+ */
+async function meFor(crm: Crm, instance: string): Promise<WorklistMe | null> {
+  const entry = (await storedMe())[crm];
+  const fixed = crm === 'hubspot' ? hubspotOwnerFromPolicy(await readManagedPolicy()) : null;
+  if (fixed) return entry?.instance === instance && entry.me.ownerId === fixed && entry.me.fixed ? entry.me : { ownerId: fixed, name: fixed, fixed: true };
+  if (!entry || entry.instance !== instance) return null;
+  const parsed = worklistMeSchema.safeParse(entry.me);
+  return parsed.success ? parsed.data : null;
+}
+
+async function rememberMe(crm: Crm, instance: string, me: WorklistMe | null): Promise<void> {
+  const all = await storedMe();
+  if (me) all[crm] = { instance, me };
+  else delete all[crm];
+  await browser.storage.local.set({ [ME_KEY]: all });
+}
+
+export async function refreshMinutes(): Promise<number> {
+  const stored = (await browser.storage.local.get(INTERVAL_KEY))[INTERVAL_KEY];
+  return typeof stored === 'number' && Number.isInteger(stored) && stored >= 5 && stored <= 240 ? stored : DEFAULT_REFRESH_MINUTES;
+}
+
+async function reader(crm: Crm): Promise<WorklistReader> {
+  const connector = await connectorForCrm(crm);
+  if (!connector.worklist) throw new CrmError('config', 'This CRM connection cannot list open loops.');
+  return connector.worklist;
+}
+
+/**
+ * Loops we have just closed (an outcome that closes its follow-up, queued or sent within the last minute) or given to
+ * someone else: HubSpot's search shows such a change only seconds later, so the list leaves them out meanwhile.
+ */
+const givenAway = new Map<string, number>();
+
+async function recentlyClosedKeys(now: number): Promise<Set<string>> {
+  const keys = new Set<string>();
+  for (const [key, at] of givenAway) {
+    if (now - at < WRITE_LAG_MS) keys.add(key);
+    else givenAway.delete(key);
+  }
+  // Outcomes are few (delivered ones are wiped with the cache); no index serves "closing, recently", so they are scanned.
+  await db.outcomes
+    .filter((o) => o.closeFollowUp && o.followUpId !== null && o.state !== 'dead' && (o.state !== 'done' || now - o.loggedAt < WRITE_LAG_MS))
+    .each((o) => void keys.add(rowKey(o.crm, o.instance, o.followUpId!)));
+  return keys;
+}
+
+function withoutClosed(read: WorklistRead | null, closed: Set<string>): WorklistRead | null {
+  if (!read || closed.size === 0) return read;
+  const rows = read.rows.filter((r) => !closed.has(r.key));
+  return { ...read, rows, openTotal: Math.max(rows.length, read.openTotal - (read.rows.length - rows.length)) };
+}
+
+/** The list as cached, without a request; each CRM's part says whether it is connected and who "me" is. */
+export async function worklistSnapshot(): Promise<WorklistSnapshot> {
+  const now = Date.now();
+  const [connections, cached, closed, minutes] = await Promise.all([
+    storedConnections(),
+    db.worklists.bulkGet(CRMS),
+    recentlyClosedKeys(now),
+    refreshMinutes(),
+  ]);
+  const parts: CrmPart[] = await Promise.all(
+    CRMS.map(async (crm, i) => {
+      const connection = connections[crm];
+      if (!connection) return { crm, connected: false, me: null, read: null, error: null };
+      const row = cached[i];
+      // A cache of another portal or org (the connection changed) is not shown.
+      const own = row && (!row.read || row.read.instance === connection.instance) ? row : undefined;
+      return { crm, connected: true, me: await meFor(crm, connection.instance), read: withoutClosed(own?.read ?? null, closed), error: own?.error ?? null };
+    }),
+  );
+  return { parts, refreshMinutes: minutes };
+}
+
+let running: Promise<WorklistSnapshot> | null = null;
+
+/** Reads both CRMs' lists (one failing leaves the other), caches them and updates the badge. Concurrent calls share one. */
+export function refreshWorklist(deps: WorklistDeps, options: { fromAlarm?: boolean } = {}): Promise<WorklistSnapshot> {
+  running ??= (async () => {
+    const [connections, settings] = await Promise.all([storedConnections(), deps.settings()]);
+    await Promise.all(
+      CRMS.map(async (crm) => {
+        const connection = connections[crm];
+        if (!connection) {
+          await db.worklists.delete(crm);
+          return;
+        }
+        const previous = await db.worklists.get(crm);
+        if (options.fromAlarm && previous?.error?.kind === 'daily-limit' && Date.now() - previous.error.at < DAILY_LIMIT_PAUSE_MS) return;
+        const keep = previous?.read && previous.read.instance === connection.instance ? previous.read : null;
+        try {
+          let me = await meFor(crm, connection.instance);
+          const worklist = await reader(crm);
+          if (!me && crm === 'salesforce') {
+            const owner = await worklist.signedInOwner();
+            if (owner) {
+              me = { ownerId: owner.id, name: owner.name, fixed: true };
+              await rememberMe(crm, connection.instance, me);
+            }
+          }
+          if (!me) return;
+          if (me.fixed && crm === 'hubspot' && me.name === me.ownerId) {
+            const owner = (await worklist.owners()).find((o) => o.id === me!.ownerId);
+            me = { ...me, name: owner?.name ?? me.name };
+            await rememberMe(crm, connection.instance, me);
+          }
+          const read = await worklist.read(me.ownerId, settings);
+          await db.worklists.put({ crm, read, error: null } satisfies CachedWorklist);
+        } catch (error) {
+          const reason = toUserFacingError(error, 'The CRM response');
+          await db.worklists.put({ crm, read: keep, error: { kind: reason.kind, message: reason.message, at: Date.now() } });
+        }
+      }),
+    );
+    const snapshot = await worklistSnapshot();
+    await showBadge(snapshot, settings);
+    return snapshot;
+  })().finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+/** The toolbar badge from the cached list: my overdue loops across both CRMs; nothing when no CRM is connected. */
+export async function showBadge(snapshot: WorklistSnapshot, settings: Settings): Promise<void> {
+  const mine = snapshot.parts.filter((p) => p.connected && p.read);
+  if (mine.length === 0) {
+    await showOverdue(null, 'Loyalty Lens');
+    return;
+  }
+  const now = Date.now();
+  const overdue = mine.reduce((n, p) => n + overdueCount(rankLoops(p.read!.rows, settings.rules, now)), 0);
+  await showOverdue(overdue, overdue > 0 ? `Loyalty Lens: ${overdue} overdue loop${overdue === 1 ? '' : 's'}` : 'Loyalty Lens');
+}
+
+/**
+ * At the worker's start (which MV3 does often): the badge from the cache at once; a read only when the cached list
+ * is older than the refresh interval, so restarts cost the CRMs nothing.
+ */
+export async function refreshIfStale(deps: WorklistDeps): Promise<void> {
+  const [snapshot, settings] = await Promise.all([worklistSnapshot(), deps.settings()]);
+  await showBadge(snapshot, settings);
+  const oldest = snapshot.parts.filter((p) => p.connected).map((p) => p.read?.fetchedAt ?? 0);
+  if (oldest.length > 0 && Date.now() - Math.min(...oldest) > snapshot.refreshMinutes * 60_000) await refreshWorklist(deps, { fromAlarm: true });
+}
+
+let afterWriteTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Our own write changed loops (an outcome sent, a follow-up opened, a loop reassigned): refresh soon, once. */
+export function refreshAfterOwnWrite(deps: WorklistDeps): void {
+  clearTimeout(afterWriteTimer);
+  afterWriteTimer = setTimeout(() => void refreshWorklist(deps).catch(() => undefined), 1_000);
+}
+
+export async function chooseHubSpotOwner(owner: { id: string; name: string } | null, deps: WorklistDeps): Promise<WorklistSnapshot> {
+  const connection = (await storedConnections()).hubspot;
+  if (!connection) throw new CrmError('not-connected', 'HubSpot is not connected yet. An admin can connect it in the Loyalty Lens options.');
+  const current = await meFor('hubspot', connection.instance);
+  if (current?.fixed) throw new CrmError('validation', 'Your administrator has set who you are in HubSpot.');
+  await rememberMe('hubspot', connection.instance, owner ? { ownerId: owner.id, name: owner.name, fixed: false } : null);
+  await db.worklists.delete('hubspot');
+  return refreshWorklist(deps);
+}
+
+export async function listOwners(crm: Crm): Promise<Owner[]> {
+  return (await reader(crm)).owners();
+}
+
+export async function teamCounts(crm: Crm, deps: WorklistDeps): Promise<TeamCount[]> {
+  return (await reader(crm)).teamCounts(await deps.settings());
+}
+
+export async function ownerLoops(crm: Crm, ownerId: string, deps: WorklistDeps): Promise<WorklistRead> {
+  return (await reader(crm)).read(ownerId, await deps.settings());
+}
+
+/** Gives a loop to another owner, drops it from the cached list at once and refreshes. */
+export async function reassignLoop(crm: Crm, loop: Pick<WorklistRow, 'id' | 'kind'>, ownerId: string, deps: WorklistDeps): Promise<WorklistSnapshot> {
+  const connection = (await storedConnections())[crm];
+  if (!connection) throw new CrmError('not-connected', `${crm === 'hubspot' ? 'HubSpot' : 'Salesforce'} is not connected yet.`);
+  await (await reader(crm)).reassign(loop, ownerId);
+  givenAway.set(rowKey(crm, connection.instance, loop.id), Date.now());
+  return refreshWorklist(deps);
+}
+
+export async function setRefreshMinutes(minutes: number): Promise<{ minutes: number }> {
+  await browser.storage.local.set({ [INTERVAL_KEY]: minutes });
+  await scheduleWorklistRefresh();
+  return { minutes };
+}
+
+/** The alarm that keeps the badge current; CRMs not connected cost nothing when it fires. */
+export async function scheduleWorklistRefresh(): Promise<void> {
+  const minutes = await refreshMinutes();
+  const existing = await browser.alarms.get(WORKLIST_ALARM);
+  if (existing?.periodInMinutes === minutes) return;
+  await browser.alarms.create(WORKLIST_ALARM, { delayInMinutes: minutes, periodInMinutes: minutes });
+}
+
+/**
+ * Connecting or signing out a CRM changes whose loops there are: the list and badge follow at once. Signing out also
+ * forgets who "me" was there, as it forgets the CRM's data.
+ */
+export function followConnections(deps: WorklistDeps): void {
+  browser.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'local') return;
+    const connections = changes[CONNECTIONS_KEY];
+    if (connections) {
+      const now = (connections.newValue ?? {}) as Record<string, unknown>;
+      void Promise.all(CRMS.filter((crm) => !now[crm]).map(async (crm) => (await storedMe())[crm] && rememberMe(crm, '', null)))
+        .then(() => refreshWorklist(deps))
+        .catch(() => undefined);
+    } else if (ME_KEY in changes) void refreshWorklist(deps).catch(() => undefined);
+  });
+}

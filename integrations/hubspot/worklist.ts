@@ -1,0 +1,228 @@
+import { rowKey } from '../../core/schema';
+import type { Settings } from '../../core/settings';
+import type { Owner, TeamCount, WorklistRead, WorklistRow } from '../../core/worklist';
+import { CrmError } from '../crm';
+import type { WorklistReader } from '../worklist';
+import { call } from './client';
+import type { HubSpotPortal } from './connection';
+import { followUpPipeline } from './follow-ups';
+import { revenuePropertyOf } from './record-context';
+import { associated, batchRead, search } from './requests';
+import { hsBatchSchema, hsOwnersPageSchema, toEpochMs, type HsObject, type HsPipelines, type HsSearchPage } from './schema';
+
+// "My open loops" in HubSpot: the open tickets of the follow-up pipeline and the open tasks one owner has, each with
+// its contact, company, revenue and the contact's latest NPS answer (HubSpot keeps it on the contact). Search finds the
+// loops and counts them (`total`); HubSpot's search answers carry no links, so the contacts behind the loops are read
+// through the v4 association batch, then the contacts and their companies in batches.
+//   tickets search ∥ tasks search → tickets→contacts ∥ tasks→contacts → contacts (batch) → companies (batch)
+
+/** Loops listed per kind (oldest first); the search `total` tells how many there are in all. */
+export const WORKLIST_ROWS = 50;
+
+type HsFilter = { propertyName: string; operator: string; value?: string; values?: string[] };
+
+/** What the worklist needs of the connector: its thin calls, the portal's directory and the follow-up pipeline. */
+export interface HubSpotWorklistDeps {
+  portalId: string;
+  currency: string | null;
+  owners: Map<string, string> | null;
+  /** The follow-up pipeline (settings, else HubSpot's default) and its open stages. */
+  pipeline: { id: string; openStages: string[] } | null;
+  search(type: string, filterGroups: HsFilter[][], props: string[], sorts?: string[], limit?: number): Promise<HsSearchPage>;
+  batchRead(type: string, ids: string[], props: string[]): Promise<HsObject[]>;
+  associated(fromType: string, toType: string, fromIds: string[]): Promise<Map<string, string[]>>;
+  updateOwner(type: 'tickets' | 'tasks', id: string, ownerId: string): Promise<void>;
+  ownersWithEmail(): Promise<Owner[]>;
+  revenueProperty: string;
+  now(): number;
+}
+
+const eq = (propertyName: string, value: string): HsFilter => ({ propertyName, operator: 'EQ', value });
+
+const TICKET_PROPS = ['subject', 'content', 'createdate', 'hs_pipeline', 'hs_pipeline_stage', 'hubspot_owner_id'];
+const TASK_PROPS = ['hs_task_subject', 'hs_task_status', 'hs_timestamp', 'hs_createdate', 'hubspot_owner_id'];
+const CONTACT_PROPS = [
+  'firstname',
+  'lastname',
+  'email',
+  'associatedcompanyid',
+  'hs_feedback_last_nps_rating',
+  'hs_feedback_last_nps_follow_up',
+  'hs_feedback_last_survey_date',
+];
+
+function ticketFilters(ownerId: string, pipeline: NonNullable<HubSpotWorklistDeps['pipeline']>): HsFilter[] {
+  return [eq('hubspot_owner_id', ownerId), eq('hs_pipeline', pipeline.id), { propertyName: 'hs_pipeline_stage', operator: 'IN', values: pipeline.openStages }];
+}
+
+function taskFilters(ownerId: string): HsFilter[] {
+  return [eq('hubspot_owner_id', ownerId), { propertyName: 'hs_task_status', operator: 'NEQ', value: 'COMPLETED' }];
+}
+
+/** The follow-up pipeline's id and open stages, from the portal's pipelines (stage metadata says open or closed). */
+export function followUpStages(pipeline: HsPipelines['results'][number] | null): HubSpotWorklistDeps['pipeline'] {
+  if (!pipeline) return null;
+  return { id: pipeline.id, openStages: pipeline.stages.filter((s) => (s.metadata?.ticketState ?? '').toUpperCase() !== 'CLOSED').map((s) => s.id) };
+}
+
+function nameOf(p: HsObject['properties']): string {
+  return [p.firstname, p.lastname].filter((s) => s && s.trim() !== '').join(' ').trim() || p.email || 'Unnamed contact';
+}
+
+const chunk = <T,>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, i * size + size));
+
+/** One owner's open loops. `requestCount` reads the connector's counter, so the read says what it cost. */
+export async function readHubSpotWorklist(deps: HubSpotWorklistDeps, ownerId: string, requestCount: () => number): Promise<WorklistRead> {
+  const start = requestCount();
+  const portal = deps.portalId;
+  const pipeline = deps.pipeline;
+  const [tickets, tasks] = await Promise.all([
+    pipeline && pipeline.openStages.length > 0
+      ? deps.search('tickets', [ticketFilters(ownerId, pipeline)], TICKET_PROPS, ['createdate'], WORKLIST_ROWS)
+      : { total: 0, results: [] },
+    deps.search('tasks', [taskFilters(ownerId)], TASK_PROPS, ['hs_timestamp'], WORKLIST_ROWS),
+  ]);
+  const [ticketContacts, taskContacts] = await Promise.all([
+    tickets.results.length ? deps.associated('tickets', 'contacts', tickets.results.map((t) => t.id)) : new Map<string, string[]>(),
+    tasks.results.length ? deps.associated('tasks', 'contacts', tasks.results.map((t) => t.id)) : new Map<string, string[]>(),
+  ]);
+  const contactIds = [...new Set([...ticketContacts.values(), ...taskContacts.values()].map((ids) => ids[0]).filter((x): x is string => !!x))];
+  const contacts = new Map<string, HsObject>();
+  for (const ids of chunk(contactIds, 100)) for (const c of await deps.batchRead('contacts', ids, CONTACT_PROPS)) contacts.set(c.id, c);
+  const companyIds = [...new Set([...contacts.values()].map((c) => c.properties.associatedcompanyid).filter((x): x is string => !!x))];
+  const companies = new Map<string, HsObject>();
+  for (const ids of chunk(companyIds, 100)) {
+    for (const c of await deps.batchRead('companies', ids, ['name', 'hubspot_owner_id', deps.revenueProperty])) companies.set(c.id, c);
+  }
+
+  const ownerName = (id: string | null | undefined) => (id ? (deps.owners?.get(id) ?? null) : null);
+  const contactUrl = (id: string) => `https://app.hubspot.com/contacts/${portal}/record/0-1/${id}`;
+  const parts = (contactId: string | undefined): Pick<WorklistRow, 'contact' | 'account' | 'score'> => {
+    const contact = contactId ? contacts.get(contactId) : undefined;
+    if (!contact) return { contact: null, account: null, score: null };
+    const p = contact.properties;
+    const companyId = p.associatedcompanyid || null;
+    const company = companyId ? companies.get(companyId) : undefined;
+    const rating = p.hs_feedback_last_nps_rating;
+    const answeredAt = toEpochMs(p.hs_feedback_last_survey_date);
+    const revenue = company?.properties[deps.revenueProperty];
+    return {
+      contact: { id: contact.id, name: nameOf(p), url: contactUrl(contact.id) },
+      account:
+        companyId && company
+          ? {
+              id: companyId,
+              name: company.properties.name || `Company ${companyId}`,
+              revenue: revenue != null && revenue !== '' && Number.isFinite(Number(revenue)) ? Number(revenue) : null,
+              currency: deps.currency,
+              ownerId: company.properties.hubspot_owner_id || null,
+              ownerName: ownerName(company.properties.hubspot_owner_id),
+            }
+          : null,
+      // Some portals keep the last rating as an enumeration: only a whole 0–10 is a score.
+      score:
+        rating != null && /^(?:[0-9]|10)$/.test(rating.trim()) && answeredAt !== null
+          ? { kind: 'nps', value: Number(rating), scaleMax: 10, submittedAt: answeredAt, comment: p.hs_feedback_last_nps_follow_up || null }
+          : null,
+    };
+  };
+  const rows: WorklistRow[] = [
+    ...tickets.results.map((t) => ({
+      key: rowKey('hubspot', portal, t.id),
+      crm: 'hubspot' as const,
+      instance: portal,
+      id: t.id,
+      kind: 'ticket' as const,
+      title: t.properties.subject || `Ticket ${t.id}`,
+      statusLabel: null,
+      ownerId: t.properties.hubspot_owner_id || null,
+      ownerName: ownerName(t.properties.hubspot_owner_id),
+      ...parts(ticketContacts.get(t.id)?.[0]),
+      createdAt: toEpochMs(t.properties.createdate) ?? 0,
+      crmDueAt: null,
+      url: `https://app.hubspot.com/contacts/${portal}/record/0-5/${t.id}`,
+    })),
+    ...tasks.results.map((t) => ({
+      key: rowKey('hubspot', portal, t.id),
+      crm: 'hubspot' as const,
+      instance: portal,
+      id: t.id,
+      kind: 'task' as const,
+      title: t.properties.hs_task_subject || `Task ${t.id}`,
+      statusLabel: t.properties.hs_task_status ?? null,
+      ownerId: t.properties.hubspot_owner_id || null,
+      ownerName: ownerName(t.properties.hubspot_owner_id),
+      ...parts(taskContacts.get(t.id)?.[0]),
+      createdAt: toEpochMs(t.properties.hs_createdate) ?? 0,
+      crmDueAt: toEpochMs(t.properties.hs_timestamp),
+      url: `https://app.hubspot.com/contacts/${portal}/record/0-27/${t.id}`,
+    })),
+  ];
+  return { crm: 'hubspot', instance: portal, ownerId, rows, openTotal: tickets.total + tasks.total, requestCount: requestCount() - start, fetchedAt: deps.now() };
+}
+
+/**
+ * Per owner, open and overdue loops as HubSpot counts them (search totals, one row each): a task is overdue past its
+ * due time; a ticket once older than the detractor SLA (the ticket itself does not say which answer it follows up).
+ */
+export async function hubspotTeamCounts(deps: HubSpotWorklistDeps, settings: Settings): Promise<TeamCount[]> {
+  if (!deps.owners) throw new CrmError('scope', 'Loyalty Lens cannot read this portal’s owners (the crm.objects.owners.read scope is missing).');
+  const now = deps.now();
+  const late = String(now - settings.rules.slaHours.detractor * 3_600_000);
+  const pipeline = deps.pipeline;
+  const total = async (type: string, filters: HsFilter[]) => (await deps.search(type, [filters], ['hs_object_id'], [], 1)).total;
+  const counts = await Promise.all(
+    [...deps.owners].map(async ([ownerId, ownerName]): Promise<TeamCount> => {
+      const tickets = pipeline && pipeline.openStages.length > 0 ? ticketFilters(ownerId, pipeline) : null;
+      const [openTickets, lateTickets, openTasks, lateTasks] = await Promise.all([
+        tickets ? total('tickets', tickets) : 0,
+        tickets ? total('tickets', [...tickets, { propertyName: 'createdate', operator: 'LT', value: late }]) : 0,
+        total('tasks', taskFilters(ownerId)),
+        total('tasks', [...taskFilters(ownerId), { propertyName: 'hs_timestamp', operator: 'LT', value: String(now) }]),
+      ]);
+      return { crm: 'hubspot', ownerId, ownerName, open: openTickets + openTasks, overdue: lateTickets + lateTasks };
+    }),
+  );
+  return counts.filter((c) => c.open > 0).sort((a, b) => b.overdue - a.overdue || b.open - a.open);
+}
+
+/** Gives a ticket or task to another owner: an update, so sending it twice changes nothing more. */
+export async function reassignHubSpotLoop(deps: HubSpotWorklistDeps, loop: Pick<WorklistRow, 'id' | 'kind'>, ownerId: string): Promise<void> {
+  if (loop.kind === 'case') throw new CrmError('config', 'HubSpot has no Cases.');
+  await deps.updateOwner(loop.kind === 'ticket' ? 'tickets' : 'tasks', loop.id, ownerId);
+}
+
+/** The worklist's reads on one portal, through the portal's directory (owners, pipelines) and its thin calls. */
+export function hubspotWorklist(portal: HubSpotPortal): WorklistReader {
+  const { apis } = portal;
+  const deps = async (settings: Settings | null): Promise<HubSpotWorklistDeps> => {
+    const directory = await portal.checkedDirectory(null);
+    return {
+      portalId: directory.portalId,
+      currency: directory.currency,
+      owners: directory.owners,
+      pipeline: settings ? followUpStages(followUpPipeline(settings, directory.pipelines)) : null,
+      search: (type, groups, props, sorts, limit) => search(apis, type, groups, props, sorts, limit),
+      batchRead: (type, ids, props) => batchRead(apis, type, ids, props),
+      associated: (from, to, ids) => associated(apis, from, to, ids),
+      updateOwner: async (type, id, ownerId) => {
+        await call(hsBatchSchema, 'reassigning the follow-up', () => apis.batch.update(type, { inputs: [{ id, properties: { hubspot_owner_id: ownerId } }] }));
+      },
+      ownersWithEmail: async () => {
+        const res = await call(hsOwnersPageSchema, 'the owner list', () => apis.owners.getPage(undefined, undefined, 500, false));
+        return res.results.map((o) => ({ id: o.id, name: [o.firstName, o.lastName].filter(Boolean).join(' ') || o.email || o.id, email: o.email ?? null }));
+      },
+      revenueProperty: settings ? revenuePropertyOf(settings) : 'hs_total_deal_value',
+      now: portal.now,
+    };
+  };
+  return {
+    // A Service Key is not a person: the user picks which owner they are.
+    signedInOwner: async () => null,
+    read: async (ownerId, settings) => readHubSpotWorklist(await deps(settings), ownerId, () => portal.http.requestCount),
+    teamCounts: async (settings) => hubspotTeamCounts(await deps(settings), settings),
+    owners: async () => (await deps(null)).ownersWithEmail(),
+    // A write: for a while after, the portal's reads go by id (HubSpot's search shows it seconds later).
+    reassign: (loop, ownerId) => portal.writing(async () => reassignHubSpotLoop(await deps(null), loop, ownerId)),
+  };
+}

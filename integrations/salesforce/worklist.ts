@@ -1,0 +1,300 @@
+import { z } from 'zod';
+import { rowKey, type SurveyResponse } from '../../core/schema';
+import type { SalesforceSource, Settings } from '../../core/settings';
+import type { Owner, TeamCount, WorklistRead, WorklistRow } from '../../core/worklist';
+import { CrmError } from '../crm';
+import type { WorklistReader } from '../worklist';
+import type { Meter } from './client';
+import type { SalesforceOrg } from './connection';
+import { identityOf } from './oauth';
+import { recordUrl } from './paths';
+import { parseSfDate, parseSourceRows, queryResultSchema } from './schema';
+import * as soql from './soql';
+
+// "My open loops" in Salesforce: the open Cases and Tasks the signed-in user owns, each with its contact, account,
+// revenue and the contact's latest answer — in two composite requests: the loops and the CRM's own counts, then the
+// listed contacts' answers and the revenue of their accounts. The team's numbers are aggregate SOQL, one request.
+
+/** Loops listed per kind (oldest first); the CRM's COUNT() tells how many there are in all. */
+export const WORKLIST_ROWS = 50;
+
+const id = z.string().regex(/^[A-Za-z0-9]{15,18}$/);
+const text = z.string().nullable().optional().transform((v) => v ?? null);
+const named = z.object({ Name: z.string().nullable().optional() }).nullable().optional();
+const accountParent = z
+  .object({ Name: z.string().nullable().optional(), OwnerId: id.nullable().optional(), Owner: named })
+  .loose()
+  .nullable()
+  .optional();
+
+const caseRowSchema = z.object({
+  Id: id,
+  CaseNumber: z.string(),
+  Subject: text,
+  Status: text,
+  CreatedDate: z.string(),
+  OwnerId: id.nullable().optional(),
+  Owner: named,
+  ContactId: id.nullable().optional(),
+  Contact: named,
+  AccountId: id.nullable().optional(),
+  Account: accountParent,
+});
+const taskRowSchema = z.object({
+  Id: id,
+  Subject: text,
+  Status: text,
+  ActivityDate: text,
+  CreatedDate: z.string(),
+  OwnerId: id.nullable().optional(),
+  Owner: named,
+  WhoId: id.nullable().optional(),
+  Who: named,
+  AccountId: id.nullable().optional(),
+  Account: accountParent,
+});
+const countSchema = queryResultSchema(z.unknown());
+const revenueRowSchema = z.object({ AccountId: id.nullable(), total: z.number().nullable() }).loose();
+const ownerCountSchema = z.object({ OwnerId: id.nullable(), n: z.number().int().nonnegative() }).loose();
+const userSchema = z.object({ Id: id, Name: z.string(), Email: z.string().nullable().optional() });
+
+type CaseRow = z.infer<typeof caseRowSchema>;
+type TaskRow = z.infer<typeof taskRowSchema>;
+
+/** What the worklist needs of the connector: composite queries (≤ 5 per request) and where it runs. */
+export interface SalesforceWorklistDeps {
+  instance: string;
+  /** The signed-in user's id (the identity URL of the session). */
+  userId: string;
+  /** Runs read-only queries together; each result is the query's body, or a CrmError for a query that failed. */
+  composite(queries: Array<{ referenceId: string; soql: string }>): Promise<Map<string, { ok: true; body: unknown } | { ok: false; error: CrmError }>>;
+  /** Updates one record's fields (idempotent). */
+  update(objectName: 'Case' | 'Task', recordId: string, fields: Record<string, string>): Promise<void>;
+  recordUrl(objectName: string, recordId: string): string;
+  now(): number;
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown, what: string): z.infer<T> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new CrmError('malformed', `Salesforce sent ${what} in an unexpected shape.`);
+  return parsed.data;
+}
+
+function body(results: Awaited<ReturnType<SalesforceWorklistDeps['composite']>>, ref: string): unknown {
+  const result = results.get(ref);
+  if (!result) throw new CrmError('malformed', `Salesforce left out part of the answer (${ref}).`);
+  if (!result.ok) throw result.error;
+  return result.body;
+}
+
+const idList = (ids: readonly string[]) => `(${ids.map(soql.idLiteral).join(', ')})`;
+
+function revenueField(settings: Settings): string | null {
+  const revenue = settings.salesforce.revenue;
+  return revenue.kind === 'accountField' ? soql.apiName(revenue.field) : null;
+}
+
+export function openCasesQuery(ownerId: string, settings: Settings): string {
+  const revenue = revenueField(settings);
+  return (
+    `SELECT Id, CaseNumber, Subject, Status, CreatedDate, OwnerId, Owner.Name, ContactId, Contact.Name, AccountId, ` +
+    `Account.Name, Account.OwnerId, Account.Owner.Name${revenue ? `, Account.${revenue}` : ''} FROM Case ` +
+    `WHERE OwnerId = ${soql.idLiteral(ownerId)} AND IsClosed = false ORDER BY CreatedDate ASC LIMIT ${WORKLIST_ROWS}`
+  );
+}
+
+/** Open tasks, not the completed outcome Tasks Loyalty Lens writes (those are closed loops). */
+export function openTasksQuery(ownerId: string, settings: Settings): string {
+  const revenue = revenueField(settings);
+  return (
+    `SELECT Id, Subject, Status, ActivityDate, CreatedDate, OwnerId, Owner.Name, WhoId, Who.Name, AccountId, ` +
+    `Account.Name, Account.OwnerId, Account.Owner.Name${revenue ? `, Account.${revenue}` : ''} FROM Task ` +
+    `WHERE OwnerId = ${soql.idLiteral(ownerId)} AND IsClosed = false ORDER BY ActivityDate ASC LIMIT ${WORKLIST_ROWS}`
+  );
+}
+
+export function openCountQuery(object: 'Case' | 'Task', ownerId: string): string {
+  return `SELECT COUNT() FROM ${object} WHERE OwnerId = ${soql.idLiteral(ownerId)} AND IsClosed = false`;
+}
+
+export function openRevenueQuery(accountIds: readonly string[]): string {
+  return `SELECT AccountId, SUM(Amount) total FROM Opportunity WHERE IsClosed = false AND AccountId IN ${idList(accountIds)} GROUP BY AccountId`;
+}
+
+/** The NPS source whose answers stand beside a loop: the first configured one that can read contacts' answers. */
+function npsSource(settings: Settings): SalesforceSource | null {
+  return settings.salesforce.sources[0] ?? null;
+}
+
+function answersQuery(source: SalesforceSource, contactIds: string[]): string {
+  return source.kind === 'salesforce-surveys'
+    ? soql.surveyResponsesQuery(source, { kind: 'contacts', contactIds })
+    : soql.customResponsesQuery(source, { kind: 'contacts', contactIds });
+}
+
+/** The latest answer per contact, NPS before other kinds (the list ranks by NPS). */
+function latestAnswers(responses: SurveyResponse[]): Map<string, SurveyResponse> {
+  const latest = new Map<string, SurveyResponse>();
+  const rank = (r: SurveyResponse) => (r.kind === 'nps' ? 1 : 0);
+  for (const r of responses) {
+    const current = latest.get(r.contactKey);
+    if (!current || rank(r) > rank(current) || (rank(r) === rank(current) && r.submittedAt > current.submittedAt)) latest.set(r.contactKey, r);
+  }
+  return latest;
+}
+
+/** One user's open loops (the signed-in user's, or a teammate's in the team view): two composite requests whatever their number. */
+export async function readSalesforceWorklist(deps: SalesforceWorklistDeps, ownerId: string, settings: Settings, requestCount: () => number): Promise<WorklistRead> {
+  const start = requestCount();
+  const me = ownerId;
+  const first = await deps.composite([
+    { referenceId: 'cases', soql: openCasesQuery(me, settings) },
+    { referenceId: 'tasks', soql: openTasksQuery(me, settings) },
+    { referenceId: 'caseCount', soql: openCountQuery('Case', me) },
+    { referenceId: 'taskCount', soql: openCountQuery('Task', me) },
+  ]);
+  const cases = parse(queryResultSchema(caseRowSchema), body(first, 'cases'), 'the open Cases').records;
+  const tasks = parse(queryResultSchema(taskRowSchema), body(first, 'tasks'), 'the open tasks').records;
+  const openTotal =
+    parse(countSchema, body(first, 'caseCount'), 'the Case count').totalSize + parse(countSchema, body(first, 'taskCount'), 'the task count').totalSize;
+
+  const contactIds = [...new Set([...cases.map((c) => c.ContactId), ...tasks.map((t) => (t.WhoId?.startsWith('003') ? t.WhoId : null))].filter((x): x is string => !!x))];
+  const accountIds = [...new Set([...cases, ...tasks].map((r) => r.AccountId).filter((x): x is string => !!x))];
+  const source = npsSource(settings);
+  const second: Array<{ referenceId: string; soql: string }> = [];
+  if (source && contactIds.length > 0) second.push({ referenceId: 'answers', soql: answersQuery(source, contactIds) });
+  if (settings.salesforce.revenue.kind === 'openOpportunities' && accountIds.length > 0) second.push({ referenceId: 'revenue', soql: openRevenueQuery(accountIds) });
+  const more = second.length > 0 ? await deps.composite(second) : new Map();
+
+  const answers = new Map<string, SurveyResponse>();
+  if (source && more.has('answers')) {
+    const page = parse(queryResultSchema(z.unknown()), body(more, 'answers'), 'the answers');
+    for (const [key, response] of latestAnswers(parseSourceRows(source, page.records, { instance: deps.instance }).parsed)) answers.set(key, response);
+  }
+  const revenue = new Map<string, number>();
+  if (more.has('revenue')) {
+    for (const row of parse(queryResultSchema(revenueRowSchema), body(more, 'revenue'), 'the open opportunities').records) {
+      if (row.AccountId) revenue.set(row.AccountId, row.total ?? 0);
+    }
+  }
+  const field = revenueField(settings);
+  const accountOf = (r: CaseRow | TaskRow): WorklistRow['account'] => {
+    if (!r.AccountId) return null;
+    const fieldValue = field ? (r.Account as Record<string, unknown> | null | undefined)?.[field] : undefined;
+    return {
+      id: r.AccountId,
+      name: r.Account?.Name ?? r.AccountId,
+      revenue: field ? (typeof fieldValue === 'number' ? fieldValue : null) : (revenue.get(r.AccountId) ?? 0),
+      currency: null,
+      ownerId: r.Account?.OwnerId ?? null,
+      ownerName: r.Account?.Owner?.Name ?? null,
+    };
+  };
+  const scoreOf = (contactId: string | null | undefined): WorklistRow['score'] => {
+    const answer = contactId ? answers.get(rowKey('salesforce', deps.instance, contactId)) : undefined;
+    return answer ? { kind: answer.kind, value: answer.score, scaleMax: answer.scaleMax, submittedAt: answer.submittedAt, comment: answer.comment } : null;
+  };
+  const base = (objectName: 'Case' | 'Task', r: CaseRow | TaskRow) => ({
+    key: rowKey('salesforce', deps.instance, r.Id),
+    crm: 'salesforce' as const,
+    instance: deps.instance,
+    id: r.Id,
+    statusLabel: r.Status,
+    ownerId: r.OwnerId ?? null,
+    ownerName: r.Owner?.Name ?? null,
+    account: accountOf(r),
+    createdAt: parseSfDate(r.CreatedDate) ?? 0,
+    url: deps.recordUrl(objectName, r.Id),
+  });
+  const rows: WorklistRow[] = [
+    ...cases.map((c) => ({
+      ...base('Case', c),
+      kind: 'case' as const,
+      title: `Case ${c.CaseNumber}${c.Subject ? `: ${c.Subject}` : ''}`,
+      contact: c.ContactId ? { id: c.ContactId, name: c.Contact?.Name ?? c.ContactId, url: deps.recordUrl('Contact', c.ContactId) } : null,
+      score: scoreOf(c.ContactId),
+      crmDueAt: null,
+    })),
+    ...tasks.map((t) => ({
+      ...base('Task', t),
+      kind: 'task' as const,
+      title: t.Subject ?? 'Task',
+      contact: t.WhoId ? { id: t.WhoId, name: t.Who?.Name ?? t.WhoId, url: deps.recordUrl(t.WhoId.startsWith('00Q') ? 'Lead' : 'Contact', t.WhoId) } : null,
+      score: scoreOf(t.WhoId),
+      crmDueAt: parseSfDate(t.ActivityDate),
+    })),
+  ];
+  return { crm: 'salesforce', instance: deps.instance, ownerId: me, rows, openTotal, requestCount: requestCount() - start, fetchedAt: deps.now() };
+}
+
+/**
+ * Per owner, open and overdue loops as Salesforce counts them: a task is overdue past its date; a Case, once older than
+ * the detractor SLA (the Case itself does not say which answer it follows up).
+ */
+export async function salesforceTeamCounts(deps: SalesforceWorklistDeps, settings: Settings): Promise<TeamCount[]> {
+  const caseCutoff = new Date(deps.now() - settings.rules.slaHours.detractor * 3_600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const results = await deps.composite([
+    { referenceId: 'cases', soql: 'SELECT OwnerId, COUNT(Id) n FROM Case WHERE IsClosed = false GROUP BY OwnerId' },
+    { referenceId: 'tasks', soql: 'SELECT OwnerId, COUNT(Id) n FROM Task WHERE IsClosed = false GROUP BY OwnerId' },
+    { referenceId: 'lateCases', soql: `SELECT OwnerId, COUNT(Id) n FROM Case WHERE IsClosed = false AND CreatedDate < ${caseCutoff} GROUP BY OwnerId` },
+    { referenceId: 'lateTasks', soql: 'SELECT OwnerId, COUNT(Id) n FROM Task WHERE IsClosed = false AND ActivityDate < TODAY GROUP BY OwnerId' },
+    { referenceId: 'users', soql: 'SELECT Id, Name, Email FROM User WHERE IsActive = true ORDER BY Name LIMIT 500' },
+  ]);
+  const counts = new Map<string, TeamCount>();
+  const names = new Map(parse(queryResultSchema(userSchema), body(results, 'users'), 'the users').records.map((u) => [u.Id, u.Name]));
+  const add = (ref: string, key: 'open' | 'overdue') => {
+    for (const row of parse(queryResultSchema(ownerCountSchema), body(results, ref), 'the loop counts').records) {
+      if (!row.OwnerId) continue;
+      const entry = counts.get(row.OwnerId) ?? { crm: 'salesforce', ownerId: row.OwnerId, ownerName: names.get(row.OwnerId) ?? null, open: 0, overdue: 0 };
+      entry[key] += row.n;
+      counts.set(row.OwnerId, entry);
+    }
+  };
+  add('cases', 'open');
+  add('tasks', 'open');
+  add('lateCases', 'overdue');
+  add('lateTasks', 'overdue');
+  return [...counts.values()].sort((a, b) => b.overdue - a.overdue || b.open - a.open);
+}
+
+/** Active users a loop can go to. */
+export async function salesforceOwners(deps: SalesforceWorklistDeps): Promise<Owner[]> {
+  const results = await deps.composite([{ referenceId: 'users', soql: 'SELECT Id, Name, Email FROM User WHERE IsActive = true ORDER BY Name LIMIT 500' }]);
+  return parse(queryResultSchema(userSchema), body(results, 'users'), 'the users').records.map((u) => ({ id: u.Id, name: u.Name, email: u.Email ?? null }));
+}
+
+/** Gives a loop (Case or task) to another user: an update, so sending it twice changes nothing more. */
+export async function reassignSalesforceLoop(deps: SalesforceWorklistDeps, loop: { id: string; kind: WorklistRow['kind'] }, ownerId: string): Promise<void> {
+  await deps.update(loop.kind === 'case' ? 'Case' : 'Task', loop.id, { OwnerId: soql.idLiteral(ownerId).slice(1, -1) });
+}
+
+/** The worklist's reads on one org, with the signed-in user as "me" and the org's request path. */
+export function salesforceWorklist(org: SalesforceOrg): WorklistReader {
+  const meter: Meter = { requests: 0 };
+  const deps = (): SalesforceWorklistDeps => {
+    org.checkInstance();
+    const userId = identityOf(org.session.tokens).userId;
+    if (!userId) throw new CrmError('auth', 'The Salesforce sign-in does not say who you are. Sign in with Salesforce again.');
+    return {
+      instance: org.instance(),
+      userId,
+      composite: (queries) => org.api.composite(queries, meter),
+      update: async (objectName, recordId, fields) => {
+        await org.api.request({ method: 'PATCH', url: `${org.api.paths.object(objectName)}/${soql.idLiteral(recordId).slice(1, -1)}`, body: fields, idempotent: true }, meter);
+      },
+      recordUrl: (objectName, recordId) => recordUrl(org.instance(), objectName, recordId),
+      now: org.now,
+    };
+  };
+  return {
+    async signedInOwner() {
+      const d = deps();
+      const owners = await salesforceOwners(d);
+      return owners.find((o) => o.id === d.userId) ?? { id: d.userId, name: d.userId, email: null };
+    },
+    read: (ownerId, settings) => readSalesforceWorklist(deps(), ownerId, settings, () => meter.requests),
+    teamCounts: (settings) => salesforceTeamCounts(deps(), settings),
+    owners: () => salesforceOwners(deps()),
+    reassign: (loop, ownerId) => reassignSalesforceLoop(deps(), loop, ownerId),
+  };
+}

@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import type { Frame, Page } from 'playwright-core';
+import { DEFAULT_SETTINGS, parseSettingsDocument, settingsSchema, type Settings } from '../../../core/settings';
+import type { SalesforceSandbox } from '../../../sandbox/salesforce/index';
+import { LOOP_OWNERS } from '../../../sandbox/hubspot/loop-owners';
+import { expectAccessible } from '../axe';
+import { connectHubSpot, connectSalesforce, expectedRecord, hubspotRecordUrl, openExtensionPage, panelFrame, waitForPanel } from '../harness';
+import type { E2E } from '../types';
+
+// "My open loops" in the production build: both CRMs in one list, most urgent first; who "me" is in HubSpot; an
+// outcome logged from the list (one CRM record, the loop leaves the list); a reassignment; opening a record; the
+// overdue count on the toolbar icon. The seed (sandbox/*/loop-owners.ts) gives Nora Quist four HubSpot loops and the
+// signed-in Salesforce user three; the tickets and Cases are long past their 48-hour SLA, the two tasks due in 2027.
+
+/** Nora's and the Salesforce user's loops in the order the list ranks them (0–3 by due time, 4–6, then the rest). */
+const RANKED = ['Greta Lind', 'Olga Petrova', 'Luis Ortega', 'Marco Bianchi', 'Ben Carter', 'Ines Duarte', 'Hana Sato'];
+
+export async function beforeAll(t: E2E): Promise<void> {
+  await connectHubSpot(t.context, t.extensionId, t.hubspot.tokens.main);
+  await connectSalesforce(t.context, t.extensionId, t.salesforce.consumerKey);
+}
+
+async function until<T>(what: string, check: () => Promise<T | null | false>, timeout = 20_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  let last: unknown = null;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== null && value !== false) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what} (last: ${String(last)})`);
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
+/** The customers of the listed loops, top to bottom. */
+async function listed(frame: Frame): Promise<string[]> {
+  return frame.evaluate(() => [...document.querySelectorAll('[data-ll-loop] .loop-who')].map((h) => (h.firstChild?.textContent ?? '').trim()));
+}
+
+async function worklistState(frame: Frame): Promise<string | null> {
+  return frame.evaluate(() => document.querySelector('[data-ll-worklist]')?.getAttribute('data-ll-worklist') ?? null);
+}
+
+async function badge(t: E2E): Promise<string> {
+  return t.serviceWorker.evaluate(async () => {
+    const { chrome } = globalThis as unknown as { chrome: { action: { getBadgeText(details: object): Promise<string> } } };
+    return chrome.action.getBadgeText({});
+  });
+}
+
+/** The panel page in a tab of its own, as the side panel shows it beside a page that is not a record: the worklist. */
+async function openWorklist(t: E2E): Promise<{ page: Page; frame: Frame }> {
+  const page = await openExtensionPage(t.context, t.extensionId, 'panel.html');
+  const frame = page.mainFrame();
+  await until('the worklist', async () => (await worklistState(frame)) !== null && (await worklistState(frame)) !== 'loading');
+  return { page, frame };
+}
+
+async function loop(frame: Frame, customer: string) {
+  return frame.locator('[data-ll-loop]').filter({ has: frame.locator('.loop-who', { hasText: customer }) });
+}
+
+async function changeSettings(t: E2E, change: (settings: Settings) => Settings): Promise<void> {
+  const page = await openExtensionPage(t.context, t.extensionId);
+  try {
+    const stored = await page.evaluate(async () => {
+      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } };
+      return (await chrome.storage.local.get('settings')).settings;
+    });
+    const parsed = stored === undefined ? null : parseSettingsDocument(stored);
+    const next = settingsSchema.parse(change(structuredClone(parsed?.ok ? parsed.settings : DEFAULT_SETTINGS)));
+    await page.evaluate(async (settings) => {
+      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
+      await chrome.storage.local.set({ settings });
+    }, next);
+  } finally {
+    await page.close();
+  }
+}
+
+export async function choosesWhoIAmInHubSpotAndListsBothCrms(t: E2E): Promise<void> {
+  const { page, frame } = await openWorklist(t);
+  // Salesforce knows who is signed in; HubSpot asks once.
+  await until('the Salesforce loops', async () => (await listed(frame)).length === 3);
+  assert.deepEqual(await listed(frame), ['Greta Lind', 'Marco Bianchi', 'Ines Duarte']);
+  await frame.getByRole('button', { name: 'Who are you in HubSpot?' }).click();
+  await frame.getByLabel('Your work email').fill(LOOP_OWNERS.nora.email);
+  const suggested = frame.getByRole('group', { name: 'Suggested from your email' });
+  await suggested.getByRole('button', { name: /Nora Quist/ }).click();
+  await until('both CRMs’ loops', async () => (await listed(frame)).length === RANKED.length);
+  assert.deepEqual(await listed(frame), RANKED);
+  await frame.getByText('You are Nora Quist in HubSpot').waitFor();
+  const counts = await frame.locator('.worklist-counts').textContent();
+  assert.equal(counts?.trim(), '7 open loops · 5 overdue');
+  // The first loop says how unhappy, why, and how late.
+  const first = await loop(frame, 'Greta Lind');
+  assert.match((await first.textContent()) ?? '', /Most unhappy \(0–3\).*NPS 1.*Nordlicht Logistics.*Deliveries were late every week in October\..*Overdue: was due/);
+  // Five loops are past due: the tickets and Cases (48 h after answers in late October).
+  await until('the badge', async () => (await badge(t)) === '5');
+  await expectAccessible(frame, 'worklist');
+  for (const language of ['ru', 'en'] as const) {
+    await changeSettings(t, (s) => ({ ...s, ui: { ...s.ui, language } }));
+    await until(`the worklist in ${language}`, async () => (await frame.evaluate(() => document.documentElement.lang)) === language && (await listed(frame)).length === RANKED.length);
+    for (const scheme of ['dark', 'light'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expectAccessible(frame, `worklist ${language} ${scheme}`);
+      await t.screenshot(page, `worklist-${language}-${scheme}`, { fullPage: true });
+    }
+  }
+  await page.close();
+}
+
+export async function logsAnOutcomeFromTheListOnceAndTheLoopLeaves(t: E2E): Promise<void> {
+  const { page, frame } = await openWorklist(t);
+  await until('the list', async () => (await listed(frame)).length === RANKED.length);
+  const org = t.sandbox.salesforce as SalesforceSandbox;
+  const tasksBefore = org.stats().tasksCreated!;
+  const notesBefore = t.sandbox.hubspot.records('notes').filter((n) => n.properties.loyalty_lens_key).length;
+
+  for (const [customer, remaining] of [
+    ['Greta Lind', 6],
+    ['Olga Petrova', 5],
+  ] as const) {
+    const row = await loop(frame, customer);
+    await row.getByRole('button', { name: 'Log outcome' }).click();
+    const form = row.locator('form.outcome-form');
+    await form.getByLabel('Reached and resolved').check();
+    await form.getByLabel(/Close the follow-up/).check();
+    await form.getByLabel('Thanked and told what we heard').check();
+    await form.getByLabel('What was heard and done').fill(`Called ${customer}; the cause is fixed.`);
+    await form.getByRole('button', { name: /Save to/ }).click();
+    await until(`${customer}'s loop to leave the list`, async () => !(await listed(frame)).includes(customer) && (await listed(frame)).length === remaining);
+  }
+  // Exactly one CRM record each, and the follow-ups closed there.
+  await until('the outcome Task', async () => org.stats().tasksCreated === tasksBefore + 1);
+  await until('the outcome note', async () => t.sandbox.hubspot.records('notes').filter((n) => n.properties.loyalty_lens_key).length === notesBefore + 1);
+  await until('the badge to count three overdue', async () => (await badge(t)) === '3', 30_000);
+  // A fresh read from both CRMs agrees: the closed loops are gone there too.
+  await frame.getByRole('button', { name: 'Refresh' }).click();
+  await until('the refreshed list', async () => (await frame.locator('.worklist .freshness').textContent())?.startsWith('Updated') ?? false);
+  assert.deepEqual(await listed(frame), ['Luis Ortega', 'Marco Bianchi', 'Ben Carter', 'Ines Duarte', 'Hana Sato']);
+  assert.equal(org.stats().tasksCreated, tasksBefore + 1);
+  await page.close();
+}
+
+export async function reassignsToTheRelationshipOwnerFirst(t: E2E): Promise<void> {
+  const { page, frame } = await openWorklist(t);
+  await until('the list', async () => (await listed(frame)).includes('Marco Bianchi'));
+  const row = await loop(frame, 'Marco Bianchi');
+  await row.getByRole('button', { name: 'Reassign' }).click();
+  const select = row.getByLabel('Reassign to');
+  await until('the owners', async () => (await select.locator('option').count()) > 2);
+  // The routing rule's suggestion (whoever owns the account) is offered first, and chosen already.
+  const options = await select.locator('option').allTextContents();
+  assert.match(options[1] ?? '', /\(owns the relationship\)$/);
+  assert.notEqual(await select.inputValue(), '');
+  const chosen = await select.inputValue();
+  await row.getByRole('button', { name: 'Reassign', exact: true }).last().click();
+  await until('Marco to leave the list', async () => !(await listed(frame)).includes('Marco Bianchi'));
+  await frame.getByText(/^Reassigned to /).waitFor();
+  await until('the badge', async () => (await badge(t)) === '2');
+  const org = t.sandbox.salesforce as SalesforceSandbox;
+  assert.ok(org.stats().casesUpdated! >= 1);
+  assert.ok(chosen.length >= 15);
+  await page.close();
+}
+
+export async function opensARecordInANewTabAndFromThePanelHeader(t: E2E): Promise<void> {
+  const { page, frame } = await openWorklist(t);
+  await until('the list', async () => (await listed(frame)).includes('Luis Ortega'));
+  const row = await loop(frame, 'Luis Ortega');
+  const opened = t.context.waitForEvent('page');
+  await row.getByRole('button', { name: 'New tab' }).click();
+  const tab = await opened;
+  const luis = t.sandbox.hubspot.find('contacts', 'email', 'luis.ortega@example.com')[0]!;
+  await tab.waitForURL(hubspotRecordUrl(t.hubspot.portals.main, 'contact', luis.id));
+  await waitForPanel(tab, expectedRecord(tab.url()), { state: 'ready', timeout: 20_000 });
+  await page.close();
+
+  // From a record's panel: one click to the list, one to open a loop's record in the same tab.
+  const contact = hubspotRecordUrl(t.hubspot.portals.main, 'contact', t.hubspot.sampleContactId);
+  await tab.goto(contact);
+  await waitForPanel(tab, expectedRecord(contact), { state: 'ready', timeout: 20_000 });
+  const inPage = await panelFrame(tab);
+  await inPage.getByRole('button', { name: 'My open loops' }).click();
+  await until('the list in the panel', async () => (await listed(await panelFrame(tab))).includes('Ben Carter'));
+  await (await loop(await panelFrame(tab), 'Ben Carter')).getByRole('button', { name: 'Open', exact: true }).click();
+  const ben = t.sandbox.hubspot.find('contacts', 'email', 'ben.carter@example.com')[0]!;
+  await tab.waitForURL(hubspotRecordUrl(t.hubspot.portals.main, 'contact', ben.id));
+  await waitForPanel(tab, expectedRecord(tab.url()), { state: 'ready', timeout: 20_000 });
+  await tab.close();
+}
+
+export async function oneCrmFailingWhileTheOtherWorks(t: E2E): Promise<void> {
+  const { page, frame } = await openWorklist(t);
+  await until('the list', async () => (await listed(frame)).length > 0);
+  t.sandbox.setFaults([{ match: '^POST /crm/v3/objects/(tickets|tasks)/search$', status: 503 }]);
+  try {
+    await frame.getByRole('button', { name: 'Refresh' }).click();
+    const notice = frame.locator('.notice-offline');
+    await notice.waitFor({ timeout: 30_000 });
+    assert.match((await notice.textContent()) ?? '', /^HubSpot cannot be reached right now\. Showing saved loops from /);
+    // HubSpot's saved loops stay beside Salesforce's fresh ones.
+    assert.ok((await listed(frame)).includes('Hana Sato'));
+    assert.ok((await listed(frame)).includes('Ines Duarte'));
+    await expectAccessible(frame, 'worklist, HubSpot offline');
+    await t.screenshot(page, 'worklist-hubspot-offline', { fullPage: true });
+  } finally {
+    t.sandbox.clearFaults();
+  }
+  await page.close();
+}
+
+export async function theTeamViewCountsEveryOwner(t: E2E): Promise<void> {
+  const { page, frame } = await openWorklist(t);
+  await frame.getByRole('button', { name: 'Team' }).click();
+  const table = frame.locator('.team-table');
+  await table.waitFor({ timeout: 30_000 });
+  const victor = table.locator('tr', { hasText: 'Victor Hale' });
+  assert.equal((await victor.locator('td').first().textContent())?.replace(/\s/g, ''), '500');
+  await victor.getByRole('button').click();
+  await until('Victor’s loops', async () => (await listed(frame)).length === 100);
+  await expectAccessible(frame, 'worklist, team');
+  await t.screenshot(page, 'worklist-team', { fullPage: true });
+  await page.close();
+}
+
+export async function nothingWaitingAndNotConnected(t: E2E): Promise<void> {
+  const { page } = await openWorklist(t);
+  // Sign both CRMs out: the list and the badge say so.
+  for (const crm of ['hubspot', 'salesforce'] as const) {
+    const reply = await page.evaluate(async (request) => {
+      const { chrome } = globalThis as unknown as { chrome: { runtime: { sendMessage(m: object): Promise<{ ok: boolean }> } } };
+      return chrome.runtime.sendMessage(request);
+    }, { type: 'connector.signOut', crm, queued: 'discard' });
+    assert.ok(reply.ok);
+  }
+  await page.reload();
+  await until('the not-connected state', async () => (await worklistState(page.mainFrame())) === 'not-connected');
+  await page.getByText('Connect HubSpot or Salesforce to see your open loops.').waitFor();
+  await until('no badge', async () => (await badge(t)) === '');
+  await expectAccessible(page.mainFrame(), 'worklist, not connected');
+  await t.screenshot(page, 'worklist-not-connected');
+  // Reconnected as someone who owns no loops: "every loop is closed".
+  await connectHubSpot(t.context, t.extensionId, t.hubspot.tokens.main);
+  await page.reload();
+  await until('who-am-I', async () => (await worklistState(page.mainFrame())) === 'choose-me');
+  await page.getByLabel('Search owners').fill('Elena');
+  await page.getByRole('group', { name: 'Owners' }).getByRole('button', { name: /Elena Vos/ }).click();
+  await until('the empty state', async () => (await worklistState(page.mainFrame())) === 'empty');
+  await page.getByText('Nothing waiting — every loop is closed').waitFor();
+  await until('no badge', async () => (await badge(t)) === '');
+  await expectAccessible(page.mainFrame(), 'worklist, nothing waiting');
+  await t.screenshot(page, 'worklist-empty');
+  // Back as before for the other tests: Salesforce signed in, Nora in HubSpot.
+  await connectSalesforce(t.context, t.extensionId, t.salesforce.consumerKey);
+  await page.getByRole('button', { name: 'Change' }).click();
+  await page.getByLabel('Search owners').fill('Nora');
+  await page.getByRole('group', { name: 'Owners' }).getByRole('button', { name: /Nora Quist/ }).click();
+  await until('Nora’s list again', async () => (await listed(page.mainFrame())).includes('Luis Ortega') && (await listed(page.mainFrame())).includes('Marco Bianchi'));
+  await page.close();
+}

@@ -1,0 +1,173 @@
+import https from 'node:https';
+import tls from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_SETTINGS } from '../../core/settings';
+import { rankLoops, overdueCount } from '../../core/worklist';
+import { createHubSpotConnector } from '../../integrations/hubspot/connector';
+import { createSalesforceConnector } from '../../integrations/salesforce/connector';
+import { buildAuthorizeUrl, createPkce, createState, exchangeCode, parseRedirect, SalesforceSession, type SalesforceTokens } from '../../integrations/salesforce/oauth';
+import { startSandbox, type RunningSandbox } from '../../sandbox/server';
+import { HUBSPOT_FIXTURES as H, SEED_NOW } from '../../sandbox/hubspot/seed';
+import { LOOP_OWNERS } from '../../sandbox/hubspot/loop-owners';
+import { SALESFORCE_FIXTURES as F } from '../../sandbox/salesforce/index';
+
+// The worklist's reads against the sandbox CRMs, whose seed gives Nora Quist (HubSpot) and the signed-in Salesforce
+// user a handful of loops, and Victor Hale 500 in each CRM. Numbers below are counted by hand from
+// sandbox/hubspot/loop-owners.ts and sandbox/salesforce/loop-owners.ts.
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Two days after the seed: the seeded answers are 3–6 days old. */
+const NOW = SEED_NOW + 2 * DAY;
+const REDIRECT_URI = 'https://lmnopabcdefghijklmnopabcdefghijk.chromiumapp.org/salesforce';
+
+let sandbox: RunningSandbox;
+const originalAgent = https.globalAgent;
+const originalFetch = globalThis.fetch;
+
+class SandboxAgent extends https.Agent {
+  override createConnection(options: tls.ConnectionOptions): tls.TLSSocket {
+    return tls.connect({ ...options, host: '127.0.0.1', port: sandbox.httpsPort, servername: options.servername ?? options.host, rejectUnauthorized: false });
+  }
+}
+
+function sandboxFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+  const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: init.method ?? 'GET', headers: Object.fromEntries(new Headers(init.headers).entries()) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
+        const status = res.statusCode ?? 500;
+        const body = [204, 304].includes(status) || (status >= 300 && status < 400) ? null : Buffer.concat(chunks);
+        resolve(new Response(body, { status, headers }));
+      });
+    });
+    req.on('error', reject);
+    if (typeof init.body === 'string') req.write(init.body);
+    req.end();
+  });
+}
+
+async function signIn(userId: string = F.userId): Promise<SalesforceTokens> {
+  await originalFetch(`${sandbox.httpUrl}/__sandbox/salesforce/sign-in-user`, { method: 'POST', body: JSON.stringify({ userId }) });
+  const pkce = await createPkce();
+  const state = createState();
+  const url = buildAuthorizeUrl({ loginHost: F.hosts.login, consumerKey: F.consumerKey, redirectUri: REDIRECT_URI, codeChallenge: pkce.challenge, state });
+  const form = new URL(url).searchParams;
+  form.set('decision', 'allow');
+  const answer = await sandboxFetch(`https://${F.hosts.login}/services/oauth2/authorize`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+  const { code } = parseRedirect(answer.headers.get('location')!, state);
+  return exchangeCode({ loginHost: F.hosts.login, consumerKey: F.consumerKey, redirectUri: REDIRECT_URI, code, codeVerifier: pkce.verifier });
+}
+
+const salesforce = (tokens: SalesforceTokens) =>
+  createSalesforceConnector({
+    session: new SalesforceSession({ tokens, loginHost: F.hosts.login, consumerKey: F.consumerKey, onTokens: () => undefined }),
+    apiVersion: '62.0',
+    now: () => NOW,
+    clock: { now: Date.now, sleep: async () => {} },
+  });
+const hubspot = () => createHubSpotConnector({ token: H.tokens.main, now: () => NOW });
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ httpPort: 0, httpsPort: 0 });
+  https.globalAgent = new SandboxAgent({ keepAlive: false });
+  vi.stubGlobal('fetch', sandboxFetch);
+});
+afterAll(async () => {
+  https.globalAgent = originalAgent;
+  vi.stubGlobal('fetch', originalFetch);
+  await sandbox?.close();
+});
+
+describe('HubSpot: an owner’s open loops', () => {
+  it('Nora’s four loops, ranked 0–3, then 4–6, then the rest; three overdue', async () => {
+    const read = await hubspot().worklist.read(LOOP_OWNERS.nora.id, DEFAULT_SETTINGS);
+    expect(read.openTotal).toBe(4);
+    const loops = rankLoops(read.rows, DEFAULT_SETTINGS.rules, NOW);
+    expect(loops.map((l) => `${l.row.contact?.name} ${l.row.score?.value}`)).toEqual(['Olga Petrova 2', 'Luis Ortega 0', 'Ben Carter 5', 'Hana Sato 8']);
+    expect(loops[0]!.row.account).toMatchObject({ name: 'Fjord Analytics', revenue: 250_000, ownerId: '70001', ownerName: 'Maya Lindgren' });
+    expect(loops[0]!.commentLine).toBe('Support took a week to answer.');
+    // Olga answered 3 days before the seed, Luis 2, Ben 1: with 48 h each, all three are past due two days later.
+    expect(overdueCount(loops)).toBe(3);
+    expect(loops[3]!.dueAt).toBe(Date.UTC(2027, 2, 1, 9));
+  });
+
+  it('the 500-loop owner: HubSpot counts them all; the oldest fifty of each kind are listed', async () => {
+    sandbox.clearLog();
+    const read = await hubspot().worklist.read(LOOP_OWNERS.victor.id, DEFAULT_SETTINGS);
+    expect(read.openTotal).toBe(500);
+    expect(read.rows).toHaveLength(100);
+    expect(read.rows.every((r) => r.contact && r.account && r.score)).toBe(true);
+    // Two searches, two link reads, one batch of contacts, one of companies.
+    expect(read.requestCount).toBe(6);
+  });
+
+  it('the team: every owner with open loops, counted by HubSpot', async () => {
+    const team = await hubspot().worklist.teamCounts(DEFAULT_SETTINGS);
+    const byOwner = new Map(team.map((t) => [t.ownerId, t]));
+    expect(byOwner.get(LOOP_OWNERS.victor.id)?.open).toBe(500);
+    expect(byOwner.get(LOOP_OWNERS.nora.id)).toMatchObject({ open: 4, overdue: 3 });
+    expect(team.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('reassigning a loop moves it to the other owner’s list', async () => {
+    const c = hubspot();
+    const [first] = rankLoops((await c.worklist.read(LOOP_OWNERS.nora.id, DEFAULT_SETTINGS)).rows, DEFAULT_SETTINGS.rules, NOW);
+    await c.worklist.reassign(first!.row, '70001');
+    await c.worklist.reassign(first!.row, '70001');
+    expect((await c.worklist.read(LOOP_OWNERS.nora.id, DEFAULT_SETTINGS)).openTotal).toBe(3);
+    expect((await c.worklist.read('70001', DEFAULT_SETTINGS)).rows.some((r) => r.id === first!.row.id)).toBe(true);
+    await c.worklist.reassign(first!.row, LOOP_OWNERS.nora.id);
+  });
+
+  it('the owners to choose "me" from carry their emails', async () => {
+    const owners = await hubspot().worklist.owners();
+    expect(owners).toContainEqual({ id: LOOP_OWNERS.nora.id, name: 'Nora Quist', email: LOOP_OWNERS.nora.email });
+  });
+});
+
+describe('Salesforce: the signed-in user’s open loops', () => {
+  it('two Cases and a task, in two requests; the Cases are overdue', async () => {
+    const c = salesforce(await signIn());
+    const me = await c.worklist!.signedInOwner();
+    expect(me?.id).toBe(F.userId);
+    const read = await c.worklist!.read(me!.id, DEFAULT_SETTINGS);
+    expect(read.requestCount).toBe(2);
+    expect(read.openTotal).toBe(3);
+    const loops = rankLoops(read.rows, DEFAULT_SETTINGS.rules, NOW);
+    expect(loops.map((l) => `${l.row.contact?.name} ${l.row.score?.value}`)).toEqual(['Greta Lind 1', 'Marco Bianchi 6', 'Ines Duarte 9']);
+    expect(loops[0]!.row.account).toMatchObject({ name: 'Nordlicht Logistics', revenue: 120_000 });
+    expect(loops[0]!.row.account?.ownerId).not.toBe(F.userId);
+    expect(overdueCount(loops)).toBe(2);
+  });
+
+  it('the 500-loop user: counted by COUNT(), listed in two requests', async () => {
+    const c = salesforce(await signIn(F.bulkLoopOwnerId));
+    const read = await c.worklist!.read(F.bulkLoopOwnerId, DEFAULT_SETTINGS);
+    expect(read.openTotal).toBe(500);
+    expect(read.rows).toHaveLength(100);
+    expect(read.requestCount).toBe(2);
+    expect(read.rows.filter((r) => r.kind === 'case').every((r) => r.score !== null)).toBe(true);
+  });
+
+  it('the team in one request, and a reassignment', async () => {
+    const c = salesforce(await signIn());
+    const team = await c.worklist!.teamCounts(DEFAULT_SETTINGS);
+    expect(team.find((t) => t.ownerId === F.bulkLoopOwnerId)?.open).toBe(500);
+    expect(team.find((t) => t.ownerId === F.userId)).toMatchObject({ open: 3 });
+    expect(team.filter((t) => t.open > 0).length).toBeGreaterThanOrEqual(4);
+    const read = await c.worklist!.read(F.userId, DEFAULT_SETTINGS);
+    const task = read.rows.find((r) => r.kind === 'task')!;
+    await c.worklist!.reassign(task, F.bulkLoopOwnerId);
+    expect((await c.worklist!.read(F.userId, DEFAULT_SETTINGS)).openTotal).toBe(2);
+    await c.worklist!.reassign(task, F.userId);
+  });
+});
