@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { safeSegment } from './nps';
 import { followUpDue, followUpPriority, slaClock, type FollowUpPriority, type SlaState } from './rules';
-import { crmSchema, surveyKindSchema, type Crm, type Segment } from './schema';
+import { crmSchema, surveyKindSchema, type Crm, type Outcome, type Segment } from './schema';
 import type { Settings } from './settings';
 
 // "My open loops": the rows of the worklist, the order to work them in, and the states the list can be in.
@@ -216,8 +216,8 @@ export type WorklistStateName = 'not-connected' | 'choose-me' | 'loading' | 'emp
 
 export interface WorklistState {
   name: WorklistStateName;
-  /** CRMs to mention above the list: not fresh, or waiting for a choice of who "me" is. */
-  notices: Array<{ crm: Crm; state: Exclude<CrmPartState, 'fresh' | 'not-connected'>; cachedAt: number | null; message: string | null }>;
+  /** CRMs whose part of the list is not fresh (who "me" is, when not chosen, is asked beside the list, not here). */
+  notices: Array<{ crm: Crm; state: Exclude<CrmPartState, 'fresh' | 'not-connected' | 'choose-me'>; cachedAt: number | null; message: string | null }>;
   /** The oldest read the list shows, for "saved … ago". */
   cachedAt: number | null;
 }
@@ -233,7 +233,7 @@ export function worklistState(parts: readonly CrmPart[]): WorklistState {
   const notices: WorklistState['notices'] = [];
   for (const part of connected) {
     const state = crmPartState(part);
-    if (state === 'fresh' || state === 'not-connected') continue;
+    if (state === 'fresh' || state === 'not-connected' || state === 'choose-me') continue;
     notices.push({ crm: part.crm, state, cachedAt: part.read?.fetchedAt ?? null, message: part.error?.message ?? null });
   }
   const withMe = connected.filter((p) => p.me || p.crm === 'salesforce');
@@ -251,6 +251,8 @@ export function worklistState(parts: readonly CrmPart[]): WorklistState {
 /** What the background hands the list: each CRM's part, from the cache, and how often the badge is refreshed. */
 export interface WorklistSnapshot {
   parts: CrmPart[];
+  /** Outcomes logged here against listed loops, on their way or just written: each row shows its own, with Undo. */
+  outcomes: Outcome[];
   refreshMinutes: number;
 }
 

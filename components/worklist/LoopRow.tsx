@@ -1,8 +1,9 @@
 import { useId, useMemo, useState } from 'react';
-import type { FollowUp } from '../../core/schema';
+import type { FollowUp, Outcome } from '../../core/schema';
 import { suggestedAssignee, type Owner, type RankedLoop } from '../../core/worklist';
 import type { MessageKey } from '../../core/locales/en';
 import { LogOutcome } from '../outcome/LogOutcome';
+import { SlaClock } from '../panel/FollowUps';
 import type { OutcomeActions } from '../outcome/actions';
 import { useI18n } from '../panel/i18n-context';
 import type { WorklistHost } from './host';
@@ -37,21 +38,18 @@ function asFollowUp(loop: RankedLoop): FollowUp {
   };
 }
 
-function Sla(props: { loop: RankedLoop; now: number }) {
-  const i18n = useI18n();
-  const { dueAt, sla } = props.loop;
-  if (dueAt === null || sla === null) return <span className="sla sla-none">{i18n.t('sla.none')}</span>;
-  const relative = i18n.relative(dueAt, props.now);
-  const text = sla.state === 'overdue' ? i18n.t('sla.overdue', { relative }) : sla.state === 'due-soon' ? i18n.t('sla.dueSoon', { relative }) : i18n.t('sla.onTrack', { relative });
-  return (
-    <span className={`sla sla-${sla.state}`}>
-      {text} · <time dateTime={new Date(dueAt).toISOString()}>{i18n.dateTime(dueAt)}</time>
-    </span>
-  );
-}
-
 /** One open loop: who, how unhappy, how late — and what to do from here: open, log the outcome, reassign. */
-export function LoopRow(props: { loop: RankedLoop; host: WorklistHost; now: number; rootCauses: string[]; onChanged: (message: string) => void; readOnly?: boolean }) {
+export function LoopRow(props: {
+  loop: RankedLoop;
+  host: WorklistHost;
+  now: number;
+  rootCauses: string[];
+  /** Outcomes logged here against this loop, newest first, on their way or just written. */
+  outcomes: Outcome[];
+  /** Something changed the loop (logged, undone, reassigned): what to say above the list, if anything. */
+  onChanged: (message: string | null) => void;
+  readOnly?: boolean;
+}) {
   const { loop, host } = props;
   const { row } = loop;
   const i18n = useI18n();
@@ -67,6 +65,11 @@ export function LoopRow(props: { loop: RankedLoop; host: WorklistHost; now: numb
       log: async (input) => {
         const reply = await host.outcomeActions.log(input);
         if (reply.ok) props.onChanged(i18n.t('worklist.logged', { crm: crmName }));
+        return reply;
+      },
+      withdraw: async (key) => {
+        const reply = await host.outcomeActions.withdraw(key);
+        if (reply.ok) props.onChanged(null);
         return reply;
       },
     }),
@@ -114,7 +117,7 @@ export function LoopRow(props: { loop: RankedLoop; host: WorklistHost; now: numb
       <p className="loop-meta" dir="auto">
         {i18n.t(`worklist.kind.${row.kind}` as MessageKey)}: {row.title}
       </p>
-      <Sla loop={loop} now={props.now} />
+      <SlaClock dueAt={loop.dueAt} now={props.now} />
       {!props.readOnly && (
         <div className="loop-actions">
           {row.contact?.url && (
@@ -173,8 +176,8 @@ export function LoopRow(props: { loop: RankedLoop; host: WorklistHost; now: numb
           rootCauses={props.rootCauses}
           crmName={crmName}
           actions={actions}
-          // The list holds no outbox rows: a saved loop leaves it once the CRM has it, so Undo is offered until then.
-          outcomes={[]}
+          // Held, the outcome can be undone here; once it is on its way the loop leaves the list.
+          outcomes={props.outcomes}
         />
       )}
     </li>

@@ -93,7 +93,7 @@ export function TeamView(props: { host: WorklistHost; crms: Crm[]; settings: Set
           {owner.read && (
             <ul className="loops">
               {rankLoops(owner.read.rows, props.settings.rules, props.now).map((loop) => (
-                <LoopRow key={loop.row.key} loop={loop} host={props.host} now={props.now} rootCauses={props.settings.rules.rootCauses} onChanged={() => undefined} readOnly />
+                <LoopRow key={loop.row.key} loop={loop} host={props.host} now={props.now} rootCauses={props.settings.rules.rootCauses} outcomes={[]} onChanged={() => undefined} readOnly />
               ))}
             </ul>
           )}

@@ -50,8 +50,17 @@ export function WorklistView(props: { host: WorklistHost; settings: Settings; no
     };
   }, [host, take, refresh]);
 
+  // While an outcome logged from the list is held or on its way, the saved list is read again (no CRM request) each
+  // second, so its row shows where the outcome is and leaves once the outcome has left its hold.
+  const following = snapshot?.outcomes.some((o) => o.state !== 'done' && o.state !== 'dead') ?? false;
+  useEffect(() => {
+    if (!following) return;
+    const timer = setInterval(() => void host.get().then(take), 1_000);
+    return () => clearInterval(timer);
+  }, [following, host, take]);
+
   const changed = useCallback(
-    (text: string) => {
+    (text: string | null) => {
       setMessage(text);
       void host.get().then(take);
     },
@@ -181,7 +190,15 @@ export function WorklistView(props: { host: WorklistHost; settings: Settings; no
                 ))}
               <ul className="loops">
                 {loops.map((loop) => (
-                  <LoopRow key={loop.row.key} loop={loop} host={host} now={props.now} rootCauses={settings.rules.rootCauses} onChanged={changed} />
+                  <LoopRow
+                    key={loop.row.key}
+                    loop={loop}
+                    host={host}
+                    now={props.now}
+                    rootCauses={settings.rules.rootCauses}
+                    outcomes={snapshot.outcomes.filter((o) => o.crm === loop.row.crm && o.instance === loop.row.instance && o.followUpId === loop.row.id).sort((a, b) => b.loggedAt - a.loggedAt)}
+                    onChanged={changed}
+                  />
                 ))}
               </ul>
             </>

@@ -265,7 +265,7 @@ export const en = {
   'worklist.reassigning': 'Reassigning…',
   'worklist.reassigned': 'Reassigned to {name}.',
   'worklist.reassignFailed': 'Not reassigned: {reason}',
-  'worklist.logged': 'Outcome saved; it is on its way to {crm}.',
+  'worklist.logged': 'Outcome saved. Undo stays on its loop for a few seconds; then it goes to {crm} and the loop leaves your list.',
   'worklist.team': 'Team',
   'worklist.teamTitle': 'Team loops in {crm}',
   'worklist.teamHint': 'Open and overdue loops per owner, counted by {crm}. A ticket or Case counts as overdue once older than the detractor SLA.',

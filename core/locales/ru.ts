@@ -293,7 +293,7 @@ export const ru: Catalog = {
   'worklist.reassigning': 'Переназначение…',
   'worklist.reassigned': 'Переназначено: {name}.',
   'worklist.reassignFailed': 'Не переназначено: {reason}',
-  'worklist.logged': 'Результат сохранён и отправляется в {crm}.',
+  'worklist.logged': 'Результат сохранён. Несколько секунд его можно отменить у самой петли; затем он уйдёт в {crm}, а петля исчезнет из списка.',
   'worklist.team': 'Команда',
   'worklist.teamTitle': 'Обращения команды в {crm}',
   'worklist.teamHint': 'Открытые и просроченные обращения по владельцам, посчитанные {crm}. Тикет или обращение считается просроченным, если старше SLA для критиков.',

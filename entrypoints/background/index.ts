@@ -4,7 +4,7 @@ import { db } from '../../core/db';
 import { requeueAuthFailures } from '../../core/outbox';
 import type { ContentPush } from '../../core/messaging';
 import { listenForRequests } from './router';
-import { currentSettings } from './settings';
+import { currentSettings, managedPolicy } from './settings';
 import { listenForPanels, pushToAllPanels } from './panels';
 import { listenForSidePanel } from './side-panel';
 import { readLoopHistory } from './loop-history';
@@ -37,14 +37,10 @@ import {
 export default defineBackground(() => {
   const settings = async () => (await currentSettings()).settings;
   const refreshDeps: RefreshDeps = { connectorFor: (ref) => connectorFor(ref), settings, missingPermission };
-  const outboxDeps: OutboxDeps = { connectorFor: (outcome) => connectorFor(outcome), settings };
-  const worklistDeps: WorklistDeps = { settings };
+  const worklistDeps: WorklistDeps = { settings, policy: managedPolicy };
   // Our own writes change the worklist: an outcome sent (it may close its loop), a follow-up opened.
-  const flush = () =>
-    flushOutbox(outboxDeps).then((summary) => {
-      if (summary.sent > 0) refreshAfterOwnWrite(worklistDeps);
-      return summary;
-    });
+  const outboxDeps: OutboxDeps = { connectorFor: (outcome) => connectorFor(outcome), settings, afterSent: () => refreshAfterOwnWrite(worklistDeps) };
+  const flush = () => flushOutbox(outboxDeps);
   // Outcomes that failed only for want of a valid token go out as soon as the CRM is connected again.
   const resendAfterReconnect = async (crm: 'hubspot' | 'salesforce') => {
     await requeueAuthFailures(db, crm, Date.now());
@@ -82,7 +78,7 @@ export default defineBackground(() => {
     'metadata.ticketPipelines': () => listTicketPipelines(),
     'source.preview': (request) => describeSource(request.source),
     'data.wipe': (request) => wipeLocalData(request.queued),
-    'worklist.get': () => worklistSnapshot(),
+    'worklist.get': () => worklistSnapshot(worklistDeps),
     'worklist.refresh': () => refreshWorklist(worklistDeps),
     'worklist.owners': (request) => listOwners(request.crm),
     'worklist.setMe': (request) => chooseHubSpotOwner(request.owner, worklistDeps),

@@ -21,6 +21,8 @@ const systemClock: Clock = { now: () => Date.now(), random: () => Math.random() 
 export interface OutboxDeps {
   connectorFor(outcome: Outcome, settings: Settings): Promise<CrmConnector>;
   settings(): Promise<Settings>;
+  /** After a flush that wrote something, however it was started (a request, the alarm, the short-wait timer). */
+  afterSent(): void;
 }
 
 let running: Promise<FlushSummary> | null = null;
@@ -52,6 +54,7 @@ export function flushOutbox(deps: OutboxDeps): Promise<FlushSummary> {
     } while (rerun);
     summary.pending = await db.outcomes.where('[state+nextAttemptAt]').between(['pending', Dexie.minKey], ['pending', Dexie.maxKey]).count();
     await scheduleNextFlush(deps);
+    if (summary.sent > 0) deps.afterSent();
     return summary;
   })().finally(() => {
     running = null;

@@ -11,6 +11,8 @@ const POLICY_WAIT_MS = 200;
 
 let cached: Promise<LoadedSettings> | null = null;
 let policy: Promise<unknown> | null = null;
+/** The slow policy read whose late answer is already awaited. */
+let lateWatched: Promise<unknown> | null = null;
 const listeners = new Set<() => void>();
 let watching = false;
 
@@ -27,15 +29,27 @@ function watch(): void {
   watchSettings((area) => changed(area === 'managed'));
 }
 
-async function load(): Promise<LoadedSettings> {
+/**
+ * The managed policy as far as it is known within POLICY_WAIT_MS: undefined while Chrome's first read is still slow
+ * (a policy that turns up later counts as a settings change).
+ */
+export async function managedPolicy(): Promise<unknown> {
+  watch();
   const pending = (policy ??= readManagedPolicy());
   const late = Symbol('late');
   const first = await Promise.race([pending, new Promise<typeof late>((resolve) => setTimeout(() => resolve(late), POLICY_WAIT_MS))]);
-  if (first !== late) return loadSettings(Promise.resolve(first));
-  void pending.then((found) => {
-    if (found !== undefined && policy === pending) changed(false);
-  });
-  return loadSettings(Promise.resolve(undefined));
+  if (first !== late) return first;
+  if (lateWatched !== pending) {
+    lateWatched = pending;
+    void pending.then((found) => {
+      if (found !== undefined && policy === pending) changed(false);
+    });
+  }
+  return undefined;
+}
+
+async function load(): Promise<LoadedSettings> {
+  return loadSettings(Promise.resolve(await managedPolicy()));
 }
 
 export function currentSettings(): Promise<LoadedSettings> {

@@ -3,8 +3,7 @@ import { db, type CachedWorklist } from '../../core/db';
 import { toUserFacingError } from '../../core/errors';
 import { CONNECTIONS_KEY } from '../../core/messaging';
 import { hubspotOwnerFromPolicy } from '../../core/policy';
-import { readManagedPolicy } from '../../core/settings-store';
-import { rowKey, type Crm } from '../../core/schema';
+import { rowKey, type Crm, type Outcome } from '../../core/schema';
 import type { Settings } from '../../core/settings';
 import {
   DEFAULT_REFRESH_MINUTES,
@@ -38,6 +37,8 @@ const DAILY_LIMIT_PAUSE_MS = 3_600_000;
 
 export interface WorklistDeps {
   settings(): Promise<Settings>;
+  /** The administrator's policy as the background knows it (never a wait on Chrome's slow first read). */
+  policy(): Promise<unknown>;
 }
 
 type StoredMe = Partial<Record<Crm, { instance: string; me: WorklistMe }>>;
@@ -51,9 +52,9 @@ async function storedMe(): Promise<StoredMe> {
  * Who "me" is for a CRM's connected instance; a choice made for another portal or org does not carry over. In HubSpot
  * an administrator's policy may fix it (its name is looked up at the next refresh).
  */
-async function meFor(crm: Crm, instance: string): Promise<WorklistMe | null> {
+async function meFor(crm: Crm, instance: string, deps: Pick<WorklistDeps, 'policy'>): Promise<WorklistMe | null> {
   const entry = (await storedMe())[crm];
-  const fixed = crm === 'hubspot' ? hubspotOwnerFromPolicy(await readManagedPolicy()) : null;
+  const fixed = crm === 'hubspot' ? hubspotOwnerFromPolicy(await deps.policy()) : null;
   if (fixed) return entry?.instance === instance && entry.me.ownerId === fixed && entry.me.fixed ? entry.me : { ownerId: fixed, name: fixed, fixed: true };
   if (!entry || entry.instance !== instance) return null;
   const parsed = worklistMeSchema.safeParse(entry.me);
@@ -78,23 +79,27 @@ async function reader(crm: Crm): Promise<WorklistReader> {
   return connector.worklist;
 }
 
-/**
- * Loops we have just closed (an outcome that closes its follow-up, queued or sent within the last minute) or given to
- * someone else: HubSpot's search shows such a change only seconds later, so the list leaves them out meanwhile.
- */
+/** Loops just given to someone else: HubSpot's search shows such a change only seconds later. */
 const givenAway = new Map<string, number>();
 
-async function recentlyClosedKeys(now: number): Promise<Set<string>> {
-  const keys = new Set<string>();
+/**
+ * The outcomes logged here against listed loops that are still on their way or were written within the last minute,
+ * and the loops they close: one that closes its follow-up and has left its Undo hold (or was given away) is left out
+ * of the list meanwhile, as HubSpot's search shows the change only seconds later. Held, it stays, with its Undo.
+ */
+async function loopOutcomes(now: number): Promise<{ closed: Set<string>; outcomes: Outcome[] }> {
+  const closed = new Set<string>();
   for (const [key, at] of givenAway) {
-    if (now - at < WRITE_LAG_MS) keys.add(key);
+    if (now - at < WRITE_LAG_MS) closed.add(key);
     else givenAway.delete(key);
   }
-  // Outcomes are few (delivered ones are wiped with the cache); no index serves "closing, recently", so they are scanned.
-  await db.outcomes
-    .filter((o) => o.closeFollowUp && o.followUpId !== null && o.state !== 'dead' && (o.state !== 'done' || now - o.loggedAt < WRITE_LAG_MS))
-    .each((o) => void keys.add(rowKey(o.crm, o.instance, o.followUpId!)));
-  return keys;
+  // Outcomes are few (delivered ones are wiped with the cache); no index serves "on a loop, recently", so they are scanned.
+  const outcomes = await db.outcomes.filter((o) => o.followUpId !== null && (o.state !== 'done' || now - o.loggedAt < WRITE_LAG_MS)).toArray();
+  for (const o of outcomes) {
+    const held = o.state === 'pending' && o.attempts === 0;
+    if (o.closeFollowUp && o.state !== 'dead' && !held) closed.add(rowKey(o.crm, o.instance, o.followUpId!));
+  }
+  return { closed, outcomes };
 }
 
 function withoutClosed(read: WorklistRead | null, closed: Set<string>): WorklistRead | null {
@@ -104,12 +109,12 @@ function withoutClosed(read: WorklistRead | null, closed: Set<string>): Worklist
 }
 
 /** The list as cached, without a request; each CRM's part says whether it is connected and who "me" is. */
-export async function worklistSnapshot(): Promise<WorklistSnapshot> {
+export async function worklistSnapshot(deps: Pick<WorklistDeps, 'policy'>): Promise<WorklistSnapshot> {
   const now = Date.now();
-  const [connections, cached, closed, minutes] = await Promise.all([
+  const [connections, cached, { closed, outcomes }, minutes] = await Promise.all([
     storedConnections(),
     db.worklists.bulkGet(CRMS),
-    recentlyClosedKeys(now),
+    loopOutcomes(now),
     refreshMinutes(),
   ]);
   const parts: CrmPart[] = await Promise.all(
@@ -119,59 +124,82 @@ export async function worklistSnapshot(): Promise<WorklistSnapshot> {
       const row = cached[i];
       // A cache of another portal or org (the connection changed) is not shown.
       const own = row && (!row.read || row.read.instance === connection.instance) ? row : undefined;
-      return { crm, connected: true, me: await meFor(crm, connection.instance), read: withoutClosed(own?.read ?? null, closed), error: own?.error ?? null };
+      return { crm, connected: true, me: await meFor(crm, connection.instance, deps), read: withoutClosed(own?.read ?? null, closed), error: own?.error ?? null };
     }),
   );
-  return { parts, refreshMinutes: minutes };
+  const listed = new Set(parts.flatMap((p) => p.read?.rows.map((r) => r.key) ?? []));
+  return { parts, outcomes: outcomes.filter((o) => listed.has(rowKey(o.crm, o.instance, o.followUpId!))), refreshMinutes: minutes };
 }
 
 let running: Promise<WorklistSnapshot> | null = null;
+let queued: Promise<WorklistSnapshot> | null = null;
+let queuedFromAlarm = false;
 
-/** Reads both CRMs' lists (one failing leaves the other), caches them and updates the badge. Concurrent calls share one. */
+/**
+ * Reads both CRMs' lists (one failing leaves the other), caches them and updates the badge. A call while a read runs
+ * gets the next read, not the running one: that began before whatever prompted the call (a CRM just connected, "me"
+ * just chosen) and may not see it. Calls meanwhile share that one next read.
+ */
 export function refreshWorklist(deps: WorklistDeps, options: { fromAlarm?: boolean } = {}): Promise<WorklistSnapshot> {
-  running ??= (async () => {
-    const [connections, settings] = await Promise.all([storedConnections(), deps.settings()]);
-    await Promise.all(
-      CRMS.map(async (crm) => {
-        const connection = connections[crm];
-        if (!connection) {
-          await db.worklists.delete(crm);
-          return;
-        }
-        const previous = await db.worklists.get(crm);
-        if (options.fromAlarm && previous?.error?.kind === 'daily-limit' && Date.now() - previous.error.at < DAILY_LIMIT_PAUSE_MS) return;
-        const keep = previous?.read && previous.read.instance === connection.instance ? previous.read : null;
-        try {
-          let me = await meFor(crm, connection.instance);
-          const worklist = await reader(crm);
-          if (!me && crm === 'salesforce') {
-            const owner = await worklist.signedInOwner();
-            if (owner) {
-              me = { ownerId: owner.id, name: owner.name, fixed: true };
-              await rememberMe(crm, connection.instance, me);
-            }
-          }
-          if (!me) return;
-          if (me.fixed && crm === 'hubspot' && me.name === me.ownerId) {
-            const owner = (await worklist.owners()).find((o) => o.id === me!.ownerId);
-            me = { ...me, name: owner?.name ?? me.name };
+  if (!running) {
+    running = readBothCrms(deps, options).finally(() => {
+      running = null;
+    });
+    return running;
+  }
+  if (queued) {
+    queuedFromAlarm &&= options.fromAlarm === true;
+    return queued;
+  }
+  queuedFromAlarm = options.fromAlarm === true;
+  queued = running
+    .catch(() => undefined)
+    .then(() => {
+      queued = null;
+      return refreshWorklist(deps, { fromAlarm: queuedFromAlarm });
+    });
+  return queued;
+}
+
+async function readBothCrms(deps: WorklistDeps, options: { fromAlarm?: boolean }): Promise<WorklistSnapshot> {
+  const [connections, settings] = await Promise.all([storedConnections(), deps.settings()]);
+  await Promise.all(
+    CRMS.map(async (crm) => {
+      const connection = connections[crm];
+      if (!connection) {
+        await db.worklists.delete(crm);
+        return;
+      }
+      const previous = await db.worklists.get(crm);
+      if (options.fromAlarm && previous?.error?.kind === 'daily-limit' && Date.now() - previous.error.at < DAILY_LIMIT_PAUSE_MS) return;
+      const keep = previous?.read && previous.read.instance === connection.instance ? previous.read : null;
+      try {
+        let me = await meFor(crm, connection.instance, deps);
+        const worklist = await reader(crm);
+        if (!me && crm === 'salesforce') {
+          const owner = await worklist.signedInOwner();
+          if (owner) {
+            me = { ownerId: owner.id, name: owner.name, fixed: true };
             await rememberMe(crm, connection.instance, me);
           }
-          const read = await worklist.read(me.ownerId, settings);
-          await db.worklists.put({ crm, read, error: null } satisfies CachedWorklist);
-        } catch (error) {
-          const reason = toUserFacingError(error, 'The CRM response');
-          await db.worklists.put({ crm, read: keep, error: { kind: reason.kind, message: reason.message, at: Date.now() } });
         }
-      }),
-    );
-    const snapshot = await worklistSnapshot();
-    await showBadge(snapshot, settings);
-    return snapshot;
-  })().finally(() => {
-    running = null;
-  });
-  return running;
+        if (!me) return;
+        if (me.fixed && crm === 'hubspot' && me.name === me.ownerId) {
+          const owner = (await worklist.owners()).find((o) => o.id === me!.ownerId);
+          me = { ...me, name: owner?.name ?? me.name };
+          await rememberMe(crm, connection.instance, me);
+        }
+        const read = await worklist.read(me.ownerId, settings);
+        await db.worklists.put({ crm, read, error: null } satisfies CachedWorklist);
+      } catch (error) {
+        const reason = toUserFacingError(error, 'The CRM response');
+        await db.worklists.put({ crm, read: keep, error: { kind: reason.kind, message: reason.message, at: Date.now() } });
+      }
+    }),
+  );
+  const snapshot = await worklistSnapshot(deps);
+  await showBadge(snapshot, settings);
+  return snapshot;
 }
 
 /** The toolbar badge from the cached list: my overdue loops across both CRMs; nothing when no CRM is connected. */
@@ -191,7 +219,7 @@ export async function showBadge(snapshot: WorklistSnapshot, settings: Settings):
  * is older than the refresh interval, so restarts cost the CRMs nothing.
  */
 export async function refreshIfStale(deps: WorklistDeps): Promise<void> {
-  const [snapshot, settings] = await Promise.all([worklistSnapshot(), deps.settings()]);
+  const [snapshot, settings] = await Promise.all([worklistSnapshot(deps), deps.settings()]);
   await showBadge(snapshot, settings);
   const oldest = snapshot.parts.filter((p) => p.connected).map((p) => p.read?.fetchedAt ?? 0);
   if (oldest.length > 0 && Date.now() - Math.min(...oldest) > snapshot.refreshMinutes * 60_000) await refreshWorklist(deps, { fromAlarm: true });
@@ -208,7 +236,7 @@ export function refreshAfterOwnWrite(deps: WorklistDeps): void {
 export async function chooseHubSpotOwner(owner: { id: string; name: string } | null, deps: WorklistDeps): Promise<WorklistSnapshot> {
   const connection = (await storedConnections()).hubspot;
   if (!connection) throw new CrmError('not-connected', 'HubSpot is not connected yet. An admin can connect it in the Loyalty Lens options.');
-  const current = await meFor('hubspot', connection.instance);
+  const current = await meFor('hubspot', connection.instance, deps);
   if (current?.fixed) throw new CrmError('validation', 'Your administrator has set who you are in HubSpot.');
   await rememberMe('hubspot', connection.instance, owner ? { ownerId: owner.id, name: owner.name, fixed: false } : null);
   await db.worklists.delete('hubspot');
@@ -258,11 +286,10 @@ export function followConnections(deps: WorklistDeps): void {
   browser.storage.onChanged.addListener((changes, area) => {
     if (area !== 'local') return;
     const connections = changes[CONNECTIONS_KEY];
-    if (connections) {
-      const now = (connections.newValue ?? {}) as Record<string, unknown>;
-      void Promise.all(CRMS.filter((crm) => !now[crm]).map(async (crm) => (await storedMe())[crm] && rememberMe(crm, '', null)))
-        .then(() => refreshWorklist(deps))
-        .catch(() => undefined);
-    } else if (ME_KEY in changes) void refreshWorklist(deps).catch(() => undefined);
+    if (!connections) return;
+    const now = (connections.newValue ?? {}) as Record<string, unknown>;
+    void Promise.all(CRMS.filter((crm) => !now[crm]).map(async (crm) => (await storedMe())[crm] && rememberMe(crm, '', null)))
+      .then(() => refreshWorklist(deps))
+      .catch(() => undefined);
   });
 }

@@ -118,7 +118,7 @@ const part = (crm: 'hubspot' | 'salesforce', over: Partial<CrmPart>): CrmPart =>
 describe('the states of the list', () => {
   it.each<[string, CrmPart[], string, string[]]>([
     ['nothing connected', [part('hubspot', { connected: false, me: null }), part('salesforce', { connected: false, me: null })], 'not-connected', []],
-    ['HubSpot connected, nobody chosen', [part('hubspot', { me: null }), part('salesforce', { connected: false, me: null })], 'choose-me', ['hubspot:choose-me']],
+    ['HubSpot connected, nobody chosen', [part('hubspot', { me: null }), part('salesforce', { connected: false, me: null })], 'choose-me', []],
     ['asked, no answer yet', [part('hubspot', {})], 'loading', []],
     ['both answered with no loops', [part('hubspot', { read: read('hubspot', []) }), part('salesforce', { read: read('salesforce', []) })], 'empty', []],
     ['one CRM failing while the other lists loops', [part('hubspot', { read: read('hubspot', [row('a')]) }), part('salesforce', { error: { kind: 'server', message: 'down', at: NOW } })], 'ready', ['salesforce:offline']],

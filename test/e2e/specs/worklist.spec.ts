@@ -98,7 +98,7 @@ export async function choosesWhoIAmInHubSpotAndListsBothCrms(t: E2E): Promise<vo
   assert.equal(counts?.trim(), '7 open loops · 5 overdue');
   // The first loop says how unhappy, why, and how late.
   const first = await loop(frame, 'Greta Lind');
-  assert.match((await first.textContent()) ?? '', /Most unhappy \(0–3\).*NPS 1.*Nordlicht Logistics.*Deliveries were late every week in October\..*Overdue: was due/);
+  assert.match((await first.textContent()) ?? '', /Most unhappy \(0–3\).*NPS 1.*Nordlicht Logistics.*Deliveries were late every week in October\..*Overdue \d+ days · due Oct 30/);
   // Five loops are past due: the tickets and Cases (48 h after answers in late October).
   await until('the badge', async () => (await badge(t)) === '5');
   await expectAccessible(frame, 'worklist');
@@ -121,18 +121,36 @@ export async function logsAnOutcomeFromTheListOnceAndTheLoopLeaves(t: E2E): Prom
   const tasksBefore = org.stats().tasksCreated!;
   const notesBefore = t.sandbox.hubspot.records('notes').filter((n) => n.properties.loyalty_lens_key).length;
 
-  for (const [customer, remaining] of [
-    ['Greta Lind', 6],
-    ['Olga Petrova', 5],
-  ] as const) {
-    const row = await loop(frame, customer);
+  const fillOutcome = async (row: Awaited<ReturnType<typeof loop>>, customer: string) => {
     await row.getByRole('button', { name: 'Log outcome' }).click();
     const form = row.locator('form.outcome-form');
+    // The form chooses nothing for the person: no outcome, no closing, no thanks until they are picked.
+    assert.equal(await form.getByLabel('Reached and resolved').isChecked(), false);
+    assert.equal(await form.getByLabel(/Close the follow-up/).isChecked(), false);
     await form.getByLabel('Reached and resolved').check();
     await form.getByLabel(/Close the follow-up/).check();
     await form.getByLabel('Thanked and told what we heard').check();
     await form.getByLabel('What was heard and done').fill(`Called ${customer}; the cause is fixed.`);
     await form.getByRole('button', { name: /Save to/ }).click();
+  };
+
+  // Held for Undo, as in the record's panel: undone, nothing reaches the CRM and the loop stays.
+  const greta = await loop(frame, 'Greta Lind');
+  await fillOutcome(greta, 'Greta Lind');
+  await greta.getByRole('button', { name: 'Undo' }).click();
+  await greta.getByText('Undone: nothing was written to Salesforce.').waitFor();
+  await new Promise((done) => setTimeout(done, 6_000));
+  assert.equal(org.stats().tasksCreated, tasksBefore);
+  assert.equal((await listed(frame)).length, RANKED.length);
+
+  for (const [customer, crm, remaining] of [
+    ['Greta Lind', 'Salesforce', 6],
+    ['Olga Petrova', 'HubSpot', 5],
+  ] as const) {
+    const row = await loop(frame, customer);
+    await fillOutcome(row, customer);
+    // The loop stays while its outcome can still be undone, then leaves once it is on its way.
+    await row.getByText(`Saved here. It goes to ${crm} in a few seconds.`).waitFor();
     await until(`${customer}'s loop to leave the list`, async () => !(await listed(frame)).includes(customer) && (await listed(frame)).length === remaining);
   }
   // Exactly one CRM record each, and the follow-ups closed there.
