@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import { isNpsScore } from './nps';
+import { crmSchema, type Crm } from './schema';
 
 // The loop's own numbers (see shared/reference/nps-method.md, "Measuring the loop itself"): loops closed, the share
 // closed within the SLA, the median time to first contact, the share thanked and recovery — each with the n it was
@@ -112,4 +114,69 @@ export function loopMetrics(input: {
     thanked: share(thanked, closed.length),
     recovery: { ...share(recovered, detractorsAnsweredAgain), awaitingNextAnswer: awaiting },
   };
+}
+
+// ── loops closed, counted by the CRM ────────────────────────────────────────────────────────────────────
+
+/** The windows the loop's numbers are shown for. */
+export const LOOP_WINDOWS = [30, 90] as const;
+export type LoopWindow = (typeof LOOP_WINDOWS)[number];
+
+const windowCountsSchema = z.object({ 30: z.number().int().nonnegative(), 90: z.number().int().nonnegative() });
+
+/**
+ * Loops closed as one CRM counted them (HubSpot search totals, Salesforce COUNT()): mine (the person's "me" there;
+ * null when not known) and the team's (every owner), over each window ending now.
+ */
+export const closedCountsSchema = z.object({
+  crm: crmSchema,
+  mine: windowCountsSchema.nullable(),
+  team: windowCountsSchema,
+  countedAt: z.number().int(),
+});
+export type ClosedCounts = z.infer<typeof closedCountsSchema>;
+
+export interface ClosedCountsPart {
+  crm: Crm;
+  counts: ClosedCounts | null;
+  /** Why this CRM gave no counts (in words), when it failed. */
+  failed: string | null;
+}
+
+export interface LoopNumbersRow {
+  scope: 'me' | 'team';
+  windowDays: LoopWindow;
+  /** Loops closed across the CRMs that counted; null when none could count for this scope. */
+  closed: number | null;
+  /** The CRMs whose counts are in `closed` (its n of sources). */
+  countedBy: Crm[];
+}
+
+export interface LoopNumbers {
+  rows: LoopNumbersRow[];
+  /** CRMs that could not count, with why. */
+  failed: Array<{ crm: Crm; reason: string }>;
+}
+
+/**
+ * The loop's numbers across the connected CRMs: for me and for the team, per window, the sum of what each CRM counted
+ * and which CRMs those are. A CRM that failed is named, never counted as zero; "me" counts only where "me" is known.
+ */
+export function combineClosedCounts(parts: readonly ClosedCountsPart[]): LoopNumbers {
+  const rows: LoopNumbersRow[] = [];
+  for (const scope of ['me', 'team'] as const) {
+    for (const windowDays of LOOP_WINDOWS) {
+      const counted = parts.flatMap((p) => {
+        const counts = p.counts && (scope === 'me' ? p.counts.mine : p.counts.team);
+        return counts ? [{ crm: p.crm, n: counts[windowDays] }] : [];
+      });
+      rows.push({ scope, windowDays, closed: counted.length === 0 ? null : counted.reduce((sum, c) => sum + c.n, 0), countedBy: counted.map((c) => c.crm) });
+    }
+  }
+  return { rows, failed: parts.filter((p) => p.failed !== null).map((p) => ({ crm: p.crm, reason: p.failed! })) };
+}
+
+/** The start of a window ending at `now`, as the CRMs' filters take it. */
+export function windowStart(now: number, windowDays: LoopWindow): number {
+  return now - windowDays * DAY_MS;
 }

@@ -38,6 +38,7 @@ export const allowedSenders: Record<RequestType, ReadonlyArray<SenderKind>> = {
   'worklist.ownerLoops': ['extension-page'],
   'worklist.reassign': ['extension-page'],
   'worklist.setInterval': ['extension-page'],
+  'worklist.numbers': ['extension-page'],
 };
 
 export type SenderKind = 'content-script' | 'extension-page';

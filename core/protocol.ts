@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { crmSchema, outcomeInputSchema, recordRefSchema } from './schema';
 import { hubspotSourceSchema, salesforceSourceSchema } from './settings';
 import type { ConnectionInfo, MetadataField, MetadataObject, OpenedFollowUp, PreviewResult, TicketPipeline } from './crm';
+import type { LoopNumbers } from './loop-metrics';
 import type { Owner, TeamCount, WorklistRead, WorklistSnapshot } from './worklist';
 
 // The requests of the messaging protocol and their replies. Both sides stand on this file: the background
@@ -42,6 +43,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('worklist.ownerLoops'), crm: crmSchema, ownerId }),
   z.strictObject({ type: z.literal('worklist.reassign'), crm: crmSchema, loopId: ownerId, kind: z.enum(['ticket', 'case', 'task']), ownerId }),
   z.strictObject({ type: z.literal('worklist.setInterval'), minutes: z.number().int().min(5).max(240) }),
+  z.strictObject({ type: z.literal('worklist.numbers') }),
 ]);
 export type Request = z.infer<typeof requestSchema>;
 export type RequestType = Request['type'];
@@ -72,6 +74,7 @@ export interface ReplyMap {
   'worklist.ownerLoops': WorklistRead;
   'worklist.reassign': WorklistSnapshot;
   'worklist.setInterval': { minutes: number };
+  'worklist.numbers': LoopNumbers;
 }
 
 export interface ErrorReply {

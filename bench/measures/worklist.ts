@@ -11,12 +11,16 @@ import { median, type BenchContext, type BenchModule, type Measurement } from '.
 // extension against the sandbox at 100 ms per API request.
 //   worklistRefresh*: a fresh read of both CRMs (worklist.refresh from an extension page, as the list's Refresh button
 //     sends it): the requests each CRM saw, and the round trip until the refreshed list is back in the page.
+//   hubspotPeakRequestsPer10sWithWorklist: the most HubSpot requests in any 10 s while record views and worklist
+//     refreshes (what the alarm sends) run together: the connector's one rate limiter keeps both under HubSpot's limit.
 //   worklistOpenMs: the panel page opened in a tab (what the toolbar's side panel loads) → the first loop painted, from
 //     the saved list; performance.now() in the page, i.e. from its navigation start.
 
 const LATENCY_MS = 100;
 const RUNS = 5;
 const HUBSPOT_API = 'api.hubapi.com';
+/** Contact views swept beside the alarm's refresh. */
+const SWEEP_RECORDS = 100;
 
 function apiRequests(log: LoggedRequest[], host: string, from: number): LoggedRequest[] {
   return log.filter((r) => r.host === host && r.at >= from && !r.path.startsWith('/__sandbox/'));
@@ -69,6 +73,35 @@ const worklist: BenchModule = {
       salesforce.push(apiRequests(sandbox.log(), SALESFORCE_FIXTURES.hosts.api, from).length);
     }
 
+    // The alarm's refresh beside record views: a sweep of contact views (as a person working through records, sped up)
+    // with the worklist read twice meanwhile; HubSpot's 100-per-10-seconds limit must hold across both.
+    const portal = HUBSPOT_FIXTURES.portals.main;
+    const store = sandbox.hubspot.portal(portal);
+    const viewed = sandbox.hubspot
+      .records('contacts', portal)
+      .map((c) => c.id)
+      .filter((id) => Number(id) > 200 && store.associatedIds('contacts', id, 'feedback_submissions').length > 0)
+      .slice(0, SWEEP_RECORDS);
+    await quiet(sandbox);
+    const sweepFrom = Date.now();
+    const views = Promise.all(
+      viewed.map((id) => sendFromExtensionPage(page, { type: 'record.refresh', ref: { crm: 'hubspot', instance: portal, objectType: 'contact', id } })),
+    );
+    const refreshes = [
+      sendFromExtensionPage(page, { type: 'worklist.refresh' }),
+      new Promise((done) => setTimeout(done, 3_000)).then(() => sendFromExtensionPage(page, { type: 'worklist.refresh' })),
+    ];
+    const [viewReplies, refreshReplies] = await Promise.all([views, Promise.all(refreshes)]);
+    const sweepLog = apiRequests(sandbox.log(), HUBSPOT_API, sweepFrom);
+    let peak = 0;
+    for (let hi = 0, lo = 0; hi < sweepLog.length; hi += 1) {
+      while (sweepLog[hi]!.at - sweepLog[lo]!.at >= 10_000) lo += 1;
+      peak = Math.max(peak, hi - lo + 1);
+    }
+    const limited = sweepLog.filter((r) => r.status === 429).length;
+    const viewsFailed = viewReplies.filter((r) => !r.ok).length;
+    const refreshesFailed = refreshReplies.filter((r) => !(r as { ok: boolean }).ok).length;
+
     const openMs: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       await quiet(sandbox);
@@ -90,6 +123,15 @@ const worklist: BenchModule = {
       { name: 'worklistRefreshRequestsSalesforce', value: Math.max(...salesforce), unit: 'requests', budget: 2, detail: 'two composite requests; most of 5 refreshes' },
       { name: 'worklistRefreshMs', value: median(refreshMs), unit: 'ms', budget: 1_000, detail: `both CRMs read fresh at ${LATENCY_MS} ms per request; median of ${RUNS}` },
       { name: 'worklistOpenMs', value: median(openMs), unit: 'ms', budget: 150, detail: `panel page in a tab → first loop painted from the saved list; median of ${RUNS}` },
+      {
+        name: 'hubspotPeakRequestsPer10sWithWorklist',
+        value: peak,
+        unit: 'requests',
+        budget: 100,
+        detail:
+          `${viewed.length} contact views at once with two worklist refreshes: ${sweepLog.length} HubSpot requests, 429: ${limited}, ` +
+          `views failed: ${viewsFailed}, refreshes failed: ${refreshesFailed}`,
+      },
     ];
   },
 };

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createI18n, loadCatalog, resolveLocale, type Locale } from '../../core/i18n';
 import type { Catalog } from '../../core/locales/en';
 import type { PanelPush } from '../../core/messaging';
@@ -18,9 +18,10 @@ import { watchPanelSight } from '../ui/visible-click';
 import { SlimTab } from './SlimTab';
 import { FoldProvider, type Folds } from '../ui/Section';
 import type { WorklistHost } from '../worklist/host';
+import { WorklistView } from '../worklist/WorklistView';
 
-// "My open loops" loads on first use, keeping the record view's first paint small.
-const WorklistView = lazy(() => import('../worklist/WorklistView').then((module) => ({ default: module.WorklistView })));
+// "My open loops" is imported with the panel, not lazily: a Suspense boundary that showed its fallback holds the content back
+// ~300 ms after it is ready, and the list should paint the moment its saved copy is there.
 
 const RECONNECT_MS = 500;
 /** How long to wait for the background to say which record the tab shows before saying it did not answer. */
@@ -285,9 +286,7 @@ export function PanelApp(props: PanelAppProps) {
     return (
       <I18nProvider value={i18n}>
         <div className="panel" data-ll-state="worklist" lang={i18n.locale}>
-          <Suspense fallback={<Skeleton label={i18n.t('worklist.loading')} />}>
-            <WorklistView host={worklistHost} settings={settings} now={now} onBack={ref ? () => setView('record') : undefined} />
-          </Suspense>
+          <WorklistView host={worklistHost} settings={settings} now={now} onBack={ref ? () => setView('record') : undefined} />
         </div>
       </I18nProvider>
     );
@@ -308,11 +307,7 @@ export function PanelApp(props: PanelAppProps) {
           {state.name === 'loading' && <Skeleton label={i18n.t('state.loading')} />}
           {state.name === 'no-record' && <StateMessage kind="no-record" />}
           {/* Beside a page that is not a record (the toolbar's side panel anywhere), the list is there at once. */}
-          {state.name === 'no-record' && worklistHost && settings && (
-            <Suspense fallback={<Skeleton label={i18n.t('worklist.loading')} />}>
-              <WorklistView host={worklistHost} settings={settings} now={now} />
-            </Suspense>
-          )}
+          {state.name === 'no-record' && worklistHost && settings && <WorklistView host={worklistHost} settings={settings} now={now} />}
           {state.error && (
             <StateMessage
               kind={state.name}

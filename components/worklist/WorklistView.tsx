@@ -6,6 +6,7 @@ import { overdueCount, rankLoops, worklistState, type WorklistSnapshot } from '.
 import { useI18n } from '../panel/i18n-context';
 import { ChooseMe } from './ChooseMe';
 import type { WorklistHost } from './host';
+import { LoopNumbers } from './LoopNumbers';
 import { LoopRow } from './LoopRow';
 import { TeamView } from './TeamView';
 
@@ -32,6 +33,8 @@ export function WorklistView(props: { host: WorklistHost; settings: Settings; no
       setProblem(null);
     } else setProblem(reply.error.message);
   }, []);
+  // Bumped by the Refresh button: the loop's numbers are counted again then (not by the alarm, not after each write).
+  const [asked, setAsked] = useState(0);
   const refresh = useCallback(async () => {
     setRefreshing(true);
     take(await host.refresh());
@@ -98,7 +101,15 @@ export function WorklistView(props: { host: WorklistHost; settings: Settings; no
               {mode === 'team' ? i18n.t('worklist.mine') : i18n.t('worklist.team')}
             </button>
           )}
-          <button type="button" className="toggle" disabled={refreshing} onClick={() => void refresh()}>
+          <button
+            type="button"
+            className="toggle"
+            disabled={refreshing}
+            onClick={() => {
+              setAsked((n) => n + 1);
+              void refresh();
+            }}
+          >
             {i18n.t('worklist.refresh')}
           </button>
         </div>
@@ -151,6 +162,7 @@ export function WorklistView(props: { host: WorklistHost; settings: Settings; no
                     ) : null,
                   )}
               </ul>
+              <LoopNumbers host={host} asked={`${asked}|${snapshot.parts.map((p) => p.me?.ownerId ?? '').join('|')}`} />
               {state.notices.map((n) => (
                 <p key={n.crm} className={`notice notice-${n.state}`} role="status">
                   {n.state === 'offline'

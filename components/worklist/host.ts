@@ -1,3 +1,4 @@
+import type { LoopNumbers } from '../../core/loop-metrics';
 import type { Reply } from '../../core/messaging';
 import type { Crm } from '../../core/schema';
 import type { Owner, TeamCount, WorklistRead, WorklistRow, WorklistSnapshot } from '../../core/worklist';
@@ -16,6 +17,8 @@ export interface WorklistHost {
   ownerLoops(crm: Crm, ownerId: string): Promise<Reply<WorklistRead>>;
   reassign(row: Pick<WorklistRow, 'crm' | 'id' | 'kind'>, ownerId: string): Promise<Reply<WorklistSnapshot>>;
   setInterval(minutes: number): Promise<Reply<{ minutes: number }>>;
+  /** Loops closed, mine and the team's, over 30 and 90 days, counted by the CRMs. */
+  numbers(): Promise<Reply<LoopNumbers>>;
   /** Opens a CRM record in the tab beside the panel, or in a new tab. */
   openRecord(url: string, where: 'this-tab' | 'new-tab'): Promise<void>;
   outcomeActions: OutcomeActions;

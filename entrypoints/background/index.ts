@@ -20,6 +20,7 @@ import {
   chooseHubSpotOwner,
   followConnections,
   listOwners,
+  loopNumbers,
   ownerLoops,
   reassignLoop,
   refreshAfterOwnWrite,
@@ -86,6 +87,7 @@ export default defineBackground(() => {
     'worklist.ownerLoops': (request) => ownerLoops(request.crm, request.ownerId, worklistDeps),
     'worklist.reassign': (request) => reassignLoop(request.crm, { id: request.loopId, kind: request.kind }, request.ownerId, worklistDeps),
     'worklist.setInterval': (request) => setRefreshMinutes(request.minutes),
+    'worklist.numbers': () => loopNumbers(worklistDeps),
   });
 
   browser.alarms.onAlarm.addListener((alarm) => {

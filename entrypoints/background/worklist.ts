@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { db, type CachedWorklist } from '../../core/db';
 import { toUserFacingError } from '../../core/errors';
 import { CONNECTIONS_KEY } from '../../core/messaging';
+import { combineClosedCounts, type ClosedCountsPart, type LoopNumbers } from '../../core/loop-metrics';
 import { hubspotOwnerFromPolicy } from '../../core/policy';
 import { rowKey, type Crm, type Outcome } from '../../core/schema';
 import type { Settings } from '../../core/settings';
@@ -262,6 +263,31 @@ export async function reassignLoop(crm: Crm, loop: Pick<WorklistRow, 'id' | 'kin
   await (await reader(crm)).reassign(loop, ownerId);
   givenAway.set(rowKey(crm, connection.instance, loop.id), Date.now());
   return refreshWorklist(deps);
+}
+
+/**
+ * The loop's numbers: loops closed, mine and the team's, over 30 and 90 days, as each connected CRM counts them. Asked
+ * when the list opens or is refreshed by hand, never by the alarm.
+ */
+export async function loopNumbers(deps: WorklistDeps): Promise<LoopNumbers> {
+  const [connections, settings] = await Promise.all([storedConnections(), deps.settings()]);
+  const parts = await Promise.all(
+    CRMS.flatMap((crm) => {
+      const connection = connections[crm];
+      if (!connection) return [];
+      return [
+        (async (): Promise<ClosedCountsPart> => {
+          try {
+            const me = await meFor(crm, connection.instance, deps);
+            return { crm, counts: await (await reader(crm)).closedCounts(me?.ownerId ?? null, settings), failed: null };
+          } catch (error) {
+            return { crm, counts: null, failed: toUserFacingError(error, 'The CRM response').message };
+          }
+        })(),
+      ];
+    }),
+  );
+  return combineClosedCounts(parts);
 }
 
 export async function setRefreshMinutes(minutes: number): Promise<{ minutes: number }> {

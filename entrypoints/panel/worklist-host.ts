@@ -4,11 +4,21 @@ import { isCrmPageUrl } from '../../integrations/pages';
 import type { WorklistHost } from '../../components/worklist/host';
 import type { OutcomeActions } from '../../components/outcome/actions';
 
+/** How long a snapshot asked for at the panel's start still counts as the saved list. */
+const EARLY_SNAPSHOT_MS = 2_000;
+
 /** The worklist's view of the extension: requests to the background, and the tabs it opens records in. */
 export function browserWorklistHost(outcomeActions: OutcomeActions): WorklistHost {
   const framedInPage = window.top !== window;
+  // Outside a CRM page (the side panel, the sidebar, a tab) the list is what the panel shows first: its saved copy is
+  // asked for while the panel starts, and the list's first look takes it if it is still new.
+  let early = framedInPage ? null : { at: Date.now(), reply: sendRequest({ type: 'worklist.get' }) };
   return {
-    get: () => sendRequest({ type: 'worklist.get' }),
+    get: () => {
+      const taken = early && Date.now() - early.at < EARLY_SNAPSHOT_MS ? early.reply : null;
+      early = null;
+      return taken ?? sendRequest({ type: 'worklist.get' });
+    },
     refresh: () => sendRequest({ type: 'worklist.refresh' }),
     owners: (crm) => sendRequest({ type: 'worklist.owners', crm }),
     setMe: (owner) => sendRequest({ type: 'worklist.setMe', crm: 'hubspot', owner }),
@@ -16,6 +26,7 @@ export function browserWorklistHost(outcomeActions: OutcomeActions): WorklistHos
     ownerLoops: (crm, ownerId) => sendRequest({ type: 'worklist.ownerLoops', crm, ownerId }),
     reassign: (row, ownerId) => sendRequest({ type: 'worklist.reassign', crm: row.crm, loopId: row.id, kind: row.kind, ownerId }),
     setInterval: (minutes) => sendRequest({ type: 'worklist.setInterval', minutes }),
+    numbers: () => sendRequest({ type: 'worklist.numbers' }),
     async openRecord(url, where) {
       // Only CRM record pages: the row's link was built by the connector, and is checked again here.
       if (!isCrmPageUrl(url)) return;

@@ -1,3 +1,4 @@
+import { windowStart, type ClosedCounts, type LoopWindow } from '../../core/loop-metrics';
 import { rowKey } from '../../core/schema';
 import type { Settings } from '../../core/settings';
 import type { Owner, TeamCount, WorklistRead, WorklistRow } from '../../core/worklist';
@@ -15,25 +16,43 @@ import { hsBatchSchema, hsOwnersPageSchema, toEpochMs, type HsObject, type HsPip
 // loops and counts them (`total`); HubSpot's search answers carry no links, so the contacts behind the loops are read
 // through the v4 association batch, then the contacts and their companies in batches.
 //   tickets search ∥ tasks search → tickets→contacts ∥ tasks→contacts → contacts (batch) → companies (batch)
+// A loop's contact and a company's name, owner and revenue change rarely, so they are kept between reads (LoopLinks):
+// a refresh of a list already read asks only the two searches and the contacts (whose latest answers may be new).
 
 /** Loops listed per kind (oldest first); the search `total` tells how many there are in all. */
 export const WORKLIST_ROWS = 50;
 
 type HsFilter = { propertyName: string; operator: string; value?: string; values?: string[] };
 
+/** How long a company read or a loop's contact is reused: the alarm's default period, so each alarm reads them afresh. */
+export const LINK_TTL_MS = 10 * 60_000;
+
+/** What earlier reads learned and later ones reuse, kept by the connector for the worker's life. */
+export interface LoopLinks {
+  /** "tickets:id" / "tasks:id" → the loop's first contact (null: none), and when that was read. */
+  contactOf: Map<string, { contactId: string | null; at: number }>;
+  /** Companies as read with the revenue property of the time (settings may change it). */
+  companies: Map<string, { company: HsObject; revenueProperty: string; at: number }>;
+}
+
+export function emptyLoopLinks(): LoopLinks {
+  return { contactOf: new Map(), companies: new Map() };
+}
+
 /** What the worklist needs of the connector: its thin calls, the portal's directory and the follow-up pipeline. */
 export interface HubSpotWorklistDeps {
   portalId: string;
   currency: string | null;
   owners: Map<string, string> | null;
-  /** The follow-up pipeline (settings, else HubSpot's default) and its open stages. */
-  pipeline: { id: string; openStages: string[] } | null;
+  /** The follow-up pipeline (settings, else HubSpot's default), its open stages and its closed ones. */
+  pipeline: { id: string; openStages: string[]; closedStages: string[] } | null;
   search(type: string, filterGroups: HsFilter[][], props: string[], sorts?: string[], limit?: number): Promise<HsSearchPage>;
   batchRead(type: string, ids: string[], props: string[]): Promise<HsObject[]>;
   associated(fromType: string, toType: string, fromIds: string[]): Promise<Map<string, string[]>>;
   updateOwner(type: 'tickets' | 'tasks', id: string, ownerId: string): Promise<void>;
   ownersWithEmail(): Promise<Owner[]>;
   revenueProperty: string;
+  links: LoopLinks;
   now(): number;
 }
 
@@ -62,7 +81,8 @@ function taskFilters(ownerId: string): HsFilter[] {
 /** The follow-up pipeline's id and open stages, from the portal's pipelines (stage metadata says open or closed). */
 export function followUpStages(pipeline: HsPipelines['results'][number] | null): HubSpotWorklistDeps['pipeline'] {
   if (!pipeline) return null;
-  return { id: pipeline.id, openStages: pipeline.stages.filter((s) => (s.metadata?.ticketState ?? '').toUpperCase() !== 'CLOSED').map((s) => s.id) };
+  const closed = (s: HsPipelines['results'][number]['stages'][number]) => (s.metadata?.ticketState ?? '').toUpperCase() === 'CLOSED';
+  return { id: pipeline.id, openStages: pipeline.stages.filter((s) => !closed(s)).map((s) => s.id), closedStages: pipeline.stages.filter(closed).map((s) => s.id) };
 }
 
 function nameOf(p: HsObject['properties']): string {
@@ -82,18 +102,47 @@ export async function readHubSpotWorklist(deps: HubSpotWorklistDeps, ownerId: st
       : { total: 0, results: [] },
     deps.search('tasks', [taskFilters(ownerId)], TASK_PROPS, ['hs_timestamp'], WORKLIST_ROWS),
   ]);
-  const [ticketContacts, taskContacts] = await Promise.all([
-    tickets.results.length ? deps.associated('tickets', 'contacts', tickets.results.map((t) => t.id)) : new Map<string, string[]>(),
-    tasks.results.length ? deps.associated('tasks', 'contacts', tasks.results.map((t) => t.id)) : new Map<string, string[]>(),
-  ]);
-  const contactIds = [...new Set([...ticketContacts.values(), ...taskContacts.values()].map((ids) => ids[0]).filter((x): x is string => !!x))];
+  const now = deps.now();
+  const fresh = (at: number) => now - at < LINK_TTL_MS;
+  const linksOf = async (type: 'tickets' | 'tasks', loops: HsObject[]): Promise<Map<string, string | null>> => {
+    const known = new Map<string, string | null>();
+    const unknown: string[] = [];
+    for (const loop of loops) {
+      const kept = deps.links.contactOf.get(`${type}:${loop.id}`);
+      if (kept && fresh(kept.at)) known.set(loop.id, kept.contactId);
+      else unknown.push(loop.id);
+    }
+    if (unknown.length > 0) {
+      const read = await deps.associated(type, 'contacts', unknown);
+      for (const id of unknown) {
+        const contactId = read.get(id)?.[0] ?? null;
+        known.set(id, contactId);
+        deps.links.contactOf.set(`${type}:${id}`, { contactId, at: now });
+      }
+    }
+    return known;
+  };
+  const [ticketContacts, taskContacts] = await Promise.all([linksOf('tickets', tickets.results), linksOf('tasks', tasks.results)]);
+  const contactIds = [...new Set([...ticketContacts.values(), ...taskContacts.values()].filter((x): x is string => !!x))];
   const contacts = new Map<string, HsObject>();
   for (const ids of chunk(contactIds, 100)) for (const c of await deps.batchRead('contacts', ids, CONTACT_PROPS)) contacts.set(c.id, c);
   const companyIds = [...new Set([...contacts.values()].map((c) => c.properties.associatedcompanyid).filter((x): x is string => !!x))];
   const companies = new Map<string, HsObject>();
-  for (const ids of chunk(companyIds, 100)) {
-    for (const c of await deps.batchRead('companies', ids, ['name', 'hubspot_owner_id', deps.revenueProperty])) companies.set(c.id, c);
+  const toRead: string[] = [];
+  for (const id of companyIds) {
+    const kept = deps.links.companies.get(id);
+    if (kept && fresh(kept.at) && kept.revenueProperty === deps.revenueProperty) companies.set(id, kept.company);
+    else toRead.push(id);
   }
+  for (const ids of chunk(toRead, 100)) {
+    for (const c of await deps.batchRead('companies', ids, ['name', 'hubspot_owner_id', deps.revenueProperty])) {
+      companies.set(c.id, c);
+      deps.links.companies.set(c.id, { company: c, revenueProperty: deps.revenueProperty, at: now });
+    }
+  }
+  // Stale entries are let go, so what is kept stays as small as the lists read within the period.
+  for (const [key, link] of deps.links.contactOf) if (!fresh(link.at)) deps.links.contactOf.delete(key);
+  for (const [id, kept] of deps.links.companies) if (!fresh(kept.at)) deps.links.companies.delete(id);
 
   const ownerName = (id: string | null | undefined) => (id ? (deps.owners?.get(id) ?? null) : null);
   const contactUrl = (id: string) => `https://app.hubspot.com/contacts/${portal}/record/0-1/${id}`;
@@ -137,7 +186,7 @@ export async function readHubSpotWorklist(deps: HubSpotWorklistDeps, ownerId: st
       statusLabel: null,
       ownerId: t.properties.hubspot_owner_id || null,
       ownerName: ownerName(t.properties.hubspot_owner_id),
-      ...parts(ticketContacts.get(t.id)?.[0]),
+      ...parts(ticketContacts.get(t.id) ?? undefined),
       createdAt: toEpochMs(t.properties.createdate) ?? 0,
       crmDueAt: null,
       url: `https://app.hubspot.com/contacts/${portal}/record/0-5/${t.id}`,
@@ -152,7 +201,7 @@ export async function readHubSpotWorklist(deps: HubSpotWorklistDeps, ownerId: st
       statusLabel: t.properties.hs_task_status ?? null,
       ownerId: t.properties.hubspot_owner_id || null,
       ownerName: ownerName(t.properties.hubspot_owner_id),
-      ...parts(taskContacts.get(t.id)?.[0]),
+      ...parts(taskContacts.get(t.id) ?? undefined),
       createdAt: toEpochMs(t.properties.hs_createdate) ?? 0,
       crmDueAt: toEpochMs(t.properties.hs_timestamp),
       url: `https://app.hubspot.com/contacts/${portal}/record/0-27/${t.id}`,
@@ -186,6 +235,27 @@ export async function hubspotTeamCounts(deps: HubSpotWorklistDeps, settings: Set
   return counts.filter((c) => c.open > 0).sort((a, b) => b.overdue - a.overdue || b.open - a.open);
 }
 
+/**
+ * Loops closed, mine (when "me" is known) and the team's, over 30 and 90 days: the follow-up pipeline's tickets in a
+ * closed stage whose close date is in the window — search totals, one small search each.
+ */
+export async function hubspotClosedCounts(deps: HubSpotWorklistDeps, ownerId: string | null): Promise<ClosedCounts> {
+  const pipeline = deps.pipeline;
+  const now = deps.now();
+  const count = async (days: LoopWindow, owner: string | null): Promise<number> => {
+    if (!pipeline || pipeline.closedStages.length === 0) return 0;
+    const filters: HsFilter[] = [
+      eq('hs_pipeline', pipeline.id),
+      { propertyName: 'hs_pipeline_stage', operator: 'IN', values: pipeline.closedStages },
+      { propertyName: 'closed_date', operator: 'GTE', value: String(windowStart(now, days)) },
+      ...(owner ? [eq('hubspot_owner_id', owner)] : []),
+    ];
+    return (await deps.search('tickets', [filters], ['hs_object_id'], [], 1)).total;
+  };
+  const [team30, team90, mine30, mine90] = await Promise.all([count(30, null), count(90, null), ownerId ? count(30, ownerId) : 0, ownerId ? count(90, ownerId) : 0]);
+  return { crm: 'hubspot', mine: ownerId ? { 30: mine30, 90: mine90 } : null, team: { 30: team30, 90: team90 }, countedAt: now };
+}
+
 /** Gives a ticket or task to another owner: an update, so sending it twice changes nothing more. */
 export async function reassignHubSpotLoop(deps: HubSpotWorklistDeps, loop: Pick<WorklistRow, 'id' | 'kind'>, ownerId: string): Promise<void> {
   if (loop.kind === 'case') throw new CrmError('config', 'HubSpot has no Cases.');
@@ -195,6 +265,7 @@ export async function reassignHubSpotLoop(deps: HubSpotWorklistDeps, loop: Pick<
 /** The worklist's reads on one portal, through the portal's directory (owners, pipelines) and its thin calls. */
 export function hubspotWorklist(portal: HubSpotPortal): WorklistReader {
   const { apis } = portal;
+  const links = emptyLoopLinks();
   const deps = async (settings: Settings | null): Promise<HubSpotWorklistDeps> => {
     const directory = await portal.checkedDirectory(null);
     return {
@@ -213,6 +284,7 @@ export function hubspotWorklist(portal: HubSpotPortal): WorklistReader {
         return res.results.map((o) => ({ id: o.id, name: [o.firstName, o.lastName].filter(Boolean).join(' ') || o.email || o.id, email: o.email ?? null }));
       },
       revenueProperty: settings ? revenuePropertyOf(settings) : 'hs_total_deal_value',
+      links,
       now: portal.now,
     };
   };
@@ -221,6 +293,7 @@ export function hubspotWorklist(portal: HubSpotPortal): WorklistReader {
     signedInOwner: async () => null,
     read: async (ownerId, settings) => readHubSpotWorklist(await deps(settings), ownerId, () => portal.http.requestCount),
     teamCounts: async (settings) => hubspotTeamCounts(await deps(settings), settings),
+    closedCounts: async (ownerId, settings) => hubspotClosedCounts(await deps(settings), ownerId),
     owners: async () => (await deps(null)).ownersWithEmail(),
     // A write: for a while after, the portal's reads go by id (HubSpot's search shows it seconds later).
     reassign: (loop, ownerId) => portal.writing(async () => reassignHubSpotLoop(await deps(null), loop, ownerId)),

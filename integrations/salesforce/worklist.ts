@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { rowKey, type SurveyResponse } from '../../core/schema';
 import type { SalesforceSource, Settings } from '../../core/settings';
+import { LOOP_WINDOWS, windowStart, type ClosedCounts, type LoopWindow } from '../../core/loop-metrics';
 import type { Owner, TeamCount, WorklistRead, WorklistRow } from '../../core/worklist';
 import { CrmError } from '../crm';
 import type { WorklistReader } from '../worklist';
@@ -257,6 +258,37 @@ export async function salesforceTeamCounts(deps: SalesforceWorklistDeps, setting
   return [...counts.values()].sort((a, b) => b.overdue - a.overdue || b.open - a.open);
 }
 
+const soqlDateTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * Follow-up Cases closed in the window ending `now` (the types and origins the settings name, when they name any).
+ * The window starts at an instant, as HubSpot's does, not at a midnight as LAST_N_DAYS would.
+ */
+export function closedCountQuery(settings: Settings, days: LoopWindow, ownerId: string | null, now: number): string {
+  const parts = ['IsClosed = true', `ClosedDate >= ${soqlDateTime(windowStart(now, days))}`];
+  if (settings.salesforce.caseTypes.length > 0) parts.push(`Type IN (${settings.salesforce.caseTypes.map(soql.quote).join(', ')})`);
+  if (settings.salesforce.caseOrigins.length > 0) parts.push(`Origin IN (${settings.salesforce.caseOrigins.map(soql.quote).join(', ')})`);
+  if (ownerId) parts.push(`OwnerId = ${soql.idLiteral(ownerId)}`);
+  return `SELECT COUNT() FROM Case WHERE ${parts.join(' AND ')}`;
+}
+
+/** Loops closed, mine and the team's, over 30 and 90 days: four COUNT() queries in one composite request. */
+export async function salesforceClosedCounts(deps: SalesforceWorklistDeps, ownerId: string | null, settings: Settings): Promise<ClosedCounts> {
+  const now = deps.now();
+  const queries = LOOP_WINDOWS.flatMap((days) => [
+    { referenceId: `team${days}`, soql: closedCountQuery(settings, days, null, now) },
+    ...(ownerId ? [{ referenceId: `mine${days}`, soql: closedCountQuery(settings, days, ownerId, now) }] : []),
+  ]);
+  const results = await deps.composite(queries);
+  const count = (ref: string) => parse(countSchema, body(results, ref), 'the count of closed loops').totalSize;
+  return {
+    crm: 'salesforce',
+    mine: ownerId ? { 30: count('mine30'), 90: count('mine90') } : null,
+    team: { 30: count('team30'), 90: count('team90') },
+    countedAt: now,
+  };
+}
+
 /** Active users a loop can go to. */
 export async function salesforceOwners(deps: SalesforceWorklistDeps): Promise<Owner[]> {
   const results = await deps.composite([{ referenceId: 'users', soql: 'SELECT Id, Name, Email FROM User WHERE IsActive = true ORDER BY Name LIMIT 500' }]);
@@ -294,6 +326,7 @@ export function salesforceWorklist(org: SalesforceOrg): WorklistReader {
     },
     read: (ownerId, settings) => readSalesforceWorklist(deps(), ownerId, settings, () => meter.requests),
     teamCounts: (settings) => salesforceTeamCounts(deps(), settings),
+    closedCounts: (ownerId, settings) => salesforceClosedCounts(deps(), ownerId, settings),
     owners: () => salesforceOwners(deps()),
     reassign: (loop, ownerId) => reassignSalesforceLoop(deps(), loop, ownerId),
   };

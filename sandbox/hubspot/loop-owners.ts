@@ -17,6 +17,8 @@ const HOUR = 3_600_000;
 
 /** The support pipeline ("0"): what follow-ups use with default settings. Stages 1–3 are open. */
 const PIPELINE = '0';
+/** Its closed stage. */
+const CLOSED_STAGE = '4';
 
 export const LOOP_OWNERS = {
   /** Customer Success; the worklist's example person. */
@@ -132,5 +134,12 @@ export function seedLoopOwners(s: LoopSeeder, now: number): void {
       nps(second, (i * 7) % 11, answeredAt - DAY, null);
       task(second, 'Call back about the survey', now + ((i % 40) - 20) * DAY, answeredAt, victor);
     }
+  }
+
+  // Loops Nora closed (the loop's numbers): 3, 20, 60 and 120 days before the seed, each two days after it was opened.
+  // Added last, so nothing seeded before changes.
+  for (const [daysAgo, companyId, contactId] of [[3, fjord, olga], [20, birchwood, ben], [60, birchwood, luis], [120, fjord, hana]] as const) {
+    const id = ticket(companyId, contactId, 'NPS follow-up, closed', CLOSED_STAGE, now - (daysAgo + 2) * DAY, nora, null);
+    s.store.get('tickets', id)!.properties.closed_date = iso(now - daysAgo * DAY);
   }
 }

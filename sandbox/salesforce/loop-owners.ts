@@ -2,7 +2,7 @@
 // changes. The signed-in user (Avery Admin, who owned nothing before) gets a handful of loops a person can read at a
 // glance, some overdue; a new user, Victor Hale, owns 500 open loops across 300 accounts (sign in as him through
 // POST /__sandbox/salesforce/sign-in-user). Fixed values, not drawn at random.
-import type { Row, Value } from './store';
+import { sfDateTime, type Row, type Value } from './store';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -77,6 +77,16 @@ export function seedLoopOwners(t: LoopSeedTools): { victorId: string } {
       t.respond({ kind: 'nps', whenMs: answeredAt - DAY, score: (i * 7) % 11, comment: null, contactId: second.Id as string, subjectId: account.Id as string });
       task(victorId, second, 'Call back about the survey', now + ((i % 40) - 20) * DAY, answeredAt);
     }
+  }
+
+  // Loops the signed-in user closed (the loop's numbers): 8, 48 and 118 days before the seed's end, each two days
+  // after it was opened. Added last, so nothing seeded before changes.
+  for (const [daysAgo, contact] of [[8, greta], [48, marco], [118, ines]] as const) {
+    const row = t.addCase(nordlicht.Id as string, contact.Id as string, now - (daysAgo + 2) * DAY, {
+      Subject: 'NPS follow-up, closed', Status: 'Closed', Priority: 'Medium', Origin: 'Web', Type: 'Detractor Follow-up', Reason: 'Feedback',
+      ClosedDate: sfDateTime(now - daysAgo * DAY),
+    });
+    row.OwnerId = me;
   }
   return { victorId };
 }

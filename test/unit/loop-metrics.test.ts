@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loopMetrics, median, type AnswerFact, type LoopFacts } from '../../core/loop-metrics';
+import { combineClosedCounts, loopMetrics, median, windowStart, type AnswerFact, type ClosedCounts, type ClosedCountsPart, type LoopFacts, type LoopNumbers } from '../../core/loop-metrics';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -62,4 +62,43 @@ describe('the loop’s numbers', () => {
     [[3, 1, 2], 2],
     [[4, 1, 3, 2], 2.5],
   ])('median of %j is %s', (values, expected) => expect(median(values)).toBe(expected));
+});
+
+// The counts the sandbox CRMs give at two days after the seed (test/unit/worklist-connectors.test.ts): Nora closed 2
+// tickets in 30 days and 3 in 90 in HubSpot; the signed-in Salesforce user 1 Case in 30 days and 2 in 90.
+const hubspotCounts: ClosedCounts = { crm: 'hubspot', mine: { 30: 2, 90: 3 }, team: { 30: 40, 90: 120 }, countedAt: NOW };
+const salesforceCounts: ClosedCounts = { crm: 'salesforce', mine: { 30: 1, 90: 2 }, team: { 30: 9, 90: 30 }, countedAt: NOW };
+const line = (n: LoopNumbers) => n.rows.map((r) => `${r.scope} ${r.windowDays}: ${r.closed ?? '—'} (${r.countedBy.join('+') || 'none'})`);
+
+describe('loops closed across the CRMs', () => {
+  it.each<[string, ClosedCountsPart[], string[], string[]]>([
+    [
+      'both CRMs counted',
+      [{ crm: 'hubspot', counts: hubspotCounts, failed: null }, { crm: 'salesforce', counts: salesforceCounts, failed: null }],
+      ['me 30: 3 (hubspot+salesforce)', 'me 90: 5 (hubspot+salesforce)', 'team 30: 49 (hubspot+salesforce)', 'team 90: 150 (hubspot+salesforce)'],
+      [],
+    ],
+    [
+      'HubSpot failing: Salesforce alone, HubSpot named, never a zero',
+      [{ crm: 'hubspot', counts: null, failed: 'HubSpot cannot be reached right now.' }, { crm: 'salesforce', counts: salesforceCounts, failed: null }],
+      ['me 30: 1 (salesforce)', 'me 90: 2 (salesforce)', 'team 30: 9 (salesforce)', 'team 90: 30 (salesforce)'],
+      ['hubspot'],
+    ],
+    [
+      'who "me" is not chosen in HubSpot: the team counts it, "me" does not',
+      [{ crm: 'hubspot', counts: { ...hubspotCounts, mine: null }, failed: null }, { crm: 'salesforce', counts: salesforceCounts, failed: null }],
+      ['me 30: 1 (salesforce)', 'me 90: 2 (salesforce)', 'team 30: 49 (hubspot+salesforce)', 'team 90: 150 (hubspot+salesforce)'],
+      [],
+    ],
+    ['nothing counted', [{ crm: 'hubspot', counts: null, failed: 'x' }], ['me 30: — (none)', 'me 90: — (none)', 'team 30: — (none)', 'team 90: — (none)'], ['hubspot']],
+  ])('%s', (_name, parts, rows, failed) => {
+    const numbers = combineClosedCounts(parts);
+    expect(line(numbers)).toEqual(rows);
+    expect(numbers.failed.map((f) => f.crm)).toEqual(failed);
+  });
+
+  it('a window starts that many days before now', () => {
+    expect(windowStart(NOW, 30)).toBe(ago(30));
+    expect(windowStart(NOW, 90)).toBe(ago(90));
+  });
 });

@@ -110,12 +110,34 @@ describe('HubSpot: an owner’s open loops', () => {
     expect(read.requestCount).toBe(6);
   });
 
+  it('a second read of the same list asks only the searches and the contacts; the links and companies are kept', async () => {
+    const connector = hubspot();
+    const first = await connector.worklist.read(LOOP_OWNERS.victor.id, DEFAULT_SETTINGS);
+    const again = await connector.worklist.read(LOOP_OWNERS.victor.id, DEFAULT_SETTINGS);
+    expect(again.requestCount).toBe(3);
+    expect(again.rows).toEqual(first.rows);
+  });
+
   it('the team: every owner with open loops, counted by HubSpot', async () => {
     const team = await hubspot().worklist.teamCounts(DEFAULT_SETTINGS);
     const byOwner = new Map(team.map((t) => [t.ownerId, t]));
     expect(byOwner.get(LOOP_OWNERS.victor.id)?.open).toBe(500);
     expect(byOwner.get(LOOP_OWNERS.nora.id)).toMatchObject({ open: 4, overdue: 3 });
     expect(team.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('loops closed over 30 and 90 days, Nora’s and the team’s, as HubSpot’s search totals', async () => {
+    sandbox.clearLog();
+    const counts = await hubspot().worklist.closedCounts(LOOP_OWNERS.nora.id, DEFAULT_SETTINGS);
+    // Nora's closed tickets are 5, 22, 62 and 122 days old at NOW (sandbox/hubspot/loop-owners.ts).
+    expect(counts.mine).toEqual({ 30: 2, 90: 3 });
+    // The team's: every closed ticket of the support pipeline, as the store holds them.
+    const closedWithin = (days: number) =>
+      sandbox.hubspot.records('tickets').filter((t) => t.properties.hs_pipeline === '0' && t.properties.hs_pipeline_stage === '4' && t.properties.closed_date && Date.parse(t.properties.closed_date) >= NOW - days * DAY).length;
+    expect(counts.team).toEqual({ 30: closedWithin(30), 90: closedWithin(90) });
+    expect(counts.team[90]).toBeGreaterThan(counts.mine![90]);
+    // Four searches that list nothing: totals only (a search HubSpot refused for its per-second limit was asked again).
+    expect(sandbox.log().filter((r) => r.path === '/crm/v3/objects/tickets/search' && r.status !== 429)).toHaveLength(4);
   });
 
   it('reassigning a loop moves it to the other owner’s list', async () => {
@@ -156,6 +178,18 @@ describe('Salesforce: the signed-in user’s open loops', () => {
     expect(read.rows).toHaveLength(100);
     expect(read.requestCount).toBe(2);
     expect(read.rows.filter((r) => r.kind === 'case').every((r) => r.score !== null)).toBe(true);
+  });
+
+  it('loops closed over 30 and 90 days, mine and the team’s, by COUNT() in one request', async () => {
+    const c = salesforce(await signIn());
+    sandbox.clearLog();
+    const counts = await c.worklist!.closedCounts(F.userId, DEFAULT_SETTINGS);
+    // The signed-in user's closed Cases are 10, 50 and 120 days old at NOW (sandbox/salesforce/loop-owners.ts).
+    expect(counts.mine).toEqual({ 30: 1, 90: 2 });
+    const closedWithin = (days: number) =>
+      sandbox.salesforce.records('Case').filter((row) => row.IsClosed === true && typeof row.ClosedDate === 'string' && Date.parse(row.ClosedDate) >= NOW - days * DAY).length;
+    expect(counts.team).toEqual({ 30: closedWithin(30), 90: closedWithin(90) });
+    expect(sandbox.log().filter((r) => r.path.endsWith('/composite'))).toHaveLength(1);
   });
 
   it('the team in one request, and a reassignment', async () => {

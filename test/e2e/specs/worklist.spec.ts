@@ -36,6 +36,22 @@ async function until<T>(what: string, check: () => Promise<T | null | false>, ti
   }
 }
 
+/** Loops closed in the last 30 and 90 days, Nora's plus the Salesforce user's and everyone's, counted in the sandbox's stores. */
+function closedLoops(t: E2E, now: number): Record<string, number> {
+  const org = t.sandbox.salesforce as SalesforceSandbox;
+  const tickets = t.sandbox.hubspot.records('tickets').filter((r) => r.properties.hs_pipeline === '0' && r.properties.hs_pipeline_stage === '4' && r.properties.closed_date);
+  const cases = org.records('Case').filter((r) => r.IsClosed === true && typeof r.ClosedDate === 'string');
+  const counts: Record<string, number> = {};
+  for (const days of [30, 90]) {
+    const since = now - days * 86_400_000;
+    const hs = tickets.filter((r) => Date.parse(r.properties.closed_date!) >= since);
+    const sf = cases.filter((r) => Date.parse(r.ClosedDate as string) >= since);
+    counts[`me-${days}`] = hs.filter((r) => r.properties.hubspot_owner_id === LOOP_OWNERS.nora.id).length + sf.filter((r) => r.OwnerId === t.salesforce.userId).length;
+    counts[`team-${days}`] = hs.length + sf.length;
+  }
+  return counts;
+}
+
 /** The customers of the listed loops, top to bottom. */
 async function listed(frame: Frame): Promise<string[]> {
   return frame.evaluate(() => [...document.querySelectorAll('[data-ll-loop] .loop-who')].map((h) => (h.firstChild?.textContent ?? '').trim()));
@@ -101,6 +117,12 @@ export async function choosesWhoIAmInHubSpotAndListsBothCrms(t: E2E): Promise<vo
   assert.match((await first.textContent()) ?? '', /Most unhappy \(0–3\).*NPS 1.*Nordlicht Logistics.*Deliveries were late every week in October\..*Overdue \d+ days · due Oct 30/);
   // Five loops are past due: the tickets and Cases (48 h after answers in late October).
   await until('the badge', async () => (await badge(t)) === '5');
+  // The loop's numbers at the top: loops closed, Nora's and the Salesforce user's, and the team's, as the CRMs hold them.
+  const expected = closedLoops(t, Date.now());
+  for (const [cell, count] of Object.entries(expected)) {
+    await until(`closed loops ${cell} = ${count}`, async () => (await frame.locator(`[data-ll-closed="${cell}"]`).textContent())?.replace(/\D/g, '') === String(count));
+  }
+  await frame.getByText('Counted by HubSpot, Salesforce: follow-up tickets and Cases closed in each period.').waitFor();
   await expectAccessible(frame, 'worklist');
   for (const language of ['ru', 'en'] as const) {
     await changeSettings(t, (s) => ({ ...s, ui: { ...s.ui, language } }));
