@@ -6,6 +6,7 @@ import { LogOutcome } from '../outcome/LogOutcome';
 import { SlaClock } from '../panel/FollowUps';
 import type { OutcomeActions } from '../outcome/actions';
 import { useI18n } from '../panel/i18n-context';
+import { useVisibleClick } from '../ui/visible-click';
 import type { WorklistHost } from './host';
 
 const PRIORITY_TEXT: Record<RankedLoop['priority'], MessageKey> = {
@@ -58,6 +59,8 @@ export function LoopRow(props: {
   const customer = row.contact?.name ?? i18n.t('worklist.noCustomer');
   const [reassigning, setReassigning] = useState<{ owners: Owner[] | null; chosen: string; busy: boolean; problem: string | null } | null>(null);
   const suggestion = suggestedAssignee(row);
+  // Reassigning writes to the CRM: in a CRM page's frame it acts at once only while the panel is really in view.
+  const guard = useVisibleClick();
 
   const actions: OutcomeActions = useMemo(
     () => ({
@@ -150,12 +153,18 @@ export function LoopRow(props: {
               ))}
             </select>
           </label>
-          <button type="button" className="primary" disabled={!reassigning.chosen || reassigning.busy} onClick={() => void confirmReassign()}>
+          <button
+            type="button"
+            className="primary"
+            disabled={!reassigning.chosen || reassigning.busy || guard.checking}
+            onClick={() => guard.act(i18n.t('worklist.reassignConfirm'), () => void confirmReassign())}
+          >
             {reassigning.busy ? i18n.t('worklist.reassigning') : i18n.t('worklist.reassignConfirm')}
           </button>
           <button type="button" disabled={reassigning.busy} onClick={() => setReassigning(null)}>
             {i18n.t('worklist.cancel')}
           </button>
+          {guard.confirmation}
           {reassigning.problem && (
             <p className="form-problem" role="alert">
               {reassigning.problem}
