@@ -118,7 +118,7 @@ const worklist: BenchModule = {
         value: Math.max(...hubspot),
         unit: 'requests',
         budget: 4,
-        detail: 'tickets and tasks searches (totals), tickets→contacts and tasks→contacts links, contacts and companies in batches; most of 5 refreshes',
+        detail: 'tickets and tasks searches (totals) and the contacts in a batch; the loops’ contact links and the companies kept from the read before; most of 5 refreshes',
       },
       { name: 'worklistRefreshRequestsSalesforce', value: Math.max(...salesforce), unit: 'requests', budget: 2, detail: 'two composite requests; most of 5 refreshes' },
       { name: 'worklistRefreshMs', value: median(refreshMs), unit: 'ms', budget: 1_000, detail: `both CRMs read fresh at ${LATENCY_MS} ms per request; median of ${RUNS}` },
