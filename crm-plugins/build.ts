@@ -1,0 +1,60 @@
+import { build } from 'esbuild';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// npm run build:crm-plugins: bundles core/ (and, for the HubSpot app function, the extension's HubSpot connector)
+// into the files each CRM platform uploads, so every card computes with the same code as the extension. The outputs
+// are build products (.gitignore): run this before `hs project upload` or `sf project deploy start`.
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+export const OUTPUTS = {
+  hubspotCardCore: join(HERE, 'hubspot-card/src/app/cards/lib/loyalty-core.js'),
+  hubspotFunction: join(HERE, 'hubspot-card/src/app/functions/loyalty.js'),
+  lwcCore: join(HERE, 'salesforce-lwc/force-app/main/default/lwc/loyaltyCore/loyaltyCore.js'),
+} as const;
+
+const BANNER = '// Built by crm-plugins/build.ts from core/ and crm-plugins/shared/; do not edit.';
+
+export async function buildCrmPlugins(): Promise<void> {
+  await Promise.all([
+    // The card runs in HubSpot's sandboxed worker; HubSpot's own build bundles it with the card.
+    build({
+      entryPoints: [join(HERE, 'shared/card-core.ts')],
+      outfile: OUTPUTS.hubspotCardCore,
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2020',
+      banner: { js: BANNER },
+      logLevel: 'warning',
+    }),
+    // HubSpot runs app functions on Node 20 with `exports.main`.
+    build({
+      entryPoints: [join(HERE, 'hubspot-card/function/loyalty.ts')],
+      outfile: OUTPUTS.hubspotFunction,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      banner: { js: BANNER },
+      logLevel: 'warning',
+    }),
+    // A Lightning web component module: plain ES modules, no Node or browser extension APIs.
+    build({
+      entryPoints: [join(HERE, 'shared/lwc-core.ts')],
+      outfile: OUTPUTS.lwcCore,
+      bundle: true,
+      format: 'esm',
+      platform: 'neutral',
+      target: 'es2020',
+      banner: { js: BANNER },
+      logLevel: 'warning',
+    }),
+  ]);
+}
+
+if (resolve(process.argv[1] ?? '') === fileURLToPath(import.meta.url)) {
+  await buildCrmPlugins();
+  console.log('crm-plugins: built', Object.values(OUTPUTS).length, 'bundles');
+}
