@@ -1,4 +1,4 @@
-import React, { useCallback, useEffect, useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import {
   Alert,
   Button,
@@ -27,7 +27,8 @@ import { cardWords, figureTexts, localeOf, OUTCOME_RESULTS, type CardFigures, ty
 // Everything it reads or writes goes through the app function (../functions/loyalty.js), which holds no state: the
 // card keeps an outcome's key and how often it was sent, so a repeat after an unclear answer is looked up first.
 
-export const FUNCTION_NAME = 'loyalty-lens';
+/** The app function's uid (functions/loyalty-function-hsmeta.json). */
+export const FUNCTION_NAME = 'loyalty_lens_function';
 
 export interface CardContext {
   user: { locale?: string; firstName: string; lastName: string };
@@ -58,25 +59,34 @@ export function LoyaltyLensCard(props: { context: CardContext; serverless: Serve
   const words = cardWords(localeOf(context.user.locale), 'HubSpot');
   const record = { portalId: String(context.portal.id), objectTypeId: context.crm.objectTypeId, objectId: String(context.crm.objectId) };
   const [load, setLoad] = useState<Load>({ state: 'loading' });
-  const [attempt, setAttempt] = useState(0);
+  const [generation, setGeneration] = useState(0);
+  const { portalId, objectTypeId, objectId } = record;
 
-  const reload = useCallback(() => {
+  useEffect(() => {
+    let current = true;
+    serverless<LoadAnswer>(FUNCTION_NAME, { parameters: { action: 'load', portalId, objectTypeId, objectId } })
+      .then((answer) => {
+        if (current) setLoad(answer.ok ? { state: 'ready', figures: answer.figures, rootCauses: answer.rootCauses } : { state: 'failed', message: answer.error.message });
+      })
+      .catch((error: unknown) => {
+        if (current) setLoad({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
+      });
+    return () => {
+      current = false;
+    };
+  }, [serverless, portalId, objectTypeId, objectId, generation]);
+
+  const reload = () => {
     setLoad({ state: 'loading' });
-    serverless<LoadAnswer>(FUNCTION_NAME, { parameters: { action: 'load', ...record } })
-      .then((answer) => setLoad(answer.ok ? { state: 'ready', figures: answer.figures, rootCauses: answer.rootCauses } : { state: 'failed', message: answer.error.message }))
-      .catch((error: unknown) => setLoad({ state: 'failed', message: error instanceof Error ? error.message : String(error) }));
-    // The record is the card's for its whole life; reading it again is asked for explicitly.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [serverless, record.portalId, record.objectTypeId, record.objectId]);
-
-  useEffect(() => reload(), [reload, attempt]);
+    setGeneration((n) => n + 1);
+  };
 
   if (load.state === 'loading') return <LoadingSpinner label={words.loading} showLabel layout="centered" />;
   if (load.state === 'failed') {
     return (
       <ErrorState title={words.loadFailed}>
         <Text>{load.message}</Text>
-        <Button onClick={() => setAttempt((n) => n + 1)}>{words.retry}</Button>
+        <Button onClick={reload}>{words.retry}</Button>
       </ErrorState>
     );
   }
@@ -111,7 +121,8 @@ function Figures(props: { figures: CardFigures; words: CardWords; now: number })
         {account && (
           <StatisticsItem testId="account-nps" label={`${words.accountNps}: ${account.name}`} number={texts['account-nps']!}>
             <Text testId="account-margin">{texts['account-margin'] ?? ''}</Text>
-            <Text testId="account-n" variant="microcopy">{account.tooFew ? words.tooFew(account.n) : texts['account-n']}</Text>
+            <Text testId="account-n" variant="microcopy">{texts['account-n']}</Text>
+            {account.tooFew && <Text testId="account-too-few" format={{ fontWeight: 'demibold' }}>{words.tooFew(account.n)}</Text>}
           </StatisticsItem>
         )}
         {account && <StatisticsItem testId="revenue-at-risk" label={words.revenueAtRisk} number={texts['revenue-at-risk']!} />}
