@@ -1,4 +1,4 @@
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +13,36 @@ export const OUTPUTS = {
   hubspotFunction: join(HERE, 'hubspot-card/src/app/functions/loyalty.js'),
   lwcCore: join(HERE, 'salesforce-lwc/force-app/main/default/lwc/loyaltyCore/loyaltyCore.js'),
 } as const;
+
+/**
+ * Our own modules define only functions, constants and schemas, so a module whose exports a card does not use is left
+ * out whole: the Lightning component takes the Salesforce parsers and Task writer without jsforce and the client.
+ */
+const ownModulesAreSideEffectFree: Plugin = {
+  name: 'own-modules-side-effect-free',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, async (args) => {
+      if (args.pluginData === 'resolving') return undefined;
+      const result = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolving' });
+      if (result.errors.length > 0 || result.path.includes('/node_modules/')) return result;
+      return { ...result, sideEffects: false };
+    });
+  },
+};
+
+/**
+ * zod re-exports every language's error messages as `z.locales`; the component uses none of them (its words are the
+ * extension's catalogs, and zod's English default is imported on its own), so they stay out of the component.
+ */
+const withoutZodLocales: Plugin = {
+  name: 'without-zod-locales',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes('/node_modules/zod/') ? { path: 'zod-locales', namespace: 'without-zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'without-zod-locales' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
 
 const BANNER = '// Built by crm-plugins/build.ts from core/ and crm-plugins/shared/; do not edit.';
 
@@ -45,6 +75,11 @@ export async function buildCrmPlugins(): Promise<void> {
       entryPoints: [join(HERE, 'shared/lwc-core.ts')],
       outfile: OUTPUTS.lwcCore,
       bundle: true,
+      plugins: [ownModulesAreSideEffectFree, withoutZodLocales],
+      // Only integrations/salesforce/client.ts imports it, and nothing the component uses is in there: the check
+      // in crm-plugins/test/bundles.test.ts proves the bundle names no jsforce.
+      external: ['jsforce', 'jsforce/*'],
+      minify: true,
       format: 'esm',
       platform: 'neutral',
       target: 'es2020',
