@@ -46,17 +46,28 @@ export default tseslint.config(
     },
   },
   {
-    // Lightning web components: JavaScript with decorators (@api, @wire), which the TypeScript parser reads; jest's
-    // globals in their tests.
+    // Lightning web components: JavaScript with decorators (@api, @wire), which the TypeScript parser reads.
     files: ['crm-plugins/salesforce-lwc/**/*.js'],
     languageOptions: {
       parser: tseslint.parser,
       sourceType: 'module',
-      globals: { window: 'readonly', document: 'readonly', CustomEvent: 'readonly', Promise: 'readonly', describe: 'readonly', it: 'readonly', expect: 'readonly', jest: 'readonly', beforeAll: 'readonly', afterAll: 'readonly', beforeEach: 'readonly', afterEach: 'readonly', require: 'readonly', process: 'readonly', module: 'writable' },
+      globals: { window: 'readonly', document: 'readonly', crypto: 'readonly', CustomEvent: 'readonly', setTimeout: 'readonly' },
     },
   },
   {
-    files: ['sandbox/**', 'scripts/**', 'bench/**', 'test/**', 'crm-plugins/**/test/**', 'crm-plugins/**/__tests__/**', 'crm-plugins/build.ts'],
+    // The component's jest tests and their Node-side helpers (CommonJS, as sfdx-lwc-jest loads them).
+    files: ['crm-plugins/salesforce-lwc/**/__tests__/**/*.js', 'crm-plugins/salesforce-lwc/jest/**/*.js', 'crm-plugins/salesforce-lwc/jest.config.js'],
+    languageOptions: {
+      globals: {
+        describe: 'readonly', it: 'readonly', expect: 'readonly', jest: 'readonly', beforeAll: 'readonly', afterAll: 'readonly',
+        beforeEach: 'readonly', afterEach: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly',
+        process: 'readonly', Buffer: 'readonly', URL: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['sandbox/**', 'scripts/**', 'bench/**', 'test/**', 'crm-plugins/**/test/**', 'crm-plugins/**/__tests__/**', 'crm-plugins/test-support/**', 'crm-plugins/build.ts', 'crm-plugins/test.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -57,10 +57,6 @@ function rows(data: Json, objectName: string): Json[] {
   return (query?.[objectName]?.edges ?? []).map((edge) => restRecord(edge.node));
 }
 
-function idOf(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null;
-}
-
 /** The record's loyalty context, as the extension's Salesforce connector assembles it, from the component's query. */
 export function contextFromGraphql(data: Json, view: LwcView, instance: string, now: number): RecordContext {
   const key = (id: string) => rowKey('salesforce', instance, id);
