@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { OUTPUTS } from '../build';
@@ -7,6 +9,13 @@ import { OUTPUTS } from '../build';
 // cannot run, and the app function answers as HubSpot calls it.
 
 const require = createRequire(import.meta.url);
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+function sources(folder: string): string[] {
+  return readdirSync(join(REPO, folder), { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.(ts|tsx)$/.test(f))
+    .map((f) => join(REPO, folder, f));
+}
 
 describe('the bundles crm-plugins/build.ts writes', () => {
   it('give the Lightning component the Salesforce parsers and Task writer without jsforce or Node modules', () => {
@@ -43,5 +52,12 @@ describe('the bundles crm-plugins/build.ts writes', () => {
     } finally {
       if (saved !== undefined) process.env.PRIVATE_APP_ACCESS_TOKEN = saved;
     }
+  });
+
+  it('leave the extension alone: nothing the extension builds from imports crm-plugins/', () => {
+    const importers = ['entrypoints', 'components', 'content', 'core', 'integrations']
+      .flatMap(sources)
+      .filter((file) => /from ['"][./]*crm-plugins\//.test(readFileSync(file, 'utf8')));
+    expect(importers).toEqual([]);
   });
 });
