@@ -21,8 +21,13 @@ export const OUTPUTS = {
 const ownModulesAreSideEffectFree: Plugin = {
   name: 'own-modules-side-effect-free',
   setup(b) {
-    b.onResolve({ filter: /^\.\.?\// }, async (args) => {
+    // Dexie is imported by core/store.ts for its storage functions, which no card uses.
+    b.onResolve({ filter: /^(\.\.?\/|dexie$)/ }, async (args) => {
       if (args.pluginData === 'resolving') return undefined;
+      if (args.path === 'dexie') {
+        const result = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolving' });
+        return { ...result, sideEffects: false };
+      }
       const result = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolving' });
       if (result.errors.length > 0 || result.path.includes('/node_modules/')) return result;
       return { ...result, sideEffects: false };
@@ -53,6 +58,7 @@ export async function buildCrmPlugins(): Promise<void> {
       entryPoints: [join(HERE, 'shared/card-core.ts')],
       outfile: OUTPUTS.hubspotCardCore,
       bundle: true,
+      plugins: [ownModulesAreSideEffectFree],
       format: 'esm',
       platform: 'neutral',
       target: 'es2020',

@@ -1,8 +1,9 @@
 import { safeSegment } from '../../core/nps';
-import { accountRollup, revenueAtRisk, rollupFromCounts, type AccountRollup } from '../../core/rollup';
-import { followUpDue, followUpPriority, slaClock, sortFollowUps, type FollowUpPriority, type SlaState } from '../../core/rules';
-import type { FollowUp, RecordContext, Segment, SurveyResponse } from '../../core/schema';
+import { accountRollup, revenueAtRisk, rollupFromCounts, type AccountRollup, type Money } from '../../core/rollup';
+import { followUpDueTime, followUpPriority, slaClock, sortFollowUps, type FollowUpPriority, type NoDueReason, type SlaState } from '../../core/rules';
+import type { FollowUp, OpenDeal, RecordContext, Segment, SurveyResponse } from '../../core/schema';
 import type { RollupMethod, Settings } from '../../core/settings';
+import { followUpsOfView } from '../../core/store';
 
 // What a CRM card shows for one record, computed from a connector's RecordContext with core/ alone, the way the
 // extension's panel computes it from its cache (core/panel-data.ts): the same roll-up method, the same revenue at
@@ -27,13 +28,16 @@ export interface CardAccount {
   name: string;
   nps: number | null;
   n: number;
+  /** What n counts: people (the per-contact methods) or answers (the window). */
+  counted: AccountRollup['counted'];
   margin: number | null;
   tooFew: boolean;
   method: RollupMethod;
   windowDays: number | null;
   /** Counted by the CRM for a large account (no weights, no rows). */
   fromCounts: boolean;
-  revenueAtRisk: number | null;
+  /** Revenue at risk by the extension's rule (core/rollup.ts revenueAtRisk): one sum per currency. */
+  revenueAtRisk: { atRisk: Money[]; unknown: boolean; dealsUnread: boolean };
   currency: string | null;
 }
 
@@ -46,6 +50,8 @@ export interface CardFollowUp {
   contactName: string | null;
   ownerName: string | null;
   dueAt: number | null;
+  /** Why there is no due time, when there is none. */
+  noDueReason: NoDueReason | null;
   sla: SlaState | null;
   priority: FollowUpPriority;
   score: number | null;
@@ -70,17 +76,36 @@ function latestNps(responses: SurveyResponse[]): SurveyResponse | null {
   return latest;
 }
 
+function latestNpsOf(responses: SurveyResponse[], contactKey: string): SurveyResponse | null {
+  return latestNps(responses.filter((r) => r.contactKey === contactKey));
+}
+
+/** Contacts on these deals whose latest NPS answer is a detractor's: their answers, else what the CRM keeps on them. */
+function detractorsOn(deals: OpenDeal[], responses: SurveyResponse[]): Set<string> {
+  const facts = new Map(deals.flatMap((d) => Object.entries(d.contactFacts)));
+  const keys = new Set<string>();
+  for (const key of new Set(deals.flatMap((d) => d.contactKeys))) {
+    const score = latestNpsOf(responses, key)?.score ?? facts.get(key)?.latestNps ?? null;
+    if (score !== null && safeSegment(score) === 'detractor') keys.add(key);
+  }
+  return keys;
+}
+
 function accountPart(context: RecordContext, rules: CardRules, now: number): { rollup: AccountRollup; part: CardAccount } | null {
   const account = context.account;
   if (!account) return null;
   const rollup = context.accountCounts
-    ? rollupFromCounts(context.accountCounts)
+    ? rollupFromCounts(context.accountCounts, rules.rollup.roleWeights)
     : accountRollup({
         ...rules.rollup,
         now,
         contacts: context.contacts.filter((c) => c.accountKey === account.key),
         responses: context.responses.filter((r) => r.accountKey === account.key),
       });
+  // The panel's rule (core/panel-data.ts): deals not read with this view leave only the total, shown apart.
+  const read = account.revenueSource === 'openPipeline' ? (context.deals ?? []).filter((d) => d.accountKey === account.key) : null;
+  const deals = read !== null && (read.length > 0 || !account.revenue) ? read : null;
+  const risk = revenueAtRisk({ account, deals, detractorKeys: detractorsOn(deals ?? [], context.responses), rollupDetractors: rollup.summary.detractors });
   return {
     rollup,
     part: {
@@ -88,12 +113,13 @@ function accountPart(context: RecordContext, rules: CardRules, now: number): { r
       name: account.name,
       nps: rollup.summary.nps,
       n: rollup.summary.n,
+      counted: rollup.counted,
       margin: rollup.summary.marginOfError95,
       tooFew: rollup.tooFew,
       method: rollup.method,
       windowDays: context.accountCounts ? context.accountCounts.windowDays : rollup.method === 'window' ? rules.rollup.windowDays : null,
       fromCounts: context.accountCounts !== null,
-      revenueAtRisk: revenueAtRisk(account, rollup),
+      revenueAtRisk: { atRisk: risk.atRisk, unknown: risk.unknown, dealsUnread: risk.dealsUnread },
       currency: account.currency,
     },
   };
@@ -119,17 +145,23 @@ export function cardFigures(context: RecordContext, rules: CardRules, now: numbe
 
   const account = accountPart(context, rules, now);
 
-  // The follow-ups the panel lists: those of the focus contacts, or on an account view the account's.
-  const focusKeys = new Set(context.focusContactKeys);
-  const accountKey = context.account?.key ?? null;
-  const open = context.followUps.filter(
-    (f) => f.status === 'open' && (focusKeys.size > 0 ? f.contactKey !== null && focusKeys.has(f.contactKey) : accountKey !== null && f.accountKey === accountKey),
-  );
+  // The follow-ups the view lists, by the one rule of both CRMs (core/store.ts), open ones only.
+  const listed = followUpsOfView({ ref: context.ref, focusContactKeys: context.focusContactKeys, accountKey: context.account?.key ?? null }, context.followUps);
+  const open = listed.filter((f) => f.status === 'open');
   const responseByKey = new Map(context.responses.map((r) => [r.key, r]));
   const contactByKey = new Map(context.contacts.map((c) => [c.key, c]));
   const rows = open.map((f) => {
     const response = f.responseKey ? (responseByKey.get(f.responseKey) ?? null) : null;
-    const dueAt = f.dueAt ?? (response ? followUpDue(response, rules) : null);
+    const due = followUpDueTime(
+      {
+        crmDueAt: f.dueAt,
+        answer: response,
+        createdAt: f.createdAt,
+        hasContact: f.contactKey !== null,
+        contactAnswers: f.contactKey ? context.responses.filter((r) => r.contactKey === f.contactKey) : [],
+      },
+      rules,
+    );
     const score = response?.kind === 'nps' ? response.score : null;
     const row: CardFollowUp = {
       id: f.id,
@@ -139,8 +171,9 @@ export function cardFigures(context: RecordContext, rules: CardRules, now: numbe
       contactId: f.contactKey ? (contactByKey.get(f.contactKey)?.id ?? f.contactKey.split('|').pop()!) : null,
       contactName: f.contactKey ? (contactByKey.get(f.contactKey)?.name ?? null) : null,
       ownerName: f.ownerName,
-      dueAt,
-      sla: dueAt === null ? null : slaClock(dueAt, now).state,
+      dueAt: due.dueAt,
+      noDueReason: due.dueAt === null ? due.reason : null,
+      sla: due.dueAt === null ? null : slaClock(due.dueAt, now).state,
       priority: followUpPriority(score, rules),
       score,
     };

@@ -1,11 +1,12 @@
 import { rowKey } from '../../core/keys';
-import type { Account, Contact, OutcomeInput, RecordContext, RecordRef } from '../../core/schema';
+import type { Account, Contact, FollowUp, OpenDeal, OutcomeInput, RecordContext, RecordRef } from '../../core/schema';
 import { DEFAULT_SETTINGS } from '../../core/settings';
 import type { SalesforceOrg } from '../../integrations/salesforce/connection';
-import { caseFollowUp } from '../../integrations/salesforce/follow-ups';
+import { caseFollowUp, taskFollowUp } from '../../integrations/salesforce/follow-ups';
 import { outcomeTask, TASK_KEY_FIELD } from '../../integrations/salesforce/outcomes';
 import { SALESFORCE_SURVEYS_PRESET } from '../../integrations/salesforce/presets';
-import { parseSurveyRows, sfCaseSchema, sfContactSchema } from '../../integrations/salesforce/schema';
+import { openDeal, toContact } from '../../integrations/salesforce/record-context';
+import { parseSurveyRows, sfCaseSchema, sfContactSchema, sfOpenOpportunitySchema, sfTaskSchema } from '../../integrations/salesforce/schema';
 
 // What the build bundles into the Lightning component's c/loyaltyCore module: the card's figures and words, and the
 // extension's own Salesforce parsers and Task writer, fed with what the UI API's GraphQL wire adapter returns. A
@@ -57,71 +58,80 @@ function rows(data: Json, objectName: string): Json[] {
   return (query?.[objectName]?.edges ?? []).map((edge) => restRecord(edge.node));
 }
 
-/** The record's loyalty context, as the extension's Salesforce connector assembles it, from the component's query. */
+const ACCOUNT_VIEWS: readonly LwcObject[] = ['Account'];
+
+/**
+ * The record's loyalty context from the component's query, assembled as the extension's Salesforce connector assembles
+ * it (integrations/salesforce/record-context.ts), with its own row mappers and parsers.
+ */
 export function contextFromGraphql(data: Json, view: LwcView, instance: string, now: number): RecordContext {
   const key = (id: string) => rowKey('salesforce', instance, id);
-  // The two members caseFollowUp reads of a connected org.
+  // The members of a connected org the connector's mappers read.
   const org = { key, instance: () => instance } as unknown as SalesforceOrg;
 
-  const contacts: Contact[] = [];
+  const contacts = new Map<string, Contact>();
   for (const raw of rows(data, 'Contact')) {
-    const parsed = sfContactSchema.safeParse({ Email: null, Title: null, OwnerId: null, Owner: null, CreatedDate: '', ...(raw as object) });
-    if (!parsed.success) continue;
-    const row = parsed.data;
-    contacts.push({
-      key: key(row.Id),
-      crm: 'salesforce',
-      instance,
-      id: row.Id,
-      accountKey: row.AccountId ? key(row.AccountId) : null,
-      kind: 'contact',
-      name: row.Name,
-      email: row.Email,
-      title: row.Title,
-      ownerName: row.Owner?.Name ?? null,
-      role: null,
-      lastSurveyedAt: null,
-      url: null,
-    });
+    const parsed = sfContactSchema.safeParse({ Email: null, Title: null, OwnerId: null, Owner: null, ...(raw as object) });
+    if (parsed.success) contacts.set(parsed.data.Id, { ...toContact(org, parsed.data), url: null });
   }
 
   const { parsed: responses, rejected } = parseSurveyRows(SALESFORCE_SURVEYS_PRESET, rows(data, 'SurveyQuestionResponse'), { instance });
 
-  const followUps = rows(data, 'Case').flatMap((raw) => {
+  const followUps = new Map<string, FollowUp>();
+  for (const raw of rows(data, 'Case')) {
     const parsed = sfCaseSchema.safeParse({ Type: null, Origin: null, OwnerId: null, Owner: null, ...(raw as object) });
-    return parsed.success && !parsed.data.IsClosed ? [{ ...caseFollowUp(org, parsed.data), url: null }] : [];
+    if (parsed.success && !parsed.data.IsClosed) followUps.set(parsed.data.Id, { ...caseFollowUp(org, parsed.data), url: null });
+  }
+  for (const raw of rows(data, 'Task')) {
+    const parsed = sfTaskSchema.safeParse({ Description: null, ActivityDate: null, WhatId: null, OwnerId: null, Owner: null, CreatedBy: null, ...(raw as object) });
+    if (parsed.success && !parsed.data.IsClosed) followUps.set(parsed.data.Id, { ...taskFollowUp(org, parsed.data, view.accountId), url: null });
+  }
+
+  const accountRow = rows(data, 'Account')[0] as { Id?: string; Name?: string; OwnerId?: string | null; Owner?: { Name?: string } | null; CurrencyIsoCode?: string | null } | undefined;
+  const opportunities = rows(data, 'Opportunity').flatMap((raw) => {
+    const parsed = sfOpenOpportunitySchema.safeParse(raw);
+    return parsed.success ? [parsed.data] : [];
   });
+  let account: Account | null = null;
+  let deals: OpenDeal[] | undefined;
+  if (view.accountId && accountRow?.Id) {
+    const currency = accountRow.CurrencyIsoCode ?? null;
+    deals = opportunities.map((o) => ({ ...openDeal(org, accountRow.Id!, o, currency), url: null }));
+    account = {
+      key: key(accountRow.Id),
+      crm: 'salesforce',
+      instance,
+      id: accountRow.Id,
+      name: accountRow.Name ?? '',
+      ownerId: accountRow.OwnerId ?? null,
+      ownerName: accountRow.Owner?.Name ?? null,
+      revenue: opportunities.reduce((sum, o) => sum + (o.Amount ?? 0), 0),
+      revenueSource: 'openPipeline',
+      revenueLabel: '',
+      currency,
+      contactCount: [...contacts.values()].filter((c) => c.accountKey === key(accountRow.Id!)).length,
+      url: null,
+    };
+  }
 
-  const accountRow = rows(data, 'Account')[0] as { Id?: string; Name?: string; Owner?: { Name?: string } | null; Opportunities?: { records: Array<{ Amount?: number | null }> } } | undefined;
-  const account: Account | null =
-    view.accountId && accountRow?.Id
-      ? {
-          key: key(accountRow.Id),
-          crm: 'salesforce',
-          instance,
-          id: accountRow.Id,
-          name: accountRow.Name ?? '',
-          ownerId: null,
-          ownerName: accountRow.Owner?.Name ?? null,
-          revenue: (accountRow.Opportunities?.records ?? []).reduce((sum, o) => sum + (o.Amount ?? 0), 0),
-          revenueLabel: 'Open opportunities',
-          currency: null,
-          contactCount: contacts.filter((c) => c.accountKey === key(accountRow.Id!)).length,
-          url: null,
-        }
-      : null;
-
-  // A contact or a case is about its contact; an account or an opportunity is about the account.
-  const focusId = view.objectApiName === 'Contact' ? view.recordId : view.objectApiName === 'Case' ? view.contactId : null;
+  // A contact or a case is about its contact, an opportunity about its contact roles, an account about itself.
+  const roles = rows(data, 'OpportunityContactRole').flatMap((r) => {
+    const id = (r as { ContactId?: unknown } | null)?.ContactId;
+    return typeof id === 'string' ? [id] : [];
+  });
+  const focusIds =
+    view.objectApiName === 'Contact' ? [view.recordId] : view.objectApiName === 'Case' ? (view.contactId ? [view.contactId] : []) : view.objectApiName === 'Opportunity' ? [...new Set(roles)] : [];
   return {
     ref: { crm: 'salesforce', instance, objectType: OBJECT_TYPES[view.objectApiName], id: view.recordId },
     title: view.title,
-    focusContactKeys: focusId ? [key(focusId)] : [],
+    focusContactKeys: focusIds.map(key),
     account,
     accountCounts: null,
-    contacts,
-    responses,
-    followUps,
+    contacts: [...contacts.values()],
+    responses: responses.sort((a, b) => b.submittedAt - a.submittedAt),
+    followUps: [...followUps.values()],
+    followUpsRead: ACCOUNT_VIEWS.includes(view.objectApiName) ? 'account' : view.accountId ? 'focusAndAccount' : 'focus',
+    ...(deals ? { deals } : {}),
     loops: null,
     rejected,
     requestCount: 1,

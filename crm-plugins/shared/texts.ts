@@ -32,8 +32,15 @@ export function figureTexts(figures: CardFigures, i18n: I18n): Partial<Record<Fi
   if (account) {
     texts['account-nps'] = account.nps === null ? '—' : i18n.score(account.nps);
     if (account.margin !== null) texts['account-margin'] = i18n.t('account.margin', { margin: i18n.number(Math.round(account.margin)) });
-    texts['account-n'] = i18n.plural('account.n', account.n);
-    texts['revenue-at-risk'] = account.revenueAtRisk === null ? i18n.t('account.revenueUnknown') : i18n.money(account.revenueAtRisk, account.currency);
+    texts['account-n'] = i18n.plural(account.counted === 'people' ? 'account.nPeople' : 'account.n', account.n);
+    const risk = account.revenueAtRisk;
+    texts['revenue-at-risk'] = risk.unknown
+      ? i18n.t('account.revenueUnknown')
+      : risk.dealsUnread
+        ? i18n.t(figures.crm === 'salesforce' ? 'account.opportunitiesUnread' : 'account.dealsUnread')
+        : risk.atRisk.length > 0
+          ? risk.atRisk.map((m) => i18n.money(m.amount, m.currency)).join(' + ')
+          : i18n.money(0, account.currency);
   }
   texts['open-followups'] = i18n.plural('followUps.open', figures.followUps.length);
   return texts;
@@ -57,7 +64,7 @@ export function cardWords(locale: Locale, crmName: string) {
     accountNps: i18n.t('account.nps'),
     tooFew: (n: number) => i18n.plural('account.tooFew', n),
     method: (figures: CardFigures) =>
-      figures.account ? i18n.t('account.method', { method: methodLabel(i18n, figures.account.method, figures.account.windowDays, figures.account.fromCounts) }) : '',
+      figures.account ? i18n.t('account.method', { method: methodLabel(i18n, figures.account.method, figures.account.windowDays) }) : '',
     revenueAtRisk: i18n.t('account.revenueAtRisk'),
     followUpsTitle: i18n.t('followUps.title'),
     noFollowUps: i18n.t('followUps.none'),
@@ -88,7 +95,9 @@ export function cardWords(locale: Locale, crmName: string) {
 export type CardWords = ReturnType<typeof cardWords>;
 
 function slaText(i18n: I18n, row: CardFollowUp, now: number): string {
-  if (row.dueAt === null || row.sla === null) return i18n.t('sla.none');
+  if (row.dueAt === null || row.sla === null) {
+    return i18n.t(row.noDueReason === 'no-contact' ? 'sla.noContact' : row.noDueReason === 'never-answered' ? 'sla.neverAnswered' : 'sla.none');
+  }
   const span = i18n.span(row.dueAt - now);
   if (row.sla === 'overdue') return i18n.t('sla.overdue', { span, date: i18n.dayMonth(row.dueAt) });
   if (row.sla === 'due-soon') return i18n.t('sla.dueSoon', { span });

@@ -43,10 +43,15 @@ export async function uiRecord(token: string, object: LwcObject, id: string): Pr
 }
 
 /** The component's context query (loyaltyLensCard.js CONTEXT_QUERY), answered from the sandbox org. */
-export async function contextAnswer(token: string, accountId: string | null, contactId: string | null): Promise<Json> {
-  const account = accountId
-    ? await soql(token, `SELECT Id, Name, Owner.Name, (SELECT Amount FROM Opportunities WHERE IsClosed = false) FROM Account WHERE Id = ${lit(accountId)}`)
-    : [];
+export async function contextAnswer(token: string, variables: { accountId: string | null; contactId: string | null; opportunityId: string | null }): Promise<Json> {
+  const { accountId, contactId, opportunityId } = variables;
+  const account = accountId ? await soql(token, `SELECT Id, Name, OwnerId, Owner.Name, CurrencyIsoCode FROM Account WHERE Id = ${lit(accountId)}`) : [];
+  const opportunities = await soql(
+    token,
+    `SELECT Id, Name, Amount, CurrencyIsoCode, (SELECT ContactId, Contact.Name, Contact.Loyalty_Lens_Last_NPS__c FROM OpportunityContactRoles) ` +
+      `FROM Opportunity WHERE AccountId = ${lit(accountId)} AND IsClosed = false ORDER BY Amount DESC LIMIT 200`,
+  );
+  const roles = await soql(token, `SELECT ContactId FROM OpportunityContactRole WHERE OpportunityId = ${lit(opportunityId)}`);
   const contacts = await soql(
     token,
     `SELECT Id, Name, Email, Title, AccountId, OwnerId, Owner.Name, CreatedDate FROM Contact WHERE AccountId = ${lit(accountId)} OR Id = ${lit(contactId)} ORDER BY Name LIMIT 200`,
@@ -70,6 +75,23 @@ export async function contextAnswer(token: string, accountId: string | null, con
     `SELECT Id, CaseNumber, Subject, Status, IsClosed, ContactId, AccountId, OwnerId, Owner.Name, CreatedDate FROM Case ` +
       `WHERE IsClosed = false AND (AccountId = ${lit(accountId)} OR ContactId = ${lit(contactId)}) ORDER BY CreatedDate DESC LIMIT 200`,
   );
+  const tasks = await soql(
+    token,
+    `SELECT Id, Subject, Status, IsClosed, ActivityDate, WhoId, WhatId, OwnerId, Owner.Name, CreatedDate FROM Task ` +
+      `WHERE IsClosed = false AND (AccountId = ${lit(accountId)} OR WhoId = ${lit(contactId)}) ORDER BY CreatedDate DESC LIMIT 200`,
+  );
   const edges = (rows: Rest[]) => ({ edges: rows.map((r) => ({ node: graphqlNode(r) })) });
-  return { uiapi: { query: { Account: edges(account), Contact: edges(contacts), SurveyQuestionResponse: edges([...surveys.values()]), Case: edges(cases) } } };
+  return {
+    uiapi: {
+      query: {
+        Account: edges(account),
+        Opportunity: edges(opportunities),
+        OpportunityContactRole: edges(roles),
+        Contact: edges(contacts),
+        SurveyQuestionResponse: edges([...surveys.values()]),
+        Case: edges(cases),
+        Task: edges(tasks),
+      },
+    },
+  };
 }

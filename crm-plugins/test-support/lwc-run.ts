@@ -33,7 +33,8 @@ async function main(): Promise<number> {
       // The ids the component derives from getRecord (loyaltyLensCard.js wiredRecord).
       const accountId = objectApiName === 'Account' ? ref.id : (record.fields.AccountId?.value ?? null);
       const contactId = objectApiName === 'Contact' ? ref.id : objectApiName === 'Case' ? (record.fields.ContactId?.value ?? null) : null;
-      records[name] = { objectApiName, recordId: ref.id, record, variables: { accountId, contactId }, context: await contextAnswer(tokens.accessToken, accountId, contactId) };
+      const variables = { accountId, contactId, opportunityId: objectApiName === 'Opportunity' ? ref.id : null };
+      records[name] = { objectApiName, recordId: ref.id, record, variables, context: await contextAnswer(tokens.accessToken, variables) };
     }
     mkdirSync(DIR, { recursive: true });
     writeFileSync(join(DIR, 'records.json'), JSON.stringify(records, null, 2));

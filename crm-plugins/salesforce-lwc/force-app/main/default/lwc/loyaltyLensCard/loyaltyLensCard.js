@@ -30,20 +30,27 @@ const VIEW_FIELDS = {
 };
 
 const CONTEXT_QUERY = gql`
-    query loyaltyLensContext($accountId: ID, $contactId: ID) {
+    query loyaltyLensContext($accountId: ID, $contactId: ID, $opportunityId: ID) {
         uiapi {
             query {
                 Account(where: { Id: { eq: $accountId } }, first: 1) {
+                    edges { node { Id Name { value } OwnerId { value } Owner { Name { value } } CurrencyIsoCode { value } } }
+                }
+                Opportunity(where: { and: [{ AccountId: { eq: $accountId } }, { IsClosed: { eq: false } }] }, first: 200, orderBy: { Amount: { order: DESC } }) {
                     edges {
                         node {
                             Id
                             Name { value }
-                            Owner { Name { value } }
-                            Opportunities(where: { IsClosed: { eq: false } }, first: 2000) {
-                                edges { node { Amount { value } } }
+                            Amount { value }
+                            CurrencyIsoCode { value }
+                            OpportunityContactRoles(first: 200) {
+                                edges { node { ContactId { value } Contact { Name { value } Loyalty_Lens_Last_NPS__c { value } } } }
                             }
                         }
                     }
+                }
+                OpportunityContactRole(where: { OpportunityId: { eq: $opportunityId } }, first: 200) {
+                    edges { node { ContactId { value } } }
                 }
                 Contact(where: { or: [{ AccountId: { eq: $accountId } }, { Id: { eq: $contactId } }] }, first: 200, orderBy: { Name: { order: ASC } }) {
                     edges {
@@ -97,6 +104,26 @@ const CONTEXT_QUERY = gql`
                             IsClosed { value }
                             ContactId { value }
                             AccountId { value }
+                            OwnerId { value }
+                            Owner { ... on User { Name { value } } }
+                            CreatedDate { value }
+                        }
+                    }
+                }
+                Task(
+                    where: { and: [{ IsClosed: { eq: false } }, { or: [{ AccountId: { eq: $accountId } }, { WhoId: { eq: $contactId } }] }] }
+                    first: 200
+                    orderBy: { CreatedDate: { order: DESC } }
+                ) {
+                    edges {
+                        node {
+                            Id
+                            Subject { value }
+                            Status { value }
+                            IsClosed { value }
+                            ActivityDate { value }
+                            WhoId { value }
+                            WhatId { value }
                             OwnerId { value }
                             Owner { ... on User { Name { value } } }
                             CreatedDate { value }
@@ -172,7 +199,12 @@ export default class LoyaltyLensCard extends LightningElement {
     }
 
     get contextVariables() {
-        return this.view ? { accountId: this.view.accountId, contactId: this.view.contactId } : undefined;
+        if (!this.view) return undefined;
+        return {
+            accountId: this.view.accountId,
+            contactId: this.view.contactId,
+            opportunityId: this.view.objectApiName === 'Opportunity' ? this.view.recordId : null
+        };
     }
 
     @wire(graphql, { query: CONTEXT_QUERY, variables: '$contextVariables' })

@@ -64,12 +64,13 @@ describe('the Lightning component shows what the panel shows', () => {
         });
     }
 
-    it('lists the open follow-ups with their clock and owner', async () => {
+    it('lists the open follow-ups with their clock and owner, in the order to work them', async () => {
         const element = await mount('salesforce account');
-        const rows = element.shadowRoot.querySelectorAll('li.follow-up');
+        const rows = [...element.shadowRoot.querySelectorAll('li.follow-up')];
         expect(rows).toHaveLength(6);
         expect(rows[0].querySelector('a').textContent).toMatch(/^Case \d+/);
-        expect(rows[0].querySelector('.clock').textContent).toBe('No due date');
+        // Due by the SLA of the contact's latest segment, counted from when the Case was opened: long overdue here.
+        expect(rows.map((row) => row.querySelector('.clock').textContent)).toEqual(rows.map(() => expect.stringMatching(/^Overdue \d+ days · due [A-Z][a-z]{2} \d{1,2}$/)));
     });
 
     it('names what went wrong when the org refuses the query', async () => {
