@@ -64,7 +64,7 @@ const ACCOUNT_VIEWS: readonly LwcObject[] = ['Account'];
  * The record's loyalty context from the component's query, assembled as the extension's Salesforce connector assembles
  * it (integrations/salesforce/record-context.ts), with its own row mappers and parsers.
  */
-export function contextFromGraphql(data: Json, view: LwcView, instance: string, now: number): RecordContext {
+export function contextFromGraphql(data: Json, view: LwcView, instance: string, now: number, currencies: Record<string, string | null> = {}): RecordContext {
   const key = (id: string) => rowKey('salesforce', instance, id);
   // The members of a connected org the connector's mappers read.
   const org = { key, instance: () => instance } as unknown as SalesforceOrg;
@@ -87,15 +87,16 @@ export function contextFromGraphql(data: Json, view: LwcView, instance: string, 
     if (parsed.success && !parsed.data.IsClosed) followUps.set(parsed.data.Id, { ...taskFollowUp(org, parsed.data, view.accountId), url: null });
   }
 
-  const accountRow = rows(data, 'Account')[0] as { Id?: string; Name?: string; OwnerId?: string | null; Owner?: { Name?: string } | null; CurrencyIsoCode?: string | null } | undefined;
+  const accountRow = rows(data, 'Account')[0] as { Id?: string; Name?: string; OwnerId?: string | null; Owner?: { Name?: string } | null } | undefined;
   const opportunities = rows(data, 'Opportunity').flatMap((raw) => {
-    const parsed = sfOpenOpportunitySchema.safeParse(raw);
+    const id = (raw as { Id?: string } | null)?.Id;
+    const parsed = sfOpenOpportunitySchema.safeParse({ ...(raw as object), CurrencyIsoCode: id ? (currencies[id] ?? null) : null });
     return parsed.success ? [parsed.data] : [];
   });
   let account: Account | null = null;
   let deals: OpenDeal[] | undefined;
   if (view.accountId && accountRow?.Id) {
-    const currency = accountRow.CurrencyIsoCode ?? null;
+    const currency = currencies[accountRow.Id] ?? null;
     deals = opportunities.map((o) => ({ ...openDeal(org, accountRow.Id!, o, currency), url: null }));
     account = {
       key: key(accountRow.Id),

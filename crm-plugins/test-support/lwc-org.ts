@@ -45,10 +45,10 @@ export async function uiRecord(token: string, object: LwcObject, id: string): Pr
 /** The component's context query (loyaltyLensCard.js CONTEXT_QUERY), answered from the sandbox org. */
 export async function contextAnswer(token: string, variables: { accountId: string | null; contactId: string | null; opportunityId: string | null }): Promise<Json> {
   const { accountId, contactId, opportunityId } = variables;
-  const account = accountId ? await soql(token, `SELECT Id, Name, OwnerId, Owner.Name, CurrencyIsoCode FROM Account WHERE Id = ${lit(accountId)}`) : [];
+  const account = accountId ? await soql(token, `SELECT Id, Name, OwnerId, Owner.Name FROM Account WHERE Id = ${lit(accountId)}`) : [];
   const opportunities = await soql(
     token,
-    `SELECT Id, Name, Amount, CurrencyIsoCode, (SELECT ContactId, Contact.Name, Contact.Loyalty_Lens_Last_NPS__c FROM OpportunityContactRoles) ` +
+    `SELECT Id, Name, Amount, (SELECT ContactId, Contact.Name FROM OpportunityContactRoles) ` +
       `FROM Opportunity WHERE AccountId = ${lit(accountId)} AND IsClosed = false ORDER BY Amount DESC LIMIT 200`,
   );
   const roles = await soql(token, `SELECT ContactId FROM OpportunityContactRole WHERE OpportunityId = ${lit(opportunityId)}`);
@@ -94,4 +94,12 @@ export async function contextAnswer(token: string, variables: { accountId: strin
       },
     },
   };
+}
+
+/** The component's currency query (CURRENCY_QUERY), answered from the sandbox org, which has multiple currencies. */
+export async function currencyAnswer(token: string, accountId: string): Promise<Json> {
+  const account = await soql(token, `SELECT Id, CurrencyIsoCode FROM Account WHERE Id = ${lit(accountId)}`);
+  const opportunities = await soql(token, `SELECT Id, CurrencyIsoCode FROM Opportunity WHERE AccountId = ${lit(accountId)} AND IsClosed = false LIMIT 200`);
+  const edges = (rows: Rest[]) => ({ edges: rows.map((r) => ({ node: graphqlNode(r) })) });
+  return { uiapi: { query: { Account: edges(account), Opportunity: edges(opportunities) } } };
 }

@@ -7,7 +7,7 @@ import { SALESFORCE_FIXTURES as SF } from '../../sandbox/salesforce/index';
 import { startSandbox } from '../../sandbox/server';
 import type { LwcObject } from '../shared/lwc-core';
 import { routeToSandbox, signInToSalesforce, SURFACE_RECORD_NAMES, SURFACE_RECORDS } from './sandbox';
-import { contextAnswer, uiRecord } from './lwc-org';
+import { contextAnswer, currencyAnswer, uiRecord } from './lwc-org';
 
 // The Lightning component's tests: starts the sandbox org, signs in as an admin would, answers the component's wires
 // from the org (.sandbox/records.json), then runs sfdx-lwc-jest, whose tests write through the org's API.
@@ -34,7 +34,8 @@ async function main(): Promise<number> {
       const accountId = objectApiName === 'Account' ? ref.id : (record.fields.AccountId?.value ?? null);
       const contactId = objectApiName === 'Contact' ? ref.id : objectApiName === 'Case' ? (record.fields.ContactId?.value ?? null) : null;
       const variables = { accountId, contactId, opportunityId: objectApiName === 'Opportunity' ? ref.id : null };
-      records[name] = { objectApiName, recordId: ref.id, record, variables, context: await contextAnswer(tokens.accessToken, variables) };
+      const currencies = accountId ? await currencyAnswer(tokens.accessToken, accountId) : null;
+      records[name] = { objectApiName, recordId: ref.id, record, variables, context: await contextAnswer(tokens.accessToken, variables), currencies };
     }
     mkdirSync(DIR, { recursive: true });
     writeFileSync(join(DIR, 'records.json'), JSON.stringify(records, null, 2));

@@ -34,7 +34,7 @@ const CONTEXT_QUERY = gql`
         uiapi {
             query {
                 Account(where: { Id: { eq: $accountId } }, first: 1) {
-                    edges { node { Id Name { value } OwnerId { value } Owner { Name { value } } CurrencyIsoCode { value } } }
+                    edges { node { Id Name { value } OwnerId { value } Owner { Name { value } } } }
                 }
                 Opportunity(where: { and: [{ AccountId: { eq: $accountId } }, { IsClosed: { eq: false } }] }, first: 200, orderBy: { Amount: { order: DESC } }) {
                     edges {
@@ -42,9 +42,8 @@ const CONTEXT_QUERY = gql`
                             Id
                             Name { value }
                             Amount { value }
-                            CurrencyIsoCode { value }
                             OpportunityContactRoles(first: 200) {
-                                edges { node { ContactId { value } Contact { Name { value } Loyalty_Lens_Last_NPS__c { value } } } }
+                                edges { node { ContactId { value } Contact { Name { value } } } }
                             }
                         }
                     }
@@ -135,6 +134,22 @@ const CONTEXT_QUERY = gql`
     }
 `;
 
+// Only multi-currency orgs have CurrencyIsoCode; asked apart, so a single-currency org's error here leaves the rest.
+const CURRENCY_QUERY = gql`
+    query loyaltyLensCurrencies($accountId: ID) {
+        uiapi {
+            query {
+                Account(where: { Id: { eq: $accountId } }, first: 1) {
+                    edges { node { Id CurrencyIsoCode { value } } }
+                }
+                Opportunity(where: { and: [{ AccountId: { eq: $accountId } }, { IsClosed: { eq: false } }] }, first: 200) {
+                    edges { node { Id CurrencyIsoCode { value } } }
+                }
+            }
+        }
+    }
+`;
+
 const TASK_BY_KEY = gql`
     query loyaltyLensTaskByKey($key: String) {
         uiapi {
@@ -157,7 +172,8 @@ export default class LoyaltyLensCard extends LightningElement {
     @api objectApiName;
 
     view;
-    context;
+    contextData;
+    currencies;
     loadError;
     result = null;
     causes = [];
@@ -213,8 +229,25 @@ export default class LoyaltyLensCard extends LightningElement {
             this.loadError = errorMessage(errors);
             return;
         }
-        if (!data || !this.view) return;
-        this.context = contextFromGraphql(data, this.view, window.location.host, Date.now());
+        if (data) this.contextData = data;
+    }
+
+    get currencyVariables() {
+        return this.view && this.view.accountId ? { accountId: this.view.accountId } : undefined;
+    }
+
+    @wire(graphql, { query: CURRENCY_QUERY, variables: '$currencyVariables' })
+    wiredCurrencies({ data, errors }) {
+        // An org without multiple currencies has no CurrencyIsoCode: its amounts are in the org's one currency.
+        if (errors) this.currencies = {};
+        else if (data) this.currencies = currencyCodes(data);
+    }
+
+    get context() {
+        if (!this.contextData || !this.view) return null;
+        const currencies = this.view.accountId ? this.currencies : {};
+        if (!currencies) return null;
+        return contextFromGraphql(this.contextData, this.view, window.location.host, Date.now(), currencies);
     }
 
     @wire(graphql, { query: TASK_BY_KEY, variables: '$keyLookup' })
@@ -453,6 +486,15 @@ export default class LoyaltyLensCard extends LightningElement {
         this.mightBeSaved = false;
         this.savedTaskId = null;
     }
+}
+
+/** Record id → ISO currency code, from the currency query. */
+function currencyCodes(data) {
+    const codes = {};
+    for (const name of ['Account', 'Opportunity']) {
+        for (const edge of data.uiapi.query[name].edges) codes[edge.node.Id] = edge.node.CurrencyIsoCode ? edge.node.CurrencyIsoCode.value : null;
+    }
+    return codes;
 }
 
 /** The key field refused a second Task with the same key: the first one is there. */

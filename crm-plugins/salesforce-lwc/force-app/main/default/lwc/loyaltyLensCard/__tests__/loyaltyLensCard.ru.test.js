@@ -26,7 +26,8 @@ describe('the Lightning component in Russian', () => {
             document.body.appendChild(element);
             getRecord.emit(record.record);
             await flush();
-            graphql.emit(record.context, (config) => Boolean(config && config.variables && 'accountId' in config.variables));
+            graphql.emit(record.context, (config) => Boolean(config && config.variables && 'contactId' in config.variables));
+            if (record.currencies) graphql.emit(record.currencies, (config) => Boolean(config && config.variables && !('contactId' in config.variables) && 'accountId' in config.variables));
             await flush();
             const shown = {};
             for (const node of element.shadowRoot.querySelectorAll('[data-ll-figure]')) {

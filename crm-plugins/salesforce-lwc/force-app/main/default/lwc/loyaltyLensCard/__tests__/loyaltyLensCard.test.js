@@ -36,7 +36,8 @@ async function mount(name) {
     expect(element.shadowRoot.querySelector('lightning-spinner')).not.toBeNull();
     getRecord.emit(record.record);
     await flush();
-    graphql.emit(record.context, (config) => Boolean(config && config.variables && 'accountId' in config.variables));
+    graphql.emit(record.context, (config) => Boolean(config && config.variables && 'contactId' in config.variables));
+    if (record.currencies) graphql.emit(record.currencies, (config) => Boolean(config && config.variables && !('contactId' in config.variables) && 'accountId' in config.variables));
     await flush();
     return element;
 }
@@ -73,6 +74,21 @@ describe('the Lightning component shows what the panel shows', () => {
         expect(rows.map((row) => row.querySelector('.clock').textContent)).toEqual(rows.map(() => expect.stringMatching(/^Overdue \d+ days · due [A-Z][a-z]{2} \d{1,2}$/)));
     });
 
+    it('sums revenue at risk in the org’s one currency where the org has no CurrencyIsoCode', async () => {
+        const record = org.records['salesforce account'];
+        const element = createElement('c-loyalty-lens-card', { is: LoyaltyLensCard });
+        element.recordId = record.recordId;
+        element.objectApiName = record.objectApiName;
+        document.body.appendChild(element);
+        getRecord.emit(record.record);
+        await flush();
+        graphql.emit(record.context, (config) => Boolean(config && config.variables && 'contactId' in config.variables));
+        graphql.emitErrors([{ message: "No such column 'CurrencyIsoCode' on entity 'Account'." }], (config) => Boolean(config && config.variables && !('contactId' in config.variables) && 'accountId' in config.variables));
+        await flush();
+        expect(shownFigures(element)['revenue-at-risk']).toBe('207,000');
+        expect(shownFigures(element)['account-nps']).toBe(expected.records['salesforce account'].en['account-nps']);
+    });
+
     it('names what went wrong when the org refuses the query', async () => {
         const record = org.records['salesforce contact'];
         const element = createElement('c-loyalty-lens-card', { is: LoyaltyLensCard });
@@ -81,7 +97,7 @@ describe('the Lightning component shows what the panel shows', () => {
         document.body.appendChild(element);
         getRecord.emit(record.record);
         await flush();
-        graphql.emitErrors([{ message: 'Insufficient access rights on SurveyQuestionResponse.' }], (config) => Boolean(config && config.variables && 'accountId' in config.variables));
+        graphql.emitErrors([{ message: 'Insufficient access rights on SurveyQuestionResponse.' }], (config) => Boolean(config && config.variables && 'contactId' in config.variables));
         await flush();
         const alert = element.shadowRoot.querySelector('[role="alert"]');
         expect(alert.textContent).toContain('This record could not be loaded.');
