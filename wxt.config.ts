@@ -50,9 +50,9 @@ export default defineConfig({
       : { side_panel: { default_path: 'panel.html' } }),
   }),
   // npm run zip: the store packages, and for Firefox's reviewers the sources they build it from
-  // (README: npm ci && npm run build:firefox); test output and pictures are no source.
+  // (README: npm ci && npm run build:firefox); test output and pictures are no source, nor are the CRM plugins.
   zip: {
-    excludeSources: ['test/e2e/screenshots/**', 'test/e2e/artifacts/**', '.sandbox/**', 'demo.png', '**/*.log', 'docs/store/*.png'],
+    excludeSources: ['test/e2e/screenshots/**', 'test/e2e/artifacts/**', '.sandbox/**', 'demo.png', '**/*.log', 'docs/store/*.png', 'crm-plugins/**'],
   },
   vite: () => ({
     plugins: [

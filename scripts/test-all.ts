@@ -72,6 +72,19 @@ const suites: Suite[] = [
     },
   },
   {
+    // The CRM plugins (crm-plugins/): their bundles, their TypeScript project, the HubSpot card with HubSpot's test
+    // renderer and the Lightning component with sfdx-lwc-jest, both against the sandbox. Nothing of it is in the builds.
+    name: 'crm-plugins',
+    command: ['node', '--import', 'tsx', 'crm-plugins/test.ts'],
+    count: (output, exitCode) => {
+      const match = /crm-plugins: (\d+) passed, (\d+) failed/.exec(output);
+      if (!match) return { passed: 0, failed: 1, note: `no crm-plugins summary (exit ${exitCode})` };
+      const outcome = { passed: Number(match[1]), failed: Number(match[2]) };
+      if (exitCode !== 0 && outcome.failed === 0) return { ...outcome, failed: 1, note: `exited ${exitCode}` };
+      return outcome;
+    },
+  },
+  {
     name: 'e2e',
     // The chrome build above is the one under test.
     command: ['node', '--import', 'tsx', 'test/e2e/run.ts', '--no-build'],

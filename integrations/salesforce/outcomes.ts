@@ -53,7 +53,7 @@ export function outcomeDescription(outcome: Outcome): string {
   return [lines.join('\n'), ...(note ? [note] : []), data].join('\n\n');
 }
 
-function outcomeTask(outcome: Outcome, withKeyField: boolean): Record<string, unknown> {
+export function outcomeTask(outcome: Outcome, withKeyField: boolean): Record<string, unknown> {
   const whoIsLead = objectTypeOfId(outcome.contactId) === 'lead';
   const what =
     outcome.followUpId && objectTypeOfId(outcome.followUpId) === 'case'

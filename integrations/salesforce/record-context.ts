@@ -263,7 +263,7 @@ async function assemble(org: SalesforceOrg, ref: RecordRef, settings: Settings):
   };
 }
 
-function toContact(org: SalesforceOrg, row: SfContact): Contact {
+export function toContact(org: SalesforceOrg, row: SfContact): Contact {
   return {
     key: org.key(row.Id),
     crm: 'salesforce',
@@ -282,7 +282,7 @@ function toContact(org: SalesforceOrg, row: SfContact): Contact {
 }
 
 /** An open opportunity with its contact roles, in its own currency (else the account's). */
-function openDeal(org: SalesforceOrg, accountId: string, o: SfOpenOpportunity, accountCurrency: string | null): OpenDeal {
+export function openDeal(org: SalesforceOrg, accountId: string, o: SfOpenOpportunity, accountCurrency: string | null): OpenDeal {
   const roles = (o.OpportunityContactRoles?.records ?? []).filter((r): r is typeof r & { ContactId: string } => r.ContactId !== null);
   const contactFacts: OpenDeal['contactFacts'] = {};
   for (const r of roles) {
