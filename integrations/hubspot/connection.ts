@@ -104,9 +104,11 @@ export async function connectHubSpotToken(token: string, apiBase: string = DEFAU
       }),
     ),
   ]);
-  const missing = probes.filter((s): s is string => s !== null);
-  if (directory.ticketPipelines === null) missing.splice(3, 0, 'tickets');
-  if (directory.owners === null) missing.push('crm.objects.owners.read');
+  // In the order the admin meets them on HubSpot's scope list: objects, tickets beside them, feedback, owners.
+  const [contacts, companies, deals, feedback] = probes;
+  const missing = [contacts, companies, deals, directory.ticketPipelines === null ? 'tickets' : null, feedback, directory.owners === null ? 'crm.objects.owners.read' : null].filter(
+    (s): s is string => s !== null && s !== undefined,
+  );
   return {
     info: {
       crm: 'hubspot',
