@@ -159,7 +159,7 @@ const SPECS: { name: string; label: string; plural: string; prefix: string; name
       ['AccountId', 'reference', ref('Account', 'Account')], ['ContactId', 'reference', ref('Contact', 'Contact')],
       ['OwnerId', 'reference', ref('User', 'Owner')],
       // The outer loop's fields an admin adds (Loyalty Lens writes an outcome's root causes and loop steps here).
-      ['Loyalty_Lens_Root_Causes__c', 'multipicklist', { custom: true, label: 'Root causes', picklistValues: ['Product quality', 'Missing feature', 'Ease of use', 'Support experience', 'Pricing', 'Billing and invoices', 'Onboarding', 'Reliability', 'Other'] }],
+      ['Loyalty_Lens_Root_Causes__c', 'multipicklist', { custom: true, label: 'Root causes', picklistValues: ['Product quality', 'Missing feature', 'Ease of use', 'Support experience', 'Onboarding', 'Price / value', 'Billing', 'Reliability / outages', 'Communication', 'Relationship / account management'] }],
       ['Loyalty_Lens_Loop_Steps__c', 'multipicklist', { custom: true, label: 'Loop steps', picklistValues: ['reached', 'resolved', 'thanked'] }],
     ],
   },

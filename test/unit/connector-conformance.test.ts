@@ -7,6 +7,7 @@ import { ASKNICELY_PRESET, CUSTOM_OBJECT_PRESET, HUBSPOT_FEEDBACK_PRESET } from 
 import { createSalesforceConnector } from '../../integrations/salesforce/connector';
 import { SALESFORCE_SURVEYS_PRESET, SIMPLE_SURVEY_PRESET } from '../../integrations/salesforce/presets';
 import { HUBSPOT_FIXTURES as HS } from '../../sandbox/hubspot/seed';
+import { OUTER_LOOP_OWNER } from '../../sandbox/hubspot/outer-loop';
 import { SALESFORCE_FIXTURES as SF, type SalesforceSandbox } from '../../sandbox/salesforce/index';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import type { FaultRule } from '../../sandbox/types';
@@ -49,6 +50,8 @@ interface Harness {
   /** A big account, its contact count, the fewest answers it counts, and the most requests its view may take. */
   bigAccount: { ref: RecordRef; contacts: number; minCounted: number; maxRequests: number };
   failing: { ref: RecordRef; missing: RecordRef; arrange: Record<FailureCase, Arranged> };
+  /** The outer loop's hand-counted owner (sandbox/hubspot and sandbox/salesforce outer-loop.ts), the revenue behind each cause where the CRM counts it, and request ceilings. */
+  insights: { ownerId: string; revenue: Record<string, number> | null; maxRequests: { owner: number; everyoneYear: number } };
   write: {
     outcome(idempotencyKey: string): Outcome;
     /** Faults that make the CRM behave as one without the key field; and the create to drop once it committed. */
@@ -111,6 +114,8 @@ const hubspot: Harness = {
   // Company ∥ contacts; 3 counts, answers, open deals and their contacts, tickets and theirs, deal contacts not listed (11),
   // and a search the warm-up left no quota for, retried after HubSpot's 429.
   bigAccount: { ref: hsRef('company', HS.bigCompanyId), contacts: HS.bigCompanyContacts, minCounted: 200, maxRequests: 13 },
+  // Search cannot add money up; 1 property read + 3 totals a month + 1 per cause and step + opened, closed, recent.
+  insights: { ownerId: OUTER_LOOP_OWNER.id, revenue: null, maxRequests: { owner: 1 + 3 * 3 + 10 + 3 + 3, everyoneYear: 1 + 3 * 12 + 2 * 4 + 10 + 3 + 3 } },
   failing: {
     ref: hsRef('contact', HS.sampleContactId),
     missing: hsRef('contact', '999999'),
@@ -232,6 +237,8 @@ const salesforce: Harness = {
   },
   followUps: { ref: sfRef('contact', SF.sampleContactId), openId: SF.caseId, kinds: ['case'] },
   bigAccount: { ref: sfRef('account', SF.bigAccountId), contacts: 2500, minCounted: 1000, maxRequests: 3 },
+  // Open pipeline behind each cause's accounts: Larkspur 90,000, Quarry Hill 30,000. Composites of five queries each.
+  insights: { ownerId: SF.outerLoopOwnerId, revenue: { Billing: 120_000, Communication: 90_000, Onboarding: 90_000, 'Product quality': 30_000 }, maxRequests: { owner: 6, everyoneYear: 6 } },
   failing: {
     ref: sfRef('contact', SF.sampleContactId),
     missing: sfRef('contact', '003000000000000AAA'),
@@ -408,6 +415,50 @@ describe.each([hubspot, salesforce])('the $name connector', (crm) => {
     sandbox.setFaults([{ match: crm.api, status: 503, times: 1 }]);
     const ctx = await c.loadContext(crm.failing.ref, DEFAULT_SETTINGS);
     expect(ctx.contacts.length).toBeGreaterThan(0);
+  });
+
+  it('the outer loop of one owner is counted by the CRM, as counted by hand', async () => {
+    const c = crm.connector();
+    await crm.warm(c);
+    sandbox.clearLog();
+    const counts = await c.insights!.count({ kind: 'owners', ownerIds: [crm.insights.ownerId] }, ['2026-08', '2026-09', '2026-10'], DEFAULT_SETTINGS);
+    // Latest answers (HubSpot, people) and answers (Salesforce) agree here: Cyd's July 10 is outside the period.
+    expect(counts.months).toEqual([
+      { month: '2026-08', promoters: 1, passives: 0, detractors: 1 },
+      { month: '2026-09', promoters: 0, passives: 1, detractors: 1 },
+      { month: '2026-10', promoters: 1, passives: 0, detractors: 1 },
+    ]);
+    const counted = counts.causes.filter((x) => x.count > 0).sort((a, b) => b.count - a.count || a.cause.localeCompare(b.cause));
+    expect(counted.map((x) => [x.cause, x.count])).toEqual([
+      ['Billing', 3],
+      ['Communication', 1],
+      ['Onboarding', 1],
+      ['Product quality', 1],
+    ]);
+    const revenue = crm.insights.revenue;
+    for (const x of counted) expect(x.revenue).toBe(revenue ? revenue[x.cause] : null);
+    // Bo's ticket closed after 48 h, Dev's after 24 h; the July follow-up is outside the period.
+    expect(counts.funnel).toEqual({ opened: 4, reached: 3, resolved: 2, thanked: 1, closed: 2, closeHoursTotal: 72, closeCounted: 2 });
+    expect(counts.causeField).toBe('present');
+    expect(counts.recent.map((r) => [r.rootCauses, r.steps, r.closed])).toEqual([
+      [['Onboarding'], [], false],
+      [['Product quality', 'Billing'], ['reached', 'resolved'], true],
+      [['Billing'], ['reached'], false],
+      [['Billing', 'Communication'], ['reached', 'resolved', 'thanked'], true],
+    ]);
+    expect(counts.requestCount).toBeLessThanOrEqual(crm.insights.maxRequests.owner);
+    expect(timesRequested(crm.api).reduce((a, b) => a + b, 0)).toBe(counts.requestCount);
+  });
+
+  it('everyone over twelve months costs requests by months and categories, not by answers', async () => {
+    const c = crm.connector();
+    await crm.warm(c);
+    const months = ['2025-11', '2025-12', ...Array.from({ length: 10 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`)];
+    const counts = await c.insights!.count({ kind: 'everyone' }, months, DEFAULT_SETTINGS);
+    expect(counts.months.map((m) => m.month)).toEqual(months);
+    expect(counts.months.reduce((n, m) => n + m.promoters + m.passives + m.detractors, 0)).toBeGreaterThan(1_000);
+    expect(counts.touchpoints.length).toBeGreaterThan(0);
+    expect(counts.requestCount).toBeLessThanOrEqual(crm.insights.maxRequests.everyoneYear);
   });
 
   it.each<WriteMode>(['with the key field', 'without the key field'])('an outcome is written exactly once %s, even after a dropped connection', async (mode) => {
