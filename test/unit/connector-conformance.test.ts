@@ -57,6 +57,8 @@ interface Harness {
     /** Faults that make the CRM behave as one without the key field; and the create to drop once it committed. */
     arrange: Record<WriteMode, { faults: FaultRule[]; dropAfterCommit: string }>;
     created(): number;
+    /** The follow-up's root-cause and loop-step fields as the CRM holds them (';'-joined). */
+    followUpFields(): { causes: string; steps: string };
     loops(connector: CrmConnector, outcome: Outcome): Promise<LoopRecord[]>;
     recordUrl: (id: string) => RegExp;
   };
@@ -182,6 +184,10 @@ const hubspot: Harness = {
       },
     },
     created: () => sandbox.stats().hubspot?.notes ?? 0,
+    followUpFields: () => {
+      const p = sandbox.hubspot.portal().get('tickets', HS.ticketId)!.properties;
+      return { causes: p.loyalty_lens_root_causes ?? '', steps: p.loyalty_lens_loop_steps ?? '' };
+    },
     loops: (c, o) => c.loadLoopHistory!(o.ref, [o.contactId]),
     recordUrl: () => new RegExp(`^https://app\\.hubspot\\.com/contacts/${HS.portals.main}/record/0-1/${HS.sampleContactId}$`),
   },
@@ -293,6 +299,10 @@ const salesforce: Harness = {
       },
     },
     created: () => (sandbox.salesforce as SalesforceSandbox).stats().tasksCreated ?? 0,
+    followUpFields: () => {
+      const row = (sandbox.salesforce as SalesforceSandbox).records('Case').find((r) => r.Id === SF.caseId)!;
+      return { causes: String(row.Loyalty_Lens_Root_Causes__c ?? ''), steps: String(row.Loyalty_Lens_Loop_Steps__c ?? '') };
+    },
     // Salesforce's loops come with the record view (its completed Tasks).
     loops: async (c, o) => (await c.loadContext(sfRef('contact', o.contactId), DEFAULT_SETTINGS)).loops ?? [],
     recordUrl: (id) => new RegExp(`^https://${SF.hosts.lightning.replace(/\./g, '\\.')}/lightning/r/Task/${id}/view$`),
@@ -478,6 +488,10 @@ describe.each([hubspot, salesforce])('the $name connector', (crm) => {
     expect(third).toMatchObject({ ok: true, crmRecordId: second!.crmRecordId });
     expect(second!.crmRecordUrl).toMatch(crm.write.recordUrl(second!.crmRecordId!));
     expect(crm.write.created() - before).toBe(1);
+    // The outer loop's data is on the follow-up, once each however often the outcome was sent.
+    const fields = crm.write.followUpFields();
+    expect(fields.causes.split(';').filter((c) => c === outcome.rootCauses[0])).toHaveLength(1);
+    expect(fields.steps.split(';').sort()).toEqual(['reached', 'resolved', 'thanked']);
     sandbox.clearFaults();
     const loops = await crm.write.loops(c, outcome);
     expect(loops.filter((l) => l.id === second!.crmRecordId)).toMatchObject([
