@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { crmSchema, outcomeResultSchema, type Crm } from './schema';
+import { crmSchema, type Crm, type OutcomeResult } from './schema';
 import { summarizeCounts } from './nps';
 
 // The outer loop: what the CRMs counted across every loop of a scope and period (integrations/*/insights.ts), and
@@ -412,7 +412,7 @@ export function insightsCsv(view: InsightsView, labels: CsvLabels): string {
 }
 
 /** The loop steps an outcome records on its follow-up: reached (any "reached" result), resolved, thanked. */
-export function loopSteps(outcome: { result: z.infer<typeof outcomeResultSchema>; thanked: boolean }): Array<'reached' | 'resolved' | 'thanked'> {
+export function loopSteps(outcome: { result: OutcomeResult; thanked: boolean }): Array<'reached' | 'resolved' | 'thanked'> {
   return [
     ...(outcome.result === 'reached-resolved' || outcome.result === 'reached-unresolved' ? (['reached'] as const) : []),
     ...(outcome.result === 'reached-resolved' ? (['resolved'] as const) : []),
