@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { cloneElement, useEffect, useId, useMemo, useState, type ReactElement } from 'react';
 import { createI18n, loadCatalog, resolveLocale, type I18n, type Locale } from '../../core/i18n';
 import type { Catalog, MessageKey } from '../../core/locales/en';
 import {
@@ -127,8 +127,7 @@ function InsightsPage(props: { host: InsightsHost }) {
         <p className="muted">{i18n.t('insights.lead')}</p>
       </header>
       <form className="insights-controls" onSubmit={(e) => e.preventDefault()} aria-label={i18n.t('insights.title')}>
-        <label className="field">
-          <span>{i18n.t('insights.scope')}</span>
+        <Field label={i18n.t('insights.scope')}>
           <select
             value={scopeChoice}
             onChange={(e) => {
@@ -142,10 +141,9 @@ function InsightsPage(props: { host: InsightsHost }) {
               </option>
             ))}
           </select>
-        </label>
+        </Field>
         {(scopeChoice === 'owner' || scopeChoice === 'team') && (
-          <label className="field">
-            <span>{i18n.t('insights.crm')}</span>
+          <Field label={i18n.t('insights.crm')}>
             <select
               value={scopeCrm}
               onChange={(e) => {
@@ -159,11 +157,10 @@ function InsightsPage(props: { host: InsightsHost }) {
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
         )}
         {scopeChoice === 'owner' && (
-          <label className="field">
-            <span>{i18n.t('insights.owner')}</span>
+          <Field label={i18n.t('insights.owner')}>
             <select value={chosenOwners[0] ?? ''} onChange={(e) => setChosenOwners(e.target.value ? [e.target.value] : [])} disabled={!owners}>
               <option value="">—</option>
               {(owners ?? []).map((o) => (
@@ -172,7 +169,7 @@ function InsightsPage(props: { host: InsightsHost }) {
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
         )}
         {scopeChoice === 'team' && (
           <fieldset className="field team">
@@ -189,8 +186,7 @@ function InsightsPage(props: { host: InsightsHost }) {
             ))}
           </fieldset>
         )}
-        <label className="field">
-          <span>{i18n.t('insights.period')}</span>
+        <Field label={i18n.t('insights.period')}>
           <select value={periodChoice} onChange={(e) => setPeriodChoice(e.target.value as PeriodChoice)}>
             {(['3', '6', '12', 'year', 'custom'] as const).map((p) => (
               <option key={p} value={p}>
@@ -198,17 +194,15 @@ function InsightsPage(props: { host: InsightsHost }) {
               </option>
             ))}
           </select>
-        </label>
+        </Field>
         {periodChoice === 'custom' && (
           <>
-            <label className="field">
-              <span>{i18n.t('insights.from')}</span>
+            <Field label={i18n.t('insights.from')}>
               <input type="month" value={custom.from} max={custom.to} onChange={(e) => /^\d{4}-\d{2}$/.test(e.target.value) && setCustom((c) => ({ ...c, from: e.target.value }))} />
-            </label>
-            <label className="field">
-              <span>{i18n.t('insights.to')}</span>
+            </Field>
+            <Field label={i18n.t('insights.to')}>
               <input type="month" value={custom.to} min={custom.from} onChange={(e) => /^\d{4}-\d{2}$/.test(e.target.value) && setCustom((c) => ({ ...c, to: e.target.value }))} />
-            </label>
+            </Field>
           </>
         )}
         <div className="actions">
@@ -394,6 +388,17 @@ function InsightsPage(props: { host: InsightsHost }) {
         </>
       )}
     </main>
+  );
+}
+
+/** A labelled control: the label names the control alone (a label around a select would add its options). */
+function Field(props: { label: string; children: ReactElement<{ id?: string }> }) {
+  const id = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{props.label}</label>
+      {cloneElement(props.children, { id })}
+    </div>
   );
 }
 
