@@ -10,14 +10,17 @@ import { parseSfDate, queryResultSchema } from './schema';
 import * as soql from './soql';
 
 // The outer loop on Salesforce, counted by aggregate SOQL in composite requests (five queries each): NPS per month and
-// score, and per survey and score, with GROUP BY; per root cause and loop step a COUNT of the period's follow-up Cases
-// whose multi-select picklist INCLUDES it (Salesforce cannot group a multi-select picklist), with the open pipeline
-// or revenue field of their accounts; the Cases opened and closed grouped by IsClosed; one page of recent loops.
+// score, and per survey and score, with GROUP BY; per root cause and loop step the period's follow-up Cases whose
+// multi-select picklist INCLUDES it (Salesforce cannot group a multi-select picklist), per root cause by account so the
+// open pipeline or revenue field of those accounts adds up once each; the Cases opened and closed grouped by IsClosed;
+// one page of recent loops.
 
 /** The follow-up Case's multi-select picklists the outcome write fills (integrations/salesforce/outcomes.ts). */
 export const CAUSES_FIELD = 'Loyalty_Lens_Root_Causes__c';
 export const STEPS_FIELD = 'Loyalty_Lens_Loop_Steps__c';
 const STEPS = ['reached', 'resolved', 'thanked'] as const;
+/** Salesforce answers an aggregate query with at most 2,000 groups (no further pages): more accounts, no revenue. */
+const GROUPS_MAX = 2_000;
 
 const sfDateTime = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const inList = (ids: readonly string[]) => `(${ids.map(soql.idLiteral).join(', ')})`;
@@ -52,7 +55,8 @@ function answers(source: SalesforceSource, filter: OwnerFilter, period: { start:
 const monthRowSchema = z.object({ y: z.number().int(), m: z.number().int().min(1).max(12), score: z.unknown(), n: z.number().int().nonnegative() }).loose();
 const surveyRowSchema = z.object({ s: z.string().nullable(), score: z.unknown(), n: z.number().int().nonnegative() }).loose();
 const countSchema = z.object({ n: z.number().int().nonnegative() }).loose();
-const sumSchema = z.object({ r: z.number().nullable() }).loose();
+const byAccountSchema = z.object({ a: z.string().nullable(), n: z.number().int().nonnegative() }).loose();
+const accountRevenueSchema = z.object({ a: z.string().nullable(), r: z.number().nullable() }).loose();
 const closedRowSchema = z.object({ c: z.boolean(), n: z.number().int().nonnegative() }).loose();
 const recentSchema = z
   .object({
@@ -98,18 +102,19 @@ export async function countSalesforceInsights(org: SalesforceOrg, filter: OwnerF
     referenceId: 'recent',
     soql: `SELECT Id, CaseNumber, Subject, IsClosed, CreatedDate, ClosedDate, Contact.Name, ${CAUSES_FIELD}, ${STEPS_FIELD} FROM Case WHERE ${fu} ORDER BY CreatedDate DESC LIMIT ${RECENT_LOOPS}`,
   });
+  // Per cause, its follow-ups counted by account (a multi-select picklist cannot be grouped, its accounts can); the
+  // money behind the accounts that have any cause, once per account — their open pipeline or revenue field.
   causes.forEach((cause, i) => {
     const withCause = `${fu} AND ${CAUSES_FIELD} INCLUDES (${soql.quote(cause.replace(/;/g, ' '))})`;
-    queries.push({ referenceId: `cause${i}`, soql: `SELECT COUNT(Id) n FROM Case WHERE ${withCause}` });
-    // The money behind a cause: each account with such a follow-up once — its open pipeline or its revenue field.
-    const accounts = `(SELECT AccountId FROM Case WHERE ${withCause})`;
-    queries.push({
-      referenceId: `revenue${i}`,
-      soql:
-        revenue.kind === 'accountField'
-          ? `SELECT SUM(${soql.apiName(revenue.field)}) r FROM Account WHERE Id IN ${accounts}`
-          : `SELECT SUM(Amount) r FROM Opportunity WHERE IsClosed = false AND AccountId IN ${accounts}`,
-    });
+    queries.push({ referenceId: `cause${i}`, soql: `SELECT AccountId a, COUNT(Id) n FROM Case WHERE ${withCause} GROUP BY AccountId LIMIT ${GROUPS_MAX}` });
+  });
+  const withAnyCause = `(SELECT AccountId FROM Case WHERE ${fu} AND ${CAUSES_FIELD} != null)`;
+  queries.push({
+    referenceId: 'revenue',
+    soql:
+      revenue.kind === 'accountField'
+        ? `SELECT Id a, ${soql.apiName(revenue.field)} r FROM Account WHERE Id IN ${withAnyCause} LIMIT ${GROUPS_MAX}`
+        : `SELECT AccountId a, SUM(Amount) r FROM Opportunity WHERE IsClosed = false AND AccountId IN ${withAnyCause} GROUP BY AccountId LIMIT ${GROUPS_MAX}`,
   });
   for (const step of STEPS) queries.push({ referenceId: `step-${step}`, soql: `SELECT COUNT(Id) n FROM Case WHERE ${fu} AND ${STEPS_FIELD} INCLUDES (${soql.quote(step)})` });
 
@@ -137,12 +142,18 @@ export async function countSalesforceInsights(org: SalesforceOrg, filter: OwnerF
   const causeField = !lacksField(results.get('cause0')) && !lacksField(results.get('recent'));
   const stepsField = !lacksField(results.get('step-reached'));
   const count = (ref: string) => parseWith(queryResultSchema(countSchema), ok(results.get(ref), ref), 'a count').records[0]?.n ?? 0;
+  const revenueRows = causeField ? parseWith(queryResultSchema(accountRevenueSchema), ok(results.get('revenue'), 'revenue behind the causes'), 'the revenue behind the causes').records : [];
+  const revenueOf = new Map(revenueRows.flatMap((r) => (r.a ? [[r.a, r.r ?? 0] as const] : [])));
   const causeCounts: CauseCount[] = causeField
-    ? causes.map((cause, i) => ({
-        cause,
-        count: count(`cause${i}`),
-        revenue: parseWith(queryResultSchema(sumSchema), ok(results.get(`revenue${i}`), 'revenue behind a cause'), 'the revenue behind a cause').records[0]?.r ?? 0,
-      }))
+    ? causes.map((cause, i) => {
+        const rows = parseWith(queryResultSchema(byAccountSchema), ok(results.get(`cause${i}`), 'a root cause count'), 'a root cause count').records;
+        const complete = rows.length < GROUPS_MAX && revenueRows.length < GROUPS_MAX;
+        return {
+          cause,
+          count: rows.reduce((n, r) => n + r.n, 0),
+          revenue: complete ? rows.reduce((sum, r) => sum + (r.a ? (revenueOf.get(r.a) ?? 0) : 0), 0) : null,
+        };
+      })
     : [];
   // Without the loop fields the recent loops are read again without them.
   const recentResult = causeField && stepsField ? results.get('recent') : (await org.api.composite([{ referenceId: 'recent', soql: `SELECT Id, CaseNumber, Subject, IsClosed, CreatedDate, ClosedDate, Contact.Name FROM Case WHERE ${fu} ORDER BY CreatedDate DESC LIMIT ${RECENT_LOOPS}` }], meter, ctx)).get('recent');

@@ -244,7 +244,7 @@ const salesforce: Harness = {
   followUps: { ref: sfRef('contact', SF.sampleContactId), openId: SF.caseId, kinds: ['case'] },
   bigAccount: { ref: sfRef('account', SF.bigAccountId), contacts: 2500, minCounted: 1000, maxRequests: 3 },
   // Open pipeline behind each cause's accounts: Larkspur 90,000, Quarry Hill 30,000. Composites of five queries each.
-  insights: { ownerId: SF.outerLoopOwnerId, revenue: { Billing: 120_000, Communication: 90_000, Onboarding: 90_000, 'Product quality': 30_000 }, maxRequests: { owner: 6, everyoneYear: 6 } },
+  insights: { ownerId: SF.outerLoopOwnerId, revenue: { Billing: 120_000, Communication: 90_000, Onboarding: 90_000, 'Product quality': 30_000 }, maxRequests: { owner: 4, everyoneYear: 4 } },
   failing: {
     ref: sfRef('contact', SF.sampleContactId),
     missing: sfRef('contact', '003000000000000AAA'),
