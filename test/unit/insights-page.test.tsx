@@ -27,7 +27,8 @@ function counts(over: Partial<InsightsCounts> = {}): InsightsCounts {
   };
 }
 
-function host(answer: (query: InsightsQuery, fresh: boolean) => Promise<InsightsPart[]>): InsightsHost & { load: ReturnType<typeof vi.fn> } {
+function host(answer: (query: InsightsQuery, fresh: boolean) => Promise<InsightsPart[]>): InsightsHost & { load: ReturnType<typeof vi.fn>; downloads: Array<[string, string]> } {
+  const downloads: Array<[string, string]> = [];
   const load = vi.fn(async (query: InsightsQuery, fresh: boolean): Promise<InsightsSnapshot> => ({ query, parts: await answer(query, fresh), fetchedAt: NOW, fromCache: false }));
   return {
     load,
@@ -35,7 +36,8 @@ function host(answer: (query: InsightsQuery, fresh: boolean) => Promise<Insights
     language: async () => 'en',
     browserLanguages: ['en'],
     openRecord: vi.fn(),
-    download: vi.fn(),
+    download: (name, text) => void downloads.push([name, text]),
+    downloads,
     print: vi.fn(),
     optionsUrl: 'chrome-extension://x/options.html',
     now: () => NOW,
@@ -83,7 +85,7 @@ describe('the Insights page', () => {
     resolve([part('hubspot', 'counted', { counts: counts() })]);
     await screen.findByRole('heading', { name: 'Root causes' });
     fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
-    const [name, text] = h.download.mock.calls[0] as [string, string];
+    const [name, text] = h.downloads[0]!;
     expect(name).toBe('loyalty-lens-insights-2026-06-2026-11.csv');
     expect(text.startsWith('\uFEFFNPS by month\r\n')).toBe(true);
     expect(text).toContain('\r\nBilling,3,100,,\r\n');
