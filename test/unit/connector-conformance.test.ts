@@ -116,8 +116,9 @@ const hubspot: Harness = {
   // Company ∥ contacts; 3 counts, answers, open deals and their contacts, tickets and theirs, deal contacts not listed (11),
   // and a search the warm-up left no quota for, retried after HubSpot's 429.
   bigAccount: { ref: hsRef('company', HS.bigCompanyId), contacts: HS.bigCompanyContacts, minCounted: 200, maxRequests: 13 },
-  // Search cannot add money up; 1 property read + 3 totals a month + 1 per cause and step + opened, closed, recent.
-  insights: { ownerId: OUTER_LOOP_OWNER.id, revenue: null, maxRequests: { owner: 1 + 3 * 3 + 10 + 3 + 3, everyoneYear: 1 + 3 * 12 + 2 * 4 + 10 + 3 + 3 } },
+  // Search cannot add money up; 1 property read + 3 totals a month + 1 per cause and step + opened, closed, recent,
+  // and up to two searches retried after HubSpot's secondly 429.
+  insights: { ownerId: OUTER_LOOP_OWNER.id, revenue: null, maxRequests: { owner: 1 + 3 * 3 + 10 + 3 + 3 + 2, everyoneYear: 1 + 3 * 12 + 2 * 4 + 10 + 3 + 3 + 2 } },
   failing: {
     ref: hsRef('contact', HS.sampleContactId),
     missing: hsRef('contact', '999999'),
@@ -334,6 +335,15 @@ function timesRequested(api: string): number[] {
 
 const listedKeys = (ctx: RecordContext) => new Set(ctx.contacts.map((c) => c.key));
 
+/** Until no request has reached the sandbox for a second. */
+async function quiet(): Promise<void> {
+  for (;;) {
+    const last = sandbox.log().at(-1)?.at ?? 0;
+    if (Date.now() - last >= 1_000) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
+
 beforeAll(async () => {
   sandbox = await startSandbox({ httpPort: 0, httpsPort: 0, latencyMs: 0 });
 });
@@ -430,6 +440,11 @@ describe.each([hubspot, salesforce])('the $name connector', (crm) => {
   it('the outer loop of one owner is counted by the CRM, as counted by hand', async () => {
     const c = crm.connector();
     await crm.warm(c);
+    // A session an earlier behaviour expired is renewed here, and the reads earlier behaviours left running finish
+    // first: the log and HubSpot's search window then hold the count's own requests.
+    await c.testConnection();
+    await quiet();
+    sandbox.hubspot.clearRateWindows();
     sandbox.clearLog();
     const counts = await c.insights!.count({ kind: 'owners', ownerIds: [crm.insights.ownerId] }, ['2026-08', '2026-09', '2026-10'], DEFAULT_SETTINGS);
     // Latest answers (HubSpot, people) and answers (Salesforce) agree here: Cyd's July 10 is outside the period.
