@@ -1,6 +1,7 @@
 import { Dexie, type EntityTable } from 'dexie';
 import type { Account, AccountCounts, Contact, FollowUp, LoopRecord, OpenDeal, Outcome, RecordRef, RejectedRow, SurveyResponse } from './schema';
 import type { WorklistRead } from './worklist';
+import type { InsightsSnapshot } from './insights';
 
 /** What the panel knows about one record view: which rows to show, and how fresh they are. */
 export interface RecordView {
@@ -43,6 +44,13 @@ export interface CrmDirectory {
 }
 
 /** One CRM's part of "My open loops" as last read, kept when a later read fails (offline, limits). */
+/** One Insights view as last counted: the scope and period (JSON) is the key. */
+export interface CachedInsights {
+  key: string;
+  snapshot: InsightsSnapshot;
+  fetchedAt: number;
+}
+
 export interface CachedWorklist {
   crm: 'hubspot' | 'salesforce';
   read: WorklistRead | null;
@@ -73,6 +81,7 @@ export class LoyaltyLensDb extends Dexie {
   secrets!: EntityTable<Secret, 'name'>;
   directories!: EntityTable<CrmDirectory, 'crm'>;
   worklists!: EntityTable<CachedWorklist, 'crm'>;
+  insights!: EntityTable<CachedInsights, 'key'>;
 
   constructor(name = 'loyalty-lens') {
     super(name);
@@ -125,6 +134,8 @@ export class LoyaltyLensDb extends Dexie {
       });
     // v5 adds the worklist's cache ("My open loops"), one row per CRM; nothing older changes.
     this.version(5).stores({ worklists: 'crm' });
+    // v6 adds the Insights page's cache, one row per scope and period counted; nothing older changes.
+    this.version(6).stores({ insights: 'key, fetchedAt' });
   }
 }
 

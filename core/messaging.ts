@@ -39,6 +39,7 @@ export const allowedSenders: Record<RequestType, ReadonlyArray<SenderKind>> = {
   'worklist.reassign': ['extension-page'],
   'worklist.setInterval': ['extension-page'],
   'worklist.numbers': ['extension-page'],
+  'insights.load': ['extension-page'],
 };
 
 export type SenderKind = 'content-script' | 'extension-page';

@@ -4,6 +4,7 @@ import { hubspotSourceSchema, salesforceSourceSchema } from './settings';
 import type { ConnectionInfo, MetadataField, MetadataObject, OpenedFollowUp, PreviewResult, TicketPipeline } from './crm';
 import type { LoopNumbers } from './loop-metrics';
 import type { Owner, TeamCount, WorklistRead, WorklistSnapshot } from './worklist';
+import { insightsQuerySchema, type InsightsSnapshot } from './insights';
 
 // The requests of the messaging protocol and their replies. Both sides stand on this file: the background
 // (core/messaging.ts, which adds who may send what) and the sender (core/send.ts), so neither imports the other.
@@ -44,6 +45,8 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('worklist.reassign'), crm: crmSchema, loopId: ownerId, kind: z.enum(['ticket', 'case', 'task']), ownerId }),
   z.strictObject({ type: z.literal('worklist.setInterval'), minutes: z.number().int().min(5).max(240) }),
   z.strictObject({ type: z.literal('worklist.numbers') }),
+  // The outer loop (Insights page): a scope and period counted by the CRMs, from the cache unless `fresh`.
+  z.strictObject({ type: z.literal('insights.load'), query: insightsQuerySchema, fresh: z.boolean() }),
 ]);
 export type Request = z.infer<typeof requestSchema>;
 export type RequestType = Request['type'];
@@ -75,6 +78,7 @@ export interface ReplyMap {
   'worklist.reassign': WorklistSnapshot;
   'worklist.setInterval': { minutes: number };
   'worklist.numbers': LoopNumbers;
+  'insights.load': InsightsSnapshot;
 }
 
 export interface ErrorReply {

@@ -2,6 +2,7 @@ import type { Crm, LoopRecord, Outcome, RecordContext, RecordRef, SurveyResponse
 import type { HubSpotSource, SalesforceSource, Settings } from '../core/settings';
 import { CrmError, type ConnectionInfo, type MetadataField, type MetadataObject, type OpenedFollowUp, type OutcomeWriteResult, type PreviewResult } from '../core/crm';
 import type { WorklistReader } from './worklist';
+import type { InsightsReader } from './insights';
 
 export type { RecordRef } from '../core/schema';
 // The error and answer shapes live in core/ (which must not import integrations/); connectors import them here.
@@ -47,6 +48,8 @@ export interface CrmConnector {
   createFollowUp(response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp>;
   /** "My open loops" (see integrations/worklist.ts). */
   readonly worklist?: WorklistReader;
+  /** The outer loop, counted by the CRM (see integrations/insights.ts). */
+  readonly insights?: InsightsReader;
 }
 
 /**

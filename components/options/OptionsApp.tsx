@@ -113,6 +113,11 @@ export function OptionsApp(props: { browserLanguages: readonly string[]; salesfo
                   <a href={`#${id}`}>{title}</a>
                 </li>
               ))}
+              <li>
+                <a href="insights.html" target="_blank" rel="noreferrer" title={i18n.t('insights.openHint')}>
+                  {i18n.t('insights.open')}
+                </a>
+              </li>
             </ul>
           </nav>
         </header>

@@ -112,6 +112,9 @@ export function WorklistView(props: { host: WorklistHost; settings: Settings; no
           >
             {i18n.t('worklist.refresh')}
           </button>
+          <a className="toggle" href={new URL('insights.html', host.optionsUrl).href} target="_blank" rel="noreferrer" title={i18n.t('insights.openHint')}>
+            {i18n.t('insights.fromWorklist')}
+          </a>
         </div>
       </header>
       {problem && (

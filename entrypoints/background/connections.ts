@@ -153,7 +153,9 @@ export async function disconnect(crm: Crm): Promise<void> {
 export async function wipeCachedData(crm?: Crm): Promise<void> {
   endCache(crm);
   const tables = [db.views, db.accounts, db.contacts, db.responses, db.followUps, db.deals, db.loops, db.rejections];
-  await db.transaction('rw', [...tables, db.accountCounts, db.directories, db.worklists], async () => {
+  await db.transaction('rw', [...tables, db.accountCounts, db.directories, db.worklists, db.insights], async () => {
+    // An Insights view adds both CRMs up: any sign-out forgets them all.
+    await db.insights.clear();
     if (!crm) {
       for (const table of [...tables, db.accountCounts, db.directories, db.worklists]) await table.clear();
       return;

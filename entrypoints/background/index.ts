@@ -16,6 +16,7 @@ import { missingPermission } from './permissions';
 import { openFollowUp } from './followups';
 import { purgeExpired, PURGE_ALARM, schedulePurge } from './retention';
 import { describeSource, listFields, listObjects, listTicketPipelines } from './metadata';
+import { loadInsights } from './insights';
 import {
   chooseHubSpotOwner,
   followConnections,
@@ -88,6 +89,7 @@ export default defineBackground(() => {
     'worklist.reassign': (request) => reassignLoop(request.crm, { id: request.loopId, kind: request.kind }, request.ownerId, worklistDeps),
     'worklist.setInterval': (request) => setRefreshMinutes(request.minutes),
     'worklist.numbers': () => loopNumbers(worklistDeps),
+    'insights.load': (request) => loadInsights(request.query, request.fresh, worklistDeps),
   });
 
   browser.alarms.onAlarm.addListener((alarm) => {

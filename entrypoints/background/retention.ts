@@ -14,5 +14,8 @@ export async function schedulePurge(): Promise<void> {
 
 /** Deletes cached survey data older than the retention setting. Outcomes are never purged here. */
 export async function purgeExpired(settings: Settings): Promise<number> {
-  return purgeCachedBefore(db, Date.now() - settings.privacy.retentionDays * DAY_MS);
+  const cutoff = Date.now() - settings.privacy.retentionDays * DAY_MS;
+  // Kept Insights views name the people of their recent loops: they age out with the rest.
+  await db.insights.where('fetchedAt').below(cutoff).delete();
+  return purgeCachedBefore(db, cutoff);
 }

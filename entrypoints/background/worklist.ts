@@ -53,7 +53,7 @@ async function storedMe(): Promise<StoredMe> {
  * Who "me" is for a CRM's connected instance; a choice made for another portal or org does not carry over. In HubSpot
  * an administrator's policy may fix it (its name is looked up at the next refresh).
  */
-async function meFor(crm: Crm, instance: string, deps: Pick<WorklistDeps, 'policy'>): Promise<WorklistMe | null> {
+export async function meFor(crm: Crm, instance: string, deps: Pick<WorklistDeps, 'policy'>): Promise<WorklistMe | null> {
   const entry = (await storedMe())[crm];
   const fixed = crm === 'hubspot' ? hubspotOwnerFromPolicy(await deps.policy()) : null;
   if (fixed) return entry?.instance === instance && entry.me.ownerId === fixed && entry.me.fixed ? entry.me : { ownerId: fixed, name: fixed, fixed: true };

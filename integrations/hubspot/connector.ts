@@ -9,6 +9,8 @@ import { writeOutcomes } from './outcomes';
 import { CompanyShare, loadContext } from './record-context';
 import type { WorklistReader } from '../worklist';
 import { hubspotWorklist } from './worklist';
+import type { InsightsReader } from '../insights';
+import { hubspotInsights } from './insights';
 
 // The HubSpot connector: runs only in the background service worker (the one place with the token). Each concern
 // lives in the file of its name (the same names as in integrations/salesforce/); this file only assembles them.
@@ -32,6 +34,7 @@ export interface HubSpotConnector extends CrmConnector {
   ticketPipelines(): Promise<TicketPipeline[]>;
   loadLoopHistory(ref: RecordRef, contactIds: string[]): Promise<LoopRecord[]>;
   readonly worklist: WorklistReader;
+  readonly insights: InsightsReader;
 }
 
 export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpotConnector {
@@ -60,5 +63,6 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     listFields: (objectName) => listFields(portal, objectName),
     previewSource: (source, limit) => previewSource(portal, source, limit),
     worklist: hubspotWorklist(portal),
+    insights: hubspotInsights(portal),
   };
 }

@@ -9,6 +9,8 @@ import { appRecordUrl } from './paths';
 import { allLinked, ASSOCIATION_BATCH_MAX, associated, associateDefault, BATCH_MAX, batchRead } from './requests';
 import { chunks } from '../batches';
 import { hsBatchSchema, hsUpsertBatchSchema, KEY_PROPERTY, type HsObject } from './schema';
+import { loopSteps } from '../../core/insights';
+import { CAUSES_PROPERTY, loopProperties, STEPS_PROPERTY } from './insights';
 
 // Close-the-loop outcomes on HubSpot: one note per outcome, linked to its contact, company and ticket; and the
 // note's format, read back by loop-history.ts.
@@ -231,7 +233,9 @@ async function writeOutcomesToPortal(hubspot: HubSpotPortal, outcomes: Outcome[]
     }
   };
   const closing = written().filter((o) => o.closeFollowUp && o.followUpId);
+  const marking = written().filter((o) => o.followUpId && (o.rootCauses.length > 0 || loopSteps(o).length > 0));
   await Promise.all([
+    ...chunks(marking, BATCH_MAX).map((part) => attempt(part, () => markTickets(hubspot, part))),
     associate('contacts', links('contacts', (o) => o.contactId)),
     associate('companies', links('companies', (o) => companyOf.get(o.contactId))),
     associate('tickets', links('tickets', (o) => o.followUpId)),
@@ -326,6 +330,40 @@ async function createNotes(apis: HubSpotApis, group: Outcome[]): Promise<{ ids: 
     if (missing().length > 0) for (const [key, id] of await create(missing())) ids.set(key, id);
   }
   return { ids, linkedToContact: [...ids.keys()] };
+}
+
+/**
+ * The outer loop's data on the follow-up ticket: the outcome's root causes and loop steps added to its multi-checkbox
+ * properties (integrations/hubspot/insights.ts counts them). The ticket is read first and updated only with what it
+ * lacks, so sending it again changes nothing; a value the property has no option for is left out (the options page
+ * names it), and a portal without the properties gets the note alone. A follow-up that is a task has no such fields.
+ */
+async function markTickets(portal: HubSpotPortal, outcomes: Outcome[]): Promise<void> {
+  const props = await loopProperties(portal);
+  if (!props.causes && !props.steps) return;
+  const wanted = new Map<string, { causes: Set<string>; steps: Set<string> }>();
+  for (const o of outcomes) {
+    const entry = wanted.get(o.followUpId!) ?? { causes: new Set<string>(), steps: new Set<string>() };
+    for (const c of o.rootCauses) if (props.causes?.includes(c)) entry.causes.add(c);
+    for (const st of loopSteps(o)) if (props.steps?.includes(st)) entry.steps.add(st);
+    wanted.set(o.followUpId!, entry);
+  }
+  const names = [props.causes ? CAUSES_PROPERTY : null, props.steps ? STEPS_PROPERTY : null].filter((n): n is string => n !== null);
+  const tickets = await batchRead(portal.apis, 'tickets', [...wanted.keys()], names);
+  const split = (value: string | null | undefined) => (value ?? '').split(';').filter(Boolean);
+  const updates = tickets.flatMap((t) => {
+    const want = wanted.get(t.id)!;
+    const properties: Record<string, string> = {};
+    for (const [name, add] of [[CAUSES_PROPERTY, want.causes], [STEPS_PROPERTY, want.steps]] as const) {
+      if (!names.includes(name)) continue;
+      const held = split(t.properties[name]);
+      const missing = [...add].filter((v) => !held.includes(v));
+      if (missing.length > 0) properties[name] = [...held, ...missing].join(';');
+    }
+    return Object.keys(properties).length > 0 ? [{ id: t.id, properties }] : [];
+  });
+  if (updates.length === 0) return;
+  await call(hsBatchSchema, 'recording root causes on the follow-up tickets', () => portal.apis.batch.update('tickets', { inputs: updates }));
 }
 
 /** Moves the tickets to the closed stage, reading them first: one already closed is left as it is. */

@@ -5,6 +5,7 @@ import { listFields, listObjects, previewSource } from './metadata';
 import { writeOutcomes } from './outcomes';
 import { loadContext } from './record-context';
 import { salesforceWorklist } from './worklist';
+import { salesforceInsights } from './insights';
 
 // The Salesforce connector: runs only in the background service worker. Each concern lives in the file of its
 // name (the same names as in integrations/hubspot/); this file only assembles them. There is no loop-history read:
@@ -24,5 +25,6 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     listFields: (objectName) => listFields(org, objectName),
     previewSource: (source, limit) => previewSource(org, source, limit),
     worklist: salesforceWorklist(org),
+    insights: salesforceInsights(org),
   };
 }

@@ -10,6 +10,8 @@ import { objectTypeOfId } from './ids';
 import { recordUrl } from './paths';
 import { caseStatusSchema, describeSchema, queryResultSchema, saveResultsSchema, sfTaskSchema, type SaveResult } from './schema';
 import * as soql from './soql';
+import { loopSteps } from '../../core/insights';
+import { CAUSES_FIELD, STEPS_FIELD } from './insights';
 
 // Close-the-loop outcomes on Salesforce: one completed Task per outcome, upserted on its key where the org has the
 // External ID field, created with the key at the end of its subject where it has not (see writeTasks).
@@ -196,6 +198,68 @@ async function writeTasks(org: SalesforceOrg, batch: Outcome[], meter: Meter, de
   return batch.map((o) => saved.get(o.idempotencyKey) ?? { ok: false as const, error: new CrmError('malformed', 'Salesforce skipped a Task.') });
 }
 
+/** The Case's loop fields (multi-select picklists) with the values each takes, learned once per connection. */
+const loopFieldsOf = new WeakMap<SalesforceOrg, { causes: string[] | null; steps: string[] | null }>();
+const picklistFieldSchema = z.object({ name: z.string(), type: z.string(), picklistValues: z.array(z.object({ value: z.string(), active: z.boolean().optional() }).loose()).optional() }).loose();
+
+async function caseLoopFields(org: SalesforceOrg, meter: Meter): Promise<{ causes: string[] | null; steps: string[] | null }> {
+  const known = loopFieldsOf.get(org);
+  if (known) return known;
+  const body = await org.api.request({ method: 'GET', url: org.api.paths.describe('Case'), idempotent: true }, meter);
+  const fields = z.object({ fields: z.array(picklistFieldSchema) }).loose().parse(parseWith(describeSchema, body, 'the Case description'));
+  const values = (name: string) => {
+    const f = fields.fields.find((x) => x.name === name && x.type === 'multipicklist');
+    return f ? (f.picklistValues ?? []).filter((v) => v.active !== false).map((v) => v.value) : null;
+  };
+  const found = { causes: values(CAUSES_FIELD), steps: values(STEPS_FIELD) };
+  loopFieldsOf.set(org, found);
+  return found;
+}
+
+/**
+ * The outer loop's data on the follow-up Case: the outcome's root causes and loop steps added to its multi-select
+ * picklists (integrations/salesforce/insights.ts counts them). The Cases are read first and updated only with what
+ * they lack, so a repeat sends nothing; a value the picklist lacks is left out (the options page names it), and an
+ * org without the fields gets the Task alone. Returns the error of each Case that could not be updated.
+ */
+async function markCases(org: SalesforceOrg, outcomes: Outcome[], meter: Meter): Promise<Map<string, CrmError>> {
+  const errors = new Map<string, CrmError>();
+  const fields = await caseLoopFields(org, meter);
+  const names = [fields.causes ? CAUSES_FIELD : null, fields.steps ? STEPS_FIELD : null].filter((n): n is string => n !== null);
+  if (names.length === 0) return errors;
+  const wanted = new Map<string, Record<string, Set<string>>>();
+  for (const o of outcomes) {
+    const entry = wanted.get(o.followUpId!) ?? { [CAUSES_FIELD]: new Set<string>(), [STEPS_FIELD]: new Set<string>() };
+    for (const c of o.rootCauses) if (fields.causes?.includes(c)) entry[CAUSES_FIELD]!.add(c);
+    for (const st of loopSteps(o)) if (fields.steps?.includes(st)) entry[STEPS_FIELD]!.add(st);
+    wanted.set(o.followUpId!, entry);
+  }
+  const ids = [...wanted.keys()];
+  const rows = z.object({ Id: z.string() }).catchall(z.unknown());
+  const held = new Map<string, Record<string, unknown>>();
+  for (let i = 0; i < ids.length; i += 200) {
+    const query = `SELECT Id, ${names.join(', ')} FROM Case WHERE Id IN (${ids.slice(i, i + 200).map(soql.idLiteral).join(', ')})`;
+    for (const row of parseWith(queryResultSchema(rows), await org.api.query(query, meter), 'the follow-up Cases').records) held.set(row.Id, row);
+  }
+  const updates = [...held.entries()].flatMap(([id, row]) => {
+    const record: Record<string, unknown> = { attributes: { type: 'Case' }, id };
+    for (const name of names) {
+      const now = typeof row[name] === 'string' ? (row[name] as string).split(';').filter(Boolean) : [];
+      const missing = [...wanted.get(id)![name]!].filter((v) => !now.includes(v));
+      if (missing.length > 0) record[name] = [...now, ...missing].join(';');
+    }
+    return Object.keys(record).length > 2 ? [record] : [];
+  });
+  for (let i = 0; i < updates.length; i += MAX_RECORDS_PER_COLLECTION) {
+    const part = updates.slice(i, i + MAX_RECORDS_PER_COLLECTION);
+    const body = await org.api.request({ method: 'PATCH', url: org.api.paths.collection, body: { allOrNone: false, records: part }, idempotent: true }, meter);
+    parseWith(saveResultsSchema, body, 'the follow-up save results').forEach((r, j) => {
+      if (!r.success) errors.set(part[j]!.id as string, saveError(r));
+    });
+  }
+  return errors;
+}
+
 /** Which of these follow-ups (Case or Task ids) are still open: closing one already closed sends nothing. */
 async function stillOpen(org: SalesforceOrg, ids: string[], meter: Meter): Promise<Set<string>> {
   const open = new Set<string>();
@@ -233,9 +297,20 @@ export async function writeOutcomes(org: SalesforceOrg, outcomes: Outcome[], set
       for (const o of batch) results.set(o.idempotencyKey, { idempotencyKey: o.idempotencyKey, ok: false, error: crmError });
       continue;
     }
+    const closeErrors = new Map<string, CrmError>();
+    // Record the root causes and loop steps on the follow-up Case; a failure fails the outcome, sent again later.
+    const marking = batch.filter((o, j) => saved[j]?.ok && o.followUpId && objectTypeOfId(o.followUpId) === 'case' && (o.rootCauses.length > 0 || loopSteps(o).length > 0));
+    if (marking.length > 0) {
+      try {
+        const failed = await markCases(org, marking, meter);
+        for (const o of marking) if (failed.has(o.followUpId!)) closeErrors.set(o.idempotencyKey, failed.get(o.followUpId!)!);
+      } catch (error) {
+        const crmError = toCrmError(error, { mapping: settings.salesforce });
+        for (const o of marking) closeErrors.set(o.idempotencyKey, crmError);
+      }
+    }
     // Close the follow-ups the loop owner asked to close (Case status, or the open Task completed).
     const asked = batch.filter((o, j) => saved[j]?.ok && o.closeFollowUp && o.followUpId);
-    const closeErrors = new Map<string, CrmError>();
     let closing: Outcome[] = [];
     try {
       const open = asked.length > 0 ? await stillOpen(org, [...new Set(asked.map((o) => o.followUpId!))], meter) : new Set<string>();

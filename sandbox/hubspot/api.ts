@@ -754,6 +754,8 @@ export class HubSpotApi {
     const has = value !== null && value !== '';
     const eq = (target: string): boolean => {
       if (!has) return false;
+      // A multiple-checkbox property holds its values joined by ';': EQ and IN match any one of them.
+      if (def?.type === 'enumeration' && def.fieldType === 'checkbox') return value.split(';').some((v) => v.toLowerCase() === target.toLowerCase());
       const a = toMillis(def, value);
       const b = toMillis(def, target);
       if (a !== null && b !== null) return a === b;

@@ -171,6 +171,20 @@ const systemProps = (group: string, created: string, modified: string): Property
   dt(modified, 'Last Modified Date', group, { readOnly: true }),
 ];
 
+/** The sandbox portal's root-cause options: Loyalty Lens's default list. */
+const ROOT_CAUSES = [
+  'Product quality',
+  'Missing feature',
+  'Ease of use',
+  'Support experience',
+  'Onboarding',
+  'Price / value',
+  'Billing',
+  'Reliability / outages',
+  'Communication',
+  'Relationship / account management',
+] as const;
+
 export const TICKET_PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'] as const;
 export const TASK_STATUSES = ['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED'] as const;
 export const TASK_PRIORITIES = ['NONE', 'LOW', 'MEDIUM', 'HIGH'] as const;
@@ -244,6 +258,9 @@ export const PROPERTIES: Record<ObjectTypeName, readonly PropertyDef[]> = {
     dt('closed_date', 'Close date', 'ticketinformation'),
     str('hubspot_owner_id', 'Ticket owner', 'ticketinformation', { type: 'enumeration', fieldType: 'select' }),
     loyaltyLensKey('ticketinformation'),
+    // The outer loop's multi-checkbox properties an admin adds (Loyalty Lens writes an outcome's causes and steps here).
+    en('loyalty_lens_root_causes', 'Root causes', 'ticketinformation', ROOT_CAUSES, { fieldType: 'checkbox', hubspotDefined: false, options: ROOT_CAUSES.map((value) => ({ label: value, value })) }),
+    en('loyalty_lens_loop_steps', 'Loop steps', 'ticketinformation', ['reached', 'resolved', 'thanked'], { fieldType: 'checkbox', hubspotDefined: false }),
   ],
   notes: [
     ...systemProps('engagement', 'hs_createdate', 'hs_lastmodifieddate'),

@@ -1,5 +1,6 @@
 // The deterministic HubSpot world: two portals (40001 in na1, 40002 in eu1), their companies, contacts,
 // three years of feedback submissions, deals, tickets, tasks, notes, owners and the hard cases.
+import { seedOuterLoop } from './outer-loop';
 import { SeededRandom } from '../random';
 import {
   BIG_COMPANY_NAME,
@@ -537,6 +538,7 @@ function seedMainPortal(): PortalStore {
   for (let c = 0; c < 68; c++) s.typicalCompany(rng.int(4, 20), true);
   // Added last, so every record above keeps its id and values.
   seedLoopOwners(s, SEED_NOW);
+  seedOuterLoop(s, SEED_NOW);
   s.finish();
   return s.store;
 }

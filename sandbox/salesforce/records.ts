@@ -219,12 +219,12 @@ export class RecordWriter {
 
 const SOAP_TYPES: Record<string, string> = {
   id: 'tns:ID', reference: 'tns:ID', string: 'xsd:string', textarea: 'xsd:string', email: 'xsd:string', phone: 'xsd:string',
-  url: 'xsd:string', picklist: 'xsd:string', double: 'xsd:double', currency: 'xsd:double', int: 'xsd:int', boolean: 'xsd:boolean',
+  url: 'xsd:string', picklist: 'xsd:string', multipicklist: 'xsd:string', double: 'xsd:double', currency: 'xsd:double', int: 'xsd:int', boolean: 'xsd:boolean',
   date: 'xsd:date', datetime: 'xsd:dateTime',
 };
 
 export function describeField(object: ObjectDef, field: FieldDef): Record<string, unknown> {
-  const text = ['string', 'textarea', 'email', 'phone', 'url', 'picklist'].includes(field.type);
+  const text = ['string', 'textarea', 'email', 'phone', 'url', 'picklist', 'multipicklist'].includes(field.type);
   const length = field.type === 'id' || field.type === 'reference' ? 18 : text ? (field.length ?? (field.type === 'textarea' ? 131_072 : 255)) : 0;
   return {
     aggregatable: field.type !== 'textarea',

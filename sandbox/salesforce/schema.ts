@@ -9,6 +9,8 @@ export type FieldType =
   | 'phone'
   | 'url'
   | 'picklist'
+  /** A multi-select picklist: values joined by ';'; filtered with INCLUDES/EXCLUDES, never grouped. */
+  | 'multipicklist'
   | 'double'
   | 'currency'
   | 'int'
@@ -156,6 +158,9 @@ const SPECS: { name: string; label: string; plural: string; prefix: string; name
       ['IsClosed', 'boolean', { readOnly: true }], ['ClosedDate', 'datetime', { readOnly: true }],
       ['AccountId', 'reference', ref('Account', 'Account')], ['ContactId', 'reference', ref('Contact', 'Contact')],
       ['OwnerId', 'reference', ref('User', 'Owner')],
+      // The outer loop's fields an admin adds (Loyalty Lens writes an outcome's root causes and loop steps here).
+      ['Loyalty_Lens_Root_Causes__c', 'multipicklist', { custom: true, label: 'Root causes', picklistValues: ['Product quality', 'Missing feature', 'Ease of use', 'Support experience', 'Onboarding', 'Price / value', 'Billing', 'Reliability / outages', 'Communication', 'Relationship / account management'] }],
+      ['Loyalty_Lens_Loop_Steps__c', 'multipicklist', { custom: true, label: 'Loop steps', picklistValues: ['reached', 'resolved', 'thanked'] }],
     ],
   },
   {
@@ -303,7 +308,7 @@ export const OBJECTS = build();
 /** Whether GROUP BY accepts the field: not doubles, currency, datetimes, long text, nor custom numbers. */
 export function isGroupable(field: FieldDef): boolean {
   if (field.type === 'int') return !(field.custom ?? false);
-  return !['double', 'currency', 'datetime', 'textarea'].includes(field.type);
+  return !['double', 'currency', 'datetime', 'textarea', 'multipicklist'].includes(field.type);
 }
 
 export function objectDef(name: string): ObjectDef | undefined {

@@ -7,6 +7,7 @@ import {
 } from '../text';
 import { sfDate, sfDateTime, type Row, type Store, type Value } from './store';
 import { seedLoopOwners } from './loop-owners';
+import { seedOuterLoop } from './outer-loop';
 
 // The org's deterministic world: ~64 accounts, ~3,800 contacts, ~32,000 survey responses over the three
 // years before 2026-11-01, plus the hard cases the connector must survive.
@@ -31,6 +32,8 @@ export interface SeedFixtures {
   npsQuestionId: string;
   /** Victor Hale: 500 open loops across 300 accounts. */
   bulkLoopOwnerId: string;
+  /** Iris Lund: the outer loop's hand-counted example (sandbox/salesforce/outer-loop.ts). */
+  outerLoopOwnerId: string;
 }
 
 /** Field values as the seed writes them; undefined (read from another row) is stored as null. */
@@ -443,9 +446,11 @@ export function seed(store: Store): SeedFixtures {
 
   // Added last, so every record above keeps its id and values.
   const loopOwners = seedLoopOwners({ now: SEED_END, admin, add, addAccount, addContact, addCase, respond: (spec) => respond(spec), sfDate });
+  const outerLoop = seedOuterLoop({ now: SEED_END, admin, add, addAccount, addContact, addCase, respond: (spec) => respond(spec), sfDate });
 
   return {
     bulkLoopOwnerId: loopOwners.victorId,
+    outerLoopOwnerId: outerLoop.irisId,
     userId: admin.Id as string,
     sampleContactId: sampleId,
     sampleAccountId,

@@ -429,7 +429,25 @@ function rowCondition(object: ObjectDef, ctx: Context): (condition: Condition) =
         value === null ? nullMember : members.has(typeof value === 'string' && !caseSensitive ? value.toLowerCase() : value);
       return operator === 'IN' ? (row) => inSet(readPath(ctx.store, row, path)) : (row) => !inSet(readPath(ctx.store, row, path));
     }
-    if (operator === 'INCLUDES' || operator === 'EXCLUDES') throw new SoqlError('INVALID_QUERY_FILTER_OPERATOR', `${operator} only applies to multi-select picklists`);
+    if (operator === 'INCLUDES' || operator === 'EXCLUDES') {
+      if (path.leaf.type !== 'multipicklist') throw new SoqlError('INVALID_QUERY_FILTER_OPERATOR', `${operator} only applies to multi-select picklists`);
+      // INCLUDES ('a;b', 'c'): the row holds both a and b, or c (Salesforce compares without case).
+      const raws = Array.isArray(c.value) ? c.value : [c.value ?? ''];
+      const types = Array.isArray(c.literalType) ? c.literalType : raws.map(() => c.literalType as string | undefined);
+      const wanted = raws.map((raw, index) => {
+        const literal = literalOf(raw, types[index], 0, ctx);
+        if (literal.kind !== 'string') throw new SoqlError('INVALID_FIELD', `value of filter criterion for field '${path.leaf.name}' must be of type string and should be enclosed in quotes`);
+        return literal.value.split(';').map((v) => v.trim().toLowerCase()).filter(Boolean);
+      });
+      const includes = (value: Value) => {
+        const held = new Set(typeof value === 'string' ? value.split(';').map((v) => v.trim().toLowerCase()) : []);
+        return wanted.some((all) => all.every((v) => held.has(v)));
+      };
+      return operator === 'INCLUDES' ? (row) => includes(readPath(ctx.store, row, path)) : (row) => !includes(readPath(ctx.store, row, path));
+    }
+    if (path.leaf.type === 'multipicklist' && operator !== '=' && operator !== '!=') {
+      throw new SoqlError('INVALID_QUERY_FILTER_OPERATOR', `invalid operator ${operator} on multi-select picklist field '${path.leaf.name}'`);
+    }
     if (Array.isArray(c.value)) throw new SoqlError('MALFORMED_QUERY', `unexpected list for operator ${operator}`);
     const n = Array.isArray(c.dateLiteralVariable) ? c.dateLiteralVariable[0] ?? 0 : c.dateLiteralVariable ?? 0;
     let literal = checkLiteral(path.leaf, literalOf(c.value ?? '', c.literalType as string | undefined, n, ctx));

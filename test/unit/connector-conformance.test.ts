@@ -7,6 +7,7 @@ import { ASKNICELY_PRESET, CUSTOM_OBJECT_PRESET, HUBSPOT_FEEDBACK_PRESET } from 
 import { createSalesforceConnector } from '../../integrations/salesforce/connector';
 import { SALESFORCE_SURVEYS_PRESET, SIMPLE_SURVEY_PRESET } from '../../integrations/salesforce/presets';
 import { HUBSPOT_FIXTURES as HS } from '../../sandbox/hubspot/seed';
+import { OUTER_LOOP_OWNER } from '../../sandbox/hubspot/outer-loop';
 import { SALESFORCE_FIXTURES as SF, type SalesforceSandbox } from '../../sandbox/salesforce/index';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import type { FaultRule } from '../../sandbox/types';
@@ -49,11 +50,15 @@ interface Harness {
   /** A big account, its contact count, the fewest answers it counts, and the most requests its view may take. */
   bigAccount: { ref: RecordRef; contacts: number; minCounted: number; maxRequests: number };
   failing: { ref: RecordRef; missing: RecordRef; arrange: Record<FailureCase, Arranged> };
+  /** The outer loop's hand-counted owner (sandbox/hubspot and sandbox/salesforce outer-loop.ts), the revenue behind each cause where the CRM counts it, and request ceilings. */
+  insights: { ownerId: string; revenue: Record<string, number> | null; maxRequests: { owner: number; everyoneYear: number } };
   write: {
     outcome(idempotencyKey: string): Outcome;
     /** Faults that make the CRM behave as one without the key field; and the create to drop once it committed. */
     arrange: Record<WriteMode, { faults: FaultRule[]; dropAfterCommit: string }>;
     created(): number;
+    /** The follow-up's root-cause and loop-step fields as the CRM holds them (';'-joined). */
+    followUpFields(): { causes: string; steps: string };
     loops(connector: CrmConnector, outcome: Outcome): Promise<LoopRecord[]>;
     recordUrl: (id: string) => RegExp;
   };
@@ -111,6 +116,9 @@ const hubspot: Harness = {
   // Company ∥ contacts; 3 counts, answers, open deals and their contacts, tickets and theirs, deal contacts not listed (11),
   // and a search the warm-up left no quota for, retried after HubSpot's 429.
   bigAccount: { ref: hsRef('company', HS.bigCompanyId), contacts: HS.bigCompanyContacts, minCounted: 200, maxRequests: 13 },
+  // Search cannot add money up; 1 property read + 3 totals a month + 1 per cause and step + opened, closed, recent,
+  // and up to two searches retried after HubSpot's secondly 429.
+  insights: { ownerId: OUTER_LOOP_OWNER.id, revenue: null, maxRequests: { owner: 1 + 3 * 3 + 10 + 3 + 3 + 2, everyoneYear: 1 + 3 * 12 + 2 * 4 + 10 + 3 + 3 + 2 } },
   failing: {
     ref: hsRef('contact', HS.sampleContactId),
     missing: hsRef('contact', '999999'),
@@ -177,6 +185,10 @@ const hubspot: Harness = {
       },
     },
     created: () => sandbox.stats().hubspot?.notes ?? 0,
+    followUpFields: () => {
+      const p = sandbox.hubspot.portal().get('tickets', HS.ticketId)!.properties;
+      return { causes: p.loyalty_lens_root_causes ?? '', steps: p.loyalty_lens_loop_steps ?? '' };
+    },
     loops: (c, o) => c.loadLoopHistory!(o.ref, [o.contactId]),
     recordUrl: () => new RegExp(`^https://app\\.hubspot\\.com/contacts/${HS.portals.main}/record/0-1/${HS.sampleContactId}$`),
   },
@@ -232,6 +244,8 @@ const salesforce: Harness = {
   },
   followUps: { ref: sfRef('contact', SF.sampleContactId), openId: SF.caseId, kinds: ['case'] },
   bigAccount: { ref: sfRef('account', SF.bigAccountId), contacts: 2500, minCounted: 1000, maxRequests: 3 },
+  // Open pipeline behind each cause's accounts: Larkspur 90,000, Quarry Hill 30,000. Composites of five queries each.
+  insights: { ownerId: SF.outerLoopOwnerId, revenue: { Billing: 120_000, Communication: 90_000, Onboarding: 90_000, 'Product quality': 30_000 }, maxRequests: { owner: 4, everyoneYear: 4 } },
   failing: {
     ref: sfRef('contact', SF.sampleContactId),
     missing: sfRef('contact', '003000000000000AAA'),
@@ -286,6 +300,10 @@ const salesforce: Harness = {
       },
     },
     created: () => (sandbox.salesforce as SalesforceSandbox).stats().tasksCreated ?? 0,
+    followUpFields: () => {
+      const row = (sandbox.salesforce as SalesforceSandbox).records('Case').find((r) => r.Id === SF.caseId)!;
+      return { causes: String(row.Loyalty_Lens_Root_Causes__c ?? ''), steps: String(row.Loyalty_Lens_Loop_Steps__c ?? '') };
+    },
     // Salesforce's loops come with the record view (its completed Tasks).
     loops: async (c, o) => (await c.loadContext(sfRef('contact', o.contactId), DEFAULT_SETTINGS)).loops ?? [],
     recordUrl: (id) => new RegExp(`^https://${SF.hosts.lightning.replace(/\./g, '\\.')}/lightning/r/Task/${id}/view$`),
@@ -316,6 +334,15 @@ function timesRequested(api: string): number[] {
 }
 
 const listedKeys = (ctx: RecordContext) => new Set(ctx.contacts.map((c) => c.key));
+
+/** Until no request has reached the sandbox for a second. */
+async function quiet(): Promise<void> {
+  for (;;) {
+    const last = sandbox.log().at(-1)?.at ?? 0;
+    if (Date.now() - last >= 1_000) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+}
 
 beforeAll(async () => {
   sandbox = await startSandbox({ httpPort: 0, httpsPort: 0, latencyMs: 0 });
@@ -410,6 +437,55 @@ describe.each([hubspot, salesforce])('the $name connector', (crm) => {
     expect(ctx.contacts.length).toBeGreaterThan(0);
   });
 
+  it('the outer loop of one owner is counted by the CRM, as counted by hand', async () => {
+    const c = crm.connector();
+    await crm.warm(c);
+    // A session an earlier behaviour expired is renewed here, and the reads earlier behaviours left running finish
+    // first: the log and HubSpot's search window then hold the count's own requests.
+    await c.testConnection();
+    await quiet();
+    sandbox.hubspot.clearRateWindows();
+    sandbox.clearLog();
+    const counts = await c.insights!.count({ kind: 'owners', ownerIds: [crm.insights.ownerId] }, ['2026-08', '2026-09', '2026-10'], DEFAULT_SETTINGS);
+    // Latest answers (HubSpot, people) and answers (Salesforce) agree here: Cyd's July 10 is outside the period.
+    expect(counts.months).toEqual([
+      { month: '2026-08', promoters: 1, passives: 0, detractors: 1 },
+      { month: '2026-09', promoters: 0, passives: 1, detractors: 1 },
+      { month: '2026-10', promoters: 1, passives: 0, detractors: 1 },
+    ]);
+    const counted = counts.causes.filter((x) => x.count > 0).sort((a, b) => b.count - a.count || a.cause.localeCompare(b.cause));
+    expect(counted.map((x) => [x.cause, x.count])).toEqual([
+      ['Billing', 3],
+      ['Communication', 1],
+      ['Onboarding', 1],
+      ['Product quality', 1],
+    ]);
+    const revenue = crm.insights.revenue;
+    for (const x of counted) expect(x.revenue).toBe(revenue ? revenue[x.cause] : null);
+    // Bo's ticket closed after 48 h, Dev's after 24 h; the July follow-up is outside the period.
+    expect(counts.funnel).toEqual({ opened: 4, reached: 3, resolved: 2, thanked: 1, closed: 2, closeHoursTotal: 72, closeCounted: 2 });
+    expect(counts.causeField).toBe('present');
+    expect(counts.recent.map((r) => [r.rootCauses, r.steps, r.closed])).toEqual([
+      [['Onboarding'], [], false],
+      [['Product quality', 'Billing'], ['reached', 'resolved'], true],
+      [['Billing'], ['reached'], false],
+      [['Billing', 'Communication'], ['reached', 'resolved', 'thanked'], true],
+    ]);
+    expect(counts.requestCount).toBeLessThanOrEqual(crm.insights.maxRequests.owner);
+    expect(timesRequested(crm.api).reduce((a, b) => a + b, 0)).toBe(counts.requestCount);
+  });
+
+  it('everyone over twelve months costs requests by months and categories, not by answers', async () => {
+    const c = crm.connector();
+    await crm.warm(c);
+    const months = ['2025-11', '2025-12', ...Array.from({ length: 10 }, (_, i) => `2026-${String(i + 1).padStart(2, '0')}`)];
+    const counts = await c.insights!.count({ kind: 'everyone' }, months, DEFAULT_SETTINGS);
+    expect(counts.months.map((m) => m.month)).toEqual(months);
+    expect(counts.months.reduce((n, m) => n + m.promoters + m.passives + m.detractors, 0)).toBeGreaterThan(1_000);
+    expect(counts.touchpoints.length).toBeGreaterThan(0);
+    expect(counts.requestCount).toBeLessThanOrEqual(crm.insights.maxRequests.everyoneYear);
+  });
+
   it.each<WriteMode>(['with the key field', 'without the key field'])('an outcome is written exactly once %s, even after a dropped connection', async (mode) => {
     const { faults, dropAfterCommit } = crm.write.arrange[mode];
     const c = crm.connector();
@@ -427,6 +503,10 @@ describe.each([hubspot, salesforce])('the $name connector', (crm) => {
     expect(third).toMatchObject({ ok: true, crmRecordId: second!.crmRecordId });
     expect(second!.crmRecordUrl).toMatch(crm.write.recordUrl(second!.crmRecordId!));
     expect(crm.write.created() - before).toBe(1);
+    // The outer loop's data is on the follow-up, once each however often the outcome was sent.
+    const fields = crm.write.followUpFields();
+    expect(fields.causes.split(';').filter((c) => c === outcome.rootCauses[0])).toHaveLength(1);
+    expect(fields.steps.split(';').sort()).toEqual(['reached', 'resolved', 'thanked']);
     sandbox.clearFaults();
     const loops = await crm.write.loops(c, outcome);
     expect(loops.filter((l) => l.id === second!.crmRecordId)).toMatchObject([
