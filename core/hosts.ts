@@ -1,4 +1,3 @@
-import { z } from 'zod';
 
 // Where tokens may go. Every host that can receive a token — a login host typed on the options page, imported in
 // a settings file, set by policy or read back from storage, and the API and identity URLs a token answer names —
@@ -58,8 +57,6 @@ export function salesforceLoginHostProblem(host: string): string {
   return `"${host}" is not a Salesforce login host. Use login.salesforce.com, test.salesforce.com or your My Domain (for example acme.my.salesforce.com or acme--uat.sandbox.my.salesforce.com)`;
 }
 
-/** A Salesforce login host as settings, files, policies and stored sessions must hold it. */
-export const salesforceLoginHostSchema = z.string().refine(isSalesforceLoginHost, { error: (issue) => salesforceLoginHostProblem(String(issue.input)) });
 
 function isOwnedBy(host: string, domains: readonly string[]): boolean {
   return domains.some((domain) => host === domain || host.endsWith(`.${domain}`));
@@ -75,8 +72,3 @@ export function isSalesforceOwnedUrl(value: string): boolean {
   }
   return url.protocol === 'https:' && url.port === '' && url.username === '' && url.password === '' && isOwnedBy(url.hostname, SALESFORCE_OWNED_DOMAINS);
 }
-
-/** An instance or identity URL from a token answer or a stored session. */
-export const salesforceOwnedUrlSchema = z.string().refine(isSalesforceOwnedUrl, {
-  error: (issue) => `"${String(issue.input)}" is not an https address on a Salesforce domain`,
-});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { salesforceLoginHostSchema } from './hosts';
+import { salesforceLoginHostSchema } from './host-schemas';
 
 // Settings are versioned. A stored or imported document is migrated step by step to the current
 // version and then validated; a document that fails either step is refused as a whole.

@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
-import { salesforceLoginHostSchema, salesforceOwnedUrlSchema } from '../../core/hosts';
+import { salesforceLoginHostSchema, salesforceOwnedUrlSchema } from '../../core/host-schemas';
 import type { Settings } from '../../core/settings';
 import { CrmError } from '../../integrations/crm';
 import { buildAuthorizeUrl, createPkce, createState, exchangeCode, parseRedirect, SalesforceSession, type SalesforceTokens } from '../../integrations/salesforce/oauth';
