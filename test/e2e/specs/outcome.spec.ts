@@ -337,8 +337,17 @@ export async function followUpOpenedOnceFromAnUnhappyAnswer(t: E2E): Promise<voi
  * missing. A saved outcome can be undone while it is held, and then nothing reaches the CRM; saved again, it is
  * written and the panel says so in plain words.
  */
-async function recordsOnlyWhatWasChosen(t: E2E, page: Page, frame: Frame, crmName: string, writes: () => number, shot: string): Promise<void> {
+async function recordsOnlyWhatWasChosen(
+  t: E2E,
+  page: Page,
+  frame: Frame,
+  crmName: string,
+  counts: { writes: () => number; records: () => number },
+  shot: string,
+): Promise<void> {
+  const { writes, records } = counts;
   const before = writes();
+  const recordsBefore = records();
   await frame.getByRole('button', { name: 'Log outcome' }).first().click();
   const form = frame.locator('form.outcome-form');
   await form.waitFor();
@@ -362,12 +371,13 @@ async function recordsOnlyWhatWasChosen(t: E2E, page: Page, frame: Frame, crmNam
   const saved = frame.locator('[data-ll-saved-state="saved"]');
   await saved.waitFor({ timeout: 30_000 });
   assert.match(await saved.innerText(), new RegExp(`Written to ${crmName}`));
-  assert.equal(writes(), before + 1);
+  assert.equal(records(), recordsBefore + 1, `one record of the outcome in ${crmName}`);
 }
 
 export async function hubspotRecordsOnlyWhatWasChosen(t: E2E): Promise<void> {
   const { page, frame } = await openHubSpotContact(t, t.hubspot.sampleContactId);
-  await recordsOnlyWhatWasChosen(t, page, frame, 'HubSpot', () => requestsMatching(t, new RegExp(NOTES_UPSERT)), 'outcome-form');
+  const noteWrites = () => requestsMatching(t, new RegExp(NOTES_UPSERT));
+  await recordsOnlyWhatWasChosen(t, page, frame, 'HubSpot', { writes: noteWrites, records: noteWrites }, 'outcome-form');
   publishScreenshot('outcome-form', 'outcome-form');
 }
 
@@ -377,7 +387,15 @@ export async function salesforceRecordsOnlyWhatWasChosen(t: E2E): Promise<void> 
   const url = salesforceRecordUrl(t.salesforce.hosts.lightning, 'Contact', t.salesforce.sampleContactId);
   await page.goto(url);
   await waitForPanel(page, expectedRecord(url), { state: 'ready', timeout: 20_000 });
-  await recordsOnlyWhatWasChosen(t, page, await panelFrame(page), 'Salesforce', () => requestsMatching(t, new RegExp(ANY_TASK_WRITE)), 'salesforce-outcome-form');
+  // The outcome's Task is one record; the Case it closes also gains the outcome's root causes and steps.
+  await recordsOnlyWhatWasChosen(
+    t,
+    page,
+    await panelFrame(page),
+    'Salesforce',
+    { writes: () => requestsMatching(t, new RegExp(ANY_TASK_WRITE)), records: () => t.sandbox.stats().salesforce?.tasksCreated ?? 0 },
+    'salesforce-outcome-form',
+  );
 }
 
 // ── call mode acts ───────────────────────────────────────────────────────────────────────────────
