@@ -53,6 +53,11 @@ export const panelWatchSchema = z.strictObject({
   type: z.literal('watch'),
   ref: recordRefSchema,
   contactLimit: z.number().int().min(1).max(5_000),
+  /** The account's contact list: one segment (or all) and a name search. */
+  contactFilter: z.strictObject({
+    segment: z.enum(['detractor', 'passive', 'promoter', 'none']).nullable(),
+    search: z.string().max(100),
+  }),
 });
 export type PanelWatch = z.infer<typeof panelWatchSchema>;
 

@@ -1,4 +1,5 @@
-import { useId } from 'react';
+import { useEffect, useId, useState } from 'react';
+import type { ContactFilter, ContactSegment } from '../../core/contact-list';
 import type { Segment } from '../../core/schema';
 import { Figure } from '../ui/Figure';
 import { SegmentBadge } from '../ui/SegmentBadge';
@@ -221,15 +222,83 @@ function ByQuarter(props: { part: AccountPart }) {
   );
 }
 
-function ContactList(props: { part: AccountPart; now: number; onShowMore: () => void }) {
+const FILTERS: Array<{ segment: ContactSegment; label: 'account.filterDetractor' | 'account.filterPassive' | 'account.filterPromoter' | 'account.filterNone' }> = [
+  { segment: 'detractor', label: 'account.filterDetractor' },
+  { segment: 'passive', label: 'account.filterPassive' },
+  { segment: 'promoter', label: 'account.filterPromoter' },
+  { segment: 'none', label: 'account.filterNone' },
+];
+
+/** Segment chips with the account's counts, and a name search that waits for a pause in typing. */
+function ContactFilters(props: { part: AccountPart; filter: ContactFilter; onFilter: (filter: ContactFilter) => void }) {
   const i18n = useI18n();
-  const { contacts, contactTotal } = props.part;
-  const rest = contactTotal - contacts.length;
+  const searchId = useId();
+  const { segmentCounts: counts, contactTotal } = props.part;
+  const [search, setSearch] = useState(props.filter.search);
+  const { filter, onFilter } = props;
+  useEffect(() => {
+    if (search === filter.search) return;
+    const timer = setTimeout(() => onFilter({ ...filter, search }), 250);
+    return () => clearTimeout(timer);
+  }, [search, filter, onFilter]);
+  const chip = (segment: ContactSegment | null, label: string) => (
+    <button
+      key={segment ?? 'all'}
+      type="button"
+      className="chip"
+      aria-pressed={filter.segment === segment}
+      data-ll-segment-filter={segment ?? 'all'}
+      onClick={() => onFilter({ segment, search })}
+    >
+      {label}
+    </button>
+  );
+  return (
+    <div className="contact-filters">
+      <div className="chips" role="group" aria-label={i18n.t('account.contactFilter')}>
+        {chip(null, counts ? i18n.t('account.filterCount', { label: i18n.t('account.filterAll'), count: contactTotal }) : i18n.t('account.filterAll'))}
+        {FILTERS.map(({ segment, label }) =>
+          chip(segment, counts ? i18n.t('account.filterCount', { label: i18n.t(label), count: counts[segment] }) : i18n.t(label)),
+        )}
+      </div>
+      <label className="visually-hidden" htmlFor={searchId}>
+        {i18n.t('account.contactSearch')}
+      </label>
+      <input
+        id={searchId}
+        type="search"
+        className="contact-search"
+        placeholder={i18n.t('account.contactSearch')}
+        value={search}
+        maxLength={100}
+        onChange={(event) => setSearch(event.target.value)}
+      />
+    </div>
+  );
+}
+
+function ContactList(props: { part: AccountPart; now: number; onShowMore: () => void; filter: ContactFilter; onFilter: (filter: ContactFilter) => void }) {
+  const i18n = useI18n();
+  const { contacts, contactTotal, contactsRead, contactMatches } = props.part;
+  const rest = contactMatches - contacts.length;
+  const filtered = props.filter.segment !== null || props.filter.search.trim() !== '';
   return (
     <Section title={i18n.plural('account.contacts', contactTotal)} foldKey="contacts">
+      <ContactFilters part={props.part} filter={props.filter} onFilter={props.onFilter} />
+      <p className="muted contact-order">{i18n.t('account.contactOrder')}</p>
+      {contactsRead < contactTotal && (
+        <p className="muted contacts-read" role="note">
+          {i18n.t('account.contactsReadOf', { read: contactsRead, total: contactTotal })}
+        </p>
+      )}
+      {filtered && (
+        <p className="muted" role="status">
+          {contactMatches === 0 ? i18n.t('account.noContactMatches') : i18n.plural('account.contactMatches', contactMatches)}
+        </p>
+      )}
       <ul className="contact-list">
         {contacts.map((row) => (
-          <li key={row.contact.key} className="contact-row">
+          <li key={row.contact.key} className="contact-row" data-ll-contact-segment={row.segment ?? 'none'} data-ll-contact-score={row.latestNps?.score ?? ''}>
             <div className="contact-name" dir="auto">
               {row.contact.url ? (
                 <a href={row.contact.url} target="_blank" rel="noopener noreferrer">
@@ -259,7 +328,7 @@ function ContactList(props: { part: AccountPart; now: number; onShowMore: () => 
       </ul>
       {rest > 0 && (
         <button type="button" className="link-button show-more" onClick={props.onShowMore}>
-          {i18n.plural('account.showMoreContacts', Math.min(rest, 50), { total: contactTotal })}
+          {i18n.plural('account.showMoreContacts', Math.min(rest, 50), { total: contactMatches })}
         </button>
       )}
     </Section>
@@ -267,7 +336,15 @@ function ContactList(props: { part: AccountPart; now: number; onShowMore: () => 
 }
 
 /** The account roll-up: the whole page on account records, a compact section on contact records. */
-export function AccountSection(props: { part: AccountPart; title: string; compact: boolean; now: number; onShowMoreContacts: () => void }) {
+export function AccountSection(props: {
+  part: AccountPart;
+  title: string;
+  compact: boolean;
+  now: number;
+  onShowMoreContacts: () => void;
+  contactFilter: ContactFilter;
+  onFilterContacts: (filter: ContactFilter) => void;
+}) {
   const i18n = useI18n();
   const headingId = useId();
   const { part } = props;
@@ -298,7 +375,7 @@ export function AccountSection(props: { part: AccountPart; title: string; compac
       {!props.compact && (
         <>
           <ByQuarter part={part} />
-          <ContactList part={part} now={props.now} onShowMore={props.onShowMoreContacts} />
+          <ContactList part={part} now={props.now} onShowMore={props.onShowMoreContacts} filter={props.contactFilter} onFilter={props.onFilterContacts} />
         </>
       )}
     </section>

@@ -216,6 +216,7 @@ export function fakePort(db: LoyaltyLensDb | null, settings: Settings): FakePort
         message.ref,
         settings,
         message.contactLimit,
+        message.contactFilter,
         (result) => port.push({ type: 'data', key, contactLimit: message.contactLimit, result }),
         () => port.push({ type: 'data', key, contactLimit: message.contactLimit, result: { status: 'unreadable' } }),
       );
