@@ -3,7 +3,7 @@ import type { LoyaltyLensDb, RecordView } from './db';
 import { accountRollup, revenueAtRisk, rollupFromCounts, type AccountRollup, type RevenueAtRisk } from './rollup';
 import { followUpDueTime, promoterInvite, routeFollowUp, sortFollowUps, type DueBasis, type NoDueReason } from './rules';
 import { safeSegment } from './nps';
-import { refKey, type Account, type Contact, type FollowUp, type LoopRecord, type OpenDeal, type Outcome, type RecordRef, type Segment, type SurveyResponse } from './schema';
+import { refKey, type Account, type Contact, type FollowUp, type LoopRecord, type OpenDeal, type Outcome, type RecordRef, type SurveyResponse } from './schema';
 import type { Settings } from './settings';
 import { filterContactRows, NO_CONTACT_FILTER, sortContactRows, type ContactFilter, type ContactRow, type ContactSegment } from './contact-list';
 
