@@ -112,6 +112,7 @@ export const en = {
   'chart.nps': 'NPS',
   'chart.csat': 'CSAT',
   'chart.ces': 'Effort',
+  'chart.point': '{lane}: {score} · {date}',
   'chart.summary': {
     one: 'Score history: {count} response on {from}',
     other: 'Score history: {count} responses from {from} to {to}',

@@ -114,6 +114,7 @@ export const ru: Catalog = {
   'chart.nps': 'NPS',
   'chart.csat': 'CSAT',
   'chart.ces': 'Усилия',
+  'chart.point': '{lane}: {score} · {date}',
   'chart.summary': {
     one: 'История оценок: {count} ответ, {from}',
     few: 'История оценок: {count} ответа с {from} по {to}',
