@@ -1,5 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import type { ContactFilter, ContactSegment } from '../../core/contact-list';
+import { MIN_RESPONSES_FOR_NPS } from '../../core/nps';
 import type { Segment } from '../../core/schema';
 import { Figure } from '../ui/Figure';
 import { SegmentBadge } from '../ui/SegmentBadge';
@@ -179,8 +180,34 @@ function RevenueAtRisk(props: { part: AccountPart }) {
   );
 }
 
+/** Quarters the table shows before "Show all": a year, so the contacts stay in view. */
+const RECENT_QUARTERS = 4;
+
+/** Every quarter's NPS as one small line (−100 to +100, zero marked); quarters under the minimum n drawn hollow. */
+function QuarterSparkline(props: { quarters: AccountPart['rollup']['byQuarter'] }) {
+  const width = 300;
+  const height = 40;
+  const pad = 5;
+  const points = props.quarters.map(({ summary }, i) => ({
+    x: props.quarters.length === 1 ? width / 2 : pad + (i / (props.quarters.length - 1)) * (width - 2 * pad),
+    y: summary.nps === null ? null : pad + ((100 - summary.nps) / 200) * (height - 2 * pad),
+    few: summary.n < MIN_RESPONSES_FOR_NPS,
+  }));
+  const drawn = points.filter((p): p is { x: number; y: number; few: boolean } => p.y !== null);
+  return (
+    <svg className="quarter-sparkline" viewBox={`0 0 ${width} ${height}`} aria-hidden="true" focusable="false">
+      <line className="sparkline-zero" x1={0} x2={width} y1={height / 2} y2={height / 2} />
+      {drawn.length > 1 && <polyline className="sparkline-line" points={drawn.map((p) => `${p.x},${p.y}`).join(' ')} />}
+      {drawn.map((p, i) => (
+        <circle key={i} className={p.few ? 'sparkline-point low-n' : 'sparkline-point'} cx={p.x} cy={p.y} r={3} />
+      ))}
+    </svg>
+  );
+}
+
 function ByQuarter(props: { part: AccountPart }) {
   const i18n = useI18n();
+  const [all, setAll] = useState(false);
   const quarters = props.part.rollup.byQuarter;
   if (quarters.length === 0 && props.part.fromCounts) {
     // HubSpot links survey answers to contacts, not companies: a large account's answers cannot be counted per quarter.
@@ -191,8 +218,11 @@ function ByQuarter(props: { part: AccountPart }) {
     );
   }
   if (quarters.length === 0) return null;
+  const shown = all ? quarters : quarters.slice(-RECENT_QUARTERS);
+  const anyFew = shown.some(({ summary }) => summary.n < MIN_RESPONSES_FOR_NPS);
   return (
     <Section title={i18n.t('account.byQuarter')} foldKey="quarters">
+      {quarters.length > 1 && <QuarterSparkline quarters={quarters} />}
       <table className="quarters">
         <thead>
           <tr>
@@ -202,22 +232,33 @@ function ByQuarter(props: { part: AccountPart }) {
           </tr>
         </thead>
         <tbody>
-          {quarters.map(({ quarter, summary }) => (
-            <tr key={quarter}>
-              <th scope="row">{quarter}</th>
-              <td>
-                {summary.nps === null ? '—' : i18n.score(summary.nps)}
-                {summary.nps !== null && (
-                  <span className="quarter-bar" aria-hidden="true">
-                    <span className={summary.nps >= 0 ? 'bar-promoter' : 'bar-detractor'} style={{ width: `${Math.abs(summary.nps) / 2}%`, marginLeft: summary.nps >= 0 ? '50%' : `${50 - Math.abs(summary.nps) / 2}%` }} />
-                  </span>
-                )}
-              </td>
-              <td>{i18n.number(summary.n)}</td>
-            </tr>
-          ))}
+          {shown.map(({ quarter, summary }) => {
+            // Under the minimum n a quarter's NPS is noise: greyed, its bar faint, and said so.
+            const few = summary.n < MIN_RESPONSES_FOR_NPS;
+            return (
+              <tr key={quarter} className={few ? 'low-n' : undefined}>
+                <th scope="row">{quarter}</th>
+                <td>
+                  {summary.nps === null ? '—' : i18n.score(summary.nps)}
+                  {few && <span className="quarter-few"> · {i18n.t('account.quarterTooFew')}</span>}
+                  {summary.nps !== null && (
+                    <span className="quarter-bar" aria-hidden="true">
+                      <span className={summary.nps >= 0 ? 'bar-promoter' : 'bar-detractor'} style={{ width: `${Math.abs(summary.nps) / 2}%`, marginLeft: summary.nps >= 0 ? '50%' : `${50 - Math.abs(summary.nps) / 2}%` }} />
+                    </span>
+                  )}
+                </td>
+                <td>{i18n.number(summary.n)}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
+      {anyFew && <p className="muted quarter-note">{i18n.t('account.quarterTooFewNote', { min: MIN_RESPONSES_FOR_NPS })}</p>}
+      {quarters.length > RECENT_QUARTERS && (
+        <button type="button" className="link-button" aria-expanded={all} onClick={() => setAll(!all)}>
+          {all ? i18n.t('account.recentQuarters', { count: RECENT_QUARTERS }) : i18n.plural('account.allQuarters', quarters.length)}
+        </button>
+      )}
     </Section>
   );
 }

@@ -109,11 +109,39 @@ describe('account view', () => {
     await showAccount(small);
     const table = screen.getByRole('table');
     const body = [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
-    // 2026-Q1: a single 2 → −100.
-    expect(body[0]).toEqual(['2026-Q1', '-100', '1']);
+    // 2026-Q1: a single 2 → −100, greyed and said to be too few.
+    expect(body[0]).toEqual(['2026-Q1', '-100 · too few', '1']);
+    expect(table.querySelector('tbody tr')?.className).toBe('low-n');
     const q4 = body.find((row) => row[0] === '2026-Q4');
     // Q4 (Oct–Nov): 10, 9, 7, 3, 6 → 2 promoters, 2 detractors of 5 → 0.
     expect(q4).toEqual(['2026-Q4', '0', '5']);
+    expect(table.querySelectorAll('tr.low-n')).toHaveLength(1);
+    expect(screen.getByText('Greyed: fewer than 5 responses, too few for a reliable NPS.')).toBeTruthy();
+  });
+
+  it('keeps twelve quarters compact: a line of all of them, the last four in the table, the rest on request', async () => {
+    // One answer a month for three years (2023-Q4 to 2026-Q3): every quarter has three, under the minimum of five…
+    const months = Array.from({ length: 36 }, (_, i) => Date.UTC(2023, 9 + i, 15));
+    // …except the last, which gets two more.
+    const extra = [Date.UTC(2026, 8, 2), Date.UTC(2026, 8, 3)];
+    const { container } = await showAccount({
+      contacts: [contact('1'), contact('2'), contact('3'), contact('4'), contact('5')],
+      responses: [...months, ...extra].map((at, i) => response(String((i % 5) + 1), i % 2 === 0 ? 9 : 3, at)),
+    });
+    const section = screen.getByRole('heading', { name: 'NPS by quarter' }).closest('section') as HTMLElement;
+    expect(section.querySelectorAll('.quarter-sparkline circle')).toHaveLength(12);
+    expect(section.querySelectorAll('.quarter-sparkline circle.low-n')).toHaveLength(11);
+    const rows = () => [...section.querySelectorAll('.quarters tbody th')].map((th) => th.textContent);
+    expect(rows()).toEqual(['2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3']);
+    expect(section.querySelector('.quarters tbody tr:last-child')?.className).toBe('');
+    const more = within(section).getByRole('button', { name: 'Show all 12 quarters' });
+    expect(more.getAttribute('aria-expanded')).toBe('false');
+    fireEvent.click(more);
+    expect(rows()).toHaveLength(12);
+    expect(rows()[0]).toBe('2023-Q4');
+    fireEvent.click(within(section).getByRole('button', { name: 'Show the last 4 quarters' }));
+    expect(rows()).toHaveLength(4);
+    expect(container.querySelector('.contact-list')).toBeTruthy();
   });
 
   it('says "too few responses" with the margin for a small sample', async () => {
