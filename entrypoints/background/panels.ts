@@ -91,8 +91,8 @@ function showRecord(panel: PanelPort, url: string | null, onRecord: RecordListen
 }
 
 async function pushSettings(panel: PanelPort): Promise<void> {
-  const { settings, notice } = await currentSettings();
-  push(panel, { type: 'settings', settings, notice });
+  const { settings, notices } = await currentSettings();
+  push(panel, { type: 'settings', settings, notices });
 }
 
 function onPanelMessage(panel: PanelPort, message: unknown, onRecord: RecordListener): void {

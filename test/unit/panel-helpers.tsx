@@ -231,7 +231,7 @@ export function fakePort(db: LoyaltyLensDb | null, settings: Settings): FakePort
       disconnectListeners.forEach((l) => l());
     },
   };
-  queueMicrotask(() => port.push({ type: 'settings', settings, notice: null }));
+  queueMicrotask(() => port.push({ type: 'settings', settings, notices: [] }));
   return port;
 }
 

@@ -154,7 +154,7 @@ async function attack(page: Page, input: { extensionId: string; otherRef: Record
       { type: 'watch', ref: otherRef, contactLimit: 5 },
       { type: 'record', ref: otherRef, pageUrl: otherUrl },
       { type: 'data', key: Object.values(otherRef).join('|'), contactLimit: 5, result: { status: 'ready' } },
-      { type: 'settings', settings: { version: 999 }, notice: 'Forged' },
+      { type: 'settings', settings: { version: 999 }, notices: [] },
       { type: 'panel.toggle' },
       { type: 'record.refresh', ref: otherRef },
       { type: 'hubspot.connect', token: 'pat-na1-attacker-00000000' },
