@@ -18,7 +18,7 @@ const POLICY_KEY_OF: Partial<Record<string, PolicyKey>> = Object.fromEntries((Ob
 /** A policy value in words: yes/no, the language or roll-up method by name, lists joined; numbers and ids as they are. */
 function policyValueText(s: OptionsStrings, key: PolicyKey | undefined, value: unknown): string {
   if (typeof value === 'boolean') return value ? s.yes : s.no;
-  if (key === 'language') return value === 'en' ? 'English' : value === 'ru' ? 'Русский' : s.languageAuto;
+  if (key === 'language') return value === 'en' ? s.languageEnglish : value === 'ru' ? s.languageRussian : s.languageAuto;
   if (key === 'rollupMethod') return value === 'window' ? s.rollupWindow : value === 'weightedByRole' ? s.rollupWeighted : s.rollupLatest;
   if (Array.isArray(value)) return value.map(String).join(', ');
   if (typeof value === 'number') return new Intl.NumberFormat(s.locale).format(value);
@@ -95,7 +95,7 @@ export function TeamRolloutSection(props: {
           <dl className="details">
             {props.lockedPaths.map((path) => (
               <div key={path}>
-                <dt title={POLICY_KEY_OF[path]}>
+                <dt>
                   <span aria-hidden="true">🔒 </span>
                   {POLICY_KEY_OF[path] ? s.policyKeys[POLICY_KEY_OF[path]] : path}
                 </dt>

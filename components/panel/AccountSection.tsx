@@ -8,7 +8,7 @@ import { Section } from '../ui/Section';
 import type { AccountPart } from '../../core/panel-data';
 import type { Money } from '../../core/rollup';
 import { useI18n } from './i18n-context';
-import { methodLabel, segmentLabel } from './labels';
+import { methodLabel, quarterLabel, segmentLabel } from './labels';
 
 const SEGMENTS: Array<{ segment: Segment; key: 'promoters' | 'passives' | 'detractors' }> = [
   { segment: 'promoter', key: 'promoters' },
@@ -237,7 +237,7 @@ function ByQuarter(props: { part: AccountPart }) {
             const few = summary.n < MIN_RESPONSES_FOR_NPS;
             return (
               <tr key={quarter} className={few ? 'low-n' : undefined}>
-                <th scope="row">{quarter}</th>
+                <th scope="row">{quarterLabel(i18n, quarter)}</th>
                 <td>
                   {summary.nps === null ? '—' : i18n.score(summary.nps)}
                   {few && <span className="quarter-few"> · {i18n.t('account.quarterTooFew')}</span>}

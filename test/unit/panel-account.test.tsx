@@ -110,11 +110,11 @@ describe('account view', () => {
     const table = screen.getByRole('table');
     const body = [...table.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
     // 2026-Q1: a single 2 → −100, greyed and said to be too few.
-    expect(body[0]).toEqual(['2026-Q1', '-100 · too few', '1']);
+    expect(body[0]).toEqual(['Q1 2026', '-100 · too few', '1']);
     expect(table.querySelector('tbody tr')?.className).toBe('low-n');
-    const q4 = body.find((row) => row[0] === '2026-Q4');
+    const q4 = body.find((row) => row[0] === 'Q4 2026');
     // Q4 (Oct–Nov): 10, 9, 7, 3, 6 → 2 promoters, 2 detractors of 5 → 0.
-    expect(q4).toEqual(['2026-Q4', '0', '5']);
+    expect(q4).toEqual(['Q4 2026', '0', '5']);
     expect(table.querySelectorAll('tr.low-n')).toHaveLength(1);
     expect(screen.getByText('Greyed: fewer than 5 responses, too few for a reliable NPS.')).toBeTruthy();
   });
@@ -132,13 +132,13 @@ describe('account view', () => {
     expect(section.querySelectorAll('.quarter-sparkline circle')).toHaveLength(12);
     expect(section.querySelectorAll('.quarter-sparkline circle.low-n')).toHaveLength(11);
     const rows = () => [...section.querySelectorAll('.quarters tbody th')].map((th) => th.textContent);
-    expect(rows()).toEqual(['2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3']);
+    expect(rows()).toEqual(['Q4 2025', 'Q1 2026', 'Q2 2026', 'Q3 2026']);
     expect(section.querySelector('.quarters tbody tr:last-child')?.className).toBe('');
     const more = within(section).getByRole('button', { name: 'Show all 12 quarters' });
     expect(more.getAttribute('aria-expanded')).toBe('false');
     fireEvent.click(more);
     expect(rows()).toHaveLength(12);
-    expect(rows()[0]).toBe('2023-Q4');
+    expect(rows()[0]).toBe('Q4 2023');
     fireEvent.click(within(section).getByRole('button', { name: 'Show the last 4 quarters' }));
     expect(rows()).toHaveLength(4);
     expect(container.querySelector('.contact-list')).toBeTruthy();
@@ -198,7 +198,7 @@ describe('account view', () => {
     expect(Number(figure(container, 'account-margin')?.getAttribute('data-ll-value'))).toBeCloseTo(196 * Math.sqrt(0.6016 / 2500), 9);
     expect(figure(container, 'revenue-at-risk')?.textContent).toBe('$250,000');
     const quarters = [...container.querySelectorAll('.quarters tbody th')].map((th) => th.textContent);
-    expect(quarters).toEqual(['2026-Q3', '2026-Q4']);
+    expect(quarters).toEqual(['Q3 2026', 'Q4 2026']);
 
     const list = screen.getByRole('heading', { name: '2,500 contacts' }).closest('section') as HTMLElement;
     expect(within(list).getAllByRole('listitem')).toHaveLength(25);
