@@ -261,7 +261,8 @@ describe.each(['en', 'ru'] as const)('words, not codes (%s)', (language) => {
 describe('the brand', () => {
   it('never wraps in the panel header, in any language: the actions wrap instead', async () => {
     const { readFileSync } = await import('node:fs');
-    const css = readFileSync(new URL('../../entrypoints/panel/panel.css', import.meta.url), 'utf8');
+    const { join } = await import('node:path');
+    const css = readFileSync(join(__dirname, '../../entrypoints/panel/panel.css'), 'utf8');
     expect(css).toMatch(/\.panel-brand h1\s*\{[^}]*white-space:\s*nowrap/);
     expect(css).toMatch(/\.panel-actions\s*\{[^}]*flex-wrap:\s*wrap/);
   });
