@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { expectAccessible } from './axe';
 import { panelFrame } from './harness';
 import type { E2E } from './types';
 
@@ -54,6 +55,13 @@ export async function bigAccountContactsAreWorkable(t: E2E, page: Page, expected
     return rows.length > 0 && rows.every((r) => r.getAttribute('data-ll-contact-segment') === 'detractor');
   });
   assert.equal(await chips.filter({ hasText: /^Detractors/ }).getAttribute('aria-pressed'), 'true');
+  // The chips, the search and the filtered list pass axe in both themes.
+  for (const scheme of ['dark', 'light'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await expectAccessible(frame, `${screenshotName}, detractors (${scheme})`);
+  }
+  await list.getByRole('group', { name: 'Show contacts' }).scrollIntoViewIfNeeded();
+  await t.screenshot(page, screenshotName);
   const detractorRanks = (await scores()).map(rank);
   assert.deepEqual(detractorRanks, [...detractorRanks].sort((a, b) => a - b), '0–3 before 4–6');
 
@@ -79,5 +87,4 @@ export async function bigAccountContactsAreWorkable(t: E2E, page: Page, expected
   );
   assert.ok((await names()).some((n) => n.startsWith(wanted)), `${wanted} is found`);
   assert.match((await list.getByRole('status').textContent()) ?? '', /^\d+ contacts? match(es)?$/);
-  await t.screenshot(page, screenshotName);
 }

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { segment, summarize, summarizeCounts, type NpsSummary } from '../../../core/nps';
 import { TICKET_PIPELINES } from '../../../sandbox/hubspot/seed';
 import type { PortalStore } from '../../../sandbox/hubspot/store';
-import { connectHubSpot, expectedRecord, hubspotRecordUrl, panelFrame, waitForPanel } from '../harness';
+import { connectHubSpot, expectedRecord, hubspotRecordUrl, panelFrame, publishScreenshot, waitForPanel } from '../harness';
 import type { E2E } from '../types';
 import { bigAccountContactsAreWorkable } from '../contact-list';
 
@@ -234,6 +234,7 @@ export async function bigCompanyContactsSortFilterAndSearch(t: E2E): Promise<voi
   }
   const page = await openRecord(t, hubspotRecordUrl(t.hubspot.portals.main, 'company', t.hubspot.bigCompanyId));
   await bigAccountContactsAreWorkable(t, page, counts, 'hubspot-big-company-contacts');
+  publishScreenshot('hubspot-big-company-contacts', 'panel-big-account');
 }
 
 export async function revokedTokenIsExplainedInPlainWords(t: E2E): Promise<void> {
