@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { ApiUsage } from './api-usage';
 import type { Crm, RejectedRow, SurveyResponse } from './schema';
 
 // What the rest of the extension knows of a CRM call: why one failed and the shapes its answers take.
@@ -48,16 +48,7 @@ export interface ConnectionInfo {
   usage: ApiUsage | null;
 }
 
-/**
- * A CRM's daily API allowance: HubSpot says how many requests are left today (X-HubSpot-RateLimit-Daily-Remaining),
- * Salesforce how many were used in the last 24 hours (/limits DailyApiRequests). Parsed where it is read back from
- * storage, since an older version stored a text there.
- */
-export const apiUsageSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('remainingToday'), remaining: z.number().int().nonnegative(), limit: z.number().int().positive().nullable() }),
-  z.strictObject({ kind: z.literal('usedLast24h'), used: z.number().int().nonnegative(), limit: z.number().int().positive() }),
-]);
-export type ApiUsage = z.infer<typeof apiUsageSchema>;
+export type { ApiUsage } from './api-usage';
 
 export interface PreviewResult {
   parsed: SurveyResponse[];

@@ -3,7 +3,7 @@ import { browser } from 'wxt/browser';
 import { CONNECTIONS_KEY, sendRequest, type Reply, type StoredConnections } from '../../core/messaging';
 import type { Crm } from '../../core/schema';
 import type { ConnectionInfo } from '../../integrations/crm';
-import { apiUsageSchema } from '../../core/crm';
+import { apiUsageSchema } from '../../core/api-usage';
 import { TextField, VerdictBox, type Edit } from './fields';
 import type { QueuedCounts } from './queued';
 import { useStrings } from './strings';
