@@ -1,3 +1,4 @@
+import type { ApiUsage } from './api-usage';
 import type { Crm, RejectedRow, SurveyResponse } from './schema';
 
 // What the rest of the extension knows of a CRM call: why one failed and the shapes its answers take.
@@ -43,9 +44,11 @@ export interface ConnectionInfo {
   name: string;
   user: string | null;
   missingScopes: string[];
-  /** e.g. "api-usage=1200/15000" from Sforce-Limit-Info, or HubSpot's daily remaining. */
-  usage: string | null;
+  /** The CRM's daily API allowance as it last reported it; null when it did not say. */
+  usage: ApiUsage | null;
 }
+
+export type { ApiUsage } from './api-usage';
 
 export interface PreviewResult {
   parsed: SurveyResponse[];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Browser } from 'wxt/browser';
 import { recordRefSchema, type RecordRef } from './schema';
 import type { Settings } from './settings';
+import type { SettingsNotice } from './settings-store';
 import type { PanelQueryResult } from './panel-data';
 import type { ConnectionInfo } from './crm';
 import type { RequestType } from './protocol';
@@ -53,6 +54,11 @@ export const panelWatchSchema = z.strictObject({
   type: z.literal('watch'),
   ref: recordRefSchema,
   contactLimit: z.number().int().min(1).max(5_000),
+  /** The account's contact list: one segment (or all) and a name search. */
+  contactFilter: z.strictObject({
+    segment: z.enum(['detractor', 'passive', 'promoter', 'none']).nullable(),
+    search: z.string().max(100),
+  }),
 });
 export type PanelWatch = z.infer<typeof panelWatchSchema>;
 
@@ -67,7 +73,7 @@ export type PanelWindow = z.infer<typeof panelWindowSchema>;
 export type PanelPush =
   | { type: 'record'; ref: RecordRef | null; pageUrl: string | null }
   | { type: 'call-mode.toggle' }
-  | { type: 'settings'; settings: Settings; notice: string | null }
+  | { type: 'settings'; settings: Settings; notices: SettingsNotice[] }
   | { type: 'data'; key: string; contactLimit: number; result: PanelQueryResult };
 
 /**

@@ -3,8 +3,11 @@ import type { LoyaltyLensDb, RecordView } from './db';
 import { accountRollup, revenueAtRisk, rollupFromCounts, type AccountRollup, type RevenueAtRisk } from './rollup';
 import { followUpDueTime, promoterInvite, routeFollowUp, sortFollowUps, type DueBasis, type NoDueReason } from './rules';
 import { safeSegment } from './nps';
-import { refKey, type Account, type Contact, type FollowUp, type LoopRecord, type OpenDeal, type Outcome, type RecordRef, type Segment, type SurveyResponse } from './schema';
+import { refKey, type Account, type Contact, type FollowUp, type LoopRecord, type OpenDeal, type Outcome, type RecordRef, type SurveyResponse } from './schema';
 import type { Settings } from './settings';
+import { filterContactRows, NO_CONTACT_FILTER, sortContactRows, type ContactFilter, type ContactRow, type ContactSegment } from './contact-list';
+
+export type { ContactFilter, ContactRow, ContactSegment } from './contact-list';
 
 // Everything the panel shows for one record, read from the cache in one pass. Runs inside a Dexie
 // live query in the background (see watchPanelData): reads only (no writes, no network), and only
@@ -23,14 +26,6 @@ export interface FocusContact {
   outcomes: Outcome[];
 }
 
-export interface ContactRow {
-  contact: Contact;
-  latestNps: SurveyResponse | null;
-  segment: Segment | null;
-  latestAt: number | null;
-  /** A promoter worth inviting to give a reference, a review or join the community. */
-  invite: boolean;
-}
 
 export interface AccountPart {
   account: Account | null;
@@ -41,9 +36,28 @@ export interface AccountPart {
   revenueAtRisk: RevenueAtRisk;
   /** Names of the contacts revenue at risk names as detractors. */
   detractorNames: Record<string, string>;
-  /** The first `contactLimit` contacts. */
+  /**
+   * The first `contactLimit` contacts the filter lets through, those who need a word first: detractors (0–3, then
+   * 4–6), passives, promoters, then those who never answered.
+   */
   contacts: ContactRow[];
+  /** The account's contacts in the CRM. */
   contactTotal: number;
+  /** Of those, how many this browser has read (all of a small account; the listed pages of a large one). */
+  contactsRead: number;
+  /** How many of the read contacts the filter lets through. */
+  contactMatches: number;
+  /**
+   * People per latest-answer segment across the whole account, from the roll-up's counts (a large account's are the
+   * CRM's); null where those counts are of answers, not people.
+   */
+  segmentCounts: Record<ContactSegment, number> | null;
+}
+
+function segmentCountsOf(rows: ContactRow[]): Record<ContactSegment, number> {
+  const counts: Record<ContactSegment, number> = { detractor: 0, passive: 0, promoter: 0, none: 0 };
+  for (const row of rows) counts[row.segment ?? 'none'] += 1;
+  return counts;
 }
 
 export interface FollowUpRow {
@@ -133,27 +147,52 @@ async function atRisk(db: LoyaltyLensDb, account: Account | null, accountKey: st
   return { revenueAtRisk: risk, detractorNames: detractors.names };
 }
 
-async function loadAccount(db: LoyaltyLensDb, accountKey: string, settings: Settings, now: number, contactLimit: number): Promise<AccountPart> {
+/** Most contacts of a large account the list sorts and filters: the pages read (a few hundred), with room to spare. */
+const READ_CONTACTS_CAP = 2_000;
+
+async function loadAccount(
+  db: LoyaltyLensDb,
+  accountKey: string,
+  settings: Settings,
+  now: number,
+  contactLimit: number,
+  filter: ContactFilter,
+): Promise<AccountPart> {
   const [account, counts] = await Promise.all([db.accounts.get(accountKey), db.accountCounts.get(accountKey)]);
   const rollupSettings = settings.rules.rollup;
   if (counts) {
-    // A large account: the CRM counted; pull only the contacts on screen and their latest answer.
+    // A large account: the CRM counted. The list sorts and filters the contacts read so far (and says so); each one's
+    // latest answer comes from one range read of the account's cached answers, not one read per contact.
     const rollup = rollupFromCounts(counts, rollupSettings.roleWeights);
-    const [listed, contactTotal, risk] = await Promise.all([
-      db.contacts.where('accountKey').equals(accountKey).limit(contactLimit).toArray(),
-      db.contacts.where('accountKey').equals(accountKey).count(),
+    const [listed, answers, risk] = await Promise.all([
+      db.contacts.where('accountKey').equals(accountKey).limit(READ_CONTACTS_CAP).toArray(),
+      db.responses.where('[accountKey+submittedAt]').between([accountKey, Dexie.minKey], [accountKey, Dexie.maxKey]).toArray(),
       atRisk(db, account ?? null, accountKey, rollup.summary.detractors),
     ]);
-    const latest = await Promise.all(listed.map((c) => latestNpsOf(db, c.key)));
-    const contacts = listed.map((c, i) => contactRow(c, latest[i] ?? null));
+    const latest = new Map<string, SurveyResponse>();
+    for (const answer of answers) if (answer.kind === 'nps') latest.set(answer.contactKey, answer);
+    const rows = sortContactRows(listed.map((c) => contactRow(c, latest.get(c.key) ?? null)));
+    const matches = filterContactRows(rows, filter);
+    const contactTotal = Math.max(listed.length, account?.contactCount ?? 0);
     return {
       account: account ?? null,
       rollup,
       fromCounts: true,
       windowDays: counts.windowDays,
       ...risk,
-      contacts,
-      contactTotal: Math.max(contactTotal, account?.contactCount ?? 0),
+      contacts: matches.slice(0, contactLimit),
+      contactTotal,
+      contactsRead: listed.length,
+      contactMatches: matches.length,
+      segmentCounts:
+        counts.counted === 'people'
+          ? {
+              detractor: counts.detractors,
+              passive: counts.passives,
+              promoter: counts.promoters,
+              none: Math.max(0, contactTotal - counts.promoters - counts.passives - counts.detractors),
+            }
+          : null,
     };
   }
   const [contacts, responses] = await Promise.all([
@@ -167,8 +206,17 @@ async function loadAccount(db: LoyaltyLensDb, accountKey: string, settings: Sett
     fromCounts: false,
     windowDays: rollup.method === 'window' ? rollupSettings.windowDays : null,
     ...(await atRisk(db, account ?? null, accountKey, rollup.summary.detractors)),
-    contacts: rollup.contacts.slice(0, contactLimit).map((row) => contactRow(row.contact, row.latestNps)),
-    contactTotal: rollup.contacts.length,
+    ...(() => {
+      const rows = sortContactRows(rollup.contacts.map((row) => contactRow(row.contact, row.latestNps)));
+      const matches = filterContactRows(rows, filter);
+      return {
+        contacts: matches.slice(0, contactLimit),
+        contactTotal: rows.length,
+        contactsRead: rows.length,
+        contactMatches: matches.length,
+        segmentCounts: segmentCountsOf(rows),
+      };
+    })(),
   };
 }
 
@@ -244,6 +292,7 @@ export async function loadPanelData(
   settings: Settings,
   now: number,
   contactLimit: number,
+  contactFilter: ContactFilter = NO_CONTACT_FILTER,
 ): Promise<PanelQueryResult> {
   const view = await db.views.get(refKey(ref));
   if (!view) return { status: 'missing' };
@@ -259,7 +308,7 @@ export async function loadPanelData(
       }),
     );
   })();
-  const accountLoad = view.accountKey ? loadAccount(db, view.accountKey, settings, now, contactLimit) : Promise.resolve(null);
+  const accountLoad = view.accountKey ? loadAccount(db, view.accountKey, settings, now, contactLimit, contactFilter) : Promise.resolve(null);
   const accountRow = view.accountKey ? db.accounts.get(view.accountKey) : Promise.resolve(undefined);
   const followUpsLoad = Promise.all([focusLoad, accountRow]).then(([focus, row]) => loadFollowUps(db, view, row ?? null, focus, settings));
   const [focus, account, followUps] = await Promise.all([focusLoad, accountLoad, followUpsLoad]);
@@ -278,9 +327,10 @@ export function watchPanelData(
   ref: RecordRef,
   settings: Settings,
   contactLimit: number,
+  contactFilter: ContactFilter,
   onResult: (result: PanelQueryResult) => void,
   onError: (error: unknown) => void,
 ): () => void {
-  const subscription = liveQuery(() => loadPanelData(db, ref, settings, Date.now(), contactLimit)).subscribe({ next: onResult, error: onError });
+  const subscription = liveQuery(() => loadPanelData(db, ref, settings, Date.now(), contactLimit, contactFilter)).subscribe({ next: onResult, error: onError });
   return () => subscription.unsubscribe();
 }

@@ -66,11 +66,21 @@ export const managedPolicySchema = z.object(
   Object.fromEntries(POLICY_KEYS.map((key) => [key, schemaAt(POLICY_PATHS[key]).optional()])) as Record<PolicyKey, z.ZodOptional<z.ZodType>>,
 );
 
+/**
+ * What the user is told when the policy could not be applied as it is: unreadable, contradicting itself, or with
+ * values that were refused (each named by its key, which the options page shows by its label; a refused login host
+ * with the host it named).
+ */
+export type PolicyNotice =
+  | { kind: 'policyUnreadable' }
+  | { kind: 'policyContradicts' }
+  | { kind: 'policyRefused'; keys: Array<{ key: PolicyKey; refusedHost: string | null }> };
+
 export interface PolicyResult {
   settings: Settings;
   /** Dotted settings paths set by policy, e.g. "rules.followUpMaxScore". */
   lockedPaths: string[];
-  notice: string | null;
+  notice: PolicyNotice | null;
 }
 
 function setAt(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
@@ -104,20 +114,20 @@ function overlay(base: Settings, values: ReadonlyArray<[PolicyKey, unknown]>): S
 export function applyPolicy(local: Settings, policy: unknown): PolicyResult {
   if (policy === undefined || policy === null) return { settings: local, lockedPaths: [], notice: null };
   if (typeof policy !== 'object' || Array.isArray(policy)) {
-    return { settings: local, lockedPaths: [], notice: 'Your administrator’s policy for Loyalty Lens is not readable and was ignored.' };
+    return { settings: local, lockedPaths: [], notice: { kind: 'policyUnreadable' } };
   }
   const raw = policy as Record<string, unknown>;
   const accepted: Array<[PolicyKey, unknown]> = [];
-  const refused: string[] = [];
+  const refused: Array<{ key: PolicyKey; refusedHost: string | null }> = [];
   for (const key of POLICY_KEYS) {
     if (!Object.hasOwn(raw, key)) continue;
     const parsed = managedPolicySchema.shape[key].safeParse(raw[key]);
     if (parsed.success && parsed.data !== undefined) accepted.push([key, parsed.data]);
     // A refused host is named, so the administrator sees which value was not trusted.
-    else refused.push(key === 'salesforceLoginHost' && !parsed.success ? `${key} (${parsed.error.issues[0]?.message ?? 'invalid'})` : key);
+    else refused.push({ key, refusedHost: key === 'salesforceLoginHost' && typeof raw[key] === 'string' ? raw[key] : null });
   }
   if (accepted.length === 0) {
-    return { settings: local, lockedPaths: [], notice: refused.length ? refusedNotice(refused) : null };
+    return { settings: local, lockedPaths: [], notice: refused.length ? { kind: 'policyRefused', keys: refused } : null };
   }
   // A policy value can clash with a user's own (e.g. a lower follow-up threshold than their urgent
   // one); the administrator's values over the defaults are then the coherent choice.
@@ -126,19 +136,16 @@ export function applyPolicy(local: Settings, policy: unknown): PolicyResult {
     return {
       settings: local,
       lockedPaths: [],
-      notice: 'Your administrator’s policy for Loyalty Lens contradicts itself (for example, urgent scores above the follow-up threshold) and was ignored.',
+      notice: { kind: 'policyContradicts' },
     };
   }
   return {
     settings: merged,
     lockedPaths: accepted.map(([key]) => POLICY_PATHS[key].join('.')),
-    notice: refused.length ? refusedNotice(refused) : null,
+    notice: refused.length ? { kind: 'policyRefused', keys: refused } : null,
   };
 }
 
-function refusedNotice(keys: string[]): string {
-  return `Your administrator’s policy has values Loyalty Lens cannot use, so they were ignored: ${keys.join(', ')}.`;
-}
 
 /** Whether a settings path (or anything under it) is set by policy. */
 export function isLocked(lockedPaths: readonly string[], path: string): boolean {

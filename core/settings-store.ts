@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { DEFAULT_SETTINGS, parseSettingsDocument, type Settings } from './settings';
-import { applyPolicy } from './policy';
+import { applyPolicy, type PolicyNotice } from './policy';
 
 // Settings live in the extension's local storage under one key; the administrator's managed policy
 // is laid over them on every read, so the panel, the background and the options page all see the
@@ -9,11 +9,14 @@ import { applyPolicy } from './policy';
 
 export const SETTINGS_KEY = 'settings';
 
+/** Why what applies is not simply what was saved: the saved settings were unusable (with the reason), or the policy. */
+export type SettingsNotice = { kind: 'storedUnusable'; reason: string } | PolicyNotice;
+
 export interface LoadedSettings {
   /** What applies: the user's settings with the policy's values over them. */
   settings: Settings;
-  /** Shown to the user when stored settings or the policy could not be used as they were. */
-  notice: string | null;
+  /** Shown to the user when stored settings or the policy could not be used as they were; empty otherwise. */
+  notices: SettingsNotice[];
   /** Dotted settings paths the administrator set; the options page shows them locked. */
   lockedPaths: string[];
 }
@@ -37,24 +40,24 @@ export async function readManagedPolicy(): Promise<unknown> {
 export async function loadSettingsLayers(policy: Promise<unknown> = readManagedPolicy()): Promise<SettingsLayers> {
   const stored = (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY];
   let local = DEFAULT_SETTINGS;
-  let storedNotice: string | null = null;
+  const notices: SettingsNotice[] = [];
   if (stored !== undefined) {
     const parsed = parseSettingsDocument(stored);
     if (parsed.ok) {
       local = parsed.settings;
       if (parsed.migratedFrom !== null) await browser.storage.local.set({ [SETTINGS_KEY]: parsed.settings });
     } else {
-      storedNotice = `Your saved settings could not be used and the defaults apply. ${parsed.reason}`;
+      notices.push({ kind: 'storedUnusable', reason: parsed.reason });
     }
   }
   const applied = applyPolicy(local, await policy);
-  const notice = [storedNotice, applied.notice].filter((text): text is string => text !== null).join(' ') || null;
-  return { local, settings: applied.settings, lockedPaths: applied.lockedPaths, notice };
+  if (applied.notice) notices.push(applied.notice);
+  return { local, settings: applied.settings, lockedPaths: applied.lockedPaths, notices };
 }
 
 export async function loadSettings(policy?: Promise<unknown>): Promise<LoadedSettings> {
-  const { settings, notice, lockedPaths } = await loadSettingsLayers(policy);
-  return { settings, notice, lockedPaths };
+  const { settings, notices, lockedPaths } = await loadSettingsLayers(policy);
+  return { settings, notices, lockedPaths };
 }
 
 /** Validates and saves the user's own settings; returns the reason when refused (nothing is written then). */

@@ -8,6 +8,7 @@ export type { RecordRef } from '../core/schema';
 // The error and answer shapes live in core/ (which must not import integrations/); connectors import them here.
 export {
   CrmError,
+  type ApiUsage,
   type CrmErrorKind,
   type ConnectionInfo,
   type MetadataField,

@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { CONNECTIONS_KEY, sendRequest, type Reply, type StoredConnections } from '../../core/messaging';
 import type { Crm } from '../../core/schema';
 import type { ConnectionInfo } from '../../integrations/crm';
+import { apiUsageSchema } from '../../core/api-usage';
 import { TextField, VerdictBox, type Edit } from './fields';
 import type { QueuedCounts } from './queued';
 import { useStrings } from './strings';
@@ -46,10 +47,18 @@ function PermissionButton(props: { origin: string; onGranted: () => void }) {
   );
 }
 
+/** The CRM's API allowance in words; nothing for what an older version stored as text. */
+function usageText(s: ReturnType<typeof useStrings>, stored: unknown): string | null {
+  const usage = apiUsageSchema.safeParse(stored);
+  if (!usage.success) return null;
+  return usage.data.kind === 'remainingToday' ? s.usageRemainingToday(usage.data.remaining, usage.data.limit) : s.usageUsedLast24h(usage.data.used, usage.data.limit);
+}
+
 function ConnectionDetails(props: { crm: Crm; info: (ConnectionInfo & { connectedAt: number }) | undefined; dateTime: (ms: number) => string }) {
   const s = useStrings();
   const { info } = props;
   if (!info) return <p className="muted">{s.notConnected}</p>;
+  const usage = usageText(s, info.usage);
   const rows: Array<[string, string]> =
     props.crm === 'hubspot'
       ? [
@@ -57,13 +66,13 @@ function ConnectionDetails(props: { crm: Crm; info: (ConnectionInfo & { connecte
           [s.portalName, info.name],
           ...(info.user ? ([[s.user, info.user]] as Array<[string, string]>) : []),
           [s.missingScopes, info.missingScopes.length ? info.missingScopes.join(', ') : s.missingScopesNone],
-          ...(info.usage ? ([[s.apiUsage, info.usage]] as Array<[string, string]>) : []),
+          ...(usage ? ([[s.apiUsage, usage]] as Array<[string, string]>) : []),
         ]
       : [
           [s.org, info.name],
           [s.apiHost, info.instance],
           [s.user, info.user ?? '—'],
-          [s.apiUsage, info.usage ?? '—'],
+          [s.apiUsage, usage ?? '—'],
         ];
   return (
     <>

@@ -205,8 +205,8 @@ export function LoopRulesSection(props: { draft: Settings; edit: Edit }) {
           value={draft.ui.language}
           options={[
             { value: 'auto', label: s.languageAuto },
-            { value: 'en', label: 'English' },
-            { value: 'ru', label: 'Русский' },
+            { value: 'en', label: s.languageEnglish },
+            { value: 'ru', label: s.languageRussian },
           ]}
           onChange={(language) => edit((d) => void (d.ui.language = language))}
         />

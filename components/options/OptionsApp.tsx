@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { createI18n, resolveLocale } from '../../core/i18n';
 import { keepLocalWhereLocked } from '../../core/policy';
 import type { Settings } from '../../core/settings';
-import { loadSettingsLayers, saveSettings, watchSettings, type SettingsLayers } from '../../core/settings-store';
+import { loadSettingsLayers, saveSettings, watchSettings, type SettingsLayers, type SettingsNotice } from '../../core/settings-store';
 import { ConnectionsSection } from './Connections';
 import { LockedPathsContext, type Edit } from './fields';
 import { LoopRulesSection } from './LoopRules';
@@ -10,7 +10,7 @@ import { PrivacySection } from './Privacy';
 import { useQueuedOutcomes } from './queued';
 import { ScoreMappingSection } from './ScoreMapping';
 import { SiteAccessSection } from './SiteAccess';
-import { OPTIONS_STRINGS, StringsProvider } from './strings';
+import { OPTIONS_STRINGS, StringsProvider, type OptionsStrings } from './strings';
 import { TeamRolloutSection } from './TeamRollout';
 
 type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'refused'; reason: string };
@@ -19,6 +19,14 @@ type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { k
  * The admin's page. It edits a draft of the user's own settings; values the administrator's policy
  * sets are shown (and exported) as they apply, but saving keeps the user's own value underneath.
  */
+/** Why what applies is not what was saved, in the page's language; a refused policy value by its label. */
+function noticeText(s: OptionsStrings, notice: SettingsNotice): string {
+  if (notice.kind === 'storedUnusable') return s.noticeStoredUnusable(notice.reason);
+  if (notice.kind === 'policyUnreadable') return s.noticePolicyUnreadable;
+  if (notice.kind === 'policyContradicts') return s.noticePolicyContradicts;
+  return s.noticePolicyRefused(notice.keys.map(({ key, refusedHost }) => (refusedHost === null ? s.policyKeys[key] : s.refusedHost(s.policyKeys[key], refusedHost))).join(', '));
+}
+
 export function OptionsApp(props: { browserLanguages: readonly string[]; salesforceCallbackUrl: string }) {
   const [layers, setLayers] = useState<SettingsLayers | null>(null);
   const [draft, setDraft] = useState<Settings | null>(null);
@@ -121,9 +129,9 @@ export function OptionsApp(props: { browserLanguages: readonly string[]; salesfo
             </ul>
           </nav>
         </header>
-        {layers.notice ? (
+        {layers.notices.length > 0 ? (
           <div className="notice" role="alert">
-            {layers.notice}
+            {layers.notices.map((notice) => noticeText(s, notice)).join(' ')}
           </div>
         ) : null}
         <main className="options">

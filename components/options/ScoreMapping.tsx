@@ -400,7 +400,7 @@ export function MappingBuilder(props: { existing: Record<Crm, readonly Source[]>
         <SelectField
           label={s.startFrom}
           value={start}
-          options={[...PRESETS[crm].map((preset) => ({ value: preset.id, label: preset.label })), { value: 'custom', label: s.custom }]}
+          options={[...PRESETS[crm].map((preset) => ({ value: preset.id, label: s.presetLabels[preset.id] ?? preset.label })), { value: 'custom', label: s.custom }]}
           onChange={(next) => choose(crm, next)}
         />
       </div>

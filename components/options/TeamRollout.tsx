@@ -1,8 +1,8 @@
 import { useId, useState } from 'react';
-import { POLICY_PATHS, getAt } from '../../core/policy';
+import { POLICY_PATHS, getAt, type PolicyKey } from '../../core/policy';
 import type { Settings } from '../../core/settings';
 import { exportSettingsFile, importSettingsFile, settingsFileName } from '../../core/settings-file';
-import { useStrings } from './strings';
+import { useStrings, type OptionsStrings } from './strings';
 
 function download(text: string, name: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
@@ -13,7 +13,17 @@ function download(text: string, name: string): void {
   URL.revokeObjectURL(url);
 }
 
-const POLICY_KEY_OF = Object.fromEntries(Object.entries(POLICY_PATHS).map(([key, path]) => [path.join('.'), key]));
+const POLICY_KEY_OF: Partial<Record<string, PolicyKey>> = Object.fromEntries((Object.entries(POLICY_PATHS) as Array<[PolicyKey, readonly string[]]>).map(([key, path]) => [path.join('.'), key]));
+
+/** A policy value in words: yes/no, the language or roll-up method by name, lists joined; numbers and ids as they are. */
+function policyValueText(s: OptionsStrings, key: PolicyKey | undefined, value: unknown): string {
+  if (typeof value === 'boolean') return value ? s.yes : s.no;
+  if (key === 'language') return value === 'en' ? s.languageEnglish : value === 'ru' ? s.languageRussian : s.languageAuto;
+  if (key === 'rollupMethod') return value === 'window' ? s.rollupWindow : value === 'weightedByRole' ? s.rollupWeighted : s.rollupLatest;
+  if (Array.isArray(value)) return value.map(String).join(', ');
+  if (typeof value === 'number') return new Intl.NumberFormat(s.locale).format(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
 
 export function TeamRolloutSection(props: {
   /** The settings in force (saved settings with policy), which the file carries. */
@@ -86,9 +96,10 @@ export function TeamRolloutSection(props: {
             {props.lockedPaths.map((path) => (
               <div key={path}>
                 <dt>
-                  🔒 <code>{POLICY_KEY_OF[path] ?? path}</code>
+                  <span aria-hidden="true">🔒 </span>
+                  {POLICY_KEY_OF[path] ? s.policyKeys[POLICY_KEY_OF[path]] : path}
                 </dt>
-                <dd>{JSON.stringify(getAt(props.effective, path))}</dd>
+                <dd>{policyValueText(s, POLICY_KEY_OF[path], getAt(props.effective, path))}</dd>
               </div>
             ))}
           </dl>

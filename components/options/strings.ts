@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import type { Locale } from '../../core/i18n';
+import type { PolicyKey } from '../../core/policy';
 
 // Every word of the options page, in one module per language. The panel's catalog (core/locales)
 // is typed to the panel's keys, so the options page keeps its own, with the same locales; messages
@@ -9,6 +10,9 @@ const ruPlural = (count: number, one: string, few: string, many: string): string
   const form = new Intl.PluralRules('ru').select(count);
   return `${count} ${form === 'one' ? one : form === 'few' ? few : many}`;
 };
+
+const enNumber = (n: number) => new Intl.NumberFormat('en').format(n);
+const ruNumber = (n: number) => new Intl.NumberFormat('ru').format(n);
 
 const en = {
   pageTitle: 'Loyalty Lens settings',
@@ -39,6 +43,9 @@ const en = {
   apiHost: 'API host',
   user: 'Signed in as',
   apiUsage: 'API usage',
+  usageRemainingToday: (remaining: number, limit: number | null) =>
+    limit === null ? `${enNumber(remaining)} requests left today` : `${enNumber(remaining)} of ${enNumber(limit)} requests left today`,
+  usageUsedLast24h: (used: number, limit: number) => `${enNumber(used)} of ${enNumber(limit)} requests used in the last 24 hours`,
   missingScopes: 'Missing scopes',
   missingScopesNone: 'None — every required scope is granted.',
   hubspotToken: 'Service Key',
@@ -306,6 +313,46 @@ const en = {
   policy: 'Administrator policy',
   policyNone: 'No policy is set for this browser. IT can set values for everyone through managed storage (see managed-schema.json).',
   policyIntro: 'These values are set by your administrator and cannot be changed here:',
+  policyKeys: {
+    language: 'Language',
+    callModeDefault: 'Open the panel in call mode',
+    salesforceLoginHost: 'Salesforce login host',
+    salesforceConsumerKey: 'Salesforce connected app consumer key',
+    hubspotFollowUpPipelineId: 'HubSpot ticket pipeline for follow-ups',
+    hubspotFollowUpStageId: 'HubSpot stage of a new follow-up',
+    hubspotClosedStageId: 'HubSpot stage of a closed follow-up',
+    salesforceFollowUpCaseType: 'Salesforce case type of follow-ups',
+    salesforceClosedCaseStatus: 'Salesforce status of a closed follow-up',
+    followUpMaxScore: 'NPS scores at or below this open a follow-up',
+    urgentMaxScore: 'NPS scores at or below this come first',
+    slaHoursDetractor: 'Hours to follow up a detractor',
+    slaHoursPassive: 'Hours to follow up a passive',
+    slaHoursPromoter: 'Hours to follow up a promoter',
+    businessDaysForPassives: 'Count passives’ time in business days',
+    rollupMethod: 'Account roll-up method',
+    rollupWindowDays: 'Roll-up window in days',
+    rootCauses: 'Root causes',
+    quietPeriodDays: 'Re-survey quiet period in days',
+    retentionDays: 'Days cached survey data is kept',
+  } as Record<PolicyKey, string>,
+  locale: 'en',
+  languageEnglish: 'English',
+  languageRussian: 'Русский',
+  presetLabels: {
+    'hubspot-feedback': 'HubSpot feedback surveys',
+    asknicely: 'AskNicely (contact properties)',
+    'survey-responses': 'Survey responses (custom object)',
+    'salesforce-surveys': 'Salesforce Surveys',
+    'simple-survey': 'Simple Survey',
+  } as Record<string, string>,
+  yes: 'Yes',
+  no: 'No',
+  noticeStoredUnusable: (reason: string) => `Your saved settings could not be used and the defaults apply. ${reason}`,
+  noticePolicyUnreadable: 'Your administrator’s policy for Loyalty Lens is not readable and was ignored.',
+  noticePolicyContradicts:
+    'Your administrator’s policy for Loyalty Lens contradicts itself (for example, urgent scores above the follow-up threshold) and was ignored.',
+  noticePolicyRefused: (names: string) => `Your administrator’s policy has values Loyalty Lens cannot use, so they were ignored: ${names}.`,
+  refusedHost: (label: string, host: string) => `${label} (“${host}” is not a Salesforce login host)`,
 } as const;
 
 export type OptionsStrings = {
@@ -342,6 +389,9 @@ const ru: OptionsStrings = {
   apiHost: 'API-хост',
   user: 'Пользователь',
   apiUsage: 'Использование API',
+  usageRemainingToday: (remaining: number, limit: number | null) =>
+    limit === null ? `Осталось запросов на сегодня: ${ruNumber(remaining)}` : `Осталось запросов на сегодня: ${ruNumber(remaining)} из ${ruNumber(limit)}`,
+  usageUsedLast24h: (used: number, limit: number) => `Использовано запросов за последние 24 часа: ${ruNumber(used)} из ${ruNumber(limit)}`,
   missingScopes: 'Недостающие разрешения',
   missingScopesNone: 'Нет — все нужные разрешения выданы.',
   hubspotToken: 'Service Key',
@@ -361,7 +411,7 @@ const ru: OptionsStrings = {
   notAKeyAdvice: 'Скопируйте ключ заново в HubSpot (Settings → Integrations → Service Keys → Show → Copy) и вставьте сюда. Ничего не отправлено.',
   otherPortalTitle: (portal) => `Этот ключ от другого портала HubSpot: ${portal}`,
   otherPortalDetail: (current, next, queued) =>
-    `Loyalty Lens подключён к порталу ${current}. Если заменить его порталом ${next}, все записи портала ${current} перестанут работать в Loyalty Lens: у его контактов, компаний, сделок и тикетов вместо оценок будет «подключён другой аккаунт HubSpot», и записать там задачу или итог будет нельзя${
+    `Loyalty Lens подключён к порталу ${current}. Если заменить его порталом ${next}, все записи портала ${current} перестанут работать в Loyalty Lens: у его контактов, компаний, сделок и тикетов вместо оценок будет «подключён другой аккаунт HubSpot», и записать там задачу по отзыву или итог будет нельзя${
       queued > 0 ? `; в очереди для портала ${current} ${ruPlural(queued, 'итог', 'итога', 'итогов')} — они не будут отправлены` : ''
     }, пока снова не подключат ключ портала ${current}. Записи портала ${next} начнут работать.`,
   otherPortalReplace: (portal) => `Подключить портал ${portal} вместо него`,
@@ -509,19 +559,19 @@ const ru: OptionsStrings = {
   rejectedBecause: (field, value, reason) => `${field} = «${value}»: ${reason}`,
 
   rules: 'Правила работы с отзывами',
-  followUpMax: 'Оценки, открывающие задачу: от 0 до',
+  followUpMax: 'Оценки, открывающие задачу по отзыву: от 0 до',
   urgentMax: 'Оценки в первую очередь: от 0 до',
   slaDetractor: 'Критики: связаться в течение (часов)',
   slaPassive: 'Нейтралы: связаться в течение (часов)',
   slaPromoter: 'Сторонники: связаться в течение (часов)',
   businessDays: 'Считать срок для нейтралов в рабочих днях (пн–пт)',
-  whereFollowUps: 'Где хранятся задачи',
+  whereFollowUps: 'Где хранятся задачи по отзывам',
   hsPipeline: 'ID воронки тикетов HubSpot',
-  hsStage: 'ID этапа новой задачи',
-  hsClosedStage: 'ID этапа закрытой задачи',
+  hsStage: 'ID этапа новой задачи по отзыву',
+  hsClosedStage: 'ID этапа закрытой задачи по отзыву',
   hsPipelinePick: 'Воронка тикетов HubSpot',
-  hsStagePick: 'Этап новой задачи',
-  hsClosedStagePick: 'Этап закрытой задачи',
+  hsStagePick: 'Этап новой задачи по отзыву',
+  hsClosedStagePick: 'Этап закрытой задачи по отзыву',
   hsEveryPipeline: (pipeline) => `Все воронки (новые тикеты — в «${pipeline}»)`,
   hsFirstOpenStage: 'Первый открытый этап воронки',
   hsFirstClosedStage: 'Первый закрытый этап воронки',
@@ -530,11 +580,11 @@ const ru: OptionsStrings = {
   hsPipelinesFailed: (reason) => `Не удалось прочитать воронки HubSpot: ${reason} Введите ID вручную или попробуйте позже.`,
   hsPipelinesNone: 'Для этого токена HubSpot не показывает воронок тикетов (возможно, нет права «tickets»).',
   hsPipelinesNotConnected: 'Подключите HubSpot выше, чтобы выбрать воронку из списка, или введите ID.',
-  sfCaseType: 'Тип обращения Salesforce для задач',
+  sfCaseType: 'Тип обращения Salesforce для задач по отзывам',
   sfClosedStatus: 'Статус закрытого обращения Salesforce',
-  sfCaseTypes: 'Типы обращений, считающиеся задачами (по одному в строке)',
-  sfCaseOrigins: 'Источники обращений, считающиеся задачами (по одному в строке)',
-  routing: 'Кто отвечает за задачу',
+  sfCaseTypes: 'Типы обращений, считающиеся задачами по отзывам (по одному в строке)',
+  sfCaseOrigins: 'Источники обращений, считающиеся задачами по отзывам (по одному в строке)',
+  routing: 'Кто отвечает за задачу по отзыву',
   routingRecordOwner: 'Владелец записи',
   routingAccountOwner: 'Владелец аккаунта',
   routingNamedUser: 'Определённый пользователь',
@@ -581,7 +631,7 @@ const ru: OptionsStrings = {
   storedHowLong: 'Как долго',
   stored: [
     ['Токены CRM', 'Собственная база расширения, её читает только фоновая часть. Никогда — на странице, в сообщении странице или в файле настроек.', 'До выхода'],
-    ['Кэш ответов, контактов, задач', 'Собственная база расширения на этом компьютере', 'Срок хранения выше'],
+    ['Кэш ответов, контактов, задач по отзывам', 'Собственная база расширения на этом компьютере', 'Срок хранения выше'],
     ['Итоги в очереди', 'Собственная база расширения, пока CRM их не подтвердит', 'До записи в CRM'],
     ['Настройки', 'Хранилище расширения в браузере (и политика администратора)', 'До изменения'],
     ['Названия подключений (портал, организация, пользователь)', 'Хранилище расширения в браузере', 'До выхода'],
@@ -607,6 +657,46 @@ const ru: OptionsStrings = {
   policy: 'Политика администратора',
   policyNone: 'Для этого браузера политика не задана. ИТ-отдел может задать значения для всех через managed storage (см. managed-schema.json).',
   policyIntro: 'Эти значения задал администратор, здесь их изменить нельзя:',
+  policyKeys: {
+    language: 'Язык',
+    callModeDefault: 'Открывать панель в режиме звонка',
+    salesforceLoginHost: 'Хост входа Salesforce',
+    salesforceConsumerKey: 'Ключ подключённого приложения Salesforce',
+    hubspotFollowUpPipelineId: 'Воронка тикетов HubSpot для задач по отзывам',
+    hubspotFollowUpStageId: 'Этап HubSpot новой задачи по отзыву',
+    hubspotClosedStageId: 'Этап HubSpot закрытой задачи по отзыву',
+    salesforceFollowUpCaseType: 'Тип обращения Salesforce для задач по отзывам',
+    salesforceClosedCaseStatus: 'Статус Salesforce закрытой задачи по отзыву',
+    followUpMaxScore: 'Оценки NPS не выше этой открывают задачу по отзыву',
+    urgentMaxScore: 'Оценки NPS не выше этой идут первыми',
+    slaHoursDetractor: 'Часов на ответ критику',
+    slaHoursPassive: 'Часов на ответ нейтралу',
+    slaHoursPromoter: 'Часов на ответ стороннику',
+    businessDaysForPassives: 'Считать время нейтралов в рабочих днях',
+    rollupMethod: 'Метод свода по аккаунту',
+    rollupWindowDays: 'Период свода в днях',
+    rootCauses: 'Причины',
+    quietPeriodDays: 'Пауза перед повторным опросом в днях',
+    retentionDays: 'Сколько дней хранить кэш отзывов',
+  },
+  locale: 'ru',
+  languageEnglish: 'English',
+  languageRussian: 'Русский',
+  presetLabels: {
+    'hubspot-feedback': 'Опросы обратной связи HubSpot',
+    asknicely: 'AskNicely (свойства контакта)',
+    'survey-responses': 'Ответы на опросы (пользовательский объект)',
+    'salesforce-surveys': 'Salesforce Surveys',
+    'simple-survey': 'Simple Survey',
+  },
+  yes: 'Да',
+  no: 'Нет',
+  noticeStoredUnusable: (reason) => `Сохранённые настройки не удалось использовать, действуют настройки по умолчанию. ${reason}`,
+  noticePolicyUnreadable: 'Политику администратора для Loyalty Lens не удалось прочитать, она не применена.',
+  noticePolicyContradicts:
+    'Политика администратора для Loyalty Lens противоречит сама себе (например, срочные оценки выше порога задачи по отзыву) и не применена.',
+  noticePolicyRefused: (names) => `В политике администратора есть значения, которые Loyalty Lens не может использовать, они не применены: ${names}.`,
+  refusedHost: (label, host) => `${label} («${host}» — не хост входа Salesforce)`,
 };
 
 export const OPTIONS_STRINGS: Record<Locale, OptionsStrings> = { en, ru };

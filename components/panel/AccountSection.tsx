@@ -1,4 +1,6 @@
-import { useId } from 'react';
+import { useEffect, useId, useState } from 'react';
+import type { ContactFilter, ContactSegment } from '../../core/contact-list';
+import { MIN_RESPONSES_FOR_NPS } from '../../core/nps';
 import type { Segment } from '../../core/schema';
 import { Figure } from '../ui/Figure';
 import { SegmentBadge } from '../ui/SegmentBadge';
@@ -6,7 +8,7 @@ import { Section } from '../ui/Section';
 import type { AccountPart } from '../../core/panel-data';
 import type { Money } from '../../core/rollup';
 import { useI18n } from './i18n-context';
-import { methodLabel, segmentLabel } from './labels';
+import { methodLabel, quarterLabel, segmentLabel } from './labels';
 
 const SEGMENTS: Array<{ segment: Segment; key: 'promoters' | 'passives' | 'detractors' }> = [
   { segment: 'promoter', key: 'promoters' },
@@ -178,8 +180,34 @@ function RevenueAtRisk(props: { part: AccountPart }) {
   );
 }
 
+/** Quarters the table shows before "Show all": a year, so the contacts stay in view. */
+const RECENT_QUARTERS = 4;
+
+/** Every quarter's NPS as one small line (−100 to +100, zero marked); quarters under the minimum n drawn hollow. */
+function QuarterSparkline(props: { quarters: AccountPart['rollup']['byQuarter'] }) {
+  const width = 300;
+  const height = 40;
+  const pad = 5;
+  const points = props.quarters.map(({ summary }, i) => ({
+    x: props.quarters.length === 1 ? width / 2 : pad + (i / (props.quarters.length - 1)) * (width - 2 * pad),
+    y: summary.nps === null ? null : pad + ((100 - summary.nps) / 200) * (height - 2 * pad),
+    few: summary.n < MIN_RESPONSES_FOR_NPS,
+  }));
+  const drawn = points.filter((p): p is { x: number; y: number; few: boolean } => p.y !== null);
+  return (
+    <svg className="quarter-sparkline" viewBox={`0 0 ${width} ${height}`} aria-hidden="true" focusable="false">
+      <line className="sparkline-zero" x1={0} x2={width} y1={height / 2} y2={height / 2} />
+      {drawn.length > 1 && <polyline className="sparkline-line" points={drawn.map((p) => `${p.x},${p.y}`).join(' ')} />}
+      {drawn.map((p, i) => (
+        <circle key={i} className={p.few ? 'sparkline-point low-n' : 'sparkline-point'} cx={p.x} cy={p.y} r={3} />
+      ))}
+    </svg>
+  );
+}
+
 function ByQuarter(props: { part: AccountPart }) {
   const i18n = useI18n();
+  const [all, setAll] = useState(false);
   const quarters = props.part.rollup.byQuarter;
   if (quarters.length === 0 && props.part.fromCounts) {
     // HubSpot links survey answers to contacts, not companies: a large account's answers cannot be counted per quarter.
@@ -190,8 +218,11 @@ function ByQuarter(props: { part: AccountPart }) {
     );
   }
   if (quarters.length === 0) return null;
+  const shown = all ? quarters : quarters.slice(-RECENT_QUARTERS);
+  const anyFew = shown.some(({ summary }) => summary.n < MIN_RESPONSES_FOR_NPS);
   return (
     <Section title={i18n.t('account.byQuarter')} foldKey="quarters">
+      {quarters.length > 1 && <QuarterSparkline quarters={quarters} />}
       <table className="quarters">
         <thead>
           <tr>
@@ -201,35 +232,114 @@ function ByQuarter(props: { part: AccountPart }) {
           </tr>
         </thead>
         <tbody>
-          {quarters.map(({ quarter, summary }) => (
-            <tr key={quarter}>
-              <th scope="row">{quarter}</th>
-              <td>
-                {summary.nps === null ? '—' : i18n.score(summary.nps)}
-                {summary.nps !== null && (
-                  <span className="quarter-bar" aria-hidden="true">
-                    <span className={summary.nps >= 0 ? 'bar-promoter' : 'bar-detractor'} style={{ width: `${Math.abs(summary.nps) / 2}%`, marginLeft: summary.nps >= 0 ? '50%' : `${50 - Math.abs(summary.nps) / 2}%` }} />
-                  </span>
-                )}
-              </td>
-              <td>{i18n.number(summary.n)}</td>
-            </tr>
-          ))}
+          {shown.map(({ quarter, summary }) => {
+            // Under the minimum n a quarter's NPS is noise: greyed, its bar faint, and said so.
+            const few = summary.n < MIN_RESPONSES_FOR_NPS;
+            return (
+              <tr key={quarter} className={few ? 'low-n' : undefined}>
+                <th scope="row">{quarterLabel(i18n, quarter)}</th>
+                <td>
+                  {summary.nps === null ? '—' : i18n.score(summary.nps)}
+                  {few && <span className="quarter-few"> · {i18n.t('account.quarterTooFew')}</span>}
+                  {summary.nps !== null && (
+                    <span className="quarter-bar" aria-hidden="true">
+                      <span className={summary.nps >= 0 ? 'bar-promoter' : 'bar-detractor'} style={{ width: `${Math.abs(summary.nps) / 2}%`, marginLeft: summary.nps >= 0 ? '50%' : `${50 - Math.abs(summary.nps) / 2}%` }} />
+                    </span>
+                  )}
+                </td>
+                <td>{i18n.number(summary.n)}</td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
+      {anyFew && <p className="muted quarter-note">{i18n.t('account.quarterTooFewNote', { min: MIN_RESPONSES_FOR_NPS })}</p>}
+      {quarters.length > RECENT_QUARTERS && (
+        <button type="button" className="link-button" aria-expanded={all} onClick={() => setAll(!all)}>
+          {all ? i18n.t('account.recentQuarters', { count: RECENT_QUARTERS }) : i18n.plural('account.allQuarters', quarters.length)}
+        </button>
+      )}
     </Section>
   );
 }
 
-function ContactList(props: { part: AccountPart; now: number; onShowMore: () => void }) {
+const FILTERS: Array<{ segment: ContactSegment; label: 'account.filterDetractor' | 'account.filterPassive' | 'account.filterPromoter' | 'account.filterNone' }> = [
+  { segment: 'detractor', label: 'account.filterDetractor' },
+  { segment: 'passive', label: 'account.filterPassive' },
+  { segment: 'promoter', label: 'account.filterPromoter' },
+  { segment: 'none', label: 'account.filterNone' },
+];
+
+/** Segment chips with the account's counts, and a name search that waits for a pause in typing. */
+function ContactFilters(props: { part: AccountPart; filter: ContactFilter; onFilter: (filter: ContactFilter) => void }) {
   const i18n = useI18n();
-  const { contacts, contactTotal } = props.part;
-  const rest = contactTotal - contacts.length;
+  const searchId = useId();
+  const { segmentCounts: counts, contactTotal } = props.part;
+  const [search, setSearch] = useState(props.filter.search);
+  const { filter, onFilter } = props;
+  useEffect(() => {
+    if (search === filter.search) return;
+    const timer = setTimeout(() => onFilter({ ...filter, search }), 250);
+    return () => clearTimeout(timer);
+  }, [search, filter, onFilter]);
+  const chip = (segment: ContactSegment | null, label: string) => (
+    <button
+      key={segment ?? 'all'}
+      type="button"
+      className="chip"
+      aria-pressed={filter.segment === segment}
+      data-ll-segment-filter={segment ?? 'all'}
+      onClick={() => onFilter({ segment, search })}
+    >
+      {label}
+    </button>
+  );
+  return (
+    <div className="contact-filters">
+      <div className="chips" role="group" aria-label={i18n.t('account.contactFilter')}>
+        {chip(null, counts ? i18n.t('account.filterCount', { label: i18n.t('account.filterAll'), count: contactTotal }) : i18n.t('account.filterAll'))}
+        {FILTERS.map(({ segment, label }) =>
+          chip(segment, counts ? i18n.t('account.filterCount', { label: i18n.t(label), count: counts[segment] }) : i18n.t(label)),
+        )}
+      </div>
+      <label className="visually-hidden" htmlFor={searchId}>
+        {i18n.t('account.contactSearch')}
+      </label>
+      <input
+        id={searchId}
+        type="search"
+        className="contact-search"
+        placeholder={i18n.t('account.contactSearch')}
+        value={search}
+        maxLength={100}
+        onChange={(event) => setSearch(event.target.value)}
+      />
+    </div>
+  );
+}
+
+function ContactList(props: { part: AccountPart; now: number; onShowMore: () => void; filter: ContactFilter; onFilter: (filter: ContactFilter) => void }) {
+  const i18n = useI18n();
+  const { contacts, contactTotal, contactsRead, contactMatches } = props.part;
+  const rest = contactMatches - contacts.length;
+  const filtered = props.filter.segment !== null || props.filter.search.trim() !== '';
   return (
     <Section title={i18n.plural('account.contacts', contactTotal)} foldKey="contacts">
+      <ContactFilters part={props.part} filter={props.filter} onFilter={props.onFilter} />
+      <p className="muted contact-order">{i18n.t('account.contactOrder')}</p>
+      {contactsRead < contactTotal && (
+        <p className="muted contacts-read" role="note">
+          {i18n.t('account.contactsReadOf', { read: contactsRead, total: contactTotal })}
+        </p>
+      )}
+      {filtered && (
+        <p className="muted" role="status">
+          {contactMatches === 0 ? i18n.t('account.noContactMatches') : i18n.plural('account.contactMatches', contactMatches)}
+        </p>
+      )}
       <ul className="contact-list">
         {contacts.map((row) => (
-          <li key={row.contact.key} className="contact-row">
+          <li key={row.contact.key} className="contact-row" data-ll-contact-segment={row.segment ?? 'none'} data-ll-contact-score={row.latestNps?.score ?? ''}>
             <div className="contact-name" dir="auto">
               {row.contact.url ? (
                 <a href={row.contact.url} target="_blank" rel="noopener noreferrer">
@@ -259,7 +369,7 @@ function ContactList(props: { part: AccountPart; now: number; onShowMore: () => 
       </ul>
       {rest > 0 && (
         <button type="button" className="link-button show-more" onClick={props.onShowMore}>
-          {i18n.plural('account.showMoreContacts', Math.min(rest, 50), { total: contactTotal })}
+          {i18n.plural('account.showMoreContacts', Math.min(rest, 50), { total: contactMatches })}
         </button>
       )}
     </Section>
@@ -267,7 +377,15 @@ function ContactList(props: { part: AccountPart; now: number; onShowMore: () => 
 }
 
 /** The account roll-up: the whole page on account records, a compact section on contact records. */
-export function AccountSection(props: { part: AccountPart; title: string; compact: boolean; now: number; onShowMoreContacts: () => void }) {
+export function AccountSection(props: {
+  part: AccountPart;
+  title: string;
+  compact: boolean;
+  now: number;
+  onShowMoreContacts: () => void;
+  contactFilter: ContactFilter;
+  onFilterContacts: (filter: ContactFilter) => void;
+}) {
   const i18n = useI18n();
   const headingId = useId();
   const { part } = props;
@@ -298,7 +416,7 @@ export function AccountSection(props: { part: AccountPart; title: string; compac
       {!props.compact && (
         <>
           <ByQuarter part={part} />
-          <ContactList part={part} now={props.now} onShowMore={props.onShowMoreContacts} />
+          <ContactList part={part} now={props.now} onShowMore={props.onShowMoreContacts} filter={props.contactFilter} onFilter={props.onFilterContacts} />
         </>
       )}
     </section>

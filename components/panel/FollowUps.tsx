@@ -7,7 +7,7 @@ import { Section } from '../ui/Section';
 import { safeSegment } from '../../core/nps';
 import type { FollowUpRow } from '../../core/panel-data';
 import { useI18n } from './i18n-context';
-import { segmentLabel, words } from './labels';
+import { segmentLabel, statusLabel } from './labels';
 
 /**
  * The SLA clock of one follow-up, in plain words with its date ("Overdue 23 days · due Nov 12", "Due in 5h") and
@@ -50,7 +50,7 @@ export function FollowUpItem(props: { row: FollowUpRow; settings: Settings; now:
         ) : (
           <span dir="auto">{followUp.title}</span>
         )}
-        {followUp.statusLabel && <span className="muted"> · {words(followUp.statusLabel)}</span>}
+        {followUp.statusLabel && <span className="muted"> · {statusLabel(i18n, followUp.statusLabel)}</span>}
       </div>
       <div className="follow-up-meta">
         {score !== null && seg && <SegmentBadge segment={seg} label={`${i18n.t('kind.nps')} ${i18n.number(score)} · ${segmentLabel(i18n, seg)}`} />}

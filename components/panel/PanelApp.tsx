@@ -6,6 +6,7 @@ import { refKey } from '../../core/keys';
 import type { RecordRef } from '../../core/schema';
 import type { Settings } from '../../core/settings';
 import type { PanelData, PanelQueryResult } from '../../core/panel-data';
+import { NO_CONTACT_FILTER, type ContactFilter } from '../../core/contact-list';
 import { CONTACT_PAGE } from '../../core/page-sizes';
 import type { PanelHost } from './host';
 import { I18nProvider } from './i18n-context';
@@ -81,6 +82,7 @@ export function PanelApp(props: PanelAppProps) {
   const [requestError, setRequestError] = useState<{ key: string; error: PanelError } | null>(null);
   const [now, setNow] = useState(() => host.now());
   const [contactLimit, setContactLimit] = useState<{ key: string; limit: number } | null>(null);
+  const [contactFilter, setContactFilter] = useState<{ key: string; filter: ContactFilter } | null>(null);
   const [retries, setRetries] = useState(0);
   const [unanswered, setUnanswered] = useState(false);
   const [catalog, setCatalog] = useState<{ locale: Locale; catalog: Catalog } | null>(null);
@@ -226,10 +228,11 @@ export function PanelApp(props: PanelAppProps) {
   }, [host, ref, retries]);
 
   const limit = contactLimit && contactLimit.key === key ? contactLimit.limit : CONTACT_PAGE;
+  const filter = contactFilter && contactFilter.key === key ? contactFilter.filter : NO_CONTACT_FILTER;
   // The background runs the live query (see core/panel-data.ts#watchPanelData) and pushes each result.
   useEffect(() => {
-    if (ref && settings) port.current?.postMessage({ type: 'watch', ref, contactLimit: limit });
-  }, [ref, settings, limit, connection]);
+    if (ref && settings) port.current?.postMessage({ type: 'watch', ref, contactLimit: limit, contactFilter: filter });
+  }, [ref, settings, limit, filter, connection]);
   // A result for the previous record may still arrive after navigation: never show it for another record.
   const current = pushed && pushed.key === key ? pushed.result : undefined;
 
@@ -264,6 +267,14 @@ export function PanelApp(props: PanelAppProps) {
     setRetries((n) => n + 1);
   };
   const showMore = () => key && setContactLimit({ key, limit: limit + CONTACT_PAGE * 2 });
+  const filterContacts = useCallback(
+    (next: ContactFilter) => {
+      if (!key) return;
+      setContactFilter({ key, filter: next });
+      setContactLimit({ key, limit: CONTACT_PAGE });
+    },
+    [key],
+  );
   const [sidePanelFailed, setSidePanelFailed] = useState(false);
   const openSidePanel = host.openSidePanel
     ? () => {
@@ -333,6 +344,8 @@ export function PanelApp(props: PanelAppProps) {
               now={now}
               callMode={callMode}
               onShowMoreContacts={showMore}
+              contactFilter={filter}
+              onFilterContacts={filterContacts}
             />
           )}
         </main>

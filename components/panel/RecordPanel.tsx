@@ -1,3 +1,4 @@
+import type { ContactFilter } from '../../core/contact-list';
 import { useEffect, useRef, useState } from 'react';
 import type { Settings } from '../../core/settings';
 import { AccountSection } from './AccountSection';
@@ -34,6 +35,8 @@ export function RecordPanel(props: {
   now: number;
   callMode: boolean;
   onShowMoreContacts: () => void;
+  contactFilter: ContactFilter;
+  onFilterContacts: (filter: ContactFilter) => void;
   outcomeActions: OutcomeActions;
 }) {
   const { data, settings, now } = props;
@@ -144,7 +147,7 @@ export function RecordPanel(props: {
         </div>
       ))}
       {data.account && (
-        <AccountSection part={data.account} title={data.view.title} compact={contactLike} now={now} onShowMoreContacts={props.onShowMoreContacts} />
+        <AccountSection part={data.account} title={data.view.title} compact={contactLike} now={now} onShowMoreContacts={props.onShowMoreContacts} contactFilter={props.contactFilter} onFilterContacts={props.onFilterContacts} />
       )}
     </>
   );

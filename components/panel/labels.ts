@@ -12,6 +12,26 @@ export function words(value: string): string {
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
 
+const TASK_STATUSES = {
+  NOT_STARTED: 'taskStatus.notStarted',
+  IN_PROGRESS: 'taskStatus.inProgress',
+  WAITING: 'taskStatus.waiting',
+  DEFERRED: 'taskStatus.deferred',
+  COMPLETED: 'taskStatus.completed',
+} as const;
+
+/** A follow-up's status in the user's language: HubSpot's task status codes by name; a stage or picklist label as the CRM names it. */
+export function statusLabel(i18n: I18n, status: string): string {
+  const key = TASK_STATUSES[status as keyof typeof TASK_STATUSES];
+  return key ? i18n.t(key) : words(status);
+}
+
+/** A roll-up quarter ("2026-Q3") as a person writes it: "Q3 2026", "3 кв. 2026". */
+export function quarterLabel(i18n: I18n, quarter: string): string {
+  const match = /^(\d{4})-Q([1-4])$/.exec(quarter);
+  return match ? i18n.t('account.quarterLabel', { year: match[1]!, quarter: match[2]! }) : quarter;
+}
+
 /** A survey channel in the user's language where known ("EMAIL" → "email"), else the CRM's code as words. */
 export function channelLabel(i18n: I18n, channel: string): string {
   const key = CHANNELS[channel.toLowerCase() as keyof typeof CHANNELS];

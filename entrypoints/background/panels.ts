@@ -2,6 +2,7 @@ import { browser, type Browser } from 'wxt/browser';
 import { db } from '../../core/db';
 import { isExtensionPageUrl, PANEL_PORT, panelWatchSchema, panelWindowSchema, type PanelPush } from '../../core/messaging';
 import { watchPanelData } from '../../core/panel-data';
+import { NO_CONTACT_FILTER, type ContactFilter } from '../../core/contact-list';
 import { CONTACT_PAGE } from '../../core/page-sizes';
 import { refKey, type RecordRef } from '../../core/schema';
 import { currentSettings, onSettingsChanged } from './settings';
@@ -20,7 +21,7 @@ interface PanelPort {
   windowId: number | null;
   /** The record last pushed to this panel: the only one it may watch. */
   ref: RecordRef | null;
-  /** What is being watched for it now ("refKey|contactLimit"), so a repeated ask does not restart the query. */
+  /** What is being watched for it now (record, contact limit and filter), so a repeated ask does not restart the query. */
   watching: string | null;
   stopWatching: (() => void) | null;
 }
@@ -90,14 +91,14 @@ function showRecord(panel: PanelPort, url: string | null, onRecord: RecordListen
 }
 
 async function pushSettings(panel: PanelPort): Promise<void> {
-  const { settings, notice } = await currentSettings();
-  push(panel, { type: 'settings', settings, notice });
+  const { settings, notices } = await currentSettings();
+  push(panel, { type: 'settings', settings, notices });
 }
 
 function onPanelMessage(panel: PanelPort, message: unknown, onRecord: RecordListener): void {
   const request = panelWatchSchema.safeParse(message);
   if (request.success) {
-    if (panel.ref && refKey(request.data.ref) === refKey(panel.ref)) void watch(panel, request.data.ref, request.data.contactLimit);
+    if (panel.ref && refKey(request.data.ref) === refKey(panel.ref)) void watch(panel, request.data.ref, request.data.contactLimit, request.data.contactFilter);
     return;
   }
   // Where the browser could not say (Firefox's sidebar), the side panel's own word places it in its window.
@@ -108,8 +109,8 @@ function onPanelMessage(panel: PanelPort, message: unknown, onRecord: RecordList
   }
 }
 
-async function watch(panel: PanelPort, ref: RecordRef, contactLimit: number): Promise<void> {
-  const watching = `${refKey(ref)}|${contactLimit}`;
+async function watch(panel: PanelPort, ref: RecordRef, contactLimit: number, contactFilter: ContactFilter = NO_CONTACT_FILTER): Promise<void> {
+  const watching = `${refKey(ref)}|${contactLimit}|${contactFilter.segment ?? ''}|${contactFilter.search}`;
   if (panel.watching === watching) return;
   stopWatching(panel);
   panel.watching = watching;
@@ -120,6 +121,7 @@ async function watch(panel: PanelPort, ref: RecordRef, contactLimit: number): Pr
     ref,
     settings,
     contactLimit,
+    contactFilter,
     (result) => push(panel, { type: 'data', key: refKey(ref), contactLimit, result }),
     () => push(panel, { type: 'data', key: refKey(ref), contactLimit, result: { status: 'unreadable' } }),
   );

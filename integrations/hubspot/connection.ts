@@ -1,4 +1,4 @@
-import { CrmError, type ConnectionInfo } from '../crm';
+import { CrmError, type ApiUsage, type ConnectionInfo } from '../crm';
 import { call, createHubSpotApis, DEFAULT_API_BASE, HubSpotHttp, type HubSpotApis } from './client';
 import { API, objectProbe } from './paths';
 import { hsAccountInfoSchema, hsOwnersPageSchema, hsPipelinesSchema, hubSpotDirectorySchema, type HsPipelines, type HubSpotDirectory } from './schema';
@@ -41,8 +41,8 @@ const PROBED_SCOPES: Array<{ scope: string; path: string }> = [
   { scope: 'crm.objects.feedback_submissions.read', path: objectProbe('feedback_submissions') },
 ];
 
-function usageOf(http: HubSpotHttp): string | null {
-  return http.usage.dailyRemaining !== null ? `daily-remaining=${http.usage.dailyRemaining}/${http.usage.daily ?? '?'}` : null;
+function usageOf(http: HubSpotHttp): ApiUsage | null {
+  return http.usage.dailyRemaining !== null ? { kind: 'remainingToday', remaining: http.usage.dailyRemaining, limit: http.usage.daily } : null;
 }
 
 /** [owner id, name] pairs. A missing owner scope only hides names; it does not fail the view. */

@@ -75,6 +75,6 @@ export async function testConnection(org: SalesforceOrg): Promise<ConnectionInfo
     name: `${org.instance()} (${orgId ?? info.organization_id})`,
     user: info.preferred_username ?? info.name ?? info.user_id,
     missingScopes: [],
-    usage: `api-usage=${daily.Max - daily.Remaining}/${daily.Max}`,
+    usage: { kind: 'usedLast24h', used: daily.Max - daily.Remaining, limit: daily.Max },
   };
 }

@@ -79,7 +79,7 @@ describe('a non-Salesforce login host, wherever it comes from', () => {
     expect(result.settings.salesforce.loginHost).toBe('login.salesforce.com');
     expect(result.settings.rules.followUpMaxScore).toBe(5);
     expect(result.lockedPaths).toEqual(['rules.followUpMaxScore']);
-    expect(result.notice).toContain('"login.evil.example" is not a Salesforce login host');
+    expect(result.notice).toEqual({ kind: 'policyRefused', keys: [{ key: 'salesforceLoginHost', refusedHost: 'login.evil.example' }] });
   });
 
   it('saving it is refused, and nothing is written', async () => {
@@ -91,7 +91,7 @@ describe('a non-Salesforce login host, wherever it comes from', () => {
     await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: hostile('login.evil.example') });
     const loaded = await loadSettings(Promise.resolve(undefined));
     expect(loaded.settings.salesforce.loginHost).toBe('login.salesforce.com');
-    expect(loaded.notice).toContain('"login.evil.example" is not a Salesforce login host');
+    expect(loaded.notices).toEqual([{ kind: 'storedUnusable', reason: expect.stringContaining('"login.evil.example" is not a Salesforce login host') }]);
   });
 });
 

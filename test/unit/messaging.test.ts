@@ -67,12 +67,15 @@ describe('requestSchema', () => {
 
 describe('what a panel may say on its port', () => {
   it.each<[string, unknown, 'watch' | 'window' | null]>([
-    ['a watch of its record', { type: 'watch', ref: validRef, contactLimit: 25 }, 'watch'],
+    ['a watch of its record', { type: 'watch', ref: validRef, contactLimit: 25, contactFilter: { segment: null, search: '' } }, 'watch'],
+    ['a watch of its detractors named Ann', { type: 'watch', ref: validRef, contactLimit: 25, contactFilter: { segment: 'detractor', search: 'Ann' } }, 'watch'],
+    ['a watch with no such segment', { type: 'watch', ref: validRef, contactLimit: 25, contactFilter: { segment: 'vip', search: '' } }, null],
+    ['a watch with an endless search', { type: 'watch', ref: validRef, contactLimit: 25, contactFilter: { segment: null, search: 'x'.repeat(101) } }, null],
     ['its window (a side panel or sidebar)', { type: 'window', windowId: 3 }, 'window'],
     ['a window that is no id', { type: 'window', windowId: -1 }, null],
     ['a window as text', { type: 'window', windowId: '3' }, null],
     ['a window with more in it', { type: 'window', windowId: 3, tabId: 9 }, null],
-    ['a watch of too many contacts', { type: 'watch', ref: validRef, contactLimit: 50_000 }, null],
+    ['a watch of too many contacts', { type: 'watch', ref: validRef, contactLimit: 50_000, contactFilter: { segment: null, search: '' } }, null],
     ['anything else', { type: 'record', ref: validRef }, null],
   ])('%s', (_name, message, kind) => {
     const parsed = panelWatchSchema.safeParse(message).success ? 'watch' : panelWindowSchema.safeParse(message).success ? 'window' : null;

@@ -126,7 +126,13 @@ describe('options page', () => {
     expect(screen.getByLabelText<HTMLSelectElement>(en.language).disabled).toBe(true);
     expect(screen.getByLabelText<HTMLInputElement>(en.quietPeriod).disabled).toBe(false);
     const policy = screen.getByRole('region', { name: en.rollout });
-    expect(within(policy).getByText('retentionDays')).toBeTruthy();
+    // Each locked value by its label and in words, never by its policy key.
+    const locked = [...policy.querySelectorAll('.details > div')].map((row) => [row.querySelector('dt')?.textContent, row.querySelector('dd')?.textContent]);
+    expect(locked).toEqual([
+      ['🔒 Language', 'English'],
+      ['🔒 Days cached survey data is kept', '7'],
+    ]);
+    expect(policy.textContent).not.toMatch(/retentionDays|"en"/);
 
     fireEvent.change(screen.getByLabelText(en.quietPeriod), { target: { value: '10' } });
     fireEvent.click(screen.getByRole('button', { name: en.save }));

@@ -34,7 +34,7 @@ const org: ConnectionInfo = {
   name: 'Acme Inc',
   user: 'admin@acme.example',
   missingScopes: [],
-  usage: 'api-usage=1200/15000',
+  usage: { kind: 'usedLast24h', used: 1200, limit: 15000 },
 };
 
 beforeEach(() => {
@@ -201,7 +201,7 @@ describe('Salesforce connection', () => {
     );
     expect(screen.getByText('Acme Inc')).toBeTruthy();
     expect(screen.getByText('admin@acme.example')).toBeTruthy();
-    expect(screen.getByText('api-usage=1200/15000')).toBeTruthy();
+    expect(screen.getByText('1,200 of 15,000 requests used in the last 24 hours')).toBeTruthy();
   });
 
   it('refuses a typed login host that is not Salesforce’s, naming it, before saving, prompting or signing in', async () => {

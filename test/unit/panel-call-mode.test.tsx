@@ -43,7 +43,7 @@ describe('call mode', () => {
     expect(host.callMode).toBe(true);
     const card = container.querySelector('.call-card') as HTMLElement;
     expect(card).toBeTruthy();
-    expect(screen.queryByRole('img', { name: /Score history/ })).toBeNull();
+    expect(screen.queryByRole('group', { name: /Score history/ })).toBeNull();
     expect(figure(card, 'contact-latest-score')?.getAttribute('data-ll-value')).toBe('9');
     expect(figure(card, 'contact-segment')?.getAttribute('data-ll-value')).toBe('promoter');
     expect(card.textContent).toContain('Fixed, thank you!');

@@ -70,17 +70,19 @@ describe('contact view', () => {
 
   it('draws every response on its own scale with NPS segment bands', async () => {
     const { container } = await showContact(history);
-    const chart = screen.getByRole('img', { name: /Score history: 5 responses from/ });
-    expect(chart.querySelectorAll('.lane')).toHaveLength(3);
+    const chart = screen.getByRole('group', { name: /Score history: 5 responses from/ });
+    expect(chart.querySelectorAll('.lane')).toHaveLength(2);
     expect(chart.querySelector('.lane-nps .band-detractor')).toBeTruthy();
     expect(chart.querySelector('.lane-nps .band-promoter')).toBeTruthy();
     expect(chart.querySelectorAll('.lane-nps circle')).toHaveLength(2);
     expect(chart.querySelectorAll('.lane-csat circle')).toHaveLength(2);
-    expect(chart.querySelectorAll('.lane-ces circle')).toHaveLength(1);
+    // A single effort answer is said in words, not drawn as a lone dot.
+    expect(chart.querySelector('.lane-ces')).toBeNull();
+    expect(container.querySelector('.chart-single')?.textContent).toMatch(/^Effort: 6 of 7 · /);
     // The NPS 9 sits higher (smaller y) than the NPS 4.
     const [older, latest] = [...chart.querySelectorAll('.lane-nps circle')].map((c) => Number(c.getAttribute('cy')));
     expect(latest).toBeLessThan(older ?? 0);
-    expect(container.querySelector('.lane-ces .lane-label')?.textContent).toBe('Effort');
+    expect(container.querySelector('.lane-csat .lane-label')?.textContent).toBe('CSAT');
   });
 
   it('lists responses newest first with survey, channel, date and comment', async () => {

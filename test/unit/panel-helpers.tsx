@@ -216,6 +216,7 @@ export function fakePort(db: LoyaltyLensDb | null, settings: Settings): FakePort
         message.ref,
         settings,
         message.contactLimit,
+        message.contactFilter,
         (result) => port.push({ type: 'data', key, contactLimit: message.contactLimit, result }),
         () => port.push({ type: 'data', key, contactLimit: message.contactLimit, result: { status: 'unreadable' } }),
       );
@@ -230,7 +231,7 @@ export function fakePort(db: LoyaltyLensDb | null, settings: Settings): FakePort
       disconnectListeners.forEach((l) => l());
     },
   };
-  queueMicrotask(() => port.push({ type: 'settings', settings, notice: null }));
+  queueMicrotask(() => port.push({ type: 'settings', settings, notices: [] }));
   return port;
 }
 

@@ -338,7 +338,7 @@ describe('setup: connection check, metadata and preview', () => {
     const info = await connector().testConnection();
     expect(info.instance).toBe(INSTANCE);
     expect(info.user).toBeTruthy();
-    expect(info.usage).toMatch(/^api-usage=\d+\/\d+$/);
+    expect(info.usage).toEqual({ kind: 'usedLast24h', used: expect.any(Number), limit: expect.any(Number) });
   });
 
   it('lists objects and fields, and previews a source with rejected rows', async () => {

@@ -63,9 +63,14 @@ describe('applyPolicy', () => {
     expect(result.settings.privacy.retentionDays).toBe(local.privacy.retentionDays);
     expect(result.settings.rules.quietPeriodDays).toBe(14);
     expect(result.lockedPaths).toEqual(['rules.quietPeriodDays']);
-    expect(result.notice).toContain('retentionDays');
-    expect(result.notice).toContain('language');
-    expect(result.notice).not.toContain('unknownKey');
+    // Named by key, in the order of the keys; the options page shows each by its label. An unknown key is not a value.
+    expect(result.notice).toEqual({
+      kind: 'policyRefused',
+      keys: [
+        { key: 'language', refusedHost: null },
+        { key: 'retentionDays', refusedHost: null },
+      ],
+    });
   });
 
   it('falls back to the defaults under the policy when the policy clashes with the user’s values', () => {
@@ -78,11 +83,11 @@ describe('applyPolicy', () => {
     const result = applyPolicy(local, { followUpMaxScore: 2, urgentMaxScore: 6 });
     expect(result.settings).toEqual(local);
     expect(result.lockedPaths).toEqual([]);
-    expect(result.notice).toContain('contradicts itself');
+    expect(result.notice).toEqual({ kind: 'policyContradicts' });
   });
 
   it('ignores a policy that is not an object', () => {
-    expect(applyPolicy(local, 'hello').notice).toContain('not readable');
+    expect(applyPolicy(local, 'hello').notice).toEqual({ kind: 'policyUnreadable' });
   });
 
   it.each([
@@ -106,7 +111,7 @@ describe('loadSettings with a policy and stored settings', () => {
   beforeEach(() => fakeBrowser.reset());
 
   it('gives the defaults and no notice on a fresh install', async () => {
-    expect(await loadSettings()).toEqual({ settings: DEFAULT_SETTINGS, notice: null, lockedPaths: [] });
+    expect(await loadSettings()).toEqual({ settings: DEFAULT_SETTINGS, notices: [], lockedPaths: [] });
   });
 
   it('applies the managed policy everywhere settings are read', async () => {
@@ -122,7 +127,7 @@ describe('loadSettings with a policy and stored settings', () => {
     await fakeBrowser.storage.local.set({ [SETTINGS_KEY]: { version: 2, ui: 'broken' } });
     const loaded = await loadSettings();
     expect(loaded.settings).toEqual(DEFAULT_SETTINGS);
-    expect(loaded.notice).toContain('could not be used');
+    expect(loaded.notices).toEqual([{ kind: 'storedUnusable', reason: expect.any(String) }]);
   });
 
   it('migrates stored version 1 settings and keeps them migrated', async () => {

@@ -3,8 +3,9 @@ import type { Page } from 'playwright-core';
 import { segment, summarize, summarizeCounts, type NpsSummary } from '../../../core/nps';
 import { TICKET_PIPELINES } from '../../../sandbox/hubspot/seed';
 import type { PortalStore } from '../../../sandbox/hubspot/store';
-import { connectHubSpot, expectedRecord, hubspotRecordUrl, panelFrame, waitForPanel } from '../harness';
+import { connectHubSpot, expectedRecord, hubspotRecordUrl, panelFrame, publishScreenshot, waitForPanel } from '../harness';
 import type { E2E } from '../types';
+import { bigAccountContactsAreWorkable } from '../contact-list';
 
 // The HubSpot connector end to end: on sandbox contact, company, deal and ticket pages the panel
 // shows the right figures. Every expected figure is worked out here from the sandbox portal's own
@@ -219,6 +220,21 @@ export async function bigCompanyShowsCountsFromHubSpot(t: E2E): Promise<void> {
   // The roll-up covers far more contacts than the panel lists: it came from HubSpot's counts.
   assert.ok(Number(figures['account-n']?.[0]) > LARGE_ACCOUNT, `account-n ${figures['account-n']?.[0]}`);
   await checkRecord(t, 'contact', t.hubspot.bigCompanyContactId);
+}
+
+/** The 2,500-contact company's list: detractors first, chips with HubSpot's counts, a name search. */
+export async function bigCompanyContactsSortFilterAndSearch(t: E2E): Promise<void> {
+  const store = portalOf(t);
+  const members = store.associatedIds('companies', t.hubspot.bigCompanyId, 'contacts');
+  const counts = { total: members.length, detractors: 0, passives: 0, promoters: 0, none: 0 };
+  for (const c of members) {
+    const rating = store.get('contacts', c)!.properties.hs_feedback_last_nps_rating;
+    if (rating === null || rating === undefined || !/^\d{1,2}$/.test(rating) || Number(rating) > 10) counts.none += 1;
+    else counts[`${segment(Number(rating))}s`] += 1;
+  }
+  const page = await openRecord(t, hubspotRecordUrl(t.hubspot.portals.main, 'company', t.hubspot.bigCompanyId));
+  await bigAccountContactsAreWorkable(t, page, counts, 'hubspot-big-company-contacts');
+  publishScreenshot('hubspot-big-company-contacts', 'panel-big-account');
 }
 
 export async function revokedTokenIsExplainedInPlainWords(t: E2E): Promise<void> {

@@ -381,14 +381,16 @@ export async function step5ManagedPolicyValueIsShownLocked(t: E2E): Promise<void
     const rollout = page.locator('#rollout');
     await rollout.getByText('These values are set by your administrator and cannot be changed here:').waitFor();
     const listed = (await rollout.locator('.details').innerText()).replace(/\s+/g, ' ');
-    assert.match(listed, /followUpMaxScore 5/);
-    assert.match(listed, /retentionDays 14/);
-    assert.doesNotMatch(listed, /salesforceLoginHost/);
+    // Named by what they mean, not by their policy keys.
+    assert.match(listed, /NPS scores at or below this open a follow-up 5/);
+    assert.match(listed, /Days cached survey data is kept 14/);
+    assert.doesNotMatch(listed, /followUpMaxScore|retentionDays|Salesforce login host/);
     const loginHost = page.locator('#connections').getByRole('region', { name: 'Salesforce', exact: true }).getByLabel('Login host');
     assert.equal(await loginHost.inputValue(), 'login.salesforce.com', 'the policy’s foreign login host was applied');
     assert.equal(await loginHost.isDisabled(), false, 'the refused policy value locks the login host');
     const notice = await page.locator('body').innerText();
-    if (notice.includes('salesforceLoginHost')) assert.match(notice, new RegExp(`"${hostile.replace(/\./g, '\\.')}" is not a Salesforce login host`));
+    assert.doesNotMatch(notice, /salesforceLoginHost/);
+    if (notice.includes('Salesforce login host (')) assert.ok(notice.includes(`Salesforce login host (“${hostile}” is not a Salesforce login host)`), 'the refused host is named');
 
     await shootSection(page, 'rules', 'options-policy-rules');
     await shootSection(page, 'rollout', 'options-policy-rollout');

@@ -173,6 +173,33 @@ export async function hubspotContactShowsEveryScore(t: E2E): Promise<void> {
   publishScreenshot('panel-hubspot-contact-en-light', 'panel-contact');
 }
 
+/**
+ * The history chart a person can read in both languages and themes: the chart scrolled into view, a point focused
+ * from the keyboard names its score and date, and axe finds nothing (panel-history-chart-<language>-<scheme>.png).
+ */
+export async function historyChartNamesItsPointsInBothLanguages(t: E2E): Promise<void> {
+  const url = hubspotRecordUrl(t.hubspot.portals.main, 'contact', t.hubspot.sampleContactId);
+  const { page, record } = await openRecord(t, url, 'ready');
+  for (const language of ['ru', 'en'] as const) {
+    await setLanguage(t, language);
+    await waitForLanguage(page, record, 'ready', language);
+    const frame = await panelFrame(page);
+    const points = frame.locator('.chart .lane-point');
+    assert.ok((await points.count()) > 1, 'the chart draws the answers');
+    await frame.locator('.chart').scrollIntoViewIfNeeded();
+    await points.last().focus();
+    const label = frame.locator('.chart .point-label');
+    await label.waitFor();
+    assert.match((await label.textContent()) ?? '', /^\d+ · .+\d{4}/, 'the focused point names its score and date');
+    assert.equal(await frame.locator('.chart .lane-label').first().textContent(), 'NPS');
+    for (const scheme of ['dark', 'light'] as const) {
+      await setScheme(page, scheme);
+      await expectAccessible(frame, `history chart (${language}, ${scheme})`);
+      await screenshotPanel(page, `panel-history-chart-${language}-${scheme}`);
+    }
+  }
+}
+
 export async function hubspotAccountShowsTheBuyingGroup(t: E2E): Promise<void> {
   const url = hubspotRecordUrl(t.hubspot.portals.main, 'company', t.hubspot.companyId);
   const { page, record } = await openRecord(t, url, 'ready');

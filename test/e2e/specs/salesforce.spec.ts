@@ -7,6 +7,7 @@ import { seed } from '../../../sandbox/salesforce/seed';
 import { Store, type Row } from '../../../sandbox/salesforce/store';
 import { expectedRecord, openExtensionPage, panelFrame, salesforceRecordUrl, waitForPanel } from '../harness';
 import type { E2E } from '../types';
+import { bigAccountContactsAreWorkable } from '../contact-list';
 
 // The Salesforce connector end to end. An admin connects the org on the options page: login host and
 // consumer key, "Sign in with Salesforce", then "Log in and allow" on the org's authorize page, which
@@ -328,6 +329,20 @@ export async function bigAccountIsCountedBySalesforce(t: E2E): Promise<void> {
   assert.equal(o.contactsOf(id).length, 2500);
   const figures = await checkPage(t, salesforceRecordUrl(t.salesforce.hosts.lightning, 'Account', id), expectedAccount(o, id), 'salesforce-big-account');
   assert.ok(Number(figures['account-n']?.[0]) > LISTED_CONTACTS, `account-n ${figures['account-n']?.[0]}`);
+}
+
+/** The 2,500-contact account's list: detractors first, chips with Salesforce's counts, a name search. */
+export async function bigAccountContactsSortFilterAndSearch(t: E2E): Promise<void> {
+  const o = theOrg();
+  const members = o.contactsOf(t.salesforce.bigAccountId);
+  const counts = { total: members.length, detractors: 0, passives: 0, promoters: 0, none: 0 };
+  for (const c of members) {
+    const latest = o.answers(c)[0];
+    if (latest) counts[`${segment(latest.score)}s`] += 1;
+    else counts.none += 1;
+  }
+  const page = await openRecord(t, salesforceRecordUrl(t.salesforce.hosts.lightning, 'Account', t.salesforce.bigAccountId));
+  await bigAccountContactsAreWorkable(t, page, counts, 'salesforce-big-account-contacts');
 }
 
 /**

@@ -151,10 +151,10 @@ async function attack(page: Page, input: { extensionId: string; otherRef: Record
 
     // Forged messages in every shape the extension uses, plus prototype pollution.
     const forged: unknown[] = [
-      { type: 'watch', ref: otherRef, contactLimit: 5 },
+      { type: 'watch', ref: otherRef, contactLimit: 5, contactFilter: { segment: null, search: '' } },
       { type: 'record', ref: otherRef, pageUrl: otherUrl },
       { type: 'data', key: Object.values(otherRef).join('|'), contactLimit: 5, result: { status: 'ready' } },
-      { type: 'settings', settings: { version: 999 }, notice: 'Forged' },
+      { type: 'settings', settings: { version: 999 }, notices: [] },
       { type: 'panel.toggle' },
       { type: 'record.refresh', ref: otherRef },
       { type: 'hubspot.connect', token: 'pat-na1-attacker-00000000' },
