@@ -184,7 +184,14 @@ export async function requeueAuthFailures(db: LoyaltyLensDb, crm: Outcome['crm']
       .between(['dead', Dexie.minKey], ['dead', Dexie.maxKey])
       .filter((o) => o.crm === crm && (o.lastErrorKind === 'auth' || o.lastErrorKind === 'not-connected'))
       .toArray();
-    await db.outcomes.bulkPut(stuck.map((o) => ({ ...o, state: 'pending' as const, nextAttemptAt: now, attempts: 0 })));
+    await db.outcomes.bulkPut(
+      stuck.map((o) => {
+        // A single attempt that found no connection sent nothing, so there is nothing to look up before sending;
+        // anything else may have reached the CRM on an earlier attempt and keeps its look-up (mayHaveReachedCrm).
+        const sentNothing = o.attempts <= 1 && o.lastErrorKind === 'not-connected';
+        return { ...o, state: 'pending' as const, nextAttemptAt: now, attempts: 0, ...(sentNothing && { lastErrorKind: null, lastError: null }) };
+      }),
+    );
     return stuck.length;
   });
 }

@@ -113,6 +113,18 @@ describe('outbox state machine', () => {
     expect((await leaseDue(db, clock, 10)).map((o) => o.idempotencyKey)).toEqual(['key-0000000000000001']);
   });
 
+  it('requeues outcomes logged before the CRM was connected as never sent, and keeps the look-up for any other', async () => {
+    await enqueueOutcome(db, input('51'), 'key-0000000000000001', clock.now(), null);
+    await enqueueOutcome(db, input('52'), 'key-0000000000000002', clock.now(), null);
+    await leaseDue(db, clock, 10);
+    await markFailed(db, 'key-0000000000000001', { kind: 'not-connected', message: 'HubSpot is not connected yet.', transient: false }, clock);
+    await markFailed(db, 'key-0000000000000002', { kind: 'auth', message: 'Token revoked', transient: false }, clock);
+    expect(await requeueAuthFailures(db, 'hubspot', clock.now())).toBe(2);
+    const [neverSent, refused] = await leaseDue(db, clock, 10);
+    expect(neverSent).toMatchObject({ idempotencyKey: 'key-0000000000000001', lastErrorKind: null, lastError: null });
+    expect(refused).toMatchObject({ idempotencyKey: 'key-0000000000000002', lastErrorKind: 'auth' });
+  });
+
   it('completes a delivered entry and keeps the CRM record link', async () => {
     await enqueueOutcome(db, input('51'), 'key-0000000000000001', clock.now(), null);
     await leaseDue(db, clock, 10);
