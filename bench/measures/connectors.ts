@@ -71,20 +71,23 @@ async function timedOpen(page: Page, url: string, sandbox: Sandbox, host: (h: st
   await page.goto(url, { waitUntil: 'commit' });
   const shown = await panelShownAt(page, expectedRecord(url), 'ready', 60_000);
   const started = await navigationStartedAt(page);
-  const requests = apiRequests(sandbox.log(), host).filter((r) => r.at >= started && r.at <= shown.at);
+  // The log stamps a request when it is answered; it began durationMs earlier.
+  const requests = apiRequests(sandbox.log(), host)
+    .map((r) => ({ start: r.at - r.durationMs, end: r.at }))
+    .filter((r) => r.start >= started && r.end <= shown.at)
+    .sort((a, b) => a.start - b.start);
   let rounds = 0;
   let roundEnds = -Infinity;
   for (const r of requests) {
-    const ends = r.at + r.durationMs;
-    if (r.at >= roundEnds) {
+    if (r.start >= roundEnds) {
       rounds += 1;
-      roundEnds = ends;
-    } else roundEnds = Math.max(roundEnds, ends);
+      roundEnds = r.end;
+    } else roundEnds = Math.max(roundEnds, r.end);
   }
-  const lastEnd = requests.length ? Math.max(...requests.map((r) => r.at + r.durationMs)) : null;
+  const lastEnd = requests.length ? Math.max(...requests.map((r) => r.end)) : null;
   return {
     ms: shown.at - started,
-    firstRequestMs: requests.length ? requests[0]!.at - started : null,
+    firstRequestMs: requests.length ? requests[0]!.start - started : null,
     rounds,
     lastAnswerToPaintMs: lastEnd === null ? null : shown.at - lastEnd,
   };
