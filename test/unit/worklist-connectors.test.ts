@@ -1,6 +1,4 @@
-import https from 'node:https';
-import tls from 'node:tls';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../core/settings';
 import { rankLoops, overdueCount } from '../../core/worklist';
 import { createHubSpotConnector } from '../../integrations/hubspot/connector';
@@ -10,6 +8,7 @@ import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import { HUBSPOT_FIXTURES as H, SEED_NOW } from '../../sandbox/hubspot/seed';
 import { LOOP_OWNERS } from '../../sandbox/hubspot/loop-owners';
 import { SALESFORCE_FIXTURES as F } from '../../sandbox/salesforce/index';
+import { REDIRECT_URI, routeToSandbox, sandboxFetch } from './salesforce-sandbox-client';
 
 // The worklist's reads against the sandbox CRMs, whose seed gives Nora Quist (HubSpot) and the signed-in Salesforce
 // user a handful of loops, and Victor Hale 500 in each CRM. Numbers below are counted by hand from
@@ -19,40 +18,13 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Two days after the seed: the seeded answers are 3–6 days old. */
 const NOW = SEED_NOW + 2 * DAY;
-const REDIRECT_URI = 'https://lmnopabcdefghijklmnopabcdefghijk.chromiumapp.org/salesforce';
 
 let sandbox: RunningSandbox;
-const originalAgent = https.globalAgent;
-const originalFetch = globalThis.fetch;
-
-class SandboxAgent extends https.Agent {
-  override createConnection(options: tls.ConnectionOptions): tls.TLSSocket {
-    return tls.connect({ ...options, host: '127.0.0.1', port: sandbox.httpsPort, servername: options.servername ?? options.host, rejectUnauthorized: false });
-  }
-}
-
-function sandboxFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-  const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: init.method ?? 'GET', headers: Object.fromEntries(new Headers(init.headers).entries()) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const headers = new Headers();
-        for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers.set(k, v);
-        const status = res.statusCode ?? 500;
-        const body = [204, 304].includes(status) || (status >= 300 && status < 400) ? null : Buffer.concat(chunks);
-        resolve(new Response(body, { status, headers }));
-      });
-    });
-    req.on('error', reject);
-    if (typeof init.body === 'string') req.write(init.body);
-    req.end();
-  });
-}
-
+let unroute: () => void = () => undefined;
+/** The sandbox's own control routes are plain HTTP on its local port, outside the CRM host routing. */
+const plainFetch = globalThis.fetch;
 async function signIn(userId: string = F.userId): Promise<SalesforceTokens> {
-  await originalFetch(`${sandbox.httpUrl}/__sandbox/salesforce/sign-in-user`, { method: 'POST', body: JSON.stringify({ userId }) });
+  await plainFetch(`${sandbox.httpUrl}/__sandbox/salesforce/sign-in-user`, { method: 'POST', body: JSON.stringify({ userId }) });
   const pkce = await createPkce();
   const state = createState();
   const url = buildAuthorizeUrl({ loginHost: F.hosts.login, consumerKey: F.consumerKey, redirectUri: REDIRECT_URI, codeChallenge: pkce.challenge, state });
@@ -78,12 +50,10 @@ const hubspot = () => createHubSpotConnector({ token: H.tokens.main, now: () => 
 
 beforeAll(async () => {
   sandbox = await startSandbox({ httpPort: 0, httpsPort: 0 });
-  https.globalAgent = new SandboxAgent({ keepAlive: false });
-  vi.stubGlobal('fetch', sandboxFetch);
+  unroute = routeToSandbox(sandbox);
 });
 afterAll(async () => {
-  https.globalAgent = originalAgent;
-  vi.stubGlobal('fetch', originalFetch);
+  unroute();
   await sandbox?.close();
 });
 
