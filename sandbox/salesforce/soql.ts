@@ -15,7 +15,10 @@ import type { Row, Store, Value } from './store';
 
 // SOQL evaluated against the in-memory org: the real parser builds the AST, this walks it.
 
-export type SoqlErrorCode = 'MALFORMED_QUERY' | 'INVALID_FIELD' | 'INVALID_TYPE' | 'INVALID_QUERY_FILTER_OPERATOR';
+export type SoqlErrorCode = 'MALFORMED_QUERY' | 'INVALID_FIELD' | 'INVALID_TYPE' | 'INVALID_QUERY_FILTER_OPERATOR' | 'NUMBER_OUTSIDE_VALID_RANGE';
+
+/** Salesforce refuses a larger OFFSET (NUMBER_OUTSIDE_VALID_RANGE); deeper pages go by a WHERE on the last row read. */
+const MAX_OFFSET = 2_000;
 
 export class SoqlError extends Error {
   constructor(
@@ -761,6 +764,7 @@ export function parseSoql(soql: string): Query {
 /** Runs one SOQL statement against the store. */
 export function runQuery(soql: string, store: Store, version: string, now = Date.now()): QueryOutput {
   const query = parseSoql(soql);
+  if ((query.offset ?? 0) > MAX_OFFSET) throw new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
   const object = objectOrThrow(query.sObject ?? '');
   const ctx: Context = { store, now, version };
   if (isAggregate(query)) return runAggregate(object, query, ctx);
