@@ -38,8 +38,7 @@ export const accountContactsPageSchema = z.discriminatedUnion('status', [
 ]);
 export type AccountContactsPage = z.infer<typeof accountContactsPageSchema>;
 
-/** Contacts per page the CRM lists for the panel (the panel's own page size). */
-export const CRM_CONTACT_PAGE = 25;
+export { CRM_CONTACT_PAGE } from './page-sizes';
 
 /** Score ranges of the list's segments, in the order the list shows them; null: no answer. */
 export const SEGMENT_RANGES: ReadonlyArray<{ segment: 'detractor' | 'passive' | 'promoter' | 'none'; range: [number, number] | null }> = [
