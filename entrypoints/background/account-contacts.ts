@@ -3,12 +3,15 @@ import { accountContactsPageSchema, type AccountContactsPage, type ContactListQu
 import { refKey, type RecordRef } from '../../core/schema';
 import { CrmError } from '../../integrations/crm';
 import { permittedConnector, type RefreshDeps } from './crm-access';
+import { refreshSettled } from './refresh';
 
 /**
  * One page of the contact list of the account a record view shows, as its CRM lists it (the whole account, sorted,
  * filtered and searched there). The account comes from the view the background saved, never from the panel.
  */
 export async function listAccountContacts(ref: RecordRef, query: ContactListQuery, cursor: string | null, deps: RefreshDeps): Promise<AccountContactsPage> {
+  // A read of the record under way brings the list's first pages with its counts: wait for it rather than ask twice.
+  if (cursor === null) await refreshSettled(ref);
   const view = await db.views.get(refKey(ref));
   const account = view?.accountKey ? await db.accounts.get(view.accountKey) : undefined;
   if (!account) throw new CrmError('not-found', 'This record is still loading, or has no account. Try again once it shows.');
