@@ -51,6 +51,8 @@ interface Harness {
   bigAccount: { ref: RecordRef; contacts: number; minCounted: number; maxRequests: number };
   /** The big account's contacts as the sandbox's seed holds them: each one's name and latest NPS score on the contact. */
   bigAccountContacts(): Array<{ id: string; name: string; score: number | null }>;
+  /** The same, counted by hand once from the seed: detractors, the first page of them, no answer, the "Öztürk"s and their promoters. */
+  bigAccountByHand: { detractors: number; firstDetractors: number[]; none: number; ozturk: number; ozturkPromoters: number };
   failing: { ref: RecordRef; missing: RecordRef; arrange: Record<FailureCase, Arranged> };
   /** The outer loop's hand-counted owner (sandbox/hubspot and sandbox/salesforce outer-loop.ts), the revenue behind each cause where the CRM counts it, and request ceilings. */
   insights: { ownerId: string; revenue: Record<string, number> | null; maxRequests: { owner: number; everyoneYear: number } };
@@ -118,6 +120,8 @@ const hubspot: Harness = {
   // Company ∥ contacts; 3 counts, answers, open deals and their contacts, tickets and theirs, deal contacts not listed (11),
   // and a search the warm-up left no quota for, retried after HubSpot's 429.
   bigAccount: { ref: hsRef('company', HS.bigCompanyId), contacts: HS.bigCompanyContacts, minCounted: 200, maxRequests: 13 },
+  // Detractors by score 0–6: 0, 24, 107, 168, 224, 308, 420.
+  bigAccountByHand: { detractors: 1251, firstDetractors: [...Array<number>(24).fill(1), 2], none: 2, ozturk: 84, ozturkPromoters: 15 },
   bigAccountContacts: () => {
     const store = sandbox.hubspot.portal(HS.portals.main);
     return store.associatedIds('companies', HS.bigCompanyId, 'contacts').map((id) => {
@@ -254,6 +258,8 @@ const salesforce: Harness = {
   },
   followUps: { ref: sfRef('contact', SF.sampleContactId), openId: SF.caseId, kinds: ['case'] },
   bigAccount: { ref: sfRef('account', SF.bigAccountId), contacts: 2500, minCounted: 1000, maxRequests: 3 },
+  // Detractors by score 0–6: 99, 80, 98, 102, 79, 212, 199.
+  bigAccountByHand: { detractors: 869, firstDetractors: Array<number>(25).fill(0), none: 1, ozturk: 78, ozturkPromoters: 31 },
   bigAccountContacts: () =>
     sandbox.salesforce
       .records('Contact')
@@ -444,6 +450,8 @@ describe.each([hubspot, salesforce])('the $name connector', (crm) => {
       expect(all.rows.map((r) => r.score)).toEqual(expectedScores(() => true).slice(0, 25));
       // The detractor chip: its count is the roll-up's, its first page the account's lowest scores (0–3 before 4–6).
       expect(detractors.total).toBe(ctx.accountCounts!.detractors);
+      expect(detractors.total).toBe(crm.bigAccountByHand.detractors);
+      expect(detractors.rows.map((r) => r.score)).toEqual(crm.bigAccountByHand.firstDetractors);
       expect(detractors.total).toBe(expectedScores((s) => s !== null && s <= 6).length);
       expect(detractors.rows.map((r) => r.score)).toEqual(expectedScores((s) => s !== null && s <= 6).slice(0, 25));
       const seed = new Map(crm.bigAccountContacts().map((c) => [c.id, c]));
@@ -459,6 +467,7 @@ describe.each([hubspot, salesforce])('the $name connector', (crm) => {
       const c = crm.connector();
       const none = listed(await list(c, 'none', ''));
       expect(none.total).toBe(expectedScores((s) => s === null).length);
+      expect(none.total).toBe(crm.bigAccountByHand.none);
       expect(none.rows).toHaveLength(Math.min(25, none.total));
       expect(none.total).toBeGreaterThan(0);
       expect(none.rows.every((r) => r.score === null)).toBe(true);
@@ -469,10 +478,12 @@ describe.each([hubspot, salesforce])('the $name connector', (crm) => {
       const found = listed(await list(c, null, 'ÖZTÜRK'));
       const expected = crm.bigAccountContacts().filter((x) => x.name.toLocaleLowerCase().includes('öztürk'));
       expect(found.total).toBe(expected.length);
+      expect(found.total).toBe(crm.bigAccountByHand.ozturk);
       expect(found.rows.every((r) => r.contact.name.includes('Öztürk'))).toBe(true);
       expect(found.rows.map((r) => r.score)).toEqual(expected.map((x) => x.score).sort(byScore).slice(0, 25));
       const promoters = listed(await list(c, 'promoter', 'öztürk'));
       expect(promoters.total).toBe(expected.filter((x) => x.score !== null && x.score >= 9).length);
+      expect(promoters.total).toBe(crm.bigAccountByHand.ozturkPromoters);
     });
 
     it('text that looks like query syntax is looked for as text', async () => {
