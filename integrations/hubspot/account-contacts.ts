@@ -107,6 +107,9 @@ export async function listAccountContacts(
     if (first && (offset + limit <= first.rows.length || first.rows.length >= first.total)) {
       return { rows: first.rows.slice(offset, offset + limit), total: first.total };
     }
+    // HubSpot answers no result past the 10,000th of a query (a 400): a segment that large ends there.
+    const room = Math.min(limit, SEARCH_RESULT_CAP - offset);
+    if (room <= 0) return { rows: [], total: first?.total ?? SEARCH_RESULT_CAP };
     const range = SEGMENT_RANGES[index]!.range;
     const page = await search(
       hubspot.apis,
@@ -114,7 +117,7 @@ export async function listAccountContacts(
       [segmentFilters(account.id, scoreProperty, range)],
       properties,
       range ? [scoreProperty] : [],
-      limit,
+      room,
       offset > 0 ? String(offset) : undefined,
       text || undefined,
     );
