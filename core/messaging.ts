@@ -41,6 +41,7 @@ export const allowedSenders: Record<RequestType, ReadonlyArray<SenderKind>> = {
   'worklist.setInterval': ['extension-page'],
   'worklist.numbers': ['extension-page'],
   'insights.load': ['extension-page'],
+  'account.contacts': ['extension-page'],
 };
 
 export type SenderKind = 'content-script' | 'extension-page';

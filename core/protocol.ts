@@ -5,6 +5,7 @@ import type { ConnectionInfo, MetadataField, MetadataObject, OpenedFollowUp, Pre
 import type { LoopNumbers } from './loop-metrics';
 import type { Owner, TeamCount, WorklistRead, WorklistSnapshot } from './worklist';
 import { insightsQuerySchema, type InsightsSnapshot } from './insights';
+import { contactCursorSchema, contactListQuerySchema, type AccountContactsPage } from './account-contacts';
 
 // The requests of the messaging protocol and their replies. Both sides stand on this file: the background
 // (core/messaging.ts, which adds who may send what) and the sender (core/send.ts), so neither imports the other.
@@ -47,6 +48,8 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('worklist.numbers') }),
   // The outer loop (Insights page): a scope and period counted by the CRMs, from the cache unless `fresh`.
   z.strictObject({ type: z.literal('insights.load'), query: insightsQuerySchema, fresh: z.boolean() }),
+  // A large account's contacts as the CRM lists them: the account of the record shown, one page of one query.
+  z.strictObject({ type: z.literal('account.contacts'), ref: recordRefSchema, query: contactListQuerySchema, cursor: contactCursorSchema.nullable() }),
 ]);
 export type Request = z.infer<typeof requestSchema>;
 export type RequestType = Request['type'];
@@ -79,6 +82,7 @@ export interface ReplyMap {
   'worklist.setInterval': { minutes: number };
   'worklist.numbers': LoopNumbers;
   'insights.load': InsightsSnapshot;
+  'account.contacts': AccountContactsPage;
 }
 
 export interface ErrorReply {

@@ -3,6 +3,7 @@ import type { HubSpotSource, SalesforceSource, Settings } from '../core/settings
 import { CrmError, type ConnectionInfo, type MetadataField, type MetadataObject, type OpenedFollowUp, type OutcomeWriteResult, type PreviewResult } from '../core/crm';
 import type { WorklistReader } from './worklist';
 import type { InsightsReader } from './insights';
+import type { AccountContactsPage, ContactListQuery } from '../core/account-contacts';
 
 export type { RecordRef } from '../core/schema';
 // The error and answer shapes live in core/ (which must not import integrations/); connectors import them here.
@@ -47,6 +48,12 @@ export interface CrmConnector {
    * again — or after a connection that dropped once the CRM had saved it — finds the same one.
    */
   createFollowUp(response: SurveyResponse, settings: Settings): Promise<OpenedFollowUp>;
+  /**
+   * One page of a large account's contacts as the CRM lists them: the whole account, detractors first (0 first), then
+   * passives, promoters and those without an answer; of one segment or all; whose name holds the search text. `cursor`
+   * is the previous page's. Pages the record's own view already read are answered without a request.
+   */
+  listAccountContacts(account: { instance: string; id: string }, query: ContactListQuery, cursor: string | null, settings: Settings): Promise<AccountContactsPage>;
   /** "My open loops" (see integrations/worklist.ts). */
   readonly worklist?: WorklistReader;
   /** The outer loop, counted by the CRM (see integrations/insights.ts). */

@@ -1,7 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import type { ContactFilter, ContactSegment } from '../../core/contact-list';
 import { MIN_RESPONSES_FOR_NPS } from '../../core/nps';
-import type { Segment } from '../../core/schema';
+import type { Contact, Segment } from '../../core/schema';
+import { safeSegment } from '../../core/nps';
+import { promoterInvite } from '../../core/rules';
+import { CRM_CONTACT_PAGE } from '../../core/page-sizes';
+import { useCrmContactList, type CrmContactList, type ListAccountContacts } from './crm-contact-list';
 import { Figure } from '../ui/Figure';
 import { SegmentBadge } from '../ui/SegmentBadge';
 import { Section } from '../ui/Section';
@@ -270,7 +274,10 @@ const FILTERS: Array<{ segment: ContactSegment; label: 'account.filterDetractor'
   { segment: 'none', label: 'account.filterNone' },
 ];
 
-/** Segment chips with the account's counts, and a name search that waits for a pause in typing. */
+/** How long the search waits for a pause in typing before it asks: a CRM search is never sent per keystroke. */
+const SEARCH_PAUSE_MS = 400;
+
+/** Segment chips with the account's counts, and a name search that waits for a pause in typing (Enter asks at once). */
 function ContactFilters(props: { part: AccountPart; filter: ContactFilter; onFilter: (filter: ContactFilter) => void }) {
   const i18n = useI18n();
   const searchId = useId();
@@ -279,7 +286,7 @@ function ContactFilters(props: { part: AccountPart; filter: ContactFilter; onFil
   const { filter, onFilter } = props;
   useEffect(() => {
     if (search === filter.search) return;
-    const timer = setTimeout(() => onFilter({ ...filter, search }), 250);
+    const timer = setTimeout(() => onFilter({ ...filter, search }), SEARCH_PAUSE_MS);
     return () => clearTimeout(timer);
   }, [search, filter, onFilter]);
   const chip = (segment: ContactSegment | null, label: string) => (
@@ -313,23 +320,82 @@ function ContactFilters(props: { part: AccountPart; filter: ContactFilter; onFil
         value={search}
         maxLength={100}
         onChange={(event) => setSearch(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter' && search !== filter.search) onFilter({ ...filter, search });
+        }}
       />
     </div>
   );
 }
 
-function ContactList(props: { part: AccountPart; now: number; onShowMore: () => void; filter: ContactFilter; onFilter: (filter: ContactFilter) => void }) {
+/** One contact of the list: name and title, latest score with its segment and when, and a promoter's invite. */
+function ContactItem(props: { contact: Contact; score: number | null; answeredAt: number | null; now: number }) {
+  const i18n = useI18n();
+  const { contact, score, answeredAt } = props;
+  const segment = score === null ? null : safeSegment(score);
+  return (
+    <li className="contact-row" data-ll-contact-segment={segment ?? 'none'} data-ll-contact-score={score ?? ''}>
+      <div className="contact-name" dir="auto">
+        {contact.url ? (
+          <a href={contact.url} target="_blank" rel="noopener noreferrer">
+            {contact.name}
+          </a>
+        ) : (
+          contact.name
+        )}
+        {contact.title && <span className="muted" dir="auto"> · {contact.title}</span>}
+      </div>
+      <div className="contact-score">
+        {score !== null && segment ? (
+          <>
+            <SegmentBadge segment={segment} label={`${i18n.number(score)} · ${segmentLabel(i18n, segment)}`} />
+            {answeredAt !== null && (
+              <time className="muted" dateTime={new Date(answeredAt).toISOString()} title={i18n.date(answeredAt)}>
+                {' '}
+                {i18n.relative(answeredAt, props.now)}
+              </time>
+            )}
+          </>
+        ) : (
+          <span className="muted">{i18n.t('account.noResponse')}</span>
+        )}
+        {score !== null && promoterInvite(score) && <span className="invite-chip">{i18n.t('promoter.inviteShort')}</span>}
+      </div>
+    </li>
+  );
+}
+
+interface ContactListProps {
+  part: AccountPart;
+  now: number;
+  onShowMore: () => void;
+  filter: ContactFilter;
+  onFilter: (filter: ContactFilter) => void;
+  /** Asks the CRM for a large account's list; absent where the panel lists only what it read. */
+  listContacts: ListAccountContacts | null;
+}
+
+function ContactList(props: ContactListProps) {
   const i18n = useI18n();
   const { contacts, contactTotal, contactsRead, contactMatches } = props.part;
-  const rest = contactMatches - contacts.length;
+  const large = props.part.fromCounts && contactsRead < contactTotal;
+  const crmList = useCrmContactList(large ? props.listContacts : null, props.part.account?.key ?? '', props.filter);
+  const crm = i18n.t(props.part.account?.crm === 'salesforce' ? 'crm.salesforce' : 'crm.hubspot');
   const filtered = props.filter.segment !== null || props.filter.search.trim() !== '';
+  const rest = contactMatches - contacts.length;
   return (
     <Section title={i18n.plural('account.contacts', contactTotal)} foldKey="contacts">
       <ContactFilters part={props.part} filter={props.filter} onFilter={props.onFilter} />
+      {crmList && crmList.status !== 'unavailable' ? (
+        <CrmList {...props} list={crmList} crm={crm} filtered={filtered} />
+      ) : (
+        <>
       <p className="muted contact-order">{i18n.t('account.contactOrder')}</p>
       {contactsRead < contactTotal && (
         <p className="muted contacts-read" role="note">
-          {i18n.t('account.contactsReadOf', { read: contactsRead, total: contactTotal })}
+          {crmList?.status === 'unavailable'
+            ? i18n.t('account.crmUnlisted', { crm, read: contactsRead, total: contactTotal })
+            : i18n.t('account.contactsReadOf', { read: contactsRead, total: contactTotal })}
         </p>
       )}
       {filtered && (
@@ -339,32 +405,7 @@ function ContactList(props: { part: AccountPart; now: number; onShowMore: () => 
       )}
       <ul className="contact-list">
         {contacts.map((row) => (
-          <li key={row.contact.key} className="contact-row" data-ll-contact-segment={row.segment ?? 'none'} data-ll-contact-score={row.latestNps?.score ?? ''}>
-            <div className="contact-name" dir="auto">
-              {row.contact.url ? (
-                <a href={row.contact.url} target="_blank" rel="noopener noreferrer">
-                  {row.contact.name}
-                </a>
-              ) : (
-                row.contact.name
-              )}
-              {row.contact.title && <span className="muted" dir="auto"> · {row.contact.title}</span>}
-            </div>
-            <div className="contact-score">
-              {row.latestNps && row.segment ? (
-                <>
-                  <SegmentBadge segment={row.segment} label={`${i18n.number(row.latestNps.score)} · ${segmentLabel(i18n, row.segment)}`} />
-                  <time className="muted" dateTime={new Date(row.latestNps.submittedAt).toISOString()} title={i18n.date(row.latestNps.submittedAt)}>
-                    {' '}
-                    {i18n.relative(row.latestNps.submittedAt, props.now)}
-                  </time>
-                </>
-              ) : (
-                <span className="muted">{i18n.t('account.noResponse')}</span>
-              )}
-              {row.invite && <span className="invite-chip">{i18n.t('promoter.inviteShort')}</span>}
-            </div>
-          </li>
+          <ContactItem key={row.contact.key} contact={row.contact} score={row.latestNps && row.segment ? row.latestNps.score : null} answeredAt={row.latestNps?.submittedAt ?? null} now={props.now} />
         ))}
       </ul>
       {rest > 0 && (
@@ -372,7 +413,58 @@ function ContactList(props: { part: AccountPart; now: number; onShowMore: () => 
           {i18n.plural('account.showMoreContacts', Math.min(rest, 50), { total: contactMatches })}
         </button>
       )}
+        </>
+      )}
     </Section>
+  );
+}
+
+/** A large account's list as its CRM lists it: the whole account, page by page, with its own loading and failures. */
+function CrmList(props: ContactListProps & { list: CrmContactList; crm: string; filtered: boolean }) {
+  const i18n = useI18n();
+  const { list, crm, filtered } = props;
+  const { contactTotal } = props.part;
+  const search = props.filter.search.trim();
+  const total = list.total;
+  const busy = list.status === 'loading' || list.status === 'loading-more';
+  return (
+    <>
+      <p className="muted contact-order">{i18n.t('account.contactOrder')}</p>
+      <p className="muted contacts-read" role="note">
+        {i18n.t('account.crmListed', { crm, total: contactTotal })}
+      </p>
+      <p className="muted contact-list-status" role="status">
+        {busy
+          ? i18n.t('account.crmLoading', { crm })
+          : total === null
+            ? ''
+            : total === 0
+              ? search !== ''
+                ? i18n.t('account.crmNoMatches', { search })
+                : i18n.t('account.crmNoneInGroup')
+              : filtered
+                ? i18n.plural('account.contactMatches', total)
+                : ''}
+      </p>
+      {list.status === 'failed' && list.error && (
+        <div className="form-problem contact-list-problem" role="alert">
+          <p>{list.error.kind === 'rate-limit' ? i18n.t('account.crmBusy', { crm }) : i18n.t('account.crmFailed', { crm, reason: list.error.message })}</p>
+          <button type="button" className="link-button" onClick={list.retry}>
+            {i18n.t('action.retry')}
+          </button>
+        </div>
+      )}
+      <ul className="contact-list" aria-busy={busy}>
+        {list.rows.map((row) => (
+          <ContactItem key={row.contact.key} contact={row.contact} score={row.score} answeredAt={row.answeredAt} now={props.now} />
+        ))}
+      </ul>
+      {list.hasMore && total !== null && (
+        <button type="button" className="link-button show-more" onClick={list.more}>
+          {i18n.plural('account.showMoreContacts', Math.min(total - list.rows.length, CRM_CONTACT_PAGE), { total })}
+        </button>
+      )}
+    </>
   );
 }
 
@@ -385,6 +477,8 @@ export function AccountSection(props: {
   onShowMoreContacts: () => void;
   contactFilter: ContactFilter;
   onFilterContacts: (filter: ContactFilter) => void;
+  /** Asks the CRM for a large account's contact list (see crm-contact-list.ts). */
+  listContacts?: ListAccountContacts;
 }) {
   const i18n = useI18n();
   const headingId = useId();
@@ -416,7 +510,7 @@ export function AccountSection(props: {
       {!props.compact && (
         <>
           <ByQuarter part={part} />
-          <ContactList part={part} now={props.now} onShowMore={props.onShowMoreContacts} filter={props.contactFilter} onFilter={props.onFilterContacts} />
+          <ContactList part={part} now={props.now} onShowMore={props.onShowMoreContacts} filter={props.contactFilter} onFilter={props.onFilterContacts} listContacts={props.listContacts ?? null} />
         </>
       )}
     </section>

@@ -11,6 +11,7 @@ import { CONTACT_PAGE } from '../../core/page-sizes';
 import type { PanelHost } from './host';
 import { I18nProvider } from './i18n-context';
 import { RecordPanel } from './RecordPanel';
+import type { ListAccountContacts } from './crm-contact-list';
 import { panelState, type PanelError } from './state';
 import { PanelHeader } from './PanelHeader';
 import { StateMessage } from './StateMessage';
@@ -275,6 +276,7 @@ export function PanelApp(props: PanelAppProps) {
     },
     [key],
   );
+  const listContacts = useCallback<ListAccountContacts>((query, cursor) => host.listAccountContacts(ref!, query, cursor), [host, ref]);
   const [sidePanelFailed, setSidePanelFailed] = useState(false);
   const openSidePanel = host.openSidePanel
     ? () => {
@@ -346,6 +348,7 @@ export function PanelApp(props: PanelAppProps) {
               onShowMoreContacts={showMore}
               contactFilter={filter}
               onFilterContacts={filterContacts}
+              listContacts={listContacts}
             />
           )}
         </main>

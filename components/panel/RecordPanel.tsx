@@ -2,6 +2,7 @@ import type { ContactFilter } from '../../core/contact-list';
 import { useEffect, useRef, useState } from 'react';
 import type { Settings } from '../../core/settings';
 import { AccountSection } from './AccountSection';
+import type { ListAccountContacts } from './crm-contact-list';
 import { CallCard } from './CallCard';
 import { ContactView } from './ContactView';
 import type { FocusContact, FollowUpRow, PanelData } from '../../core/panel-data';
@@ -38,6 +39,8 @@ export function RecordPanel(props: {
   contactFilter: ContactFilter;
   onFilterContacts: (filter: ContactFilter) => void;
   outcomeActions: OutcomeActions;
+  /** Asks the CRM for a large account's contact list. */
+  listContacts?: ListAccountContacts;
 }) {
   const { data, settings, now } = props;
   const i18n = useI18n();
@@ -147,7 +150,7 @@ export function RecordPanel(props: {
         </div>
       ))}
       {data.account && (
-        <AccountSection part={data.account} title={data.view.title} compact={contactLike} now={now} onShowMoreContacts={props.onShowMoreContacts} contactFilter={props.contactFilter} onFilterContacts={props.onFilterContacts} />
+        <AccountSection part={data.account} title={data.view.title} compact={contactLike} now={now} onShowMoreContacts={props.onShowMoreContacts} contactFilter={props.contactFilter} onFilterContacts={props.onFilterContacts} listContacts={props.listContacts} />
       )}
     </>
   );

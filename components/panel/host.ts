@@ -1,6 +1,7 @@
 import type { PanelWatch, Reply } from '../../core/messaging';
 import type { OutcomeInput, RecordRef } from '../../core/schema';
 import type { OpenedFollowUp } from '../../integrations/crm';
+import type { AccountContactsPage, ContactListQuery } from '../../core/account-contacts';
 
 // What the panel needs from the extension around it. main.tsx wires the real browser APIs;
 // component tests pass a fake port and recorders. The panel never imports `browser` itself.
@@ -34,6 +35,8 @@ export interface PanelHost {
   withdrawOutcome(idempotencyKey: string): Promise<Reply<{ withdrawn: true }>>;
   openFollowUp(ref: RecordRef, responseKey: string): Promise<Reply<OpenedFollowUp>>;
   loadLoopHistory(ref: RecordRef): Promise<Reply<{ readAt: number }>>;
+  /** One page of the contact list of the account `ref` shows, as its CRM lists it (a large account). */
+  listAccountContacts(ref: RecordRef, query: ContactListQuery, cursor: string | null): Promise<Reply<AccountContactsPage>>;
   /**
    * Moves the panel to the browser's side panel (a click's user gesture is required); absent where
    * there is none to move to: Firefox, or this page already is the side panel.

@@ -200,6 +200,13 @@ export const ru: Catalog = {
   'account.contactsReadOf': 'Сортировка, фильтр и поиск — среди {read} прочитанных контактов из {total}; остальные — в списке CRM.',
   'account.noContactMatches': 'Среди прочитанных контактов совпадений нет.',
   'account.contactMatches': { one: 'Подходит {count} контакт', few: 'Подходят {count} контакта', many: 'Подходят {count} контактов', other: 'Подходят {count} контакта' },
+  'account.crmListed': '{crm} сортирует, фильтрует и ищет среди всех {total} контактов.',
+  'account.crmLoading': 'Запрашиваем контакты у {crm}…',
+  'account.crmNoMatches': 'Во всей компании нет контактов, подходящих под «{search}».',
+  'account.crmNoneInGroup': 'Во всей компании нет контактов в этой группе.',
+  'account.crmBusy': '{crm} сейчас получает слишком много поисковых запросов. Попробуйте ещё раз через несколько секунд.',
+  'account.crmFailed': '{crm} не смог показать контакты: {reason}',
+  'account.crmUnlisted': '{crm} сможет сортировать и искать по всей компании, когда администратор добавит контакту поле последней оценки NPS (см. README). Пока что сортировка, фильтр и поиск — среди {read} прочитанных контактов из {total}.',
   'account.noResponse': 'Нет ответа',
   'account.showMoreContacts': {
     one: 'Показать ещё {count} из {total}',

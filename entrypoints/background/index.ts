@@ -17,6 +17,7 @@ import { openFollowUp } from './followups';
 import { purgeExpired, PURGE_ALARM, schedulePurge } from './retention';
 import { describeSource, listFields, listObjects, listTicketPipelines } from './metadata';
 import { loadInsights } from './insights';
+import { listAccountContacts } from './account-contacts';
 import {
   chooseHubSpotOwner,
   followConnections,
@@ -90,6 +91,7 @@ export default defineBackground(() => {
     'worklist.setInterval': (request) => setRefreshMinutes(request.minutes),
     'worklist.numbers': () => loopNumbers(worklistDeps),
     'insights.load': (request) => loadInsights(request.query, request.fresh, worklistDeps),
+    'account.contacts': (request) => listAccountContacts(request.ref, request.query, request.cursor, refreshDeps),
   });
 
   browser.alarms.onAlarm.addListener((alarm) => {

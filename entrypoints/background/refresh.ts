@@ -55,6 +55,11 @@ export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { forc
   return task;
 }
 
+/** Waits for a read of this record under way, if any (its answer may already hold what is asked next). */
+export async function refreshSettled(ref: RecordRef): Promise<void> {
+  await inFlight.get(refKey(ref))?.catch(() => undefined);
+}
+
 /** Re-reads a record after a write changed it: a refresh already under way may have read it before the write. */
 export async function refreshAfterChange(ref: RecordRef, deps: RefreshDeps): Promise<{ fetchedAt: number }> {
   await inFlight.get(refKey(ref))?.catch(() => undefined);

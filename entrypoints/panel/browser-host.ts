@@ -60,6 +60,7 @@ export function browserHost(): PanelHost {
     withdrawOutcome: (idempotencyKey) => sendRequest({ type: 'outcome.withdraw', idempotencyKey }),
     openFollowUp: (ref, responseKey) => sendRequest({ type: 'followUp.open', ref, responseKey }),
     loadLoopHistory: (ref) => sendRequest({ type: 'loops.load', ref }),
+    listAccountContacts: (ref, query, cursor) => sendRequest({ type: 'account.contacts', ref, query, cursor }),
     now: () => Date.now(),
   };
 }

@@ -3,6 +3,7 @@ import type { CrmConnector, TicketPipeline } from '../crm';
 import { createHubSpotApis, DEFAULT_API_BASE, HubSpotHttp } from './client';
 import { HubSpotPortal, testConnection, type DirectoryCache } from './connection';
 import { createFollowUp } from './follow-ups';
+import { listAccountContacts } from './account-contacts';
 import { loadLoopHistory } from './loop-history';
 import { listFields, listObjects, previewSource, ticketPipelines } from './metadata';
 import { writeOutcomes } from './outcomes';
@@ -57,6 +58,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     testConnection: () => testConnection(portal),
     loadContext: (ref, settings, options) => loadContext(portal, share, ref, settings, options),
     loadLoopHistory: (ref, contactIds) => loadLoopHistory(portal, ref, contactIds),
+    listAccountContacts: (account, query, cursor, settings) => listAccountContacts(portal, share.lists, account, query, cursor, settings),
     writeOutcomes: (outcomes, settings) => thenForget(writeOutcomes(portal, outcomes, settings)),
     createFollowUp: (response, settings) => thenForget(createFollowUp(portal, response, settings)),
     listObjects: () => listObjects(portal),

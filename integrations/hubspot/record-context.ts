@@ -3,6 +3,7 @@ import type { HubSpotSource, Settings } from '../../core/settings';
 import { CrmError } from '../crm';
 import { chunks } from '../batches';
 import { accountCounts, LAST_NPS_PROPERTY, LAST_SURVEY_PROPERTY } from './account-counts';
+import { ContactListShare } from './account-contacts';
 import type { HubSpotPortal } from './connection';
 import { ACTIVITY_TYPES, contactsOfRows, linkFilters, linkFollowUps, openFollowUpRows, openRowsOfContacts, toFollowUps, type OpenFollowUpRows } from './follow-ups';
 import { appRecordUrl } from './paths';
@@ -16,6 +17,7 @@ import {
   partitionRows,
   toEpochMs,
   type HsObject,
+  type HsSearchPage,
   type RowContext,
   type RowResult,
 } from './schema';
@@ -91,7 +93,11 @@ const SHARE_FOR_MS = 60_000;
  */
 export class CompanyShare {
   private readonly byCompany = new Map<string, SharedCompany>();
-  constructor(private readonly now: () => number) {}
+  /** Pages of large companies' contact lists read lately (account-contacts.ts). */
+  readonly lists: ContactListShare;
+  constructor(private readonly now: () => number) {
+    this.lists = new ContactListShare(now);
+  }
 
   get(companyId: string): SharedCompany | null {
     const shared = this.byCompany.get(companyId);
@@ -113,6 +119,7 @@ export class CompanyShare {
 
   clear(): void {
     this.byCompany.clear();
+    this.lists.clear();
   }
 }
 
@@ -198,6 +205,8 @@ export async function loadContext(
       ? await loadAccount(hubspot, companyId, company, focus, contactProps, historyProps, settings, portal, owners, { activity: companyPage, deals: withDeals })
       : null;
   if (companyPage && account) anchor = { record: account.company, scope: eq('associations.company', ref.id) };
+  // A large company's counts brought its contact list's first pages: the panel's list starts from them.
+  if (account?.firstPages && companyId && !shared) share.lists.seed(companyId, account.account.contactCount, account.firstPages);
   if (ref.objectType === 'contact' && focus.length === 0) {
     // Read by search: the contact is among its company's contacts, unless a large company listed others first.
     const listedContact = account?.contacts.find((c) => c.id === ref.id);
@@ -303,7 +312,7 @@ async function loadAccount(
   portal: string,
   owners: Map<string, string> | null,
   links: { activity: boolean; deals: boolean },
-): Promise<{ account: Account; company: HsObject; contacts: HsObject[]; counts: AccountCounts | null; large: boolean }> {
+): Promise<{ account: Account; company: HsObject; contacts: HsObject[]; counts: AccountCounts | null; large: boolean; firstPages: Map<number, HsSearchPage> | null }> {
   const { apis } = hubspot;
   const revenue = settings.hubspot.revenue;
   const revenueProperty = revenuePropertyOf(settings);
@@ -317,7 +326,7 @@ async function loadAccount(
   const total = firstPage.total;
   const large = total > LARGE_ACCOUNT;
   let contacts = firstPage.results;
-  const [secondPage, counts] = await Promise.all([
+  const [secondPage, counted] = await Promise.all([
     !large && firstPage.paging?.next?.after
       ? search(apis, 'contacts', [[byCompany]], contactProps, [`-${sortProperty}`], CONTACT_PAGE, firstPage.paging.next.after)
       : null,
@@ -350,8 +359,9 @@ async function loadAccount(
     },
     company,
     contacts,
-    counts,
+    counts: counted?.counts ?? null,
     large,
+    firstPages: counted?.firstPages ?? null,
   };
 }
 

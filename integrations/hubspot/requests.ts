@@ -36,7 +36,17 @@ export function getObject(apis: HubSpotApis, type: string, id: string, props: st
   );
 }
 
-export function search(apis: HubSpotApis, type: string, filterGroups: HsFilter[][], props: string[], sorts: string[] = [], limit = SEARCH_PAGE, after?: string) {
+export function search(
+  apis: HubSpotApis,
+  type: string,
+  filterGroups: HsFilter[][],
+  props: string[],
+  sorts: string[] = [],
+  limit = SEARCH_PAGE,
+  after?: string,
+  /** Text HubSpot looks for in the type's default searchable properties (a contact's names, email, phone, company). */
+  query?: string,
+) {
   // HubSpot documents sorts as { propertyName, direction }; "-name" means descending here.
   const body = {
     filterGroups: filterGroups.map((filters) => ({ filters })),
@@ -44,6 +54,7 @@ export function search(apis: HubSpotApis, type: string, filterGroups: HsFilter[]
     sorts: sorts.map((s) => (s.startsWith('-') ? { propertyName: s.slice(1), direction: 'DESCENDING' } : { propertyName: s, direction: 'ASCENDING' })),
     limit,
     ...(after ? { after } : {}),
+    ...(query ? { query } : {}),
   } as unknown as hsObjects.PublicObjectSearchRequest;
   return call(hsSearchPageSchema, `searching ${type}`, () => apis.search.doSearch(type, body));
 }

@@ -8,6 +8,20 @@ import { aggregateRowSchema, countDistinctSchema, queryResultSchema, quarterRowS
 
 const SEGMENTS = ['promoter', 'passive', 'detractor'] as const;
 import * as soql from './soql';
+import { CRM_CONTACT_PAGE, SEGMENT_RANGES, type ContactListQuery } from '../../core/account-contacts';
+
+/** One page of the contact list read with the counts: the question, its rows and the list's total. */
+export interface ListPage {
+  query: ContactListQuery;
+  rows: unknown[];
+  total: number;
+}
+
+const LIST_SEGMENTS = ['detractor', 'passive', 'promoter'] as const;
+
+export function listFilterOf(query: ContactListQuery): soql.ContactListFilter {
+  return { range: query.segment === null ? undefined : SEGMENT_RANGES.find((r) => r.segment === query.segment)!.range, search: query.search };
+}
 
 // Big accounts on Salesforce: counted by aggregate SOQL where the data lives, never by reading every row. Unlike
 // HubSpot (contacts by their latest answer) it counts the answers in the window, and by quarter.
@@ -24,13 +38,18 @@ export async function bigAccount(org: SalesforceOrg,
   settings: Settings,
   meter: Meter,
   ctx: ErrorContext,
-): Promise<{ contactCount: number; counts: AccountCounts; rows: Array<{ source: SalesforceSource; records: unknown[] }> }> {
+): Promise<{ contactCount: number; counts: AccountCounts; rows: Array<{ source: SalesforceSource; records: unknown[] }>; listPages: ListPage[] }> {
   const { windowDays, method: chosen } = settings.rules.rollup;
   const perContact = chosen !== 'window' && org.lastNpsField;
   const sources = settings.salesforce.sources;
   const queries: SubQuery[] = [{ referenceId: 'contactCount', soql: soql.contactCountQuery(accountId) }];
   if (perContact) {
     for (const seg of SEGMENTS) queries.push({ referenceId: `latest-${seg}`, soql: soql.latestNpsByTitleQuery(accountId, seg) });
+  }
+  // The contact list's first pages (all, and each answered segment) fill the composite request the listed rows open.
+  const listed: ContactListQuery[] = perContact ? [null, ...LIST_SEGMENTS].map((segment) => ({ segment, search: '' })) : [];
+  for (const query of listed) {
+    queries.push({ referenceId: `list-${query.segment ?? 'all'}`, soql: soql.contactListQuery(accountId, listFilterOf(query), CRM_CONTACT_PAGE, 0) });
   }
   sources.forEach((source, i) => {
     if (!perContact) {
@@ -94,8 +113,18 @@ export async function bigAccount(org: SalesforceOrg,
     const listed = results.get(`listed${i}`);
     if (listed) rows.push({ source, records: await records(org.api, listed, `listed${i}`, sfRowSchema, meter, ctx) });
   }
+  const segmentTotal = { detractor: totals.detractors, passive: totals.passives, promoter: totals.promoters };
+  const listPages: ListPage[] = [];
+  for (const query of listed) {
+    const read = results.get(`list-${query.segment ?? 'all'}`);
+    // The list is secondary here: without it the panel asks for its pages itself.
+    if (!read?.ok) continue;
+    const page = parseWith(queryResultSchema(sfRowSchema), read.body, 'the account’s contacts');
+    listPages.push({ query, rows: page.records, total: query.segment === null ? contactCount : segmentTotal[query.segment as keyof typeof segmentTotal] });
+  }
   return {
     contactCount,
+    listPages,
     rows,
     counts: {
       accountKey: org.key(accountId),

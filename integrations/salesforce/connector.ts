@@ -4,6 +4,8 @@ import { createFollowUp } from './follow-ups';
 import { listFields, listObjects, previewSource } from './metadata';
 import { writeOutcomes } from './outcomes';
 import { loadContext } from './record-context';
+import { ContactListShare, listAccountContacts, pageOf } from './account-contacts';
+import type { ListPage } from './account-counts';
 import { salesforceWorklist } from './worklist';
 import { salesforceInsights } from './insights';
 
@@ -15,10 +17,16 @@ export type SalesforceConnectorOptions = SalesforceOrgOptions;
 
 export function createSalesforceConnector(options: SalesforceConnectorOptions): CrmConnector {
   const org = new SalesforceOrg(options);
+  const lists = new ContactListShare(org.now);
+  // A big account's view reads its contact list's first pages along; the list starts from them.
+  const keepListPages = (accountId: string, pages: ListPage[]) => {
+    for (const { query, rows, total } of pages) lists.put(ContactListShare.key(accountId, query, null), pageOf(org, rows, total, 0));
+  };
   return {
     crm: 'salesforce',
     testConnection: () => testConnection(org),
-    loadContext: (ref, settings) => loadContext(org, ref, settings),
+    loadContext: (ref, settings) => loadContext(org, ref, settings, keepListPages),
+    listAccountContacts: (account, query, cursor, settings) => listAccountContacts(org, lists, account, query, cursor, settings),
     writeOutcomes: (outcomes, settings) => writeOutcomes(org, outcomes, settings),
     createFollowUp: (response, settings) => createFollowUp(org, response, settings),
     listObjects: () => listObjects(org),

@@ -1,7 +1,7 @@
 import type { Account, AccountCounts, Contact, FollowUp, LoopRecord, OpenDeal, RecordContext, RecordRef, RejectedRow, SurveyResponse } from '../../core/schema';
 import type { SalesforceSource, Settings } from '../../core/settings';
 import { CrmError } from '../crm';
-import { bigAccount } from './account-counts';
+import { bigAccount, type ListPage } from './account-counts';
 import { childRecords, MAX_QUERIES_PER_COMPOSITE, records, type Meter, type SubQuery } from './client';
 import type { SalesforceOrg } from './connection';
 import type { ErrorContext } from './errors';
@@ -30,10 +30,13 @@ import * as soql from './soql';
 // account-counts.ts), extra pages, more than one score source, or a record without an account. The team's loops
 // (completed Loyalty Lens Tasks) come with it.
 
-export async function loadContext(org: SalesforceOrg, ref: RecordRef, settings: Settings): Promise<RecordContext> {
+/** Takes the contact list's first pages a big account's view read along (account-contacts.ts keeps them). */
+export type ListPagesSink = (accountId: string, pages: ListPage[]) => void;
+
+export async function loadContext(org: SalesforceOrg, ref: RecordRef, settings: Settings, onListPages?: ListPagesSink): Promise<RecordContext> {
   org.checkInstance(ref.instance);
   try {
-    return await assemble(org, ref, settings);
+    return await assemble(org, ref, settings, onListPages);
   } catch (error) {
     // Fields some orgs lack — person accounts, multiple currencies, the latest-NPS field: learn it once, ask again.
     if (error instanceof CrmError && error.details.crmCode === 'INVALID_FIELD') {
@@ -41,13 +44,13 @@ export async function loadContext(org: SalesforceOrg, ref: RecordRef, settings: 
       else if (org.multiCurrency && /CurrencyIsoCode/.test(error.message)) org.multiCurrency = false;
       else if (org.lastNpsField && error.message.includes(soql.LAST_NPS_FIELD)) org.lastNpsField = false;
       else throw error;
-      return loadContext(org, ref, settings);
+      return loadContext(org, ref, settings, onListPages);
     }
     throw error;
   }
 }
 
-async function assemble(org: SalesforceOrg, ref: RecordRef, settings: Settings): Promise<RecordContext> {
+async function assemble(org: SalesforceOrg, ref: RecordRef, settings: Settings, onListPages?: ListPagesSink): Promise<RecordContext> {
   const meter: Meter = { requests: 0 };
   const ctx: ErrorContext = { mapping: settings.salesforce };
   const sources = settings.salesforce.sources;
@@ -205,6 +208,7 @@ async function assemble(org: SalesforceOrg, ref: RecordRef, settings: Settings):
     const summary = await bigAccount(org, focusAccountId, listedIds, settings, meter, ctx);
     account.contactCount = summary.contactCount;
     accountCounts = summary.counts;
+    if (summary.listPages.length > 0) onListPages?.(focusAccountId, summary.listPages);
     for (const { source, records: rows } of summary.rows) take(source, rows);
   } else {
     // Rows read in the first request; the sources that did not fit (references reach only within one

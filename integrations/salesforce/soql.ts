@@ -170,6 +170,60 @@ export function latestNpsByTitleQuery(accountId: string, segment: 'promoter' | '
 }
 
 // ---------------------------------------------------------------------------------------------
+// A big account's contact list (account-contacts.ts), by the latest-NPS field
+
+/** Salesforce refuses an OFFSET above this (NUMBER_OUTSIDE_VALID_RANGE); later pages continue after the last row read. */
+export const MAX_OFFSET = 2_000;
+
+/** Which of the account's contacts a list shows: a score range of the latest-NPS field (null: no answer), a name. */
+export interface ContactListFilter {
+  /** Undefined: every contact. */
+  range?: readonly [number, number] | null;
+  search: string;
+  /** The last row of the previous page, to continue after it (keyset) where OFFSET cannot reach. */
+  after?: { score: number | null; id: string };
+}
+
+function contactListWhere(accountId: string, filter: ContactListFilter): string {
+  const parts = [`AccountId = ${idLiteral(accountId)}`];
+  if (filter.range === null) parts.push(`${LAST_NPS_FIELD} = null`);
+  else if (filter.range) {
+    const [low, high] = filter.range.map((n) => Math.trunc(n));
+    parts.push(`${LAST_NPS_FIELD} >= ${low} AND ${LAST_NPS_FIELD} <= ${high}`);
+  }
+  const text = filter.search.trim();
+  // LIKE is case-insensitive in SOQL; the text is escaped, wildcards included, so it matches only itself.
+  if (text !== '') parts.push(`Name LIKE ${quoteLike(text, { prefix: true, suffix: true })}`);
+  if (filter.after) {
+    const id = idLiteral(filter.after.id);
+    const score = filter.after.score;
+    // The order is the latest score ascending, no answer last, then Id: what comes after one row.
+    parts.push(
+      score === null
+        ? `(${LAST_NPS_FIELD} = null AND Id > ${id})`
+        : `(${LAST_NPS_FIELD} > ${Math.trunc(score)} OR (${LAST_NPS_FIELD} = ${Math.trunc(score)} AND Id > ${id}) OR ${LAST_NPS_FIELD} = null)`,
+    );
+  }
+  return parts.join(' AND ');
+}
+
+/** One page of the account's contacts, lowest latest score first, those without one last. */
+export function contactListQuery(accountId: string, filter: ContactListFilter, limit: number, offset: number): string {
+  const n = Math.max(1, Math.min(200, Math.floor(limit)));
+  const skip = Math.max(0, Math.floor(offset));
+  if (skip > MAX_OFFSET) throw new RangeError(`OFFSET ${skip} is above Salesforce's ${MAX_OFFSET}`);
+  return (
+    `SELECT ${CONTACT_FIELDS}, ${LAST_NPS_FIELD} FROM Contact WHERE ${contactListWhere(accountId, filter)} ` +
+    `ORDER BY ${LAST_NPS_FIELD} ASC NULLS LAST, Id ASC LIMIT ${n}${skip > 0 ? ` OFFSET ${skip}` : ''}`
+  );
+}
+
+/** How many of the account's contacts the list lets through (Salesforce counts). */
+export function contactListCountQuery(accountId: string, filter: ContactListFilter): string {
+  return `SELECT COUNT() FROM Contact WHERE ${contactListWhere(accountId, { range: filter.range, search: filter.search })}`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Score sources
 
 export type SurveysSource = Extract<SalesforceSource, { kind: 'salesforce-surveys' }>;

@@ -659,9 +659,11 @@ export class HubSpotApi {
       matches = [...ids].map((id) => table.get(id)!);
     }
     if (body.query) {
-      const q = body.query.toLowerCase();
+      // Each word of the query is found in one of the type's default searchable properties ("ana sousa" finds Ana
+      // Sousa, her first name in one and her last in the other), case-insensitively.
+      const words = body.query.toLowerCase().split(/\s+/).filter((w) => w !== '');
       const fields = TYPE_INFO[type].searchable;
-      matches = matches.filter((r) => fields.some((f) => (r.properties[f] ?? '').toLowerCase().includes(q)));
+      matches = matches.filter((r) => words.every((w) => fields.some((f) => (r.properties[f] ?? '').toLowerCase().includes(w))));
     }
     const sorts = body.sorts.length > 0 ? body.sorts : [{ propertyName: 'hs_object_id', direction: 'ASCENDING' as const }];
     matches.sort((a, b) => {

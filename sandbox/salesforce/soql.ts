@@ -15,7 +15,10 @@ import type { Row, Store, Value } from './store';
 
 // SOQL evaluated against the in-memory org: the real parser builds the AST, this walks it.
 
-export type SoqlErrorCode = 'MALFORMED_QUERY' | 'INVALID_FIELD' | 'INVALID_TYPE' | 'INVALID_QUERY_FILTER_OPERATOR';
+export type SoqlErrorCode = 'MALFORMED_QUERY' | 'INVALID_FIELD' | 'INVALID_TYPE' | 'INVALID_QUERY_FILTER_OPERATOR' | 'NUMBER_OUTSIDE_VALID_RANGE';
+
+/** Salesforce refuses a larger OFFSET (NUMBER_OUTSIDE_VALID_RANGE); deeper pages go by a WHERE on the last row read. */
+const MAX_OFFSET = 2_000;
 
 export class SoqlError extends Error {
   constructor(
@@ -556,14 +559,20 @@ function project(row: Row, object: ObjectDef, selected: (Selected | SelectedChil
   return out;
 }
 
-function orderRows<T>(items: T[], orderBy: OrderByClause[], key: (item: T, clause: OrderByClause, index: number) => Value): T[] {
+function orderRows<T>(
+  items: T[],
+  orderBy: OrderByClause[],
+  key: (item: T, clause: OrderByClause, index: number) => Value,
+  caseSensitive: (index: number) => boolean = () => false,
+): T[] {
   if (orderBy.length === 0) return items;
-  // Text sorts case-insensitively; lower-case once instead of in every comparison.
+  // Text sorts case-insensitively (lower-cased once instead of in every comparison); ids sort as `Id > '…'` compares
+  // them, case-sensitively, so a query can page on after the last Id it read.
   const keyed = items.map((item) => ({
     item,
     keys: orderBy.map((clause, index) => {
       const value = key(item, clause, index);
-      return typeof value === 'string' ? value.toLowerCase() : value;
+      return typeof value === 'string' && !caseSensitive(index) ? value.toLowerCase() : value;
     }),
   }));
   keyed.sort((a, b) => {
@@ -603,7 +612,12 @@ function runRows(source: Iterable<Row>, object: ObjectDef, query: Query | Subque
     if (!('field' in clause)) throw new SoqlError('MALFORMED_QUERY', 'ORDER BY an aggregate needs GROUP BY');
     return resolvePath(object, clause.field);
   });
-  rows = orderRows(rows, orderBy, (row, _clause, index) => readPath(ctx.store, row, orderPaths[index]!));
+  rows = orderRows(
+    rows,
+    orderBy,
+    (row, _clause, index) => readPath(ctx.store, row, orderPaths[index]!),
+    (index) => ['id', 'reference'].includes(orderPaths[index]!.leaf.type),
+  );
   const offset = query.offset ?? 0;
   rows = rows.slice(offset, query.limit === undefined ? undefined : offset + query.limit);
   const children = new Map<SelectedChild, Map<string, Row[]>>();
@@ -761,6 +775,7 @@ export function parseSoql(soql: string): Query {
 /** Runs one SOQL statement against the store. */
 export function runQuery(soql: string, store: Store, version: string, now = Date.now()): QueryOutput {
   const query = parseSoql(soql);
+  if ((query.offset ?? 0) > MAX_OFFSET) throw new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
   const object = objectOrThrow(query.sObject ?? '');
   const ctx: Context = { store, now, version };
   if (isAggregate(query)) return runAggregate(object, query, ctx);

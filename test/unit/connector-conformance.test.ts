@@ -49,6 +49,10 @@ interface Harness {
   followUps: { ref: RecordRef; openId: string; kinds: string[] };
   /** A big account, its contact count, the fewest answers it counts, and the most requests its view may take. */
   bigAccount: { ref: RecordRef; contacts: number; minCounted: number; maxRequests: number };
+  /** The big account's contacts as the sandbox's seed holds them: each one's name and latest NPS score on the contact. */
+  bigAccountContacts(): Array<{ id: string; name: string; score: number | null }>;
+  /** The same, counted by hand once from the seed: detractors, the first page of them, no answer, the "Öztürk"s and their promoters. */
+  bigAccountByHand: { detractors: number; firstDetractors: number[]; none: number; ozturk: number; ozturkPromoters: number };
   failing: { ref: RecordRef; missing: RecordRef; arrange: Record<FailureCase, Arranged> };
   /** The outer loop's hand-counted owner (sandbox/hubspot and sandbox/salesforce outer-loop.ts), the revenue behind each cause where the CRM counts it, and request ceilings. */
   insights: { ownerId: string; revenue: Record<string, number> | null; maxRequests: { owner: number; everyoneYear: number } };
@@ -116,6 +120,16 @@ const hubspot: Harness = {
   // Company ∥ contacts; 3 counts, answers, open deals and their contacts, tickets and theirs, deal contacts not listed (11),
   // and a search the warm-up left no quota for, retried after HubSpot's 429.
   bigAccount: { ref: hsRef('company', HS.bigCompanyId), contacts: HS.bigCompanyContacts, minCounted: 200, maxRequests: 13 },
+  // Detractors by score 0–6: 0, 24, 107, 168, 224, 308, 420.
+  bigAccountByHand: { detractors: 1251, firstDetractors: [...Array<number>(24).fill(1), 2], none: 2, ozturk: 84, ozturkPromoters: 15 },
+  bigAccountContacts: () => {
+    const store = sandbox.hubspot.portal(HS.portals.main);
+    return store.associatedIds('companies', HS.bigCompanyId, 'contacts').map((id) => {
+      const p = store.get('contacts', id)!.properties;
+      const rating = p.hs_feedback_last_nps_rating;
+      return { id, name: `${p.firstname ?? ''} ${p.lastname ?? ''}`.trim(), score: rating != null && /^\d{1,2}$/.test(rating) ? Number(rating) : null };
+    });
+  },
   // Search cannot add money up; 1 property read + 3 totals a month + 1 per cause and step + opened, closed, recent,
   // and up to two searches retried after HubSpot's secondly 429.
   insights: { ownerId: OUTER_LOOP_OWNER.id, revenue: null, maxRequests: { owner: 1 + 3 * 3 + 10 + 3 + 3 + 2, everyoneYear: 1 + 3 * 12 + 2 * 4 + 10 + 3 + 3 + 2 } },
@@ -244,6 +258,13 @@ const salesforce: Harness = {
   },
   followUps: { ref: sfRef('contact', SF.sampleContactId), openId: SF.caseId, kinds: ['case'] },
   bigAccount: { ref: sfRef('account', SF.bigAccountId), contacts: 2500, minCounted: 1000, maxRequests: 3 },
+  // Detractors by score 0–6: 99, 80, 98, 102, 79, 212, 199.
+  bigAccountByHand: { detractors: 869, firstDetractors: Array<number>(25).fill(0), none: 1, ozturk: 78, ozturkPromoters: 31 },
+  bigAccountContacts: () =>
+    sandbox.salesforce
+      .records('Contact')
+      .filter((c) => c.AccountId === SF.bigAccountId)
+      .map((c) => ({ id: String(c.Id), name: String(c.Name), score: typeof c.Loyalty_Lens_Last_NPS__c === 'number' ? c.Loyalty_Lens_Last_NPS__c : null })),
   // Open pipeline behind each cause's accounts: Larkspur 90,000, Quarry Hill 30,000. Composites of five queries each.
   insights: { ownerId: SF.outerLoopOwnerId, revenue: { Billing: 120_000, Communication: 90_000, Onboarding: 90_000, 'Product quality': 30_000 }, maxRequests: { owner: 4, everyoneYear: 4 } },
   failing: {
@@ -402,6 +423,82 @@ describe.each([hubspot, salesforce])('the $name connector', (crm) => {
     expect(ctx.responses.every((r) => listedKeys(ctx).has(r.contactKey))).toBe(true);
     expect(ctx.requestCount).toBeLessThanOrEqual(maxRequests);
     expect(timesRequested(crm.api).reduce((a, b) => a + b, 0)).toBe(ctx.requestCount);
+  });
+
+  describe('a big account\'s contact list, listed by the CRM', () => {
+    const account = () => ({ instance: crm.instance, id: crm.bigAccount.ref.id });
+    /** Scores as the list orders them: lowest first, no answer last. */
+    const byScore = (a: number | null, b: number | null) => (a ?? 11) - (b ?? 11);
+    const expectedScores = (filter: (score: number | null) => boolean) =>
+      crm.bigAccountContacts().filter((c) => filter(c.score)).map((c) => c.score).sort(byScore);
+    const list = (c: CrmConnector, segment: 'detractor' | 'passive' | 'promoter' | 'none' | null, search: string, cursor: string | null = null) =>
+      c.listAccountContacts(account(), { segment, search }, cursor, DEFAULT_SETTINGS);
+    const listed = (page: Awaited<ReturnType<CrmConnector['listAccountContacts']>>) => {
+      if (page.status !== 'listed') throw new Error('the CRM did not list the account');
+      return page;
+    };
+
+    it('the whole account lowest score first, and the first pages the view read cost no request', async () => {
+      const c = crm.connector();
+      await crm.warm(c);
+      const ctx = await c.loadContext(crm.bigAccount.ref, DEFAULT_SETTINGS);
+      sandbox.clearLog();
+      const all = listed(await list(c, null, ''));
+      const detractors = listed(await list(c, 'detractor', ''));
+      expect(timesRequested(crm.api).reduce((a, b) => a + b, 0)).toBe(0);
+      expect(all.total).toBe(crm.bigAccount.contacts);
+      expect(all.rows.map((r) => r.score)).toEqual(expectedScores(() => true).slice(0, 25));
+      // The detractor chip: its count is the roll-up's, its first page the account's lowest scores (0–3 before 4–6).
+      expect(detractors.total).toBe(ctx.accountCounts!.detractors);
+      expect(detractors.total).toBe(crm.bigAccountByHand.detractors);
+      expect(detractors.rows.map((r) => r.score)).toEqual(crm.bigAccountByHand.firstDetractors);
+      expect(detractors.total).toBe(expectedScores((s) => s !== null && s <= 6).length);
+      expect(detractors.rows.map((r) => r.score)).toEqual(expectedScores((s) => s !== null && s <= 6).slice(0, 25));
+      const seed = new Map(crm.bigAccountContacts().map((c) => [c.id, c]));
+      for (const row of detractors.rows) expect(seed.get(row.contact.id)?.score).toBe(row.score);
+      // Paging goes on where the first page ended.
+      const next = listed(await list(c, 'detractor', '', detractors.cursor));
+      expect(next.rows.map((r) => r.score)).toEqual(expectedScores((s) => s !== null && s <= 6).slice(25, 50));
+      expect(next.rows.some((r) => detractors.rows.some((d) => d.contact.id === r.contact.id))).toBe(false);
+      expect(timesRequested(crm.api).reduce((a, b) => a + b, 0)).toBe(1);
+    });
+
+    it('those without an answer are counted and listed by the CRM', async () => {
+      const c = crm.connector();
+      const none = listed(await list(c, 'none', ''));
+      expect(none.total).toBe(expectedScores((s) => s === null).length);
+      expect(none.total).toBe(crm.bigAccountByHand.none);
+      expect(none.rows).toHaveLength(Math.min(25, none.total));
+      expect(none.total).toBeGreaterThan(0);
+      expect(none.rows.every((r) => r.score === null)).toBe(true);
+    });
+
+    it('a name search covers the whole account, whatever the letter case', async () => {
+      const c = crm.connector();
+      const found = listed(await list(c, null, 'ÖZTÜRK'));
+      const expected = crm.bigAccountContacts().filter((x) => x.name.toLocaleLowerCase().includes('öztürk'));
+      expect(found.total).toBe(expected.length);
+      expect(found.total).toBe(crm.bigAccountByHand.ozturk);
+      expect(found.rows.every((r) => r.contact.name.includes('Öztürk'))).toBe(true);
+      expect(found.rows.map((r) => r.score)).toEqual(expected.map((x) => x.score).sort(byScore).slice(0, 25));
+      const promoters = listed(await list(c, 'promoter', 'öztürk'));
+      expect(promoters.total).toBe(expected.filter((x) => x.score !== null && x.score >= 9).length);
+      expect(promoters.total).toBe(crm.bigAccountByHand.ozturkPromoters);
+    });
+
+    it('text that looks like query syntax is looked for as text', async () => {
+      const c = crm.connector();
+      for (const text of ["x' OR Name LIKE '%", '%', '_', '\\', "') OR (Id != null"]) {
+        const page = listed(await list(c, null, text));
+        expect(page.total, text).toBe(0);
+        expect(page.rows).toEqual([]);
+      }
+    });
+
+    it('a place in the list that was tampered with is refused', async () => {
+      const error = await failure(list(crm.connector(), 'detractor', '', '{"b":0,"o":"1 OR 1=1","t":5}'));
+      expect(error.kind).toBe('validation');
+    });
   });
 
   it('a page of another instance is refused, naming both', async () => {

@@ -48,6 +48,10 @@ describe('requestSchema', () => {
     ['a constructor-pollution payload', JSON.parse('{"type":"outbox.flush","constructor":{"prototype":{"polluted":true}}}')],
     ['a token with spaces', { type: 'hubspot.connect', token: 'pat na1 with spaces' }],
     ['a loop history read with contact ids of its own', { type: 'loops.load', ref: validRef, contactIds: ['1', '2'] }],
+    ['a contact list naming its own account', { type: 'account.contacts', ref: validRef, query: { segment: null, search: '' }, cursor: null, accountId: '101' }],
+    ['a contact list of an unknown segment', { type: 'account.contacts', ref: validRef, query: { segment: 'vip', search: '' }, cursor: null }],
+    ['a contact list search longer than the search box', { type: 'account.contacts', ref: validRef, query: { segment: null, search: 'x'.repeat(101) }, cursor: null }],
+    ['a contact list place longer than any the connectors write', { type: 'account.contacts', ref: validRef, query: { segment: null, search: '' }, cursor: 'x'.repeat(401) }],
   ])('refuses %s', (_name, payload) => {
     expect(requestSchema.safeParse(payload).success).toBe(false);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -122,6 +126,10 @@ describe('the background router', () => {
     expect(await send({ type: 'data.wipe', queued: 'discard' }, hubspotContentScript)).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
     expect(await send({ type: 'record.refresh', ref: validRef }, hubspotContentScript)).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
     expect(await send({ type: 'loops.load', ref: validRef }, hubspotContentScript)).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+    expect(await send({ type: 'account.contacts', ref: validRef, query: { segment: 'detractor', search: '' }, cursor: null }, hubspotContentScript)).toMatchObject({
+      ok: false,
+      error: { kind: 'forbidden' },
+    });
     for (const spy of Object.values(spies)) expect(spy).not.toHaveBeenCalled();
   });
 

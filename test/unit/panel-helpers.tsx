@@ -1,4 +1,5 @@
 import { act, render, waitFor } from '@testing-library/react';
+import type { AccountContactsPage, ContactListQuery } from '../../core/account-contacts';
 import { expect, vi } from 'vitest';
 import { PanelApp } from '../../components/panel/PanelApp';
 import type { PanelHost, PanelPort } from '../../components/panel/host';
@@ -249,6 +250,7 @@ export interface TestHost extends PanelHost {
   logOutcome: ReturnType<typeof vi.fn<(input: OutcomeInput) => Promise<Reply<{ idempotencyKey: string }>>>>;
   openFollowUp: ReturnType<typeof vi.fn<(ref: RecordRef, responseKey: string) => Promise<Reply<OpenedFollowUp>>>>;
   loadLoopHistory: ReturnType<typeof vi.fn<(ref: RecordRef) => Promise<Reply<{ readAt: number }>>>>;
+  listAccountContacts: ReturnType<typeof vi.fn<(ref: RecordRef, query: ContactListQuery, cursor: string | null) => Promise<Reply<AccountContactsPage>>>>;
 }
 
 export function testHost(options: { settings?: Settings; languages?: string[]; callMode?: boolean; pageHosted?: boolean } = {}): TestHost {
@@ -283,6 +285,8 @@ export function testHost(options: { settings?: Settings; languages?: string[]; c
     },
     logOutcome: vi.fn(async () => ({ ok: true as const, value: { idempotencyKey: 'test-key-0000000001' } })),
     loadLoopHistory: vi.fn(async () => ({ ok: true as const, value: { readAt: NOW } })),
+    // As an org without the latest-NPS contact field answers: the panel lists the contacts it read.
+    listAccountContacts: vi.fn(async () => ({ ok: true as const, value: { status: 'unavailable' as const } })),
     retryOutcome: async (idempotencyKey) => ({ ok: true as const, value: { idempotencyKey } }),
     withdrawOutcome: vi.fn(async () => ({ ok: true as const, value: { withdrawn: true as const } })),
     openFollowUp: vi.fn(async () => ({ ok: true as const, value: { id: '9001', url: 'https://app.hubspot.com/contacts/40001/record/0-5/9001', created: true, closed: false } })),

@@ -534,3 +534,53 @@ describe('figures a rep can defend, worked out from the org’s raw rows', () =>
     expect(ctx.followUpsRead).toBe('focusAndAccount');
   });
 });
+
+describe('a big account’s contact list beyond what OFFSET reaches', () => {
+  const account = { instance: INSTANCE, id: F.bigAccountId };
+
+  it('Salesforce refuses an OFFSET above 2,000, as the sandbox says it', async () => {
+    const { runQuery, SoqlError } = await import('../../sandbox/salesforce/soql');
+    const store = new Store();
+    seed(store);
+    expect(runQuery('SELECT Id FROM Contact ORDER BY Id LIMIT 5 OFFSET 2000', store, '62.0').records).toHaveLength(5);
+    expect(() => runQuery('SELECT Id FROM Contact ORDER BY Id LIMIT 5 OFFSET 2001', store, '62.0')).toThrow(SoqlError);
+    try {
+      runQuery('SELECT Id FROM Contact LIMIT 5 OFFSET 2001', store, '62.0');
+    } catch (error) {
+      expect((error as InstanceType<typeof SoqlError>).errorCode).toBe('NUMBER_OUTSIDE_VALID_RANGE');
+    }
+  });
+
+  it('pages on after the last row read, so all 2,500 contacts are listed once each, lowest score first', async () => {
+    const c = connector();
+    const seen: Array<{ id: string; score: number | null }> = [];
+    sentQueries.length = 0;
+    let cursor: string | null = null;
+    do {
+      const page = await c.listAccountContacts(account, { segment: null, search: '' }, cursor, DEFAULT_SETTINGS);
+      if (page.status !== 'listed') throw new Error('not listed');
+      expect(page.total).toBe(2500);
+      seen.push(...page.rows.map((r) => ({ id: r.contact.id, score: r.score })));
+      cursor = page.cursor;
+    } while (cursor);
+    expect(seen).toHaveLength(2500);
+    expect(new Set(seen.map((s) => s.id)).size).toBe(2500);
+    const scores = seen.map((s) => s.score ?? 11);
+    expect(scores).toEqual([...scores].sort((a, b) => a - b));
+    const offsets = sentQueries.flatMap((q) => [...q.matchAll(/OFFSET (\d+)/g)].map((m) => Number(m[1])));
+    expect(Math.max(...offsets)).toBe(2000);
+    expect(sentQueries.some((q) => q.includes('Id > '))).toBe(true);
+  });
+
+  it('an org without the latest-NPS field lists nothing itself, and the view works as before', async () => {
+    const restore = org.withoutField('Contact', 'Loyalty_Lens_Last_NPS__c');
+    try {
+      const c = connector();
+      const ctx = await c.loadContext(ref('account', F.bigAccountId), DEFAULT_SETTINGS);
+      expect(ctx.account?.contactCount).toBe(2500);
+      expect(await c.listAccountContacts(account, { segment: 'detractor', search: '' }, null, DEFAULT_SETTINGS)).toEqual({ status: 'unavailable' });
+    } finally {
+      restore();
+    }
+  });
+});

@@ -102,3 +102,35 @@ describe('every query builder emits SOQL a real parser accepts', () => {
     expect(soql.accountQuery(ACCOUNT, DEFAULT_SETTINGS, { personAccount: false, multiCurrency: false, lastNps: false })).toContain(`LIMIT ${soql.LISTED_CONTACTS + 1}`);
   });
 });
+
+describe('a big account’s contact list', () => {
+  const ACCOUNT = '001000000000001AAA';
+
+  it('orders by the latest score, no answer last, then Id, a segment as a range of it', () => {
+    expect(soql.contactListQuery(ACCOUNT, { range: [0, 6], search: '' }, 25, 0)).toBe(
+      `SELECT Id, Name, Email, Title, AccountId, OwnerId, Owner.Name, CreatedDate, Loyalty_Lens_Last_NPS__c FROM Contact WHERE AccountId = '${ACCOUNT}' ` +
+        'AND Loyalty_Lens_Last_NPS__c >= 0 AND Loyalty_Lens_Last_NPS__c <= 6 ORDER BY Loyalty_Lens_Last_NPS__c ASC NULLS LAST, Id ASC LIMIT 25',
+    );
+    expect(soql.contactListCountQuery(ACCOUNT, { range: null, search: '' })).toBe(`SELECT COUNT() FROM Contact WHERE AccountId = '${ACCOUNT}' AND Loyalty_Lens_Last_NPS__c = null`);
+  });
+
+  it('searches the name as typed text: quotes, backslashes and wildcards escaped, so no text becomes SOQL', () => {
+    const text = soql.contactListQuery(ACCOUNT, { search: "x' OR Name LIKE '%\\_" }, 25, 50);
+    expect(text).toContain(String.raw`Name LIKE '%x\' OR Name LIKE \'\%\\\_%'`);
+    expect(text.endsWith('LIMIT 25 OFFSET 50')).toBe(true);
+    // The real parser reads one condition on Name, not an OR the user typed.
+    const where = JSON.stringify(parseQuery(text).where);
+    expect(where).not.toContain('"operator":"OR"');
+  });
+
+  it('continues after the last row read where OFFSET cannot reach, and refuses an OFFSET above 2,000', () => {
+    expect(soql.contactListQuery(ACCOUNT, { search: '', after: { score: 4, id: '003000000000009AAA' } }, 25, 0)).toContain(
+      "(Loyalty_Lens_Last_NPS__c > 4 OR (Loyalty_Lens_Last_NPS__c = 4 AND Id > '003000000000009AAA') OR Loyalty_Lens_Last_NPS__c = null)",
+    );
+    expect(soql.contactListQuery(ACCOUNT, { search: '', after: { score: null, id: '003000000000009AAA' } }, 25, 0)).toContain(
+      "(Loyalty_Lens_Last_NPS__c = null AND Id > '003000000000009AAA')",
+    );
+    expect(() => soql.contactListQuery(ACCOUNT, { search: '' }, 25, 2001)).toThrow(RangeError);
+    expect(() => soql.contactListQuery(ACCOUNT, { search: '', after: { score: 1, id: "x' OR Id != '" } }, 25, 0)).toThrow(RangeError);
+  });
+});

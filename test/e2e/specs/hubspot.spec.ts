@@ -232,8 +232,15 @@ export async function bigCompanyContactsSortFilterAndSearch(t: E2E): Promise<voi
     if (rating === null || rating === undefined || !/^\d{1,2}$/.test(rating) || Number(rating) > 10) counts.none += 1;
     else counts[`${segment(Number(rating))}s`] += 1;
   }
+  const contacts = members.map((c) => {
+    const p = store.get('contacts', c)!.properties;
+    const rating = p.hs_feedback_last_nps_rating;
+    return { name: `${p.firstname ?? ''} ${p.lastname ?? ''}`.trim(), score: rating != null && /^\d{1,2}$/.test(rating) ? Number(rating) : null, surveyed: Date.parse(p.hs_feedback_last_survey_date ?? '') };
+  });
+  // The view reads the company's 100 most recently surveyed contacts: the one surveyed longest ago is not among them.
+  const unread = contacts.filter((c) => Number.isFinite(c.surveyed)).sort((a, b) => a.surveyed - b.surveyed)[0]!;
   const page = await openRecord(t, hubspotRecordUrl(t.hubspot.portals.main, 'company', t.hubspot.bigCompanyId));
-  await bigAccountContactsAreWorkable(t, page, counts, 'hubspot-big-company-contacts');
+  await bigAccountContactsAreWorkable(t, page, counts, { crm: 'HubSpot', contacts, unread }, 'hubspot-big-company-contacts');
   publishScreenshot('hubspot-big-company-contacts', 'panel-big-account');
 }
 

@@ -341,8 +341,14 @@ export async function bigAccountContactsSortFilterAndSearch(t: E2E): Promise<voi
     if (latest) counts[`${segment(latest.score)}s`] += 1;
     else counts.none += 1;
   }
+  const contacts = members.map((id) => {
+    const row = o.get('Contact', id);
+    return { name: String(row.Name), score: typeof row.Loyalty_Lens_Last_NPS__c === 'number' ? row.Loyalty_Lens_Last_NPS__c : null };
+  });
+  // The view reads the account's first 200 contacts by name: the last name in that order is not among them.
+  const unread = [...contacts].sort((a, b) => (a.name.toLowerCase() < b.name.toLowerCase() ? -1 : 1)).at(-1)!;
   const page = await openRecord(t, salesforceRecordUrl(t.salesforce.hosts.lightning, 'Account', t.salesforce.bigAccountId));
-  await bigAccountContactsAreWorkable(t, page, counts, 'salesforce-big-account-contacts');
+  await bigAccountContactsAreWorkable(t, page, counts, { crm: 'Salesforce', contacts, unread }, 'salesforce-big-account-contacts');
 }
 
 /**
