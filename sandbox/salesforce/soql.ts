@@ -15,7 +15,7 @@ import type { Row, Store, Value } from './store';
 
 // SOQL evaluated against the in-memory org: the real parser builds the AST, this walks it.
 
-export type SoqlErrorCode = 'MALFORMED_QUERY' | 'INVALID_FIELD' | 'INVALID_TYPE' | 'INVALID_QUERY_FILTER_OPERATOR';
+export type SoqlErrorCode = 'MALFORMED_QUERY' | 'INVALID_FIELD' | 'INVALID_TYPE' | 'INVALID_QUERY_FILTER_OPERATOR' | 'NUMBER_OUTSIDE_VALID_RANGE';
 
 export class SoqlError extends Error {
   constructor(
@@ -750,12 +750,18 @@ function runAggregate(object: ObjectDef, query: Query, ctx: Context): QueryOutpu
   return { totalSize: records.length, records };
 }
 
+/** Salesforce pages no further than OFFSET 2,000 and answers a larger one with NUMBER_OUTSIDE_VALID_RANGE. */
+const OFFSET_MAX = 2_000;
+
 export function parseSoql(soql: string): Query {
+  let query: Query;
   try {
-    return parseQuery(soql);
+    query = parseQuery(soql);
   } catch (error) {
     throw new SoqlError('MALFORMED_QUERY', `\n${soql}\nERROR at Row:1:Column:1\n${error instanceof Error ? error.message : 'unexpected token'}`);
   }
+  if ((query.offset ?? 0) > OFFSET_MAX) throw new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${OFFSET_MAX}`);
+  return query;
 }
 
 /** Runs one SOQL statement against the store. */

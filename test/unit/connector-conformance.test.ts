@@ -57,8 +57,10 @@ interface Harness {
     /** Faults that make the CRM behave as one without the key field; and the create to drop once it committed. */
     arrange: Record<WriteMode, { faults: FaultRule[]; dropAfterCommit: string }>;
     created(): number;
-    /** The follow-up's root-cause and loop-step fields as the CRM holds them (';'-joined). */
-    followUpFields(): { causes: string; steps: string };
+    /** The follow-up's root-cause and loop-step fields as the CRM holds them (';'-joined), and the loop's timing. */
+    followUpFields(): { causes: string; steps: string; firstContactAt: number | null; firstContactHours: number | null; sla: string | null };
+    /** The request that updates follow-ups (method and path). */
+    followUpUpdate: RegExp;
     loops(connector: CrmConnector, outcome: Outcome): Promise<LoopRecord[]>;
     recordUrl: (id: string) => RegExp;
   };
@@ -160,6 +162,8 @@ const hubspot: Harness = {
       instance: HS.portals.main,
       contactKey: rowKey('hubspot', HS.portals.main, HS.sampleContactId),
       loggedAt: Date.UTC(2026, 10, 2),
+      answeredAt: Date.UTC(2026, 10, 2) - 6 * 3_600_000,
+      dueAt: Date.UTC(2026, 10, 2) + 42 * 3_600_000,
       loggedBy: 'Maya Lindgren',
       state: 'in-flight',
       attempts: 0,
@@ -187,8 +191,15 @@ const hubspot: Harness = {
     created: () => sandbox.stats().hubspot?.notes ?? 0,
     followUpFields: () => {
       const p = sandbox.hubspot.portal().get('tickets', HS.ticketId)!.properties;
-      return { causes: p.loyalty_lens_root_causes ?? '', steps: p.loyalty_lens_loop_steps ?? '' };
+      return {
+        causes: p.loyalty_lens_root_causes ?? '',
+        steps: p.loyalty_lens_loop_steps ?? '',
+        firstContactAt: p.loyalty_lens_first_contact_at ? Date.parse(p.loyalty_lens_first_contact_at) : null,
+        firstContactHours: p.loyalty_lens_first_contact_hours ? Number(p.loyalty_lens_first_contact_hours) : null,
+        sla: p.loyalty_lens_sla || null,
+      };
     },
+    followUpUpdate: /^POST \/crm\/v3\/objects\/tickets\/batch\/update$/,
     loops: (c, o) => c.loadLoopHistory!(o.ref, [o.contactId]),
     recordUrl: () => new RegExp(`^https://app\\.hubspot\\.com/contacts/${HS.portals.main}/record/0-1/${HS.sampleContactId}$`),
   },
@@ -281,6 +292,8 @@ const salesforce: Harness = {
       instance: SF.hosts.api,
       contactKey: rowKey('salesforce', SF.hosts.api, SF.sampleContactId),
       loggedAt: Date.UTC(2026, 10, 20),
+      answeredAt: Date.UTC(2026, 10, 20) - 6 * 3_600_000,
+      dueAt: Date.UTC(2026, 10, 20) + 42 * 3_600_000,
       loggedBy: 'Avery Admin',
       state: 'in-flight',
       attempts: 0,
@@ -302,8 +315,15 @@ const salesforce: Harness = {
     created: () => (sandbox.salesforce as SalesforceSandbox).stats().tasksCreated ?? 0,
     followUpFields: () => {
       const row = (sandbox.salesforce as SalesforceSandbox).records('Case').find((r) => r.Id === SF.caseId)!;
-      return { causes: String(row.Loyalty_Lens_Root_Causes__c ?? ''), steps: String(row.Loyalty_Lens_Loop_Steps__c ?? '') };
+      return {
+        causes: String(row.Loyalty_Lens_Root_Causes__c ?? ''),
+        steps: String(row.Loyalty_Lens_Loop_Steps__c ?? ''),
+        firstContactAt: typeof row.Loyalty_Lens_First_Contact__c === 'string' ? Date.parse(row.Loyalty_Lens_First_Contact__c) : null,
+        firstContactHours: typeof row.Loyalty_Lens_First_Contact_Hours__c === 'number' ? row.Loyalty_Lens_First_Contact_Hours__c : null,
+        sla: typeof row.Loyalty_Lens_SLA__c === 'string' ? row.Loyalty_Lens_SLA__c : null,
+      };
     },
+    followUpUpdate: /^PATCH \/services\/data\/v62\.0\/composite\/sobjects$/,
     // Salesforce's loops come with the record view (its completed Tasks).
     loops: async (c, o) => (await c.loadContext(sfRef('contact', o.contactId), DEFAULT_SETTINGS)).loops ?? [],
     recordUrl: (id) => new RegExp(`^https://${SF.hosts.lightning.replace(/\./g, '\\.')}/lightning/r/Task/${id}/view$`),
@@ -498,7 +518,10 @@ describe.each([hubspot, salesforce])('the $name connector', (crm) => {
     // Not knowing is a failure worth trying again, never a final one.
     if (!first!.ok) expect(first!.error?.transient).toBe(true);
     const [second] = first!.ok ? [first!] : await c.writeOutcomes([outcome], DEFAULT_SETTINGS);
+    sandbox.clearLog();
     const [third] = await c.writeOutcomes([outcome], DEFAULT_SETTINGS);
+    // Sent again, it finds the follow-up holding all of it already: nothing updates it to the state it has.
+    expect(sandbox.log().filter((l) => crm.write.followUpUpdate.test(`${l.method} ${l.path.split('?')[0]}`))).toEqual([]);
     expect(second).toMatchObject({ ok: true, idempotencyKey: outcome.idempotencyKey });
     expect(third).toMatchObject({ ok: true, crmRecordId: second!.crmRecordId });
     expect(second!.crmRecordUrl).toMatch(crm.write.recordUrl(second!.crmRecordId!));
@@ -507,6 +530,9 @@ describe.each([hubspot, salesforce])('the $name connector', (crm) => {
     const fields = crm.write.followUpFields();
     expect(fields.causes.split(';').filter((c) => c === outcome.rootCauses[0])).toHaveLength(1);
     expect(fields.steps.split(';').sort()).toEqual(['reached', 'resolved', 'thanked']);
+    // The loop's timing: first contact when the outcome was logged, six hours after the answer; it did not close the
+    // follow-up, so no SLA result. Both modes log the same instant, so the first one written stays.
+    expect(fields).toMatchObject({ firstContactAt: outcome.loggedAt, firstContactHours: 6, sla: null });
     sandbox.clearFaults();
     const loops = await crm.write.loops(c, outcome);
     expect(loops.filter((l) => l.id === second!.crmRecordId)).toMatchObject([
