@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Settings } from '../../core/settings';
+import { CrmError, type LoopFieldStatus } from '../crm';
 import { call } from './client';
 import type { HubSpotPortal } from './connection';
 import { CAUSES_PROPERTY, STEPS_PROPERTY } from './insights';
@@ -50,3 +52,77 @@ export function missingTimingFields(fields: HubSpotLoopFields): string[] {
     fields.steps?.includes('thanked') ? null : STEPS_PROPERTY,
   ].filter((n): n is string => n !== null);
 }
+
+// ── the options page: which properties exist, and creating one ───────────────────────────────────────────
+
+interface PropertySpec {
+  name: string;
+  label: string;
+  type: 'enumeration' | 'datetime' | 'number';
+  fieldType: 'checkbox' | 'select' | 'date' | 'number';
+  /** In the words of HubSpot's property editor. */
+  typeWords: string;
+  options: string[];
+  purpose: LoopFieldStatus['purpose'];
+}
+
+const LOOP_STEPS = ['reached', 'resolved', 'thanked'];
+
+function specs(settings: Settings): PropertySpec[] {
+  return [
+    { name: CAUSES_PROPERTY, label: 'Root causes', type: 'enumeration', fieldType: 'checkbox', typeWords: 'Multiple checkboxes', options: settings.rules.rootCauses, purpose: 'root-causes' },
+    { name: STEPS_PROPERTY, label: 'Loop steps', type: 'enumeration', fieldType: 'checkbox', typeWords: 'Multiple checkboxes', options: LOOP_STEPS, purpose: 'loop-steps' },
+    { name: FIRST_CONTACT_AT_PROPERTY, label: 'First contact', type: 'datetime', fieldType: 'date', typeWords: 'Date and time picker', options: [], purpose: 'first-contact-at' },
+    { name: FIRST_CONTACT_HOURS_PROPERTY, label: 'Hours to first contact', type: 'number', fieldType: 'number', typeWords: 'Number', options: [], purpose: 'first-contact-hours' },
+    { name: SLA_PROPERTY, label: 'Closed within SLA', type: 'enumeration', fieldType: 'select', typeWords: 'Dropdown select', options: ['within', 'late'], purpose: 'sla' },
+  ];
+}
+
+/** The ticket properties Loyalty Lens writes, each present (with the options it lacks) or missing. */
+export async function loopFieldStatus(portal: HubSpotPortal, settings: Settings): Promise<LoopFieldStatus[]> {
+  const res = await call(propertiesSchema, 'the ticket properties', () => portal.apis.properties.getAll('tickets', false));
+  return specs(settings).map((spec) => {
+    const found = res.results.find((r) => r.name === spec.name && r.type === spec.type);
+    const missingOptions = found ? spec.options.filter((o) => !(found.options ?? []).some((f) => f.value === o)) : [];
+    return {
+      name: spec.name,
+      label: spec.label,
+      type: spec.typeWords,
+      options: spec.options,
+      purpose: spec.purpose,
+      state: !found ? 'missing' : missingOptions.length > 0 ? 'missing-options' : 'present',
+      missingOptions,
+    };
+  });
+}
+
+/**
+ * Creates one missing ticket property (POST /crm/v3/properties/tickets: needs the crm.schemas.tickets.write scope).
+ * HubSpot answers 409 for a property that exists, which leaves it as it is: asking twice creates one.
+ */
+export async function createLoopField(portal: HubSpotPortal, name: string, settings: Settings): Promise<LoopFieldStatus[]> {
+  const spec = specs(settings).find((s) => s.name === name);
+  if (!spec) throw new CrmError('config', `Loyalty Lens does not write a ticket property named ${name}.`);
+  try {
+    await call(z.unknown(), 'creating the ticket property', () =>
+      portal.apis.properties.create('tickets', {
+        name: spec.name,
+        label: spec.label,
+        type: spec.type,
+        fieldType: spec.fieldType,
+        groupName: 'ticketinformation',
+        description: 'Written by Loyalty Lens with each close-the-loop outcome.',
+        options: spec.options.map((value, displayOrder) => ({ label: value, value, displayOrder, hidden: false })),
+      } as unknown as Parameters<HubSpotPortal['apis']['properties']['create']>[1]),
+    );
+  } catch (error) {
+    if (error instanceof CrmError && error.kind === 'scope') {
+      throw new CrmError('scope', `The HubSpot key may not create properties: it lacks the scope ${SCHEMA_WRITE_SCOPE}. Add that scope, or create ${name} by hand as shown.`, error.details);
+    }
+    if (!(error instanceof CrmError && error.details.status === 409)) throw error;
+  }
+  return loopFieldStatus(portal, settings);
+}
+
+/** The scope HubSpot asks of a key that creates ticket properties. */
+export const SCHEMA_WRITE_SCOPE = 'crm.schemas.tickets.write';

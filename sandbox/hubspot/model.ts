@@ -401,4 +401,6 @@ export const ALL_SCOPES = [
   'crm.objects.owners.read',
   'crm.schemas.custom.read',
   'crm.objects.custom.read',
+  // Creating ticket properties (the options page's one-click loop fields).
+  'crm.schemas.tickets.write',
 ] as const;

@@ -52,6 +52,8 @@ interface Harness {
   failing: { ref: RecordRef; missing: RecordRef; arrange: Record<FailureCase, Arranged> };
   /** The outer loop's hand-counted owner (sandbox/hubspot and sandbox/salesforce outer-loop.ts), the revenue behind each cause where the CRM counts it, and request ceilings. */
   insights: { ownerId: string; revenue: Record<string, number> | null; maxRequests: { owner: number; everyoneYear: number } };
+  /** The loop's timing fields: taking them out of the CRM (as an org or portal that never added them), and a connector whose token may not create fields, with the words of its refusal. */
+  loopFields: { timing: string[]; takeOut(): Array<() => void>; withoutPermission(): Promise<CrmConnector>; refusal: RegExp };
   write: {
     outcome(idempotencyKey: string): Outcome;
     /** Faults that make the CRM behave as one without the key field; and the create to drop once it committed. */
@@ -120,6 +122,12 @@ const hubspot: Harness = {
   bigAccount: { ref: hsRef('company', HS.bigCompanyId), contacts: HS.bigCompanyContacts, minCounted: 200, maxRequests: 13 },
   // Search cannot add money up; 1 property read + 3 totals a month + 1 per cause and step + opened, closed, recent,
   // and up to two searches retried after HubSpot's secondly 429.
+  loopFields: {
+    timing: ['loyalty_lens_first_contact_at', 'loyalty_lens_first_contact_hours', 'loyalty_lens_sla'],
+    takeOut: () => ['loyalty_lens_first_contact_at', 'loyalty_lens_first_contact_hours', 'loyalty_lens_sla'].map((name) => sandbox.hubspot.withoutProperty(name)),
+    withoutPermission: async () => createHubSpotConnector({ token: HS.tokens.noSchemaWrite, apiBase: sandbox.httpUrl }),
+    refusal: /lacks the scope crm\.schemas\.tickets\.write/,
+  },
   insights: { ownerId: OUTER_LOOP_OWNER.id, revenue: null, maxRequests: { owner: 1 + 3 * 3 + 10 + 3 + 3 + 2, everyoneYear: 1 + 3 * 12 + 2 * 4 + 10 + 3 + 3 + 2 } },
   failing: {
     ref: hsRef('contact', HS.sampleContactId),
@@ -213,6 +221,8 @@ const SF_API = '^(GET|POST|PATCH) /services/data/';
 const sfError = (status: number, errorCode: string, message: string): FaultRule[] => [{ match: SF_API, status, body: [{ errorCode, message }] }];
 let sfTokens: SalesforceTokens;
 let unroute: (() => void) | null = null;
+/** The sandbox's own control routes are plain HTTP on its local port, outside the CRM host routing. */
+const plainFetch = globalThis.fetch;
 
 const salesforce: Harness = {
   name: 'Salesforce',
@@ -256,6 +266,23 @@ const salesforce: Harness = {
   followUps: { ref: sfRef('contact', SF.sampleContactId), openId: SF.caseId, kinds: ['case'] },
   bigAccount: { ref: sfRef('account', SF.bigAccountId), contacts: 2500, minCounted: 1000, maxRequests: 3 },
   // Open pipeline behind each cause's accounts: Larkspur 90,000, Quarry Hill 30,000. Composites of five queries each.
+  loopFields: {
+    timing: ['Loyalty_Lens_First_Contact__c', 'Loyalty_Lens_First_Contact_Hours__c', 'Loyalty_Lens_SLA__c'],
+    takeOut: () => ['Loyalty_Lens_First_Contact__c', 'Loyalty_Lens_First_Contact_Hours__c', 'Loyalty_Lens_SLA__c'].map((name) => (sandbox.salesforce as SalesforceSandbox).withoutField('Case', name)),
+    // A user without Customize Application: the 500-loop owner.
+    withoutPermission: async () => {
+      const as = (userId: string) => plainFetch(`${sandbox.httpUrl}/__sandbox/salesforce/sign-in-user`, { method: 'POST', body: JSON.stringify({ userId }) });
+      await as(SF.bulkLoopOwnerId);
+      const tokens = await signIn();
+      await as(SF.userId);
+      return createSalesforceConnector({
+        session: new SalesforceSession({ tokens, loginHost: SF.hosts.login, consumerKey: SF.consumerKey, onTokens: () => undefined }),
+        apiVersion: '62.0',
+        clock: { now: Date.now, sleep: async () => {} },
+      });
+    },
+    refusal: /needs the Customize Application permission/,
+  },
   insights: { ownerId: SF.outerLoopOwnerId, revenue: { Billing: 120_000, Communication: 90_000, Onboarding: 90_000, 'Product quality': 30_000 }, maxRequests: { owner: 4, everyoneYear: 4 } },
   failing: {
     ref: sfRef('contact', SF.sampleContactId),
@@ -504,6 +531,34 @@ describe.each([hubspot, salesforce])('the $name connector', (crm) => {
     expect(counts.months.reduce((n, m) => n + m.promoters + m.passives + m.detractors, 0)).toBeGreaterThan(1_000);
     expect(counts.touchpoints.length).toBeGreaterThan(0);
     expect(counts.requestCount).toBeLessThanOrEqual(crm.insights.maxRequests.everyoneYear);
+  });
+
+  it('the loop fields: each one’s status, one-click creation where the token may, exact words where it may not', async () => {
+    const c = crm.connector();
+    await crm.warm(c);
+    const state = async (connector: CrmConnector) => Object.fromEntries((await connector.loopFields!.status(DEFAULT_SETTINGS)).map((f) => [f.name, f.state]));
+    expect(Object.values(await state(c))).toEqual(['present', 'present', 'present', 'present', 'present']);
+    const putBack = crm.loopFields.takeOut();
+    try {
+      const missing = await c.loopFields!.status(DEFAULT_SETTINGS);
+      expect(missing.filter((f) => f.state === 'missing').map((f) => f.name)).toEqual(crm.loopFields.timing);
+      // What to create, exactly: the SLA field's type and values.
+      expect(missing.find((f) => f.purpose === 'sla')).toMatchObject({ options: ['within', 'late'], type: expect.any(String) });
+      // A token that may not create fields is refused by the CRM, in words naming what it lacks; nothing is created.
+      const refused = await failure((await crm.loopFields.withoutPermission()).loopFields!.create(crm.loopFields.timing[2]!, DEFAULT_SETTINGS));
+      expect(refused.kind).toBe('scope');
+      expect(refused.message).toMatch(crm.loopFields.refusal);
+      expect((await state(c))[crm.loopFields.timing[2]!]).toBe('missing');
+      // One click creates it; a second finds it there and leaves it.
+      const after = await c.loopFields!.create(crm.loopFields.timing[2]!, DEFAULT_SETTINGS);
+      expect(after.find((f) => f.name === crm.loopFields.timing[2])?.state).toBe('present');
+      await c.loopFields!.create(crm.loopFields.timing[2]!, DEFAULT_SETTINGS);
+      expect(Object.values(await state(c)).filter((v) => v === 'missing')).toHaveLength(2);
+      for (const name of crm.loopFields.timing.slice(0, 2)) await c.loopFields!.create(name, DEFAULT_SETTINGS);
+      expect(Object.values(await state(c))).toEqual(['present', 'present', 'present', 'present', 'present']);
+    } finally {
+      for (const back of putBack) back();
+    }
   });
 
   it.each<WriteMode>(['with the key field', 'without the key field'])('an outcome is written exactly once %s, even after a dropped connection', async (mode) => {
