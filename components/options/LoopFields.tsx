@@ -17,10 +17,15 @@ function CrmLoopFields(props: { crm: Crm; connected: string | null }) {
   const [state, setState] = useState<{ for: string; state: FieldsState } | null>(null);
   const [attempt, setAttempt] = useState(0);
   const [creating, setCreating] = useState<string | null>(null);
-  const [message, setMessage] = useState<{ kind: 'done' | 'refused'; text: string } | null>(null);
-  /** Once the CRM refused a creation for a missing permission, no more buttons: the table says what to create. */
-  const [mayCreate, setMayCreate] = useState(true);
+  const [said, setMessage] = useState<{ for: string; kind: 'done' | 'refused'; text: string } | null>(null);
+  /**
+   * The connection whose key the CRM refused for a missing permission: no more buttons for it, the table says what to
+   * create. Another connection (a new key) may create what that one could not.
+   */
+  const [refusedFor, setRefusedFor] = useState<string | null>(null);
   const { crm, connected } = props;
+  const mayCreate = refusedFor === null || refusedFor !== connected;
+  const message = said && said.for === connected ? said : null;
 
   useEffect(() => {
     if (!connected) return;
@@ -43,10 +48,10 @@ function CrmLoopFields(props: { crm: Crm; connected: string | null }) {
       setCreating(null);
       if (reply.ok) {
         setState({ for: connected, state: { status: 'ready', fields: reply.value } });
-        setMessage({ kind: 'done', text: s.loopFieldCreated(field.label, crmName) });
+        setMessage({ for: connected, kind: 'done', text: s.loopFieldCreated(field.label, crmName) });
       } else {
-        if (reply.error.kind === 'scope') setMayCreate(false);
-        setMessage({ kind: 'refused', text: reply.error.message });
+        if (reply.error.kind === 'scope') setRefusedFor(connected);
+        setMessage({ for: connected, kind: 'refused', text: reply.error.message });
       }
     },
     [crm, connected, crmName, s],
