@@ -55,6 +55,7 @@ const en = {
   serviceKeySteps:
     'HubSpot no longer lets anyone create private apps; Service Keys replace them. A super admin opens Settings → Integrations → Service Keys → Create service key, names it “Loyalty Lens” and selects these scopes:',
   serviceKeyCustomObjects: 'Only if scores live in a custom object, also:',
+  serviceKeySchemaWrite: 'Only to create the loop fields from this page (Loop fields), also:',
   notAKey: 'That is not a HubSpot key',
   notAKeyDetail: {
     spaces: 'A Service Key is one word without spaces or line breaks; what was pasted has some.',
@@ -424,6 +425,7 @@ const ru: OptionsStrings = {
   serviceKeySteps:
     'В HubSpot больше нельзя создавать приватные приложения, их заменили Service Keys. Суперадминистратор открывает Settings → Integrations → Service Keys → Create service key, называет ключ «Loyalty Lens» и выбирает эти разрешения (scopes):',
   serviceKeyCustomObjects: 'Только если оценки хранятся в пользовательском объекте, ещё:',
+  serviceKeySchemaWrite: 'Только чтобы создавать поля работы с отзывами с этой страницы, ещё:',
   notAKey: 'Это не ключ HubSpot',
   notAKeyDetail: {
     spaces: 'Service Key — одно слово без пробелов и переносов строк, а во вставленном они есть.',
