@@ -91,3 +91,19 @@ export interface TicketPipeline {
   label: string;
   stages: Array<{ id: string; label: string; closed: boolean }>;
 }
+
+/** One field Loyalty Lens writes on the follow-up and counts, as the CRM has it (or not). */
+export interface LoopFieldStatus {
+  /** The API name to create (HubSpot internal name, Salesforce API name). */
+  name: string;
+  label: string;
+  /** The type in the words of the CRM's own setup screens (e.g. "Multiple checkboxes", "Picklist (Multi-Select)"). */
+  type: string;
+  /** The values a checkbox, select or picklist field takes; empty for the others. */
+  options: string[];
+  /** What Loyalty Lens records in it. */
+  purpose: 'root-causes' | 'loop-steps' | 'first-contact-at' | 'first-contact-hours' | 'sla';
+  state: 'present' | 'missing' | 'missing-options';
+  /** Values the field exists without (state missing-options): outcomes naming them leave them out of the field. */
+  missingOptions: string[];
+}

@@ -116,31 +116,126 @@ export function loopMetrics(input: {
   };
 }
 
-// ── loops closed, counted by the CRM ────────────────────────────────────────────────────────────────────
+// ── what the outcome write records on the follow-up ────────────────────────────────────────────────────
+
+/** Whether a loop closed by its SLA due time, as the follow-up's field holds it. */
+export const SLA_RESULTS = ['within', 'late'] as const;
+export type SlaResult = (typeof SLA_RESULTS)[number];
+
+/** The loop's timing an outcome gives its follow-up: recorded at write time, so the CRM can count and sort it. */
+export interface LoopTiming {
+  /** The first close-the-loop contact attempt: when the outcome was logged. */
+  firstContactAt: number;
+  /** Calendar hours from the answer to that contact, one decimal; null when the answer's time is unknown. */
+  firstContactHours: number | null;
+  /** Closed by its due time or late; null when the outcome does not close the follow-up or no due time is known. */
+  sla: SlaResult | null;
+}
+
+export function outcomeTiming(o: { loggedAt: number; answeredAt?: number | null; dueAt?: number | null; closeFollowUp: boolean }): LoopTiming {
+  const answeredAt = o.answeredAt ?? null;
+  const dueAt = o.dueAt ?? null;
+  return {
+    firstContactAt: o.loggedAt,
+    firstContactHours: answeredAt !== null && o.loggedAt >= answeredAt ? Math.round((o.loggedAt - answeredAt) / HOUR_MS * 10) / 10 : null,
+    sla: o.closeFollowUp && dueAt !== null ? (o.loggedAt <= dueAt ? 'within' : 'late') : null,
+  };
+}
+
+/** Several outcomes of one follow-up (one batch): the earliest contact, and the SLA of the earliest close. */
+export function combineTimings(timings: readonly LoopTiming[]): LoopTiming {
+  const byTime = [...timings].sort((a, b) => a.firstContactAt - b.firstContactAt);
+  const first = byTime[0]!;
+  return { firstContactAt: first.firstContactAt, firstContactHours: first.firstContactHours, sla: byTime.find((t) => t.sla !== null)?.sla ?? null };
+}
+
+/**
+ * What to send so the follow-up holds `timing`, given what it holds now: nothing when it already says so. The first
+ * contact is replaced only by an earlier one (an outcome queued offline may arrive after a later one); the SLA result
+ * of the first close stays.
+ */
+export function timingUpdate(
+  held: { firstContactAt: number | null; firstContactHours: number | null; sla: string | null },
+  timing: LoopTiming,
+): Partial<LoopTiming> {
+  const update: Partial<LoopTiming> = {};
+  const earlier = held.firstContactAt === null || timing.firstContactAt < held.firstContactAt;
+  if (earlier) {
+    update.firstContactAt = timing.firstContactAt;
+    if (timing.firstContactHours !== null && timing.firstContactHours !== held.firstContactHours) update.firstContactHours = timing.firstContactHours;
+  } else if (timing.firstContactAt === held.firstContactAt && held.firstContactHours === null && timing.firstContactHours !== null) {
+    update.firstContactHours = timing.firstContactHours;
+  }
+  if (held.sla === null && timing.sla !== null) update.sla = timing.sla;
+  return update;
+}
+
+/** The middle of n sorted values read from offset `medianOffset(n)`, `medianCount(n)` values (one or two). */
+export function medianOffset(n: number): number {
+  return n % 2 === 1 ? (n - 1) / 2 : n / 2 - 1;
+}
+export function medianCount(n: number): number {
+  return n % 2 === 1 ? 1 : 2;
+}
+/** The median of the one or two middle values read. */
+export function medianOfMiddle(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+// ── the loop's numbers, counted by the CRM ──────────────────────────────────────────────────────────────
 
 /** The windows the loop's numbers are shown for. */
 export const LOOP_WINDOWS = [30, 90] as const;
 export type LoopWindow = (typeof LOOP_WINDOWS)[number];
 
-const windowCountsSchema = z.object({ 30: z.number().int().nonnegative(), 90: z.number().int().nonnegative() });
+const count = z.number().int().nonnegative();
+const shareCountSchema = z.object({ count, n: count });
 
 /**
- * Loops closed as one CRM counted them (HubSpot search totals, Salesforce COUNT()): mine (the person's "me" there;
- * null when not known) and the team's (every owner), over each window ending now.
+ * One window's numbers as one CRM counted them, over the follow-ups closed in the window. Each part is null where the
+ * CRM lacks the field it is counted from; `n` counts the closed loops whose outcome recorded it (the rest, written
+ * before the field or by hand, are "not recorded", never counted as a no).
  */
-export const closedCountsSchema = z.object({
+export const windowCountsSchema = z.object({
+  closed: count,
+  withinSla: shareCountSchema.nullable(),
+  thanked: shareCountSchema.nullable(),
+  /** The median of the hours to first contact; `beyondLimit` when n is past what the CRM can page to (then no median). */
+  firstContact: z.object({ n: count, medianHours: z.number().nonnegative().nullable(), beyondLimit: z.boolean() }).nullable(),
+});
+export type WindowCounts = z.infer<typeof windowCountsSchema>;
+
+const windowsSchema = z.object({ 30: windowCountsSchema, 90: windowCountsSchema });
+
+/**
+ * The loop's numbers as one CRM counted them (HubSpot search totals, Salesforce aggregate SOQL): mine (the person's
+ * "me" there; null when not known) and the team's (every owner), over each window ending now; and the loop fields the
+ * CRM lacks (their numbers are not counted there).
+ */
+export const loopCountsSchema = z.object({
   crm: crmSchema,
-  mine: windowCountsSchema.nullable(),
-  team: windowCountsSchema,
+  mine: windowsSchema.nullable(),
+  team: windowsSchema,
+  missingFields: z.array(z.string()),
   countedAt: z.number().int(),
 });
-export type ClosedCounts = z.infer<typeof closedCountsSchema>;
+export type LoopCounts = z.infer<typeof loopCountsSchema>;
 
-export interface ClosedCountsPart {
+export interface LoopCountsPart {
   crm: Crm;
-  counts: ClosedCounts | null;
+  counts: LoopCounts | null;
   /** Why this CRM gave no counts (in words), when it failed. */
   failed: string | null;
+}
+
+/** A share across the CRMs that could count it: `notRecorded` closed loops of those CRMs lack the field's value. */
+export interface CombinedShare {
+  count: number;
+  n: number;
+  value: number | null;
+  notRecorded: number;
+  countedBy: Crm[];
 }
 
 export interface LoopNumbersRow {
@@ -150,30 +245,59 @@ export interface LoopNumbersRow {
   closed: number | null;
   /** The CRMs whose counts are in `closed` (its n of sources). */
   countedBy: Crm[];
+  withinSla: CombinedShare | null;
+  thanked: CombinedShare | null;
+  /**
+   * The median hours to first contact per CRM: two CRMs' medians cannot be merged into one without the rows, so each
+   * is shown with its own n.
+   */
+  firstContact: Array<{ crm: Crm; n: number; medianHours: number | null; beyondLimit: boolean; notRecorded: number }>;
 }
 
 export interface LoopNumbers {
   rows: LoopNumbersRow[];
   /** CRMs that could not count, with why. */
   failed: Array<{ crm: Crm; reason: string }>;
+  /** Loop fields a connected CRM lacks, by CRM (the options page creates them). */
+  missingFields: Array<{ crm: Crm; fields: string[] }>;
+}
+
+function combineShares(parts: Array<{ crm: Crm; closed: number; share: { count: number; n: number } | null }>): CombinedShare | null {
+  const counted = parts.filter((p) => p.share !== null);
+  if (counted.length === 0) return null;
+  const c = counted.reduce((sum, p) => sum + p.share!.count, 0);
+  const n = counted.reduce((sum, p) => sum + p.share!.n, 0);
+  return { count: c, n, value: n === 0 ? null : c / n, notRecorded: counted.reduce((sum, p) => sum + p.closed - p.share!.n, 0), countedBy: counted.map((p) => p.crm) };
 }
 
 /**
  * The loop's numbers across the connected CRMs: for me and for the team, per window, the sum of what each CRM counted
  * and which CRMs those are. A CRM that failed is named, never counted as zero; "me" counts only where "me" is known.
  */
-export function combineClosedCounts(parts: readonly ClosedCountsPart[]): LoopNumbers {
+export function combineLoopCounts(parts: readonly LoopCountsPart[]): LoopNumbers {
   const rows: LoopNumbersRow[] = [];
   for (const scope of ['me', 'team'] as const) {
     for (const windowDays of LOOP_WINDOWS) {
       const counted = parts.flatMap((p) => {
-        const counts = p.counts && (scope === 'me' ? p.counts.mine : p.counts.team);
-        return counts ? [{ crm: p.crm, n: counts[windowDays] }] : [];
+        const windows = p.counts && (scope === 'me' ? p.counts.mine : p.counts.team);
+        return windows ? [{ crm: p.crm, w: windows[windowDays] }] : [];
       });
-      rows.push({ scope, windowDays, closed: counted.length === 0 ? null : counted.reduce((sum, c) => sum + c.n, 0), countedBy: counted.map((c) => c.crm) });
+      rows.push({
+        scope,
+        windowDays,
+        closed: counted.length === 0 ? null : counted.reduce((sum, c) => sum + c.w.closed, 0),
+        countedBy: counted.map((c) => c.crm),
+        withinSla: combineShares(counted.map((c) => ({ crm: c.crm, closed: c.w.closed, share: c.w.withinSla }))),
+        thanked: combineShares(counted.map((c) => ({ crm: c.crm, closed: c.w.closed, share: c.w.thanked }))),
+        firstContact: counted.flatMap((c) => (c.w.firstContact ? [{ crm: c.crm, ...c.w.firstContact, notRecorded: c.w.closed - c.w.firstContact.n }] : [])),
+      });
     }
   }
-  return { rows, failed: parts.filter((p) => p.failed !== null).map((p) => ({ crm: p.crm, reason: p.failed! })) };
+  return {
+    rows,
+    failed: parts.filter((p) => p.failed !== null).map((p) => ({ crm: p.crm, reason: p.failed! })),
+    missingFields: parts.flatMap((p) => (p.counts && p.counts.missingFields.length > 0 ? [{ crm: p.crm, fields: p.counts.missingFields }] : [])),
+  };
 }
 
 /** The start of a window ending at `now`, as the CRMs' filters take it. */

@@ -29,6 +29,8 @@ export const allowedSenders: Record<RequestType, ReadonlyArray<SenderKind>> = {
   'metadata.objects': ['extension-page'],
   'metadata.fields': ['extension-page'],
   'metadata.ticketPipelines': ['extension-page'],
+  'metadata.loopFields': ['extension-page'],
+  'metadata.createLoopField': ['extension-page'],
   'source.preview': ['extension-page'],
   'data.wipe': ['extension-page'],
   'worklist.get': ['extension-page'],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { crmSchema, outcomeInputSchema, recordRefSchema } from './schema';
 import { hubspotSourceSchema, salesforceSourceSchema } from './settings';
-import type { ConnectionInfo, MetadataField, MetadataObject, OpenedFollowUp, PreviewResult, TicketPipeline } from './crm';
+import type { ConnectionInfo, LoopFieldStatus, MetadataField, MetadataObject, OpenedFollowUp, PreviewResult, TicketPipeline } from './crm';
 import type { LoopNumbers } from './loop-metrics';
 import type { Owner, TeamCount, WorklistRead, WorklistSnapshot } from './worklist';
 import { insightsQuerySchema, type InsightsSnapshot } from './insights';
@@ -34,6 +34,9 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('metadata.objects'), crm: crmSchema }),
   z.strictObject({ type: z.literal('metadata.fields'), crm: crmSchema, object: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/) }),
   z.strictObject({ type: z.literal('metadata.ticketPipelines') }),
+  // The follow-up's loop fields: which exist, and creating one where the CRM lets the token.
+  z.strictObject({ type: z.literal('metadata.loopFields'), crm: crmSchema }),
+  z.strictObject({ type: z.literal('metadata.createLoopField'), crm: crmSchema, name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/) }),
   z.strictObject({ type: z.literal('source.preview'), source: z.union([hubspotSourceSchema, salesforceSourceSchema]) }),
   z.strictObject({ type: z.literal('data.wipe'), queued: z.enum(['keep', 'discard']) }),
   // "My open loops": the saved list at once, a fresh read, who "me" is in HubSpot, the team and reassigning.
@@ -70,6 +73,8 @@ export interface ReplyMap {
   'metadata.objects': MetadataObject[];
   'metadata.fields': MetadataField[];
   'metadata.ticketPipelines': TicketPipeline[];
+  'metadata.loopFields': LoopFieldStatus[];
+  'metadata.createLoopField': LoopFieldStatus[];
   'source.preview': PreviewResult;
   'data.wipe': { keptQueued: number; discardedQueued: number };
   'worklist.get': WorklistSnapshot;

@@ -168,6 +168,13 @@ export const outcomeInputSchema = z.strictObject({
   nextStep: z.strictObject({ text: z.string().min(1).max(500), dueDate: z.iso.date() }).nullable(),
   thanked: z.boolean(),
   closeFollowUp: z.boolean(),
+  /**
+   * When the customer gave the answer this loop follows up, and when the follow-up was due (the SLA clock the panel
+   * shows): the write records hours to first contact and whether it closed within the SLA. Absent on outcomes queued
+   * before these existed; null when unknown.
+   */
+  answeredAt: z.number().int().nullable().optional(),
+  dueAt: z.number().int().nullable().optional(),
 });
 export type OutcomeInput = z.infer<typeof outcomeInputSchema>;
 

@@ -1,6 +1,6 @@
 import type { Crm, LoopRecord, Outcome, RecordContext, RecordRef, SurveyResponse } from '../core/schema';
 import type { HubSpotSource, SalesforceSource, Settings } from '../core/settings';
-import { CrmError, type ConnectionInfo, type MetadataField, type MetadataObject, type OpenedFollowUp, type OutcomeWriteResult, type PreviewResult } from '../core/crm';
+import { CrmError, type ConnectionInfo, type LoopFieldStatus, type MetadataField, type MetadataObject, type OpenedFollowUp, type OutcomeWriteResult, type PreviewResult } from '../core/crm';
 import type { WorklistReader } from './worklist';
 import type { InsightsReader } from './insights';
 import type { AccountContactsPage, ContactListQuery } from '../core/account-contacts';
@@ -12,6 +12,7 @@ export {
   type ApiUsage,
   type CrmErrorKind,
   type ConnectionInfo,
+  type LoopFieldStatus,
   type MetadataField,
   type MetadataObject,
   type OpenedFollowUp,
@@ -58,6 +59,18 @@ export interface CrmConnector {
   readonly worklist?: WorklistReader;
   /** The outer loop, counted by the CRM (see integrations/insights.ts). */
   readonly insights?: InsightsReader;
+  /** The follow-up's loop fields: whether each exists, and creating one where the token may. */
+  readonly loopFields?: LoopFieldsAdmin;
+}
+
+export interface LoopFieldsAdmin {
+  /** Each loop field of the follow-up, read from the CRM now. */
+  status(settings: Settings): Promise<LoopFieldStatus[]>;
+  /**
+   * Creates one missing field as `status` describes it (HubSpot: the schema write scope; Salesforce: the Tooling API
+   * with the Customize Application permission); a field that exists by then is left as it is. Answers the new status.
+   */
+  create(name: string, settings: Settings): Promise<LoopFieldStatus[]>;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ClosedCounts } from '../core/loop-metrics';
+import type { LoopCounts } from '../core/loop-metrics';
 import type { Settings } from '../core/settings';
 import type { Owner, TeamCount, WorklistRead, WorklistRow } from '../core/worklist';
 
@@ -10,8 +10,11 @@ export interface WorklistReader {
   read(ownerId: string, settings: Settings): Promise<WorklistRead>;
   /** Per owner, open and overdue loops, counted by the CRM. */
   teamCounts(settings: Settings): Promise<TeamCount[]>;
-  /** Loops closed over 30 and 90 days, the owner's (when given) and the team's, counted by the CRM. */
-  closedCounts(ownerId: string | null, settings: Settings): Promise<ClosedCounts>;
+  /**
+   * The loop's numbers over 30 and 90 days — closed, within the SLA, thanked, median hours to first contact — the
+   * owner's (when given) and the team's, counted by the CRM from the fields the outcome write records.
+   */
+  loopCounts(ownerId: string | null, settings: Settings): Promise<LoopCounts>;
   /** People a loop can be assigned to. */
   owners(): Promise<Owner[]>;
   /** Gives a loop to another owner (repeatable). */

@@ -191,6 +191,8 @@ export const HUBSPOT_SCOPES = [
   'crm.objects.feedback_submissions.read',
   'crm.objects.owners.read',
 ] as const;
+/** Only to create the loop fields from the options page (integrations/hubspot/loop-fields.ts). */
+const SCHEMA_WRITE_SCOPE = 'crm.schemas.tickets.write';
 export const HUBSPOT_CUSTOM_OBJECT_SCOPES = ['crm.schemas.custom.read', 'crm.objects.custom.read'] as const;
 
 /** What is wrong with a pasted HubSpot key before it is sent anywhere, or null when it looks like one. */
@@ -278,6 +280,9 @@ export function HubSpotConnection(props: { info: StoredConnections['hubspot']; q
               <code>{scope}</code>
             </span>
           ))}
+        </p>
+        <p>
+          {s.serviceKeySchemaWrite} <code>{SCHEMA_WRITE_SCOPE}</code>
         </p>
       </details>
       {otherPortal ? (

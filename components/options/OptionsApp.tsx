@@ -5,6 +5,7 @@ import type { Settings } from '../../core/settings';
 import { loadSettingsLayers, saveSettings, watchSettings, type SettingsLayers, type SettingsNotice } from '../../core/settings-store';
 import { ConnectionsSection } from './Connections';
 import { LockedPathsContext, type Edit } from './fields';
+import { LoopFieldsSection } from './LoopFields';
 import { LoopRulesSection } from './LoopRules';
 import { PrivacySection } from './Privacy';
 import { useQueuedOutcomes } from './queued';
@@ -104,6 +105,7 @@ export function OptionsApp(props: { browserLanguages: readonly string[]; salesfo
     ['site-access', s.siteAccess],
     ['mapping', s.mapping],
     ['rules', s.rules],
+    ['loop-fields', s.loopFields],
     ['privacy', s.privacy],
     ['rollout', s.rollout],
   ];
@@ -139,6 +141,7 @@ export function OptionsApp(props: { browserLanguages: readonly string[]; salesfo
           <SiteAccessSection />
           <ScoreMappingSection draft={draft} edit={edit} date={i18n.date} />
           <LoopRulesSection draft={draft} edit={edit} />
+          <LoopFieldsSection />
           <PrivacySection draft={draft} edit={edit} queued={queued.total} />
           <TeamRolloutSection effective={layers.settings} lockedPaths={layers.lockedPaths} dirty={dirty} applyImport={(settings) => saveDraft(settings)} />
         </main>

@@ -55,6 +55,7 @@ const en = {
   serviceKeySteps:
     'HubSpot no longer lets anyone create private apps; Service Keys replace them. A super admin opens Settings → Integrations → Service Keys → Create service key, names it “Loyalty Lens” and selects these scopes:',
   serviceKeyCustomObjects: 'Only if scores live in a custom object, also:',
+  serviceKeySchemaWrite: 'Only to create the loop fields from this page (Loop fields), also:',
   notAKey: 'That is not a HubSpot key',
   notAKeyDetail: {
     spaces: 'A Service Key is one word without spaces or line breaks; what was pasted has some.',
@@ -230,6 +231,29 @@ const en = {
   hsFirstOpenStage: 'The pipeline’s first open stage',
   hsFirstClosedStage: 'The pipeline’s first closed stage',
   hsMissingId: (id: string) => `${id} (no longer in HubSpot)`,
+  loopFields: 'Loop fields',
+  loopFieldsIntro:
+    'Each logged outcome also fills these fields on its follow-up, so the CRM can count root causes, the loop’s steps, the time to first contact and closing within the SLA (Insights and the worklist’s numbers). Without one, those numbers are not counted; nothing else changes.',
+  loopFieldsNotConnected: (crm: string) => `Connect ${crm} above to see which of its fields exist.`,
+  loopFieldsLoading: (crm: string) => `Reading the fields from ${crm}…`,
+  loopFieldsFailed: (crm: string, reason: string) => `${crm}’s fields could not be read: ${reason}`,
+  loopFieldsRetry: 'Try again',
+  loopFieldsOn: (crm: string): string => (crm === 'HubSpot' ? 'HubSpot ticket properties' : 'Salesforce Case fields'),
+  loopFieldName: 'Field (API name)',
+  loopFieldType: 'Type',
+  loopFieldValues: 'Values',
+  loopFieldState: 'Status',
+  loopFieldPresent: 'Exists',
+  loopFieldMissing: 'Missing',
+  loopFieldMissingValues: (values: string) => `Exists, lacks the values ${values}`,
+  loopFieldCreate: (label: string) => `Create “${label}”`,
+  loopFieldCreating: 'Creating…',
+  loopFieldCreated: (label: string, crm: string) => `“${label}” now exists in ${crm}.`,
+  loopFieldsByHand: (crm: string): string =>
+    crm === 'HubSpot'
+      ? 'To add one by hand: HubSpot → Settings → Properties → Ticket properties → Create property, with the internal name, type and values shown.'
+      : 'To add one by hand: Setup → Object Manager → Case → Fields & Relationships → New, with the API name, type and values shown. Salesforce gives a field created through the API to no profile: grant access to it (Field-Level Security or a permission set).',
+  loopFieldsAllPresent: (crm: string) => `${crm} has every loop field.`,
   hsPipelinesLoading: 'Reading the pipelines from HubSpot…',
   hsPipelinesFailed: (reason: string) => `HubSpot’s pipelines could not be read: ${reason} Type the ids, or try again later.`,
   hsPipelinesNone: 'HubSpot lists no ticket pipelines for this token (it may lack the “tickets” scope).',
@@ -401,6 +425,7 @@ const ru: OptionsStrings = {
   serviceKeySteps:
     'В HubSpot больше нельзя создавать приватные приложения, их заменили Service Keys. Суперадминистратор открывает Settings → Integrations → Service Keys → Create service key, называет ключ «Loyalty Lens» и выбирает эти разрешения (scopes):',
   serviceKeyCustomObjects: 'Только если оценки хранятся в пользовательском объекте, ещё:',
+  serviceKeySchemaWrite: 'Только чтобы создавать поля работы с отзывами с этой страницы, ещё:',
   notAKey: 'Это не ключ HubSpot',
   notAKeyDetail: {
     spaces: 'Service Key — одно слово без пробелов и переносов строк, а во вставленном они есть.',
@@ -576,6 +601,29 @@ const ru: OptionsStrings = {
   hsFirstOpenStage: 'Первый открытый этап воронки',
   hsFirstClosedStage: 'Первый закрытый этап воронки',
   hsMissingId: (id) => `${id} (больше нет в HubSpot)`,
+  loopFields: 'Поля работы с отзывами',
+  loopFieldsIntro:
+    'Каждый записанный итог заполняет эти поля у задачи по отзыву, чтобы CRM могла считать причины, шаги работы, время до первого контакта и закрытие в срок (аналитика и показатели списка). Без поля эти показатели не считаются; остальное работает как прежде.',
+  loopFieldsNotConnected: (crm) => `Подключите ${crm} выше, чтобы увидеть, какие поля уже есть.`,
+  loopFieldsLoading: (crm) => `Читаем поля из ${crm}…`,
+  loopFieldsFailed: (crm, reason) => `Не удалось прочитать поля ${crm}: ${reason}`,
+  loopFieldsRetry: 'Попробовать снова',
+  loopFieldsOn: (crm) => (crm === 'HubSpot' ? 'Свойства тикетов HubSpot' : 'Поля обращений (Case) Salesforce'),
+  loopFieldName: 'Поле (API-имя)',
+  loopFieldType: 'Тип',
+  loopFieldValues: 'Значения',
+  loopFieldState: 'Состояние',
+  loopFieldPresent: 'Есть',
+  loopFieldMissing: 'Нет',
+  loopFieldMissingValues: (values) => `Есть, но без значений ${values}`,
+  loopFieldCreate: (label) => `Создать «${label}»`,
+  loopFieldCreating: 'Создаём…',
+  loopFieldCreated: (label, crm) => `Поле «${label}» создано в ${crm}.`,
+  loopFieldsByHand: (crm) =>
+    crm === 'HubSpot'
+      ? 'Чтобы добавить вручную: HubSpot → Settings → Properties → Ticket properties → Create property, с внутренним именем, типом и значениями из таблицы.'
+      : 'Чтобы добавить вручную: Setup → Object Manager → Case → Fields & Relationships → New, с API-именем, типом и значениями из таблицы. Поле, созданное через API, Salesforce не открывает ни одному профилю: дайте к нему доступ (Field-Level Security или набор разрешений).',
+  loopFieldsAllPresent: (crm) => `В ${crm} есть все поля.`,
   hsPipelinesLoading: 'Читаем воронки из HubSpot…',
   hsPipelinesFailed: (reason) => `Не удалось прочитать воронки HubSpot: ${reason} Введите ID вручную или попробуйте позже.`,
   hsPipelinesNone: 'Для этого токена HubSpot не показывает воронок тикетов (возможно, нет права «tickets»).',

@@ -14,6 +14,8 @@ export interface OutcomeTarget {
   responseId: string | null;
   segment: Segment | null;
   followUp: FollowUp | null;
+  /** When the answer this loop follows up was given; null when unknown (then no hours to first contact are recorded). */
+  answeredAt: number | null;
 }
 
 const RESULTS: readonly OutcomeResult[] = OUTCOME_RESULTS;
@@ -77,6 +79,9 @@ export function OutcomeForm(props: {
       nextStep: nextStep.trim() === '' ? null : { text: nextStep.trim(), dueDate: nextStepDue },
       thanked,
       closeFollowUp: target.followUp !== null && closeFollowUp,
+      // The clock the panel shows: the write records hours to first contact and whether it closed within the SLA.
+      answeredAt: target.answeredAt,
+      dueAt: target.followUp?.dueAt ?? null,
     };
     setSending(true);
     const reply = await props.actions.log(input);

@@ -76,6 +76,7 @@ export function RecordPanel(props: {
       responseId: latest?.id ?? null,
       segment: latest ? safeSegment(latest.score) : null,
       followUp: null,
+      answeredAt: latest?.submittedAt ?? null,
     };
   };
   const followUpTarget = (row: FollowUpRow): OutcomeTarget | null => {
@@ -88,6 +89,7 @@ export function RecordPanel(props: {
       responseId: row.response?.id ?? null,
       segment: row.response?.kind === 'nps' ? safeSegment(row.response.score) : null,
       followUp: row.followUp,
+      answeredAt: row.response?.submittedAt ?? null,
     };
   };
   // Unhappy answers without a follow-up of their own can get one from "Needs you now" (NPS by the rules' threshold;

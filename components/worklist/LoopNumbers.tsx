@@ -1,12 +1,15 @@
-import { useEffect, useId, useState } from 'react';
-import { LOOP_WINDOWS, type LoopNumbers as Numbers } from '../../core/loop-metrics';
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import { LOOP_WINDOWS, type CombinedShare, type LoopNumbers as Numbers, type LoopNumbersRow } from '../../core/loop-metrics';
 import type { Crm } from '../../core/schema';
 import { useI18n } from '../panel/i18n-context';
 import type { WorklistHost } from './host';
 
 /**
- * The loop's numbers above the list: loops closed, mine and the team's, over 30 and 90 days, as the CRMs counted them
- * (search totals, COUNT()); each figure says which CRMs it counts, and a CRM that could not count says why.
+ * The loop's numbers above the list, mine and the team's, over 30 and 90 days, as the CRMs counted them (search totals,
+ * aggregate SOQL): loops closed, the share closed within the SLA, the share thanked and the median hours to first
+ * contact — each share with its n and the closed loops whose outcome did not record it, never counted as a no.
+ * Recovery is named and said to be uncounted, with why. A CRM that could not count says why; one lacking the loop
+ * fields names them.
  */
 export function LoopNumbers(props: {
   host: WorklistHost;
@@ -47,6 +50,52 @@ export function LoopNumbers(props: {
   }
   const cell = (scope: 'me' | 'team', days: number) => numbers.rows.find((r) => r.scope === scope && r.windowDays === days);
   const countedBy = [...new Set(numbers.rows.flatMap((r) => r.countedBy))];
+  const hours = (h: number) => i18n.t('worklist.numbersHours', { hours: i18n.number(h, { maximumFractionDigits: 1 }) });
+  const detail = (...lines: string[]) => lines.filter(Boolean).map((line) => <small key={line}>{line}</small>);
+  const notRecorded = (count: number) => (count > 0 ? i18n.plural('worklist.numbersNotRecorded', count) : '');
+
+  const share = (s: CombinedShare | null): ReactNode => {
+    if (!s) return i18n.t('worklist.numbersNone');
+    if (s.value === null) return detail(i18n.t('worklist.numbersNoneRecorded'), notRecorded(s.notRecorded));
+    return (
+      <>
+        <strong>{i18n.number(s.value, { style: 'percent', maximumFractionDigits: 0 })}</strong>
+        {detail(i18n.t('worklist.numbersOf', { count: s.count, n: s.n }), notRecorded(s.notRecorded))}
+      </>
+    );
+  };
+  const firstContact = (row: LoopNumbersRow): ReactNode => {
+    if (row.firstContact.length === 0) return i18n.t('worklist.numbersNone');
+    // Two CRMs' medians are not one median: each is shown with its own n.
+    if (row.firstContact.length === 1) {
+      const f = row.firstContact[0]!;
+      if (f.beyondLimit) return detail(i18n.t('worklist.numbersBeyondLimit', { crm: crmName(f.crm), n: f.n }));
+      if (f.medianHours === null) return detail(i18n.t('worklist.numbersNoneRecorded'), notRecorded(f.notRecorded));
+      return (
+        <>
+          <strong>{hours(f.medianHours)}</strong>
+          {detail(i18n.t('worklist.numbersMedianN', { n: f.n }), notRecorded(f.notRecorded))}
+        </>
+      );
+    }
+    return detail(
+      ...row.firstContact.map((f) =>
+        f.beyondLimit
+          ? i18n.t('worklist.numbersBeyondLimit', { crm: crmName(f.crm), n: f.n })
+          : f.medianHours === null
+            ? `${crmName(f.crm)}: ${i18n.t('worklist.numbersNoneRecorded')}`
+            : i18n.t('worklist.numbersCrmMedian', { crm: crmName(f.crm), hours: i18n.number(f.medianHours, { maximumFractionDigits: 1 }), n: f.n }),
+      ),
+      notRecorded(row.firstContact.reduce((n, f) => n + f.notRecorded, 0)),
+    );
+  };
+  const metrics: Array<{ key: string; label: string; value: (row: LoopNumbersRow) => ReactNode }> = [
+    { key: 'closed', label: i18n.t('worklist.numbersClosed'), value: (row) => (row.closed == null ? i18n.t('worklist.numbersNone') : i18n.number(row.closed)) },
+    { key: 'within-sla', label: i18n.t('worklist.numbersWithinSla'), value: (row) => share(row.withinSla) },
+    { key: 'thanked', label: i18n.t('worklist.numbersThanked'), value: (row) => share(row.thanked) },
+    { key: 'first-contact', label: i18n.t('worklist.numbersFirstContact'), value: firstContact },
+    { key: 'recovery', label: i18n.t('worklist.numbersRecovery'), value: () => i18n.t('worklist.numbersNone') },
+  ];
   return (
     <section className="loop-numbers" aria-labelledby={`${id}-title`} data-ll-loop-numbers>
       <table className="team-table">
@@ -61,23 +110,38 @@ export function LoopNumbers(props: {
             ))}
           </tr>
         </thead>
-        <tbody>
-          {(['me', 'team'] as const).map((scope) => (
-            <tr key={scope}>
-              <th scope="row">{i18n.t(scope === 'me' ? 'worklist.numbersMe' : 'worklist.numbersTeam')}</th>
-              {LOOP_WINDOWS.map((days) => {
-                const row = cell(scope, days);
-                return (
-                  <td key={days} data-ll-closed={`${scope}-${days}`} title={row && row.countedBy.length > 0 ? row.countedBy.map(crmName).join(' + ') : undefined}>
-                    {row?.closed == null ? i18n.t('worklist.numbersNone') : i18n.number(row.closed)}
-                  </td>
-                );
-              })}
+        {(['me', 'team'] as const).map((scope) => (
+          <tbody key={scope}>
+            <tr>
+              <th scope="colgroup" colSpan={1 + LOOP_WINDOWS.length} className="loop-numbers-scope">
+                {i18n.t(scope === 'me' ? 'worklist.numbersMe' : 'worklist.numbersTeam')}
+              </th>
             </tr>
-          ))}
-        </tbody>
+            {metrics.map((metric) => (
+              <tr key={metric.key}>
+                <th scope="row">{metric.label}</th>
+                {LOOP_WINDOWS.map((days) => {
+                  const row = cell(scope, days);
+                  return (
+                    <td key={days} data-ll-metric={metric.key} data-ll-cell={`${scope}-${days}`} {...(metric.key === 'closed' ? { 'data-ll-closed': `${scope}-${days}` } : {})} title={row && row.countedBy.length > 0 ? row.countedBy.map(crmName).join(' + ') : undefined}>
+                      {row ? metric.value(row) : i18n.t('worklist.numbersNone')}
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        ))}
       </table>
       {countedBy.length > 0 && <p className="hint">{i18n.t('worklist.numbersCountedBy', { crms: countedBy.map(crmName).join(', ') })}</p>}
+      <p className="hint" data-ll-recovery>
+        {i18n.t('worklist.numbersRecoveryWhy')}
+      </p>
+      {numbers.missingFields.map((m) => (
+        <p key={m.crm} className="notice" role="status" data-ll-missing-fields={m.crm}>
+          {i18n.t('worklist.numbersMissing', { crm: crmName(m.crm), fields: m.fields.join(', ') })}
+        </p>
+      ))}
       {numbers.failed.map((f) => (
         <p key={f.crm} className="notice notice-error" role="status">
           {i18n.t('worklist.numbersFailed', { crm: crmName(f.crm), reason: f.reason })}

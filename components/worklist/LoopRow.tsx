@@ -181,6 +181,8 @@ export function LoopRow(props: {
             responseId: null,
             segment: loop.segment,
             followUp: asFollowUp(loop),
+            // The contact's latest answer is this loop's only when it came before the loop was opened.
+            answeredAt: row.score && row.score.submittedAt <= row.createdAt ? row.score.submittedAt : null,
           }}
           rootCauses={props.rootCauses}
           crmName={crmName}

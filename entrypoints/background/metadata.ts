@@ -1,5 +1,6 @@
 import type { HubSpotSource, SalesforceSource } from '../../core/settings';
-import type { MetadataField, MetadataObject, PreviewResult, TicketPipeline } from '../../integrations/crm';
+import { CrmError, type LoopFieldStatus, type MetadataField, type MetadataObject, type PreviewResult, type TicketPipeline } from '../../integrations/crm';
+import type { Settings } from '../../core/settings';
 import type { Crm } from '../../core/schema';
 import { connectorForCrm, hubspotConnector } from './connections';
 
@@ -22,4 +23,18 @@ export async function describeSource(source: HubSpotSource | SalesforceSource): 
 /** HubSpot's ticket pipelines and stages, for choosing where follow-ups live. */
 export async function listTicketPipelines(): Promise<TicketPipeline[]> {
   return (await hubspotConnector()).ticketPipelines();
+}
+
+/** The follow-up's loop fields in one CRM: which exist (read afresh), for the options page. */
+export async function loopFieldStatus(crm: Crm, settings: Settings): Promise<LoopFieldStatus[]> {
+  const admin = (await connectorForCrm(crm)).loopFields;
+  if (!admin) throw new CrmError('config', 'This CRM has no loop fields.');
+  return admin.status(settings);
+}
+
+/** Creates one missing loop field where the token may; the CRM's refusal comes back in words. */
+export async function createLoopField(crm: Crm, name: string, settings: Settings): Promise<LoopFieldStatus[]> {
+  const admin = (await connectorForCrm(crm)).loopFields;
+  if (!admin) throw new CrmError('config', 'This CRM has no loop fields.');
+  return admin.create(name, settings);
 }

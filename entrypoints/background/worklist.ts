@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { db, type CachedWorklist } from '../../core/db';
 import { toUserFacingError } from '../../core/errors';
 import { CONNECTIONS_KEY } from '../../core/messaging';
-import { combineClosedCounts, type ClosedCountsPart, type LoopNumbers } from '../../core/loop-metrics';
+import { combineLoopCounts, type LoopCountsPart, type LoopNumbers } from '../../core/loop-metrics';
 import { hubspotOwnerFromPolicy } from '../../core/policy';
 import { rowKey, type Crm, type Outcome } from '../../core/schema';
 import type { Settings } from '../../core/settings';
@@ -266,7 +266,8 @@ export async function reassignLoop(crm: Crm, loop: Pick<WorklistRow, 'id' | 'kin
 }
 
 /**
- * The loop's numbers: loops closed, mine and the team's, over 30 and 90 days, as each connected CRM counts them. Asked
+ * The loop's numbers — closed, within the SLA, thanked, median time to first contact — mine and the team's, over 30 and
+ * 90 days, as each connected CRM counts them. Asked
  * when the list opens or is refreshed by hand, never by the alarm.
  */
 export async function loopNumbers(deps: WorklistDeps): Promise<LoopNumbers> {
@@ -276,10 +277,10 @@ export async function loopNumbers(deps: WorklistDeps): Promise<LoopNumbers> {
       const connection = connections[crm];
       if (!connection) return [];
       return [
-        (async (): Promise<ClosedCountsPart> => {
+        (async (): Promise<LoopCountsPart> => {
           try {
             const me = await meFor(crm, connection.instance, deps);
-            return { crm, counts: await (await reader(crm)).closedCounts(me?.ownerId ?? null, settings), failed: null };
+            return { crm, counts: await (await reader(crm)).loopCounts(me?.ownerId ?? null, settings), failed: null };
           } catch (error) {
             return { crm, counts: null, failed: toUserFacingError(error, 'The CRM response').message };
           }
@@ -287,7 +288,7 @@ export async function loopNumbers(deps: WorklistDeps): Promise<LoopNumbers> {
       ];
     }),
   );
-  return combineClosedCounts(parts);
+  return combineLoopCounts(parts);
 }
 
 export async function setRefreshMinutes(minutes: number): Promise<{ minutes: number }> {

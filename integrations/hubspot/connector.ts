@@ -1,11 +1,12 @@
 import type { LoopRecord, RecordRef } from '../../core/schema';
-import type { CrmConnector, TicketPipeline } from '../crm';
+import type { CrmConnector, LoopFieldsAdmin, TicketPipeline } from '../crm';
 import { createHubSpotApis, DEFAULT_API_BASE, HubSpotHttp } from './client';
 import { HubSpotPortal, testConnection, type DirectoryCache } from './connection';
 import { createFollowUp } from './follow-ups';
 import { listAccountContacts } from './account-contacts';
 import { loadLoopHistory } from './loop-history';
 import { listFields, listObjects, previewSource, ticketPipelines } from './metadata';
+import { createLoopField, loopFieldStatus } from './loop-fields';
 import { writeOutcomes } from './outcomes';
 import { CompanyShare, loadContext } from './record-context';
 import type { WorklistReader } from '../worklist';
@@ -36,6 +37,7 @@ export interface HubSpotConnector extends CrmConnector {
   loadLoopHistory(ref: RecordRef, contactIds: string[]): Promise<LoopRecord[]>;
   readonly worklist: WorklistReader;
   readonly insights: InsightsReader;
+  readonly loopFields: LoopFieldsAdmin;
 }
 
 export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpotConnector {
@@ -66,5 +68,9 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
     previewSource: (source, limit) => previewSource(portal, source, limit),
     worklist: hubspotWorklist(portal),
     insights: hubspotInsights(portal),
+    loopFields: {
+      status: (settings) => loopFieldStatus(portal, settings),
+      create: (name, settings) => createLoopField(portal, name, settings),
+    },
   };
 }

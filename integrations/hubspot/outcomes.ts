@@ -8,9 +8,11 @@ import { closedStageIds, firstStage, followUpPipeline } from './follow-ups';
 import { appRecordUrl } from './paths';
 import { allLinked, ASSOCIATION_BATCH_MAX, associated, associateDefault, BATCH_MAX, batchRead } from './requests';
 import { chunks } from '../batches';
-import { hsBatchSchema, hsUpsertBatchSchema, KEY_PROPERTY, type HsObject } from './schema';
+import { hsBatchSchema, hsUpsertBatchSchema, KEY_PROPERTY, toEpochMs, type HsObject } from './schema';
 import { loopSteps } from '../../core/insights';
-import { CAUSES_PROPERTY, loopProperties, STEPS_PROPERTY } from './insights';
+import { CAUSES_PROPERTY, STEPS_PROPERTY } from './insights';
+import { FIRST_CONTACT_AT_PROPERTY, FIRST_CONTACT_HOURS_PROPERTY, readLoopFields, SLA_PROPERTY } from './loop-fields';
+import { combineTimings, outcomeTiming, timingUpdate, type LoopTiming } from '../../core/loop-metrics';
 
 // Close-the-loop outcomes on HubSpot: one note per outcome, linked to its contact, company and ticket; and the
 // note's format, read back by loop-history.ts.
@@ -233,7 +235,8 @@ async function writeOutcomesToPortal(hubspot: HubSpotPortal, outcomes: Outcome[]
     }
   };
   const closing = written().filter((o) => o.closeFollowUp && o.followUpId);
-  const marking = written().filter((o) => o.followUpId && (o.rootCauses.length > 0 || loopSteps(o).length > 0));
+  // Every outcome on a follow-up records its timing there; root causes and steps where it has any.
+  const marking = written().filter((o) => o.followUpId);
   await Promise.all([
     ...chunks(marking, BATCH_MAX).map((part) => attempt(part, () => markTickets(hubspot, part))),
     associate('contacts', links('contacts', (o) => o.contactId)),
@@ -333,22 +336,32 @@ async function createNotes(apis: HubSpotApis, group: Outcome[]): Promise<{ ids: 
 }
 
 /**
- * The outer loop's data on the follow-up ticket: the outcome's root causes and loop steps added to its multi-checkbox
- * properties (integrations/hubspot/insights.ts counts them). The ticket is read first and updated only with what it
- * lacks, so sending it again changes nothing; a value the property has no option for is left out (the options page
- * names it), and a portal without the properties gets the note alone. A follow-up that is a task has no such fields.
+ * The loop's data on the follow-up ticket: the outcome's root causes and loop steps added to its multi-checkbox
+ * properties (integrations/hubspot/insights.ts counts them), and its timing — first contact, hours from the answer to
+ * it, closed within the SLA or late (the worklist's numbers count and sort them). The ticket is read first and updated
+ * only with what it lacks, so sending it again changes nothing; a value a property has no option for is left out (the
+ * options page names it), and a portal without the properties gets the note alone. A follow-up that is a task has no
+ * such fields.
  */
 async function markTickets(portal: HubSpotPortal, outcomes: Outcome[]): Promise<void> {
-  const props = await loopProperties(portal);
-  if (!props.causes && !props.steps) return;
-  const wanted = new Map<string, { causes: Set<string>; steps: Set<string> }>();
+  const fields = await readLoopFields(portal);
+  const timed = fields.firstContactAt || fields.firstContactHours || fields.sla !== null;
+  if (!fields.causes && !fields.steps && !timed) return;
+  const wanted = new Map<string, { causes: Set<string>; steps: Set<string>; timings: LoopTiming[] }>();
   for (const o of outcomes) {
-    const entry = wanted.get(o.followUpId!) ?? { causes: new Set<string>(), steps: new Set<string>() };
-    for (const c of o.rootCauses) if (props.causes?.includes(c)) entry.causes.add(c);
-    for (const st of loopSteps(o)) if (props.steps?.includes(st)) entry.steps.add(st);
+    const entry = wanted.get(o.followUpId!) ?? { causes: new Set<string>(), steps: new Set<string>(), timings: [] };
+    for (const c of o.rootCauses) if (fields.causes?.includes(c)) entry.causes.add(c);
+    for (const st of loopSteps(o)) if (fields.steps?.includes(st)) entry.steps.add(st);
+    entry.timings.push(outcomeTiming(o));
     wanted.set(o.followUpId!, entry);
   }
-  const names = [props.causes ? CAUSES_PROPERTY : null, props.steps ? STEPS_PROPERTY : null].filter((n): n is string => n !== null);
+  const names = [
+    fields.causes ? CAUSES_PROPERTY : null,
+    fields.steps ? STEPS_PROPERTY : null,
+    fields.firstContactAt ? FIRST_CONTACT_AT_PROPERTY : null,
+    fields.firstContactHours ? FIRST_CONTACT_HOURS_PROPERTY : null,
+    fields.sla ? SLA_PROPERTY : null,
+  ].filter((n): n is string => n !== null);
   const tickets = await batchRead(portal.apis, 'tickets', [...wanted.keys()], names);
   const split = (value: string | null | undefined) => (value ?? '').split(';').filter(Boolean);
   const updates = tickets.flatMap((t) => {
@@ -360,10 +373,25 @@ async function markTickets(portal: HubSpotPortal, outcomes: Outcome[]): Promise<
       const missing = [...add].filter((v) => !held.includes(v));
       if (missing.length > 0) properties[name] = [...held, ...missing].join(';');
     }
+    if (timed) {
+      const p = t.properties;
+      const hours = p[FIRST_CONTACT_HOURS_PROPERTY];
+      const update = timingUpdate(
+        {
+          firstContactAt: fields.firstContactAt ? toEpochMs(p[FIRST_CONTACT_AT_PROPERTY]) : null,
+          firstContactHours: hours != null && hours !== '' && Number.isFinite(Number(hours)) ? Number(hours) : null,
+          sla: p[SLA_PROPERTY] || null,
+        },
+        combineTimings(want.timings),
+      );
+      if (fields.firstContactAt && update.firstContactAt !== undefined) properties[FIRST_CONTACT_AT_PROPERTY] = new Date(update.firstContactAt).toISOString();
+      if (fields.firstContactHours && update.firstContactHours != null) properties[FIRST_CONTACT_HOURS_PROPERTY] = String(update.firstContactHours);
+      if (update.sla && fields.sla?.includes(update.sla)) properties[SLA_PROPERTY] = update.sla;
+    }
     return Object.keys(properties).length > 0 ? [{ id: t.id, properties }] : [];
   });
   if (updates.length === 0) return;
-  await call(hsBatchSchema, 'recording root causes on the follow-up tickets', () => portal.apis.batch.update('tickets', { inputs: updates }));
+  await call(hsBatchSchema, 'recording the loop on the follow-up tickets', () => portal.apis.batch.update('tickets', { inputs: updates }));
 }
 
 /** Moves the tickets to the closed stage, reading them first: one already closed is left as it is. */

@@ -1,4 +1,6 @@
-import { windowStart, type ClosedCounts, type LoopWindow } from '../../core/loop-metrics';
+import { medianCount, medianOffset, medianOfMiddle, windowStart, type LoopCounts, type LoopWindow, type WindowCounts } from '../../core/loop-metrics';
+import { STEPS_PROPERTY } from './insights';
+import { FIRST_CONTACT_AT_PROPERTY, FIRST_CONTACT_HOURS_PROPERTY, missingTimingFields, readLoopFields, SLA_PROPERTY, type HubSpotLoopFields } from './loop-fields';
 import { rowKey } from '../../core/schema';
 import type { Settings } from '../../core/settings';
 import type { Owner, TeamCount, WorklistRead, WorklistRow } from '../../core/worklist';
@@ -46,7 +48,9 @@ export interface HubSpotWorklistDeps {
   owners: Map<string, string> | null;
   /** The follow-up pipeline (settings, else HubSpot's default), its open stages and its closed ones. */
   pipeline: { id: string; openStages: string[]; closedStages: string[] } | null;
-  search(type: string, filterGroups: HsFilter[][], props: string[], sorts?: string[], limit?: number): Promise<HsSearchPage>;
+  search(type: string, filterGroups: HsFilter[][], props: string[], sorts?: string[], limit?: number, after?: string): Promise<HsSearchPage>;
+  /** The follow-up ticket's loop properties the portal has. */
+  loopFields(): Promise<HubSpotLoopFields>;
   batchRead(type: string, ids: string[], props: string[]): Promise<HsObject[]>;
   associated(fromType: string, toType: string, fromIds: string[]): Promise<Map<string, string[]>>;
   updateOwner(type: 'tickets' | 'tasks', id: string, ownerId: string): Promise<void>;
@@ -235,25 +239,58 @@ export async function hubspotTeamCounts(deps: HubSpotWorklistDeps, settings: Set
   return counts.filter((c) => c.open > 0).sort((a, b) => b.overdue - a.overdue || b.open - a.open);
 }
 
+/** HubSpot's search pages through at most 10,000 results of one query: a median past it cannot be read. */
+const SEARCH_RESULT_CAP = 10_000;
+
 /**
- * Loops closed, mine (when "me" is known) and the team's, over 30 and 90 days: the follow-up pipeline's tickets in a
- * closed stage whose close date is in the window — search totals, one small search each.
+ * The loop's numbers, mine (when "me" is known) and the team's, over 30 and 90 days, over the follow-up pipeline's
+ * tickets in a closed stage whose close date is in the window — search totals, each a small search that lists nothing:
+ * closed; with an SLA result, and within it; with a first contact recorded, and thanked among them; with hours to
+ * first contact, and the middle one or two of those sorted by hours (`after` = the offset, one search).
  */
-export async function hubspotClosedCounts(deps: HubSpotWorklistDeps, ownerId: string | null): Promise<ClosedCounts> {
+export async function hubspotLoopCounts(deps: HubSpotWorklistDeps, ownerId: string | null): Promise<LoopCounts> {
   const pipeline = deps.pipeline;
   const now = deps.now();
-  const count = async (days: LoopWindow, owner: string | null): Promise<number> => {
-    if (!pipeline || pipeline.closedStages.length === 0) return 0;
-    const filters: HsFilter[] = [
+  const fields = await deps.loopFields();
+  const thankedCounted = fields.firstContactAt && !!fields.steps?.includes('thanked');
+  const slaCounted = !!fields.sla?.includes('within');
+  const window = async (days: LoopWindow, owner: string | null): Promise<WindowCounts> => {
+    if (!pipeline || pipeline.closedStages.length === 0) {
+      return { closed: 0, withinSla: slaCounted ? { count: 0, n: 0 } : null, thanked: thankedCounted ? { count: 0, n: 0 } : null, firstContact: fields.firstContactHours ? { n: 0, medianHours: null, beyondLimit: false } : null };
+    }
+    const base: HsFilter[] = [
       eq('hs_pipeline', pipeline.id),
       { propertyName: 'hs_pipeline_stage', operator: 'IN', values: pipeline.closedStages },
       { propertyName: 'closed_date', operator: 'GTE', value: String(windowStart(now, days)) },
       ...(owner ? [eq('hubspot_owner_id', owner)] : []),
     ];
-    return (await deps.search('tickets', [filters], ['hs_object_id'], [], 1)).total;
+    const total = async (more: HsFilter[]) => (await deps.search('tickets', [[...base, ...more]], ['hs_object_id'], [], 1)).total;
+    const has = (propertyName: string): HsFilter => ({ propertyName, operator: 'HAS_PROPERTY' });
+    const median = async (): Promise<WindowCounts['firstContact']> => {
+      const n = await total([has(FIRST_CONTACT_HOURS_PROPERTY)]);
+      if (n === 0) return { n, medianHours: null, beyondLimit: false };
+      const offset = medianOffset(n);
+      if (offset + medianCount(n) > SEARCH_RESULT_CAP) return { n, medianHours: null, beyondLimit: true };
+      const page = await deps.search('tickets', [[...base, has(FIRST_CONTACT_HOURS_PROPERTY)]], [FIRST_CONTACT_HOURS_PROPERTY], [FIRST_CONTACT_HOURS_PROPERTY], medianCount(n), String(offset));
+      return { n, medianHours: medianOfMiddle(page.results.map((t) => Number(t.properties[FIRST_CONTACT_HOURS_PROPERTY])).filter(Number.isFinite)), beyondLimit: false };
+    };
+    const [closed, slaN, within, recorded, thanked, firstContact] = await Promise.all([
+      total([]),
+      slaCounted ? total([has(SLA_PROPERTY)]) : null,
+      slaCounted ? total([eq(SLA_PROPERTY, 'within')]) : null,
+      thankedCounted ? total([has(FIRST_CONTACT_AT_PROPERTY)]) : null,
+      thankedCounted ? total([has(FIRST_CONTACT_AT_PROPERTY), eq(STEPS_PROPERTY, 'thanked')]) : null,
+      fields.firstContactHours ? median() : null,
+    ]);
+    return {
+      closed,
+      withinSla: slaN !== null && within !== null ? { count: within, n: slaN } : null,
+      thanked: recorded !== null && thanked !== null ? { count: thanked, n: recorded } : null,
+      firstContact,
+    };
   };
-  const [team30, team90, mine30, mine90] = await Promise.all([count(30, null), count(90, null), ownerId ? count(30, ownerId) : 0, ownerId ? count(90, ownerId) : 0]);
-  return { crm: 'hubspot', mine: ownerId ? { 30: mine30, 90: mine90 } : null, team: { 30: team30, 90: team90 }, countedAt: now };
+  const [team30, team90, mine30, mine90] = await Promise.all([window(30, null), window(90, null), ownerId ? window(30, ownerId) : null, ownerId ? window(90, ownerId) : null]);
+  return { crm: 'hubspot', mine: mine30 && mine90 ? { 30: mine30, 90: mine90 } : null, team: { 30: team30, 90: team90 }, missingFields: missingTimingFields(fields), countedAt: now };
 }
 
 /** Gives a ticket or task to another owner: an update, so sending it twice changes nothing more. */
@@ -273,7 +310,8 @@ export function hubspotWorklist(portal: HubSpotPortal): WorklistReader {
       currency: directory.currency,
       owners: directory.owners,
       pipeline: settings ? followUpStages(followUpPipeline(settings, directory.pipelines)) : null,
-      search: (type, groups, props, sorts, limit) => search(apis, type, groups, props, sorts, limit),
+      search: (type, groups, props, sorts, limit, after) => search(apis, type, groups, props, sorts, limit, after),
+      loopFields: () => readLoopFields(portal),
       batchRead: (type, ids, props) => batchRead(apis, type, ids, props),
       associated: (from, to, ids) => associated(apis, from, to, ids),
       updateOwner: async (type, id, ownerId) => {
@@ -293,7 +331,7 @@ export function hubspotWorklist(portal: HubSpotPortal): WorklistReader {
     signedInOwner: async () => null,
     read: async (ownerId, settings) => readHubSpotWorklist(await deps(settings), ownerId, () => portal.http.requestCount),
     teamCounts: async (settings) => hubspotTeamCounts(await deps(settings), settings),
-    closedCounts: async (ownerId, settings) => hubspotClosedCounts(await deps(settings), ownerId),
+    loopCounts: async (ownerId, settings) => hubspotLoopCounts(await deps(settings), ownerId),
     owners: async () => (await deps(null)).ownersWithEmail(),
     // A write: for a while after, the portal's reads go by id (HubSpot's search shows it seconds later).
     reassign: (loop, ownerId) => portal.writing(async () => reassignHubSpotLoop(await deps(null), loop, ownerId)),

@@ -8,6 +8,7 @@ import { ContactListShare, listAccountContacts, pageOf } from './account-contact
 import type { ListPage } from './account-counts';
 import { salesforceWorklist } from './worklist';
 import { salesforceInsights } from './insights';
+import { createLoopField, loopFieldStatus } from './loop-fields';
 
 // The Salesforce connector: runs only in the background service worker. Each concern lives in the file of its
 // name (the same names as in integrations/hubspot/); this file only assembles them. There is no loop-history read:
@@ -34,5 +35,9 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     previewSource: (source, limit) => previewSource(org, source, limit),
     worklist: salesforceWorklist(org),
     insights: salesforceInsights(org),
+    loopFields: {
+      status: (settings) => loopFieldStatus(org, settings, { requests: 0 }),
+      create: (name, settings) => createLoopField(org, name, settings, { requests: 0 }),
+    },
   };
 }

@@ -8,10 +8,12 @@ import type { SalesforceOrg } from './connection';
 import { saveError, toCrmError } from './errors';
 import { objectTypeOfId } from './ids';
 import { recordUrl } from './paths';
-import { caseStatusSchema, describeSchema, queryResultSchema, saveResultsSchema, sfTaskSchema, type SaveResult } from './schema';
+import { caseStatusSchema, describeSchema, parseSfDate, queryResultSchema, saveResultsSchema, sfTaskSchema, type SaveResult } from './schema';
 import * as soql from './soql';
 import { loopSteps } from '../../core/insights';
 import { CAUSES_FIELD, STEPS_FIELD } from './insights';
+import { caseLoopFields, FIRST_CONTACT_AT_FIELD, FIRST_CONTACT_HOURS_FIELD, SLA_FIELD } from './loop-fields';
+import { combineTimings, outcomeTiming, timingUpdate, type LoopTiming } from '../../core/loop-metrics';
 
 // Close-the-loop outcomes on Salesforce: one completed Task per outcome, upserted on its key where the org has the
 // External ID field, created with the key at the end of its subject where it has not (see writeTasks).
@@ -198,40 +200,30 @@ async function writeTasks(org: SalesforceOrg, batch: Outcome[], meter: Meter, de
   return batch.map((o) => saved.get(o.idempotencyKey) ?? { ok: false as const, error: new CrmError('malformed', 'Salesforce skipped a Task.') });
 }
 
-/** The Case's loop fields (multi-select picklists) with the values each takes, learned once per connection. */
-const loopFieldsOf = new WeakMap<SalesforceOrg, { causes: string[] | null; steps: string[] | null }>();
-const picklistFieldSchema = z.object({ name: z.string(), type: z.string(), picklistValues: z.array(z.object({ value: z.string(), active: z.boolean().optional() }).loose()).optional() }).loose();
-
-async function caseLoopFields(org: SalesforceOrg, meter: Meter): Promise<{ causes: string[] | null; steps: string[] | null }> {
-  const known = loopFieldsOf.get(org);
-  if (known) return known;
-  const body = await org.api.request({ method: 'GET', url: org.api.paths.describe('Case'), idempotent: true }, meter);
-  const fields = z.object({ fields: z.array(picklistFieldSchema) }).loose().parse(parseWith(describeSchema, body, 'the Case description'));
-  const values = (name: string) => {
-    const f = fields.fields.find((x) => x.name === name && x.type === 'multipicklist');
-    return f ? (f.picklistValues ?? []).filter((v) => v.active !== false).map((v) => v.value) : null;
-  };
-  const found = { causes: values(CAUSES_FIELD), steps: values(STEPS_FIELD) };
-  loopFieldsOf.set(org, found);
-  return found;
-}
-
 /**
- * The outer loop's data on the follow-up Case: the outcome's root causes and loop steps added to its multi-select
- * picklists (integrations/salesforce/insights.ts counts them). The Cases are read first and updated only with what
- * they lack, so a repeat sends nothing; a value the picklist lacks is left out (the options page names it), and an
- * org without the fields gets the Task alone. Returns the error of each Case that could not be updated.
+ * The loop's data on the follow-up Case: the outcome's root causes and loop steps added to its multi-select picklists
+ * (integrations/salesforce/insights.ts counts them), and its timing — first contact, hours from the answer to it,
+ * closed within the SLA or late (the worklist's numbers count and sort them). The Cases are read first and updated only
+ * with what they lack, so a repeat sends nothing; a value a picklist lacks is left out (the options page names it), and
+ * an org without the fields gets the Task alone. Returns the error of each Case that could not be updated.
  */
 async function markCases(org: SalesforceOrg, outcomes: Outcome[], meter: Meter): Promise<Map<string, CrmError>> {
   const errors = new Map<string, CrmError>();
   const fields = await caseLoopFields(org, meter);
-  const names = [fields.causes ? CAUSES_FIELD : null, fields.steps ? STEPS_FIELD : null].filter((n): n is string => n !== null);
+  const names = [
+    fields.causes ? CAUSES_FIELD : null,
+    fields.steps ? STEPS_FIELD : null,
+    fields.firstContactAt ? FIRST_CONTACT_AT_FIELD : null,
+    fields.firstContactHours ? FIRST_CONTACT_HOURS_FIELD : null,
+    fields.sla ? SLA_FIELD : null,
+  ].filter((n): n is string => n !== null);
   if (names.length === 0) return errors;
-  const wanted = new Map<string, Record<string, Set<string>>>();
+  const wanted = new Map<string, { picks: Record<string, Set<string>>; timings: LoopTiming[] }>();
   for (const o of outcomes) {
-    const entry = wanted.get(o.followUpId!) ?? { [CAUSES_FIELD]: new Set<string>(), [STEPS_FIELD]: new Set<string>() };
-    for (const c of o.rootCauses) if (fields.causes?.includes(c)) entry[CAUSES_FIELD]!.add(c);
-    for (const st of loopSteps(o)) if (fields.steps?.includes(st)) entry[STEPS_FIELD]!.add(st);
+    const entry = wanted.get(o.followUpId!) ?? { picks: { [CAUSES_FIELD]: new Set<string>(), [STEPS_FIELD]: new Set<string>() }, timings: [] };
+    for (const c of o.rootCauses) if (fields.causes?.includes(c)) entry.picks[CAUSES_FIELD]!.add(c);
+    for (const st of loopSteps(o)) if (fields.steps?.includes(st)) entry.picks[STEPS_FIELD]!.add(st);
+    entry.timings.push(outcomeTiming(o));
     wanted.set(o.followUpId!, entry);
   }
   const ids = [...wanted.keys()];
@@ -242,12 +234,25 @@ async function markCases(org: SalesforceOrg, outcomes: Outcome[], meter: Meter):
     for (const row of parseWith(queryResultSchema(rows), await org.api.query(query, meter), 'the follow-up Cases').records) held.set(row.Id, row);
   }
   const updates = [...held.entries()].flatMap(([id, row]) => {
+    const want = wanted.get(id)!;
     const record: Record<string, unknown> = { attributes: { type: 'Case' }, id };
-    for (const name of names) {
+    for (const name of [CAUSES_FIELD, STEPS_FIELD]) {
+      if (!names.includes(name)) continue;
       const now = typeof row[name] === 'string' ? (row[name] as string).split(';').filter(Boolean) : [];
-      const missing = [...wanted.get(id)![name]!].filter((v) => !now.includes(v));
+      const missing = [...want.picks[name]!].filter((v) => !now.includes(v));
       if (missing.length > 0) record[name] = [...now, ...missing].join(';');
     }
+    const update = timingUpdate(
+      {
+        firstContactAt: fields.firstContactAt ? parseSfDate(typeof row[FIRST_CONTACT_AT_FIELD] === 'string' ? (row[FIRST_CONTACT_AT_FIELD] as string) : null) : null,
+        firstContactHours: typeof row[FIRST_CONTACT_HOURS_FIELD] === 'number' ? (row[FIRST_CONTACT_HOURS_FIELD] as number) : null,
+        sla: typeof row[SLA_FIELD] === 'string' && row[SLA_FIELD] !== '' ? (row[SLA_FIELD] as string) : null,
+      },
+      combineTimings(want.timings),
+    );
+    if (fields.firstContactAt && update.firstContactAt !== undefined) record[FIRST_CONTACT_AT_FIELD] = new Date(update.firstContactAt).toISOString();
+    if (fields.firstContactHours && update.firstContactHours != null) record[FIRST_CONTACT_HOURS_FIELD] = update.firstContactHours;
+    if (update.sla && fields.sla?.includes(update.sla)) record[SLA_FIELD] = update.sla;
     return Object.keys(record).length > 2 ? [record] : [];
   });
   for (let i = 0; i < updates.length; i += MAX_RECORDS_PER_COLLECTION) {
@@ -299,7 +304,7 @@ export async function writeOutcomes(org: SalesforceOrg, outcomes: Outcome[], set
     }
     const closeErrors = new Map<string, CrmError>();
     // Record the root causes and loop steps on the follow-up Case; a failure fails the outcome, sent again later.
-    const marking = batch.filter((o, j) => saved[j]?.ok && o.followUpId && objectTypeOfId(o.followUpId) === 'case' && (o.rootCauses.length > 0 || loopSteps(o).length > 0));
+    const marking = batch.filter((o, j) => saved[j]?.ok && o.followUpId && objectTypeOfId(o.followUpId) === 'case');
     if (marking.length > 0) {
       try {
         const failed = await markCases(org, marking, meter);

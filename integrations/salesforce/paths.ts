@@ -22,6 +22,8 @@ export function dataPaths(apiVersion: string) {
     object: (objectName: string) => `${base}/sobjects/${objectName}`,
     describe: (objectName: string) => `${base}/sobjects/${objectName}/describe`,
     limits: `${base}/limits`,
+    /** The Tooling API's CustomField: creates a field on an object (needs the Customize Application permission). */
+    toolingCustomField: `${base}/tooling/sobjects/CustomField`,
   };
 }
 export type DataPaths = ReturnType<typeof dataPaths>;

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { rowKey, type SurveyResponse } from '../../core/schema';
 import type { SalesforceSource, Settings } from '../../core/settings';
-import { LOOP_WINDOWS, windowStart, type ClosedCounts, type LoopWindow } from '../../core/loop-metrics';
+import { LOOP_WINDOWS, medianCount, medianOffset, medianOfMiddle, windowStart, type LoopCounts, type LoopWindow, type WindowCounts } from '../../core/loop-metrics';
+import { STEPS_FIELD } from './insights';
+import { caseLoopFields, FIRST_CONTACT_AT_FIELD, FIRST_CONTACT_HOURS_FIELD, missingTimingFields, SLA_FIELD, type SalesforceLoopFields } from './loop-fields';
 import type { Owner, TeamCount, WorklistRead, WorklistRow } from '../../core/worklist';
 import { CrmError } from '../crm';
 import type { WorklistReader } from '../worklist';
@@ -72,6 +74,8 @@ export interface SalesforceWorklistDeps {
   /** Updates one record's fields (idempotent). */
   update(objectName: 'Case' | 'Task', recordId: string, fields: Record<string, string>): Promise<void>;
   recordUrl(objectName: string, recordId: string): string;
+  /** The follow-up Case's loop fields the org has. */
+  loopFields(): Promise<SalesforceLoopFields>;
   now(): number;
 }
 
@@ -272,21 +276,74 @@ export function closedCountQuery(settings: Settings, days: LoopWindow, ownerId: 
   return `SELECT COUNT() FROM Case WHERE ${parts.join(' AND ')}`;
 }
 
-/** Loops closed, mine and the team's, over 30 and 90 days: four COUNT() queries in one composite request. */
-export async function salesforceClosedCounts(deps: SalesforceWorklistDeps, ownerId: string | null, settings: Settings): Promise<ClosedCounts> {
+/** Salesforce refuses an OFFSET over 2,000 (NUMBER_OUTSIDE_VALID_RANGE): a median past it cannot be read. */
+export const SOQL_OFFSET_MAX = 2_000;
+
+/**
+ * The loop's numbers of one window's closed follow-up Cases, in one aggregate query: COUNT(field) counts the rows where
+ * the field holds a value, so one row per SLA result gives closed, recorded first contacts and hours to them.
+ */
+export function loopCountsQuery(settings: Settings, days: LoopWindow, ownerId: string | null, now: number, fields: SalesforceLoopFields): string {
+  const where = closedCountQuery(settings, days, ownerId, now).replace('SELECT COUNT() FROM Case WHERE ', '');
+  const select = ['COUNT(Id) n', ...(fields.firstContactAt ? [`COUNT(${FIRST_CONTACT_AT_FIELD}) r`] : []), ...(fields.firstContactHours ? [`COUNT(${FIRST_CONTACT_HOURS_FIELD}) h`] : [])];
+  const slaCounted = !!fields.sla?.includes('within');
+  return `SELECT ${slaCounted ? `${SLA_FIELD} s, ` : ''}${select.join(', ')} FROM Case WHERE ${where}${slaCounted ? ` GROUP BY ${SLA_FIELD}` : ''}`;
+}
+
+const loopCountRowSchema = z.object({ s: z.string().nullable().optional(), n: z.number().int().nonnegative(), r: z.number().int().nonnegative().optional(), h: z.number().int().nonnegative().optional() }).loose();
+const hoursRowSchema = z.object({ [FIRST_CONTACT_HOURS_FIELD]: z.number().nullable() }).loose();
+
+/**
+ * The loop's numbers, mine and the team's, over 30 and 90 days, in aggregate SOQL: per window one grouped count
+ * (closed, SLA results, first contacts and hours recorded) and one COUNT() of the thanked — two composite requests —
+ * then the middle one or two hours to first contact per window, sorted with OFFSET (one more).
+ */
+export async function salesforceLoopCounts(deps: SalesforceWorklistDeps, ownerId: string | null, settings: Settings): Promise<LoopCounts> {
   const now = deps.now();
-  const queries = LOOP_WINDOWS.flatMap((days) => [
-    { referenceId: `team${days}`, soql: closedCountQuery(settings, days, null, now) },
-    ...(ownerId ? [{ referenceId: `mine${days}`, soql: closedCountQuery(settings, days, ownerId, now) }] : []),
-  ]);
-  const results = await deps.composite(queries);
-  const count = (ref: string) => parse(countSchema, body(results, ref), 'the count of closed loops').totalSize;
-  return {
-    crm: 'salesforce',
-    mine: ownerId ? { 30: count('mine30'), 90: count('mine90') } : null,
-    team: { 30: count('team30'), 90: count('team90') },
-    countedAt: now,
-  };
+  const fields = await deps.loopFields();
+  const thankedCounted = fields.firstContactAt && !!fields.steps?.includes('thanked');
+  const slaCounted = !!fields.sla?.includes('within');
+  const scopes = [{ key: 'team', owner: null }, ...(ownerId ? [{ key: 'mine', owner: ownerId }] : [])];
+  const cells = scopes.flatMap((scope) => LOOP_WINDOWS.map((days) => ({ ref: `${scope.key}${days}`, owner: scope.owner, days })));
+  const closedWhere = (c: (typeof cells)[number]) => closedCountQuery(settings, c.days, c.owner, now).replace('SELECT COUNT() FROM Case WHERE ', '');
+  const results = await deps.composite(
+    cells.flatMap((c) => [
+      { referenceId: c.ref, soql: loopCountsQuery(settings, c.days, c.owner, now, fields) },
+      ...(thankedCounted ? [{ referenceId: `${c.ref}thanked`, soql: `SELECT COUNT() FROM Case WHERE ${closedWhere(c)} AND ${FIRST_CONTACT_AT_FIELD} != null AND ${STEPS_FIELD} INCLUDES ('thanked')` }] : []),
+    ]),
+  );
+  const counted = new Map(
+    cells.map((c) => {
+      const rows = parse(queryResultSchema(loopCountRowSchema), body(results, c.ref), 'the loop’s numbers').records;
+      const sum = (pick: (r: (typeof rows)[number]) => number) => rows.reduce((n, r) => n + pick(r), 0);
+      const window: WindowCounts = {
+        closed: sum((r) => r.n),
+        withinSla: slaCounted ? { count: sum((r) => (r.s === 'within' ? r.n : 0)), n: sum((r) => (r.s ? r.n : 0)) } : null,
+        thanked: thankedCounted ? { count: parse(countSchema, body(results, `${c.ref}thanked`), 'the count of thanked loops').totalSize, n: sum((r) => r.r ?? 0) } : null,
+        firstContact: fields.firstContactHours ? { n: sum((r) => r.h ?? 0), medianHours: null, beyondLimit: false } : null,
+      };
+      return [c.ref, window] as const;
+    }),
+  );
+  // The median: the middle one or two of the hours, sorted; past SOQL's OFFSET limit it is not read.
+  const medians = cells.flatMap((c) => {
+    const fc = counted.get(c.ref)!.firstContact;
+    if (!fc || fc.n === 0) return [];
+    if (medianOffset(fc.n) > SOQL_OFFSET_MAX) {
+      fc.beyondLimit = true;
+      return [];
+    }
+    return [{ cell: c, fc, soql: `SELECT ${FIRST_CONTACT_HOURS_FIELD} FROM Case WHERE ${closedWhere(c)} AND ${FIRST_CONTACT_HOURS_FIELD} != null ORDER BY ${FIRST_CONTACT_HOURS_FIELD} ASC LIMIT ${medianCount(fc.n)} OFFSET ${medianOffset(fc.n)}` }];
+  });
+  if (medians.length > 0) {
+    const middle = await deps.composite(medians.map((m) => ({ referenceId: m.cell.ref, soql: m.soql })));
+    for (const m of medians) {
+      const rows = parse(queryResultSchema(hoursRowSchema), body(middle, m.cell.ref), 'the hours to first contact').records;
+      m.fc.medianHours = medianOfMiddle(rows.flatMap((r) => (typeof r[FIRST_CONTACT_HOURS_FIELD] === 'number' ? [r[FIRST_CONTACT_HOURS_FIELD] as number] : [])));
+    }
+  }
+  const windows = (key: string) => ({ 30: counted.get(`${key}30`)!, 90: counted.get(`${key}90`)! });
+  return { crm: 'salesforce', mine: ownerId ? windows('mine') : null, team: windows('team'), missingFields: missingTimingFields(fields), countedAt: now };
 }
 
 /** Active users a loop can go to. */
@@ -315,6 +372,7 @@ export function salesforceWorklist(org: SalesforceOrg): WorklistReader {
         await org.api.request({ method: 'PATCH', url: `${org.api.paths.object(objectName)}/${soql.idLiteral(recordId).slice(1, -1)}`, body: fields, idempotent: true }, meter);
       },
       recordUrl: (objectName, recordId) => recordUrl(org.instance(), objectName, recordId),
+      loopFields: () => caseLoopFields(org, meter),
       now: org.now,
     };
   };
@@ -326,7 +384,7 @@ export function salesforceWorklist(org: SalesforceOrg): WorklistReader {
     },
     read: (ownerId, settings) => readSalesforceWorklist(deps(), ownerId, settings, () => meter.requests),
     teamCounts: (settings) => salesforceTeamCounts(deps(), settings),
-    closedCounts: (ownerId, settings) => salesforceClosedCounts(deps(), ownerId, settings),
+    loopCounts: (ownerId, settings) => salesforceLoopCounts(deps(), ownerId, settings),
     owners: () => salesforceOwners(deps()),
     reassign: (loop, ownerId) => reassignSalesforceLoop(deps(), loop, ownerId),
   };

@@ -121,6 +121,17 @@ const searchSchema = z.object({
   limit: z.number().int().min(0).default(10),
   after: z.union([z.string(), z.number()]).optional(),
 });
+const propertyCreateSchema = z
+  .object({
+    name: z.string().regex(/^[a-z][a-z0-9_]*$/),
+    label: z.string().min(1),
+    type: z.string(),
+    fieldType: z.string(),
+    groupName: z.string(),
+    description: z.string().optional(),
+    options: z.array(z.object({ label: z.string(), value: z.string(), displayOrder: z.number().optional(), hidden: z.boolean().optional() })).optional(),
+  })
+  .loose();
 const v4ReadSchema = z.object({ inputs: z.array(z.object({ id: idSchema, after: z.string().optional() })) });
 const v4CreateSchema = z.object({ inputs: z.array(z.object({ from: z.object({ id: idSchema }), to: z.object({ id: idSchema }), types: z.array(associationSpecSchema).min(1) })) });
 const v4DefaultSchema = z.object({ inputs: z.array(z.object({ from: z.object({ id: idSchema }), to: z.object({ id: idSchema }) })) });
@@ -152,7 +163,7 @@ export class HubSpotApi {
     /** How long a write takes to reach search (HubSpot: seconds); 0 makes search see every write at once. */
     private readonly searchIndexLagMs: () => number = () => 0,
     /** Custom properties this account's admin never created (e.g. loyalty_lens_key): to the API they do not exist. */
-    private readonly absentProperties: () => ReadonlySet<string> = () => new Set(),
+    private readonly absentProperties: () => Set<string> = () => new Set(),
   ) {}
 
   private def(type: ObjectTypeName, name: string): PropertyDef | undefined {
@@ -232,6 +243,7 @@ export class HubSpotApi {
       return this.v4List(ctx, type(m[1]!), m[2]!, type(m[3]!));
     }
     if ((m = /^\/crm\/v3\/properties\/([^/]+)(?:\/([^/]+))?$/.exec(path)) && method === 'GET') return this.properties(ctx, type(m[1]!), m[2]);
+    if ((m = /^\/crm\/v3\/properties\/([^/]+)$/.exec(path)) && method === 'POST') return this.createProperty(ctx, type(m[1]!));
     if ((m = /^\/(?:crm\/v3|crm-object-schemas\/v3)\/schemas(?:\/([^/]+))?$/.exec(path)) && method === 'GET') return this.schemas(ctx, m[1]);
     if ((m = /^\/crm\/v3\/pipelines\/([^/]+)(?:\/([^/]+))?$/.exec(path)) && method === 'GET') return this.pipelines(ctx, type(m[1]!), m[2]);
     if ((m = /^\/crm\/v3\/owners(?:\/([^/]+))?$/.exec(path)) && method === 'GET') return this.owners(ctx, m[1]);
@@ -916,6 +928,25 @@ export class HubSpotApi {
       return def ? ok(this.propertyJson(def, defs.indexOf(def))) : notFound(`Unable to find property ${name}`);
     }
     return ok({ results: defs.map((def, i) => this.propertyJson(def, i)) });
+  }
+
+  /**
+   * POST /crm/v3/properties/{objectType}: needs crm.schemas.{objectType}.write (403 MISSING_SCOPES without it); a name
+   * that exists answers 409. The sandbox portal can create the properties an admin adds for Loyalty Lens (those a test
+   * made absent), as HubSpot would define them from the request.
+   */
+  private createProperty(ctx: Context, type: ObjectTypeName): SandboxResponse {
+    this.requireScopes(ctx, `crm.schemas.${type}.write`);
+    const body = parseBody(ctx.request, propertyCreateSchema);
+    if (this.def(type, body.name)) return hubspotError(409, 'OBJECT_ALREADY_EXISTS', `A property named '${body.name}' already exists.`);
+    const known = propertyDef(type, body.name);
+    if (!known || known.hubspotDefined !== false) return validationError(`The sandbox portal can create only the properties Loyalty Lens uses; ${body.name} is not one of them.`);
+    if (known.type !== body.type || known.fieldType !== body.fieldType) {
+      return validationError(`Property ${body.name}: type ${body.type}/${body.fieldType} is not the ${known.type}/${known.fieldType} the sandbox defines for it.`);
+    }
+    if (known.options && known.options.length > 0 && (body.options ?? []).length === 0) return validationError(`Property ${body.name} of type enumeration needs options.`);
+    this.absentProperties().delete(body.name);
+    return ok(this.propertyJson(known, PROPERTIES[type].indexOf(known)), 201);
   }
 
   private propertyJson(def: PropertyDef, displayOrder: number): Record<string, unknown> {

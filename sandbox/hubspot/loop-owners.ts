@@ -136,10 +136,26 @@ export function seedLoopOwners(s: LoopSeeder, now: number): void {
     }
   }
 
-  // Loops Nora closed (the loop's numbers): 3, 20, 60 and 120 days before the seed, each two days after it was opened.
-  // Added last, so nothing seeded before changes.
-  for (const [daysAgo, companyId, contactId] of [[3, fjord, olga], [20, birchwood, ben], [60, birchwood, luis], [120, fjord, hana]] as const) {
+  // Loops Nora closed (the loop's numbers): 3, 20, 60 and 120 days before the seed, each two days after it was opened,
+  // with the timing their outcomes recorded: hours from the answer to the first contact, closed within the SLA or late,
+  // and the loop steps. Added last, so nothing seeded before changes.
+  const closedLoops = [
+    [3, fjord, olga, { hours: 4.5, sla: 'within', steps: 'reached;resolved;thanked' }],
+    [20, birchwood, ben, { hours: 30, sla: 'late', steps: 'reached' }],
+    [60, birchwood, luis, { hours: 12, sla: 'within', steps: 'reached;thanked' }],
+    [120, fjord, hana, { hours: 2, sla: 'within', steps: 'thanked' }],
+  ] as const;
+  for (const [daysAgo, companyId, contactId, loop] of closedLoops) {
     const id = ticket(companyId, contactId, 'NPS follow-up, closed', CLOSED_STAGE, now - (daysAgo + 2) * DAY, nora, null);
-    s.store.get('tickets', id)!.properties.closed_date = iso(now - daysAgo * DAY);
+    Object.assign(s.store.get('tickets', id)!.properties, {
+      closed_date: iso(now - daysAgo * DAY),
+      loyalty_lens_first_contact_at: iso(now - (daysAgo + 2) * DAY + loop.hours * HOUR),
+      loyalty_lens_first_contact_hours: String(loop.hours),
+      loyalty_lens_sla: loop.sla,
+      loyalty_lens_loop_steps: loop.steps,
+    });
   }
+  // One closed 10 days before the seed by an outcome written before the timing fields existed: "not recorded".
+  const before = ticket(birchwood, ben, 'NPS follow-up, closed before the loop fields', CLOSED_STAGE, now - 12 * DAY, nora, null);
+  s.store.get('tickets', before)!.properties.closed_date = iso(now - 10 * DAY);
 }

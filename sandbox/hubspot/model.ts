@@ -261,6 +261,10 @@ export const PROPERTIES: Record<ObjectTypeName, readonly PropertyDef[]> = {
     // The outer loop's multi-checkbox properties an admin adds (Loyalty Lens writes an outcome's causes and steps here).
     en('loyalty_lens_root_causes', 'Root causes', 'ticketinformation', ROOT_CAUSES, { fieldType: 'checkbox', hubspotDefined: false, options: ROOT_CAUSES.map((value) => ({ label: value, value })) }),
     en('loyalty_lens_loop_steps', 'Loop steps', 'ticketinformation', ['reached', 'resolved', 'thanked'], { fieldType: 'checkbox', hubspotDefined: false }),
+    // The loop's timing Loyalty Lens records with each outcome (the worklist's numbers count and sort them).
+    dt('loyalty_lens_first_contact_at', 'First contact', 'ticketinformation', { hubspotDefined: false }),
+    num('loyalty_lens_first_contact_hours', 'Hours to first contact', 'ticketinformation', { hubspotDefined: false }),
+    en('loyalty_lens_sla', 'Closed within SLA', 'ticketinformation', ['within', 'late'], { hubspotDefined: false, options: [{ label: 'Within the SLA', value: 'within' }, { label: 'Late', value: 'late' }] }),
   ],
   notes: [
     ...systemProps('engagement', 'hs_createdate', 'hs_lastmodifieddate'),
@@ -397,4 +401,6 @@ export const ALL_SCOPES = [
   'crm.objects.owners.read',
   'crm.schemas.custom.read',
   'crm.objects.custom.read',
+  // Creating ticket properties (the options page's one-click loop fields).
+  'crm.schemas.tickets.write',
 ] as const;

@@ -26,6 +26,7 @@ import {
 } from '../text';
 import { PortalStore, type HistoryEntry, type Owner, type PortalInfo } from './store';
 import { seedLoopOwners } from './loop-owners';
+import { ALL_SCOPES } from './model';
 
 /** Everything in the seed happened before this instant. */
 export const SEED_NOW = Date.UTC(2026, 10, 1);
@@ -84,6 +85,8 @@ export const HUBSPOT_FIXTURES = {
     missingScopes: 'pat-na1-sandbox-40001-limited',
     /** Answers 401 INVALID_AUTHENTICATION. */
     revoked: 'pat-na1-sandbox-40001-revoked',
+    /** Every scope but crm.schemas.tickets.write: reads and writes records, may not create properties. */
+    noSchemaWrite: 'pat-na1-sandbox-40001-no-schema-write',
   },
   /** Portal 40001 unless named otherwise. */
   bigCompanyId: '101',
@@ -121,6 +124,7 @@ export const TOKENS: Record<string, { portalId: string; scopes: 'all' | readonly
     scopes: ['crm.objects.contacts.read', 'crm.objects.companies.read', 'crm.objects.deals.read', 'crm.objects.owners.read'],
   },
   [HUBSPOT_FIXTURES.tokens.revoked]: { portalId: '40001', scopes: 'all', revoked: true },
+  [HUBSPOT_FIXTURES.tokens.noSchemaWrite]: { portalId: '40001', scopes: ALL_SCOPES.filter((scope) => scope !== 'crm.schemas.tickets.write') },
 };
 
 type Kind = 'NPS' | 'CSAT' | 'CES';

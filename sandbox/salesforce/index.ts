@@ -35,6 +35,17 @@ export interface SalesforceSandbox extends CrmSandbox {
   withoutField(objectName: string, fieldName: string): () => void;
 }
 
+const customFieldSchema = z.object({
+  FullName: z.string().regex(/^[A-Za-z0-9_]+\.[A-Za-z0-9_]+__c$/),
+  Metadata: z
+    .object({
+      label: z.string().min(1),
+      type: z.string(),
+      valueSet: z.object({ valueSetDefinition: z.object({ value: z.array(z.object({ fullName: z.string() }).loose()) }).loose() }).loose().optional(),
+    })
+    .loose(),
+});
+
 const DEFAULT_DAILY_LIMIT = 100_000;
 const DEFAULT_BATCH = 2000;
 const CHILD_BATCH = 200;
@@ -390,6 +401,32 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
     };
   }
 
+  /**
+   * Tooling API: POST tooling/sobjects/CustomField {FullName: 'Case.X__c', Metadata: {label, type, …}}. Only a user
+   * with Customize Application (the seeded admin) may; a field that exists answers DUPLICATE_DEVELOPER_NAME. The
+   * sandbox org can create the fields an admin adds for Loyalty Lens (those a test took out with withoutField),
+   * with the picklist values the request names.
+   */
+  function createCustomField(rawBody: string, userId: string): ApiResult {
+    if (userId !== SALESFORCE_FIXTURES.userId) {
+      return apiError(403, 'INSUFFICIENT_ACCESS_OR_READONLY', 'You do not have the level of access necessary to perform the operation you requested. Customize Application is required.');
+    }
+    const parsed = customFieldSchema.safeParse(JSON.parse(rawBody || 'null'));
+    if (!parsed.success) return apiError(400, 'JSON_PARSER_ERROR', 'The request body is not a CustomField: FullName and Metadata {label, type} are required.');
+    const [objectName, fieldName] = parsed.data.FullName.split('.') as [string, string | undefined];
+    const target = objectDef(objectName);
+    if (!target || !fieldName) return apiError(400, 'INVALID_INPUT', `Cannot find an object for ${parsed.data.FullName}.`);
+    if (fieldDef(target, fieldName)) return apiError(400, 'DUPLICATE_DEVELOPER_NAME', `There is already a field named ${fieldName.replace(/__c$/, '')} on ${target.name}.`);
+    const removed = removedFields.find((r) => r.object === target && r.field.name === fieldName);
+    if (!removed) return apiError(400, 'INVALID_INPUT', `The sandbox org can create only the fields Loyalty Lens uses; ${parsed.data.FullName} is not one of them.`);
+    const types: Record<string, string> = { MultiselectPicklist: 'multipicklist', Picklist: 'picklist', DateTime: 'datetime', Number: 'double' };
+    if (types[parsed.data.Metadata.type] !== removed.field.type) return apiError(400, 'FIELD_INTEGRITY_EXCEPTION', `${fieldName} must be of type ${removed.field.type}.`);
+    const values = parsed.data.Metadata.valueSet?.valueSetDefinition.value.map((v) => v.fullName);
+    removedFields.splice(removedFields.indexOf(removed), 1);
+    target.fields.splice(removed.index, 0, { ...removed.field, label: parsed.data.Metadata.label, ...(values ? { picklistValues: values } : {}) });
+    return { status: 201, body: { id: `00N${String(removed.index).padStart(15, '0')}`, success: true, errors: [] } };
+  }
+
   function api(method: string, version: string, parts: string[], search: URLSearchParams, rawBody: string, headers: Record<string, string | undefined>, userId: string): ApiResult {
     const [resource, ...rest] = parts;
     switch (resource) {
@@ -410,6 +447,9 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
       }
       case 'sobjects':
         return sobjects(method, rest, search, rawBody, version, userId);
+      case 'tooling':
+        if (rest.length === 2 && rest[0] === 'sobjects' && rest[1] === 'CustomField' && method === 'POST') return createCustomField(rawBody, userId);
+        return apiError(404, 'NOT_FOUND', 'The requested resource does not exist');
       case 'composite':
         if (rest[0] === 'sobjects') return collection(method, rest.slice(1), rawBody, version, userId);
         if (rest.length === 0 && method === 'POST') return composite(rawBody, headers, userId);

@@ -80,11 +80,27 @@ export function seedLoopOwners(t: LoopSeedTools): { victorId: string } {
   }
 
   // Loops the signed-in user closed (the loop's numbers): 8, 48 and 118 days before the seed's end, each two days
-  // after it was opened. Added last, so nothing seeded before changes.
-  for (const [daysAgo, contact] of [[8, greta], [48, marco], [118, ines]] as const) {
-    const row = t.addCase(nordlicht.Id as string, contact.Id as string, now - (daysAgo + 2) * DAY, {
+  // after it was opened, with the timing their outcomes recorded; and one closed 18 days before by an outcome written
+  // before the timing fields existed ("not recorded"). Added last, so nothing seeded before changes.
+  const closedLoops = [
+    [8, greta, { hours: 20, sla: 'within', steps: 'reached;thanked' }],
+    [48, marco, { hours: 50, sla: 'late', steps: 'reached' }],
+    [118, ines, { hours: 3, sla: 'within', steps: 'thanked' }],
+    [18, marco, null],
+  ] as const;
+  for (const [daysAgo, contact, loop] of closedLoops) {
+    const opened = now - (daysAgo + 2) * DAY;
+    const row = t.addCase(nordlicht.Id as string, contact.Id as string, opened, {
       Subject: 'NPS follow-up, closed', Status: 'Closed', Priority: 'Medium', Origin: 'Web', Type: 'Detractor Follow-up', Reason: 'Feedback',
       ClosedDate: sfDateTime(now - daysAgo * DAY),
+      ...(loop
+        ? {
+            Loyalty_Lens_First_Contact__c: sfDateTime(opened + loop.hours * HOUR),
+            Loyalty_Lens_First_Contact_Hours__c: loop.hours,
+            Loyalty_Lens_SLA__c: loop.sla,
+            Loyalty_Lens_Loop_Steps__c: loop.steps,
+          }
+        : {}),
     });
     row.OwnerId = me;
   }

@@ -161,6 +161,10 @@ const SPECS: { name: string; label: string; plural: string; prefix: string; name
       // The outer loop's fields an admin adds (Loyalty Lens writes an outcome's root causes and loop steps here).
       ['Loyalty_Lens_Root_Causes__c', 'multipicklist', { custom: true, label: 'Root causes', picklistValues: ['Product quality', 'Missing feature', 'Ease of use', 'Support experience', 'Onboarding', 'Price / value', 'Billing', 'Reliability / outages', 'Communication', 'Relationship / account management'] }],
       ['Loyalty_Lens_Loop_Steps__c', 'multipicklist', { custom: true, label: 'Loop steps', picklistValues: ['reached', 'resolved', 'thanked'] }],
+      // The loop's timing Loyalty Lens records with each outcome (the worklist's numbers count and sort them).
+      ['Loyalty_Lens_First_Contact__c', 'datetime', { custom: true, label: 'First contact' }],
+      ['Loyalty_Lens_First_Contact_Hours__c', 'double', { custom: true, label: 'Hours to first contact' }],
+      ['Loyalty_Lens_SLA__c', 'picklist', { custom: true, label: 'Closed within SLA', picklistValues: ['within', 'late'] }],
     ],
   },
   {

@@ -17,9 +17,6 @@ import type { Row, Store, Value } from './store';
 
 export type SoqlErrorCode = 'MALFORMED_QUERY' | 'INVALID_FIELD' | 'INVALID_TYPE' | 'INVALID_QUERY_FILTER_OPERATOR' | 'NUMBER_OUTSIDE_VALID_RANGE';
 
-/** Salesforce refuses a larger OFFSET (NUMBER_OUTSIDE_VALID_RANGE); deeper pages go by a WHERE on the last row read. */
-const MAX_OFFSET = 2_000;
-
 export class SoqlError extends Error {
   constructor(
     readonly errorCode: SoqlErrorCode,
@@ -764,18 +761,23 @@ function runAggregate(object: ObjectDef, query: Query, ctx: Context): QueryOutpu
   return { totalSize: records.length, records };
 }
 
+/** Salesforce pages no further than OFFSET 2,000 and answers a larger one with NUMBER_OUTSIDE_VALID_RANGE. */
+const OFFSET_MAX = 2_000;
+
 export function parseSoql(soql: string): Query {
+  let query: Query;
   try {
-    return parseQuery(soql);
+    query = parseQuery(soql);
   } catch (error) {
     throw new SoqlError('MALFORMED_QUERY', `\n${soql}\nERROR at Row:1:Column:1\n${error instanceof Error ? error.message : 'unexpected token'}`);
   }
+  if ((query.offset ?? 0) > OFFSET_MAX) throw new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${OFFSET_MAX}`);
+  return query;
 }
 
 /** Runs one SOQL statement against the store. */
 export function runQuery(soql: string, store: Store, version: string, now = Date.now()): QueryOutput {
   const query = parseSoql(soql);
-  if ((query.offset ?? 0) > MAX_OFFSET) throw new SoqlError('NUMBER_OUTSIDE_VALID_RANGE', `Maximum SOQL offset allowed is ${MAX_OFFSET}`);
   const object = objectOrThrow(query.sObject ?? '');
   const ctx: Context = { store, now, version };
   if (isAggregate(query)) return runAggregate(object, query, ctx);

@@ -56,13 +56,17 @@ interface Harness {
   failing: { ref: RecordRef; missing: RecordRef; arrange: Record<FailureCase, Arranged> };
   /** The outer loop's hand-counted owner (sandbox/hubspot and sandbox/salesforce outer-loop.ts), the revenue behind each cause where the CRM counts it, and request ceilings. */
   insights: { ownerId: string; revenue: Record<string, number> | null; maxRequests: { owner: number; everyoneYear: number } };
+  /** The loop's timing fields: taking them out of the CRM (as an org or portal that never added them), and a connector whose token may not create fields, with the words of its refusal. */
+  loopFields: { timing: string[]; takeOut(): Array<() => void>; withoutPermission(): Promise<CrmConnector>; refusal: RegExp };
   write: {
     outcome(idempotencyKey: string): Outcome;
     /** Faults that make the CRM behave as one without the key field; and the create to drop once it committed. */
     arrange: Record<WriteMode, { faults: FaultRule[]; dropAfterCommit: string }>;
     created(): number;
-    /** The follow-up's root-cause and loop-step fields as the CRM holds them (';'-joined). */
-    followUpFields(): { causes: string; steps: string };
+    /** The follow-up's root-cause and loop-step fields as the CRM holds them (';'-joined), and the loop's timing. */
+    followUpFields(): { causes: string; steps: string; firstContactAt: number | null; firstContactHours: number | null; sla: string | null };
+    /** The request that updates follow-ups (method and path). */
+    followUpUpdate: RegExp;
     loops(connector: CrmConnector, outcome: Outcome): Promise<LoopRecord[]>;
     recordUrl: (id: string) => RegExp;
   };
@@ -132,6 +136,12 @@ const hubspot: Harness = {
   },
   // Search cannot add money up; 1 property read + 3 totals a month + 1 per cause and step + opened, closed, recent,
   // and up to two searches retried after HubSpot's secondly 429.
+  loopFields: {
+    timing: ['loyalty_lens_first_contact_at', 'loyalty_lens_first_contact_hours', 'loyalty_lens_sla'],
+    takeOut: () => ['loyalty_lens_first_contact_at', 'loyalty_lens_first_contact_hours', 'loyalty_lens_sla'].map((name) => sandbox.hubspot.withoutProperty(name)),
+    withoutPermission: async () => createHubSpotConnector({ token: HS.tokens.noSchemaWrite, apiBase: sandbox.httpUrl }),
+    refusal: /lacks the scope crm\.schemas\.tickets\.write/,
+  },
   insights: { ownerId: OUTER_LOOP_OWNER.id, revenue: null, maxRequests: { owner: 1 + 3 * 3 + 10 + 3 + 3 + 2, everyoneYear: 1 + 3 * 12 + 2 * 4 + 10 + 3 + 3 + 2 } },
   failing: {
     ref: hsRef('contact', HS.sampleContactId),
@@ -174,6 +184,8 @@ const hubspot: Harness = {
       instance: HS.portals.main,
       contactKey: rowKey('hubspot', HS.portals.main, HS.sampleContactId),
       loggedAt: Date.UTC(2026, 10, 2),
+      answeredAt: Date.UTC(2026, 10, 2) - 6 * 3_600_000,
+      dueAt: Date.UTC(2026, 10, 2) + 42 * 3_600_000,
       loggedBy: 'Maya Lindgren',
       state: 'in-flight',
       attempts: 0,
@@ -201,8 +213,15 @@ const hubspot: Harness = {
     created: () => sandbox.stats().hubspot?.notes ?? 0,
     followUpFields: () => {
       const p = sandbox.hubspot.portal().get('tickets', HS.ticketId)!.properties;
-      return { causes: p.loyalty_lens_root_causes ?? '', steps: p.loyalty_lens_loop_steps ?? '' };
+      return {
+        causes: p.loyalty_lens_root_causes ?? '',
+        steps: p.loyalty_lens_loop_steps ?? '',
+        firstContactAt: p.loyalty_lens_first_contact_at ? Date.parse(p.loyalty_lens_first_contact_at) : null,
+        firstContactHours: p.loyalty_lens_first_contact_hours ? Number(p.loyalty_lens_first_contact_hours) : null,
+        sla: p.loyalty_lens_sla || null,
+      };
     },
+    followUpUpdate: /^POST \/crm\/v3\/objects\/tickets\/batch\/update$/,
     loops: (c, o) => c.loadLoopHistory!(o.ref, [o.contactId]),
     recordUrl: () => new RegExp(`^https://app\\.hubspot\\.com/contacts/${HS.portals.main}/record/0-1/${HS.sampleContactId}$`),
   },
@@ -216,6 +235,8 @@ const SF_API = '^(GET|POST|PATCH) /services/data/';
 const sfError = (status: number, errorCode: string, message: string): FaultRule[] => [{ match: SF_API, status, body: [{ errorCode, message }] }];
 let sfTokens: SalesforceTokens;
 let unroute: (() => void) | null = null;
+/** The sandbox's own control routes are plain HTTP on its local port, outside the CRM host routing. */
+const plainFetch = globalThis.fetch;
 
 const salesforce: Harness = {
   name: 'Salesforce',
@@ -266,6 +287,23 @@ const salesforce: Harness = {
       .filter((c) => c.AccountId === SF.bigAccountId)
       .map((c) => ({ id: String(c.Id), name: String(c.Name), score: typeof c.Loyalty_Lens_Last_NPS__c === 'number' ? c.Loyalty_Lens_Last_NPS__c : null })),
   // Open pipeline behind each cause's accounts: Larkspur 90,000, Quarry Hill 30,000. Composites of five queries each.
+  loopFields: {
+    timing: ['Loyalty_Lens_First_Contact__c', 'Loyalty_Lens_First_Contact_Hours__c', 'Loyalty_Lens_SLA__c'],
+    takeOut: () => ['Loyalty_Lens_First_Contact__c', 'Loyalty_Lens_First_Contact_Hours__c', 'Loyalty_Lens_SLA__c'].map((name) => (sandbox.salesforce as SalesforceSandbox).withoutField('Case', name)),
+    // A user without Customize Application: the 500-loop owner.
+    withoutPermission: async () => {
+      const as = (userId: string) => plainFetch(`${sandbox.httpUrl}/__sandbox/salesforce/sign-in-user`, { method: 'POST', body: JSON.stringify({ userId }) });
+      await as(SF.bulkLoopOwnerId);
+      const tokens = await signIn();
+      await as(SF.userId);
+      return createSalesforceConnector({
+        session: new SalesforceSession({ tokens, loginHost: SF.hosts.login, consumerKey: SF.consumerKey, onTokens: () => undefined }),
+        apiVersion: '62.0',
+        clock: { now: Date.now, sleep: async () => {} },
+      });
+    },
+    refusal: /needs the Customize Application permission/,
+  },
   insights: { ownerId: SF.outerLoopOwnerId, revenue: { Billing: 120_000, Communication: 90_000, Onboarding: 90_000, 'Product quality': 30_000 }, maxRequests: { owner: 4, everyoneYear: 4 } },
   failing: {
     ref: sfRef('contact', SF.sampleContactId),
@@ -302,6 +340,8 @@ const salesforce: Harness = {
       instance: SF.hosts.api,
       contactKey: rowKey('salesforce', SF.hosts.api, SF.sampleContactId),
       loggedAt: Date.UTC(2026, 10, 20),
+      answeredAt: Date.UTC(2026, 10, 20) - 6 * 3_600_000,
+      dueAt: Date.UTC(2026, 10, 20) + 42 * 3_600_000,
       loggedBy: 'Avery Admin',
       state: 'in-flight',
       attempts: 0,
@@ -323,8 +363,15 @@ const salesforce: Harness = {
     created: () => (sandbox.salesforce as SalesforceSandbox).stats().tasksCreated ?? 0,
     followUpFields: () => {
       const row = (sandbox.salesforce as SalesforceSandbox).records('Case').find((r) => r.Id === SF.caseId)!;
-      return { causes: String(row.Loyalty_Lens_Root_Causes__c ?? ''), steps: String(row.Loyalty_Lens_Loop_Steps__c ?? '') };
+      return {
+        causes: String(row.Loyalty_Lens_Root_Causes__c ?? ''),
+        steps: String(row.Loyalty_Lens_Loop_Steps__c ?? ''),
+        firstContactAt: typeof row.Loyalty_Lens_First_Contact__c === 'string' ? Date.parse(row.Loyalty_Lens_First_Contact__c) : null,
+        firstContactHours: typeof row.Loyalty_Lens_First_Contact_Hours__c === 'number' ? row.Loyalty_Lens_First_Contact_Hours__c : null,
+        sla: typeof row.Loyalty_Lens_SLA__c === 'string' ? row.Loyalty_Lens_SLA__c : null,
+      };
     },
+    followUpUpdate: /^PATCH \/services\/data\/v62\.0\/composite\/sobjects$/,
     // Salesforce's loops come with the record view (its completed Tasks).
     loops: async (c, o) => (await c.loadContext(sfRef('contact', o.contactId), DEFAULT_SETTINGS)).loops ?? [],
     recordUrl: (id) => new RegExp(`^https://${SF.hosts.lightning.replace(/\./g, '\\.')}/lightning/r/Task/${id}/view$`),
@@ -583,6 +630,34 @@ describe.each([hubspot, salesforce])('the $name connector', (crm) => {
     expect(counts.requestCount).toBeLessThanOrEqual(crm.insights.maxRequests.everyoneYear);
   });
 
+  it('the loop fields: each one’s status, one-click creation where the token may, exact words where it may not', async () => {
+    const c = crm.connector();
+    await crm.warm(c);
+    const state = async (connector: CrmConnector) => Object.fromEntries((await connector.loopFields!.status(DEFAULT_SETTINGS)).map((f) => [f.name, f.state]));
+    expect(Object.values(await state(c))).toEqual(['present', 'present', 'present', 'present', 'present']);
+    const putBack = crm.loopFields.takeOut();
+    try {
+      const missing = await c.loopFields!.status(DEFAULT_SETTINGS);
+      expect(missing.filter((f) => f.state === 'missing').map((f) => f.name)).toEqual(crm.loopFields.timing);
+      // What to create, exactly: the SLA field's type and values.
+      expect(missing.find((f) => f.purpose === 'sla')).toMatchObject({ options: ['within', 'late'], type: expect.any(String) });
+      // A token that may not create fields is refused by the CRM, in words naming what it lacks; nothing is created.
+      const refused = await failure((await crm.loopFields.withoutPermission()).loopFields!.create(crm.loopFields.timing[2]!, DEFAULT_SETTINGS));
+      expect(refused.kind).toBe('scope');
+      expect(refused.message).toMatch(crm.loopFields.refusal);
+      expect((await state(c))[crm.loopFields.timing[2]!]).toBe('missing');
+      // One click creates it; a second finds it there and leaves it.
+      const after = await c.loopFields!.create(crm.loopFields.timing[2]!, DEFAULT_SETTINGS);
+      expect(after.find((f) => f.name === crm.loopFields.timing[2])?.state).toBe('present');
+      await c.loopFields!.create(crm.loopFields.timing[2]!, DEFAULT_SETTINGS);
+      expect(Object.values(await state(c)).filter((v) => v === 'missing')).toHaveLength(2);
+      for (const name of crm.loopFields.timing.slice(0, 2)) await c.loopFields!.create(name, DEFAULT_SETTINGS);
+      expect(Object.values(await state(c))).toEqual(['present', 'present', 'present', 'present', 'present']);
+    } finally {
+      for (const back of putBack) back();
+    }
+  });
+
   it.each<WriteMode>(['with the key field', 'without the key field'])('an outcome is written exactly once %s, even after a dropped connection', async (mode) => {
     const { faults, dropAfterCommit } = crm.write.arrange[mode];
     const c = crm.connector();
@@ -595,7 +670,10 @@ describe.each([hubspot, salesforce])('the $name connector', (crm) => {
     // Not knowing is a failure worth trying again, never a final one.
     if (!first!.ok) expect(first!.error?.transient).toBe(true);
     const [second] = first!.ok ? [first!] : await c.writeOutcomes([outcome], DEFAULT_SETTINGS);
+    sandbox.clearLog();
     const [third] = await c.writeOutcomes([outcome], DEFAULT_SETTINGS);
+    // Sent again, it finds the follow-up holding all of it already: nothing updates it to the state it has.
+    expect(sandbox.log().filter((l) => crm.write.followUpUpdate.test(`${l.method} ${l.path.split('?')[0]}`))).toEqual([]);
     expect(second).toMatchObject({ ok: true, idempotencyKey: outcome.idempotencyKey });
     expect(third).toMatchObject({ ok: true, crmRecordId: second!.crmRecordId });
     expect(second!.crmRecordUrl).toMatch(crm.write.recordUrl(second!.crmRecordId!));
@@ -604,6 +682,9 @@ describe.each([hubspot, salesforce])('the $name connector', (crm) => {
     const fields = crm.write.followUpFields();
     expect(fields.causes.split(';').filter((c) => c === outcome.rootCauses[0])).toHaveLength(1);
     expect(fields.steps.split(';').sort()).toEqual(['reached', 'resolved', 'thanked']);
+    // The loop's timing: first contact when the outcome was logged, six hours after the answer; it did not close the
+    // follow-up, so no SLA result. Both modes log the same instant, so the first one written stays.
+    expect(fields).toMatchObject({ firstContactAt: outcome.loggedAt, firstContactHours: 6, sla: null });
     sandbox.clearFaults();
     const loops = await crm.write.loops(c, outcome);
     expect(loops.filter((l) => l.id === second!.crmRecordId)).toMatchObject([

@@ -1,5 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { combineClosedCounts, loopMetrics, median, windowStart, type AnswerFact, type ClosedCounts, type ClosedCountsPart, type LoopFacts, type LoopNumbers } from '../../core/loop-metrics';
+import {
+  combineLoopCounts,
+  combineTimings,
+  loopMetrics,
+  median,
+  medianCount,
+  medianOffset,
+  outcomeTiming,
+  timingUpdate,
+  windowStart,
+  type AnswerFact,
+  type CombinedShare,
+  type LoopCounts,
+  type LoopCountsPart,
+  type LoopFacts,
+  type LoopNumbers,
+  type LoopTiming,
+  type WindowCounts,
+} from '../../core/loop-metrics';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -64,41 +82,134 @@ describe('the loop’s numbers', () => {
   ])('median of %j is %s', (values, expected) => expect(median(values)).toBe(expected));
 });
 
-// The counts the sandbox CRMs give at two days after the seed (test/unit/worklist-connectors.test.ts): Nora closed 2
-// tickets in 30 days and 3 in 90 in HubSpot; the signed-in Salesforce user 1 Case in 30 days and 2 in 90.
-const hubspotCounts: ClosedCounts = { crm: 'hubspot', mine: { 30: 2, 90: 3 }, team: { 30: 40, 90: 120 }, countedAt: NOW };
-const salesforceCounts: ClosedCounts = { crm: 'salesforce', mine: { 30: 1, 90: 2 }, team: { 30: 9, 90: 30 }, countedAt: NOW };
-const line = (n: LoopNumbers) => n.rows.map((r) => `${r.scope} ${r.windowDays}: ${r.closed ?? '—'} (${r.countedBy.join('+') || 'none'})`);
+// The counts the sandbox CRMs give at two days after the seed (test/unit/worklist-connectors.test.ts), by hand from
+// sandbox/hubspot/loop-owners.ts and sandbox/salesforce/loop-owners.ts; the team's figures are made up.
+const w = (closed: number, sla: [number, number] | null, thanked: [number, number] | null, fc: [number, number | null] | null): WindowCounts => ({
+  closed,
+  withinSla: sla && { count: sla[0], n: sla[1] },
+  thanked: thanked && { count: thanked[0], n: thanked[1] },
+  firstContact: fc && { n: fc[0], medianHours: fc[1], beyondLimit: false },
+});
+const hubspotCounts: LoopCounts = {
+  crm: 'hubspot',
+  mine: { 30: w(3, [1, 2], [1, 2], [2, 17.25]), 90: w(4, [2, 3], [2, 3], [3, 12]) },
+  team: { 30: w(40, [10, 20], [5, 20], [20, 30]), 90: w(120, [30, 60], [20, 60], [60, 40]) },
+  missingFields: [],
+  countedAt: NOW,
+};
+const salesforceCounts: LoopCounts = {
+  crm: 'salesforce',
+  mine: { 30: w(2, [1, 1], [1, 1], [1, 20]), 90: w(3, [1, 2], [1, 2], [2, 35]) },
+  team: { 30: w(9, null, null, null), 90: w(30, null, null, null) },
+  missingFields: [],
+  countedAt: NOW,
+};
+const pct = (s: CombinedShare | null) => (s ? `${s.count}/${s.n}${s.notRecorded ? ` +${s.notRecorded}?` : ''}` : '×');
+const line = (n: LoopNumbers) =>
+  n.rows.map(
+    (r) =>
+      `${r.scope} ${r.windowDays}: ${r.closed ?? '—'} (${r.countedBy.join('+') || 'none'}) sla ${pct(r.withinSla)} thanked ${pct(r.thanked)} fc ${r.firstContact.map((f) => `${f.crm[0]}:${f.medianHours}/${f.n}`).join(' ') || '×'}`,
+  );
 
-describe('loops closed across the CRMs', () => {
-  it.each<[string, ClosedCountsPart[], string[], string[]]>([
+describe('the loop’s numbers across the CRMs', () => {
+  it.each<[string, LoopCountsPart[], string[], string[]]>([
     [
-      'both CRMs counted',
+      'both CRMs counted: shares add up with their n and the loops not recorded; each CRM keeps its own median',
       [{ crm: 'hubspot', counts: hubspotCounts, failed: null }, { crm: 'salesforce', counts: salesforceCounts, failed: null }],
-      ['me 30: 3 (hubspot+salesforce)', 'me 90: 5 (hubspot+salesforce)', 'team 30: 49 (hubspot+salesforce)', 'team 90: 150 (hubspot+salesforce)'],
+      [
+        'me 30: 5 (hubspot+salesforce) sla 2/3 +2? thanked 2/3 +2? fc h:17.25/2 s:20/1',
+        'me 90: 7 (hubspot+salesforce) sla 3/5 +2? thanked 3/5 +2? fc h:12/3 s:35/2',
+        'team 30: 49 (hubspot+salesforce) sla 10/20 +20? thanked 5/20 +20? fc h:30/20',
+        'team 90: 150 (hubspot+salesforce) sla 30/60 +60? thanked 20/60 +60? fc h:40/60',
+      ],
       [],
     ],
     [
       'HubSpot failing: Salesforce alone, HubSpot named, never a zero',
       [{ crm: 'hubspot', counts: null, failed: 'HubSpot cannot be reached right now.' }, { crm: 'salesforce', counts: salesforceCounts, failed: null }],
-      ['me 30: 1 (salesforce)', 'me 90: 2 (salesforce)', 'team 30: 9 (salesforce)', 'team 90: 30 (salesforce)'],
+      [
+        'me 30: 2 (salesforce) sla 1/1 +1? thanked 1/1 +1? fc s:20/1',
+        'me 90: 3 (salesforce) sla 1/2 +1? thanked 1/2 +1? fc s:35/2',
+        'team 30: 9 (salesforce) sla × thanked × fc ×',
+        'team 90: 30 (salesforce) sla × thanked × fc ×',
+      ],
       ['hubspot'],
     ],
     [
       'who "me" is not chosen in HubSpot: the team counts it, "me" does not',
       [{ crm: 'hubspot', counts: { ...hubspotCounts, mine: null }, failed: null }, { crm: 'salesforce', counts: salesforceCounts, failed: null }],
-      ['me 30: 1 (salesforce)', 'me 90: 2 (salesforce)', 'team 30: 49 (hubspot+salesforce)', 'team 90: 150 (hubspot+salesforce)'],
+      [
+        'me 30: 2 (salesforce) sla 1/1 +1? thanked 1/1 +1? fc s:20/1',
+        'me 90: 3 (salesforce) sla 1/2 +1? thanked 1/2 +1? fc s:35/2',
+        'team 30: 49 (hubspot+salesforce) sla 10/20 +20? thanked 5/20 +20? fc h:30/20',
+        'team 90: 150 (hubspot+salesforce) sla 30/60 +60? thanked 20/60 +60? fc h:40/60',
+      ],
       [],
     ],
-    ['nothing counted', [{ crm: 'hubspot', counts: null, failed: 'x' }], ['me 30: — (none)', 'me 90: — (none)', 'team 30: — (none)', 'team 90: — (none)'], ['hubspot']],
+    [
+      'nothing counted',
+      [{ crm: 'hubspot', counts: null, failed: 'x' }],
+      ['me 30: — (none) sla × thanked × fc ×', 'me 90: — (none) sla × thanked × fc ×', 'team 30: — (none) sla × thanked × fc ×', 'team 90: — (none) sla × thanked × fc ×'],
+      ['hubspot'],
+    ],
   ])('%s', (_name, parts, rows, failed) => {
-    const numbers = combineClosedCounts(parts);
+    const numbers = combineLoopCounts(parts);
     expect(line(numbers)).toEqual(rows);
     expect(numbers.failed.map((f) => f.crm)).toEqual(failed);
+  });
+
+  it('a share with nothing recorded has no value, never 0%', () => {
+    const none: LoopCounts = { ...salesforceCounts, mine: { 30: w(2, [0, 0], [0, 0], [0, null]), 90: w(2, [0, 0], [0, 0], [0, null]) } };
+    const row = combineLoopCounts([{ crm: 'salesforce', counts: none, failed: null }]).rows[0]!;
+    expect(row.withinSla).toEqual({ count: 0, n: 0, value: null, notRecorded: 2, countedBy: ['salesforce'] });
+    expect(row.firstContact).toEqual([{ crm: 'salesforce', n: 0, medianHours: null, beyondLimit: false, notRecorded: 2 }]);
+  });
+
+  it('names the loop fields a CRM lacks', () => {
+    const numbers = combineLoopCounts([{ crm: 'hubspot', counts: { ...hubspotCounts, missingFields: ['loyalty_lens_sla'] }, failed: null }]);
+    expect(numbers.missingFields).toEqual([{ crm: 'hubspot', fields: ['loyalty_lens_sla'] }]);
   });
 
   it('a window starts that many days before now', () => {
     expect(windowStart(NOW, 30)).toBe(ago(30));
     expect(windowStart(NOW, 90)).toBe(ago(90));
+  });
+});
+
+describe('the timing an outcome records on its follow-up', () => {
+  const answered = Date.UTC(2026, 10, 2, 9);
+  const due = answered + 48 * HOUR;
+  it.each<[string, Parameters<typeof outcomeTiming>[0], LoopTiming]>([
+    ['closed in time, 5 h 15 min after the answer', { loggedAt: answered + 5.25 * HOUR, answeredAt: answered, dueAt: due, closeFollowUp: true }, { firstContactAt: answered + 5.25 * HOUR, firstContactHours: 5.3, sla: 'within' }],
+    ['closed at the due minute is within', { loggedAt: due, answeredAt: answered, dueAt: due, closeFollowUp: true }, { firstContactAt: due, firstContactHours: 48, sla: 'within' }],
+    ['closed a minute late', { loggedAt: due + 60_000, answeredAt: answered, dueAt: due, closeFollowUp: true }, { firstContactAt: due + 60_000, firstContactHours: 48, sla: 'late' }],
+    ['not closing: no SLA result', { loggedAt: answered + HOUR, answeredAt: answered, dueAt: due, closeFollowUp: false }, { firstContactAt: answered + HOUR, firstContactHours: 1, sla: null }],
+    ['no answer time, no due time (an outcome queued before these existed)', { loggedAt: answered, closeFollowUp: true }, { firstContactAt: answered, firstContactHours: null, sla: null }],
+  ])('%s', (_name, outcome, expected) => expect(outcomeTiming(outcome)).toEqual(expected));
+
+  it('several outcomes of one follow-up: the earliest contact, the SLA of the first close', () => {
+    const a = outcomeTiming({ loggedAt: answered + 10 * HOUR, answeredAt: answered, dueAt: due, closeFollowUp: false });
+    const b = outcomeTiming({ loggedAt: answered + 60 * HOUR, answeredAt: answered, dueAt: due, closeFollowUp: true });
+    expect(combineTimings([b, a])).toEqual({ firstContactAt: answered + 10 * HOUR, firstContactHours: 10, sla: 'late' });
+  });
+
+  it.each<[string, Parameters<typeof timingUpdate>[0], Partial<LoopTiming>]>([
+    ['an empty follow-up gets everything', { firstContactAt: null, firstContactHours: null, sla: null }, { firstContactAt: answered + 4 * HOUR, firstContactHours: 4, sla: 'within' }],
+    ['the same again sends nothing', { firstContactAt: answered + 4 * HOUR, firstContactHours: 4, sla: 'within' }, {}],
+    ['a later contact keeps the first; an SLA result stays', { firstContactAt: answered + HOUR, firstContactHours: 1, sla: 'late' }, {}],
+    ['an earlier contact arriving late replaces it', { firstContactAt: answered + 9 * HOUR, firstContactHours: 9, sla: null }, { firstContactAt: answered + 4 * HOUR, firstContactHours: 4, sla: 'within' }],
+  ])('%s', (_name, held, expected) => {
+    expect(timingUpdate(held, outcomeTiming({ loggedAt: answered + 4 * HOUR, answeredAt: answered, dueAt: due, closeFollowUp: true }))).toEqual(expected);
+  });
+
+  it.each([
+    [1, 0, 1],
+    [2, 0, 2],
+    [3, 1, 1],
+    [4, 1, 2],
+    [4001, 2000, 1],
+  ])('the median of %i sorted values is read from offset %i, %i of them', (n, offset, take) => {
+    expect(medianOffset(n)).toBe(offset);
+    expect(medianCount(n)).toBe(take);
   });
 });

@@ -38,10 +38,11 @@ const target: OutcomeTarget = {
     statusLabel: 'New',
     ownerId: '9',
     ownerName: 'Ann Owner',
-    createdAt: 0,
-    dueAt: null,
+    createdAt: Date.UTC(2026, 10, 2, 10),
+    dueAt: Date.UTC(2026, 10, 4, 9),
     url: null,
   },
+  answeredAt: Date.UTC(2026, 10, 2, 9),
 };
 
 function actions(): OutcomeActions & { logged: OutcomeInput[] } {
@@ -126,6 +127,9 @@ describe('OutcomeForm', () => {
         nextStep: { text: 'Check next invoice', dueDate: '2026-12-01' },
         thanked: true,
         closeFollowUp: true,
+        // The clock the form showed goes with it: the write records hours to first contact and the SLA result.
+        answeredAt: Date.UTC(2026, 10, 2, 9),
+        dueAt: Date.UTC(2026, 10, 4, 9),
       },
     ]);
   });

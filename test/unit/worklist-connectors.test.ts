@@ -96,18 +96,48 @@ describe('HubSpot: an owner’s open loops', () => {
     expect(team.length).toBeGreaterThanOrEqual(4);
   });
 
-  it('loops closed over 30 and 90 days, Nora’s and the team’s, as HubSpot’s search totals', async () => {
+  it('the loop’s numbers over 30 and 90 days, Nora’s and the team’s, as HubSpot’s search totals', async () => {
     sandbox.clearLog();
-    const counts = await hubspot().worklist.closedCounts(LOOP_OWNERS.nora.id, DEFAULT_SETTINGS);
-    // Nora's closed tickets are 5, 22, 62 and 122 days old at NOW (sandbox/hubspot/loop-owners.ts).
-    expect(counts.mine).toEqual({ 30: 2, 90: 3 });
-    // The team's: every closed ticket of the support pipeline, as the store holds them.
+    const counts = await hubspot().worklist.loopCounts(LOOP_OWNERS.nora.id, DEFAULT_SETTINGS);
+    // Nora's closed tickets at NOW (sandbox/hubspot/loop-owners.ts), with what their outcomes recorded:
+    //   age  hours  SLA     thanked
+    //     5    4.5  within  yes
+    //    12      —  —       — (written before the fields: not recorded)
+    //    22   30    late    no
+    //    62   12    within  yes
+    //   122    2    within  yes   (outside both windows)
+    expect(counts.mine).toEqual({
+      30: { closed: 3, withinSla: { count: 1, n: 2 }, thanked: { count: 1, n: 2 }, firstContact: { n: 2, medianHours: 17.25, beyondLimit: false } },
+      90: { closed: 4, withinSla: { count: 2, n: 3 }, thanked: { count: 2, n: 3 }, firstContact: { n: 3, medianHours: 12, beyondLimit: false } },
+    });
+    expect(counts.missingFields).toEqual([]);
+    // The team's: every closed ticket of the support pipeline, as the store holds them (others' outcomes recorded no
+    // timing: the outer-loop seed's tickets carry steps but no first contact, so they are "not recorded").
     const closedWithin = (days: number) =>
-      sandbox.hubspot.records('tickets').filter((t) => t.properties.hs_pipeline === '0' && t.properties.hs_pipeline_stage === '4' && t.properties.closed_date && Date.parse(t.properties.closed_date) >= NOW - days * DAY).length;
-    expect(counts.team).toEqual({ 30: closedWithin(30), 90: closedWithin(90) });
-    expect(counts.team[90]).toBeGreaterThan(counts.mine![90]);
-    // Four searches that list nothing: totals only (a search HubSpot refused for its per-second limit was asked again).
-    expect(sandbox.log().filter((r) => r.path === '/crm/v3/objects/tickets/search' && r.status !== 429)).toHaveLength(4);
+      sandbox.hubspot.records('tickets').filter((t) => t.properties.hs_pipeline === '0' && t.properties.hs_pipeline_stage === '4' && t.properties.closed_date && Date.parse(t.properties.closed_date) >= NOW - days * DAY);
+    for (const days of [30, 90] as const) {
+      const closed = closedWithin(days);
+      expect(counts.team[days].closed).toBe(closed.length);
+      expect(counts.team[days].thanked!.n).toBe(closed.filter((t) => t.properties.loyalty_lens_first_contact_at).length);
+    }
+    expect(counts.team[90].closed).toBeGreaterThan(counts.mine![90].closed);
+    expect(counts.team[90].firstContact).toEqual(counts.mine![90].firstContact);
+    // Totals that list nothing, six per window and scope, and one search per median that reads one or two rows (a
+    // search HubSpot refused for its per-second limit was asked again); one read of the ticket properties.
+    const searches = sandbox.log().filter((r) => r.path === '/crm/v3/objects/tickets/search' && r.status !== 429);
+    expect(searches).toHaveLength(4 * 7);
+    expect(sandbox.log().filter((r) => r.path.split('?')[0] === '/crm/v3/properties/tickets')).toHaveLength(1);
+  });
+
+  it('a portal without the timing properties counts closed loops and says which properties are missing', async () => {
+    const restore = [sandbox.hubspot.withoutProperty('loyalty_lens_sla'), sandbox.hubspot.withoutProperty('loyalty_lens_first_contact_hours')];
+    try {
+      const counts = await hubspot().worklist.loopCounts(LOOP_OWNERS.nora.id, DEFAULT_SETTINGS);
+      expect(counts.mine![30]).toEqual({ closed: 3, withinSla: null, thanked: { count: 1, n: 2 }, firstContact: null });
+      expect(counts.missingFields).toEqual(['loyalty_lens_first_contact_hours', 'loyalty_lens_sla']);
+    } finally {
+      for (const r of restore) r();
+    }
   });
 
   it('reassigning a loop moves it to the other owner’s list', async () => {
@@ -150,16 +180,38 @@ describe('Salesforce: the signed-in user’s open loops', () => {
     expect(read.rows.filter((r) => r.kind === 'case').every((r) => r.score !== null)).toBe(true);
   });
 
-  it('loops closed over 30 and 90 days, mine and the team’s, by COUNT() in one request', async () => {
+  it('the loop’s numbers over 30 and 90 days, mine and the team’s, by aggregate SOQL in three requests', async () => {
     const c = salesforce(await signIn());
     sandbox.clearLog();
-    const counts = await c.worklist!.closedCounts(F.userId, DEFAULT_SETTINGS);
-    // The signed-in user's closed Cases are 10, 50 and 120 days old at NOW (sandbox/salesforce/loop-owners.ts).
-    expect(counts.mine).toEqual({ 30: 1, 90: 2 });
+    const counts = await c.worklist!.loopCounts(F.userId, DEFAULT_SETTINGS);
+    // The signed-in user's closed Cases at NOW (sandbox/salesforce/loop-owners.ts), with what their outcomes recorded:
+    //   age  hours  SLA     thanked
+    //    10   20    within  yes
+    //    20    —    —       — (written before the fields: not recorded)
+    //    50   50    late    no
+    //   120    3    within  yes   (outside both windows)
+    expect(counts.mine).toEqual({
+      30: { closed: 2, withinSla: { count: 1, n: 1 }, thanked: { count: 1, n: 1 }, firstContact: { n: 1, medianHours: 20, beyondLimit: false } },
+      90: { closed: 3, withinSla: { count: 1, n: 2 }, thanked: { count: 1, n: 2 }, firstContact: { n: 2, medianHours: 35, beyondLimit: false } },
+    });
     const closedWithin = (days: number) =>
-      sandbox.salesforce.records('Case').filter((row) => row.IsClosed === true && typeof row.ClosedDate === 'string' && Date.parse(row.ClosedDate) >= NOW - days * DAY).length;
-    expect(counts.team).toEqual({ 30: closedWithin(30), 90: closedWithin(90) });
-    expect(sandbox.log().filter((r) => r.path.endsWith('/composite'))).toHaveLength(1);
+      sandbox.salesforce.records('Case').filter((row) => row.IsClosed === true && typeof row.ClosedDate === 'string' && Date.parse(row.ClosedDate) >= NOW - days * DAY);
+    for (const days of [30, 90] as const) {
+      const closed = closedWithin(days);
+      expect(counts.team[days].closed).toBe(closed.length);
+      expect(counts.team[days].withinSla!.n).toBe(closed.filter((r) => r.Loyalty_Lens_SLA__c).length);
+    }
+    expect(counts.missingFields).toEqual([]);
+    // The Case description (once per connection), two composites of counts and one of the medians.
+    expect(sandbox.log().filter((r) => r.path.endsWith('/composite'))).toHaveLength(3);
+  });
+
+  it('the sandbox refuses an OFFSET over 2,000 as Salesforce does (why a median past it is not read)', async () => {
+    const answer = await sandboxFetch(`https://${F.hosts.api}/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM Case ORDER BY CreatedDate LIMIT 1 OFFSET 2001')}`, {
+      headers: { authorization: `Bearer ${(await signIn()).accessToken}` },
+    });
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toEqual([expect.objectContaining({ errorCode: 'NUMBER_OUTSIDE_VALID_RANGE' })]);
   });
 
   it('the team in one request, and a reassignment', async () => {

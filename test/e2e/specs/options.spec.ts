@@ -7,6 +7,7 @@ import { findChromium, launchWithExtension, type LaunchedExtension } from '../..
 import { CHROME_BUILD_DIR, ConsoleCapture, expectedRecord, hubspotRecordUrl, panelFrame, rememberPanelOpen, SCREENSHOT_DIR, waitForPanel } from '../harness';
 import type { SalesforceSandbox } from '../../../sandbox/salesforce';
 import type { E2E } from '../types';
+import { expectAccessible } from '../axe';
 
 // The admin's options page, driven as an admin does: connect both CRMs (every failed connection
 // explained), build a score mapping from the CRM's own metadata and prove it on real rows, see the
@@ -246,6 +247,64 @@ export async function step2SalesforceSignsInWithPkce(t: E2E): Promise<void> {
   await page.close();
 }
 
+/** The loop fields' row of one field in one CRM's table, once read. */
+function loopFieldRow(page: Page, crm: 'hubspot' | 'salesforce', name: string): Locator {
+  return page.locator(`[data-ll-loop-fields="${crm}"] [data-ll-loop-field="${name}"]`);
+}
+
+export async function step2bLoopFieldsShowTheirStatusAndAreCreatedInOneClick(t: E2E): Promise<void> {
+  // A portal and an org whose admins never added the SLA field; every other loop field exists.
+  t.sandbox.hubspot.withoutProperty('loyalty_lens_sla');
+  salesforceSandbox(t).withoutField('Case', 'Loyalty_Lens_SLA__c');
+  const page = await openOptions(t);
+  const section = page.locator('#loop-fields');
+  for (const [crm, name, present] of [
+    ['hubspot', 'loyalty_lens_sla', 'loyalty_lens_first_contact_hours'],
+    ['salesforce', 'Loyalty_Lens_SLA__c', 'Loyalty_Lens_First_Contact_Hours__c'],
+  ] as const) {
+    const row = loopFieldRow(page, crm, name);
+    await row.waitFor({ timeout: 20_000 });
+    assert.equal(await row.getAttribute('data-ll-state'), 'missing');
+    assert.equal(await loopFieldRow(page, crm, present).getAttribute('data-ll-state'), 'present');
+    // Exactly what to create: the API name, its type and its values.
+    assert.match((await row.innerText()).replace(/\s+/g, ' '), new RegExp(`Closed within SLA ${name} (Dropdown select|Picklist) within; late Missing`));
+  }
+  await shootSection(page, 'loop-fields', 'options-loop-fields-missing');
+
+  // A HubSpot key without crm.schemas.tickets.write: HubSpot refuses, the page says so and what to create instead.
+  await connectHubSpotThroughUi(page, t.hubspot.tokens.noSchemaWrite);
+  await verdict(card(page, 'HubSpot'), 'Connection works');
+  await loopFieldRow(page, 'hubspot', 'loyalty_lens_sla').getByRole('button', { name: 'Create “Closed within SLA”' }).click();
+  const refusal = section.locator('[data-ll-loop-fields="hubspot"] [role="alert"]');
+  await refusal.waitFor();
+  assert.match(await refusal.innerText(), /lacks the scope crm\.schemas\.tickets\.write/);
+  assert.equal(await loopFieldRow(page, 'hubspot', 'loyalty_lens_sla').getByRole('button').count(), 0);
+  assert.equal(await loopFieldRow(page, 'hubspot', 'loyalty_lens_sla').getAttribute('data-ll-state'), 'missing');
+
+  // With the full key, one click creates it in HubSpot; and in Salesforce (the admin may customise the org).
+  await connectHubSpotThroughUi(page, t.hubspot.tokens.main);
+  await verdict(card(page, 'HubSpot'), 'Connection works');
+  for (const [crm, name, crmName] of [
+    ['hubspot', 'loyalty_lens_sla', 'HubSpot'],
+    ['salesforce', 'Loyalty_Lens_SLA__c', 'Salesforce'],
+  ] as const) {
+    await loopFieldRow(page, crm, name).getByRole('button', { name: 'Create “Closed within SLA”' }).click();
+    await section.getByText(`“Closed within SLA” now exists in ${crmName}.`).waitFor();
+    assert.equal(await loopFieldRow(page, crm, name).getAttribute('data-ll-state'), 'present');
+  }
+  await page.reload();
+  for (const [crm, name] of [
+    ['hubspot', 'loyalty_lens_sla'],
+    ['salesforce', 'Loyalty_Lens_SLA__c'],
+  ] as const) {
+    await loopFieldRow(page, crm, name).waitFor({ timeout: 20_000 });
+    assert.equal(await loopFieldRow(page, crm, name).getAttribute('data-ll-state'), 'present');
+  }
+  await expectAccessible(page.mainFrame(), 'options loop fields');
+  await shootSection(page, 'loop-fields', 'options-loop-fields');
+  await page.close();
+}
+
 export async function step3CustomMappingFromMetadataReachesThePanel(t: E2E): Promise<void> {
   const page = await openOptions(t);
   const builder = page.locator('#mapping').getByRole('region', { name: 'New mapping' });
@@ -404,7 +463,7 @@ export async function step5ManagedPolicyValueIsShownLocked(t: E2E): Promise<void
 /** One picture per section, with the connections, mapping and rules an admin has set by now. */
 export async function step6EverySectionIsPictured(t: E2E): Promise<void> {
   const page = await openOptions(t);
-  for (const id of ['connections', 'site-access', 'mapping', 'rules', 'privacy', 'rollout']) {
+  for (const id of ['connections', 'site-access', 'mapping', 'rules', 'loop-fields', 'privacy', 'rollout']) {
     await page.locator(`#${id}`).waitFor();
     await shootSection(page, id);
   }

@@ -52,6 +52,36 @@ function closedLoops(t: E2E, now: number): Record<string, number> {
   return counts;
 }
 
+/**
+ * The shares the loop's numbers show, "count of n", from the timing the outcomes recorded on the closed follow-ups in
+ * the sandbox's stores (a follow-up without the field is not recorded), and each CRM's n of hours to first contact.
+ */
+function loopShares(t: E2E, now: number): Record<string, { withinSla: string; thanked: string; firstContact: string[] }> {
+  const org = t.sandbox.salesforce as SalesforceSandbox;
+  const tickets = t.sandbox.hubspot.records('tickets').filter((r) => r.properties.hs_pipeline === '0' && r.properties.hs_pipeline_stage === '4' && r.properties.closed_date);
+  const cases = org.records('Case').filter((r) => r.IsClosed === true && typeof r.ClosedDate === 'string');
+  const out: Record<string, { withinSla: string; thanked: string; firstContact: string[] }> = {};
+  for (const days of [30, 90]) {
+    const since = now - days * 86_400_000;
+    for (const scope of ['me', 'team'] as const) {
+      const hs = tickets.filter((r) => Date.parse(r.properties.closed_date!) >= since && (scope === 'team' || r.properties.hubspot_owner_id === LOOP_OWNERS.nora.id)).map((r) => r.properties);
+      const sf = cases.filter((r) => Date.parse(r.ClosedDate as string) >= since && (scope === 'team' || r.OwnerId === t.salesforce.userId));
+      const slaN = hs.filter((p) => p.loyalty_lens_sla).length + sf.filter((r) => r.Loyalty_Lens_SLA__c).length;
+      const within = hs.filter((p) => p.loyalty_lens_sla === 'within').length + sf.filter((r) => r.Loyalty_Lens_SLA__c === 'within').length;
+      const recorded = hs.filter((p) => p.loyalty_lens_first_contact_at).length + sf.filter((r) => r.Loyalty_Lens_First_Contact__c).length;
+      const thanked =
+        hs.filter((p) => p.loyalty_lens_first_contact_at && (p.loyalty_lens_loop_steps ?? '').split(';').includes('thanked')).length +
+        sf.filter((r) => r.Loyalty_Lens_First_Contact__c && String(r.Loyalty_Lens_Loop_Steps__c ?? '').split(';').includes('thanked')).length;
+      out[`${scope}-${days}`] = {
+        withinSla: slaN > 0 ? `${within} of ${slaN}` : 'none recorded yet',
+        thanked: recorded > 0 ? `${thanked} of ${recorded}` : 'none recorded yet',
+        firstContact: [hs.filter((p) => p.loyalty_lens_first_contact_hours).length, sf.filter((r) => typeof r.Loyalty_Lens_First_Contact_Hours__c === 'number').length].map((n) => (n > 0 ? `n = ${n}` : 'none recorded yet')),
+      };
+    }
+  }
+  return out;
+}
+
 /** The customers of the listed loops, top to bottom. */
 async function listed(frame: Frame): Promise<string[]> {
   return frame.evaluate(() => [...document.querySelectorAll('[data-ll-loop] .loop-who')].map((h) => (h.firstChild?.textContent ?? '').trim()));
@@ -122,7 +152,15 @@ export async function choosesWhoIAmInHubSpotAndListsBothCrms(t: E2E): Promise<vo
   for (const [cell, count] of Object.entries(expected)) {
     await until(`closed loops ${cell} = ${count}`, async () => (await frame.locator(`[data-ll-closed="${cell}"]`).textContent())?.replace(/\D/g, '') === String(count));
   }
-  await frame.getByText('Counted by HubSpot, Salesforce: follow-up tickets and Cases closed in each period.').waitFor();
+  // Within the SLA and thanked, each "count of n" over the loops whose outcome recorded it; the median per CRM with its n.
+  for (const [cell, share] of Object.entries(loopShares(t, Date.now()))) {
+    const shown = async (metric: string) => (await frame.locator(`[data-ll-metric="${metric}"][data-ll-cell="${cell}"]`).textContent()) ?? '';
+    await until(`within the SLA ${cell}`, async () => (await shown('within-sla')).includes(share.withinSla));
+    assert.ok((await shown('thanked')).includes(share.thanked), `thanked ${cell}: ${await shown('thanked')} has ${share.thanked}`);
+    for (const n of share.firstContact) assert.ok((await shown('first-contact')).includes(n), `first contact ${cell}: ${await shown('first-contact')} has ${n}`);
+  }
+  await frame.getByText('Counted by HubSpot, Salesforce: the follow-up tickets and Cases closed in each period; each share is of those whose outcome recorded it.').waitFor();
+  await frame.getByText(/^Recovery is not counted/).waitFor();
   await expectAccessible(frame, 'worklist');
   for (const language of ['ru', 'en'] as const) {
     await changeSettings(t, (s) => ({ ...s, ui: { ...s.ui, language } }));

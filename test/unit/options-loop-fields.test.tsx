@@ -1,0 +1,111 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { LoopFieldsSection } from '../../components/options/LoopFields';
+import { OPTIONS_STRINGS, StringsProvider } from '../../components/options/strings';
+import type { LoopFieldStatus } from '../../core/crm';
+import type * as Messaging from '../../core/messaging';
+import { CONNECTIONS_KEY, sendRequest } from '../../core/messaging';
+
+// The options page's loop fields, per CRM: every state the admin meets. The background's answers are what the
+// connectors give against the sandbox (test/unit/connector-conformance.test.ts checks those).
+
+vi.mock('../../core/messaging', async (importOriginal) => ({
+  ...(await importOriginal<typeof Messaging>()),
+  sendRequest: vi.fn(),
+}));
+const send = vi.mocked(sendRequest);
+const en = OPTIONS_STRINGS.en;
+
+const field = (name: string, label: string, state: LoopFieldStatus['state'], purpose: LoopFieldStatus['purpose'], options: string[] = [], missingOptions: string[] = []): LoopFieldStatus => ({
+  name,
+  label,
+  type: options.length > 0 ? 'Dropdown select' : 'Number',
+  options,
+  purpose,
+  state,
+  missingOptions,
+});
+const hubspotFields = (sla: LoopFieldStatus['state']): LoopFieldStatus[] => [
+  field('loyalty_lens_root_causes', 'Root causes', 'missing-options', 'root-causes', ['Billing', 'Onboarding'], ['Onboarding']),
+  field('loyalty_lens_loop_steps', 'Loop steps', 'present', 'loop-steps', ['reached', 'resolved', 'thanked']),
+  field('loyalty_lens_first_contact_at', 'First contact', 'present', 'first-contact-at'),
+  field('loyalty_lens_first_contact_hours', 'Hours to first contact', 'present', 'first-contact-hours'),
+  field('loyalty_lens_sla', 'Closed within SLA', sla, 'sla', ['within', 'late']),
+];
+
+const connect = (crms: Array<'hubspot' | 'salesforce'>) =>
+  fakeBrowser.storage.local.set({
+    [CONNECTIONS_KEY]: Object.fromEntries(
+      crms.map((crm) => [crm, { crm, instance: crm === 'hubspot' ? '40001' : 'acme.my.salesforce.com', name: crm, user: null, missingScopes: [], usage: null, connectedAt: 1 }]),
+    ),
+  });
+const show = () =>
+  render(
+    <StringsProvider value={en}>
+      <LoopFieldsSection />
+    </StringsProvider>,
+  );
+const crmBlock = (crm: string) => document.querySelector(`[data-ll-loop-fields="${crm}"]`) as HTMLElement;
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  send.mockReset();
+});
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
+
+describe('the options page’s loop fields', () => {
+  it('not connected: says to connect, asks nothing', async () => {
+    show();
+    expect(await screen.findByText(en.loopFieldsNotConnected('HubSpot'))).toBeTruthy();
+    expect(screen.getByText(en.loopFieldsNotConnected('Salesforce'))).toBeTruthy();
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('each field’s status with what to create; one click creates a missing one', async () => {
+    send.mockImplementation(async (request) =>
+      request.type === 'metadata.loopFields' ? { ok: true, value: hubspotFields('missing') } : request.type === 'metadata.createLoopField' ? { ok: true, value: hubspotFields('present') } : { ok: false, error: { kind: 'network', message: 'offline' } },
+    );
+    await connect(['hubspot']);
+    show();
+    const sla = await within(crmBlock('hubspot')).findByRole('row', { name: /Closed within SLA/ });
+    expect(sla.textContent).toBe('Closed within SLAloyalty_lens_slaDropdown selectwithin; lateMissingCreate “Closed within SLA”');
+    expect(within(crmBlock('hubspot')).getByRole('row', { name: /Root causes/ }).textContent).toContain(en.loopFieldMissingValues('Onboarding'));
+    expect(screen.getByText(en.loopFieldsByHand('HubSpot'))).toBeTruthy();
+    fireEvent.click(within(sla).getByRole('button', { name: 'Create “Closed within SLA”' }));
+    expect(await screen.findByText(en.loopFieldCreated('Closed within SLA', 'HubSpot'))).toBeTruthy();
+    expect(send).toHaveBeenCalledWith({ type: 'metadata.createLoopField', crm: 'hubspot', name: 'loyalty_lens_sla' });
+    expect(within(crmBlock('hubspot')).getByRole('row', { name: /Closed within SLA/ }).textContent).toContain(en.loopFieldPresent);
+    expect(within(crmBlock('hubspot')).queryAllByRole('button')).toEqual([]);
+  });
+
+  it('a token that may not create: the CRM’s refusal in words, and no more buttons — the table says what to create', async () => {
+    const refusal = 'The HubSpot key may not create properties: it lacks the scope crm.schemas.tickets.write. Add that scope, or create loyalty_lens_sla by hand as shown.';
+    send.mockImplementation(async (request) =>
+      request.type === 'metadata.loopFields' ? { ok: true, value: hubspotFields('missing') } : { ok: false, error: { kind: 'scope', message: refusal } },
+    );
+    await connect(['hubspot']);
+    show();
+    fireEvent.click(await within(crmBlock('hubspot')).findByRole('button', { name: 'Create “Closed within SLA”' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(refusal);
+    expect(within(crmBlock('hubspot')).queryAllByRole('button')).toEqual([]);
+    expect(within(crmBlock('hubspot')).getByRole('row', { name: /Closed within SLA/ }).textContent).toContain('within; late');
+  });
+
+  it('loading, then a read that failed with Try again', async () => {
+    let answer: (value: Awaited<ReturnType<typeof sendRequest>>) => void = () => undefined;
+    send.mockImplementation(() => new Promise((done) => (answer = done as typeof answer)));
+    await connect(['salesforce']);
+    show();
+    expect(await screen.findByText(en.loopFieldsLoading('Salesforce'))).toBeTruthy();
+    answer({ ok: false, error: { kind: 'network', message: 'Salesforce cannot be reached right now.' } });
+    expect(await screen.findByText(en.loopFieldsFailed('Salesforce', 'Salesforce cannot be reached right now.'))).toBeTruthy();
+    send.mockResolvedValue({ ok: true, value: hubspotFields('present').map((f) => ({ ...f, state: 'present', missingOptions: [] })) });
+    fireEvent.click(screen.getByRole('button', { name: en.loopFieldsRetry }));
+    expect(await screen.findByText(en.loopFieldsAllPresent('Salesforce'))).toBeTruthy();
+  });
+});
