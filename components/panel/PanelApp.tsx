@@ -21,6 +21,7 @@ import { SlimTab } from './SlimTab';
 import { FoldProvider, type Folds } from '../ui/Section';
 import type { WorklistHost } from '../worklist/host';
 import { loadWorklistView, type WorklistViewComponent } from './worklist-view';
+import { loadCallCard } from './call-card-view';
 
 const RECONNECT_MS = 500;
 /** How long to wait for the background to say which record the tab shows before saying it did not answer. */
@@ -130,6 +131,10 @@ export function PanelApp(props: PanelAppProps) {
   useEffect(() => {
     callModeDefault.current = settings?.ui.callModeDefault ?? false;
   }, [settings]);
+
+  useEffect(() => {
+    if (callMode) void loadCallCard();
+  }, [callMode]);
 
   useEffect(() => {
     let alive = true;
