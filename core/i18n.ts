@@ -1,4 +1,4 @@
-import { en, type Catalog, type MessageKey, type PluralMessage } from './locales/en';
+import { en, type Catalog, type Message, type MessageKey, type PluralMessage } from './locales/en';
 
 // The one i18n layer: every user-visible string goes through a catalog; plurals, numbers and dates
 // are formatted with the platform's Intl so Russian gets its one/few/many forms for free.
@@ -43,7 +43,12 @@ export interface I18n {
   span(ms: number): string;
   /** "3 days ago", "in 5 hours" — relative to `now`. */
   relative(epochMs: number, now: number): string;
+  /** The same language with a surface's own words added (My open loops, Insights: see core/locales/README.md). */
+  extend(words: Words): I18n;
 }
+
+/** Messages by key: the panel's catalog, with a surface's own catalog over it. */
+export type Words = Partial<Record<MessageKey, Message>>;
 
 const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
   ['year', 365 * 24 * 3600_000],
@@ -58,7 +63,7 @@ function isPlural(message: string | PluralMessage): message is PluralMessage {
   return typeof message === 'object';
 }
 
-export function createI18n(locale: Locale, catalog: Catalog = en): I18n {
+export function createI18n(locale: Locale, catalog: Catalog | Words = en): I18n {
   const numberFormat = new Intl.NumberFormat(locale);
   const pluralRules = new Intl.PluralRules(locale);
   const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
@@ -79,7 +84,9 @@ export function createI18n(locale: Locale, catalog: Catalog = en): I18n {
       return typeof value === 'number' ? numberFormat.format(value) : value;
     });
 
-  const lookup = (key: MessageKey): string | PluralMessage => catalog[key] ?? en[key];
+  const words: Words = catalog;
+  // A key of a surface whose words are not loaded shows as itself; locale-surfaces.test.ts proves none is.
+  const lookup = (key: MessageKey): Message => words[key] ?? (en as Words)[key] ?? key;
 
   return {
     locale,
@@ -120,5 +127,6 @@ export function createI18n(locale: Locale, catalog: Catalog = en): I18n {
       }
       return relativeFormat.format(0, 'minute');
     },
+    extend: (more) => createI18n(locale, { ...words, ...more }),
   };
 }

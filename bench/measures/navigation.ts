@@ -66,13 +66,18 @@ chrome.runtime.connect({ name: 'loyalty-lens-panel' }).onMessage.addListener((pu
 });
 `;
 
-/** A copy of the production build with the panel's entry script replaced by EMPTY_PANEL_SCRIPT. */
+/**
+ * A copy of the production build with the panel's entry script replaced by EMPTY_PANEL_SCRIPT, and without the
+ * panel's start script (public/panel-start.js: the real panel's early port, which the empty one does not take).
+ */
 function emptyPanelBuild(chromeBuildDir: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'loyalty-lens-empty-panel-'));
   cpSync(chromeBuildDir, dir, { recursive: true });
-  const entry = /<script type="module"[^>]*src="\/([^"]+)"/.exec(readFileSync(join(dir, 'panel.html'), 'utf8'))?.[1];
+  const html = readFileSync(join(dir, 'panel.html'), 'utf8');
+  const entry = /<script type="module"[^>]*src="\/([^"]+)"/.exec(html)?.[1];
   if (!entry) throw new Error('panel.html names no entry script');
   writeFileSync(join(dir, entry), EMPTY_PANEL_SCRIPT);
+  writeFileSync(join(dir, 'panel.html'), html.replace(/<script src="[^"]*panel-start\.js"><\/script>/, ''));
   return dir;
 }
 

@@ -1,6 +1,7 @@
 import { cloneElement, useEffect, useId, useMemo, useState, type ReactElement } from 'react';
-import { createI18n, loadCatalog, resolveLocale, type I18n, type Locale } from '../../core/i18n';
-import type { Catalog, MessageKey } from '../../core/locales/en';
+import { createI18n, loadCatalog, resolveLocale, type I18n, type Locale, type Words } from '../../core/i18n';
+import type { MessageKey } from '../../core/locales/en';
+import { enInsights } from '../../core/locales/en-insights';
 import {
   insightsCsv,
   insightsView,
@@ -34,11 +35,16 @@ function periodOf(choice: PeriodChoice, now: number, custom: { from: Month; to: 
 
 export function InsightsApp(props: { host: InsightsHost }) {
   const { host } = props;
-  const [catalog, setCatalog] = useState<{ locale: Locale; catalog: Catalog } | null>(null);
+  const [catalog, setCatalog] = useState<{ locale: Locale; catalog: Words } | null>(null);
   useEffect(() => {
     void host.language().then(async (setting) => {
       const locale = resolveLocale(setting, host.browserLanguages);
-      setCatalog({ locale, catalog: await loadCatalog(locale) });
+      // The page's own words over the panel's (core/locales/README.md).
+      const [panel, insights] = await Promise.all([
+        loadCatalog(locale),
+        locale === 'ru' ? import('../../core/locales/ru-insights').then((loaded) => loaded.ruInsights) : enInsights,
+      ]);
+      setCatalog({ locale, catalog: { ...panel, ...insights } });
     });
   }, [host]);
   const i18n = useMemo(() => (catalog ? createI18n(catalog.locale, catalog.catalog) : null), [catalog]);

@@ -20,10 +20,8 @@ import { watchPanelSight } from '../ui/visible-click';
 import { SlimTab } from './SlimTab';
 import { FoldProvider, type Folds } from '../ui/Section';
 import type { WorklistHost } from '../worklist/host';
-import { WorklistView } from '../worklist/WorklistView';
-
-// "My open loops" is imported with the panel, not lazily: a Suspense boundary that showed its fallback holds the content back
-// ~300 ms after it is ready, and the list should paint the moment its saved copy is there.
+import { loadWorklistView, type WorklistViewComponent } from './worklist-view';
+import { loadCallCard } from './call-card-view';
 
 const RECONNECT_MS = 500;
 /** How long to wait for the background to say which record the tab shows before saying it did not answer. */
@@ -89,6 +87,7 @@ export function PanelApp(props: PanelAppProps) {
   const [catalog, setCatalog] = useState<{ locale: Locale; catalog: Catalog } | null>(null);
   const locale = resolveLocale(settings?.ui.language ?? 'auto', host.browserLanguages);
   const slim = useSlim() && host.openInPage !== undefined;
+  const [WorklistView, setWorklistView] = useState<WorklistViewComponent | null>(null);
 
   const [folded, setFolded] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => {
@@ -132,6 +131,10 @@ export function PanelApp(props: PanelAppProps) {
   useEffect(() => {
     callModeDefault.current = settings?.ui.callModeDefault ?? false;
   }, [settings]);
+
+  useEffect(() => {
+    if (callMode) void loadCallCard();
+  }, [callMode]);
 
   useEffect(() => {
     let alive = true;
@@ -247,6 +250,18 @@ export function PanelApp(props: PanelAppProps) {
   });
   const data: PanelData | null = current?.status === 'found' && current.data.view.fetchedAt !== null ? current.data : null;
 
+  const worklistWanted = worklistHost !== undefined && !slim && (view === 'worklist' || state.name === 'no-record');
+  useEffect(() => {
+    if (!worklistWanted) return;
+    let alive = true;
+    void loadWorklistView().then((loaded) => {
+      if (alive) setWorklistView(() => loaded);
+    });
+    return () => {
+      alive = false;
+    };
+  }, [worklistWanted]);
+
   useEffect(() => {
     document.documentElement.lang = i18n.locale;
   }, [i18n]);
@@ -295,7 +310,7 @@ export function PanelApp(props: PanelAppProps) {
     );
   }
 
-  if (worklistHost && settings && view === 'worklist') {
+  if (worklistHost && settings && view === 'worklist' && WorklistView) {
     return (
       <I18nProvider value={i18n}>
         <div className="panel" data-ll-state="worklist" lang={i18n.locale}>
@@ -320,7 +335,7 @@ export function PanelApp(props: PanelAppProps) {
           {state.name === 'loading' && <Skeleton label={i18n.t('state.loading')} />}
           {state.name === 'no-record' && <StateMessage kind="no-record" />}
           {/* Beside a page that is not a record (the toolbar's side panel anywhere), the list is there at once. */}
-          {state.name === 'no-record' && worklistHost && settings && <WorklistView host={worklistHost} settings={settings} now={now} />}
+          {state.name === 'no-record' && worklistHost && settings && WorklistView && <WorklistView host={worklistHost} settings={settings} now={now} />}
           {state.error && (
             <StateMessage
               kind={state.name}

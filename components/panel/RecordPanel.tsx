@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Settings } from '../../core/settings';
 import { AccountSection } from './AccountSection';
 import type { ListAccountContacts } from './crm-contact-list';
-import { CallCard } from './CallCard';
+import { LoadedCallCard } from './call-card-view';
 import { ContactView } from './ContactView';
 import type { FocusContact, FollowUpRow, PanelData } from '../../core/panel-data';
 import type { Outcome, RecordRef } from '../../core/schema';
@@ -115,7 +115,7 @@ export function RecordPanel(props: {
     const action = target && (
       <LogOutcome target={target} rootCauses={settings.rules.rootCauses} crmName={crmName} actions={props.outcomeActions} outcomes={top ? top.outcomes : (focus?.outcomes ?? [])} shortcut />
     );
-    return <CallCard data={data} settings={settings} now={now} loopHistoryProblem={problem} action={action} />;
+    return <LoadedCallCard data={data} settings={settings} now={now} loopHistoryProblem={problem} action={action} />;
   }
   // A contact's own page names the contact in the heading; elsewhere each focus contact is named where it starts.
   const contactPage = data.focus.length === 1 && (recordRef.objectType === 'contact' || recordRef.objectType === 'lead');

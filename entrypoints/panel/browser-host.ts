@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { PANEL_PORT, sendRequest } from '../../core/send';
 import type { PanelHost, PanelPort } from '../../components/panel/host';
 import type { PanelWindow } from '../../core/messaging';
+import { takeStartPort } from './early-start';
 
 const CALL_MODE_KEY = 'ui.callMode';
 const FOLDED_KEY = 'ui.foldedSections';
@@ -29,7 +30,9 @@ export function browserHost(): PanelHost {
       },
     }),
     connect: () => {
-      const port = browser.runtime.connect({ name: PANEL_PORT });
+      // The first connection is the one opened as the page started; a reconnection opens its own.
+      const started = takeStartPort();
+      const port = started?.port ?? browser.runtime.connect({ name: PANEL_PORT });
       // A side panel or sidebar says which window it is in: Firefox gives the background no other way to know.
       if (!framedInPage) {
         void browser.windows
@@ -39,7 +42,20 @@ export function browserHost(): PanelHost {
           })
           .catch(() => undefined);
       }
-      return port as PanelPort;
+      if (!started) return port as PanelPort;
+      return {
+        ...(port as PanelPort),
+        onMessage: {
+          // What the background pushed before the panel listened is heard first, in order.
+          addListener(listener) {
+            for (const message of started.held.splice(0)) listener(message);
+            port.onMessage.addListener(listener);
+          },
+        },
+        onDisconnect: port.onDisconnect,
+        postMessage: (message) => port.postMessage(message),
+        disconnect: () => port.disconnect(),
+      };
     },
     refresh: (ref) => sendRequest({ type: 'record.refresh', ref }),
     requestPermission: (origin) => browser.permissions.request({ origins: [origin.endsWith('/*') ? origin : `${origin}/*`] }),

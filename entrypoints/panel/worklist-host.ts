@@ -3,6 +3,7 @@ import { sendRequest } from '../../core/send';
 import { isCrmPageUrl } from '../../integrations/pages';
 import type { WorklistHost } from '../../components/worklist/host';
 import type { OutcomeActions } from '../../components/outcome/actions';
+import { takeStartWorklist } from './early-start';
 
 /** How long a snapshot asked for at the panel's start still counts as the saved list. */
 const EARLY_SNAPSHOT_MS = 2_000;
@@ -11,13 +12,11 @@ const EARLY_SNAPSHOT_MS = 2_000;
 export function browserWorklistHost(outcomeActions: OutcomeActions): WorklistHost {
   const framedInPage = window.top !== window;
   // Outside a CRM page (the side panel, the sidebar, a tab) the list is what the panel shows first: its saved copy is
-  // asked for while the panel starts, and the list's first look takes it if it is still new.
-  let early = framedInPage ? null : { at: Date.now(), reply: sendRequest({ type: 'worklist.get' }) };
+  // asked for as the page starts (public/panel-start.js), and the list's first look takes it if it is still new.
   return {
-    get: () => {
-      const taken = early && Date.now() - early.at < EARLY_SNAPSHOT_MS ? early.reply : null;
-      early = null;
-      return taken ?? sendRequest({ type: 'worklist.get' });
+    get: async () => {
+      const early = framedInPage ? null : await takeStartWorklist(EARLY_SNAPSHOT_MS);
+      return early ?? sendRequest({ type: 'worklist.get' });
     },
     refresh: () => sendRequest({ type: 'worklist.refresh' }),
     owners: (crm) => sendRequest({ type: 'worklist.owners', crm }),

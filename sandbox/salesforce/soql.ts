@@ -42,6 +42,8 @@ interface Context {
   store: Store;
   now: number;
   version: string;
+  /** Each semi-join's values, computed once per query (the index narrowing and the WHERE both use them). */
+  semiJoins?: Map<Query, Value[]>;
 }
 
 const DAY = 86_400_000;
@@ -410,7 +412,7 @@ function rowCondition(object: ObjectDef, ctx: Context): (condition: Condition) =
       let members: Set<Value>;
       let nullMember = false;
       if (c.valueQuery) {
-        members = new Set(semiJoin(c.valueQuery, ctx));
+        members = new Set(cachedSemiJoin(c.valueQuery, ctx));
       } else {
         const raws = Array.isArray(c.value) ? c.value : [c.value ?? ''];
         const types = Array.isArray(c.literalType) ? c.literalType : raws.map(() => c.literalType as string | undefined);
@@ -459,6 +461,65 @@ function rowCondition(object: ObjectDef, ctx: Context): (condition: Condition) =
   };
 }
 
+function cachedSemiJoin(query: Query, ctx: Context): Value[] {
+  ctx.semiJoins ??= new Map();
+  let values = ctx.semiJoins.get(query);
+  if (!values) {
+    values = semiJoin(query, ctx);
+    ctx.semiJoins.set(query, values);
+  }
+  return values;
+}
+
+/**
+ * The rows a WHERE can hold for, found through the lookup indexes (Store.rowsWhere) instead of a scan of the table, or
+ * null when no condition narrows: a condition at the top level of an AND chain of the form `Lookup = id`,
+ * `Lookup IN (ids)` or `Lookup IN (SELECT …)`, where Lookup is Id, a lookup field or a path of single-object lookups
+ * (`Contact.AccountId`). The whole WHERE still tests every row found; this only spares reading the others.
+ */
+function indexedRows(object: ObjectDef, tokens: Token[], ctx: Context): Row[] | null {
+  let depth = 0;
+  const conditions: Condition[] = [];
+  for (const token of tokens) {
+    if (token === '(') depth += 1;
+    else if (token === ')') depth -= 1;
+    else if (depth === 0 && (token === 'OR' || token === 'NOT')) return null;
+    else if (depth === 0 && typeof token === 'object') conditions.push(token.condition);
+  }
+  let best: Row[] | null = null;
+  for (const condition of conditions) {
+    const found = rowsByLookup(object, condition, ctx);
+    if (found && (!best || found.length < best.length)) best = found;
+  }
+  return best;
+}
+
+function rowsByLookup(object: ObjectDef, condition: Condition, ctx: Context): Row[] | null {
+  const c = condition as Condition & { field?: string; fn?: FunctionExp; operator: string; value?: string | string[]; literalType?: string | string[]; valueQuery?: Query };
+  if (c.fn || !c.field) return null;
+  const operator = c.operator.toUpperCase();
+  if (operator !== '=' && operator !== 'IN') return null;
+  const path = resolvePath(object, c.field);
+  const isLookup = (field: FieldDef) => field.type === 'id' || field.type === 'reference';
+  if (!isLookup(path.leaf) || path.hops.some((hop) => hop.referenceTo?.length !== 1)) return null;
+  let values: Value[];
+  if (c.valueQuery) values = cachedSemiJoin(c.valueQuery, ctx);
+  else {
+    const raws = Array.isArray(c.value) ? c.value : [c.value ?? ''];
+    const types = Array.isArray(c.literalType) ? c.literalType : raws.map(() => c.literalType as string | undefined);
+    const literals = raws.map((raw, index) => checkLiteral(path.leaf, literalOf(raw, types[index], 0, ctx)));
+    if (literals.some((l) => l.kind !== 'string')) return null;
+    values = literals.map((l) => (l as { value: string }).value);
+  }
+  // From the leaf back to the queried object: the rows of each object on the path whose lookup holds the values.
+  const objects = [object, ...path.hops.map((hop) => objectDef(hop.referenceTo![0]!)!)];
+  let rows = ctx.store.rowsWhere(objects[objects.length - 1]!, path.leaf.name, values.filter((v) => v !== null));
+  for (let i = path.hops.length - 1; i >= 0; i -= 1) {
+    rows = ctx.store.rowsWhere(objects[i]!, path.hops[i]!.name, rows.map((row) => row.Id as string));
+  }
+  return rows;
+}
+
 /** Values of the single field a semi-join (or anti-join) subquery selects. */
 function semiJoin(query: Query, ctx: Context): Value[] {
   const object = objectOrThrow(query.sObject ?? '');
@@ -471,9 +532,10 @@ function semiJoin(query: Query, ctx: Context): Value[] {
   if (path.leaf.type !== 'id' && path.leaf.type !== 'reference') {
     throw new SoqlError('INVALID_FIELD', `The selected field '${path.leaf.name}' in a semi join sub-select must be an Id or reference field`);
   }
-  const where = query.where ? buildPredicate(tokenize(query.where), rowCondition(object, ctx)) : () => true;
+  const tokens = tokenize(query.where);
+  const where = query.where ? buildPredicate(tokens, rowCondition(object, ctx)) : () => true;
   const out: Value[] = [];
-  for (const row of ctx.store.rows(object)) if (where(row)) out.push(readPath(ctx.store, row, path));
+  for (const row of indexedRows(object, tokens, ctx) ?? ctx.store.rows(object)) if (where(row)) out.push(readPath(ctx.store, row, path));
   return out;
 }
 
@@ -599,11 +661,14 @@ function isAggregate(query: Query | Subquery): boolean {
 }
 
 /** Filter, sort, page and project rows of one object (also used for child subqueries). */
-function runRows(source: Iterable<Row>, object: ObjectDef, query: Query | Subquery, ctx: Context): OutRecord[] {
+/** `source`: a parent's child rows, or 'table' for the whole table (read through an index where the WHERE allows). */
+function runRows(source: Iterable<Row> | 'table', object: ObjectDef, query: Query | Subquery, ctx: Context): OutRecord[] {
   const selected = compileSelect(object, query.fields ?? []);
-  const where = query.where ? buildPredicate(tokenize(query.where), rowCondition(object, ctx)) : null;
+  const tokens = tokenize(query.where);
+  const where = query.where ? buildPredicate(tokens, rowCondition(object, ctx)) : null;
   let rows: Row[] = [];
-  for (const row of source) if (!where || where(row)) rows.push(row);
+  const candidates = source === 'table' ? (indexedRows(object, tokens, ctx) ?? ctx.store.rows(object)) : source;
+  for (const row of candidates) if (!where || where(row)) rows.push(row);
   const orderBy = asArray(query.orderBy);
   const orderPaths = orderBy.map((clause) => {
     if (!('field' in clause)) throw new SoqlError('MALFORMED_QUERY', 'ORDER BY an aggregate needs GROUP BY');
@@ -620,11 +685,10 @@ function runRows(source: Iterable<Row>, object: ObjectDef, query: Query | Subque
   const children = new Map<SelectedChild, Map<string, Row[]>>();
   for (const item of selected) {
     if (item.kind !== 'child') continue;
-    const wanted = new Set(rows.map((r) => r.Id as string));
     const byParent = new Map<string, Row[]>();
-    for (const child of ctx.store.rows(item.object)) {
+    for (const child of ctx.store.rowsWhere(item.object, item.field.name, rows.map((r) => r.Id as string))) {
       const parentId = child[item.field.name];
-      if (typeof parentId !== 'string' || !wanted.has(parentId)) continue;
+      if (typeof parentId !== 'string') continue;
       const list = byParent.get(parentId) ?? [];
       list.push(child);
       byParent.set(parentId, list);
@@ -683,9 +747,10 @@ function fnKey(fn: FunctionExp): string {
 
 function runAggregate(object: ObjectDef, query: Query, ctx: Context): QueryOutput {
   const fields = query.fields ?? [];
-  const where = query.where ? buildPredicate(tokenize(query.where), rowCondition(object, ctx)) : null;
+  const tokens = tokenize(query.where);
+  const where = query.where ? buildPredicate(tokens, rowCondition(object, ctx)) : null;
   const rows: Row[] = [];
-  for (const row of ctx.store.rows(object)) if (!where || where(row)) rows.push(row);
+  for (const row of indexedRows(object, tokens, ctx) ?? ctx.store.rows(object)) if (!where || where(row)) rows.push(row);
   const groupBy = asArray(query.groupBy).map((g) => {
     if ('fn' in g) {
       if (!isDateFunction(g.fn)) throw new SoqlError('MALFORMED_QUERY', `GROUP BY ${g.fn.rawValue ?? ''} is not supported`);
@@ -781,6 +846,6 @@ export function runQuery(soql: string, store: Store, version: string, now = Date
   const object = objectOrThrow(query.sObject ?? '');
   const ctx: Context = { store, now, version };
   if (isAggregate(query)) return runAggregate(object, query, ctx);
-  const records = runRows(store.rows(object), object, query, ctx);
+  const records = runRows('table', object, query, ctx);
   return { totalSize: records.length, records };
 }

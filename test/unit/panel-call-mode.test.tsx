@@ -33,6 +33,12 @@ async function showCallPanel(host = testHost()) {
 
 const toggle = () => screen.getByRole('button', { name: 'Call mode' });
 
+/** The call card, once its code has loaded (it loads on demand). */
+async function callCard(container: HTMLElement): Promise<HTMLElement> {
+  await waitFor(() => expect(container.querySelector('.call-card')).toBeTruthy());
+  return container.querySelector('.call-card') as HTMLElement;
+}
+
 describe('call mode', () => {
   it('switches to a compact card with the button and remembers it', async () => {
     const { root, host, container } = await showCallPanel();
@@ -41,8 +47,7 @@ describe('call mode', () => {
     fireEvent.click(toggle());
     expect(toggle().getAttribute('aria-pressed')).toBe('true');
     expect(host.callMode).toBe(true);
-    const card = container.querySelector('.call-card') as HTMLElement;
-    expect(card).toBeTruthy();
+    const card = await callCard(container);
     expect(screen.queryByRole('group', { name: /Score history/ })).toBeNull();
     expect(figure(card, 'contact-latest-score')?.getAttribute('data-ll-value')).toBe('9');
     expect(figure(card, 'contact-segment')?.getAttribute('data-ll-value')).toBe('promoter');
@@ -59,7 +64,7 @@ describe('call mode', () => {
   it('acts: the card offers Log outcome for its open follow-up, and Alt+Shift+O opens the form', async () => {
     const { container, host } = await showCallPanel();
     fireEvent.click(toggle());
-    const card = container.querySelector('.call-card') as HTMLElement;
+    const card = await callCard(container);
     const log = within(card).getByRole('button', { name: 'Log outcome' });
     expect(log.getAttribute('aria-keyshortcuts')).toBe('Alt+Shift+O');
     fireEvent.keyDown(window, { code: 'KeyO', key: 'O', altKey: true, shiftKey: true });

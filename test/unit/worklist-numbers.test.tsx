@@ -6,7 +6,9 @@ import type { WorklistHost } from '../../components/worklist/host';
 import { I18nProvider } from '../../components/panel/i18n-context';
 import { createI18n } from '../../core/i18n';
 import { en } from '../../core/locales/en';
+import { enWorklist } from '../../core/locales/en-worklist';
 import { ru } from '../../core/locales/ru';
+import { ruWorklist } from '../../core/locales/ru-worklist';
 import { combineLoopCounts, type LoopCounts, type LoopNumbers as Numbers, type WindowCounts } from '../../core/loop-metrics';
 import type { Reply } from '../../core/messaging';
 
@@ -37,7 +39,7 @@ const salesforce: LoopCounts = {
 function show(numbers: Numbers, locale: 'en' | 'ru' = 'en') {
   const host = { numbers: async (): Promise<Reply<Numbers>> => ({ ok: true, value: numbers }) } as unknown as WorklistHost;
   return render(
-    <I18nProvider value={createI18n(locale, locale === 'ru' ? ru : en)}>
+    <I18nProvider value={createI18n(locale, locale === 'ru' ? { ...ru, ...ruWorklist } : { ...en, ...enWorklist })}>
       <LoopNumbers host={host} asked="" />
     </I18nProvider>,
   );

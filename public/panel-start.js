@@ -1,0 +1,24 @@
+// The panel's first words with the background, sent while its code still loads and compiles
+// (entrypoints/panel/early-start.ts takes them over): the port, over which the background pushes the record, the
+// settings and the record's data; and outside a CRM page, where My open loops shows first, the saved list.
+// A classic script, so it runs as the page is parsed, not after the module graph.
+(() => {
+  const api = globalThis.browser?.runtime ? globalThis.browser : globalThis.chrome;
+  const port = api.runtime.connect({ name: 'loyalty-lens-panel' });
+  const held = [];
+  const hold = (message) => held.push(message);
+  port.onMessage.addListener(hold);
+  let disconnected = false;
+  port.onDisconnect.addListener(() => {
+    disconnected = true;
+  });
+  const worklist = globalThis.top === globalThis ? Promise.resolve(api.runtime.sendMessage({ type: 'worklist.get' })).catch(() => undefined) : null;
+  globalThis.loyaltyLensStart = {
+    at: Date.now(),
+    worklist,
+    takePort() {
+      port.onMessage.removeListener(hold);
+      return disconnected ? null : { port, held };
+    },
+  };
+})();
