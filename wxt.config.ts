@@ -54,13 +54,21 @@ export default defineConfig({
   zip: {
     excludeSources: ['test/e2e/screenshots/**', 'test/e2e/artifacts/**', '.sandbox/**', 'demo.png', '**/*.log', 'docs/store/*.png', 'crm-plugins/**'],
   },
+  hooks: {
+    // Only the service worker runs the CRM clients, which need Node's globals and modules; React names `process` too,
+    // and shimming it there would put a Node polyfill into every page's first script for nothing.
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (!entrypoints.some((entry) => entry.type === 'background')) return;
+      config.plugins = [
+        ...(config.plugins ?? []),
+        nodePolyfills({
+          include: ['events', 'stream', 'buffer', 'process', 'util', 'timers', 'querystring', 'string_decoder'],
+          globals: { Buffer: true, process: true, global: true },
+        }),
+      ];
+    },
+  },
   vite: () => ({
-    plugins: [
-      nodePolyfills({
-        include: ['events', 'stream', 'buffer', 'process', 'util', 'timers', 'querystring', 'string_decoder'],
-        globals: { Buffer: true, process: true, global: true },
-      }),
-    ],
     resolve: {
       alias: {
         // The npm `url` polyfill has no URL export; the HubSpot client calls `new URL` from it.

@@ -4,6 +4,7 @@ import { useI18n } from '../panel/i18n-context';
 import type { FollowUp, OutcomeInput, OutcomeResult, RecordRef, Segment } from '../../core/schema';
 import { OUTCOME_RESULTS } from '../../core/outcome-results';
 import type { OutcomeActions } from './actions';
+import { outcomeFormMessages } from './form-messages';
 import { fill, outcomeMessages } from './messages';
 import { useVisibleClick } from '../ui/visible-click';
 
@@ -37,7 +38,7 @@ export function OutcomeForm(props: {
 }) {
   const { target } = props;
   const i18n = useI18n();
-  const m = outcomeMessages(i18n.locale);
+  const m = { ...outcomeMessages(i18n.locale), ...outcomeFormMessages(i18n.locale) };
   const id = useId();
   const guard = useVisibleClick();
   const resultGroup = useRef<HTMLFieldSetElement>(null);

@@ -3,6 +3,7 @@ import { en } from '../../core/locales/en';
 import { ru } from '../../core/locales/ru';
 import type { OutcomeResult } from '../../core/schema';
 import { methodLabel, segmentLabel } from '../../components/panel/labels';
+import { outcomeFormMessages } from '../../components/outcome/form-messages';
 import { fill, outcomeMessages } from '../../components/outcome/messages';
 import type { CardFigures, CardFollowUp } from './figures';
 
@@ -49,7 +50,7 @@ export function figureTexts(figures: CardFigures, i18n: I18n): Partial<Record<Fi
 /** The card's other words: headings, states and the outcome form, all from the extension's catalogs. */
 export function cardWords(locale: Locale, crmName: string) {
   const i18n = cardI18n(locale);
-  const form = outcomeMessages(locale);
+  const form = { ...outcomeMessages(locale), ...outcomeFormMessages(locale) };
   const crm = { crm: crmName };
   return {
     i18n,

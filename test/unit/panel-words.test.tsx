@@ -6,6 +6,7 @@ import type * as I18nModule from '../../core/i18n';
 import type { Catalog } from '../../core/locales/en';
 import type * as OptionsStringsModule from '../../components/options/strings';
 import type * as Messaging from '../../core/messaging';
+import type * as OutcomeFormMessagesModule from '../../components/outcome/form-messages';
 import type * as OutcomeMessagesModule from '../../components/outcome/messages';
 import { LoyaltyLensDb } from '../../core/db';
 import { CONNECTIONS_KEY } from '../../core/messaging';
@@ -88,6 +89,13 @@ vi.mock('../../components/outcome/messages', async (importOriginal) => {
         ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, markValue(v)]))
         : value;
   return { ...real, outcomeMessages: (locale: I18nModule.Locale) => markValue(real.outcomeMessages(locale)) as ReturnType<typeof real.outcomeMessages> };
+});
+
+vi.mock('../../components/outcome/form-messages', async (importOriginal) => {
+  const real = await importOriginal<typeof OutcomeFormMessagesModule>();
+  const markValue = (value: unknown): unknown =>
+    typeof value === 'string' ? mark(value) : value && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, markValue(v)])) : value;
+  return { ...real, outcomeFormMessages: (locale: I18nModule.Locale) => markValue(real.outcomeFormMessages(locale)) as ReturnType<typeof real.outcomeFormMessages> };
 });
 
 vi.mock('../../core/messaging', async (importOriginal) => ({
