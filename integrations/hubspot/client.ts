@@ -99,26 +99,29 @@ export class HubSpotHttp {
     const isSearch = isSearchPath(path);
     const idempotent = isIdempotent(method, path);
     for (let attempt = 0; ; attempt++) {
-      const { response, responseHeaders, text } = await this.connections.run(async () => {
-        // Rate slots are taken only once a connection is free, so each is stamped just before sending;
-        // the per-second search slot first, then the ten-second one. A second is short next to the time a
-        // request may wait on its way, so a search counts until its answer arrives (see acquireUntilDone).
-        const searchDone = isSearch ? await this.searchLimiter.acquireUntilDone() : null;
-        let sent: Response;
-        try {
-          await this.limiter.acquire();
-          this.requestCount++;
-          sent = await this.fetchOnce(method, url, body, headers);
-        } finally {
-          searchDone?.();
-        }
-        const received: Record<string, string> = {};
-        sent.headers.forEach((value, name) => {
-          received[name.toLowerCase()] = value;
-        });
-        this.observeRateHeaders(received);
-        return { response: sent, responseHeaders: received, text: await this.readText(sent) };
-      });
+      // A search takes its per-second slot before a connection: the slot counts until the answer arrives (a second is
+      // short next to the time a request may wait on its way, see acquireUntilDone), so waiting for a connection costs
+      // nothing, and a search waiting for its second never holds a connection a request of another kind could use.
+      // The ten-second slot is stamped when it is taken, so it is taken only once a connection is free.
+      const searchDone = isSearch ? await this.searchLimiter.acquireUntilDone() : null;
+      const { response, responseHeaders, text } = await this.connections
+        .run(async () => {
+          let sent: Response;
+          try {
+            await this.limiter.acquire();
+            this.requestCount++;
+            sent = await this.fetchOnce(method, url, body, headers);
+          } finally {
+            searchDone?.();
+          }
+          const received: Record<string, string> = {};
+          sent.headers.forEach((value, name) => {
+            received[name.toLowerCase()] = value;
+          });
+          this.observeRateHeaders(received);
+          return { response: sent, responseHeaders: received, text: await this.readText(sent) };
+        })
+        .finally(() => searchDone?.());
       if (response.status >= 200 && response.status < 300) {
         if (text.trim() !== '') {
           try {

@@ -5,7 +5,7 @@ import { HubSpotApi, type WriteCounters } from './api';
 import { RateLimiter, type LimitSettings } from './limits';
 import type { ObjectTypeName } from './model';
 import { handlePage } from './pages';
-import { seedPortals } from './seed';
+import { seedPortals, type SeedVolume } from './seed';
 import type { PortalStore, StoredRecord } from './store';
 
 export { HUBSPOT_FIXTURES, SEED_NOW } from './seed';
@@ -29,6 +29,9 @@ export class HubSpotSandbox implements CrmSandbox {
   private absentProperties = new Set<string>();
   private api = this.buildApi();
 
+  /** `volume`: bench only, the main portal padded to that many NPS answers in the twelve months ending then. */
+  constructor(private readonly volume: SeedVolume | null = null) {}
+
   private buildApi(): HubSpotApi {
     return new HubSpotApi(() => this.portals(), this.limiter, this.counters, () => this.searchIndexLagMs, () => this.absentProperties);
   }
@@ -51,7 +54,7 @@ export class HubSpotSandbox implements CrmSandbox {
 
   /** The seeded portals, generated on first use. */
   portals(): ReadonlyMap<string, PortalStore> {
-    this.stores ??= seedPortals();
+    this.stores ??= seedPortals(this.volume);
     return this.stores;
   }
 
@@ -119,10 +122,12 @@ export class HubSpotSandbox implements CrmSandbox {
 export interface HubSpotSandboxOptions {
   /** Starting request budgets (defaults: 100 per 10 s, 250,000 a day, search 5 per second). */
   limits?: Partial<LimitSettings>;
+  /** Bench only: NPS answers in the twelve months ending when the portal is seeded (default: the seed as it is). */
+  answersInYear?: number;
 }
 
 export function createHubSpotSandbox(options: HubSpotSandboxOptions = {}): HubSpotSandbox {
-  const sandbox = new HubSpotSandbox();
+  const sandbox = new HubSpotSandbox(options.answersInYear ? { answersInYear: options.answersInYear, now: Date.now() } : null);
   if (options.limits) sandbox.setLimits(options.limits);
   return sandbox;
 }
