@@ -344,6 +344,7 @@ export const en = {
   'insights.loading': "Counting in your CRMs…",
   'insights.counted': "Counted at {time}.",
   'insights.fromCache': "Counted at {time}; shown from the last count. “Count again” asks the CRMs afresh.",
+  'insights.kept': "Closed months, and what had not changed since, as counted on {date}; this month and what changed, counted at {time}. “Count again” counts everything afresh.",
   'insights.notConnected': "{crm} is not connected.",
   'insights.noneConnected': "No CRM is connected yet. Connect HubSpot or Salesforce in the settings to see insights.",
   'insights.openSettings': "Open settings",

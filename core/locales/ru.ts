@@ -372,6 +372,7 @@ export const ru: Catalog = {
   'insights.loading': "Считаем в ваших CRM…",
   'insights.counted': "Посчитано: {time}.",
   'insights.fromCache': "Посчитано: {time}; показан последний подсчёт. «Пересчитать» спросит CRM заново.",
+  'insights.kept': "Закрытые месяцы и то, что с тех пор не менялось, — по подсчёту от {date}; этот месяц и изменения посчитаны: {time}. «Пересчитать» посчитает всё заново.",
   'insights.notConnected': "{crm} не подключена.",
   'insights.noneConnected': "Ни одна CRM ещё не подключена. Подключите HubSpot или Salesforce в настройках.",
   'insights.openSettings': "Открыть настройки",

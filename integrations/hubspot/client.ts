@@ -66,6 +66,8 @@ export class HubSpotHttp {
   /** Requests sent (including retries); the connector reports the difference per record view. */
   requestCount = 0;
   usage: HubSpotUsage = { dailyRemaining: null, daily: null };
+  /** HubSpot's clock minus ours, from the last answer's Date header (to the second); null before any answer. */
+  clockOffsetMs: number | null = null;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly fetchImpl: typeof fetch;
@@ -189,6 +191,9 @@ export class HubSpotHttp {
     const interval = num('x-hubspot-ratelimit-interval-milliseconds');
     // The server's view wins over ours: when it says the window is spent, wait it out rather than earn a 429.
     if (remaining === 0 && interval !== null) this.limiter.pauseUntil(this.clock.now() + interval);
+    // Times HubSpot stamps (a record's creation, its last change) are on its clock: searches by them ask in its time.
+    const date = headers.date ? Date.parse(headers.date) : NaN;
+    if (!Number.isNaN(date)) this.clockOffsetMs = date - this.clock.now();
     const daily = num('x-hubspot-ratelimit-daily');
     const dailyRemaining = num('x-hubspot-ratelimit-daily-remaining');
     if (daily !== null) this.usage.daily = daily;

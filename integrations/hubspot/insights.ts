@@ -48,12 +48,12 @@ const between = (propertyName: string, start: number, end: number): HsFilter => 
 const since = (propertyName: string, at: number): HsFilter => ({ propertyName, operator: 'GTE', value: String(at) });
 
 /**
- * HubSpot's search shows a record seconds after it is written, and our clock is not HubSpot's: what changed since an
- * earlier count is looked for from this long before it (finding an answer already counted only costs a recount).
+ * HubSpot's search shows a record seconds after it is written: what changed since an earlier count is looked for from
+ * this long before it, on HubSpot's clock (finding a change the earlier count already saw only costs a recount).
  */
-const CHANGE_MARGIN_MS = 5 * 60_000;
-/** Answers read (their dates only) to find which kept months late ones fell in; more than this recounts every month. */
-const CHANGED_ROWS = 100;
+const CHANGE_MARGIN_MS = 60_000;
+/** Answers read (their dates only) to find which kept months new ones fell in; more than a page recounts every month. */
+const CHANGED_ROWS = 200;
 
 export async function countHubSpotInsights(portal: HubSpotPortal, filter: OwnerFilter, months: Month[], settings: Settings, kept: InsightsKept | null): Promise<InsightsCounts> {
   const start = portal.http.requestCount;
@@ -83,43 +83,46 @@ export async function countHubSpotInsights(portal: HubSpotPortal, filter: OwnerF
   const countedCauses = pipeline && props.causes ? settings.rules.rootCauses.filter((c) => props.causes!.includes(c)) : [];
   const followUpBasis = JSON.stringify({ pipeline: pipeline?.id ?? null, owners: owners[0]?.values ?? null, causes: props.causes ? countedCauses : null, steps: props.steps });
 
-  // What an earlier count may lend: closed months (any view of this basis) and this view's last count, while young.
+  // What an earlier count may lend: closed months (of any view of this basis, or this view's last count, while young).
+  // The open month is always counted: it is where answers arrive.
   const previous = kept?.previous && kept.previous.basis === basis && kept.previous.instance === directory.portalId && now - kept.previous.fetchedAt < KEPT_MONTH_MAX_AGE_MS ? kept.previous : null;
+  const closedMonths = months.filter((month) => monthClosedAt(month, now));
   const lent = new Map<Month, KeptMonth>();
-  for (const m of kept ? await kept.months(basis, months.filter((month) => monthClosedAt(month, now))) : []) lent.set(m.month, m);
+  for (const m of kept ? await kept.months(basis, closedMonths) : []) lent.set(m.month, m);
   for (const m of previous?.months ?? []) {
     const at = m.countedAt ?? previous!.fetchedAt;
-    if (months.includes(m.month) && (lent.get(m.month)?.countedAt ?? 0) < at) lent.set(m.month, { ...m, countedAt: at });
+    if (closedMonths.includes(m.month) && monthClosedAt(m.month, at) && (lent.get(m.month)?.countedAt ?? 0) < at) lent.set(m.month, { ...m, countedAt: at });
   }
 
   // Answers added since (a new answer, or a late import dated into a closed month) say which lent months to count again.
   // A submission is never edited; a contact's latest answer moves between months, so there any change recounts them all.
-  const answersSince = lent.size > 0 || previous ? Math.min(...[...lent.values()].map((m) => m.countedAt), previous?.fetchedAt ?? Infinity) - CHANGE_MARGIN_MS : null;
-  const ticketsSince = previous && previous.followUpBasis === followUpBasis && pipeline ? previous.fetchedAt - CHANGE_MARGIN_MS : null;
-  const [answersChanged, followUpsChanged] = await Promise.all([
+  const onHubSpotClock = (at: number) => at + (portal.http.clockOffsetMs ?? 0) - CHANGE_MARGIN_MS;
+  const answersSince = lent.size > 0 || previous ? onHubSpotClock(Math.min(...[...lent.values()].map((m) => m.countedAt), previous?.fetchedAt ?? Infinity)) : null;
+  const ticketsSince = previous && previous.followUpBasis === followUpBasis && pipeline ? onHubSpotClock(previous.fetchedAt) : null;
+  const answersChanged =
     answersSince === null
-      ? null
+      ? Promise.resolve(null)
       : bySubmissions
         ? search(portal.apis, answerType, [[...answersIn(period.start, period.end), since('hs_createdate', answersSince)]], ['hs_submission_timestamp'], [], CHANGED_ROWS)
-        : search(portal.apis, answerType, [[...owners, since('lastmodifieddate', answersSince)]], ['hs_object_id'], [], 1),
-    ticketsSince === null ? null : total('tickets', [...followUps, since('hs_lastmodifieddate', ticketsSince)]),
-  ]);
-  if (answersChanged && answersChanged.total > 0) {
-    const dated = answersChanged.results.flatMap((r) => {
+        : search(portal.apis, answerType, [[...owners, since('lastmodifieddate', answersSince)]], ['hs_object_id'], [], 1);
+  const followUpsChanged = ticketsSince === null ? Promise.resolve(null) : total('tickets', [...followUps, since('hs_lastmodifieddate', ticketsSince)]);
+  /** The lent months still as they were (none where more answers changed than a page shows); null: nothing asked. */
+  const stillLent = answersChanged.then((changed) => {
+    if (!changed || changed.total === 0) return lent;
+    const dated = changed.results.flatMap((r) => {
       const at = toEpochMs(r.properties.hs_submission_timestamp);
       return at === null ? [] : [monthOf(at)];
     });
-    if (!bySubmissions || answersChanged.total > dated.length) lent.clear();
-    else for (const month of dated) lent.delete(month);
-  }
-  const answersUnchanged = answersChanged !== null && answersChanged.total === 0;
+    if (!bySubmissions || changed.total > dated.length) return new Map<Month, KeptMonth>();
+    return new Map([...lent].filter(([month]) => !dated.includes(month)));
+  });
   const reused: number[] = [];
 
   const monthCounts = months.map(async (month): Promise<MonthCounts> => {
-    const kept = lent.get(month);
-    if (kept) {
-      reused.push(kept.countedAt);
-      return kept;
+    const keptMonth = lent.has(month) ? (await stillLent).get(month) : undefined;
+    if (keptMonth) {
+      reused.push(keptMonth.countedAt);
+      return keptMonth;
     }
     const { start: s, end: e } = monthBounds(month);
     const [promoters, passives, detractors] = await Promise.all(GROUPS.map((g) => total(answerType, [...answersIn(s, e), segmentFilter(g)])));
@@ -128,7 +131,7 @@ export async function countHubSpotInsights(portal: HubSpotPortal, filter: OwnerF
   // Channels over the period: unchanged while no answer was added since the last count of this view.
   const channels = async (): Promise<TouchpointCount[]> => {
     if (!bySubmissions) return [];
-    if (answersUnchanged && previous) {
+    if (previous && (await answersChanged)?.total === 0) {
       reused.push(previous.fetchedAt);
       return previous.touchpoints;
     }
@@ -142,7 +145,7 @@ export async function countHubSpotInsights(portal: HubSpotPortal, filter: OwnerF
   };
   // The follow-ups' causes, steps and recent loops: unchanged while no follow-up of the view was touched since.
   const loops = async (): Promise<Pick<InsightsCounts, 'causes' | 'funnel' | 'recent' | 'causeField'>> => {
-    if (followUpsChanged === 0 && previous) {
+    if (previous && (await followUpsChanged) === 0) {
       reused.push(previous.fetchedAt);
       return { causes: previous.causes, funnel: previous.funnel, recent: previous.recent, causeField: previous.causeField };
     }
@@ -158,7 +161,8 @@ export async function countHubSpotInsights(portal: HubSpotPortal, filter: OwnerF
     currency: directory.currency,
     touchpoints,
     requestCount: portal.http.requestCount - start,
-    fetchedAt: portal.now(),
+    // When the count began: what changed after is looked for next time.
+    fetchedAt: now,
     basis,
     followUpBasis,
     ...(reused.length > 0 ? { keptSince: Math.min(...reused) } : {}),

@@ -7,6 +7,7 @@ import type { ObjectTypeName } from './model';
 import { handlePage } from './pages';
 import { seedPortals, type SeedVolume } from './seed';
 import type { PortalStore, StoredRecord } from './store';
+import { SURVEY_CHANNELS, SURVEY_NAMES } from '../text';
 
 export { HUBSPOT_FIXTURES, SEED_NOW } from './seed';
 export type { StoredRecord } from './store';
@@ -106,6 +107,40 @@ export class HubSpotSandbox implements CrmSandbox {
 
   stats(): Record<string, number> {
     return { ...this.counters, rateLimited: this.limiter.rejected };
+  }
+
+  /**
+   * An NPS answer arriving now from one of HubSpot's own surveys (the API cannot create submissions), dated `at`: a
+   * date before now is what a late import looks like. The contact's latest-answer properties follow it.
+   */
+  receiveNpsAnswer(contactId: string, score: number, at: number, portalId = '40001'): StoredRecord {
+    const store = this.portal(portalId);
+    const contact = store.get('contacts', contactId);
+    if (!contact) throw new Error(`No contact ${contactId} in portal ${portalId}`);
+    const now = new Date().toISOString();
+    const record = store.insert(
+      'feedback_submissions',
+      {
+        hs_value: String(score),
+        hs_response_group: score >= 9 ? 'PROMOTER' : score >= 7 ? 'PASSIVE' : 'DETRACTOR',
+        hs_sentiment: score >= 9 ? 'POSITIVE' : score >= 7 ? 'NEUTRAL' : 'NEGATIVE',
+        hs_survey_type: 'NPS',
+        hs_survey_id: '301',
+        hs_survey_name: SURVEY_NAMES.nps,
+        hs_survey_channel: SURVEY_CHANNELS[at % SURVEY_CHANNELS.length]!,
+        hs_content: null,
+        hs_submission_timestamp: new Date(at).toISOString(),
+        hs_contact_id: contactId,
+        hs_contact_email_rollup: contact.properties.email ?? null,
+        hs_ticket_id: null,
+      },
+      now,
+    );
+    store.associateFresh('feedback_submissions', record.id, 'contacts', contactId);
+    if (at >= Date.parse(contact.properties.hs_feedback_last_survey_date ?? '') || !contact.properties.hs_feedback_last_survey_date) {
+      store.update('contacts', contact, { hs_feedback_last_nps_rating: String(score), hs_feedback_last_survey_date: new Date(at).toISOString() }, now, 'API');
+    }
+    return record;
   }
 
   /** Every record of a type in a portal, in id order. */
