@@ -122,7 +122,10 @@ export const insightsCountsSchema = z.object({
   /** Whether the follow-up has the root-cause field; without it no cause can be counted. */
   causeField: z.enum(['present', 'missing']),
   requestCount: z.number().int().nonnegative(),
+  /** When the count began. */
   fetchedAt: z.number().int(),
+  /** When it ended (set where a later count may add to it what was created after). */
+  countedUntil: z.number().int().optional(),
   /**
    * What the month counts are of (the scope and how answers are counted), so kept months of one scope, source or
    * connection never mix with another's; unset where the CRM counts every month each time (Salesforce).

@@ -8,7 +8,7 @@ import { LAST_NPS_PROPERTY, LAST_SURVEY_PROPERTY } from './account-counts';
 import { closedStageIds, followUpPipeline } from './follow-ups';
 import { appRecordUrl } from './paths';
 import { search, type HsFilter } from './requests';
-import { toEpochMs } from './schema';
+import { toEpochMs, type HsSearchPage } from './schema';
 
 // The outer loop on HubSpot, counted by search totals (paced by the transport within the five-a-second search limit):
 // per month its promoters, passives and detractors; per root cause and loop step the follow-up tickets of the period
@@ -16,8 +16,9 @@ import { toEpochMs } from './schema';
 // rows, one page of them.
 // A total is one number and HubSpot allows five searches a second, so a year by month alone is 36 searches. What cannot
 // have changed is not counted again: a closed month's answers stay as they were (kept per basis, any view), and two
-// searches ask what changed since the earlier count — answers created since (whose dates name the months to recount)
-// and follow-ups touched since. "Count again" (kept = null) counts everything.
+// searches ask what changed since the earlier count — answers created since (whose dates name the months to recount,
+// and which, read on one page, are added to the channels) and follow-ups touched since (then causes and steps are
+// counted again). The open month is always counted. "Count again" (kept = null) counts everything.
 
 /** The follow-up ticket's multi-checkbox properties the outcome write fills (integrations/hubspot/outcomes.ts). */
 export const CAUSES_PROPERTY = 'loyalty_lens_root_causes';
@@ -103,7 +104,7 @@ export async function countHubSpotInsights(portal: HubSpotPortal, filter: OwnerF
     answersSince === null
       ? Promise.resolve(null)
       : bySubmissions
-        ? search(portal.apis, answerType, [[...answersIn(period.start, period.end), since('hs_createdate', answersSince)]], ['hs_submission_timestamp'], [], CHANGED_ROWS)
+        ? search(portal.apis, answerType, [[...answersIn(period.start, period.end), since('hs_createdate', answersSince)]], ['hs_submission_timestamp', 'hs_createdate', 'hs_survey_channel', 'hs_response_group'], [], CHANGED_ROWS)
         : search(portal.apis, answerType, [[...owners, since('lastmodifieddate', answersSince)]], ['hs_object_id'], [], 1);
   const followUpsChanged = ticketsSince === null ? Promise.resolve(null) : total('tickets', [...followUps, since('hs_lastmodifieddate', ticketsSince)]);
   /** The lent months still as they were (none where more answers changed than a page shows); null: nothing asked. */
@@ -116,6 +117,8 @@ export async function countHubSpotInsights(portal: HubSpotPortal, filter: OwnerF
     if (!bySubmissions || changed.total > dated.length) return new Map<Month, KeptMonth>();
     return new Map([...lent].filter(([month]) => !dated.includes(month)));
   });
+  // Awaited only where a month is lent (a failed question fails the count there, or through the channels).
+  stillLent.catch(() => undefined);
   const reused: number[] = [];
 
   const monthCounts = months.map(async (month): Promise<MonthCounts> => {
@@ -131,9 +134,15 @@ export async function countHubSpotInsights(portal: HubSpotPortal, filter: OwnerF
   // Channels over the period: unchanged while no answer was added since the last count of this view.
   const channels = async (): Promise<TouchpointCount[]> => {
     if (!bySubmissions) return [];
-    if (previous && (await answersChanged)?.total === 0) {
+    const changed = previous ? await answersChanged : null;
+    if (previous && changed?.total === 0) {
       reused.push(previous.fetchedAt);
       return previous.touchpoints;
+    }
+    const added = previous && changed ? channelsPlusAdded(previous, changed, (portal.http.clockOffsetMs ?? 0) + CHANGE_MARGIN_MS) : null;
+    if (added) {
+      reused.push(previous!.fetchedAt);
+      return added;
     }
     return Promise.all(
       CHANNELS.map(async (channel): Promise<TouchpointCount> => {
@@ -161,12 +170,32 @@ export async function countHubSpotInsights(portal: HubSpotPortal, filter: OwnerF
     currency: directory.currency,
     touchpoints,
     requestCount: portal.http.requestCount - start,
-    // When the count began: what changed after is looked for next time.
+    // When the count began and ended: what changed after is looked for next time.
     fetchedAt: now,
+    countedUntil: portal.now(),
     basis,
     followUpBasis,
     ...(reused.length > 0 ? { keptSince: Math.min(...reused) } : {}),
   };
+}
+
+/**
+ * The channels of an earlier count plus the answers added since, read on one page: a submission is never edited, so
+ * these are exact — when every one of them was created after the earlier count ended (beyond `lagMs`, HubSpot's index
+ * lag on its clock), so none can be in it. Otherwise null: the channels are counted again.
+ */
+function channelsPlusAdded(previous: InsightsCounts, changed: HsSearchPage, lagMs: number): TouchpointCount[] | null {
+  if (previous.countedUntil === undefined || changed.total > changed.results.length) return null;
+  const after = previous.countedUntil + lagMs;
+  if (changed.results.some((r) => (toEpochMs(r.properties.hs_createdate) ?? -Infinity) <= after)) return null;
+  const channels = CHANNELS.map((name): TouchpointCount => ({ ...(previous.touchpoints.find((t) => t.kind === 'channel' && t.name === name) ?? { kind: 'channel', name, n: 0, detractors: 0 }) }));
+  for (const r of changed.results) {
+    const channel = channels.find((c) => c.name === r.properties.hs_survey_channel);
+    if (!channel) continue;
+    channel.n += 1;
+    if (r.properties.hs_response_group === 'DETRACTOR') channel.detractors += 1;
+  }
+  return channels;
 }
 
 /** Per root cause and loop step the follow-ups holding it, those closed, and one page of the most recent. */

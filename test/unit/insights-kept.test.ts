@@ -128,6 +128,21 @@ describe('closed months kept, what changed counted', () => {
     expect(hubspotPart(kept).keptSince).toBe(hubspotPart(first).fetchedAt);
   });
 
+  it('adds the answers created since to the channels, once the last count is older than HubSpot’s index lag', async () => {
+    await load(everyone, false);
+    // As if the last count had been ten minutes ago: an answer now cannot be in it.
+    await db.insights.toCollection().modify((v) => {
+      for (const p of v.snapshot.parts) if (p.counts) Object.assign(p.counts, { fetchedAt: p.counts.fetchedAt - 600_000, countedUntil: p.counts.countedUntil! - 600_000 });
+      v.fetchedAt -= INSIGHTS_TTL_MS + 600_000;
+    });
+    sandbox.hubspot.receiveNpsAnswer(F.sampleContactId, 2, during(open));
+    sandbox.hubspot.receiveNpsAnswer(F.sampleContactId, 9, during(open) + 1);
+    const kept = await load(everyone, false);
+    expect(channelSearches()).toBe(0);
+    expect(monthsCounted()).toEqual([open]);
+    expect(shown(kept)).toEqual(shown(await load(everyone, true)));
+  });
+
   it('counts again a closed month a late import added to, and only that one', async () => {
     const first = await load(everyone, false);
     sandbox.hubspot.receiveNpsAnswer(F.sampleContactId, 10, during(closed));
