@@ -73,7 +73,7 @@ async function main(): Promise<number> {
     buildExtension('chrome');
   }
 
-  const sandboxes = new Map<number, Promise<Sandbox>>();
+  const sandboxes = new Map<string, Promise<Sandbox>>();
   const closeSandboxes = async (): Promise<void> => {
     const running = [...sandboxes.values()];
     sandboxes.clear();
@@ -84,11 +84,12 @@ async function main(): Promise<number> {
   const context: BenchContext = {
     root: ROOT,
     chromeBuildDir: CHROME_BUILD_DIR,
-    sandbox(latencyMs) {
-      const running = sandboxes.get(latencyMs);
+    sandbox(latencyMs, { answersInYear } = {}) {
+      const key = `${latencyMs} ${answersInYear ?? 'seed'}`;
+      const running = sandboxes.get(key);
       if (running) return running;
-      const started = startSandbox({ httpsPort: 0, httpPort: 0, latencyMs });
-      sandboxes.set(latencyMs, started);
+      const started = startSandbox({ httpsPort: 0, httpPort: 0, latencyMs, ...(answersInYear ? { answersInYear } : {}) });
+      sandboxes.set(key, started);
       return started;
     },
     async launch(sandbox, { extensionDir = CHROME_BUILD_DIR, ...options } = {}) {

@@ -18,8 +18,11 @@ export interface BenchContext {
   root: string;
   /** The production Chrome build (.output/chrome-mv3). */
   chromeBuildDir: string;
-  /** A sandbox with this much added latency per request; started once per latency for the module, closed after it. */
-  sandbox(latencyMs: number): Promise<Sandbox>;
+  /**
+   * A sandbox with this much added latency per request; started once per latency (and volume) for the module, closed
+   * after it. `answersInYear`: each CRM's seed padded to that many NPS answers in the twelve months ending now.
+   */
+  sandbox(latencyMs: number, options?: { answersInYear?: number }): Promise<Sandbox>;
   /** Chromium with the built extension in a fresh profile, mapped to the sandbox; closed after the run. */
   launch(sandbox: Sandbox, options?: { inspectSidePanel?: boolean; extensionDir?: string }): Promise<LaunchedExtension>;
 }

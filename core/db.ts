@@ -43,7 +43,6 @@ export interface CrmDirectory {
   value: unknown;
 }
 
-/** One CRM's part of "My open loops" as last read, kept when a later read fails (offline, limits). */
 /** One Insights view as last counted: the scope and period (JSON) is the key. */
 export interface CachedInsights {
   key: string;
@@ -51,6 +50,20 @@ export interface CachedInsights {
   fetchedAt: number;
 }
 
+/**
+ * A closed month's NPS counts as one CRM counted them for one basis (scope, source, portal: see InsightsCounts.basis),
+ * kept so a later view of any period of that scope counts only the months that can still change.
+ */
+export interface KeptInsightsMonth {
+  /** `${crm}|${basis}|${month}` */
+  key: string;
+  promoters: number;
+  passives: number;
+  detractors: number;
+  countedAt: number;
+}
+
+/** One CRM's part of "My open loops" as last read, kept when a later read fails (offline, limits). */
 export interface CachedWorklist {
   crm: 'hubspot' | 'salesforce';
   read: WorklistRead | null;
@@ -82,6 +95,7 @@ export class LoyaltyLensDb extends Dexie {
   directories!: EntityTable<CrmDirectory, 'crm'>;
   worklists!: EntityTable<CachedWorklist, 'crm'>;
   insights!: EntityTable<CachedInsights, 'key'>;
+  insightMonths!: EntityTable<KeptInsightsMonth, 'key'>;
 
   constructor(name = 'loyalty-lens') {
     super(name);
@@ -136,6 +150,8 @@ export class LoyaltyLensDb extends Dexie {
     this.version(5).stores({ worklists: 'crm' });
     // v6 adds the Insights page's cache, one row per scope and period counted; nothing older changes.
     this.version(6).stores({ insights: 'key, fetchedAt' });
+    // v7 adds the closed months' kept counts, read by key only; nothing older changes.
+    this.version(7).stores({ insightMonths: 'key' });
   }
 }
 

@@ -46,8 +46,24 @@ export const monthCountsSchema = z.object({
   promoters: z.number().int().nonnegative(),
   passives: z.number().int().nonnegative(),
   detractors: z.number().int().nonnegative(),
+  /** When the CRM counted this month (a closed month kept from an earlier count keeps its time); unset: with the rest. */
+  countedAt: z.number().int().optional(),
 });
 export type MonthCounts = z.infer<typeof monthCountsSchema>;
+
+/**
+ * A closed month's counts kept for reuse. Answers are dated when they were given, so once a month is over its counts
+ * no longer change (a late import is found by its creation date, see integrations/hubspot/insights.ts).
+ */
+export type KeptMonth = MonthCounts & { countedAt: number };
+
+/** Kept closed months are counted again after this long, however quiet the CRM looked (deletions leave no trace). */
+export const KEPT_MONTH_MAX_AGE_MS = 7 * 86_400_000;
+
+/** Whether a month was over when `at` came (UTC): only such a count can be kept. */
+export function monthClosedAt(month: Month, at: number): boolean {
+  return monthBounds(month).end <= at;
+}
 
 /** How many follow-ups of the period name a root cause, and the money behind their accounts (null: not counted). */
 export const causeCountSchema = z.object({ cause: z.string(), count: z.number().int().nonnegative(), revenue: z.number().nonnegative().nullable() });
@@ -106,7 +122,19 @@ export const insightsCountsSchema = z.object({
   /** Whether the follow-up has the root-cause field; without it no cause can be counted. */
   causeField: z.enum(['present', 'missing']),
   requestCount: z.number().int().nonnegative(),
+  /** When the count began. */
   fetchedAt: z.number().int(),
+  /** When it ended (set where a later count may add to it what was created after). */
+  countedUntil: z.number().int().optional(),
+  /**
+   * What the month counts are of (the scope and how answers are counted), so kept months of one scope, source or
+   * connection never mix with another's; unset where the CRM counts every month each time (Salesforce).
+   */
+  basis: z.string().optional(),
+  /** What the follow-up counts are of (pipeline, scope, the causes and steps the fields hold); unset: not kept. */
+  followUpBasis: z.string().optional(),
+  /** The oldest earlier count this one reused (closed months, or what the CRM said had not changed since); unset: none. */
+  keptSince: z.number().int().optional(),
 });
 export type InsightsCounts = z.infer<typeof insightsCountsSchema>;
 

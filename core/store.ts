@@ -1,5 +1,5 @@
 import { Dexie } from 'dexie';
-import type { LoyaltyLensDb, RecordView } from './db';
+import type { CachedInsights, KeptInsightsMonth, LoyaltyLensDb, RecordView } from './db';
 import { refKey, type FollowUp, type LoopRecord, type RecordContext, type RecordRef } from './schema';
 
 // Multi-table writes live here, each in one transaction, so the panel never sees half a refresh.
@@ -234,4 +234,26 @@ async function deleteContactRows(db: LoyaltyLensDb, contactKey: string): Promise
   await db.responses.where('[contactKey+submittedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).delete();
   await db.followUps.where('contactKey').equals(contactKey).delete();
   await db.loops.where('[contactKey+loggedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).delete();
+}
+
+/**
+ * One Insights count: the view as counted (null when it is not kept: a CRM failed) and the closed months each CRM
+ * counted, in one transaction — nothing when the CRM's cache was wiped meanwhile (`stillCurrent` per CRM's months).
+ */
+export async function saveInsights(
+  db: LoyaltyLensDb,
+  view: CachedInsights | null,
+  months: Array<{ rows: KeptInsightsMonth[]; stillCurrent: () => boolean }>,
+): Promise<void> {
+  await db.transaction('rw', db.insights, db.insightMonths, async () => {
+    const current = months.every((m) => m.stillCurrent());
+    if (view && current) await db.insights.put(view);
+    for (const m of months) if (m.stillCurrent()) await db.insightMonths.bulkPut(m.rows);
+  });
+}
+
+/** The kept closed months of these keys counted at or after `notBefore`. */
+export async function keptInsightMonths(db: LoyaltyLensDb, keys: string[], notBefore: number): Promise<KeptInsightsMonth[]> {
+  const rows = await db.insightMonths.bulkGet(keys);
+  return rows.filter((r): r is KeptInsightsMonth => r !== undefined && r.countedAt >= notBefore);
 }

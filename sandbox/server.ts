@@ -17,6 +17,11 @@ export interface SandboxOptions {
   /** Added to every API request (not to record pages or admin endpoints). */
   latencyMs?: number;
   host?: string;
+  /**
+   * Bench only: each CRM's seed padded with NPS answers until the twelve calendar months ending at the start hold this
+   * many (the benchmarks' volume); unset, the seed every test counts by hand.
+   */
+  answersInYear?: number;
 }
 
 export interface RunningSandbox {
@@ -145,8 +150,8 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const host = options.host ?? '127.0.0.1';
   let latencyMs = options.latencyMs ?? 0;
-  const hubspot = createHubSpotSandbox();
-  const salesforce = createSalesforceSandbox({ latencyMs });
+  const hubspot = createHubSpotSandbox({ answersInYear: options.answersInYear });
+  const salesforce = createSalesforceSandbox({ latencyMs, answersInYear: options.answersInYear });
   const crms: CrmSandbox[] = [hubspot, salesforce];
   let faults: (FaultRule & { pattern: RegExp; remaining: number })[] = [];
   let requestLog: LoggedRequest[] = [];

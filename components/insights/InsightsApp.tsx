@@ -117,6 +117,9 @@ function InsightsPage(props: { host: InsightsHost }) {
   const owners = ownersOf?.crm === scopeCrm ? ownersOf.list : null;
 
   const counted = snapshot?.parts.flatMap((p) => (p.counts ? [p.counts] : [])) ?? [];
+  // A CRM that took closed months (or what had not changed) from an earlier count says since when.
+  const kept = counted.flatMap((c) => (c.keptSince !== undefined ? [c.keptSince] : []));
+  const keptSince = kept.length > 0 ? Math.min(...kept) : null;
   const view = snapshot ? insightsView(snapshot.query.period, counted) : null;
   const crmName = (crm: Crm) => i18n.t(crm === 'hubspot' ? 'crm.hubspot' : 'crm.salesforce');
   const stepName = (step: string) => i18n.t(`insights.step.${step}` as MessageKey);
@@ -228,7 +231,11 @@ function InsightsPage(props: { host: InsightsHost }) {
         {loading && <p className="notice">{i18n.t('insights.loading')}</p>}
         {failure && <p className="notice notice-error">{failure}</p>}
         {!loading && snapshot && snapshot.fetchedAt !== null && (
-          <p className="muted">{i18n.t(snapshot.fromCache ? 'insights.fromCache' : 'insights.counted', { time: i18n.dateTime(snapshot.fetchedAt) })}</p>
+          <p className="muted">
+            {keptSince !== null
+              ? i18n.t('insights.kept', { date: i18n.dateTime(keptSince), time: i18n.dateTime(snapshot.fetchedAt) })
+              : i18n.t(snapshot.fromCache ? 'insights.fromCache' : 'insights.counted', { time: i18n.dateTime(snapshot.fetchedAt) })}
+          </p>
         )}
       </div>
 

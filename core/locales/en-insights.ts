@@ -23,6 +23,7 @@ export const enInsights = {
   'insights.from': "From",
   'insights.to': "To",
   'insights.refresh': "Count again",
+  'insights.kept': "Closed months, and what had not changed since, as counted on {date}; this month and what changed, counted at {time}. “Count again” counts everything afresh.",
   'insights.export': "Export CSV",
   'insights.print': "Print",
   'insights.loading': "Counting in your CRMs…",

@@ -23,6 +23,7 @@ export const ruInsights: InsightsCatalog = {
   'insights.from': "С",
   'insights.to': "По",
   'insights.refresh': "Пересчитать",
+  'insights.kept': "Закрытые месяцы и то, что с тех пор не менялось, — по подсчёту от {date}; этот месяц и изменения посчитаны: {time}. «Пересчитать» посчитает всё заново.",
   'insights.export': "Экспорт CSV",
   'insights.print': "Печать",
   'insights.loading': "Считаем в ваших CRM…",

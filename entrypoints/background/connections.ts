@@ -153,18 +153,18 @@ export async function disconnect(crm: Crm): Promise<void> {
 export async function wipeCachedData(crm?: Crm): Promise<void> {
   endCache(crm);
   const tables = [db.views, db.accounts, db.contacts, db.responses, db.followUps, db.deals, db.loops, db.rejections];
-  await db.transaction('rw', [...tables, db.accountCounts, db.directories, db.worklists, db.insights], async () => {
+  await db.transaction('rw', [...tables, db.accountCounts, db.directories, db.worklists, db.insights, db.insightMonths], async () => {
     // An Insights view adds both CRMs up: any sign-out forgets them all.
     await db.insights.clear();
     if (!crm) {
-      for (const table of [...tables, db.accountCounts, db.directories, db.worklists]) await table.clear();
+      for (const table of [...tables, db.accountCounts, db.directories, db.worklists, db.insightMonths]) await table.clear();
       return;
     }
     await db.directories.delete(crm);
     await db.worklists.delete(crm);
     // Every cached key starts with "crm|", so one key range per table finds that CRM's rows.
     const prefix = `${crm}|`;
-    for (const table of tables) await table.where('key').startsWith(prefix).delete();
+    for (const table of [...tables, db.insightMonths]) await table.where('key').startsWith(prefix).delete();
     await db.accountCounts.where('accountKey').startsWith(prefix).delete();
   });
 }

@@ -66,6 +66,8 @@ export class HubSpotHttp {
   /** Requests sent (including retries); the connector reports the difference per record view. */
   requestCount = 0;
   usage: HubSpotUsage = { dailyRemaining: null, daily: null };
+  /** HubSpot's clock minus ours, from the last answer's Date header (to the second); null before any answer. */
+  clockOffsetMs: number | null = null;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly fetchImpl: typeof fetch;
@@ -99,26 +101,29 @@ export class HubSpotHttp {
     const isSearch = isSearchPath(path);
     const idempotent = isIdempotent(method, path);
     for (let attempt = 0; ; attempt++) {
-      const { response, responseHeaders, text } = await this.connections.run(async () => {
-        // Rate slots are taken only once a connection is free, so each is stamped just before sending;
-        // the per-second search slot first, then the ten-second one. A second is short next to the time a
-        // request may wait on its way, so a search counts until its answer arrives (see acquireUntilDone).
-        const searchDone = isSearch ? await this.searchLimiter.acquireUntilDone() : null;
-        let sent: Response;
-        try {
-          await this.limiter.acquire();
-          this.requestCount++;
-          sent = await this.fetchOnce(method, url, body, headers);
-        } finally {
-          searchDone?.();
-        }
-        const received: Record<string, string> = {};
-        sent.headers.forEach((value, name) => {
-          received[name.toLowerCase()] = value;
-        });
-        this.observeRateHeaders(received);
-        return { response: sent, responseHeaders: received, text: await this.readText(sent) };
-      });
+      // A search takes its per-second slot before a connection: the slot counts until the answer arrives (a second is
+      // short next to the time a request may wait on its way, see acquireUntilDone), so waiting for a connection costs
+      // nothing, and a search waiting for its second never holds a connection a request of another kind could use.
+      // The ten-second slot is stamped when it is taken, so it is taken only once a connection is free.
+      const searchDone = isSearch ? await this.searchLimiter.acquireUntilDone() : null;
+      const { response, responseHeaders, text } = await this.connections
+        .run(async () => {
+          let sent: Response;
+          try {
+            await this.limiter.acquire();
+            this.requestCount++;
+            sent = await this.fetchOnce(method, url, body, headers);
+          } finally {
+            searchDone?.();
+          }
+          const received: Record<string, string> = {};
+          sent.headers.forEach((value, name) => {
+            received[name.toLowerCase()] = value;
+          });
+          this.observeRateHeaders(received);
+          return { response: sent, responseHeaders: received, text: await this.readText(sent) };
+        })
+        .finally(() => searchDone?.());
       if (response.status >= 200 && response.status < 300) {
         if (text.trim() !== '') {
           try {
@@ -186,6 +191,9 @@ export class HubSpotHttp {
     const interval = num('x-hubspot-ratelimit-interval-milliseconds');
     // The server's view wins over ours: when it says the window is spent, wait it out rather than earn a 429.
     if (remaining === 0 && interval !== null) this.limiter.pauseUntil(this.clock.now() + interval);
+    // Times HubSpot stamps (a record's creation, its last change) are on its clock: searches by them ask in its time.
+    const date = headers.date ? Date.parse(headers.date) : NaN;
+    if (!Number.isNaN(date)) this.clockOffsetMs = date - this.clock.now();
     const daily = num('x-hubspot-ratelimit-daily');
     const dailyRemaining = num('x-hubspot-ratelimit-daily-remaining');
     if (daily !== null) this.usage.daily = daily;

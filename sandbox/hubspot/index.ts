@@ -5,8 +5,9 @@ import { HubSpotApi, type WriteCounters } from './api';
 import { RateLimiter, type LimitSettings } from './limits';
 import type { ObjectTypeName } from './model';
 import { handlePage } from './pages';
-import { seedPortals } from './seed';
+import { seedPortals, type SeedVolume } from './seed';
 import type { PortalStore, StoredRecord } from './store';
+import { SURVEY_CHANNELS, SURVEY_NAMES } from '../text';
 
 export { HUBSPOT_FIXTURES, SEED_NOW } from './seed';
 export type { StoredRecord } from './store';
@@ -28,6 +29,9 @@ export class HubSpotSandbox implements CrmSandbox {
   private searchIndexLagMs = 0;
   private absentProperties = new Set<string>();
   private api = this.buildApi();
+
+  /** `volume`: bench only, the main portal padded to that many NPS answers in the twelve months ending then. */
+  constructor(private readonly volume: SeedVolume | null = null) {}
 
   private buildApi(): HubSpotApi {
     return new HubSpotApi(() => this.portals(), this.limiter, this.counters, () => this.searchIndexLagMs, () => this.absentProperties);
@@ -51,7 +55,7 @@ export class HubSpotSandbox implements CrmSandbox {
 
   /** The seeded portals, generated on first use. */
   portals(): ReadonlyMap<string, PortalStore> {
-    this.stores ??= seedPortals();
+    this.stores ??= seedPortals(this.volume);
     return this.stores;
   }
 
@@ -105,6 +109,40 @@ export class HubSpotSandbox implements CrmSandbox {
     return { ...this.counters, rateLimited: this.limiter.rejected };
   }
 
+  /**
+   * An NPS answer arriving now from one of HubSpot's own surveys (the API cannot create submissions), dated `at`: a
+   * date before now is what a late import looks like. The contact's latest-answer properties follow it.
+   */
+  receiveNpsAnswer(contactId: string, score: number, at: number, portalId = '40001'): StoredRecord {
+    const store = this.portal(portalId);
+    const contact = store.get('contacts', contactId);
+    if (!contact) throw new Error(`No contact ${contactId} in portal ${portalId}`);
+    const now = new Date().toISOString();
+    const record = store.insert(
+      'feedback_submissions',
+      {
+        hs_value: String(score),
+        hs_response_group: score >= 9 ? 'PROMOTER' : score >= 7 ? 'PASSIVE' : 'DETRACTOR',
+        hs_sentiment: score >= 9 ? 'POSITIVE' : score >= 7 ? 'NEUTRAL' : 'NEGATIVE',
+        hs_survey_type: 'NPS',
+        hs_survey_id: '301',
+        hs_survey_name: SURVEY_NAMES.nps,
+        hs_survey_channel: SURVEY_CHANNELS[at % SURVEY_CHANNELS.length]!,
+        hs_content: null,
+        hs_submission_timestamp: new Date(at).toISOString(),
+        hs_contact_id: contactId,
+        hs_contact_email_rollup: contact.properties.email ?? null,
+        hs_ticket_id: null,
+      },
+      now,
+    );
+    store.associateFresh('feedback_submissions', record.id, 'contacts', contactId);
+    if (at >= Date.parse(contact.properties.hs_feedback_last_survey_date ?? '') || !contact.properties.hs_feedback_last_survey_date) {
+      store.update('contacts', contact, { hs_feedback_last_nps_rating: String(score), hs_feedback_last_survey_date: new Date(at).toISOString() }, now, 'API');
+    }
+    return record;
+  }
+
   /** Every record of a type in a portal, in id order. */
   records(type: ObjectTypeName, portalId = '40001'): StoredRecord[] {
     return [...this.portal(portalId).table(type).values()];
@@ -119,10 +157,12 @@ export class HubSpotSandbox implements CrmSandbox {
 export interface HubSpotSandboxOptions {
   /** Starting request budgets (defaults: 100 per 10 s, 250,000 a day, search 5 per second). */
   limits?: Partial<LimitSettings>;
+  /** Bench only: NPS answers in the twelve months ending when the portal is seeded (default: the seed as it is). */
+  answersInYear?: number;
 }
 
 export function createHubSpotSandbox(options: HubSpotSandboxOptions = {}): HubSpotSandbox {
-  const sandbox = new HubSpotSandbox();
+  const sandbox = new HubSpotSandbox(options.answersInYear ? { answersInYear: options.answersInYear, now: Date.now() } : null);
   if (options.limits) sandbox.setLimits(options.limits);
   return sandbox;
 }

@@ -409,6 +409,28 @@ class PortalSeeder {
     this.store.associateFresh('p_loyalty_survey', record.id, 'contacts', contactId);
   }
 
+  /**
+   * Bench volume: NPS answers (no comment) by random contacts at random instants, until the twelve calendar months
+   * ending at `now` (its month and the eleven before) hold `target` scored answers. Its own random stream, so the
+   * records seeded before keep their values.
+   */
+  padNpsAnswers(target: number, now: number): void {
+    const d = new Date(now);
+    const from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 11, 1);
+    let have = 0;
+    for (const r of this.store.table('feedback_submissions').values()) {
+      const at = Date.parse(r.properties.hs_submission_timestamp ?? '');
+      if (r.properties.hs_survey_type === 'NPS' && r.properties.hs_response_group && at >= from && at < now) have++;
+    }
+    const contacts = [...this.store.table('contacts').keys()];
+    const rng = new SeededRandom(target);
+    for (; have < target; have++) {
+      const value = Math.max(0, Math.min(10, Math.round(7.5 + (rng.next() + rng.next() - 1) * 6)));
+      const at = from + Math.floor(rng.next() * (now - from));
+      this.feedback(rng.pick(contacts), { kind: 'NPS', value: String(value), at, comment: null });
+    }
+  }
+
   /** Copies each contact's latest NPS response into HubSpot's own contact properties. */
   finish(): void {
     for (const [contactId, spec] of this.lastNps) {
@@ -455,7 +477,13 @@ class PortalSeeder {
   }
 }
 
-function seedMainPortal(): PortalStore {
+/** Bench only: each portal's scored NPS answers in the twelve months ending at `now` (unset: the seed as it is). */
+export interface SeedVolume {
+  answersInYear: number;
+  now: number;
+}
+
+function seedMainPortal(volume: SeedVolume | null): PortalStore {
   const rng = new SeededRandom(40001);
   const s = new PortalSeeder(
     { portalId: '40001', uiDomain: 'app.hubspot.com', timeZone: 'US/Eastern', currency: 'USD', utcOffset: '-05:00', utcOffsetMilliseconds: -18_000_000, dataHostingLocation: 'na1' },
@@ -543,6 +571,7 @@ function seedMainPortal(): PortalStore {
   // Added last, so every record above keeps its id and values.
   seedLoopOwners(s, SEED_NOW);
   seedOuterLoop(s, SEED_NOW);
+  if (volume) s.padNpsAnswers(volume.answersInYear, volume.now);
   s.finish();
   return s.store;
 }
@@ -566,9 +595,9 @@ function seedEuPortal(): PortalStore {
   return s.store;
 }
 
-export function seedPortals(): Map<string, PortalStore> {
+export function seedPortals(volume: SeedVolume | null = null): Map<string, PortalStore> {
   return new Map([
-    ['40001', seedMainPortal()],
+    ['40001', seedMainPortal(volume)],
     ['40002', seedEuPortal()],
   ]);
 }

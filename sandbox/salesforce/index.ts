@@ -91,9 +91,12 @@ interface Cursor {
 }
 
 // Latency is added by the HTTP core to every API response; the option is part of the shared factory signature.
-export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): SalesforceSandbox {
-  let store = takeInitialWorld() ?? new Store();
-  if (store.table(objectDef('User')!).size === 0) seed(store);
+// `answersInYear` (bench only): the org padded to that many NPS answers in the twelve months ending at its creation.
+export function createSalesforceSandbox(options: { latencyMs?: number; answersInYear?: number } = {}): SalesforceSandbox {
+  const volume = options.answersInYear ? { answersInYear: options.answersInYear, now: Date.now() } : null;
+  const initial = takeInitialWorld();
+  let store = (!volume && initial) || new Store();
+  if (store.table(objectDef('User')!).size === 0) seed(store, volume);
   let writer = new RecordWriter(store);
   let used = 0;
   let limit = DEFAULT_DAILY_LIMIT;
@@ -554,7 +557,7 @@ export function createSalesforceSandbox(_options: { latencyMs?: number } = {}): 
     reset() {
       restoreFields();
       store = new Store();
-      seed(store);
+      seed(store, volume);
       writer = new RecordWriter(store);
       used = 0;
       limit = DEFAULT_DAILY_LIMIT;

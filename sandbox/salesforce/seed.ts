@@ -49,7 +49,13 @@ function obj(name: string): ObjectDef {
   return objectDef(name)!;
 }
 
-export function seed(store: Store): SeedFixtures {
+/** Bench only: the org's scored NPS answers in the twelve months ending at `now` (unset: the seed as it is). */
+export interface SeedVolume {
+  answersInYear: number;
+  now: number;
+}
+
+export function seed(store: Store, volume: SeedVolume | null = null): SeedFixtures {
   const random = new SeededRandom(20261101);
   // The rows of one response share their timestamps: format each instant once.
   const stamps = new Map<number, string>();
@@ -162,7 +168,10 @@ export function seed(store: Store): SeedFixtures {
   }
   /** Each contact's latest NPS answer, as the admin's Flow keeps it on the contact (Loyalty_Lens_Last_NPS__c). */
   const latestNps = new Map<string, { whenMs: number; score: number }>();
+  /** When each scored NPS answer (0–10) was given, for the bench volume. */
+  const npsTimes: number[] = [];
   function respond(spec: ResponseSpec): Row {
+    if (spec.kind === 'nps' && !spec.useSlider && spec.scoreAsText === undefined && spec.score !== null && spec.score >= 0 && spec.score <= 10) npsTimes.push(spec.whenMs);
     const target = spec.useSlider ? slider! : surveys.get(spec.kind)!;
     if (spec.kind === 'nps' && !spec.useSlider && spec.contactId && spec.scoreAsText === undefined && spec.score !== null) {
       const seen = latestNps.get(spec.contactId);
@@ -447,6 +456,24 @@ export function seed(store: Store): SeedFixtures {
   // Added last, so every record above keeps its id and values.
   const loopOwners = seedLoopOwners({ now: SEED_END, admin, add, addAccount, addContact, addCase, respond: (spec) => respond(spec), sfDate });
   const outerLoop = seedOuterLoop({ now: SEED_END, admin, add, addAccount, addContact, addCase, respond: (spec) => respond(spec), sfDate });
+
+  // Bench volume: NPS answers without comments by random contacts at random instants, until the twelve calendar months
+  // ending at `now` hold the number asked for. Its own random stream, after everything else: no earlier row changes.
+  if (volume) {
+    const d = new Date(volume.now);
+    const from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 11, 1);
+    const people = [...contactsByAccount.values()].flat();
+    const extra = new SeededRandom(volume.answersInYear);
+    const answered = new Set<Row>();
+    for (let have = npsTimes.filter((t) => t >= from && t < volume.now).length; have < volume.answersInYear; have++) {
+      const contact = extra.pick(people);
+      const score = extra.pick([0, 1, 2, 3, 4, 5, 5, 6, 6, 7, 7, 7, 8, 8, 8, 8, 9, 9, 9, 9, 9, 10, 10, 10, 10, 10]);
+      respond({ kind: 'nps', whenMs: from + Math.floor(extra.next() * (volume.now - from)), score, comment: null, contactId: contact.Id as string, subjectId: contact.AccountId as string | null });
+      answered.add(contact);
+    }
+    // The admin's Flow keeps each contact's latest answer on the contact.
+    for (const contact of answered) contact.Loyalty_Lens_Last_NPS__c = latestNps.get(contact.Id as string)?.score ?? null;
+  }
 
   return {
     bulkLoopOwnerId: loopOwners.victorId,

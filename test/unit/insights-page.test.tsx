@@ -71,6 +71,22 @@ describe('the Insights page', () => {
     expect(screen.getByText('No follow-up of this period names a root cause yet.')).toBeTruthy();
   });
 
+  it.each([
+    ['en', /^Closed months, and what had not changed since, as counted on .*2026.*; this month and what changed, counted at .*2026.*\. “Count again” counts everything afresh\.$/],
+    ['ru', /^Закрытые месяцы и то, что с тех пор не менялось, — по подсчёту от .*2026.*; этот месяц и изменения посчитаны: .*2026.*\. «Пересчитать» посчитает всё заново\.$/],
+  ] as const)('says when closed months were counted and that this month was counted just now (%s)', async (language, words) => {
+    const h = host(async () => [part('hubspot', 'counted', { counts: counts({ keptSince: NOW - 86_400_000 }) }), part('salesforce', 'counted', { counts: counts({ crm: 'salesforce' }) })]);
+    render(<InsightsApp host={{ ...h, language: async () => language, browserLanguages: [language] }} />);
+    const said = await screen.findByText(words);
+    expect(said.textContent).toContain(String(new Date(NOW - 86_400_000).getUTCDate()));
+  });
+
+  it('says when it counted, and nothing of kept months, when every month was counted now', async () => {
+    render(<InsightsApp host={host(async () => [part('hubspot', 'counted', { counts: counts() })])} />);
+    await screen.findByText(/^Counted at .*2026/);
+    expect(screen.queryByText(/Closed months/)).toBeNull();
+  });
+
   it('says so when the period has no answers', async () => {
     render(<InsightsApp host={host(async () => [part('hubspot', 'counted', { counts: counts({ months: [] }) })])} />);
     await screen.findByText('No answers in this period and scope.');
