@@ -24,10 +24,12 @@ export interface Directory {
   currency: string | null;
   owners: Map<string, string> | null;
   pipelines: HsPipelines | null;
+  /** When the pipelines above were read from HubSpot. */
+  pipelinesReadAt: number;
 }
 
 function fromStored(d: HubSpotDirectory): Directory {
-  return { portalId: d.portalId, currency: d.currency, owners: d.owners ? new Map(d.owners) : null, pipelines: d.ticketPipelines };
+  return { portalId: d.portalId, currency: d.currency, owners: d.owners ? new Map(d.owners) : null, pipelines: d.ticketPipelines, pipelinesReadAt: d.fetchedAt };
 }
 
 /**

@@ -43,12 +43,19 @@ export async function listFields(portal: HubSpotPortal, objectName: string): Pro
   return res.results.filter((p) => !p.hidden).map((p) => ({ name: p.name, label: p.label, type: p.type }));
 }
 
-/** The portal's ticket pipelines as they are now (one request); empty without the tickets scope. */
+/** Pipelines read this recently (connecting reads them) are as they are now: the options page asks right after. */
+const PIPELINES_CURRENT_MS = 60_000;
+
+/** The portal's ticket pipelines as they are now (one request, none just after connecting); empty without the tickets scope. */
 export async function ticketPipelines(portal: HubSpotPortal): Promise<TicketPipeline[]> {
-  const pipelines = await portal.fetchTicketPipelines();
-  // Views of this worker see the pipelines the admin is choosing from; the kept copy follows on its own schedule.
   const known = await portal.directory().catch(() => null);
-  if (known) known.pipelines = pipelines;
+  const current = known !== null && portal.now() - known.pipelinesReadAt < PIPELINES_CURRENT_MS;
+  const pipelines = current ? known.pipelines : await portal.fetchTicketPipelines();
+  // Views of this worker see the pipelines the admin is choosing from; the kept copy follows on its own schedule.
+  if (known && !current) {
+    known.pipelines = pipelines;
+    known.pipelinesReadAt = portal.now();
+  }
   return [...(pipelines?.results ?? [])]
     .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
     .map((p) => ({

@@ -274,6 +274,18 @@ describe('reading a record’s loyalty context from the sandbox', () => {
     expect(stages.some((st) => st.closed)).toBe(true);
   });
 
+  it('the pipelines a connect has just read are not read again for the options page; a copy older than a minute is', async () => {
+    const { box, cache } = keptDirectory();
+    await connector(F.tokens.main, cache).refreshDirectory();
+    sandbox.clearLog();
+    const justRead = await connector(F.tokens.main, cache).ticketPipelines();
+    expect(requestPaths()).toEqual([]);
+    box.value = { ...(box.value as { fetchedAt: number }), fetchedAt: Date.now() - 61_000 };
+    const older = await connector(F.tokens.main, cache).ticketPipelines();
+    expect(requestPaths()).toEqual(['GET /crm/v3/pipelines/tickets']);
+    expect(older).toEqual(justRead);
+  });
+
   it('a company view reads its open deals with the contacts on each, in the deal’s currency', async () => {
     const ctx = await connector().loadContext(ref('company', F.companyId), DEFAULT_SETTINGS);
     const store = sandbox.hubspot.portal(F.portals.main);
