@@ -79,7 +79,7 @@ export function WorklistView(props: { host: WorklistHost; settings: Settings; no
   const total = snapshot?.parts.reduce((n, p) => n + (p.read?.openTotal ?? 0), 0) ?? 0;
   const crmName = (crm: Crm) => i18n.t(crm === 'hubspot' ? 'crm.hubspot' : 'crm.salesforce');
   const connected = snapshot?.parts.filter((p) => p.connected).map((p) => p.crm) ?? [];
-  const age = (at: number | null) => (at === null ? i18n.t('worklist.neverLoaded') : i18n.relative(at, props.now));
+  const age = (at: number) => i18n.relative(at, props.now);
 
   return (
     <section className="worklist" aria-labelledby={`${id}-title`} data-ll-worklist={state?.name ?? 'loading'}>
@@ -173,9 +173,13 @@ export function WorklistView(props: { host: WorklistHost; settings: Settings; no
                       ? i18n.t('worklist.offline', { crm: crmName(n.crm), age: age(n.cachedAt) })
                       : i18n.t('worklist.offlineNoCache', { crm: crmName(n.crm) })
                     : n.state === 'rate-limited'
-                      ? i18n.t('worklist.rateLimited', { crm: crmName(n.crm), age: age(n.cachedAt) })
+                      ? n.cachedAt
+                        ? i18n.t('worklist.rateLimited', { crm: crmName(n.crm), age: age(n.cachedAt) })
+                        : i18n.t('worklist.rateLimitedNoCache', { crm: crmName(n.crm) })
                       : n.state === 'daily-limit'
-                        ? i18n.t('worklist.dailyLimit', { crm: crmName(n.crm), age: age(n.cachedAt) })
+                        ? n.cachedAt
+                          ? i18n.t('worklist.dailyLimit', { crm: crmName(n.crm), age: age(n.cachedAt) })
+                          : i18n.t('worklist.dailyLimitNoCache', { crm: crmName(n.crm) })
                         : n.state === 'error'
                           ? i18n.t('worklist.failed', { crm: crmName(n.crm), reason: n.message ?? '' })
                           : null}

@@ -58,6 +58,37 @@ interface CodegenRequest {
 }
 type ResponseBody = { text(): Promise<string>; binary(): Promise<Buffer> };
 
+/** One token's limits, shared by every connector of it (a reconnect builds a new one while the old one's reads finish). */
+interface TokenLimits {
+  limiter: RollingWindowLimiter;
+  searchLimiter: RollingWindowLimiter;
+}
+
+/**
+ * HubSpot counts its limits per token, not per connector object: connectors of one token pace together. Keyed by
+ * a digest of the token so a forgotten token is not kept; per clock, so a test's own clock gets its own limiters.
+ */
+const limitsByClock = new WeakMap<Clock, Map<string, TokenLimits>>();
+
+function tokenLimits(clock: Clock, apiBase: string, token: string): TokenLimits {
+  let byToken = limitsByClock.get(clock);
+  if (!byToken) limitsByClock.set(clock, (byToken = new Map()));
+  const key = `${apiBase}|${digest(token)}`;
+  let limits = byToken.get(key);
+  if (!limits) {
+    limits = { limiter: new RollingWindowLimiter(TEN_SECOND_MAX, 10_000, clock), searchLimiter: new RollingWindowLimiter(SEARCH_PER_SECOND, 1_000, clock) };
+    byToken.set(key, limits);
+  }
+  return limits;
+}
+
+/** FNV-1a, 32 bits: tells tokens apart for pacing; two tokens that collide only pace together. */
+function digest(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16);
+}
+
 /** The HTTP layer every codegen module of one connector shares. */
 export class HubSpotHttp {
   readonly limiter: RollingWindowLimiter;
@@ -79,8 +110,7 @@ export class HubSpotHttp {
     // Late-bound so a test's or the service worker's current global fetch is used.
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
-    this.limiter = new RollingWindowLimiter(TEN_SECOND_MAX, 10_000, this.clock);
-    this.searchLimiter = new RollingWindowLimiter(SEARCH_PER_SECOND, 1_000, this.clock);
+    ({ limiter: this.limiter, searchLimiter: this.searchLimiter } = tokenLimits(this.clock, options.apiBase, options.token));
   }
 
   /** Serves a codegen request; `respond` builds that module's ResponseContext. */

@@ -75,6 +75,22 @@ describe('HubSpot HTTP layer under the official codegen', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('two connectors of one token pace their searches together, as HubSpot counts them; another token’s do not', async () => {
+    const searchTwice = async (tokens: [string, string]) => {
+      const c = clock();
+      const answer = (async () => new Response(JSON.stringify({ total: 0, results: [] }), { status: 200 })) as typeof fetch;
+      const [a, b] = tokens.map((token) => createHubSpotApis(new HubSpotHttp({ token, apiBase: BASE, clock: c, fetch: answer }), BASE));
+      const search = (apis: ReturnType<typeof createHubSpotApis>) =>
+        call(hsSearchPageSchema, 'search', () => apis.search.doSearch('tickets', { filterGroups: [], limit: 1 }));
+      const start = c.t;
+      // Five searches each: ten in all, over HubSpot's five a second when one token sends them.
+      await Promise.all([...Array.from({ length: 5 }, () => search(a!)), ...Array.from({ length: 5 }, () => search(b!))]);
+      return c.t - start;
+    };
+    expect(await searchTwice([TOKEN, TOKEN])).toBeGreaterThanOrEqual(1_000);
+    expect(await searchTwice([TOKEN, `${TOKEN}-other`])).toBe(0);
+  });
+
   it('retries 5xx a bounded number of times', async () => {
     const { read, seen } = setup(Array.from({ length: 10 }, () => ({ status: 503, body: 'unavailable' })));
     await expect(read()).rejects.toMatchObject({ kind: 'server' });
