@@ -78,7 +78,7 @@ describe('HubSpot HTTP layer under the official codegen', () => {
   it('two connectors of one token pace their searches together, as HubSpot counts them; another token’s do not', async () => {
     const searchTwice = async (tokens: [string, string]) => {
       const c = clock();
-      const answer = (async () => new Response(JSON.stringify({ total: 0, results: [] }), { status: 200 })) as typeof fetch;
+      const answer = (async () => new Response(JSON.stringify({ total: 0, results: [] }), { status: 200, headers: { 'content-type': 'application/json' } })) as typeof fetch;
       const [a, b] = tokens.map((token) => createHubSpotApis(new HubSpotHttp({ token, apiBase: BASE, clock: c, fetch: answer }), BASE));
       const search = (apis: ReturnType<typeof createHubSpotApis>) =>
         call(hsSearchPageSchema, 'search', () => apis.search.doSearch('tickets', { filterGroups: [], limit: 1 }));
