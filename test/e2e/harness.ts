@@ -227,6 +227,8 @@ export async function panelHostPart(page: Page, selector: string): Promise<Eleme
 export interface PanelState {
   state: string | null;
   record: string | null;
+  /** The frame is folded to the slim tab (the panel draws the tab in the same states). */
+  slim: boolean;
 }
 
 /** The panel's data-ll-state / data-ll-record, read from its root. */
@@ -234,26 +236,34 @@ export async function readPanel(page: Page): Promise<PanelState> {
   const frame = await panelFrame(page);
   return frame.evaluate(() => {
     const root = document.querySelector('[data-ll-state]');
-    return { state: root?.getAttribute('data-ll-state') ?? null, record: root?.getAttribute('data-ll-record') ?? null };
+    return {
+      state: root?.getAttribute('data-ll-state') ?? null,
+      record: root?.getAttribute('data-ll-record') ?? null,
+      slim: root?.classList.contains('slim') ?? false,
+    };
   });
 }
 
 /**
- * Waits until the panel shows `record`, optionally in `state` (e.g. 'ready'). Returns what it shows.
+ * Waits until the panel shows `record`, optionally in `state` (e.g. 'ready'), in the open layout unless `layout`
+ * says otherwise: the frame starts folded and opens once the remembered choice is read, and the slim tab carries the
+ * same state, so a read in between would find none of the open panel's figures. Returns what it shows.
  * The wait polls inside the frame, so it survives the frame reloading on navigation.
  */
 export async function waitForPanel(
   page: Page,
   record: string,
-  options: { state?: string; timeout?: number } = {},
+  options: { state?: string; timeout?: number; layout?: 'open' | 'slim' | 'any' } = {},
 ): Promise<PanelState> {
   const timeout = options.timeout ?? 15_000;
+  const layout = options.layout ?? 'open';
   const deadline = Date.now() + timeout;
-  let last: PanelState = { state: null, record: null };
+  let last: PanelState = { state: null, record: null, slim: false };
   while (Date.now() < deadline) {
     try {
       last = await readPanel(page);
-      if (last.record === record && (options.state === undefined || last.state === options.state)) return last;
+      const laidOut = layout === 'any' || last.slim === (layout === 'slim');
+      if (last.record === record && (options.state === undefined || last.state === options.state) && laidOut) return last;
     } catch {
       // The frame is being replaced; try again.
     }
@@ -261,7 +271,7 @@ export async function waitForPanel(
   }
   throw new Error(
     `The panel did not show ${record}${options.state ? ` (${options.state})` : ''} within ${timeout} ms; ` +
-      `it shows record=${last.record} state=${last.state}`,
+      `it shows record=${last.record} state=${last.state}${last.slim ? ' (slim tab)' : ''}`,
   );
 }
 

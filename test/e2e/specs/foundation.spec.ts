@@ -103,7 +103,7 @@ async function defaultStateLeavesThePageUsable(t: E2E, url: string, name: string
   try {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(url);
-    await waitForPanel(page, expectedRecord(url));
+    await waitForPanel(page, expectedRecord(url), { layout: 'slim' });
     const iframe = await panelIframe(page);
     const slim = await iframe.boundingBox();
     assert.ok(slim && slim.width <= 48, `the default panel is ${JSON.stringify(slim)}, not a slim tab`);
