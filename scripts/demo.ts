@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     const page = launched.context.pages()[0] ?? (await launched.context.newPage());
     await page.goto(url);
     console.log(`Opened ${url}`);
-    const shown = await waitForPanel(page, expectedRecord(url), { state: 'ready', timeout: 30_000 }).then(
+    const shown = await waitForPanel(page, expectedRecord(url), { state: 'ready', timeout: 30_000, layout: 'any' }).then(
       () => true,
       (error: unknown) => {
         console.error(error instanceof Error ? error.message : error);
