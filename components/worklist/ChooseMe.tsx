@@ -81,7 +81,7 @@ export function ChooseMe(props: { host: WorklistHost; onChosen: () => void; onCa
         </p>
       )}
       {props.onCancel && (
-        <button type="button" onClick={props.onCancel}>
+        <button type="button" className="toggle" onClick={props.onCancel}>
           {i18n.t('worklist.back')}
         </button>
       )}

@@ -125,16 +125,16 @@ export function LoopRow(props: {
         <div className="loop-actions">
           {row.contact?.url && (
             <>
-              <button type="button" title={i18n.t('worklist.openRecordHint', { name: customer })} onClick={() => void host.openRecord(row.contact!.url!, 'this-tab')}>
+              <button type="button" className="toggle" title={i18n.t('worklist.openRecordHint', { name: customer })} onClick={() => void host.openRecord(row.contact!.url!, 'this-tab')}>
                 {i18n.t('worklist.openRecord')}
               </button>
-              <button type="button" title={i18n.t('worklist.openNewTabHint', { name: customer })} onClick={() => void host.openRecord(row.contact!.url!, 'new-tab')}>
+              <button type="button" className="toggle" title={i18n.t('worklist.openNewTabHint', { name: customer })} onClick={() => void host.openRecord(row.contact!.url!, 'new-tab')}>
                 {i18n.t('worklist.openNewTab')}
               </button>
             </>
           )}
           {!reassigning && (
-            <button type="button" onClick={() => void startReassign()}>
+            <button type="button" className="toggle" onClick={() => void startReassign()}>
               {i18n.t('worklist.reassign')}
             </button>
           )}
@@ -155,13 +155,13 @@ export function LoopRow(props: {
           </label>
           <button
             type="button"
-            className="primary"
+            className="button"
             disabled={!reassigning.chosen || reassigning.busy || guard.checking}
             onClick={() => guard.act(i18n.t('worklist.reassignConfirm'), () => void confirmReassign())}
           >
             {reassigning.busy ? i18n.t('worklist.reassigning') : i18n.t('worklist.reassignConfirm')}
           </button>
-          <button type="button" disabled={reassigning.busy} onClick={() => setReassigning(null)}>
+          <button type="button" className="toggle" disabled={reassigning.busy} onClick={() => setReassigning(null)}>
             {i18n.t('worklist.cancel')}
           </button>
           {guard.confirmation}

@@ -22,7 +22,7 @@ export function caseFollowUp(org: SalesforceOrg, row: SfCase): FollowUp {
     accountKey: row.AccountId ? org.key(row.AccountId) : null,
     // A Case opened from the panel names its response in the subject's marker (see createFollowUp).
     responseKey: responseMarker(org, row.Subject),
-    title: `Case ${row.CaseNumber}${row.Subject ? `: ${row.Subject}` : ''}`,
+    title: caseTitle(row),
     status: row.IsClosed ? 'closed' : 'open',
     statusLabel: row.Status,
     ownerId: row.OwnerId,
@@ -36,6 +36,17 @@ export function caseFollowUp(org: SalesforceOrg, row: SfCase): FollowUp {
 function responseMarker(org: SalesforceOrg, subject: string | null | undefined): string | null {
   const id = subject ? /\[([^\]\s]+)\]$/.exec(subject)?.[1] : undefined;
   return id ? org.key(id) : null;
+}
+
+/**
+ * How a Case is named to people: its number (what an agent quotes on a call) and its subject, without the response
+ * marker (a Salesforce id in brackets) the subject carries for exactly-once creates — an id is no word. No English
+ * "Case" either: the surface says the kind in the reader's language.
+ */
+export function caseTitle(row: { CaseNumber?: string | null; Id: string; Subject?: string | null }): string {
+  const subject = row.Subject?.replace(/\s*\[[A-Za-z0-9]{15}(?:[A-Za-z0-9]{3})?\]$/, '').trim();
+  const number = row.CaseNumber ?? row.Id;
+  return subject ? `${number} · ${subject}` : number;
 }
 
 export function taskFollowUp(org: SalesforceOrg, row: SfTask, accountId: string | null): FollowUp {

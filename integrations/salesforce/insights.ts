@@ -8,6 +8,7 @@ import type { SalesforceOrg } from './connection';
 import { recordUrl } from './paths';
 import { parseSfDate, queryResultSchema } from './schema';
 import * as soql from './soql';
+import { caseTitle } from './follow-ups';
 
 // The outer loop on Salesforce, counted by aggregate SOQL in composite requests (five queries each): NPS per month and
 // score, and per survey and score, with GROUP BY; per root cause and loop step the period's follow-up Cases whose
@@ -162,7 +163,7 @@ export async function countSalesforceInsights(org: SalesforceOrg, filter: OwnerF
   const recent: RecentLoop[] = recentRows.map((row) => ({
     crm: 'salesforce',
     id: row.Id,
-    title: `Case ${row.CaseNumber ?? row.Id}${row.Subject ? `: ${row.Subject}` : ''}`,
+    title: caseTitle(row),
     contactName: row.Contact?.Name ?? null,
     rootCauses: picks(row[CAUSES_FIELD]),
     steps: picks(row[STEPS_FIELD]).filter((s): s is RecentLoop['steps'][number] => (STEPS as readonly string[]).includes(s)),

@@ -5,7 +5,7 @@ import { bigAccount, type ListPage } from './account-counts';
 import { childRecords, MAX_QUERIES_PER_COMPOSITE, records, type Meter, type SubQuery } from './client';
 import type { SalesforceOrg } from './connection';
 import type { ErrorContext } from './errors';
-import { caseFollowUp, taskFollowUp } from './follow-ups';
+import { caseFollowUp, caseTitle, taskFollowUp } from './follow-ups';
 import { parseLoopTask } from './loop-history';
 import { recordUrl } from './paths';
 import {
@@ -138,7 +138,7 @@ async function assemble(org: SalesforceOrg, ref: RecordRef, settings: Settings, 
   } else if (ref.objectType === 'case') {
     const [row] = await records(org.api, results.get('focus'), 'case', sfCaseSchema, meter, ctx);
     if (!row) throw notFound();
-    title = `Case ${row.CaseNumber}${row.Subject ? `: ${row.Subject}` : ''}`;
+    title = caseTitle(row);
     focusAccountId = row.AccountId;
     focusContactIds = row.ContactId ? [row.ContactId] : [];
     if (!row.IsClosed) followUps.set(row.Id, caseFollowUp(org, row));

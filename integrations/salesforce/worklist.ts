@@ -13,6 +13,7 @@ import { identityOf } from './oauth';
 import { recordUrl } from './paths';
 import { parseSfDate, parseSourceRows, queryResultSchema } from './schema';
 import * as soql from './soql';
+import { caseTitle } from './follow-ups';
 
 // "My open loops" in Salesforce: the open Cases and Tasks the signed-in user owns, each with its contact, account,
 // revenue and the contact's latest answer — in two composite requests: the loops and the CRM's own counts, then the
@@ -215,7 +216,7 @@ export async function readSalesforceWorklist(deps: SalesforceWorklistDeps, owner
     ...cases.map((c) => ({
       ...base('Case', c),
       kind: 'case' as const,
-      title: `Case ${c.CaseNumber}${c.Subject ? `: ${c.Subject}` : ''}`,
+      title: caseTitle(c),
       contact: c.ContactId ? { id: c.ContactId, name: c.Contact?.Name ?? c.ContactId, url: deps.recordUrl('Contact', c.ContactId) } : null,
       score: scoreOf(c.ContactId),
       crmDueAt: null,

@@ -373,8 +373,16 @@ export async function followUpCaseOpenedFromTheContactPanel(t: E2E): Promise<voi
   // As a person would, look before clicking: the panel acts at once only after 500 ms in steady view.
   await new Promise((done) => setTimeout(done, 800));
   await buttons.first().click();
-  await frame.locator('section.follow-ups li', { hasText: 'follow-up [' }).first().waitFor({ timeout: 20_000 });
+  // The Case is listed once Salesforce has it; its subject carries the answer's id for exactly-once creates, and
+  // people see the Case's number and words only.
+  const listedCase = async () => (await frame.locator('section.follow-ups li').allInnerTexts()).find((text) => /\d{8} · NPS \d+ follow-up/.test(text));
+  const shownBy = Date.now() + 20_000;
+  while (created() === before || !(await listedCase())) {
+    assert.ok(Date.now() < shownBy, 'the new Case is not listed');
+    await new Promise((done) => setTimeout(done, 100));
+  }
   assert.equal(created() - before, 1, 'one Case created');
+  assert.doesNotMatch((await listedCase())!, /\[/, 'the answer id shows in the Case title');
   const deadline = Date.now() + 10_000;
   while ((await buttons.count()) !== offered - 1) {
     assert.ok(Date.now() < deadline, 'the answer that got its Case still offers one');
