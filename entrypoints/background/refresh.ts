@@ -24,20 +24,28 @@ export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { forc
   const task = (async () => {
     // Taken before the first request: a sign-out or wipe from here on means this read is not written back.
     const cacheKept = whileCacheKept(ref.crm);
-    if (!options.force) {
-      const view = await db.views.get(key);
-      if (view?.fetchedAt && !view.error && Date.now() - view.fetchedAt < FRESH_FOR_MS) return { fetchedAt: view.fetchedAt };
-    }
+    // Everything the first CRM request waits for is read at once: the cached view (is it fresh?), the host
+    // permission, the settings and the connector. Marking the view as refreshing is no part of that wait.
+    const settingsRead = deps.settings();
+    const connecting = settingsRead.then((settings) => deps.connectorFor(ref, settings));
+    // Awaited below, or not at all when the view is fresh (a record not connected fails its refresh there).
+    connecting.catch(() => undefined);
+    let marked: Promise<void> = Promise.resolve();
     try {
-      // Independent look-ups run together: each is a storage read, and together they precede the first CRM request.
-      const [, origin, settings] = await Promise.all([markRefreshing(db, ref), deps.missingPermission(ref), deps.settings()]);
+      const [view, origin, settings] = await Promise.all([options.force ? undefined : db.views.get(key), deps.missingPermission(ref), settingsRead]);
+      if (view?.fetchedAt && !view.error && Date.now() - view.fetchedAt < FRESH_FOR_MS) return { fetchedAt: view.fetchedAt };
+      marked = markRefreshing(db, ref);
+      // Awaited before anything is written after it; a failure is then reported like the read's own.
+      marked.catch(() => undefined);
       if (origin) {
+        await marked;
         const reason = permissionNeeded(origin);
         await markRefreshFailed(db, ref, reason, Date.now());
         throw new UserFacingFailure(reason);
       }
-      const connector = await deps.connectorFor(ref, settings);
+      const connector = await connecting;
       const context = await connector.loadContext(ref, settings, { fresh: options.force });
+      await marked;
       const saved = await saveRecordContext(db, context, cacheKept);
       if (!saved) throw new UserFacingFailure(SUPERSEDED);
       // A record whose loop history the user asked for keeps it fresh, read once the rest shows. A failure leaves
@@ -46,6 +54,7 @@ export function refreshRecord(ref: RecordRef, deps: RefreshDeps, options: { forc
       return { fetchedAt: context.fetchedAt };
     } catch (error) {
       if (error instanceof UserFacingFailure) throw error;
+      await marked.catch(() => undefined);
       const reason = toUserFacingError(error, 'The CRM response');
       await markRefreshFailed(db, ref, reason, Date.now());
       throw new UserFacingFailure(reason);
