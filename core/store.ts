@@ -50,49 +50,61 @@ export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContex
     [db.views, db.accounts, db.accountCounts, db.contacts, db.responses, db.followUps, db.deals, db.loops, db.rejections],
     async () => {
       if (!stillCurrent()) return null;
-      if (context.account) await db.accounts.put(context.account);
-      if (context.accountCounts) await db.accountCounts.put(context.accountCounts);
-      await db.contacts.bulkPut(context.contacts);
+      // What does not depend on anything else here goes at once: each waits on the database, not on the others.
+      const [previous, accountRows] = await Promise.all([
+        db.views.get(key),
+        accountKey && context.followUpsRead !== 'account' ? db.followUps.where('accountKey').equals(accountKey).toArray() : [],
+        context.account && db.accounts.put(context.account),
+        context.accountCounts && db.accountCounts.put(context.accountCounts),
+        db.contacts.bulkPut(context.contacts),
+        // Rows deleted or merged away in the CRM must disappear from the panel too: replace, not merge.
+        Promise.all(
+          contactKeys.map((contactKey) => db.responses.where('[contactKey+submittedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).delete()),
+        ).then(() => db.responses.bulkPut(context.responses)),
+        context.deals && accountKey ? db.deals.where('accountKey').equals(accountKey).delete().then(() => db.deals.bulkPut(context.deals!)) : null,
+        // A read without the loop history (null) leaves the history read before, with its time, as it was.
+        context.loops && replaceLoops(db, context.focusContactKeys, context.loops),
+        db.rejections.bulkPut(
+          context.rejected.map((r) => ({
+            ...r,
+            key: `${context.ref.crm}|${context.ref.instance}|${r.source}|${r.rowId}|${r.field}`,
+            crm: context.ref.crm,
+            instance: context.ref.instance,
+            seenAt: context.fetchedAt,
+          })),
+        ),
+      ]);
 
-      // Rows deleted or merged away in the CRM must disappear from the panel too: replace, not merge.
-      for (const contactKey of contactKeys) {
-        await db.responses.where('[contactKey+submittedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).delete();
-      }
-      await db.responses.bulkPut(context.responses);
-
-      if (context.deals && accountKey) {
-        await db.deals.where('accountKey').equals(accountKey).delete();
-        await db.deals.bulkPut(context.deals);
-      }
-
-      const previous = await db.views.get(key);
       const focus = new Set(context.focusContactKeys);
       // A view's candidates: what it listed before and, when its read does not cover the whole account, the account's
       // cached rows the rule gives it (what the last account-wide read found, for a view opened after it).
       const viewShape = { ref: context.ref, focusContactKeys: context.focusContactKeys, accountKey };
-      const cached =
-        accountKey && context.followUpsRead !== 'account'
-          ? followUpsOfView(viewShape, await db.followUps.where('accountKey').equals(accountKey).toArray()).filter((f) => f.contactKey === null)
-          : [];
+      const cached = followUpsOfView(viewShape, accountRows).filter((f) => f.contactKey === null);
       const before = [...new Set([...(previous?.followUpKeys ?? []), ...cached.map((f) => f.key)])];
       const listed = followUpsOfView(viewShape, context.followUps);
       const listedKeys = new Set(listed.map((f) => f.key));
       const beforeRows = await db.followUps.bulkGet(before);
       const kept = before.filter((k, i) => !listedKeys.has(k) && !readCovers(context.followUpsRead, focus, accountKey, beforeRows[i]));
       const dropped = before.filter((k) => !listedKeys.has(k) && !kept.includes(k));
-      await db.followUps.bulkPut(listed);
       const followUpKeys = [...listedKeys, ...kept];
 
-      if (isAccountView(context.ref) && accountKey) {
-        const covered = await db.views.where('accountKey').equals(accountKey).toArray();
-        for (const other of covered) {
-          if (other.key === key) continue;
-          const adds = followUpsOfView(other, listed).map((f) => f.key).filter((k) => !other.followUpKeys.includes(k));
-          if (adds.length > 0) await db.views.update(other.key, { followUpKeys: [...other.followUpKeys, ...adds] });
-        }
-      }
+      await Promise.all([
+        db.followUps.bulkPut(listed),
+        (async () => {
+          if (!isAccountView(context.ref) || !accountKey) return;
+          const covered = await db.views.where('accountKey').equals(accountKey).toArray();
+          await Promise.all(
+            covered.map((other) => {
+              if (other.key === key) return null;
+              const adds = followUpsOfView(other, listed).map((f) => f.key).filter((k) => !other.followUpKeys.includes(k));
+              return adds.length > 0 ? db.views.update(other.key, { followUpKeys: [...other.followUpKeys, ...adds] }) : null;
+            }),
+          );
+        })(),
+      ]);
 
-      // A row this read covered and did not find is closed or gone: from every view that lists it.
+      // A row this read covered and did not find is closed or gone: from every view that lists it. One row after
+      // another: two may be listed by the same view.
       for (const gone of dropped) {
         const listers = await db.views.where('followUpKeys').equals(gone).toArray();
         for (const other of listers) {
@@ -101,22 +113,7 @@ export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContex
         await db.followUps.delete(gone);
       }
 
-      // A read without the loop history (null) leaves the history read before, with its time, as it was.
-      let loopsReadAt = previous?.loopsReadAt ?? null;
-      if (context.loops) {
-        await replaceLoops(db, context.focusContactKeys, context.loops);
-        loopsReadAt = context.fetchedAt;
-      }
-
-      await db.rejections.bulkPut(
-        context.rejected.map((r) => ({
-          ...r,
-          key: `${context.ref.crm}|${context.ref.instance}|${r.source}|${r.rowId}|${r.field}`,
-          crm: context.ref.crm,
-          instance: context.ref.instance,
-          seenAt: context.fetchedAt,
-        })),
-      );
+      const loopsReadAt = context.loops ? context.fetchedAt : (previous?.loopsReadAt ?? null);
       const view: RecordView = {
         key,
         ref: context.ref,
@@ -161,9 +158,7 @@ export async function markLoopsRead(db: LoyaltyLensDb, ref: RecordRef, at: numbe
 }
 
 async function replaceLoops(db: LoyaltyLensDb, contactKeys: string[], loops: LoopRecord[]): Promise<void> {
-  for (const contactKey of contactKeys) {
-    await db.loops.where('[contactKey+loggedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).delete();
-  }
+  await Promise.all(contactKeys.map((contactKey) => db.loops.where('[contactKey+loggedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).delete()));
   await db.loops.bulkPut(loops);
 }
 
