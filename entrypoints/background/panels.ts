@@ -5,6 +5,7 @@ import { watchPanelData } from '../../core/panel-data';
 import { NO_CONTACT_FILTER, type ContactFilter } from '../../core/contact-list';
 import { CONTACT_PAGE } from '../../core/page-sizes';
 import { refKey, type RecordRef } from '../../core/schema';
+import type { Settings } from '../../core/settings';
 import { currentSettings, onSettingsChanged } from './settings';
 import { isCrmPageUrl, parseRecordUrl } from '../../integrations/pages';
 
@@ -28,6 +29,77 @@ interface PanelPort {
 
 
 const panels = new Set<PanelPort>();
+
+/**
+ * The live query of what an in-page panel shows, kept per tab rather than per panel frame: it starts as soon as the
+ * browser reports the tab's record URL, while the page and its panel frame are still loading, and it outlives a frame
+ * by a little, so a page load's new panel is sent its data as it connects instead of starting the query then.
+ */
+interface TabWatch {
+  watching: string;
+  /** The query's last result, sent to a panel as it attaches. */
+  latest: PanelPush | null;
+  panel: PanelPort | null;
+  idle: ReturnType<typeof setTimeout> | undefined;
+  stop: () => void;
+}
+
+/** How long a tab's query runs on with no panel attached: a page load's panel connects well within it. */
+const TAB_WATCH_IDLE_MS = 10_000;
+
+const tabWatches = new Map<number, TabWatch>();
+
+function watchKey(ref: RecordRef, contactLimit: number, contactFilter: ContactFilter): string {
+  return `${refKey(ref)}|${contactLimit}|${contactFilter.segment ?? ''}|${contactFilter.search}`;
+}
+
+/** The tab's query for `watching`, started unless it runs already; a query for anything else in the tab stops. */
+function tabWatch(tabId: number, ref: RecordRef, settings: Settings, contactLimit: number, contactFilter: ContactFilter): TabWatch {
+  const watching = watchKey(ref, contactLimit, contactFilter);
+  const running = tabWatches.get(tabId);
+  if (running?.watching === watching) return running;
+  running?.stop();
+  const key = refKey(ref);
+  const entry: TabWatch = { watching, latest: null, panel: null, idle: undefined, stop: () => undefined };
+  const send = (message: PanelPush) => {
+    entry.latest = message;
+    if (entry.panel) push(entry.panel, message);
+  };
+  const unsubscribe = watchPanelData(
+    db,
+    ref,
+    settings,
+    contactLimit,
+    contactFilter,
+    (result) => send({ type: 'data', key, contactLimit, result }),
+    () => send({ type: 'data', key, contactLimit, result: { status: 'unreadable' } }),
+  );
+  entry.stop = () => {
+    clearTimeout(entry.idle);
+    entry.panel = null;
+    unsubscribe();
+    if (tabWatches.get(tabId) === entry) tabWatches.delete(tabId);
+  };
+  entry.idle = setTimeout(entry.stop, TAB_WATCH_IDLE_MS);
+  tabWatches.set(tabId, entry);
+  return entry;
+}
+
+/** Sends the tab's query results to `panel` from now on (the last one at once); returns the detach function. */
+function attach(entry: TabWatch, panel: PanelPort): () => void {
+  clearTimeout(entry.idle);
+  entry.panel = panel;
+  if (entry.latest) push(panel, entry.latest);
+  return () => {
+    if (entry.panel !== panel) return;
+    entry.panel = null;
+    entry.idle = setTimeout(entry.stop, TAB_WATCH_IDLE_MS);
+  };
+}
+
+function stopTabWatches(): void {
+  for (const entry of [...tabWatches.values()]) entry.stop();
+}
 
 export type RecordListener = (ref: RecordRef) => void;
 
@@ -110,12 +182,16 @@ function onPanelMessage(panel: PanelPort, message: unknown, onRecord: RecordList
 }
 
 async function watch(panel: PanelPort, ref: RecordRef, contactLimit: number, contactFilter: ContactFilter = NO_CONTACT_FILTER): Promise<void> {
-  const watching = `${refKey(ref)}|${contactLimit}|${contactFilter.segment ?? ''}|${contactFilter.search}`;
+  const watching = watchKey(ref, contactLimit, contactFilter);
   if (panel.watching === watching) return;
   stopWatching(panel);
   panel.watching = watching;
   const { settings } = await currentSettings();
   if (panel.watching !== watching) return;
+  if (panel.tabId !== null) {
+    panel.stopWatching = attach(tabWatch(panel.tabId, ref, settings, contactLimit, contactFilter), panel);
+    return;
+  }
   panel.stopWatching = watchPanelData(
     db,
     ref,
@@ -169,7 +245,11 @@ export function listenForPanels(onRecord: RecordListener): void {
     // A record's data starts loading as soon as the browser reports its URL, while its panel is still starting:
     // the panel's own ask joins the read under way.
     const ref = parseRecordUrl(url);
-    if (ref) onRecord(ref);
+    if (ref) {
+      onRecord(ref);
+      // What the tab's panel will show is read from the cache now: after a page load, its new frame is still starting.
+      void currentSettings().then(({ settings }) => tabWatch(tabId, ref, settings, CONTACT_PAGE, NO_CONTACT_FILTER));
+    }
     const showHere = (lastFocusedActive: boolean) => {
       for (const panel of panels) {
         if (panel.tabId === tabId || sidePanelShows(panel, tab, lastFocusedActive)) showRecord(panel, url, onRecord);
@@ -185,6 +265,7 @@ export function listenForPanels(onRecord: RecordListener): void {
 
   // New settings change what panels show (rules, language): resend them and re-run the queries.
   onSettingsChanged(() => {
+    stopTabWatches();
     for (const panel of panels) {
       stopWatching(panel);
       void pushSettings(panel);
