@@ -70,7 +70,7 @@ chrome.runtime.connect({ name: 'loyalty-lens-panel' }).onMessage.addListener((pu
  * A copy of the production build with the panel's entry script replaced by EMPTY_PANEL_SCRIPT, and without the
  * panel's start script (public/panel-start.js: the real panel's early port, which the empty one does not take).
  */
-function emptyPanelBuild(chromeBuildDir: string): string {
+export function emptyPanelBuild(chromeBuildDir: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'loyalty-lens-empty-panel-'));
   cpSync(chromeBuildDir, dir, { recursive: true });
   const html = readFileSync(join(dir, 'panel.html'), 'utf8');
