@@ -245,12 +245,12 @@ export function listenForPanels(onRecord: RecordListener): void {
     // A record's data starts loading as soon as the browser reports its URL, while its panel is still starting:
     // the panel's own ask joins the read under way.
     const ref = parseRecordUrl(url);
-    if (ref) {
-      onRecord(ref);
-      // What the tab's panel will show is read from the cache now: after a page load, its new frame is still starting.
-      void currentSettings().then(({ settings }) => tabWatch(tabId, ref, settings, CONTACT_PAGE, NO_CONTACT_FILTER));
-    }
+    if (ref) onRecord(ref);
     const showHere = (lastFocusedActive: boolean) => {
+      const shownBeside = [...panels].some((panel) => sidePanelShows(panel, tab, lastFocusedActive));
+      // What the tab's in-page panel will show is read from the cache now: after a page load, its new frame is still
+      // starting. A side panel showing the tab reads for itself (the in-page panel steps aside for it).
+      if (ref && !shownBeside) void currentSettings().then(({ settings }) => tabWatch(tabId, ref, settings, CONTACT_PAGE, NO_CONTACT_FILTER));
       for (const panel of panels) {
         if (panel.tabId === tabId || sidePanelShows(panel, tab, lastFocusedActive)) showRecord(panel, url, onRecord);
       }
