@@ -1,6 +1,7 @@
 import { defineConfig } from 'wxt';
 import { nodePolyfills } from 'vite-plugin-node-polyfills';
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
 import { CRM_HOST_PERMISSIONS, HUBSPOT_APP_MATCHES, SALESFORCE_APP_MATCHES } from './integrations/hosts';
 
 // A fixed public key gives the unpacked build a stable id, so e2e tests, managed policy and the
@@ -10,6 +11,48 @@ const MANIFEST_KEY =
 
 // public/icon/<size>.png (drawn by scripts/icons.ts) are the manifest's icons; the toolbar button names its own too.
 const TOOLBAR_ICONS = { 16: 'icon/16.png', 32: 'icon/32.png' };
+
+/** Where panel.html names the files of "My open loops" for public/panel-start.js. */
+const WORKLIST_FILES_META = 'loyalty-lens-worklist';
+
+/**
+ * Outside a CRM page the panel opens on "My open loops", whose code loads on demand (components/panel/worklist-view.ts):
+ * asked for only once the panel's own code has run, it would load a step behind it. So panel.html names the list's
+ * files (its chunks the panel does not load anyway, and their CSS), and public/panel-start.js fetches them beside the
+ * panel's code in the side panel, the sidebar or a tab, and never in a CRM page's frame, which opens on the record.
+ */
+function worklistFiles(): Plugin {
+  return {
+    name: 'loyalty-lens:worklist-files',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, { filename, bundle, chunk }) {
+        if (!bundle || !chunk || !filename.endsWith('/entrypoints/panel/index.html')) return;
+        const panelLoads = new Set<string>();
+        const walk = (file: string) => {
+          const entry = bundle[file];
+          if (panelLoads.has(file) || entry?.type !== 'chunk') return;
+          panelLoads.add(file);
+          entry.imports.forEach(walk);
+        };
+        walk(chunk.fileName);
+        const list = Object.values(bundle).find((entry) => entry.type === 'chunk' && entry.facadeModuleId?.endsWith('/components/worklist/WorklistSurface.tsx'));
+        if (list?.type !== 'chunk') throw new Error('No chunk for components/worklist/WorklistSurface.tsx in the panel build');
+        const files = new Set<string>();
+        const add = (file: string) => {
+          const entry = bundle[file];
+          if (panelLoads.has(file) || files.has(file) || entry?.type !== 'chunk') return;
+          files.add(file);
+          entry.imports.forEach(add);
+          entry.viteMetadata?.importedCss.forEach((css) => files.add(css));
+        };
+        add(list.fileName);
+        return [{ tag: 'meta', attrs: { name: WORKLIST_FILES_META, content: [...files].map((file) => `/${file}`).join(' ') }, injectTo: 'head-prepend' }];
+      },
+    },
+  };
+}
 
 export default defineConfig({
   modules: ['@wxt-dev/module-react'],
@@ -69,6 +112,7 @@ export default defineConfig({
     },
   },
   vite: () => ({
+    plugins: [worklistFiles()],
     resolve: {
       alias: {
         // The npm `url` polyfill has no URL export; the HubSpot client calls `new URL` from it.

@@ -76,6 +76,8 @@ export function createI18n(locale: Locale, catalog: Catalog | Words = en): I18n 
     minute: new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'narrow' }),
   };
   const signedFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 0, signDisplay: 'exceptZero' });
+  // One formatter per currency: a list of 100 loops names revenue on most rows, and building a formatter costs more than using it.
+  const moneyFormats = new Map<string, Intl.NumberFormat>();
 
   const fill = (template: string, params: Params | undefined): string =>
     template.replace(/\{(\w+)\}/g, (whole, name: string) => {
@@ -105,7 +107,12 @@ export function createI18n(locale: Locale, catalog: Catalog | Words = en): I18n 
     money(value, currency) {
       if (!currency) return numberFormat.format(Math.round(value));
       try {
-        return new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 }).format(value);
+        let format = moneyFormats.get(currency);
+        if (!format) {
+          format = new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0 });
+          moneyFormats.set(currency, format);
+        }
+        return format.format(value);
       } catch {
         // An unknown currency code from the CRM: show the code beside the number rather than fail.
         return `${numberFormat.format(Math.round(value))} ${currency}`;

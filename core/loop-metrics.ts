@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isNpsScore } from './nps';
 import { crmSchema, type Crm } from './schema';
+import { LOOP_WINDOWS, type LoopWindow } from './loop-windows';
 
 // The loop's own numbers (see shared/reference/nps-method.md, "Measuring the loop itself"): loops closed, the share
 // closed within the SLA, the median time to first contact, the share thanked and recovery — each with the n it was
@@ -185,9 +186,7 @@ export function medianOfMiddle(values: readonly number[]): number | null {
 
 // ── the loop's numbers, counted by the CRM ──────────────────────────────────────────────────────────────
 
-/** The windows the loop's numbers are shown for. */
-export const LOOP_WINDOWS = [30, 90] as const;
-export type LoopWindow = (typeof LOOP_WINDOWS)[number];
+export { LOOP_WINDOWS, type LoopWindow } from './loop-windows';
 
 const count = z.number().int().nonnegative();
 const shareCountSchema = z.object({ count, n: count });

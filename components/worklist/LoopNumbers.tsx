@@ -1,5 +1,6 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
-import { LOOP_WINDOWS, type CombinedShare, type LoopNumbers as Numbers, type LoopNumbersRow } from '../../core/loop-metrics';
+import type { CombinedShare, LoopNumbers as Numbers, LoopNumbersRow } from '../../core/loop-metrics';
+import { LOOP_WINDOWS } from '../../core/loop-windows';
 import type { Crm } from '../../core/schema';
 import { useI18n } from '../panel/i18n-context';
 import type { WorklistHost } from './host';

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useMemo, useState } from 'react';
+import { startTransition, useCallback, useEffect, useId, useMemo, useState } from 'react';
 import './worklist.css';
 import type { Crm } from '../../core/schema';
 import type { Settings } from '../../core/settings';
@@ -11,6 +11,11 @@ import { LoopRow } from './LoopRow';
 import { TeamView } from './TeamView';
 
 const INTERVALS = [5, 10, 15, 30, 60];
+/**
+ * Loops drawn in the list's first paint: more than a screenful. Drawing all of a 100-loop list takes as long as loading
+ * it; the rest follow in the next task, as an interruptible update.
+ */
+const FIRST_LOOPS = 12;
 
 /**
  * "My open loops" across both CRMs: painted from the saved list at once, then refreshed; most urgent first. Every state
@@ -75,6 +80,14 @@ export function WorklistView(props: { host: WorklistHost; settings: Settings; no
     () => (snapshot ? rankLoops(snapshot.parts.flatMap((p) => (p.read ? p.read.rows : [])), settings.rules, props.now) : []),
     [snapshot, settings.rules, props.now],
   );
+  const [allLoops, setAllLoops] = useState(false);
+  const more = !allLoops && loops.length > FIRST_LOOPS;
+  useEffect(() => {
+    if (!more) return;
+    const timer = setTimeout(() => startTransition(() => setAllLoops(true)), 0);
+    return () => clearTimeout(timer);
+  }, [more]);
+  const shownLoops = more ? loops.slice(0, FIRST_LOOPS) : loops;
   const overdue = overdueCount(loops);
   const total = snapshot?.parts.reduce((n, p) => n + (p.read?.openTotal ?? 0), 0) ?? 0;
   const crmName = (crm: Crm) => i18n.t(crm === 'hubspot' ? 'crm.hubspot' : 'crm.salesforce');
@@ -208,7 +221,7 @@ export function WorklistView(props: { host: WorklistHost; settings: Settings; no
                   </p>
                 ))}
               <ul className="loops">
-                {loops.map((loop) => (
+                {shownLoops.map((loop) => (
                   <LoopRow
                     key={loop.row.key}
                     loop={loop}

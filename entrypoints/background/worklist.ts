@@ -10,7 +10,6 @@ import {
   DEFAULT_REFRESH_MINUTES,
   overdueCount,
   rankLoops,
-  worklistMeSchema,
   type CrmPart,
   type Owner,
   type TeamCount,
@@ -19,6 +18,7 @@ import {
   type WorklistRow,
   type WorklistSnapshot,
 } from '../../core/worklist';
+import { worklistMeSchema } from '../../core/worklist-schema';
 import { CrmError } from '../../integrations/crm';
 import type { WorklistReader } from '../../integrations/worklist';
 import { showOverdue } from './badge';

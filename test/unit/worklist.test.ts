@@ -8,12 +8,12 @@ import {
   overdueCount,
   rankLoops,
   suggestedAssignee,
-  worklistRowSchema,
   worklistState,
   type CrmPart,
   type WorklistRead,
   type WorklistRow,
 } from '../../core/worklist';
+import { worklistRowSchema } from '../../core/worklist-schema';
 
 const rules = DEFAULT_SETTINGS.rules; // follow-up ≤ 6, urgent ≤ 3, detractor SLA 48 h, passives 5 business days
 const HOUR = 3_600_000;
