@@ -202,6 +202,12 @@ export const windowCountsSchema = z.object({
   thanked: shareCountSchema.nullable(),
   /** The median of the hours to first contact; `beyondLimit` when n is past what the CRM can page to (then no median). */
   firstContact: z.object({ n: count, medianHours: z.number().nonnegative().nullable(), beyondLimit: z.boolean() }).nullable(),
+  /**
+   * Detractor loops closed in the window whose customer answered again (n), recovered among them, and those not
+   * answered again yet; `beyondLimit` when there were more closed loops (or their customers' answers) than are paired
+   * (then the counts are 0). Null where the CRM keeps NPS answers where they cannot be read by contact.
+   */
+  recovery: z.object({ recovered: count, n: count, notAnsweredAgain: count, beyondLimit: z.boolean() }).nullable(),
 });
 export type WindowCounts = z.infer<typeof windowCountsSchema>;
 
@@ -251,6 +257,21 @@ export interface LoopNumbersRow {
    * is shown with its own n.
    */
   firstContact: Array<{ crm: Crm; n: number; medianHours: number | null; beyondLimit: boolean; notRecorded: number }>;
+  /** Recovery across the CRMs that paired their loops; null when none could. */
+  recovery: CombinedRecovery | null;
+}
+
+/**
+ * Detractor loops recovered of those whose customer answered again (n), and those not answered again yet, summed over
+ * the CRMs that paired them; `tooMany` names the CRMs whose closed loops were too many to pair, with their count.
+ */
+export interface CombinedRecovery {
+  count: number;
+  n: number;
+  value: number | null;
+  notAnsweredAgain: number;
+  countedBy: Crm[];
+  tooMany: Array<{ crm: Crm; closed: number }>;
 }
 
 export interface LoopNumbers {
@@ -267,6 +288,22 @@ function combineShares(parts: Array<{ crm: Crm; closed: number; share: { count: 
   const c = counted.reduce((sum, p) => sum + p.share!.count, 0);
   const n = counted.reduce((sum, p) => sum + p.share!.n, 0);
   return { count: c, n, value: n === 0 ? null : c / n, notRecorded: counted.reduce((sum, p) => sum + p.closed - p.share!.n, 0), countedBy: counted.map((p) => p.crm) };
+}
+
+function combineRecovery(parts: Array<{ crm: Crm; w: WindowCounts }>): CombinedRecovery | null {
+  const withRecovery = parts.filter((p) => p.w.recovery !== null);
+  if (withRecovery.length === 0) return null;
+  const paired = withRecovery.filter((p) => !p.w.recovery!.beyondLimit);
+  const c = paired.reduce((sum, p) => sum + p.w.recovery!.recovered, 0);
+  const n = paired.reduce((sum, p) => sum + p.w.recovery!.n, 0);
+  return {
+    count: c,
+    n,
+    value: n === 0 ? null : c / n,
+    notAnsweredAgain: paired.reduce((sum, p) => sum + p.w.recovery!.notAnsweredAgain, 0),
+    countedBy: paired.map((p) => p.crm),
+    tooMany: withRecovery.filter((p) => p.w.recovery!.beyondLimit).map((p) => ({ crm: p.crm, closed: p.w.closed })),
+  };
 }
 
 /**
@@ -289,6 +326,7 @@ export function combineLoopCounts(parts: readonly LoopCountsPart[]): LoopNumbers
         withinSla: combineShares(counted.map((c) => ({ crm: c.crm, closed: c.w.closed, share: c.w.withinSla }))),
         thanked: combineShares(counted.map((c) => ({ crm: c.crm, closed: c.w.closed, share: c.w.thanked }))),
         firstContact: counted.flatMap((c) => (c.w.firstContact ? [{ crm: c.crm, ...c.w.firstContact, notRecorded: c.w.closed - c.w.firstContact.n }] : [])),
+        recovery: combineRecovery(counted),
       });
     }
   }
@@ -302,4 +340,91 @@ export function combineLoopCounts(parts: readonly LoopCountsPart[]): LoopNumbers
 /** The start of a window ending at `now`, as the CRMs' filters take it. */
 export function windowStart(now: number, windowDays: LoopWindow): number {
   return now - windowDays * DAY_MS;
+}
+
+// ── recovery: a detractor's next answer ─────────────────────────────────────────────────────────────────
+
+/** Closed loops paired per scope at most; past it the figure says there are too many to pair (with n). */
+export const RECOVERY_PAIR_MAX = 500;
+/** How long before its loop was opened an answer may be the one the loop follows up. */
+export const LOOP_ANSWER_LOOKBACK_DAYS = 30;
+
+/** A closed follow-up as read for recovery: whose it is, its customer, when it was opened and closed. */
+export interface ClosedLoop {
+  id: string;
+  ownerId: string | null;
+  contactKey: string | null;
+  openedAt: number;
+  closedAt: number;
+}
+
+export interface RecoveryCount {
+  recovered: number;
+  /** Detractor loops whose customer answered again. */
+  n: number;
+  /** Detractor loops whose customer has not answered again yet (never counted as not recovered). */
+  notAnsweredAgain: number;
+}
+
+/**
+ * Recovery of closed loops. A loop follows up its customer's latest NPS answer at or before the loop was opened (within
+ * LOOP_ANSWER_LOOKBACK_DAYS); it is a detractor loop when that answer is 0–6. The customer's next NPS answer — the
+ * first one after it — of 7 or more recovers it; no later answer yet is "not answered again". Loops without a customer
+ * or without such an answer are not detractor loops as far as the answers tell, so they count nowhere.
+ */
+export function pairRecovery(loops: readonly ClosedLoop[], answers: readonly AnswerFact[]): RecoveryCount {
+  const byContact = new Map<string, AnswerFact[]>();
+  for (const a of answers) {
+    if (!isNpsScore(a.score)) continue;
+    byContact.set(a.contactKey, [...(byContact.get(a.contactKey) ?? []), a]);
+  }
+  for (const list of byContact.values()) list.sort((a, b) => a.submittedAt - b.submittedAt);
+  const out: RecoveryCount = { recovered: 0, n: 0, notAnsweredAgain: 0 };
+  for (const loop of loops) {
+    const list = loop.contactKey ? byContact.get(loop.contactKey) : undefined;
+    if (!list) continue;
+    const since = loop.openedAt - LOOP_ANSWER_LOOKBACK_DAYS * DAY_MS;
+    let i = -1;
+    list.forEach((a, j) => {
+      if (a.submittedAt <= loop.openedAt && a.submittedAt >= since) i = j;
+    });
+    const answer = list[i];
+    if (!answer || answer.score > 6) continue;
+    const next = list.slice(i + 1).find((a) => a.submittedAt > answer.submittedAt);
+    if (!next) out.notAnsweredAgain++;
+    else {
+      out.n++;
+      if (next.score >= 7) out.recovered++;
+    }
+  }
+  return out;
+}
+
+/**
+ * The closed loops read for recovery, newest closed first: the team's and, when the team's were too many to read, the
+ * owner's. `read` holds at most RECOVERY_PAIR_MAX of each; `answers` is null when their customers' answers were more
+ * than could be read.
+ */
+export interface RecoveryRead {
+  team: ClosedLoop[] | null;
+  mine: ClosedLoop[] | null;
+  answers: AnswerFact[] | null;
+}
+
+/**
+ * One window's recovery for the team or one owner, from what was read. Reads are newest closed first, so a read holds
+ * every loop of a window when the CRM's count of the window's loops is no more than the read holds: the team's count
+ * for the team's read (an owner's loops are among the team's), the owner's for the owner's. Else there are too many to
+ * pair, as there are when the customers' answers were too many to read.
+ */
+export function recoveryOfWindow(
+  read: RecoveryRead,
+  cell: { ownerId: string | null; since: number; closed: number; teamClosed: number },
+): NonNullable<WindowCounts['recovery']> {
+  let loops: ClosedLoop[] | null = null;
+  if (read.team && cell.teamClosed <= read.team.length) loops = read.team;
+  else if (cell.ownerId !== null && read.mine && cell.closed <= read.mine.length) loops = read.mine;
+  if (!loops || read.answers === null) return { recovered: 0, n: 0, notAnsweredAgain: 0, beyondLimit: true };
+  const inWindow = loops.filter((l) => l.closedAt >= cell.since && (cell.ownerId === null || l.ownerId === cell.ownerId));
+  return { ...pairRecovery(inWindow, read.answers), beyondLimit: false };
 }

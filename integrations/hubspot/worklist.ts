@@ -1,4 +1,19 @@
-import { medianCount, medianOffset, medianOfMiddle, windowStart, type LoopCounts, type LoopWindow, type WindowCounts } from '../../core/loop-metrics';
+import {
+  LOOP_ANSWER_LOOKBACK_DAYS,
+  LOOP_WINDOWS,
+  medianCount,
+  medianOffset,
+  medianOfMiddle,
+  RECOVERY_PAIR_MAX,
+  recoveryOfWindow,
+  windowStart,
+  type AnswerFact,
+  type ClosedLoop,
+  type LoopCounts,
+  type LoopWindow,
+  type RecoveryRead,
+  type WindowCounts,
+} from '../../core/loop-metrics';
 import { STEPS_PROPERTY } from './insights';
 import { FIRST_CONTACT_AT_PROPERTY, FIRST_CONTACT_HOURS_PROPERTY, missingTimingFields, readLoopFields, SLA_PROPERTY, type HubSpotLoopFields } from './loop-fields';
 import { rowKey } from '../../core/schema';
@@ -10,7 +25,7 @@ import { call } from './client';
 import type { HubSpotPortal } from './connection';
 import { followUpPipeline } from './follow-ups';
 import { revenuePropertyOf } from './record-context';
-import { associated, batchRead, search } from './requests';
+import { associated, batchRead, MAX_FILTER_GROUPS, search, SEARCH_PAGE, type HsFilter } from './requests';
 import { hsBatchSchema, hsOwnersPageSchema, toEpochMs, type HsObject, type HsPipelines, type HsSearchPage } from './schema';
 
 // "My open loops" in HubSpot: the open tickets of the follow-up pipeline and the open tasks one owner has, each with
@@ -23,8 +38,6 @@ import { hsBatchSchema, hsOwnersPageSchema, toEpochMs, type HsObject, type HsPip
 
 /** Loops listed per kind (oldest first); the search `total` tells how many there are in all. */
 export const WORKLIST_ROWS = 50;
-
-type HsFilter = { propertyName: string; operator: string; value?: string; values?: string[] };
 
 /** How long a company read or a loop's contact is reused: the alarm's default period, so each alarm reads them afresh. */
 export const LINK_TTL_MS = 10 * 60_000;
@@ -248,7 +261,7 @@ const SEARCH_RESULT_CAP = 10_000;
  * closed; with an SLA result, and within it; with a first contact recorded, and thanked among them; with hours to
  * first contact, and the middle one or two of those sorted by hours (`after` = the offset, one search).
  */
-export async function hubspotLoopCounts(deps: HubSpotWorklistDeps, ownerId: string | null): Promise<LoopCounts> {
+export async function hubspotLoopCounts(deps: HubSpotWorklistDeps, ownerId: string | null, settings: Settings): Promise<LoopCounts> {
   const pipeline = deps.pipeline;
   const now = deps.now();
   const fields = await deps.loopFields();
@@ -256,7 +269,7 @@ export async function hubspotLoopCounts(deps: HubSpotWorklistDeps, ownerId: stri
   const slaCounted = !!fields.sla?.includes('within');
   const window = async (days: LoopWindow, owner: string | null): Promise<WindowCounts> => {
     if (!pipeline || pipeline.closedStages.length === 0) {
-      return { closed: 0, withinSla: slaCounted ? { count: 0, n: 0 } : null, thanked: thankedCounted ? { count: 0, n: 0 } : null, firstContact: fields.firstContactHours ? { n: 0, medianHours: null, beyondLimit: false } : null };
+      return { closed: 0, withinSla: slaCounted ? { count: 0, n: 0 } : null, thanked: thankedCounted ? { count: 0, n: 0 } : null, firstContact: fields.firstContactHours ? { n: 0, medianHours: null, beyondLimit: false } : null, recovery: null };
     }
     const base: HsFilter[] = [
       eq('hs_pipeline', pipeline.id),
@@ -287,10 +300,121 @@ export async function hubspotLoopCounts(deps: HubSpotWorklistDeps, ownerId: stri
       withinSla: slaN !== null && within !== null ? { count: within, n: slaN } : null,
       thanked: recorded !== null && thanked !== null ? { count: thanked, n: recorded } : null,
       firstContact,
+      recovery: null,
     };
   };
-  const [team30, team90, mine30, mine90] = await Promise.all([window(30, null), window(90, null), ownerId ? window(30, ownerId) : null, ownerId ? window(90, ownerId) : null]);
-  return { crm: 'hubspot', mine: mine30 && mine90 ? { 30: mine30, 90: mine90 } : null, team: { 30: team30, 90: team90 }, missingFields: missingTimingFields(fields), countedAt: now };
+  const [team30, team90, mine30, mine90, read] = await Promise.all([
+    window(30, null),
+    window(90, null),
+    ownerId ? window(30, ownerId) : null,
+    ownerId ? window(90, ownerId) : null,
+    readRecovery(deps, settings, ownerId, now),
+  ]);
+  const team = { 30: team30, 90: team90 };
+  const mine = mine30 && mine90 ? { 30: mine30, 90: mine90 } : null;
+  if (read) {
+    for (const days of LOOP_WINDOWS) {
+      const since = windowStart(now, days);
+      team[days].recovery = recoveryOfWindow(read, { ownerId: null, since, closed: team[days].closed, teamClosed: team[days].closed });
+      if (mine && ownerId) mine[days].recovery = recoveryOfWindow(read, { ownerId, since, closed: mine[days].closed, teamClosed: team[days].closed });
+    }
+  }
+  return { crm: 'hubspot', mine, team, missingFields: missingTimingFields(fields), countedAt: now };
+}
+
+/** Pages of closed tickets read for recovery per scope: enough for RECOVERY_PAIR_MAX. */
+const RECOVERY_LOOP_PAGES = Math.ceil(RECOVERY_PAIR_MAX / SEARCH_PAGE);
+/** Pages of answers read for recovery; more answers than this are too many to pair. */
+const RECOVERY_ANSWER_PAGES = 5;
+/** Contacts per IN filter (HubSpot takes up to 100 values). */
+const IN_VALUES_MAX = 100;
+
+/**
+ * What recovery pairs, read — never every answer: the follow-up tickets closed in the last 90 days, newest first, up to
+ * RECOVERY_PAIR_MAX (the team's; the owner's too when the team's are more), their contacts (one v4 link read, kept with
+ * the list's links), and only those contacts' NPS feedback since the oldest loop's answer could have been given (one
+ * search of up to five IN groups of 100 contacts, paged). At most 3 + 3 + 1 + 2 × 5 = 17 requests, 3 for a small team.
+ * Null where NPS answers are not HubSpot feedback submissions (a contact property or custom object keeps no
+ * contact-indexed list of answers to search).
+ */
+async function readRecovery(deps: HubSpotWorklistDeps, settings: Settings, ownerId: string | null, now: number): Promise<RecoveryRead | null> {
+  const source = settings.hubspot.sources.find((s) => s.kind === 'hubspot-feedback' && s.surveyTypes.includes('NPS'));
+  const pipeline = deps.pipeline;
+  if (!source) return null;
+  if (!pipeline || pipeline.closedStages.length === 0) return { team: [], mine: null, answers: [] };
+  const closedLoops = async (owner: string | null): Promise<{ rows: HsObject[]; total: number }> => {
+    const filters: HsFilter[] = [
+      eq('hs_pipeline', pipeline.id),
+      { propertyName: 'hs_pipeline_stage', operator: 'IN', values: pipeline.closedStages },
+      { propertyName: 'closed_date', operator: 'GTE', value: String(windowStart(now, 90)) },
+      ...(owner ? [eq('hubspot_owner_id', owner)] : []),
+    ];
+    const rows: HsObject[] = [];
+    let total = 0;
+    let after: string | undefined;
+    for (let page = 0; page < RECOVERY_LOOP_PAGES && rows.length < RECOVERY_PAIR_MAX; page++) {
+      const res = await deps.search('tickets', [filters], ['hubspot_owner_id', 'closed_date', 'createdate'], ['-closed_date'], Math.min(SEARCH_PAGE, RECOVERY_PAIR_MAX - rows.length), after);
+      rows.push(...res.results);
+      total = res.total;
+      after = res.paging?.next?.after;
+      if (!after) break;
+    }
+    return { rows, total };
+  };
+  const teamRead = await closedLoops(null);
+  const team = teamRead.rows;
+  const mine = teamRead.total > RECOVERY_PAIR_MAX && ownerId ? (await closedLoops(ownerId)).rows : null;
+  const tickets = [...new Map([...team, ...(mine ?? [])].map((t) => [t.id, t])).values()];
+  const fresh = (at: number) => now - at < LINK_TTL_MS;
+  const contactOf = new Map<string, string | null>();
+  const unknown: string[] = [];
+  for (const t of tickets) {
+    const kept = deps.links.contactOf.get(`tickets:${t.id}`);
+    if (kept && fresh(kept.at)) contactOf.set(t.id, kept.contactId);
+    else unknown.push(t.id);
+  }
+  if (unknown.length > 0) {
+    const links = await deps.associated('tickets', 'contacts', unknown);
+    for (const id of unknown) {
+      const contactId = links.get(id)?.[0] ?? null;
+      contactOf.set(id, contactId);
+      deps.links.contactOf.set(`tickets:${id}`, { contactId, at: now });
+    }
+  }
+  const loopOf = (t: HsObject): ClosedLoop => ({
+    id: t.id,
+    ownerId: t.properties.hubspot_owner_id || null,
+    contactKey: contactOf.get(t.id) ?? null,
+    openedAt: toEpochMs(t.properties.createdate) ?? t.createdAt ?? 0,
+    closedAt: toEpochMs(t.properties.closed_date) ?? 0,
+  });
+  const loops = tickets.map(loopOf);
+  const contactIds = [...new Set(loops.map((l) => l.contactKey).filter((x): x is string => !!x))];
+  const answers: AnswerFact[] = [];
+  if (contactIds.length > 0) {
+    const since = Math.min(...loops.map((l) => l.openedAt)) - LOOP_ANSWER_LOOKBACK_DAYS * 86_400_000;
+    const groups = chunk(contactIds, IN_VALUES_MAX).map((ids): HsFilter[] => [
+      { propertyName: 'hs_contact_id', operator: 'IN', values: ids },
+      eq('hs_survey_type', 'NPS'),
+      { propertyName: 'hs_submission_timestamp', operator: 'GTE', value: String(since) },
+    ]);
+    for (const searchGroups of chunk(groups, MAX_FILTER_GROUPS)) {
+      let after: string | undefined;
+      let page = 0;
+      do {
+        if (page++ === RECOVERY_ANSWER_PAGES) return { team: team.map(loopOf), mine: mine?.map(loopOf) ?? null, answers: null };
+        const res = await deps.search('feedback_submissions', searchGroups, ['hs_value', 'hs_contact_id', 'hs_submission_timestamp'], ['hs_submission_timestamp'], SEARCH_PAGE, after);
+        for (const row of res.results) {
+          const score = Number(row.properties.hs_value);
+          const at = toEpochMs(row.properties.hs_submission_timestamp);
+          const contact = row.properties.hs_contact_id;
+          if (contact && at !== null && row.properties.hs_value?.trim() && Number.isInteger(score)) answers.push({ contactKey: contact, score, submittedAt: at });
+        }
+        after = res.paging?.next?.after;
+      } while (after);
+    }
+  }
+  return { team: team.map(loopOf), mine: mine?.map(loopOf) ?? null, answers };
 }
 
 /** Gives a ticket or task to another owner: an update, so sending it twice changes nothing more. */
@@ -331,7 +455,7 @@ export function hubspotWorklist(portal: HubSpotPortal): WorklistReader {
     signedInOwner: async () => null,
     read: async (ownerId, settings) => readHubSpotWorklist(await deps(settings), ownerId, () => portal.http.requestCount),
     teamCounts: async (settings) => hubspotTeamCounts(await deps(settings), settings),
-    loopCounts: async (ownerId, settings) => hubspotLoopCounts(await deps(settings), ownerId),
+    loopCounts: async (ownerId, settings) => hubspotLoopCounts(await deps(settings), ownerId, settings),
     owners: async () => (await deps(null)).ownersWithEmail(),
     // A write: for a while after, the portal's reads go by id (HubSpot's search shows it seconds later).
     reassign: (loop, ownerId) => portal.writing(async () => reassignHubSpotLoop(await deps(null), loop, ownerId)),

@@ -1,10 +1,25 @@
 import { z } from 'zod';
 import { rowKey, type SurveyResponse } from '../../core/schema';
 import type { SalesforceSource, Settings } from '../../core/settings';
-import { LOOP_WINDOWS, medianCount, medianOffset, medianOfMiddle, windowStart, type LoopCounts, type LoopWindow, type WindowCounts } from '../../core/loop-metrics';
+import {
+  LOOP_WINDOWS,
+  medianCount,
+  medianOffset,
+  medianOfMiddle,
+  RECOVERY_PAIR_MAX,
+  recoveryOfWindow,
+  windowStart,
+  type AnswerFact,
+  type ClosedLoop,
+  type LoopCounts,
+  type LoopWindow,
+  type RecoveryRead,
+  type WindowCounts,
+} from '../../core/loop-metrics';
 import { STEPS_FIELD } from './insights';
 import { caseLoopFields, FIRST_CONTACT_AT_FIELD, FIRST_CONTACT_HOURS_FIELD, missingTimingFields, SLA_FIELD, type SalesforceLoopFields } from './loop-fields';
 import type { Owner, TeamCount, WorklistRead, WorklistRow } from '../../core/worklist';
+import { chunks } from '../batches';
 import { CrmError } from '../crm';
 import type { WorklistReader } from '../worklist';
 import type { Meter } from './client';
@@ -294,10 +309,27 @@ export function loopCountsQuery(settings: Settings, days: LoopWindow, ownerId: s
 const loopCountRowSchema = z.object({ s: z.string().nullable().optional(), n: z.number().int().nonnegative(), r: z.number().int().nonnegative().optional(), h: z.number().int().nonnegative().optional() }).loose();
 const hoursRowSchema = z.object({ [FIRST_CONTACT_HOURS_FIELD]: z.number().nullable() }).loose();
 
+const closedCaseSchema = z.object({ Id: id, OwnerId: id.nullable().optional(), ContactId: id.nullable().optional(), CreatedDate: z.string(), ClosedDate: z.string().nullable() });
+
+/**
+ * The follow-up Cases closed in the last 90 days that recovery pairs, newest closed first, up to RECOVERY_PAIR_MAX: the
+ * windows whose loops are no more than that are all in it.
+ */
+export function recoveryCasesQuery(settings: Settings, ownerId: string | null, now: number): string {
+  const where = closedCountQuery(settings, 90, ownerId, now).replace('SELECT COUNT() FROM Case WHERE ', '');
+  return `SELECT Id, OwnerId, ContactId, CreatedDate, ClosedDate FROM Case WHERE ${where} ORDER BY ClosedDate DESC LIMIT ${RECOVERY_PAIR_MAX}`;
+}
+
+/** Contacts per answers query: their ids in the query's URL stay well under Salesforce's URI limit. */
+const ANSWER_QUERY_CONTACTS = 200;
+
 /**
  * The loop's numbers, mine and the team's, over 30 and 90 days, in aggregate SOQL: per window one grouped count
- * (closed, SLA results, first contacts and hours recorded) and one COUNT() of the thanked — two composite requests —
- * then the middle one or two hours to first contact per window, sorted with OFFSET (one more).
+ * (closed, SLA results, first contacts and hours recorded) and one COUNT() of the thanked, with the closed Cases
+ * recovery pairs (the team's and the owner's, newest first, at most RECOVERY_PAIR_MAX each) — two composite requests —
+ * then the middle one or two hours to first contact per window, sorted with OFFSET, and only those Cases' contacts'
+ * answers (one more; never every answer: up to five queries of 200 contacts, each answered in one batch of 2,000 rows or
+ * called too many to pair).
  */
 export async function salesforceLoopCounts(deps: SalesforceWorklistDeps, ownerId: string | null, settings: Settings): Promise<LoopCounts> {
   const now = deps.now();
@@ -307,12 +339,14 @@ export async function salesforceLoopCounts(deps: SalesforceWorklistDeps, ownerId
   const scopes = [{ key: 'team', owner: null }, ...(ownerId ? [{ key: 'mine', owner: ownerId }] : [])];
   const cells = scopes.flatMap((scope) => LOOP_WINDOWS.map((days) => ({ ref: `${scope.key}${days}`, owner: scope.owner, days })));
   const closedWhere = (c: (typeof cells)[number]) => closedCountQuery(settings, c.days, c.owner, now).replace('SELECT COUNT() FROM Case WHERE ', '');
-  const results = await deps.composite(
-    cells.flatMap((c) => [
+  const source = npsSource(settings);
+  const results = await deps.composite([
+    ...cells.flatMap((c) => [
       { referenceId: c.ref, soql: loopCountsQuery(settings, c.days, c.owner, now, fields) },
       ...(thankedCounted ? [{ referenceId: `${c.ref}thanked`, soql: `SELECT COUNT() FROM Case WHERE ${closedWhere(c)} AND ${FIRST_CONTACT_AT_FIELD} != null AND ${STEPS_FIELD} INCLUDES ('thanked')` }] : []),
     ]),
-  );
+    ...(source ? scopes.map((scope) => ({ referenceId: `${scope.key}Loops`, soql: recoveryCasesQuery(settings, scope.owner, now) })) : []),
+  ]);
   const counted = new Map(
     cells.map((c) => {
       const rows = parse(queryResultSchema(loopCountRowSchema), body(results, c.ref), 'the loop’s numbers').records;
@@ -322,6 +356,7 @@ export async function salesforceLoopCounts(deps: SalesforceWorklistDeps, ownerId
         withinSla: slaCounted ? { count: sum((r) => (r.s === 'within' ? r.n : 0)), n: sum((r) => (r.s ? r.n : 0)) } : null,
         thanked: thankedCounted ? { count: parse(countSchema, body(results, `${c.ref}thanked`), 'the count of thanked loops').totalSize, n: sum((r) => r.r ?? 0) } : null,
         firstContact: fields.firstContactHours ? { n: sum((r) => r.h ?? 0), medianHours: null, beyondLimit: false } : null,
+        recovery: null,
       };
       return [c.ref, window] as const;
     }),
@@ -336,11 +371,43 @@ export async function salesforceLoopCounts(deps: SalesforceWorklistDeps, ownerId
     }
     return [{ cell: c, fc, soql: `SELECT ${FIRST_CONTACT_HOURS_FIELD} FROM Case WHERE ${closedWhere(c)} AND ${FIRST_CONTACT_HOURS_FIELD} != null ORDER BY ${FIRST_CONTACT_HOURS_FIELD} ASC LIMIT ${medianCount(fc.n)} OFFSET ${medianOffset(fc.n)}` }];
   });
-  if (medians.length > 0) {
-    const middle = await deps.composite(medians.map((m) => ({ referenceId: m.cell.ref, soql: m.soql })));
-    for (const m of medians) {
-      const rows = parse(queryResultSchema(hoursRowSchema), body(middle, m.cell.ref), 'the hours to first contact').records;
-      m.fc.medianHours = medianOfMiddle(rows.flatMap((r) => (typeof r[FIRST_CONTACT_HOURS_FIELD] === 'number' ? [r[FIRST_CONTACT_HOURS_FIELD] as number] : [])));
+  const loopsOf = (key: string): ClosedLoop[] | null => {
+    if (!source || !results.has(`${key}Loops`)) return null;
+    return parse(queryResultSchema(closedCaseSchema), body(results, `${key}Loops`), 'the closed Cases').records.map((r) => ({
+      id: r.Id,
+      ownerId: r.OwnerId ?? null,
+      contactKey: r.ContactId ? rowKey('salesforce', deps.instance, r.ContactId) : null,
+      openedAt: parseSfDate(r.CreatedDate) ?? 0,
+      closedAt: parseSfDate(r.ClosedDate) ?? 0,
+    }));
+  };
+  const team = loopsOf('team');
+  const mine = loopsOf('mine');
+  const contactIds = [...new Set([...(team ?? []), ...(mine ?? [])].flatMap((l) => (l.contactKey ? [l.contactKey.split('|')[2]!] : [])))];
+  const answerQueries = source ? chunks(contactIds, ANSWER_QUERY_CONTACTS).map((ids, i) => ({ referenceId: `answers${i}`, soql: answersQuery(source, ids) })) : [];
+  const [middle, answered] = await Promise.all([
+    medians.length > 0 ? deps.composite(medians.map((m) => ({ referenceId: m.cell.ref, soql: m.soql }))) : null,
+    answerQueries.length > 0 ? deps.composite(answerQueries) : null,
+  ]);
+  for (const m of medians) {
+    const rows = parse(queryResultSchema(hoursRowSchema), body(middle!, m.cell.ref), 'the hours to first contact').records;
+    m.fc.medianHours = medianOfMiddle(rows.flatMap((r) => (typeof r[FIRST_CONTACT_HOURS_FIELD] === 'number' ? [r[FIRST_CONTACT_HOURS_FIELD] as number] : [])));
+  }
+  if (source && team) {
+    let answers: AnswerFact[] | null = [];
+    for (const q of answerQueries) {
+      const page = parse(queryResultSchema(z.unknown()), body(answered!, q.referenceId), 'the answers');
+      // More than one batch of answers: too many to pair, said so rather than pairing some of them.
+      if (!page.done) answers = null;
+      else answers?.push(...parseSourceRows(source, page.records, { instance: deps.instance }).parsed.filter((r) => r.kind === 'nps').map((r) => ({ contactKey: r.contactKey, score: r.score, submittedAt: r.submittedAt })));
+    }
+    const read: RecoveryRead = { team, mine, answers };
+    for (const days of LOOP_WINDOWS) {
+      const since = windowStart(now, days);
+      const teamCell = counted.get(`team${days}`)!;
+      teamCell.recovery = recoveryOfWindow(read, { ownerId: null, since, closed: teamCell.closed, teamClosed: teamCell.closed });
+      const mineCell = counted.get(`mine${days}`);
+      if (mineCell && ownerId) mineCell.recovery = recoveryOfWindow(read, { ownerId, since, closed: mineCell.closed, teamClosed: teamCell.closed });
     }
   }
   const windows = (key: string) => ({ 30: counted.get(`${key}30`)!, 90: counted.get(`${key}90`)! });

@@ -159,3 +159,36 @@ export function seedLoopOwners(s: LoopSeeder, now: number): void {
   const before = ticket(birchwood, ben, 'NPS follow-up, closed before the loop fields', CLOSED_STAGE, now - 12 * DAY, nora, null);
   s.store.get('tickets', before)!.properties.closed_date = iso(now - 10 * DAY);
 }
+
+/**
+ * Recovery (the loop's numbers): the answers Nora's closed loops followed up and what their customers answered next,
+ * and a teammate's loop whose customer has not answered again. Seeded after everything else in the portal, so no
+ * earlier record changes; each answer here is older than the customer's latest, so the list's scores stay.
+ *   Olga's loop (opened 5 days before the seed): 4, next her 2 of 3 days before        → not recovered
+ *   Ben's loop opened 22 days before: 3, next his 8 of 12 days before                  → recovered
+ *   Ben's loop opened 12 days before follows up that 8                                 → not a detractor loop
+ *   Luis's loop opened 62 days before: 1, next his 0 of 2 days before                  → not recovered
+ *   Pia Berg's loop, Elena's (opened 9 days before, closed 7): 2, nothing since        → not answered again
+ */
+export function seedLoopRecovery(s: LoopSeeder, now: number): void {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const named = (firstname: string, lastname: string) =>
+    [...s.store.table('contacts').values()].find((c) => c.properties.firstname === firstname && c.properties.lastname === lastname && c.properties.hubspot_owner_id === LOOP_OWNERS.nora.id)!.id;
+  const nps = (contactId: string, value: number, at: number) => s.feedback(contactId, { kind: 'NPS', value: String(value), at, comment: null });
+  nps(named('Olga', 'Petrova'), 4, now - 5 * DAY - 2 * HOUR);
+  const ben = named('Ben', 'Carter');
+  nps(ben, 3, now - 22 * DAY - 3 * HOUR);
+  nps(ben, 8, now - 12 * DAY - 5 * HOUR);
+  nps(named('Luis', 'Ortega'), 1, now - 62 * DAY - 4 * HOUR);
+  const pia = s.contact(null, undefined, { firstname: 'Pia', lastname: 'Berg', email: 'pia.berg@example.com', hubspot_owner_id: LOOP_OWNERS.elena.id });
+  nps(pia, 2, now - 9 * DAY);
+  const ticket = s.store.insert(
+    'tickets',
+    {
+      subject: 'NPS 2 from Pia Berg: follow up', content: '', hs_pipeline: PIPELINE, hs_pipeline_stage: CLOSED_STAGE, hs_ticket_priority: 'HIGH',
+      hs_ticket_category: 'GENERAL_INQUIRY', closed_date: iso(now - 7 * DAY), hubspot_owner_id: LOOP_OWNERS.elena.id,
+    },
+    iso(now - 9 * DAY + HOUR),
+  );
+  s.store.associateFresh('tickets', ticket.id, 'contacts', pia);
+}

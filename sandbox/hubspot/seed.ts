@@ -25,7 +25,7 @@ import {
   TICKET_SUBJECTS,
 } from '../text';
 import { PortalStore, type HistoryEntry, type Owner, type PortalInfo } from './store';
-import { seedLoopOwners } from './loop-owners';
+import { seedLoopOwners, seedLoopRecovery } from './loop-owners';
 import { ALL_SCOPES } from './model';
 
 /** Everything in the seed happened before this instant. */
@@ -571,6 +571,7 @@ function seedMainPortal(volume: SeedVolume | null): PortalStore {
   // Added last, so every record above keeps its id and values.
   seedLoopOwners(s, SEED_NOW);
   seedOuterLoop(s, SEED_NOW);
+  seedLoopRecovery(s, SEED_NOW);
   if (volume) s.padNpsAnswers(volume.answersInYear, volume.now);
   s.finish();
   return s.store;

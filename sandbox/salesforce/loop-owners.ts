@@ -22,7 +22,7 @@ export interface LoopSeedTools {
 
 export const LOOP_USERNAMES = { victor: 'victor.hale@acme.example' } as const;
 
-export function seedLoopOwners(t: LoopSeedTools): { victorId: string } {
+export function seedLoopOwners(t: LoopSeedTools): { victorId: string; greta: Row; marco: Row } {
   const { now, admin } = t;
   const me = admin.Id as string;
   const victor = t.add('User', {
@@ -104,5 +104,30 @@ export function seedLoopOwners(t: LoopSeedTools): { victorId: string } {
     });
     row.OwnerId = me;
   }
-  return { victorId };
+  return { victorId, greta, marco };
+}
+
+/**
+ * Recovery (the loop's numbers): the answers the signed-in user's closed loops followed up and what their customers
+ * answered next, and a teammate's loop whose customer has not answered again. Seeded after everything else, so no
+ * earlier record changes; each answer here is older than the customer's latest, so the lists' scores stay.
+ *   Greta's loop (opened 10 days before the seed's end): 2, next her 1 four days before  → not recovered
+ *   Marco's loop opened 50 days before: 3, next his 9 of 20 days before                 → recovered
+ *   Marco's loop opened 20 days before follows up that 9                                → not a detractor loop
+ *   Jonas Weber's loop, Victor's (opened 15 days before, closed 13): 4, nothing since   → not answered again
+ */
+export function seedLoopRecovery(t: LoopSeedTools, people: { victorId: string; greta: Row; marco: Row }): void {
+  const { now } = t;
+  const nps = (contact: Row, score: number, whenMs: number) =>
+    t.respond({ kind: 'nps', whenMs, score, comment: null, contactId: contact.Id as string, subjectId: (contact.AccountId as string | null) ?? null });
+  nps(people.greta, 2, now - 10 * DAY - 2 * HOUR);
+  nps(people.marco, 3, now - 50 * DAY - 2 * HOUR);
+  nps(people.marco, 9, now - 20 * DAY - 3 * HOUR);
+  const jonas = t.addContact(null, { FirstName: 'Jonas', LastName: 'Weber', Email: 'jonas.weber@example.com', OwnerId: people.victorId });
+  nps(jonas, 4, now - 15 * DAY);
+  const row = t.addCase(null, jonas.Id as string, now - 15 * DAY + HOUR, {
+    Subject: 'NPS 4 follow-up, closed', Status: 'Closed', Priority: 'Medium', Origin: 'Web', Type: 'Detractor Follow-up', Reason: 'Feedback',
+    ClosedDate: sfDateTime(now - 13 * DAY),
+  });
+  row.OwnerId = people.victorId;
 }

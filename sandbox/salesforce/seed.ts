@@ -6,7 +6,7 @@ import {
   HARD_COMMENT_LIST, HARD_COMMENTS, JOB_TITLES, LAST_NAMES, PASSIVE_COMMENTS, PROMOTER_COMMENTS, SURVEY_NAMES, TICKET_SUBJECTS,
 } from '../text';
 import { sfDate, sfDateTime, type Row, type Store, type Value } from './store';
-import { seedLoopOwners } from './loop-owners';
+import { seedLoopOwners, seedLoopRecovery } from './loop-owners';
 import { seedOuterLoop } from './outer-loop';
 
 // The org's deterministic world: ~64 accounts, ~3,800 contacts, ~32,000 survey responses over the three
@@ -456,6 +456,7 @@ export function seed(store: Store, volume: SeedVolume | null = null): SeedFixtur
   // Added last, so every record above keeps its id and values.
   const loopOwners = seedLoopOwners({ now: SEED_END, admin, add, addAccount, addContact, addCase, respond: (spec) => respond(spec), sfDate });
   const outerLoop = seedOuterLoop({ now: SEED_END, admin, add, addAccount, addContact, addCase, respond: (spec) => respond(spec), sfDate });
+  seedLoopRecovery({ now: SEED_END, admin, add, addAccount, addContact, addCase, respond: (spec) => respond(spec), sfDate }, loopOwners);
 
   // Bench volume: NPS answers without comments by random contacts at random instants, until the twelve calendar months
   // ending at `now` hold the number asked for. Its own random stream, after everything else: no earlier row changes.

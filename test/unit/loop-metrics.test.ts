@@ -89,6 +89,7 @@ const w = (closed: number, sla: [number, number] | null, thanked: [number, numbe
   withinSla: sla && { count: sla[0], n: sla[1] },
   thanked: thanked && { count: thanked[0], n: thanked[1] },
   firstContact: fc && { n: fc[0], medianHours: fc[1], beyondLimit: false },
+  recovery: null,
 });
 const hubspotCounts: LoopCounts = {
   crm: 'hubspot',

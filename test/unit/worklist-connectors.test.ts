@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pairRecovery, type AnswerFact, type ClosedLoop } from '../../core/loop-metrics';
 import { DEFAULT_SETTINGS } from '../../core/settings';
 import { rankLoops, overdueCount } from '../../core/worklist';
 import { createHubSpotConnector } from '../../integrations/hubspot/connector';
@@ -106,9 +107,15 @@ describe('HubSpot: an owner’s open loops', () => {
     //    22   30    late    no
     //    62   12    within  yes
     //   122    2    within  yes   (outside both windows)
+    // and recovery (sandbox/hubspot/loop-owners.ts, seedLoopRecovery): the answer each loop followed up, the next one
+    //   age  customer  answer  next        in n?
+    //     5  Olga      4       2           yes, not recovered
+    //    12  Ben       8       —           no: not a detractor loop
+    //    22  Ben       3       8           yes, recovered
+    //    62  Luis      1       0           yes, not recovered (90 days only)
     expect(counts.mine).toEqual({
-      30: { closed: 3, withinSla: { count: 1, n: 2 }, thanked: { count: 1, n: 2 }, firstContact: { n: 2, medianHours: 17.25, beyondLimit: false } },
-      90: { closed: 4, withinSla: { count: 2, n: 3 }, thanked: { count: 2, n: 3 }, firstContact: { n: 3, medianHours: 12, beyondLimit: false } },
+      30: { closed: 3, withinSla: { count: 1, n: 2 }, thanked: { count: 1, n: 2 }, firstContact: { n: 2, medianHours: 17.25, beyondLimit: false }, recovery: { recovered: 1, n: 2, notAnsweredAgain: 0, beyondLimit: false } },
+      90: { closed: 4, withinSla: { count: 2, n: 3 }, thanked: { count: 2, n: 3 }, firstContact: { n: 3, medianHours: 12, beyondLimit: false }, recovery: { recovered: 1, n: 3, notAnsweredAgain: 0, beyondLimit: false } },
     });
     expect(counts.missingFields).toEqual([]);
     // The team's: every closed ticket of the support pipeline, as the store holds them (others' outcomes recorded no
@@ -122,10 +129,31 @@ describe('HubSpot: an owner’s open loops', () => {
     }
     expect(counts.team[90].closed).toBeGreaterThan(counts.mine![90].closed);
     expect(counts.team[90].firstContact).toEqual(counts.mine![90].firstContact);
+    // The team's recovery, paired from the store's own tickets, links and answers.
+    const portal = sandbox.hubspot.portal();
+    const answers: AnswerFact[] = sandbox.hubspot
+      .records('feedback_submissions')
+      .filter((f) => f.properties.hs_survey_type === 'NPS' && /^\d+$/.test(f.properties.hs_value ?? ''))
+      .map((f) => ({ contactKey: f.properties.hs_contact_id!, score: Number(f.properties.hs_value), submittedAt: Date.parse(f.properties.hs_submission_timestamp!) }));
+    for (const days of [30, 90] as const) {
+      const loops: ClosedLoop[] = closedWithin(days).map((t) => ({
+        id: t.id,
+        ownerId: t.properties.hubspot_owner_id ?? null,
+        contactKey: portal.associations('tickets', t.id, 'contacts')[0]?.toId ?? null,
+        openedAt: Date.parse(t.properties.createdate!),
+        closedAt: Date.parse(t.properties.closed_date!),
+      }));
+      expect(counts.team[days].recovery).toEqual({ ...pairRecovery(loops, answers), beyondLimit: false });
+    }
+    // Pia Berg's loop (Elena's, closed 9 days before NOW) awaits her next answer: the team's, not Nora's.
+    expect(counts.team[30].recovery!.notAnsweredAgain).toBeGreaterThanOrEqual(1);
     // Totals that list nothing, six per window and scope, and one search per median that reads one or two rows (a
-    // search HubSpot refused for its per-second limit was asked again); one read of the ticket properties.
+    // search HubSpot refused for its per-second limit was asked again); one read of the ticket properties. Recovery:
+    // one search of the team's closed tickets (fewer than 200), one link read, one search of their contacts' answers.
     const searches = sandbox.log().filter((r) => r.path === '/crm/v3/objects/tickets/search' && r.status !== 429);
-    expect(searches).toHaveLength(4 * 7);
+    expect(searches).toHaveLength(4 * 7 + 1);
+    expect(sandbox.log().filter((r) => r.path === '/crm/v3/objects/feedback_submissions/search' && r.status !== 429)).toHaveLength(1);
+    expect(sandbox.log().filter((r) => r.path === '/crm/v4/associations/tickets/contacts/batch/read' && r.status !== 429)).toHaveLength(1);
     expect(sandbox.log().filter((r) => r.path.split('?')[0] === '/crm/v3/properties/tickets')).toHaveLength(1);
   });
 
@@ -133,7 +161,7 @@ describe('HubSpot: an owner’s open loops', () => {
     const restore = [sandbox.hubspot.withoutProperty('loyalty_lens_sla'), sandbox.hubspot.withoutProperty('loyalty_lens_first_contact_hours')];
     try {
       const counts = await hubspot().worklist.loopCounts(LOOP_OWNERS.nora.id, DEFAULT_SETTINGS);
-      expect(counts.mine![30]).toEqual({ closed: 3, withinSla: null, thanked: { count: 1, n: 2 }, firstContact: null });
+      expect(counts.mine![30]).toEqual({ closed: 3, withinSla: null, thanked: { count: 1, n: 2 }, firstContact: null, recovery: { recovered: 1, n: 2, notAnsweredAgain: 0, beyondLimit: false } });
       expect(counts.missingFields).toEqual(['loyalty_lens_first_contact_hours', 'loyalty_lens_sla']);
     } finally {
       for (const r of restore) r();
@@ -180,7 +208,7 @@ describe('Salesforce: the signed-in user’s open loops', () => {
     expect(read.rows.filter((r) => r.kind === 'case').every((r) => r.score !== null)).toBe(true);
   });
 
-  it('the loop’s numbers over 30 and 90 days, mine and the team’s, by aggregate SOQL in three requests', async () => {
+  it('the loop’s numbers over 30 and 90 days, mine and the team’s, by aggregate SOQL in four requests', async () => {
     const c = salesforce(await signIn());
     sandbox.clearLog();
     const counts = await c.worklist!.loopCounts(F.userId, DEFAULT_SETTINGS);
@@ -190,9 +218,14 @@ describe('Salesforce: the signed-in user’s open loops', () => {
     //    20    —    —       — (written before the fields: not recorded)
     //    50   50    late    no
     //   120    3    within  yes   (outside both windows)
+    // and recovery (sandbox/salesforce/loop-owners.ts, seedLoopRecovery): the answer each loop followed up, the next one
+    //   age  customer  answer  next        in n?
+    //    10  Greta     2       1           yes, not recovered
+    //    20  Marco     9       —           no: not a detractor loop
+    //    50  Marco     3       9           yes, recovered (90 days only)
     expect(counts.mine).toEqual({
-      30: { closed: 2, withinSla: { count: 1, n: 1 }, thanked: { count: 1, n: 1 }, firstContact: { n: 1, medianHours: 20, beyondLimit: false } },
-      90: { closed: 3, withinSla: { count: 1, n: 2 }, thanked: { count: 1, n: 2 }, firstContact: { n: 2, medianHours: 35, beyondLimit: false } },
+      30: { closed: 2, withinSla: { count: 1, n: 1 }, thanked: { count: 1, n: 1 }, firstContact: { n: 1, medianHours: 20, beyondLimit: false }, recovery: { recovered: 0, n: 1, notAnsweredAgain: 0, beyondLimit: false } },
+      90: { closed: 3, withinSla: { count: 1, n: 2 }, thanked: { count: 1, n: 2 }, firstContact: { n: 2, medianHours: 35, beyondLimit: false }, recovery: { recovered: 1, n: 2, notAnsweredAgain: 0, beyondLimit: false } },
     });
     const closedWithin = (days: number) =>
       sandbox.salesforce.records('Case').filter((row) => row.IsClosed === true && typeof row.ClosedDate === 'string' && Date.parse(row.ClosedDate) >= NOW - days * DAY);
@@ -201,9 +234,32 @@ describe('Salesforce: the signed-in user’s open loops', () => {
       expect(counts.team[days].closed).toBe(closed.length);
       expect(counts.team[days].withinSla!.n).toBe(closed.filter((r) => r.Loyalty_Lens_SLA__c).length);
     }
+    // The team's recovery, paired from the org's own Cases and survey answers.
+    const org = sandbox.salesforce;
+    const invitations = new Map(org.records('SurveyInvitation').map((i) => [i.Id as string, i.ContactId as string | null]));
+    const completed = new Map(org.records('SurveyResponse').map((r) => [r.Id as string, r.CompletionDateTime as string]));
+    const npsQuestions = new Set(org.records('SurveyQuestion').filter((q) => q.QuestionType === 'NPS').map((q) => q.Id as string));
+    const key = (contactId: string) => contactId;
+    const answers: AnswerFact[] = org
+      .records('SurveyQuestionResponse')
+      .filter((r) => npsQuestions.has(r.QuestionId as string) && typeof r.NumberValue === 'number' && invitations.get(r.InvitationId as string))
+      .map((r) => ({ contactKey: key(invitations.get(r.InvitationId as string)!), score: r.NumberValue as number, submittedAt: Date.parse(completed.get(r.ResponseId as string)!) }));
+    for (const days of [30, 90] as const) {
+      const loops: ClosedLoop[] = closedWithin(days).map((r) => ({
+        id: r.Id as string,
+        ownerId: r.OwnerId as string,
+        contactKey: r.ContactId ? key(r.ContactId as string) : null,
+        openedAt: Date.parse(r.CreatedDate as string),
+        closedAt: Date.parse(r.ClosedDate as string),
+      }));
+      expect(counts.team[days].recovery).toEqual({ ...pairRecovery(loops, answers), beyondLimit: false });
+    }
+    // Jonas Weber's loop (Victor's, closed 15 days before NOW) awaits his next answer.
+    expect(counts.team[30].recovery!.notAnsweredAgain).toBeGreaterThanOrEqual(1);
     expect(counts.missingFields).toEqual([]);
-    // The Case description (once per connection), two composites of counts and one of the medians.
-    expect(sandbox.log().filter((r) => r.path.endsWith('/composite'))).toHaveLength(3);
+    // The Case description (once per connection), two composites of counts (with the closed Cases recovery pairs), one
+    // of the medians and one of those Cases' contacts' answers.
+    expect(sandbox.log().filter((r) => r.path.endsWith('/composite'))).toHaveLength(4);
   });
 
   it('the sandbox refuses an OFFSET over 2,000 as Salesforce does (why a median past it is not read)', async () => {
