@@ -9,8 +9,9 @@ import type { WorklistHost } from './host';
  * The loop's numbers above the list, mine and the team's, over 30 and 90 days, as the CRMs counted them (search totals,
  * aggregate SOQL): loops closed, the share closed within the SLA, the share thanked and the median hours to first
  * contact — each share with its n and the closed loops whose outcome did not record it, never counted as a no.
- * Recovery is named and said to be uncounted, with why. A CRM that could not count says why; one lacking the loop
- * fields names them.
+ * Recovery — closed detractor loops whose customer's next answer is 7 or more — with its n and those not answered again
+ * yet (never counted as not recovered); past what a CRM pairs it says so with the count. A CRM that could not count
+ * says why; one lacking the loop fields names them.
  */
 export function LoopNumbers(props: {
   host: WorklistHost;
@@ -90,12 +91,26 @@ export function LoopNumbers(props: {
       notRecorded(row.firstContact.reduce((n, f) => n + f.notRecorded, 0)),
     );
   };
+  const recovery = (row: LoopNumbersRow): ReactNode => {
+    const r = row.recovery;
+    if (!r) return i18n.t('worklist.numbersNone');
+    const waiting = r.notAnsweredAgain > 0 ? i18n.plural('worklist.numbersNotAnsweredAgain', r.notAnsweredAgain) : '';
+    const tooMany = r.tooMany.map((t) => i18n.t('worklist.numbersTooManyToPair', { crm: crmName(t.crm), n: i18n.number(t.closed) }));
+    if (r.countedBy.length === 0) return detail(...tooMany);
+    if (r.value === null) return detail(i18n.t('worklist.numbersNoneAnsweredAgain'), waiting, ...tooMany);
+    return (
+      <>
+        <strong>{i18n.number(r.value, { style: 'percent', maximumFractionDigits: 0 })}</strong>
+        {detail(i18n.t('worklist.numbersRecoveryN', { count: r.count, n: r.n }), waiting, ...tooMany)}
+      </>
+    );
+  };
   const metrics: Array<{ key: string; label: string; value: (row: LoopNumbersRow) => ReactNode }> = [
     { key: 'closed', label: i18n.t('worklist.numbersClosed'), value: (row) => (row.closed == null ? i18n.t('worklist.numbersNone') : i18n.number(row.closed)) },
     { key: 'within-sla', label: i18n.t('worklist.numbersWithinSla'), value: (row) => share(row.withinSla) },
     { key: 'thanked', label: i18n.t('worklist.numbersThanked'), value: (row) => share(row.thanked) },
     { key: 'first-contact', label: i18n.t('worklist.numbersFirstContact'), value: firstContact },
-    { key: 'recovery', label: i18n.t('worklist.numbersRecovery'), value: () => i18n.t('worklist.numbersNone') },
+    { key: 'recovery', label: i18n.t('worklist.numbersRecovery'), value: recovery },
   ];
   return (
     <section className="loop-numbers" aria-labelledby={`${id}-title`} data-ll-loop-numbers>
@@ -136,7 +151,7 @@ export function LoopNumbers(props: {
       </table>
       {countedBy.length > 0 && <p className="hint">{i18n.t('worklist.numbersCountedBy', { crms: countedBy.map(crmName).join(', ') })}</p>}
       <p className="hint" data-ll-recovery>
-        {i18n.t('worklist.numbersRecoveryWhy')}
+        {i18n.t('worklist.numbersRecoveryHow')}
       </p>
       {numbers.missingFields.map((m) => (
         <p key={m.crm} className="notice" role="status" data-ll-missing-fields={m.crm}>

@@ -26,8 +26,12 @@ export const enWorklist = {
   'worklist.numbersCrmMedian': '{crm}: {hours} h, n = {n}',
   'worklist.numbersBeyondLimit': '{crm}: {n} recorded, too many for {crm} to find the middle one',
   'worklist.numbersCountedBy': 'Counted by {crms}: the follow-up tickets and Cases closed in each period; each share is of those whose outcome recorded it.',
-  'worklist.numbersRecoveryWhy':
-    'Recovery is not counted: it pairs each detractor’s answer with the same customer’s next one, and neither CRM can compare two answers in a count. Loyalty Lens does not pull every answer into the browser to count it.',
+  'worklist.numbersRecoveryHow':
+    'Recovered: closed follow-ups of a detractor (0–6) whose customer’s next NPS answer is 7 or more, of those whose customer has answered again. Those not answered again yet are not counted as not recovered.',
+  'worklist.numbersRecoveryN': '{count} of {n} who answered again',
+  'worklist.numbersNotAnsweredAgain': { one: '{count} not answered again yet', other: '{count} not answered again yet' },
+  'worklist.numbersNoneAnsweredAgain': 'no detractor has answered again yet',
+  'worklist.numbersTooManyToPair': '{crm}: {n} closed, too many to pair with the next answers',
   'worklist.numbersMissing': '{crm} has no {fields} on its follow-ups, so those numbers are not counted there. The options page shows how to add them.',
   'worklist.numbersFailed': '{crm} could not count the loop’s numbers: {reason}',
   'worklist.refresh': 'Refresh',

@@ -26,8 +26,17 @@ export const ruWorklist: WorklistCatalog = {
   'worklist.numbersCrmMedian': '{crm}: {hours} ч, n = {n}',
   'worklist.numbersBeyondLimit': '{crm}: записано {n}, слишком много, чтобы {crm} нашёл середину',
   'worklist.numbersCountedBy': 'Посчитано в {crms}: тикеты и кейсы обратной связи, закрытые за период; каждая доля — среди тех, чей результат это записал.',
-  'worklist.numbersRecoveryWhy':
-    'Возврат клиентов не считается: для него нужно сравнить ответ недовольного клиента с его следующим ответом, а ни одна из CRM не умеет сравнивать два ответа при подсчёте. Loyalty Lens не выгружает все ответы в браузер, чтобы посчитать это.',
+  'worklist.numbersRecoveryHow':
+    'Вернувшиеся: закрытые обращения недовольных клиентов (0–6), чья следующая оценка NPS — 7 или выше, среди тех, кто ответил снова. Кто ещё не ответил снова, не считается невернувшимся.',
+  'worklist.numbersRecoveryN': '{count} из {n}, ответивших снова',
+  'worklist.numbersNotAnsweredAgain': {
+    one: '{count} ещё не ответил снова',
+    few: '{count} ещё не ответили снова',
+    many: '{count} ещё не ответили снова',
+    other: '{count} ещё не ответили снова',
+  },
+  'worklist.numbersNoneAnsweredAgain': 'пока никто из недовольных не ответил снова',
+  'worklist.numbersTooManyToPair': '{crm}: закрыто {n}, слишком много, чтобы сопоставить со следующими ответами',
   'worklist.numbersMissing': 'В {crm} у задач по отзывам нет полей {fields}, поэтому эти показатели там не считаются. Как их добавить, показано на странице настроек.',
   'worklist.numbersFailed': '{crm} не смог посчитать показатели: {reason}',
   'worklist.refresh': 'Обновить',

@@ -7,9 +7,13 @@ import {
   medianCount,
   medianOffset,
   outcomeTiming,
+  pairRecovery,
+  RECOVERY_PAIR_MAX,
+  recoveryOfWindow,
   timingUpdate,
   windowStart,
   type AnswerFact,
+  type ClosedLoop,
   type CombinedShare,
   type LoopCounts,
   type LoopCountsPart,
@@ -212,5 +216,74 @@ describe('the timing an outcome records on its follow-up', () => {
   ])('the median of %i sorted values is read from offset %i, %i of them', (n, offset, take) => {
     expect(medianOffset(n)).toBe(offset);
     expect(medianCount(n)).toBe(take);
+  });
+});
+
+// Recovery of closed loops, by hand: each loop follows up its customer's latest NPS answer at or before it was opened
+// (within 30 days); a detractor loop (0–6) recovers when the customer's next answer is 7 or more.
+const loop = (id: string, contactKey: string | null, openedDaysAgo: number, ownerId = 'nora', closedDaysAgo = openedDaysAgo - 2): ClosedLoop => ({
+  id,
+  ownerId,
+  contactKey,
+  openedAt: ago(openedDaysAgo),
+  closedAt: ago(closedDaysAgo),
+});
+const npsOf = (contactKey: string, score: number, daysAgo: number, hours = 0): AnswerFact => ({ contactKey, score, submittedAt: ago(daysAgo, hours) });
+
+describe('recovery: a detractor loop and its customer’s next answer', () => {
+  it.each<[string, ClosedLoop[], AnswerFact[], [number, number, number]]>([
+    ['next answer 7: recovered', [loop('a', 'olga', 20)], [npsOf('olga', 3, 20, 2), npsOf('olga', 7, 5)], [1, 1, 0]],
+    ['next answer 6: answered again, not recovered', [loop('a', 'olga', 20)], [npsOf('olga', 3, 20, 2), npsOf('olga', 6, 5)], [0, 1, 0]],
+    ['only the next answer counts, not a later 10', [loop('a', 'olga', 20)], [npsOf('olga', 3, 20, 2), npsOf('olga', 5, 10), npsOf('olga', 10, 1)], [0, 1, 0]],
+    ['no answer since: not answered again, never "not recovered"', [loop('a', 'ben', 20)], [npsOf('ben', 0, 21)], [0, 0, 1]],
+    ['a passive’s loop (8) is no detractor loop', [loop('a', 'ben', 20)], [npsOf('ben', 8, 20, 1), npsOf('ben', 9, 2)], [0, 0, 0]],
+    ['the latest answer before the loop is its answer', [loop('a', 'ben', 20)], [npsOf('ben', 2, 40), npsOf('ben', 9, 21), npsOf('ben', 1, 3)], [0, 0, 0]],
+    ['an answer more than 30 days before the loop is not its answer', [loop('a', 'ben', 20)], [npsOf('ben', 2, 51), npsOf('ben', 9, 3)], [0, 0, 0]],
+    ['answers after the loop opened are not its answer', [loop('a', 'ben', 20)], [npsOf('ben', 2, 19), npsOf('ben', 9, 3)], [0, 0, 0]],
+    ['a loop without a customer counts nowhere', [loop('a', null, 20)], [npsOf('ben', 2, 21)], [0, 0, 0]],
+    ['another customer’s answer is not the next one', [loop('a', 'luis', 20)], [npsOf('luis', 4, 21), npsOf('hana', 10, 5)], [0, 0, 1]],
+    ['a score outside 0–10 is no answer', [loop('a', 'luis', 20)], [npsOf('luis', 4, 21), npsOf('luis', 11, 5)], [0, 0, 1]],
+    [
+      'several loops and customers',
+      [loop('a', 'olga', 20), loop('b', 'ben', 30), loop('c', 'luis', 10), loop('d', 'hana', 15)],
+      [npsOf('olga', 3, 20, 2), npsOf('olga', 9, 5), npsOf('ben', 6, 30, 1), npsOf('ben', 4, 2), npsOf('luis', 0, 11), npsOf('hana', 10, 16)],
+      [1, 2, 1],
+    ],
+  ])('%s', (_name, loops, answers, [recovered, n, notAnsweredAgain]) => {
+    expect(pairRecovery(loops, answers)).toEqual({ recovered, n, notAnsweredAgain });
+  });
+
+  // The team's three loops read (newest closed first), Nora's two among them.
+  const read = {
+    team: [loop('a', 'olga', 12), loop('b', 'ben', 42, 'ivan'), loop('c', 'luis', 60)],
+    mine: null,
+    answers: [npsOf('olga', 3, 12, 1), npsOf('olga', 9, 2), npsOf('ben', 2, 42, 1), npsOf('ben', 8, 1), npsOf('luis', 5, 61)],
+  };
+  const since = (days: number) => ago(days);
+  it.each<[string, Parameters<typeof recoveryOfWindow>[1], { recovered: number; n: number; notAnsweredAgain: number; beyondLimit: boolean }]>([
+    ['the team over 30 days', { ownerId: null, since: since(30), closed: 1, teamClosed: 1 }, { recovered: 1, n: 1, notAnsweredAgain: 0, beyondLimit: false }],
+    ['the team over 90 days', { ownerId: null, since: since(90), closed: 3, teamClosed: 3 }, { recovered: 2, n: 2, notAnsweredAgain: 1, beyondLimit: false }],
+    ['Nora’s over 90 days, from the team’s read', { ownerId: 'nora', since: since(90), closed: 2, teamClosed: 3 }, { recovered: 1, n: 1, notAnsweredAgain: 1, beyondLimit: false }],
+    ['more closed than the read holds: too many to pair', { ownerId: null, since: since(90), closed: 4, teamClosed: 4 }, { recovered: 0, n: 0, notAnsweredAgain: 0, beyondLimit: true }],
+  ])('%s', (_name, cell, expected) => expect(recoveryOfWindow(read, cell)).toEqual(expected));
+
+  it('past the team’s cap the owner’s own read is used; without it, too many', () => {
+    const mine = [loop('a', 'olga', 12)];
+    const cell = { ownerId: 'nora', since: since(30), closed: 1, teamClosed: RECOVERY_PAIR_MAX + 1 };
+    const team = Array.from({ length: RECOVERY_PAIR_MAX }, (_, i) => loop(`t${i}`, null, 3, 'ivan'));
+    expect(recoveryOfWindow({ team, mine, answers: read.answers }, cell)).toEqual({ recovered: 1, n: 1, notAnsweredAgain: 0, beyondLimit: false });
+    expect(recoveryOfWindow({ team, mine: null, answers: read.answers }, cell).beyondLimit).toBe(true);
+    // Answers too many to read: nothing is paired.
+    expect(recoveryOfWindow({ team, mine, answers: null }, cell).beyondLimit).toBe(true);
+  });
+
+  it('across the CRMs: counts add up; a CRM past its cap is named with its closed loops', () => {
+    const rec = (recovered: number, n: number, notAnsweredAgain: number, beyondLimit = false) => ({ recovered, n, notAnsweredAgain, beyondLimit });
+    const hs: LoopCounts = { ...hubspotCounts, mine: { 30: { ...hubspotCounts.mine![30], recovery: rec(1, 2, 1) }, 90: { ...hubspotCounts.mine![90], recovery: rec(0, 0, 0, true) } } };
+    const sf: LoopCounts = { ...salesforceCounts, mine: { 30: { ...salesforceCounts.mine![30], recovery: rec(1, 1, 0) }, 90: { ...salesforceCounts.mine![90], recovery: rec(1, 2, 0) } } };
+    const [me30, me90, team30] = combineLoopCounts([{ crm: 'hubspot', counts: hs, failed: null }, { crm: 'salesforce', counts: sf, failed: null }]).rows;
+    expect(me30!.recovery).toEqual({ count: 2, n: 3, value: 2 / 3, notAnsweredAgain: 1, countedBy: ['hubspot', 'salesforce'], tooMany: [] });
+    expect(me90!.recovery).toEqual({ count: 1, n: 2, value: 0.5, notAnsweredAgain: 0, countedBy: ['salesforce'], tooMany: [{ crm: 'hubspot', closed: 4 }] });
+    expect(team30!.recovery).toBeNull();
   });
 });
