@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
+import { pairRecovery, type AnswerFact, type ClosedLoop, type RecoveryCount } from '../../../core/loop-metrics';
 import { DEFAULT_SETTINGS, parseSettingsDocument, settingsSchema, type Settings } from '../../../core/settings';
 import type { SalesforceSandbox } from '../../../sandbox/salesforce/index';
 import { LOOP_OWNERS } from '../../../sandbox/hubspot/loop-owners';
@@ -77,6 +78,46 @@ function loopShares(t: E2E, now: number): Record<string, { withinSla: string; th
         thanked: recorded > 0 ? `${thanked} of ${recorded}` : 'none recorded yet',
         firstContact: [hs.filter((p) => p.loyalty_lens_first_contact_hours).length, sf.filter((r) => typeof r.Loyalty_Lens_First_Contact_Hours__c === 'number').length].map((n) => (n > 0 ? `n = ${n}` : 'none recorded yet')),
       };
+    }
+  }
+  return out;
+}
+
+/**
+ * Recovery as the page should show it, paired from the sandbox's stores: each CRM's closed follow-ups in the window
+ * with their contacts, and those contacts' NPS answers (HubSpot feedback, Salesforce Surveys); "count of n who answered
+ * again" summed over both CRMs, and those not answered again yet.
+ */
+function recoveryShown(t: E2E, now: number): Record<string, { text: string; notAnsweredAgain: number }> {
+  const org = t.sandbox.salesforce as SalesforceSandbox;
+  const portal = t.sandbox.hubspot.portal();
+  const hsAnswers: AnswerFact[] = t.sandbox.hubspot
+    .records('feedback_submissions')
+    .filter((f) => f.properties.hs_survey_type === 'NPS' && /^\d+$/.test(f.properties.hs_value ?? ''))
+    .map((f) => ({ contactKey: f.properties.hs_contact_id!, score: Number(f.properties.hs_value), submittedAt: Date.parse(f.properties.hs_submission_timestamp!) }));
+  const invitations = new Map(org.records('SurveyInvitation').map((i) => [i.Id as string, i.ContactId as string | null]));
+  const completed = new Map(org.records('SurveyResponse').map((r) => [r.Id as string, r.CompletionDateTime as string]));
+  const npsQuestions = new Set(org.records('SurveyQuestion').filter((q) => q.QuestionType === 'NPS').map((q) => q.Id as string));
+  const sfAnswers: AnswerFact[] = org
+    .records('SurveyQuestionResponse')
+    .filter((r) => npsQuestions.has(r.QuestionId as string) && typeof r.NumberValue === 'number' && invitations.get(r.InvitationId as string))
+    .map((r) => ({ contactKey: invitations.get(r.InvitationId as string)!, score: r.NumberValue as number, submittedAt: Date.parse(completed.get(r.ResponseId as string)!) }));
+  const out: Record<string, { text: string; notAnsweredAgain: number }> = {};
+  for (const days of [30, 90]) {
+    const since = now - days * 86_400_000;
+    for (const scope of ['me', 'team'] as const) {
+      const hsLoops: ClosedLoop[] = t.sandbox.hubspot
+        .records('tickets')
+        .filter((r) => r.properties.hs_pipeline === '0' && r.properties.hs_pipeline_stage === '4' && r.properties.closed_date && Date.parse(r.properties.closed_date) >= since)
+        .filter((r) => scope === 'team' || r.properties.hubspot_owner_id === LOOP_OWNERS.nora.id)
+        .map((r) => ({ id: r.id, ownerId: null, contactKey: portal.associations('tickets', r.id, 'contacts')[0]?.toId ?? null, openedAt: Date.parse(r.properties.createdate!), closedAt: Date.parse(r.properties.closed_date!) }));
+      const sfLoops: ClosedLoop[] = org
+        .records('Case')
+        .filter((r) => r.IsClosed === true && typeof r.ClosedDate === 'string' && Date.parse(r.ClosedDate) >= since && (scope === 'team' || r.OwnerId === t.salesforce.userId))
+        .map((r) => ({ id: r.Id as string, ownerId: null, contactKey: (r.ContactId as string | null) ?? null, openedAt: Date.parse(r.CreatedDate as string), closedAt: Date.parse(r.ClosedDate as string) }));
+      const sum = (a: RecoveryCount, b: RecoveryCount): RecoveryCount => ({ recovered: a.recovered + b.recovered, n: a.n + b.n, notAnsweredAgain: a.notAnsweredAgain + b.notAnsweredAgain });
+      const r = sum(pairRecovery(hsLoops, hsAnswers), pairRecovery(sfLoops, sfAnswers));
+      out[`${scope}-${days}`] = { text: r.n > 0 ? `${r.recovered} of ${r.n} who answered again` : 'no detractor has answered again yet', notAnsweredAgain: r.notAnsweredAgain };
     }
   }
   return out;
@@ -160,11 +201,21 @@ export async function choosesWhoIAmInHubSpotAndListsBothCrms(t: E2E): Promise<vo
     for (const n of share.firstContact) assert.ok((await shown('first-contact')).includes(n), `first contact ${cell}: ${await shown('first-contact')} has ${n}`);
   }
   await frame.getByText('Counted by HubSpot, Salesforce: the follow-up tickets and Cases closed in each period; each share is of those whose outcome recorded it.').waitFor();
-  await frame.getByText(/^Recovery is not counted/).waitFor();
+  // Recovery: the detractor loops whose customer answered again and those not answered again yet, as paired from the stores.
+  for (const [cell, expected] of Object.entries(recoveryShown(t, Date.now()))) {
+    const shown = (await frame.locator(`[data-ll-metric="recovery"][data-ll-cell="${cell}"]`).textContent()) ?? '';
+    assert.ok(shown.includes(expected.text), `recovery ${cell}: ${shown} has ${expected.text}`);
+    if (expected.notAnsweredAgain > 0) assert.ok(shown.includes(`${expected.notAnsweredAgain} not answered again yet`), `recovery ${cell}: ${shown}`);
+    else assert.ok(!shown.includes('not answered again yet'), `recovery ${cell}: ${shown}`);
+  }
+  await frame.getByText(/^Recovered: closed follow-ups of a detractor/).waitFor();
+  assert.equal(await frame.getByText(/Recovery is not counted/).count(), 0);
   await expectAccessible(frame, 'worklist');
   for (const language of ['ru', 'en'] as const) {
     await changeSettings(t, (s) => ({ ...s, ui: { ...s.ui, language } }));
     await until(`the worklist in ${language}`, async () => (await frame.evaluate(() => document.documentElement.lang)) === language && (await listed(frame)).length === RANKED.length);
+    // The loop's numbers are counted again for the new words: the pictures show them, not "Counting…".
+    await frame.locator('[data-ll-loop-numbers]').waitFor({ timeout: 30_000 });
     for (const scheme of ['dark', 'light'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
       await expectAccessible(frame, `worklist ${language} ${scheme}`);
