@@ -89,12 +89,25 @@ export const hsAccountInfoSchema = z.object({
   companyCurrency: z.string().optional(),
 });
 
+/**
+ * HubSpot's token check (POST /oauth/v2/private-apps/get/access-token-info): the portal (hubId) a private-app token
+ * belongs to and the scopes it holds. Whether Service Keys get the same answer is not documented; an answer of
+ * another shape fails this schema, and the connector then checks the scopes by probing.
+ */
+export const hsTokenInfoSchema = z.object({
+  hubId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]).transform(String),
+  userId: z.number().optional(),
+  appId: z.number().optional(),
+  scopes: z.array(z.string()),
+});
+
 /** The persisted form of a portal's directory (see HubSpotPortal.directory() in connection.ts); read back through this schema. */
 export const hubSpotDirectorySchema = z.object({
   portalId: z.string().min(1),
-  /** Kept from account-info for the connection's name; absent in copies kept before it was. */
+  /** Kept from account-info for the connection's name, when the connect read it; absent otherwise. */
   uiDomain: z.string().nullable().optional(),
-  currency: z.string().nullable(),
+  /** The portal's company currency (account-info; null when it names none); absent until read, lazily, once. */
+  currency: z.string().nullable().optional(),
   /** [owner id, display name]; null when the token lacks the owners scope. */
   owners: z.array(z.tuple([z.string(), z.string()])).nullable(),
   /** null when the token lacks the tickets scope. */
