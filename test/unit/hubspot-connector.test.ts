@@ -461,7 +461,7 @@ describe('connecting', () => {
   const tokenCheckAnswers = (status: number, body: unknown) => sandbox.setFaults([{ match: '^POST /oauth/v2/private-apps/get/access-token-info', status, body }]);
 
   it('checks the token and reads the directory in one round of three requests', async () => {
-    sandbox.clearLog();
+    await searchWindowPassed();
     const { info, directory } = await connectHubSpotToken(F.tokens.main, sandbox.httpUrl);
     expect(info).toMatchObject({ instance: F.portals.main, name: `HubSpot portal ${F.portals.main}`, missingScopes: [] });
     expect(directory).toMatchObject({ portalId: F.portals.main, ticketPipelines: expect.any(Object) });
@@ -487,7 +487,7 @@ describe('connecting', () => {
   });
 
   it('names the missing read scopes from the token check, in the order the admin meets them', async () => {
-    sandbox.clearLog();
+    await searchWindowPassed();
     const info = await checkHubSpotToken(F.tokens.missingScopes, sandbox.httpUrl);
     expect(info.missingScopes).toEqual(['tickets', 'crm.objects.feedback_submissions.read']);
     expect(requestPaths()).toHaveLength(3);
@@ -533,7 +533,7 @@ describe('connecting', () => {
 
   it('a connection test checks the token again, names missing scopes and re-reads the currency', async () => {
     const c = createHubSpotConnector({ token: F.tokens.missingScopes, apiBase: sandbox.httpUrl });
-    sandbox.clearLog();
+    await searchWindowPassed();
     const info = await c.testConnection();
     expect(info).toMatchObject({ instance: F.portals.main, missingScopes: ['tickets', 'crm.objects.feedback_submissions.read'] });
     expect(requestPaths().sort()).toEqual([...DIRECTORY_PATHS].sort());
