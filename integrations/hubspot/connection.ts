@@ -291,10 +291,7 @@ export class HubSpotPortal {
 
   /** The directory, once the token's portal is the one expected and the page's (when a page names one). */
   async checkedDirectory(pagePortal: string | null): Promise<Directory> {
-    const directory = this.checkPortal(await this.directory(), pagePortal);
-    // What reads the directory shows amounts: a currency read still due goes alongside its first requests.
-    void directory.currency();
-    return directory;
+    return this.checkPortal(await this.directory(), pagePortal);
   }
 
   /** Refuses a directory of another portal than the one expected and the page's (when a page names one). */

@@ -134,6 +134,8 @@ export async function loadContext(
   const { apis, http } = hubspot;
   const startCount = http.requestCount;
   const directory = await hubspot.checkedDirectory(ref.instance);
+  // Read only by the first view after connecting, then kept: alongside the view's first requests.
+  const currency = directory.currency();
   const { portalId: portal, owners } = directory;
   const sources = settings.hubspot.sources;
   const historyProps = sources.flatMap((s) =>
@@ -227,7 +229,7 @@ export async function loadContext(
   const [sourceRows, read, deals] = await Promise.all([
     shared ? Promise.all([shared.sourceRows, responsesOf(hubspot, unlistedFocus, sources, rowCtx, false)]).then((r) => r.flat()) : responsesOf(hubspot, listed, sources, rowCtx, account?.large ?? false),
     openRows ?? openFollowUpRows(hubspot, anchor?.record ?? null, anchor ? [anchor.scope] : linkFilters(companyId, focusIds), settings, directory),
-    withDeals && account ? directory.currency().then((currency) => openDeals(hubspot, account, portal, currency)) : Promise.resolve(shared?.deals),
+    withDeals && account ? currency.then((c) => openDeals(hubspot, account, portal, c)) : Promise.resolve(shared?.deals),
   ]);
   // Each row keeps its contact: a contact's own view knows it; a company's (of up to 200 contacts, all listed) also
   // lists its contacts' rows that name no company; the rest are told by their links.
@@ -246,7 +248,7 @@ export async function loadContext(
     ref,
     title: title || account?.account.name || `${ref.objectType} ${ref.id}`,
     focusContactKeys: focusIds.map((id) => rowKey('hubspot', portal, id)),
-    account: account ? { ...account.account, currency: await directory.currency() } : null,
+    account: account ? { ...account.account, currency: await currency } : null,
     accountCounts: account?.counts ?? null,
     contacts,
     responses,
