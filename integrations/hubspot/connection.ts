@@ -29,8 +29,7 @@ export interface DirectoryCache {
 
 export interface Directory {
   portalId: string;
-  /** The portal's company currency: kept with the directory, else read once (account-info) when first asked for. */
-  currency: () => Promise<string | null>;
+  currency: string | null;
   owners: Map<string, string> | null;
   pipelines: HsPipelines | null;
   /** When the pipelines above were read from HubSpot. */
@@ -125,35 +124,21 @@ function readAccountInfo(apis: HubSpotApis) {
 }
 
 /**
- * Checks a token and reads the portal's directory in one round: the token check (portal, scopes), the owners, the
- * ticket pipelines and, with `currency`, account-info for the portal's currency (a connect leaves that to the first
- * view: HubSpotPortal.directory). When the token check gives no answer that fits, a second round asks account-info
- * for the portal (unless the first did) and, with `scopes`, probes the read scopes the directory's reads did not tell.
+ * Checks a token and reads the portal's directory in one round: the token check (scopes), account-info (the portal,
+ * its currency), the owners and the ticket pipelines. When the token check gives no answer that fits, a second round
+ * (with `scopes`) probes the read scopes the directory's reads did not tell.
  */
-async function checkToken(apis: HubSpotApis, token: string, now: number, read: { scopes: boolean; currency: boolean }): Promise<TokenCheck> {
-  const [info, owners, ticketPipelines, accountRead] = await Promise.all([
-    readTokenInfo(apis, token),
-    fetchOwners(apis),
-    fetchTicketPipelines(apis),
-    read.currency ? readAccountInfo(apis) : null,
-  ]);
+async function checkToken(apis: HubSpotApis, token: string, now: number, scopes: boolean): Promise<TokenCheck> {
+  const [info, account, owners, ticketPipelines] = await Promise.all([readTokenInfo(apis, token), readAccountInfo(apis), fetchOwners(apis), fetchTicketPipelines(apis)]);
+  const directory = { portalId: account.portalId, uiDomain: account.uiDomain ?? null, currency: account.companyCurrency ?? null, owners, ticketPipelines, fetchedAt: now };
   const toldByDirectory = (scope: string): boolean | null =>
     scope === 'tickets' ? ticketPipelines !== null : scope === 'crm.objects.owners.read' ? owners !== null : null;
   if (!(info instanceof CrmError)) {
-    const details = accountRead?.portalId === info.portalId ? { uiDomain: accountRead.uiDomain ?? null, currency: accountRead.companyCurrency ?? null } : {};
-    return {
-      directory: { portalId: info.portalId, ...details, owners, ticketPipelines, fetchedAt: now },
-      missingScopes: READ_SCOPES.filter(({ scope }) => !info.scopes.has(scope) || toldByDirectory(scope) === false).map(({ scope }) => scope),
-    };
+    return { directory, missingScopes: READ_SCOPES.filter(({ scope }) => !info.scopes.has(scope) || toldByDirectory(scope) === false).map(({ scope }) => scope) };
   }
-  const [account, ...held] = await Promise.all([
-    accountRead ?? readAccountInfo(apis),
-    ...READ_SCOPES.map(({ scope, probe: path }) => toldByDirectory(scope) ?? (read.scopes && path ? probe(apis, path) : true)),
-  ]);
-  return {
-    directory: { portalId: account.portalId, uiDomain: account.uiDomain ?? null, currency: account.companyCurrency ?? null, owners, ticketPipelines, fetchedAt: now },
-    missingScopes: read.scopes ? READ_SCOPES.filter((_, i) => !held[i]).map(({ scope }) => scope) : null,
-  };
+  if (!scopes) return { directory, missingScopes: null };
+  const held = await Promise.all(READ_SCOPES.map(({ scope, probe: path }) => toldByDirectory(scope) ?? (path ? probe(apis, path) : true)));
+  return { directory, missingScopes: READ_SCOPES.filter((_, i) => !held[i]).map(({ scope }) => scope) };
 }
 
 function connectionInfo(directory: HubSpotDirectory, missingScopes: string[], http: HubSpotHttp): ConnectionInfo {
@@ -169,11 +154,11 @@ function connectionInfo(directory: HubSpotDirectory, missingScopes: string[], ht
 
 /**
  * Checks a token — which portal it belongs to, which read scopes it lacks — and reads the portal's directory with the
- * same requests, all at once: the token check, the owners and the ticket pipelines. Never stores the token.
+ * same requests, all at once: the token check, account-info, the owners and the ticket pipelines. Never stores it.
  */
 export async function connectHubSpotToken(token: string, apiBase: string = DEFAULT_API_BASE, now = Date.now()): Promise<{ info: ConnectionInfo; directory: HubSpotDirectory }> {
   const http = new HubSpotHttp({ token, apiBase });
-  const { directory, missingScopes } = await checkToken(createHubSpotApis(http, apiBase), token, now, { scopes: true, currency: false });
+  const { directory, missingScopes } = await checkToken(createHubSpotApis(http, apiBase), token, now, true);
   return { info: connectionInfo(directory, missingScopes ?? [], http), directory };
 }
 
@@ -191,9 +176,6 @@ export async function testConnection(portal: HubSpotPortal): Promise<ConnectionI
 
 export class HubSpotPortal {
   private directoryLoad: Promise<Directory> | null = null;
-  /** The directory as last loaded or read (what a currency read, once done, is kept with). */
-  private kept: HubSpotDirectory | null = null;
-  private currencyRead: Promise<string | null> | null = null;
   /** When the last search-only contact read started (see takeSearchOnlyRead). */
   private lastSearchOnlyRead = -Infinity;
   /** Our writes under way, and when the last one ended (see readsById). */
@@ -218,8 +200,7 @@ export class HubSpotPortal {
    * Which portal the token belongs to (the token check), owner names and ticket pipelines. Kept in memory for the
    * connector's life and, through the background's cache, across worker restarts, so a record view pays no
    * metadata requests: connecting (or testing) the token fetches it, and a copy older than DIRECTORY_TTL_MS is used
-   * once more while a fresh one loads. A failed first load is retried on the next call. A connect leaves out the
-   * portal's currency: it is read once (account-info), alongside the first view's requests, and kept with the rest.
+   * once more while a fresh one loads. A failed first load is retried on the next call.
    */
   directory(): Promise<Directory> {
     this.directoryLoad ??= this.keptDirectory().catch((e: unknown) => {
@@ -236,57 +217,27 @@ export class HubSpotPortal {
     return this.use(kept.data);
   }
 
-  /**
-   * Checks the token again and re-reads the directory, the portal's currency included; with `scopes`, tells which
-   * read scopes the token lacks.
-   */
+  /** Checks the token again and re-reads the directory; with `scopes`, tells which read scopes the token lacks. */
   async refreshDirectory(scopes = false): Promise<TokenCheck> {
-    const check = await checkToken(this.apis, this.token, this.now(), { scopes, currency: true });
+    const check = await checkToken(this.apis, this.token, this.now(), scopes);
     await this.keep(check.directory);
     this.directoryLoad = Promise.resolve(this.use(check.directory));
     return check;
   }
 
   private async fetchDirectory(): Promise<Directory> {
-    const { directory } = await checkToken(this.apis, this.token, this.now(), { scopes: false, currency: true });
+    const { directory } = await checkToken(this.apis, this.token, this.now(), false);
     await this.keep(directory);
     return this.use(directory);
   }
 
   /** Keeps a directory; a cache that cannot write (a full disk) only means the next worker start reads it again. */
   private async keep(directory: HubSpotDirectory): Promise<void> {
-    this.kept = directory;
     if (this.cache) await this.cache.save(directory).catch(() => undefined);
   }
 
   private use(d: HubSpotDirectory): Directory {
-    this.kept = d;
-    return {
-      portalId: d.portalId,
-      currency: () => (d.currency !== undefined ? Promise.resolve(d.currency) : this.readCurrency()),
-      owners: d.owners ? new Map(d.owners) : null,
-      pipelines: d.ticketPipelines,
-      pipelinesReadAt: d.fetchedAt,
-    };
-  }
-
-  /**
-   * The portal's company currency from account-info, read once and kept with the directory. A failed read leaves
-   * amounts without a currency this time (never fails the view) and is tried again by the next view.
-   */
-  private readCurrency(): Promise<string | null> {
-    this.currencyRead ??= readAccountInfo(this.apis).then(
-      async (info) => {
-        const currency = info.companyCurrency ?? null;
-        if (this.kept?.portalId === info.portalId) await this.keep({ ...this.kept, uiDomain: this.kept.uiDomain ?? info.uiDomain ?? null, currency });
-        return currency;
-      },
-      () => {
-        this.currencyRead = null;
-        return null;
-      },
-    );
-    return this.currencyRead;
+    return { portalId: d.portalId, currency: d.currency, owners: d.owners ? new Map(d.owners) : null, pipelines: d.ticketPipelines, pipelinesReadAt: d.fetchedAt };
   }
 
   /** The directory, once the token's portal is the one expected and the page's (when a page names one). */

@@ -167,7 +167,7 @@ export async function countHubSpotInsights(portal: HubSpotPortal, filter: OwnerF
     counted: bySubmissions ? 'answers' : 'people',
     months: monthRows,
     ...loopCounts,
-    currency: await directory.currency(),
+    currency: directory.currency,
     touchpoints,
     requestCount: portal.http.requestCount - start,
     // When the count began and ended: what changed after is looked for next time.

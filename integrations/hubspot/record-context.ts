@@ -42,10 +42,9 @@ import {
 // Large accounts add one count search per segment (account-counts.ts). Responses: one feedback search
 // (hs_contact_id IN …) per source; contact batch reads with propertiesWithHistory for contact-property sources;
 // association + batch reads for a custom object. The team's close-the-loop notes are one more search, read when the
-// panel asks (loop-history.ts). The portal's directory — the portal check (the token check), ticket pipelines and
+// panel asks (loop-history.ts). The portal's directory — the portal check (account-info), ticket pipelines and
 // owners — is fetched when the token is connected and kept across worker restarts (connection.ts), so a record view
-// pays no metadata requests; only the first view after connecting also reads the portal's currency (account-info),
-// alongside its first requests, and keeps it with the directory.
+// pays no metadata requests.
 
 const CONTACT_PROPERTIES = [
   'firstname',
@@ -134,8 +133,6 @@ export async function loadContext(
   const { apis, http } = hubspot;
   const startCount = http.requestCount;
   const directory = await hubspot.checkedDirectory(ref.instance);
-  // Read only by the first view after connecting, then kept: alongside the view's first requests.
-  const currency = directory.currency();
   const { portalId: portal, owners } = directory;
   const sources = settings.hubspot.sources;
   const historyProps = sources.flatMap((s) =>
@@ -229,7 +226,7 @@ export async function loadContext(
   const [sourceRows, read, deals] = await Promise.all([
     shared ? Promise.all([shared.sourceRows, responsesOf(hubspot, unlistedFocus, sources, rowCtx, false)]).then((r) => r.flat()) : responsesOf(hubspot, listed, sources, rowCtx, account?.large ?? false),
     openRows ?? openFollowUpRows(hubspot, anchor?.record ?? null, anchor ? [anchor.scope] : linkFilters(companyId, focusIds), settings, directory),
-    withDeals && account ? currency.then((c) => openDeals(hubspot, account, portal, c)) : Promise.resolve(shared?.deals),
+    withDeals && account ? openDeals(hubspot, account, portal, directory.currency) : Promise.resolve(shared?.deals),
   ]);
   // Each row keeps its contact: a contact's own view knows it; a company's (of up to 200 contacts, all listed) also
   // lists its contacts' rows that name no company; the rest are told by their links.
@@ -248,7 +245,7 @@ export async function loadContext(
     ref,
     title: title || account?.account.name || `${ref.objectType} ${ref.id}`,
     focusContactKeys: focusIds.map((id) => rowKey('hubspot', portal, id)),
-    account: account ? { ...account.account, currency: await currency } : null,
+    account: account ? { ...account.account, currency: directory.currency } : null,
     accountCounts: account?.counts ?? null,
     contacts,
     responses,

@@ -104,10 +104,9 @@ export const hsTokenInfoSchema = z.object({
 /** The persisted form of a portal's directory (see HubSpotPortal.directory() in connection.ts); read back through this schema. */
 export const hubSpotDirectorySchema = z.object({
   portalId: z.string().min(1),
-  /** Kept from account-info for the connection's name, when the connect read it; absent otherwise. */
+  /** Kept from account-info for the connection's name; absent in copies kept before it was. */
   uiDomain: z.string().nullable().optional(),
-  /** The portal's company currency (account-info; null when it names none); absent until read, lazily, once. */
-  currency: z.string().nullable().optional(),
+  currency: z.string().nullable(),
   /** [owner id, display name]; null when the token lacks the owners scope. */
   owners: z.array(z.tuple([z.string(), z.string()])).nullable(),
   /** null when the token lacks the tickets scope. */

@@ -307,7 +307,7 @@ export function hubspotWorklist(portal: HubSpotPortal): WorklistReader {
     const directory = await portal.checkedDirectory(null);
     return {
       portalId: directory.portalId,
-      currency: await directory.currency(),
+      currency: directory.currency,
       owners: directory.owners,
       pipeline: settings ? followUpStages(followUpPipeline(settings, directory.pipelines)) : null,
       search: (type, groups, props, sorts, limit, after) => search(apis, type, groups, props, sorts, limit, after),

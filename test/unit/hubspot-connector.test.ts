@@ -28,10 +28,8 @@ function keptDirectory(initial: unknown = null) {
 const requestPaths = () => sandbox.log().map((l) => `${l.method} ${l.path.split('?')[0]}`);
 const TOKEN_CHECK = 'POST /oauth/v2/private-apps/get/access-token-info';
 const ACCOUNT_INFO = 'GET /account-info/v3/details';
-/** A connect: the token check, the owners and the ticket pipelines. */
-const CONNECT_PATHS = [TOKEN_CHECK, 'GET /crm/v3/owners/', 'GET /crm/v3/pipelines/tickets'];
-/** A directory read by the connector itself (a refresh): the portal's currency too. */
-const DIRECTORY_PATHS = [...CONNECT_PATHS, ACCOUNT_INFO];
+/** A connect, a connection test or a directory refresh: the token check, account-info, the owners and the ticket pipelines. */
+const DIRECTORY_PATHS = [TOKEN_CHECK, ACCOUNT_INFO, 'GET /crm/v3/owners/', 'GET /crm/v3/pipelines/tickets'];
 const PROBE_PATHS = ['contacts', 'companies', 'deals', 'feedback_submissions'].map((t) => `GET /crm/v3/objects/${t}`);
 const SEARCH_ONLY_PATHS = ['companies', 'tickets', 'tasks', 'contacts', 'feedback_submissions'].map((t) => `POST /crm/v3/objects/${t}/search`).sort();
 const BY_ID_PATHS = [
@@ -452,61 +450,38 @@ describe('a 5xx answered after HubSpot committed the write', () => {
 });
 
 describe('connecting', () => {
-  /** What the background keeps of a connect, as a connector of the saved token finds it after a worker restart. */
-  const connected = async (token: string) => {
-    const { info, directory } = await connectHubSpotToken(token, sandbox.httpUrl);
-    return { info, kept: keptDirectory(directory) };
-  };
   /** HubSpot answers the token check with something else than the scopes (as it might for a Service Key). */
   const tokenCheckAnswers = (status: number, body: unknown) => sandbox.setFaults([{ match: '^POST /oauth/v2/private-apps/get/access-token-info', status, body }]);
 
-  it('checks the token and reads the directory in one round of three requests', async () => {
+  it('checks the token and reads the directory in one round of four requests, account-info once', async () => {
     await searchWindowPassed();
     const { info, directory } = await connectHubSpotToken(F.tokens.main, sandbox.httpUrl);
-    expect(info).toMatchObject({ instance: F.portals.main, name: `HubSpot portal ${F.portals.main}`, missingScopes: [] });
-    expect(directory).toMatchObject({ portalId: F.portals.main, ticketPipelines: expect.any(Object) });
+    expect(info).toMatchObject({ instance: F.portals.main, name: `HubSpot portal ${F.portals.main} (app.hubspot.com)`, missingScopes: [] });
+    expect(directory).toMatchObject({ portalId: F.portals.main, currency: 'USD', ticketPipelines: expect.any(Object) });
     expect(directory.owners?.length).toBeGreaterThan(0);
-    // The portal's currency is left to the first view.
-    expect(directory.currency).toBeUndefined();
-    expect(requestPaths().sort()).toEqual([...CONNECT_PATHS].sort());
-  });
-
-  it('the first view after connecting reads the portal’s currency once, alongside its own requests, and keeps it', async () => {
-    const { kept } = await connected(F.tokens.main);
-    await searchWindowPassed();
-    const first = await connector(F.tokens.main, kept.cache).loadContext(ref('contact', F.hardCommentsContactId), DEFAULT_SETTINGS);
-    expect(first.account).toMatchObject({ id: F.companyId, currency: 'USD' });
-    expect(requestPaths().filter((p) => p === ACCOUNT_INFO)).toHaveLength(1);
-    expect(kept.box.value).toMatchObject({ portalId: F.portals.main, currency: 'USD' });
-    // Another worker start: the kept currency is used, not read again.
-    await searchWindowPassed();
-    const next = await connector(F.tokens.main, kept.cache).loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
-    expect(next.account?.currency).toBe('USD');
-    expect(requestPaths()).not.toContain(ACCOUNT_INFO);
-    expect(requestPaths()).not.toContain(TOKEN_CHECK);
+    expect(requestPaths().sort()).toEqual([...DIRECTORY_PATHS].sort());
   });
 
   it('names the missing read scopes from the token check, in the order the admin meets them', async () => {
     await searchWindowPassed();
     const info = await checkHubSpotToken(F.tokens.missingScopes, sandbox.httpUrl);
     expect(info.missingScopes).toEqual(['tickets', 'crm.objects.feedback_submissions.read']);
-    expect(requestPaths()).toHaveLength(3);
+    expect(requestPaths()).toHaveLength(4);
   });
 
   it('a key HubSpot refuses is refused, whichever request says so first', async () => {
     await expect(connectHubSpotToken(F.tokens.revoked, sandbox.httpUrl)).rejects.toMatchObject({ kind: 'auth' });
   });
 
-  it('a token check of another shape falls back to account-info and a probe per scope, with the same answer', async () => {
+  it('a token check of another shape falls back to a probe per scope, with the same answer', async () => {
     tokenCheckAnswers(200, { status: 'ok', tokenType: 'SERVICE_KEY' });
     // What an earlier refused connect still had in flight is not this one's.
     await searchWindowPassed();
     const { info, directory } = await connectHubSpotToken(F.tokens.missingScopes, sandbox.httpUrl);
     expect(info).toMatchObject({ instance: F.portals.main, name: `HubSpot portal ${F.portals.main} (app.hubspot.com)` });
     expect(info.missingScopes).toEqual(['tickets', 'crm.objects.feedback_submissions.read']);
-    // Account-info named the portal, so its currency is known at once.
     expect(directory).toMatchObject({ portalId: F.portals.main, currency: 'USD' });
-    expect(requestPaths().sort()).toEqual([...CONNECT_PATHS, ACCOUNT_INFO, ...PROBE_PATHS].sort());
+    expect(requestPaths().sort()).toEqual([...DIRECTORY_PATHS, ...PROBE_PATHS].sort());
   });
 
   it('a token check HubSpot refuses while the token reads the CRM falls back to the probes', async () => {
@@ -531,7 +506,7 @@ describe('connecting', () => {
     expect(requestPaths().filter((p) => PROBE_PATHS.includes(p))).toEqual([]);
   });
 
-  it('a connection test checks the token again, names missing scopes and re-reads the currency', async () => {
+  it('a connection test checks the token again and names missing scopes', async () => {
     const c = createHubSpotConnector({ token: F.tokens.missingScopes, apiBase: sandbox.httpUrl });
     await searchWindowPassed();
     const info = await c.testConnection();
