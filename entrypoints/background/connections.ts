@@ -91,8 +91,8 @@ async function rememberConnection(crm: Crm, info: ConnectionInfo | null): Promis
  * of the current portal stops working once it does.
  */
 export async function connectHubSpot(token: string, replacePortal?: string): Promise<ConnectionInfo> {
-  // The check reads the portal's directory with the same requests (account-info once): kept, the first record view
-  // costs no metadata requests.
+  // The check reads the portal's directory in the same round (the token check, account-info, owners, pipelines):
+  // kept, the first record view costs no metadata requests.
   const { info, directory } = await connectHubSpotToken(token).catch((error: unknown) => {
     // HubSpot answers a mistyped key like a revoked one; a key never connected was not revoked.
     if (error instanceof CrmError && error.kind === 'auth') {

@@ -309,6 +309,11 @@ export function createHubSpotApis(http: HubSpotHttp, apiBase: string) {
       const res = await http.request('GET', `${base}${path}`);
       return res.text.trim() === '' ? null : JSON.parse(res.text);
     },
+    /** The same, for a POST with a JSON body (the token check). */
+    async postJson(path: string, body: unknown): Promise<unknown> {
+      const res = await http.request('POST', `${base}${path}`, JSON.stringify(body), { 'content-type': 'application/json' });
+      return res.text.trim() === '' ? null : JSON.parse(res.text);
+    },
   };
 }
 export type HubSpotApis = ReturnType<typeof createHubSpotApis>;

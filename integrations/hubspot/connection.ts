@@ -1,10 +1,18 @@
-import { CrmError, type ApiUsage, type ConnectionInfo } from '../crm';
+import { CrmError, type ApiUsage, type ConnectionInfo, type CrmErrorKind } from '../crm';
 import { call, createHubSpotApis, DEFAULT_API_BASE, HubSpotHttp, type HubSpotApis } from './client';
 import { API, objectProbe } from './paths';
-import { hsAccountInfoSchema, hsOwnersPageSchema, hsPipelinesSchema, hubSpotDirectorySchema, type HsPipelines, type HubSpotDirectory } from './schema';
+import {
+  hsAccountInfoSchema,
+  hsOwnersPageSchema,
+  hsPipelinesSchema,
+  hsTokenInfoSchema,
+  hubSpotDirectorySchema,
+  type HsPipelines,
+  type HubSpotDirectory,
+} from './schema';
 
 // The connection to one portal: the token's HTTP layer, the portal's directory (which portal, owners, ticket
-// pipelines) and what the connector remembers between calls (its writes, for HubSpot's search-index lag).
+// pipelines, its currency) and what the connector remembers between calls (its writes, for HubSpot's search-index lag).
 
 /** Owners and pipelines change rarely; a kept directory older than this is refreshed (the view still uses it). */
 const DIRECTORY_TTL_MS = 12 * 3_600_000;
@@ -28,20 +36,23 @@ export interface Directory {
   pipelinesReadAt: number;
 }
 
-function fromStored(d: HubSpotDirectory): Directory {
-  return { portalId: d.portalId, currency: d.currency, owners: d.owners ? new Map(d.owners) : null, pipelines: d.ticketPipelines, pipelinesReadAt: d.fetchedAt };
-}
-
 /**
- * Scopes the connector reads with, each probed with its cheapest call. Owners and tickets are not probed: reading the
- * owners and the ticket pipelines for the directory tells about those scopes.
+ * The read scopes the connector needs, in the order the admin meets them on HubSpot's scope list: objects, tickets
+ * beside them, feedback, owners. The token check names the ones the token holds; when it gives no answer that fits,
+ * each scope not told by the directory's own reads (tickets: the pipelines; owners: the owner list) is probed with
+ * its cheapest call.
  */
-const PROBED_SCOPES: Array<{ scope: string; path: string }> = [
-  { scope: 'crm.objects.contacts.read', path: objectProbe('contacts') },
-  { scope: 'crm.objects.companies.read', path: objectProbe('companies') },
-  { scope: 'crm.objects.deals.read', path: objectProbe('deals') },
-  { scope: 'crm.objects.feedback_submissions.read', path: objectProbe('feedback_submissions') },
+const READ_SCOPES: Array<{ scope: string; probe: string | null }> = [
+  { scope: 'crm.objects.contacts.read', probe: objectProbe('contacts') },
+  { scope: 'crm.objects.companies.read', probe: objectProbe('companies') },
+  { scope: 'crm.objects.deals.read', probe: objectProbe('deals') },
+  { scope: 'tickets', probe: null },
+  { scope: 'crm.objects.feedback_submissions.read', probe: objectProbe('feedback_submissions') },
+  { scope: 'crm.objects.owners.read', probe: null },
 ];
+
+/** Failures of the token check that are the connection's answer (HubSpot unreachable or busy), not a check that did not fit. */
+const CONNECTION_FAILURES: ReadonlySet<CrmErrorKind> = new Set(['network', 'timeout', 'rate-limit', 'daily-limit']);
 
 function usageOf(http: HubSpotHttp): ApiUsage | null {
   return http.usage.dailyRemaining !== null ? { kind: 'remainingToday', remaining: http.usage.dailyRemaining, limit: http.usage.daily } : null;
@@ -75,53 +86,80 @@ async function fetchTicketPipelines(apis: HubSpotApis): Promise<HsPipelines | nu
   }
 }
 
-/** The portal's directory: which portal (account-info, read once), its owners and ticket pipelines, at once. */
-async function fetchDirectory(apis: HubSpotApis, now: number): Promise<HubSpotDirectory> {
-  const [info, owners, ticketPipelines] = await Promise.all([
-    call(hsAccountInfoSchema, 'the account check', () => apis.getJson(API.accountInfo)),
-    fetchOwners(apis),
-    fetchTicketPipelines(apis),
-  ]);
-  return { portalId: info.portalId, uiDomain: info.uiDomain ?? null, currency: info.companyCurrency ?? null, owners, ticketPipelines, fetchedAt: now };
+/**
+ * HubSpot's token check: the token's portal and scopes. The token goes in the body, to the API host its
+ * Authorization header goes to anyway. An answer that does not fit (refused, of another shape — a Service Key's,
+ * perhaps) is returned as its error, for the caller to check another way; unreachable or busy is thrown.
+ */
+async function readTokenInfo(apis: HubSpotApis, token: string): Promise<{ portalId: string; scopes: ReadonlySet<string> } | CrmError> {
+  try {
+    const info = await call(hsTokenInfoSchema, 'the token check', () => apis.postJson(API.tokenInfo, { tokenKey: token }));
+    return { portalId: info.hubId, scopes: new Set(info.scopes) };
+  } catch (e) {
+    if (e instanceof CrmError && !CONNECTION_FAILURES.has(e.kind)) return e;
+    throw e;
+  }
+}
+
+/** Whether the token may read with `scope`: an object list of the type answers, or says the scope is missing. */
+async function probe(apis: HubSpotApis, path: string): Promise<boolean> {
+  try {
+    await apis.getJson(path);
+    return true;
+  } catch (e) {
+    if (e instanceof CrmError && e.kind === 'scope') return false;
+    throw e;
+  }
+}
+
+interface TokenCheck {
+  directory: HubSpotDirectory;
+  /** The read scopes the token lacks (READ_SCOPES order); null when not checked. */
+  missingScopes: string[] | null;
+}
+
+/** Account-info: the portal's id, its domain and its company currency. */
+function readAccountInfo(apis: HubSpotApis) {
+  return call(hsAccountInfoSchema, 'the account check', () => apis.getJson(API.accountInfo));
+}
+
+/**
+ * Checks a token and reads the portal's directory in one round: the token check (scopes), account-info (the portal,
+ * its currency), the owners and the ticket pipelines. When the token check gives no answer that fits, a second round
+ * (with `scopes`) probes the read scopes the directory's reads did not tell.
+ */
+async function checkToken(apis: HubSpotApis, token: string, now: number, scopes: boolean): Promise<TokenCheck> {
+  const [info, account, owners, ticketPipelines] = await Promise.all([readTokenInfo(apis, token), readAccountInfo(apis), fetchOwners(apis), fetchTicketPipelines(apis)]);
+  const directory = { portalId: account.portalId, uiDomain: account.uiDomain ?? null, currency: account.companyCurrency ?? null, owners, ticketPipelines, fetchedAt: now };
+  const toldByDirectory = (scope: string): boolean | null =>
+    scope === 'tickets' ? ticketPipelines !== null : scope === 'crm.objects.owners.read' ? owners !== null : null;
+  if (!(info instanceof CrmError)) {
+    return { directory, missingScopes: READ_SCOPES.filter(({ scope }) => !info.scopes.has(scope) || toldByDirectory(scope) === false).map(({ scope }) => scope) };
+  }
+  if (!scopes) return { directory, missingScopes: null };
+  const held = await Promise.all(READ_SCOPES.map(({ scope, probe: path }) => toldByDirectory(scope) ?? (path ? probe(apis, path) : true)));
+  return { directory, missingScopes: READ_SCOPES.filter((_, i) => !held[i]).map(({ scope }) => scope) };
+}
+
+function connectionInfo(directory: HubSpotDirectory, missingScopes: string[], http: HubSpotHttp): ConnectionInfo {
+  return {
+    crm: 'hubspot',
+    instance: directory.portalId,
+    name: directory.uiDomain ? `HubSpot portal ${directory.portalId} (${directory.uiDomain})` : `HubSpot portal ${directory.portalId}`,
+    user: null,
+    missingScopes,
+    usage: usageOf(http),
+  };
 }
 
 /**
  * Checks a token — which portal it belongs to, which read scopes it lacks — and reads the portal's directory with the
- * same requests (account-info once), all at once. Never stores the token.
+ * same requests, all at once: the token check, account-info, the owners and the ticket pipelines. Never stores it.
  */
 export async function connectHubSpotToken(token: string, apiBase: string = DEFAULT_API_BASE, now = Date.now()): Promise<{ info: ConnectionInfo; directory: HubSpotDirectory }> {
   const http = new HubSpotHttp({ token, apiBase });
-  const apis = createHubSpotApis(http, apiBase);
-  const [directory, probes] = await Promise.all([
-    fetchDirectory(apis, now),
-    Promise.all(
-      PROBED_SCOPES.map(async ({ scope, path }) => {
-        try {
-          await apis.getJson(path);
-          return null;
-        } catch (e) {
-          if (e instanceof CrmError && e.kind === 'scope') return scope;
-          throw e;
-        }
-      }),
-    ),
-  ]);
-  // In the order the admin meets them on HubSpot's scope list: objects, tickets beside them, feedback, owners.
-  const [contacts, companies, deals, feedback] = probes;
-  const missing = [contacts, companies, deals, directory.ticketPipelines === null ? 'tickets' : null, feedback, directory.owners === null ? 'crm.objects.owners.read' : null].filter(
-    (s): s is string => s !== null && s !== undefined,
-  );
-  return {
-    info: {
-      crm: 'hubspot',
-      instance: directory.portalId,
-      name: directory.uiDomain ? `HubSpot portal ${directory.portalId} (${directory.uiDomain})` : `HubSpot portal ${directory.portalId}`,
-      user: null,
-      missingScopes: missing,
-      usage: usageOf(http),
-    },
-    directory,
-  };
+  const { directory, missingScopes } = await checkToken(createHubSpotApis(http, apiBase), token, now, true);
+  return { info: connectionInfo(directory, missingScopes ?? [], http), directory };
 }
 
 /** Checks a token: which portal it belongs to and which read scopes it lacks. Never stores it. */
@@ -129,18 +167,11 @@ export async function checkHubSpotToken(token: string, apiBase: string = DEFAULT
   return (await connectHubSpotToken(token, apiBase)).info;
 }
 
-/** Re-reads the directory, then reports the portal the connector reads. */
+/** Checks the saved token again and re-reads the directory, then reports the portal and the scopes it lacks. */
 export async function testConnection(portal: HubSpotPortal): Promise<ConnectionInfo> {
-  await portal.refreshDirectory();
-  const directory = await portal.checkedDirectory(null);
-  return {
-    crm: 'hubspot',
-    instance: directory.portalId,
-    name: `HubSpot portal ${directory.portalId}`,
-    user: null,
-    missingScopes: [],
-    usage: usageOf(portal.http),
-  };
+  const { directory, missingScopes } = await portal.refreshDirectory(true);
+  portal.checkPortal(directory, null);
+  return connectionInfo(directory, missingScopes ?? [], portal.http);
 }
 
 export class HubSpotPortal {
@@ -159,13 +190,14 @@ export class HubSpotPortal {
   constructor(
     readonly apis: HubSpotApis,
     readonly http: HubSpotHttp,
+    private readonly token: string,
     private readonly expectedPortalId: string | null,
     readonly now: () => number,
     private readonly cache: DirectoryCache | null,
   ) {}
 
   /**
-   * Which portal the token belongs to (account-info), owner names and ticket pipelines. Kept in memory for the
+   * Which portal the token belongs to (the token check), owner names and ticket pipelines. Kept in memory for the
    * connector's life and, through the background's cache, across worker restarts, so a record view pays no
    * metadata requests: connecting (or testing) the token fetches it, and a copy older than DIRECTORY_TTL_MS is used
    * once more while a fresh one loads. A failed first load is retried on the next call.
@@ -182,24 +214,39 @@ export class HubSpotPortal {
     const kept = hubSpotDirectorySchema.safeParse(this.cache ? await this.cache.load().catch(() => null) : null);
     if (!kept.success) return this.fetchDirectory();
     if (this.now() - kept.data.fetchedAt > DIRECTORY_TTL_MS) void this.refreshDirectory().catch(() => undefined);
-    return fromStored(kept.data);
+    return this.use(kept.data);
   }
 
-  async refreshDirectory(): Promise<void> {
-    const fresh = await this.fetchDirectory();
-    this.directoryLoad = Promise.resolve(fresh);
+  /** Checks the token again and re-reads the directory; with `scopes`, tells which read scopes the token lacks. */
+  async refreshDirectory(scopes = false): Promise<TokenCheck> {
+    const check = await checkToken(this.apis, this.token, this.now(), scopes);
+    await this.keep(check.directory);
+    this.directoryLoad = Promise.resolve(this.use(check.directory));
+    return check;
   }
 
   private async fetchDirectory(): Promise<Directory> {
-    const stored = await fetchDirectory(this.apis, this.now());
-    // A cache that cannot write (a full disk) only means the next worker start fetches the directory again.
-    if (this.cache) await this.cache.save(stored).catch(() => undefined);
-    return fromStored(stored);
+    const { directory } = await checkToken(this.apis, this.token, this.now(), false);
+    await this.keep(directory);
+    return this.use(directory);
+  }
+
+  /** Keeps a directory; a cache that cannot write (a full disk) only means the next worker start reads it again. */
+  private async keep(directory: HubSpotDirectory): Promise<void> {
+    if (this.cache) await this.cache.save(directory).catch(() => undefined);
+  }
+
+  private use(d: HubSpotDirectory): Directory {
+    return { portalId: d.portalId, currency: d.currency, owners: d.owners ? new Map(d.owners) : null, pipelines: d.ticketPipelines, pipelinesReadAt: d.fetchedAt };
   }
 
   /** The directory, once the token's portal is the one expected and the page's (when a page names one). */
   async checkedDirectory(pagePortal: string | null): Promise<Directory> {
-    const directory = await this.directory();
+    return this.checkPortal(await this.directory(), pagePortal);
+  }
+
+  /** Refuses a directory of another portal than the one expected and the page's (when a page names one). */
+  checkPortal<D extends { portalId: string }>(directory: D, pagePortal: string | null): D {
     for (const expected of [this.expectedPortalId, pagePortal]) {
       if (expected !== null && expected !== directory.portalId) {
         throw new CrmError(

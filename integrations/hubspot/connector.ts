@@ -30,7 +30,7 @@ export interface HubSpotConnectorOptions {
 }
 
 export interface HubSpotConnector extends CrmConnector {
-  /** Re-reads the portal, owners and ticket pipelines (on connect and on a connection test). */
+  /** Checks the token again and re-reads the portal, owners and ticket pipelines (as a connection test does). */
   refreshDirectory(): Promise<void>;
   /** The portal's ticket pipelines as they are now (one request); empty without the tickets scope. */
   ticketPipelines(): Promise<TicketPipeline[]>;
@@ -46,6 +46,7 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   const portal = new HubSpotPortal(
     createHubSpotApis(http, apiBase),
     http,
+    options.token,
     options.expectedPortalId ?? null,
     options.now ?? (() => Date.now()),
     options.directoryCache ?? null,
@@ -55,7 +56,9 @@ export function createHubSpotConnector(options: HubSpotConnectorOptions): HubSpo
   const thenForget = <T>(write: Promise<T>): Promise<T> => write.finally(() => share.clear());
   return {
     crm: 'hubspot',
-    refreshDirectory: () => portal.refreshDirectory(),
+    refreshDirectory: async () => {
+      await portal.refreshDirectory();
+    },
     ticketPipelines: () => ticketPipelines(portal),
     testConnection: () => testConnection(portal),
     loadContext: (ref, settings, options) => loadContext(portal, share, ref, settings, options),

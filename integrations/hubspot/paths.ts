@@ -14,15 +14,17 @@ const CODEGEN = {
 } as const;
 
 /** The prefixes Loyalty Lens calls. */
-export const API: Record<keyof typeof CODEGEN, string> & { accountInfo: string } = {
+export const API: Record<keyof typeof CODEGEN, string> & { accountInfo: string; tokenInfo: string } = {
   objects: '/crm/v3/objects',
   associations: '/crm/v4/associations',
   pipelines: '/crm/v3/pipelines',
   properties: '/crm/v3/properties',
   owners: '/crm/v3/owners',
   schemas: '/crm-object-schemas/v3/schemas',
-  /** Outside the codegen modules: which portal a token belongs to. */
+  /** Outside the codegen modules: the portal's details (its company currency). */
   accountInfo: '/account-info/v3/details',
+  /** Outside the codegen modules: which portal a token belongs to and its scopes (the token goes in the body). */
+  tokenInfo: '/oauth/v2/private-apps/get/access-token-info',
 };
 
 /** A codegen request's URL with its prefix replaced by ours, where the two differ. */
@@ -43,14 +45,14 @@ export function isSearchPath(path: string): boolean {
 }
 
 /**
- * Whether sending the request twice leaves HubSpot as sending it once: reads (GET, search, batch read), updates
- * (PATCH, batch update), upserts on a unique-value property (batch upsert) and association writes (a link is set,
- * not added twice: PUT default, v4 batch create/associate-default). Every other POST — an object create or batch
- * create — would make a second record.
+ * Whether sending the request twice leaves HubSpot as sending it once: reads (GET, search, batch read, the token
+ * check), updates (PATCH, batch update), upserts on a unique-value property (batch upsert) and association writes (a
+ * link is set, not added twice: PUT default, v4 batch create/associate-default). Every other POST — an object create
+ * or batch create — would make a second record.
  */
 export function isIdempotent(method: string, path: string): boolean {
   const verb = method.toUpperCase();
-  if (verb !== 'POST') return true;
+  if (verb !== 'POST' || path === API.tokenInfo) return true;
   return /\/(search|batch\/read|batch\/update|batch\/upsert)$/.test(path) || path.startsWith(`${API.associations}/`) && /\/batch\/(create|associate\/default)$/.test(path);
 }
 

@@ -89,6 +89,18 @@ export const hsAccountInfoSchema = z.object({
   companyCurrency: z.string().optional(),
 });
 
+/**
+ * HubSpot's token check (POST /oauth/v2/private-apps/get/access-token-info): the portal (hubId) a private-app token
+ * belongs to and the scopes it holds. Whether Service Keys get the same answer is not documented; an answer of
+ * another shape fails this schema, and the connector then checks the scopes by probing.
+ */
+export const hsTokenInfoSchema = z.object({
+  hubId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]).transform(String),
+  userId: z.number().optional(),
+  appId: z.number().optional(),
+  scopes: z.array(z.string()),
+});
+
 /** The persisted form of a portal's directory (see HubSpotPortal.directory() in connection.ts); read back through this schema. */
 export const hubSpotDirectorySchema = z.object({
   portalId: z.string().min(1),

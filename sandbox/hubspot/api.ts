@@ -1,6 +1,6 @@
 // HubSpot's public API subset the extension uses, with HubSpot's request and response shapes
 // (the models in @hubspot/api-client/lib/codegen/**): objects v3, search, batch, v4 associations,
-// properties, schemas, pipelines, owners and account info.
+// properties, schemas, pipelines, owners, account info and the private-app token check.
 import { z } from 'zod';
 import type { SandboxRequest, SandboxResponse } from '../types';
 import {
@@ -56,6 +56,9 @@ const API_PREFIX = /^\/(?:crm|crm-object-schemas|account-info|oauth|properties|i
 const MAX_ASSOCIATIONS_PER_PAGE = 500;
 const SEARCH_RESULT_CAP = 10_000;
 const SEED_SCHEMA_TIME = '2023-01-15T09:00:00.000Z';
+/** The super admin who created the sandbox's private apps, and the first app's id (one app per token). */
+const TOKEN_USER_ID = 9_100_001;
+const TOKEN_APP_ID = 3_100_001;
 
 const ok = (body: unknown, status = 200): SandboxResponse => ({ status, headers: { ...JSON_HEADERS }, body });
 
@@ -222,6 +225,7 @@ export class HubSpotApi {
     };
     let m: RegExpExecArray | null;
     if (method === 'GET' && path === '/account-info/v3/details') return this.accountInfo(ctx);
+    if (method === 'POST' && path === '/oauth/v2/private-apps/get/access-token-info') return this.tokenInfo(ctx);
     if ((m = /^\/crm\/v3\/objects\/([^/]+)\/search$/.exec(path)) && method === 'POST') return this.search(ctx, type(m[1]!));
     if ((m = /^\/crm\/v3\/objects\/([^/]+)\/batch\/(read|create|update|upsert)$/.exec(path)) && method === 'POST') {
       const t = type(m[1]!);
@@ -489,6 +493,23 @@ export class HubSpotApi {
       utcOffsetMilliseconds: info.utcOffsetMilliseconds,
       uiDomain: info.uiDomain,
       dataHostingLocation: info.dataHostingLocation,
+    });
+  }
+
+  /**
+   * A private-app token's check: the token in the body (`tokenKey`), its portal and its scopes. The Authorization
+   * header was checked like any call's (HubSpot wants it for EU tokens); a token HubSpot does not know, or no longer
+   * accepts, is refused as a call with it would be.
+   */
+  private tokenInfo(ctx: Context): SandboxResponse {
+    const { tokenKey } = parseBody(ctx.request, z.object({ tokenKey: z.string().min(1) }));
+    const grant = TOKENS[tokenKey];
+    if (!grant || grant.revoked) return invalidAuthentication();
+    return ok({
+      userId: TOKEN_USER_ID,
+      hubId: Number(grant.portalId),
+      appId: TOKEN_APP_ID + Object.keys(TOKENS).indexOf(tokenKey),
+      scopes: [...(grant.scopes === 'all' ? ALL_SCOPES : grant.scopes)],
     });
   }
 

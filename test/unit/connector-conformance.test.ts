@@ -98,7 +98,7 @@ const hsAllSources: Settings = {
   hubspot: { ...DEFAULT_SETTINGS.hubspot, sources: [HUBSPOT_FEEDBACK_PRESET, ASKNICELY_PRESET, { ...CUSTOM_OBJECT_PRESET, objectType: 'p_loyalty_survey' } as typeof CUSTOM_OBJECT_PRESET] },
 };
 const hsError = (status: number, body: unknown, headers?: Record<string, string>): FaultRule[] => [{ match: HS_API, status, body, ...(headers ? { headers } : {}) }];
-const HS_API = '^(GET|POST|PATCH|PUT|DELETE) /(crm|crm-object-schemas|account-info)/';
+const HS_API = '^(GET|POST|PATCH|PUT|DELETE) /(crm|crm-object-schemas|account-info|oauth)/';
 
 const hubspot: Harness = {
   name: 'HubSpot',

@@ -121,6 +121,7 @@ describe('HubSpot HTTP layer under the official codegen', () => {
     ['PUT', '/crm/v4/objects/notes/1/associations/default/contacts/2', true],
     ['POST', '/crm/v4/associations/notes/contacts/batch/associate/default', true],
     ['POST', '/crm/v4/associations/notes/contacts/batch/create', true],
+    ['POST', '/oauth/v2/private-apps/get/access-token-info', true],
     ['POST', '/crm/v3/objects/notes', false],
     ['POST', '/crm/v3/objects/tickets/batch/create', false],
   ])('%s %s idempotent by construction: %s', (method, path, expected) => {

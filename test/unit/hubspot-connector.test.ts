@@ -26,7 +26,11 @@ function keptDirectory(initial: unknown = null) {
   return { box, cache };
 }
 const requestPaths = () => sandbox.log().map((l) => `${l.method} ${l.path.split('?')[0]}`);
-const DIRECTORY_PATHS = ['GET /account-info/v3/details', 'GET /crm/v3/owners/', 'GET /crm/v3/pipelines/tickets'];
+const TOKEN_CHECK = 'POST /oauth/v2/private-apps/get/access-token-info';
+const ACCOUNT_INFO = 'GET /account-info/v3/details';
+/** A connect, a connection test or a directory refresh: the token check, account-info, the owners and the ticket pipelines. */
+const DIRECTORY_PATHS = [TOKEN_CHECK, ACCOUNT_INFO, 'GET /crm/v3/owners/', 'GET /crm/v3/pipelines/tickets'];
+const PROBE_PATHS = ['contacts', 'companies', 'deals', 'feedback_submissions'].map((t) => `GET /crm/v3/objects/${t}`);
 const SEARCH_ONLY_PATHS = ['companies', 'tickets', 'tasks', 'contacts', 'feedback_submissions'].map((t) => `POST /crm/v3/objects/${t}/search`).sort();
 const BY_ID_PATHS = [
   `GET /crm/v3/objects/contacts/${F.sampleContactId}`,
@@ -446,15 +450,68 @@ describe('a 5xx answered after HubSpot committed the write', () => {
 });
 
 describe('connecting', () => {
-  it('checks the token and reads the directory at once, account-info once', async () => {
-    sandbox.clearLog();
+  /** HubSpot answers the token check with something else than the scopes (as it might for a Service Key). */
+  const tokenCheckAnswers = (status: number, body: unknown) => sandbox.setFaults([{ match: '^POST /oauth/v2/private-apps/get/access-token-info', status, body }]);
+
+  it('checks the token and reads the directory in one round of four requests, account-info once', async () => {
+    await searchWindowPassed();
     const { info, directory } = await connectHubSpotToken(F.tokens.main, sandbox.httpUrl);
-    expect(info).toMatchObject({ instance: F.portals.main, missingScopes: [] });
+    expect(info).toMatchObject({ instance: F.portals.main, name: `HubSpot portal ${F.portals.main} (app.hubspot.com)`, missingScopes: [] });
+    expect(directory).toMatchObject({ portalId: F.portals.main, currency: 'USD', ticketPipelines: expect.any(Object) });
+    expect(directory.owners?.length).toBeGreaterThan(0);
+    expect(requestPaths().sort()).toEqual([...DIRECTORY_PATHS].sort());
+  });
+
+  it('names the missing read scopes from the token check, in the order the admin meets them', async () => {
+    await searchWindowPassed();
+    const info = await checkHubSpotToken(F.tokens.missingScopes, sandbox.httpUrl);
+    expect(info.missingScopes).toEqual(['tickets', 'crm.objects.feedback_submissions.read']);
+    expect(requestPaths()).toHaveLength(4);
+  });
+
+  it('a key HubSpot refuses is refused, whichever request says so first', async () => {
+    await expect(connectHubSpotToken(F.tokens.revoked, sandbox.httpUrl)).rejects.toMatchObject({ kind: 'auth' });
+  });
+
+  it('a token check of another shape falls back to a probe per scope, with the same answer', async () => {
+    tokenCheckAnswers(200, { status: 'ok', tokenType: 'SERVICE_KEY' });
+    // What an earlier refused connect still had in flight is not this one's.
+    await searchWindowPassed();
+    const { info, directory } = await connectHubSpotToken(F.tokens.missingScopes, sandbox.httpUrl);
+    expect(info).toMatchObject({ instance: F.portals.main, name: `HubSpot portal ${F.portals.main} (app.hubspot.com)` });
+    expect(info.missingScopes).toEqual(['tickets', 'crm.objects.feedback_submissions.read']);
     expect(directory).toMatchObject({ portalId: F.portals.main, currency: 'USD' });
-    const paths = requestPaths();
-    expect(paths.filter((p) => p === 'GET /account-info/v3/details')).toHaveLength(1);
-    // account-info, owners, pipelines, and a probe each for contacts, companies, deals and feedback.
-    expect(paths).toHaveLength(7);
+    expect(requestPaths().sort()).toEqual([...DIRECTORY_PATHS, ...PROBE_PATHS].sort());
+  });
+
+  it('a token check HubSpot refuses while the token reads the CRM falls back to the probes', async () => {
+    for (const [status, category] of [
+      [401, 'INVALID_AUTHENTICATION'],
+      [403, 'MISSING_SCOPES'],
+      [404, 'OBJECT_NOT_FOUND'],
+      [400, 'VALIDATION_ERROR'],
+    ] as const) {
+      tokenCheckAnswers(status, { status: 'error', message: 'Not a private app token', correlationId: 'c0ffee00-0000-4000-8000-000000000000', category });
+      const info = await checkHubSpotToken(F.tokens.main, sandbox.httpUrl);
+      expect(info, `${status}`).toMatchObject({ instance: F.portals.main, missingScopes: [] });
+    }
+  });
+
+  it('HubSpot unreachable or busy at the token check is the connect’s answer, not a reason to probe', async () => {
+    sandbox.setFaults([{ match: '^POST /oauth/', dropAfterCommit: true }]);
+    await expect(connectHubSpotToken(F.tokens.main, sandbox.httpUrl)).rejects.toMatchObject({ kind: 'network' });
+    sandbox.setFaults([{ match: '^POST /oauth/', status: 429, body: { status: 'error', errorType: 'RATE_LIMIT', policyName: 'DAILY', message: 'You have reached your daily limit.' } }]);
+    sandbox.clearLog();
+    await expect(connectHubSpotToken(F.tokens.main, sandbox.httpUrl)).rejects.toMatchObject({ kind: 'daily-limit' });
+    expect(requestPaths().filter((p) => PROBE_PATHS.includes(p))).toEqual([]);
+  });
+
+  it('a connection test checks the token again and names missing scopes', async () => {
+    const c = createHubSpotConnector({ token: F.tokens.missingScopes, apiBase: sandbox.httpUrl });
+    await searchWindowPassed();
+    const info = await c.testConnection();
+    expect(info).toMatchObject({ instance: F.portals.main, missingScopes: ['tickets', 'crm.objects.feedback_submissions.read'] });
+    expect(requestPaths().sort()).toEqual([...DIRECTORY_PATHS].sort());
   });
 });
 

@@ -352,6 +352,28 @@ describe('HubSpot sandbox through @hubspot/api-client', () => {
     }
   });
 
+  it('checks a private-app token as HubSpot’s token-info does: its portal and scopes, a bad token refused', async () => {
+    const check = (tokenKey: unknown, token: string = F.tokens.main) =>
+      raw('/oauth/v2/private-apps/get/access-token-info', { method: 'POST', body: JSON.stringify({ tokenKey }) }, token);
+    const main = await check(F.tokens.main);
+    expect(main.status).toBe(200);
+    expect(main.json).toEqual({ userId: expect.any(Number), hubId: 40001, appId: expect.any(Number), scopes: expect.arrayContaining(['crm.objects.contacts.read', 'tickets']) });
+    // The token in the body is the one told about; the header only has to be a token HubSpot accepts.
+    const eu = await check(F.tokens.eu, F.tokens.eu);
+    expect(eu.json).toMatchObject({ hubId: 40002 });
+    const limited = await check(F.tokens.missingScopes);
+    expect((limited.json as { scopes: string[] }).scopes.sort()).toEqual(
+      ['crm.objects.companies.read', 'crm.objects.contacts.read', 'crm.objects.deals.read', 'crm.objects.owners.read'].sort(),
+    );
+    for (const bad of [F.tokens.revoked, 'pat-na1-not-a-token']) {
+      const refused = await check(bad);
+      expect(refused.status).toBe(401);
+      expect(refused.json).toMatchObject({ status: 'error', category: 'INVALID_AUTHENTICATION' });
+    }
+    expect((await check(F.tokens.main, F.tokens.revoked)).status).toBe(401);
+    expect((await check(undefined)).json).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR' });
+  });
+
   describe('a 5xx after the commit, on every write route', () => {
     // 502–504 come as a gateway's HTML page, so only the status is read here.
     const raw = async (path: string, init: RequestInit = {}) => {

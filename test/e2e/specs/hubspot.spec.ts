@@ -246,7 +246,7 @@ export async function bigCompanyContactsSortFilterAndSearch(t: E2E): Promise<voi
 
 export async function revokedTokenIsExplainedInPlainWords(t: E2E): Promise<void> {
   // HubSpot answers 401 to every CRM call once an admin deletes the private app or rotates its token.
-  t.sandbox.setFaults([{ match: '^(GET|POST|PATCH|PUT|DELETE) /(crm|account-info|owners)/', status: 401 }]);
+  t.sandbox.setFaults([{ match: '^(GET|POST|PATCH|PUT|DELETE) /(crm|account-info|oauth|owners)/', status: 401 }]);
   try {
     const page = await openRecord(t, hubspotRecordUrl(t.hubspot.portals.main, 'contact', t.hubspot.hardCommentsContactId), 'error');
     const text = await (await panelFrame(page)).locator('[data-ll-state]').innerText();

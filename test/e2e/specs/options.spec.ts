@@ -117,8 +117,8 @@ export async function step1HubSpotConnectionExplainsEveryFailure(t: E2E): Promis
   assert.equal(await hubspot.getByLabel('Service Key', { exact: true }).inputValue(), '', 'the page kept the token');
   await assertNotConnected(hubspot);
 
-  // HubSpot unreachable: every account check loses its connection.
-  t.sandbox.setFaults([{ match: '^GET /account-info/', dropAfterCommit: true }]);
+  // HubSpot unreachable: every token check loses its connection.
+  t.sandbox.setFaults([{ match: '^POST /oauth/v2/private-apps/get/access-token-info', dropAfterCommit: true }]);
   await connectHubSpotThroughUi(page, t.hubspot.tokens.main);
   const unreachable = await verdict(hubspot, 'The CRM could not be reached');
   assert.match(unreachable, /HubSpot could not be reached/);
@@ -172,7 +172,7 @@ export async function step1HubSpotConnectionExplainsEveryFailure(t: E2E): Promis
   assert.match(details, /Missing scopes\s+None/);
 
   // "Test connection" explains a failure too, and recovers.
-  t.sandbox.setFaults([{ match: '^GET /account-info/', dropAfterCommit: true }]);
+  t.sandbox.setFaults([{ match: '^POST /oauth/v2/private-apps/get/access-token-info', dropAfterCommit: true }]);
   await hubspot.getByRole('button', { name: 'Test connection' }).click();
   await verdict(hubspot, 'The CRM could not be reached');
   t.sandbox.clearFaults();

@@ -29,7 +29,7 @@ import type { E2E } from '../types';
 const NOTES_UPSERT = '^POST /crm/v3/objects/notes/batch/upsert$';
 const TICKETS_UPSERT = '^POST /crm/v3/objects/tickets/batch/upsert$';
 /** HubSpot as a whole: reads (search is a POST too) and writes. */
-const ALL_OF_HUBSPOT = '^[A-Z]+ /(crm|account-info|integrations)/';
+const ALL_OF_HUBSPOT = '^[A-Z]+ /(crm|account-info|oauth|integrations)/';
 const ANY_TASK_WRITE = '^(POST|PATCH) /services/data/v[0-9.]+/composite/sobjects';
 
 export async function beforeAll(t: E2E): Promise<void> {
