@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CRM_CONTACT_PAGE, SEGMENT_RANGES, type AccountContactsPage, type ContactListQuery, type ListedContact } from '../../core/account-contacts';
 import { rowKey } from '../../core/schema';
 import type { Settings } from '../../core/settings';
-import { CrmError } from '../crm';
+import { readCursor } from '../list-cursor';
 import { latestAnswerProperties, listedContactProperties, segmentFilters } from './account-counts';
 import type { HubSpotPortal } from './connection';
 import { appRecordUrl } from './paths';
@@ -22,20 +22,6 @@ const KEEP_FOR_MS = 60_000;
 
 /** Where the next page starts: the segment (index in SEGMENT_RANGES), the offset in it, and the list's total. */
 const cursorSchema = z.strictObject({ b: z.number().int().min(0).max(SEGMENT_RANGES.length - 1), o: z.number().int().min(0).max(SEARCH_RESULT_CAP), t: z.number().int().nonnegative() });
-type Cursor = z.infer<typeof cursorSchema>;
-
-function readCursor(text: string | null): Cursor | null {
-  if (text === null) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  const parsed = cursorSchema.safeParse(json);
-  if (!parsed.success) throw new CrmError('validation', 'The contact list lost its place. Choose the filter again.');
-  return parsed.data;
-}
 
 interface SegmentPage {
   rows: HsObject[];
@@ -124,7 +110,7 @@ export async function listAccountContacts(
     return { rows: page.results, total: page.total };
   };
 
-  let cursor = readCursor(cursorText);
+  let cursor = readCursor(cursorSchema, cursorText);
   const rows: HsObject[] = [];
   if (!cursor) {
     if (only !== null) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CRM_CONTACT_PAGE, type AccountContactsPage, type ContactListQuery, type ListedContact } from '../../core/account-contacts';
 import type { Settings } from '../../core/settings';
 import { CrmError } from '../crm';
+import { readCursor } from '../list-cursor';
 import { ok, parseWith, type Meter, type SubQuery } from './client';
 import type { SalesforceOrg } from './connection';
 import { listFilterOf } from './account-counts';
@@ -29,19 +30,6 @@ const cursorSchema = z.strictObject({
   t: z.number().int().nonnegative(),
 });
 type Cursor = z.infer<typeof cursorSchema>;
-
-function readCursor(text: string | null): Cursor | null {
-  if (text === null) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  const parsed = cursorSchema.safeParse(json);
-  if (!parsed.success) throw new CrmError('validation', 'The contact list lost its place. Choose the filter again.');
-  return parsed.data;
-}
 
 /** The list's first pages the account's own view read (account-counts.ts), and every page asked for since. */
 export class ContactListShare {
@@ -95,7 +83,7 @@ export async function listAccountContacts(
   const key = ContactListShare.key(account.id, query, cursorText);
   const kept = share.get(key);
   if (kept) return kept;
-  const cursor = readCursor(cursorText);
+  const cursor = readCursor(cursorSchema, cursorText);
   const meter: Meter = { requests: 0 };
   const ctx: ErrorContext = { mapping: settings.salesforce };
   const filter = listFilterOf(query);
