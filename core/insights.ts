@@ -408,6 +408,8 @@ export interface CsvLabels {
   >;
   step: Record<FunnelStep['step'], string>;
   kind: Record<TouchpointRow['kind'], string>;
+  /** A survey's or channel's name as the reader says it (a channel is a CRM code such as "EMAIL"). */
+  touchpoint: (kind: TouchpointRow['kind'], name: string) => string;
 }
 
 /** The view as one CSV for the quarterly review: every table, one after another, each under its title. */
@@ -426,7 +428,7 @@ export function insightsCsv(view: InsightsView, labels: CsvLabels): string {
     [],
     [labels.section.touchpoints],
     [c.kind, c.name, c.n, c.detractors, c.detractorShare],
-    ...view.touchpoints.map((t) => [labels.kind[t.kind], t.name, t.n, t.detractors, t.detractorShare]),
+    ...view.touchpoints.map((t) => [labels.kind[t.kind], labels.touchpoint(t.kind, t.name), t.n, t.detractors, t.detractorShare]),
     [],
     [labels.section.funnel],
     [c.step, c.count, c.ofPrevious],

@@ -18,6 +18,7 @@ import {
 import type { Crm } from '../../core/schema';
 import type { Owner } from '../../core/worklist';
 import { I18nProvider, useI18n } from '../panel/i18n-context';
+import { channelLabel, errorLabel } from '../panel/labels';
 import { BarsChart, causeBars, funnelBars, MonthsChart } from './Charts';
 import type { InsightsHost } from './host';
 
@@ -313,7 +314,7 @@ function InsightsPage(props: { host: InsightsHost }) {
                   {view.touchpoints.map((t) => (
                     <tr key={`${t.kind}:${t.name}`}>
                       <td>{i18n.t(`insights.kind.${t.kind}`)}</td>
-                      <th scope="row">{t.name}</th>
+                      <th scope="row">{touchpointName(i18n, t)}</th>
                       <td>{i18n.number(t.n)}</td>
                       <td>{i18n.number(t.detractorShare)} %</td>
                     </tr>
@@ -458,7 +459,7 @@ function CrmNotices(props: { snapshot: InsightsSnapshot; host: InsightsHost; onR
         if (p.state === 'error') {
           return (
             <li key={p.crm} className="notice notice-error">
-              {i18n.t('insights.failed', { crm: crmName(p.crm), reason: p.error?.message ?? '' })}{' '}
+              {i18n.t('insights.failed', { crm: crmName(p.crm), reason: errorLabel(i18n, p.error?.kind ?? '', crmName(p.crm)) })}{' '}
               <button type="button" onClick={props.onRetry}>
                 {i18n.t('insights.tryAgain')}
               </button>
@@ -481,6 +482,13 @@ function CrmNotices(props: { snapshot: InsightsSnapshot; host: InsightsHost; onR
   );
 }
 
+/** A survey by its name; a channel in the reader's words, as the panel says it ("EMAIL" → "Email", "Эл. почта"). */
+function touchpointName(i18n: I18n, t: { kind: 'survey' | 'channel'; name: string }): string {
+  if (t.kind === 'survey') return t.name;
+  const label = channelLabel(i18n, t.name);
+  return label.charAt(0).toLocaleUpperCase(i18n.locale) + label.slice(1);
+}
+
 /** The CSV's labels in the reader's language. */
 export function csvLabels(i18n: I18n): CsvLabels {
   const t = (k: MessageKey) => i18n.t(k);
@@ -494,5 +502,6 @@ export function csvLabels(i18n: I18n): CsvLabels {
     },
     step: { answers: t('insights.step.answers'), opened: t('insights.step.opened'), reached: t('insights.step.reached'), resolved: t('insights.step.resolved'), thanked: t('insights.step.thanked') },
     kind: { survey: t('insights.kind.survey'), channel: t('insights.kind.channel') },
+    touchpoint: (kind, name) => touchpointName(i18n, { kind, name }),
   };
 }

@@ -1,21 +1,8 @@
 import { useState } from 'react';
 import type { Crm } from '../../core/schema';
-import type { MessageKey } from '../../core/locales/en';
 import { useI18n } from './i18n-context';
+import { errorLabel } from './labels';
 import type { PanelError, PanelStateName } from './state';
-
-const ERROR_TEXT: Record<string, MessageKey> = {
-  auth: 'error.auth',
-  scope: 'error.scope',
-  'wrong-instance': 'error.wrongInstance',
-  'not-found': 'error.notFound',
-  'daily-limit': 'error.dailyLimit',
-  malformed: 'error.malformed',
-  config: 'error.config',
-  validation: 'error.validation',
-  'storage-full': 'error.storageFull',
-  'no-answer': 'error.noAnswer',
-};
 
 /** Errors only a change in the settings mends (a key, a scope, the portal or a mapping): they offer the settings too. */
 const SETTINGS_ERRORS = new Set(['auth', 'scope', 'wrong-instance', 'config', 'not-connected']);
@@ -97,11 +84,10 @@ export function StateMessage(props: {
       );
     case 'error': {
       const kind = props.error?.kind ?? '';
-      const text = ERROR_TEXT[kind];
       return (
         <div className="state-message state-error" role="alert">
           <p className="state-title">{i18n.t('state.error')}</p>
-          <p>{text ? i18n.t(text, { crm }) : i18n.t('error.generic')}</p>
+          <p>{errorLabel(i18n, kind, crm)}</p>
           {/* Which portal or org each side is: the background names both, so the user knows what to switch. */}
           {kind === 'wrong-instance' && props.error?.message && <p dir="auto">{props.error.message}</p>}
           {age && <p>{i18n.t('state.cachedFrom', { age })}</p>}

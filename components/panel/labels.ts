@@ -1,6 +1,8 @@
 import type { I18n } from '../../core/i18n';
+import type { MessageKey } from '../../core/locales/en';
 import type { Segment } from '../../core/schema';
 import type { RollupMethod } from '../../core/settings';
+import { errorState } from './state';
 
 const CODE = /^[A-Z0-9]+(?:_[A-Z0-9]+)+$|^[A-Z]{3,}$|^[a-z0-9]+(?:_[a-z0-9]+)+$/;
 const CHANNELS = { email: 'channel.email', sms: 'channel.sms', web: 'channel.web', phone: 'channel.phone', chat: 'channel.chat', in_app: 'channel.inApp', link: 'channel.link' } as const;
@@ -36,6 +38,29 @@ export function quarterLabel(i18n: I18n, quarter: string): string {
 export function channelLabel(i18n: I18n, channel: string): string {
   const key = CHANNELS[channel.toLowerCase() as keyof typeof CHANNELS];
   return key ? i18n.t(key) : words(channel);
+}
+
+const ERROR_TEXT: Record<string, MessageKey> = {
+  auth: 'error.auth',
+  scope: 'error.scope',
+  'wrong-instance': 'error.wrongInstance',
+  'not-found': 'error.notFound',
+  'daily-limit': 'error.dailyLimit',
+  malformed: 'error.malformed',
+  config: 'error.config',
+  validation: 'error.validation',
+  'storage-full': 'error.storageFull',
+  'no-answer': 'error.noAnswer',
+};
+
+/**
+ * What went wrong, in the user's language, from the error's kind alone: the background's message is English and
+ * written for logs, so no surface shows it. A CRM out of reach (network, 5xx, timeout, rate limit) says so.
+ */
+export function errorLabel(i18n: I18n, kind: string, crm: string): string {
+  if (errorState(kind) === 'offline') return i18n.t('state.offline', { crm });
+  const key = ERROR_TEXT[kind];
+  return key ? i18n.t(key, { crm }) : i18n.t('error.generic');
 }
 
 export function segmentLabel(i18n: I18n, segment: Segment): string {

@@ -57,12 +57,29 @@ describe('the Insights page', () => {
   it('shows one CRM failing beside the other, and counts afresh on Try again', async () => {
     const h = host(async () => [part('hubspot', 'counted', { counts: counts() }), part('salesforce', 'error', { error: { kind: 'server', message: 'Salesforce is having trouble.' } })]);
     render(<InsightsApp host={h} />);
-    await screen.findByText('Salesforce could not be counted: Salesforce is having trouble.');
+    await screen.findByText('Salesforce could not be counted: Salesforce cannot be reached right now.');
+    expect(screen.queryByText(/having trouble/)).toBeNull();
     expect(screen.getByRole('heading', { name: 'NPS by month' })).toBeTruthy();
     // 20 promoters, 10 passives, 10 detractors: +25.
     expect(screen.getAllByText('+25').length).toBeGreaterThan(0);
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     await waitFor(() => expect(h.load).toHaveBeenLastCalledWith(expect.anything(), true));
+  });
+
+  it.each([
+    ['en', 'Salesforce could not be counted: The sign-in to Salesforce has expired or was revoked. Reconnect in the settings.', 'Email'],
+    ['ru', /^Не удалось посчитать в Salesforce: [^A-Za-z]*Salesforce[^A-Za-z]*$/, 'Эл. почта'],
+  ] as const)('names the failure and the channels in words, never the connector text or a code (%s)', async (language, failure, email) => {
+    const h = host(async () => [
+      part('hubspot', 'counted', { counts: counts({ touchpoints: [{ kind: 'channel', name: 'EMAIL', detractors: 4, n: 12 }, { kind: 'survey', name: 'Onboarding NPS', detractors: 2, n: 10 }] }) }),
+      part('salesforce', 'error', { error: { kind: 'auth', message: 'Cannot reach Salesforce: the sign-in expired (INVALID_SESSION_ID).' } }),
+    ]);
+    render(<InsightsApp host={{ ...h, language: async () => language, browserLanguages: [language] }} />);
+    await screen.findByText(failure);
+    expect(screen.queryByText(/INVALID_SESSION_ID|Cannot reach/)).toBeNull();
+    expect(screen.getByRole('rowheader', { name: email })).toBeTruthy();
+    expect(screen.queryByText('EMAIL')).toBeNull();
+    expect(screen.getByRole('rowheader', { name: 'Onboarding NPS' })).toBeTruthy();
   });
 
   it('says when the follow-ups lack the root-cause fields, naming what to add', async () => {

@@ -195,6 +195,7 @@ describe('CSV', () => {
       },
       step: { answers: 'Answers', opened: 'Opened', reached: 'Reached', resolved: 'Resolved', thanked: 'Thanked' },
       kind: { survey: 'Survey', channel: 'Channel' },
+      touchpoint: (kind, name) => (kind === 'channel' ? name.toLowerCase() : name),
     };
     const view = insightsView({ from: '2026-01', to: '2026-01' }, [
       part({
