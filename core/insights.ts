@@ -119,8 +119,11 @@ export const insightsCountsSchema = z.object({
   touchpoints: z.array(touchpointCountSchema),
   funnel: funnelCountsSchema,
   recent: z.array(recentLoopSchema),
-  /** Whether the follow-up has the root-cause field; without it no cause can be counted. */
-  causeField: z.enum(['present', 'missing']),
+  /**
+   * Whether the follow-up has the root-cause field; without it no cause can be counted. Unmapped: root causes go to the
+   * Salesforce Case Reason, but no cause is mapped to a Reason value yet.
+   */
+  causeField: z.enum(['present', 'missing', 'unmapped']),
   requestCount: z.number().int().nonnegative(),
   /** When the count began. */
   fetchedAt: z.number().int(),

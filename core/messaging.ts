@@ -31,6 +31,7 @@ export const allowedSenders: Record<RequestType, ReadonlyArray<SenderKind>> = {
   'metadata.ticketPipelines': ['extension-page'],
   'metadata.loopFields': ['extension-page'],
   'metadata.createLoopField': ['extension-page'],
+  'metadata.caseReasons': ['extension-page'],
   'source.preview': ['extension-page'],
   'data.wipe': ['extension-page'],
   'worklist.get': ['extension-page'],

@@ -17,6 +17,7 @@ export const POLICY_PATHS = {
   hubspotClosedStageId: ['hubspot', 'closedStageId'],
   salesforceFollowUpCaseType: ['salesforce', 'followUpCaseType'],
   salesforceClosedCaseStatus: ['salesforce', 'closedCaseStatus'],
+  salesforceRootCauseField: ['salesforce', 'rootCauseField'],
   followUpMaxScore: ['rules', 'followUpMaxScore'],
   urgentMaxScore: ['rules', 'urgentMaxScore'],
   slaHoursDetractor: ['rules', 'slaHours', 'detractor'],

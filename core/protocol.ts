@@ -36,6 +36,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('metadata.ticketPipelines') }),
   // The follow-up's loop fields: which exist, and creating one where the CRM lets the token.
   z.strictObject({ type: z.literal('metadata.loopFields'), crm: crmSchema }),
+  z.strictObject({ type: z.literal('metadata.caseReasons') }),
   z.strictObject({ type: z.literal('metadata.createLoopField'), crm: crmSchema, name: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/) }),
   z.strictObject({ type: z.literal('source.preview'), source: z.union([hubspotSourceSchema, salesforceSourceSchema]) }),
   z.strictObject({ type: z.literal('data.wipe'), queued: z.enum(['keep', 'discard']) }),
@@ -75,6 +76,8 @@ export interface ReplyMap {
   'metadata.ticketPipelines': TicketPipeline[];
   'metadata.loopFields': LoopFieldStatus[];
   'metadata.createLoopField': LoopFieldStatus[];
+  /** The org's Case Reason values; null: the user cannot see the field. */
+  'metadata.caseReasons': string[] | null;
   'source.preview': PreviewResult;
   'data.wipe': { keptQueued: number; discardedQueued: number };
   'worklist.get': WorklistSnapshot;

@@ -92,10 +92,29 @@ export const DEFAULT_ROOT_CAUSES = [
   'Relationship / account management',
 ];
 
+/** A value of the org's Case Reason picklist (as its API name: the value, not the label). */
+const caseReasonValue = z.string().min(1).max(255);
+
+/**
+ * Where an outcome's root causes go on a Salesforce follow-up Case: the multi-select picklist Loyalty_Lens_Root_Causes__c
+ * (every cause), or the standard Case Reason, a single-select picklist: the outcome's first cause goes there through
+ * this map of root cause → Reason value. One Reason value stands for one cause, so Insights can count causes by Reason.
+ */
+export const salesforceRootCauseFieldSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('multiPicklist') }),
+  z.strictObject({
+    kind: z.literal('caseReason'),
+    reasons: z
+      .record(z.string().min(1).max(80), caseReasonValue)
+      .refine((map) => new Set(Object.values(map)).size === Object.values(map).length, { message: 'each Case Reason value can stand for one root cause only' }),
+  }),
+]);
+export type SalesforceRootCauseField = z.infer<typeof salesforceRootCauseFieldSchema>;
+
 export const languageSettingSchema = z.enum(['auto', 'en', 'ru']);
 
 export const settingsSchema = z.strictObject({
-  version: z.literal(2),
+  version: z.literal(3),
   /** How the extension looks and opens for everyone who uses these settings (version 2 grouped these). */
   ui: z.strictObject({
     language: languageSettingSchema,
@@ -126,6 +145,8 @@ export const settingsSchema = z.strictObject({
       z.strictObject({ kind: z.literal('openOpportunities') }),
       z.strictObject({ kind: z.literal('accountField'), field: sfApiName }),
     ]),
+    /** Version 3: where root causes go (before, always the multi-select picklist). */
+    rootCauseField: salesforceRootCauseFieldSchema,
   }),
   rules: z.strictObject({
     /** Scores at or below this open a follow-up (NPS scale). */
@@ -157,10 +178,10 @@ export const settingsSchema = z.strictObject({
   }),
 });
 export type Settings = z.infer<typeof settingsSchema>;
-export const CURRENT_SETTINGS_VERSION = 2;
+export const CURRENT_SETTINGS_VERSION = 3;
 
 export const DEFAULT_SETTINGS: Settings = {
-  version: 2,
+  version: 3,
   ui: { language: 'auto', callModeDefault: false },
   hubspot: {
     sources: [{ id: 'hubspot-feedback', kind: 'hubspot-feedback', label: 'HubSpot feedback surveys', surveyTypes: ['NPS', 'CSAT', 'CES'] }],
@@ -179,6 +200,7 @@ export const DEFAULT_SETTINGS: Settings = {
     followUpCaseType: null,
     closedCaseStatus: null,
     revenue: { kind: 'openOpportunities' },
+    rootCauseField: { kind: 'multiPicklist' },
   },
   rules: {
     followUpMaxScore: 6,
@@ -199,6 +221,11 @@ type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
 const migrations: Record<number, Migration> = {
   // 1 → 2: the language moves into the `ui` group, which gains the team's call-mode default (off, as before).
   1: ({ language, ...rest }) => ({ ...rest, version: 2, ui: { language: language ?? 'auto', callModeDefault: false } }),
+  // 2 → 3: Salesforce root causes may go to the Case Reason; a version-2 document wrote them to the multi-select.
+  2: (doc) => {
+    const salesforce = typeof doc.salesforce === 'object' && doc.salesforce !== null ? doc.salesforce : {};
+    return { ...doc, version: 3, salesforce: { ...salesforce, rootCauseField: { kind: 'multiPicklist' } } };
+  },
 };
 
 export type SettingsParseResult =

@@ -71,6 +71,8 @@ export interface LoopFieldsAdmin {
    * with the Customize Application permission); a field that exists by then is left as it is. Answers the new status.
    */
   create(name: string, settings: Settings): Promise<LoopFieldStatus[]>;
+  /** Salesforce: the values of the standard Case Reason picklist, for mapping root causes to it; null: none to see. */
+  caseReasons?(): Promise<string[] | null>;
 }
 
 /**

@@ -470,6 +470,7 @@ function CrmNotices(props: { snapshot: InsightsSnapshot; host: InsightsHost; onR
         if (p.state === 'out-of-scope') return <li key={p.crm} className="notice muted">{i18n.t('insights.outOfScope', { crm: crmName(p.crm) })}</li>;
         const notes = [
           ...(p.counts?.causeField === 'missing' ? [i18n.t(`insights.causeFieldMissing.${p.crm}`)] : []),
+          ...(p.counts?.causeField === 'unmapped' ? [i18n.t('insights.caseReasonUnmapped')] : []),
           ...(p.counts?.counted === 'people' ? [i18n.t('insights.people')] : []),
         ];
         return notes.map((n) => (

@@ -37,6 +37,7 @@ export const enInsights = {
   'insights.outOfScope': "{crm} is not part of this scope.",
   'insights.people': "HubSpot counts each contact’s latest answer for an owner’s scope (answers carry no owner), so n counts people there.",
   'insights.causeFieldMissing.hubspot': "HubSpot has no root-cause properties on its tickets yet, so root causes and loop steps are not counted there. An admin adds two ticket properties of the type “Multiple checkboxes”: loyalty_lens_root_causes (one option per root cause under Loop rules, the value as written there) and loyalty_lens_loop_steps (options reached, resolved, thanked).",
+  'insights.caseReasonUnmapped': "Salesforce root causes go to the Case Reason, but no root cause is mapped to a Reason value yet, so none is counted there. An admin maps them on the options page under Loop fields.",
   'insights.causeFieldMissing.salesforce': "Salesforce has no root-cause fields on its Cases yet, so root causes and loop steps are not counted there. An admin adds two Case fields of the type “Picklist (Multi-Select)”: Loyalty_Lens_Root_Causes__c (one value per root cause under Loop rules) and Loyalty_Lens_Loop_Steps__c (values reached, resolved, thanked).",
   'insights.empty': "No answers in this period and scope.",
   'insights.months': "NPS by month",

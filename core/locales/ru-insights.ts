@@ -37,6 +37,7 @@ export const ruInsights: InsightsCatalog = {
   'insights.outOfScope': "{crm} не входит в этот выбор.",
   'insights.people': "Для владельца HubSpot считает последний ответ каждого контакта (у ответов нет владельца), поэтому n там — люди.",
   'insights.causeFieldMissing.hubspot': "У тикетов HubSpot ещё нет свойств причин, поэтому причины и шаги контура там не считаются. Администратор добавляет два свойства тикетов типа «Несколько флажков»: loyalty_lens_root_causes (по варианту на каждую причину из «Правил контура», значение как там) и loyalty_lens_loop_steps (варианты reached, resolved, thanked).",
+  'insights.caseReasonUnmapped': "Причины в Salesforce записываются в поле «Причина» (Reason) обращения, но ни одной причине ещё не сопоставлено значение Reason, поэтому там они не считаются. Администратор сопоставляет их в настройках, в разделе «Поля работы с отзывами».",
   'insights.causeFieldMissing.salesforce': "У обращений Salesforce ещё нет полей причин, поэтому причины и шаги контура там не считаются. Администратор добавляет два поля Case типа «Список выбора (множественный)»: Loyalty_Lens_Root_Causes__c (по значению на каждую причину из «Правил контура») и Loyalty_Lens_Loop_Steps__c (значения reached, resolved, thanked).",
   'insights.empty': "В этом периоде и выборе нет ответов.",
   'insights.months': "NPS по месяцам",

@@ -15,7 +15,7 @@ import { logOutcome, retryOutcome, signOut, wipeLocalData, withdrawOutcome } fro
 import { missingPermission } from './permissions';
 import { openFollowUp } from './followups';
 import { purgeExpired, PURGE_ALARM, schedulePurge } from './retention';
-import { createLoopField, describeSource, listFields, listObjects, listTicketPipelines, loopFieldStatus } from './metadata';
+import { caseReasonValues, createLoopField, describeSource, listFields, listObjects, listTicketPipelines, loopFieldStatus } from './metadata';
 import { loadInsights } from './insights';
 import { listAccountContacts } from './account-contacts';
 import {
@@ -81,6 +81,7 @@ export default defineBackground(() => {
     'metadata.ticketPipelines': () => listTicketPipelines(),
     'metadata.loopFields': async (request) => loopFieldStatus(request.crm, await settings()),
     'metadata.createLoopField': async (request) => createLoopField(request.crm, request.name, await settings()),
+    'metadata.caseReasons': () => caseReasonValues(),
     'source.preview': (request) => describeSource(request.source),
     'data.wipe': (request) => wipeLocalData(request.queued),
     'worklist.get': () => worklistSnapshot(worklistDeps),

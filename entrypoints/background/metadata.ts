@@ -32,6 +32,13 @@ export async function loopFieldStatus(crm: Crm, settings: Settings): Promise<Loo
   return admin.status(settings);
 }
 
+/** The Salesforce org's Case Reason values, for mapping root causes to them on the options page. */
+export async function caseReasonValues(): Promise<string[] | null> {
+  const admin = (await connectorForCrm('salesforce')).loopFields;
+  if (!admin?.caseReasons) throw new CrmError('config', 'This CRM has no Case Reason.');
+  return admin.caseReasons();
+}
+
 /** Creates one missing loop field where the token may; the CRM's refusal comes back in words. */
 export async function createLoopField(crm: Crm, name: string, settings: Settings): Promise<LoopFieldStatus[]> {
   const admin = (await connectorForCrm(crm)).loopFields;

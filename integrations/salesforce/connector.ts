@@ -8,7 +8,7 @@ import { ContactListShare, listAccountContacts, pageOf } from './account-contact
 import type { ListPage } from './account-counts';
 import { salesforceWorklist } from './worklist';
 import { salesforceInsights } from './insights';
-import { createLoopField, loopFieldStatus } from './loop-fields';
+import { caseReasonValues, createLoopField, loopFieldStatus } from './loop-fields';
 
 // The Salesforce connector: runs only in the background service worker. Each concern lives in the file of its
 // name (the same names as in integrations/hubspot/); this file only assembles them. There is no loop-history read:
@@ -38,6 +38,7 @@ export function createSalesforceConnector(options: SalesforceConnectorOptions): 
     loopFields: {
       status: (settings) => loopFieldStatus(org, settings, { requests: 0 }),
       create: (name, settings) => createLoopField(org, name, settings, { requests: 0 }),
+      caseReasons: () => caseReasonValues(org, { requests: 0 }),
     },
   };
 }

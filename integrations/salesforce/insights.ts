@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isNpsScore, segment } from '../../core/nps';
 import { monthBounds, RECENT_LOOPS, type CauseCount, type InsightsCounts, type Month, type MonthCounts, type OwnerFilter, type RecentLoop, type TouchpointCount } from '../../core/insights';
+import { causesByReason } from '../../core/case-reason';
 import type { SalesforceSource, Settings } from '../../core/settings';
 import type { InsightsReader } from '../insights';
 import { ok, parseWith, type Meter, type SubQuery, type SubResult } from './client';
@@ -14,7 +15,8 @@ import { caseTitle } from './follow-ups';
 // score, and per survey and score, with GROUP BY; per root cause and loop step the period's follow-up Cases whose
 // multi-select picklist INCLUDES it (Salesforce cannot group a multi-select picklist), per root cause by account so the
 // open pipeline or revenue field of those accounts adds up once each; the Cases opened and closed grouped by IsClosed;
-// one page of recent loops.
+// one page of recent loops. Where the admin maps root causes to the standard Case Reason (a single-select picklist),
+// one GROUP BY Reason, AccountId counts them all, each Reason value read back as the cause it stands for.
 
 /** The follow-up Case's multi-select picklists the outcome write fills (integrations/salesforce/outcomes.ts). */
 export const CAUSES_FIELD = 'Loyalty_Lens_Root_Causes__c';
@@ -57,6 +59,7 @@ const monthRowSchema = z.object({ y: z.number().int(), m: z.number().int().min(1
 const surveyRowSchema = z.object({ s: z.string().nullable(), score: z.unknown(), n: z.number().int().nonnegative() }).loose();
 const countSchema = z.object({ n: z.number().int().nonnegative() }).loose();
 const byAccountSchema = z.object({ a: z.string().nullable(), n: z.number().int().nonnegative() }).loose();
+const byReasonSchema = z.object({ r: z.string().nullable(), a: z.string().nullable(), n: z.number().int().nonnegative() }).loose();
 const accountRevenueSchema = z.object({ a: z.string().nullable(), r: z.number().nullable() }).loose();
 const closedRowSchema = z.object({ c: z.boolean(), n: z.number().int().nonnegative() }).loose();
 const recentSchema = z
@@ -89,6 +92,11 @@ export async function countSalesforceInsights(org: SalesforceOrg, filter: OwnerF
   const fu = followUpWhere(settings, filter, period);
   const causes = settings.rules.rootCauses;
   const revenue = settings.salesforce.revenue;
+  const mapping = settings.salesforce.rootCauseField;
+  // Reason value → cause; null: causes are in the multi-select picklist.
+  const byReason = mapping.kind === 'caseReason' ? causesByReason(causes, mapping.reasons) : null;
+  const reasonList = byReason ? `(${[...byReason.keys()].map(soql.quote).join(', ')})` : '';
+  const causesColumn = byReason ? 'Reason' : CAUSES_FIELD;
   const queries: SubQuery[] = [];
   settings.salesforce.sources.forEach((source, i) => {
     const a = answers(source, filter, period);
@@ -101,22 +109,31 @@ export async function countSalesforceInsights(org: SalesforceOrg, filter: OwnerF
   queries.push({ referenceId: 'opened', soql: `SELECT IsClosed c, COUNT(Id) n FROM Case WHERE ${fu} GROUP BY IsClosed` });
   queries.push({
     referenceId: 'recent',
-    soql: `SELECT Id, CaseNumber, Subject, IsClosed, CreatedDate, ClosedDate, Contact.Name, ${CAUSES_FIELD}, ${STEPS_FIELD} FROM Case WHERE ${fu} ORDER BY CreatedDate DESC LIMIT ${RECENT_LOOPS}`,
+    soql: `SELECT Id, CaseNumber, Subject, IsClosed, CreatedDate, ClosedDate, Contact.Name, ${causesColumn}, ${STEPS_FIELD} FROM Case WHERE ${fu} ORDER BY CreatedDate DESC LIMIT ${RECENT_LOOPS}`,
   });
-  // Per cause, its follow-ups counted by account (a multi-select picklist cannot be grouped, its accounts can); the
-  // money behind the accounts that have any cause, once per account — their open pipeline or revenue field.
-  causes.forEach((cause, i) => {
-    const withCause = `${fu} AND ${CAUSES_FIELD} INCLUDES (${soql.quote(cause.replace(/;/g, ' '))})`;
-    queries.push({ referenceId: `cause${i}`, soql: `SELECT AccountId a, COUNT(Id) n FROM Case WHERE ${withCause} GROUP BY AccountId LIMIT ${GROUPS_MAX}` });
-  });
-  const withAnyCause = `(SELECT AccountId FROM Case WHERE ${fu} AND ${CAUSES_FIELD} != null)`;
-  queries.push({
-    referenceId: 'revenue',
-    soql:
-      revenue.kind === 'accountField'
-        ? `SELECT Id a, ${soql.apiName(revenue.field)} r FROM Account WHERE Id IN ${withAnyCause} LIMIT ${GROUPS_MAX}`
-        : `SELECT AccountId a, SUM(Amount) r FROM Opportunity WHERE IsClosed = false AND AccountId IN ${withAnyCause} GROUP BY AccountId LIMIT ${GROUPS_MAX}`,
-  });
+  // Per cause, its follow-ups counted by account (a multi-select picklist cannot be grouped, its accounts can; the
+  // Reason and its accounts can, in one query); the money behind the accounts that have any cause, once per account —
+  // their open pipeline or revenue field.
+  if (byReason) {
+    if (byReason.size > 0) {
+      queries.push({ referenceId: 'reasons', soql: `SELECT Reason r, AccountId a, COUNT(Id) n FROM Case WHERE ${fu} AND Reason IN ${reasonList} GROUP BY Reason, AccountId LIMIT ${GROUPS_MAX}` });
+    }
+  } else {
+    causes.forEach((cause, i) => {
+      const withCause = `${fu} AND ${CAUSES_FIELD} INCLUDES (${soql.quote(cause.replace(/;/g, ' '))})`;
+      queries.push({ referenceId: `cause${i}`, soql: `SELECT AccountId a, COUNT(Id) n FROM Case WHERE ${withCause} GROUP BY AccountId LIMIT ${GROUPS_MAX}` });
+    });
+  }
+  const withAnyCause = `(SELECT AccountId FROM Case WHERE ${fu} AND ${byReason ? `Reason IN ${reasonList}` : `${CAUSES_FIELD} != null`})`;
+  if (!byReason || byReason.size > 0) {
+    queries.push({
+      referenceId: 'revenue',
+      soql:
+        revenue.kind === 'accountField'
+          ? `SELECT Id a, ${soql.apiName(revenue.field)} r FROM Account WHERE Id IN ${withAnyCause} LIMIT ${GROUPS_MAX}`
+          : `SELECT AccountId a, SUM(Amount) r FROM Opportunity WHERE IsClosed = false AND AccountId IN ${withAnyCause} GROUP BY AccountId LIMIT ${GROUPS_MAX}`,
+    });
+  }
   for (const step of STEPS) queries.push({ referenceId: `step-${step}`, soql: `SELECT COUNT(Id) n FROM Case WHERE ${fu} AND ${STEPS_FIELD} INCLUDES (${soql.quote(step)})` });
 
   const results = await org.api.composite(queries, meter, ctx);
@@ -140,12 +157,24 @@ export async function countSalesforceInsights(org: SalesforceOrg, filter: OwnerF
     }
   });
   const openedRows = parseWith(queryResultSchema(closedRowSchema), ok(results.get('opened'), 'follow-ups opened'), 'the follow-ups opened').records;
-  const causeField = !lacksField(results.get('cause0')) && !lacksField(results.get('recent'));
+  // The standard Reason is always there; the multi-select picklists only where the admin added them.
+  const causeField = byReason ? byReason.size > 0 : !lacksField(results.get('cause0')) && !lacksField(results.get('recent'));
   const stepsField = !lacksField(results.get('step-reached'));
   const count = (ref: string) => parseWith(queryResultSchema(countSchema), ok(results.get(ref), ref), 'a count').records[0]?.n ?? 0;
   const revenueRows = causeField ? parseWith(queryResultSchema(accountRevenueSchema), ok(results.get('revenue'), 'revenue behind the causes'), 'the revenue behind the causes').records : [];
   const revenueOf = new Map(revenueRows.flatMap((r) => (r.a ? [[r.a, r.r ?? 0] as const] : [])));
-  const causeCounts: CauseCount[] = causeField
+  const reasonRows = byReason && causeField ? parseWith(queryResultSchema(byReasonSchema), ok(results.get('reasons'), 'the root causes by Case Reason'), 'the root causes by Case Reason').records : [];
+  const causeCounts: CauseCount[] = byReason
+    ? [...byReason].map(([reason, cause]) => {
+        const rows = reasonRows.filter((r) => r.r === reason);
+        const complete = reasonRows.length < GROUPS_MAX && revenueRows.length < GROUPS_MAX;
+        return {
+          cause,
+          count: rows.reduce((n, r) => n + r.n, 0),
+          revenue: complete ? rows.reduce((sum, r) => sum + (r.a ? (revenueOf.get(r.a) ?? 0) : 0), 0) : null,
+        };
+      })
+    : causeField
     ? causes.map((cause, i) => {
         const rows = parseWith(queryResultSchema(byAccountSchema), ok(results.get(`cause${i}`), 'a root cause count'), 'a root cause count').records;
         const complete = rows.length < GROUPS_MAX && revenueRows.length < GROUPS_MAX;
@@ -156,8 +185,10 @@ export async function countSalesforceInsights(org: SalesforceOrg, filter: OwnerF
         };
       })
     : [];
-  // Without the loop fields the recent loops are read again without them.
-  const recentResult = causeField && stepsField ? results.get('recent') : (await org.api.composite([{ referenceId: 'recent', soql: `SELECT Id, CaseNumber, Subject, IsClosed, CreatedDate, ClosedDate, Contact.Name FROM Case WHERE ${fu} ORDER BY CreatedDate DESC LIMIT ${RECENT_LOOPS}` }], meter, ctx)).get('recent');
+  // Without the loop fields the recent loops are read again without them (the standard Reason stays).
+  const recentResult = !lacksField(results.get('recent'))
+    ? results.get('recent')
+    : (await org.api.composite([{ referenceId: 'recent', soql: `SELECT Id, CaseNumber, Subject, IsClosed, CreatedDate, ClosedDate, Contact.Name${byReason ? ', Reason' : ''} FROM Case WHERE ${fu} ORDER BY CreatedDate DESC LIMIT ${RECENT_LOOPS}` }], meter, ctx)).get('recent');
   const recentRows = parseWith(queryResultSchema(recentSchema), ok(recentResult, 'recent loops'), 'the recent loops').records;
   const picks = (value: unknown) => (typeof value === 'string' ? value.split(';').map((v) => v.trim()).filter(Boolean) : []);
   const recent: RecentLoop[] = recentRows.map((row) => ({
@@ -165,7 +196,7 @@ export async function countSalesforceInsights(org: SalesforceOrg, filter: OwnerF
     id: row.Id,
     title: caseTitle(row),
     contactName: row.Contact?.Name ?? null,
-    rootCauses: picks(row[CAUSES_FIELD]),
+    rootCauses: byReason ? (typeof row.Reason === 'string' && byReason.has(row.Reason) ? [byReason.get(row.Reason)!] : []) : picks(row[CAUSES_FIELD]),
     steps: picks(row[STEPS_FIELD]).filter((s): s is RecentLoop['steps'][number] => (STEPS as readonly string[]).includes(s)),
     closed: row.IsClosed,
     openedAt: parseSfDate(row.CreatedDate) ?? 0,
@@ -196,7 +227,7 @@ export async function countSalesforceInsights(org: SalesforceOrg, filter: OwnerF
       closeCounted: durations.length,
     },
     recent,
-    causeField: causeField ? 'present' : 'missing',
+    causeField: byReason ? (byReason.size > 0 ? 'present' : 'unmapped') : causeField ? 'present' : 'missing',
     requestCount: meter.requests,
     fetchedAt: org.now(),
   };

@@ -14,6 +14,8 @@ import { describeSchema } from './schema';
 export const FIRST_CONTACT_AT_FIELD = 'Loyalty_Lens_First_Contact__c';
 export const FIRST_CONTACT_HOURS_FIELD = 'Loyalty_Lens_First_Contact_Hours__c';
 export const SLA_FIELD = 'Loyalty_Lens_SLA__c';
+/** The standard Case Reason (single-select picklist), where an admin may map root causes instead (core/case-reason.ts). */
+export const REASON_FIELD = 'Reason';
 
 /** The loop fields an org's Case has, with the values the picklists take; null where it lacks one. */
 export interface SalesforceLoopFields {
@@ -22,6 +24,8 @@ export interface SalesforceLoopFields {
   firstContactAt: boolean;
   firstContactHours: boolean;
   sla: string[] | null;
+  /** The standard Reason picklist's active values; null where the user cannot see the field. */
+  reason: string[] | null;
 }
 
 const fieldSchema = z
@@ -51,6 +55,7 @@ export async function caseLoopFields(org: SalesforceOrg, meter: Meter): Promise<
     firstContactAt: !!find(FIRST_CONTACT_AT_FIELD, 'datetime'),
     firstContactHours: !!find(FIRST_CONTACT_HOURS_FIELD, 'double'),
     sla: values(SLA_FIELD, 'picklist'),
+    reason: values(REASON_FIELD, 'picklist'),
   };
   known.set(org, found);
   return found;
@@ -64,6 +69,13 @@ export function missingTimingFields(fields: SalesforceLoopFields): string[] {
     fields.sla?.includes('within') ? null : SLA_FIELD,
     fields.steps?.includes('thanked') ? null : STEPS_FIELD,
   ].filter((n): n is string => n !== null);
+}
+
+/** The org's Case Reason values (null: no Reason field to see), described afresh for the options page's mapping. */
+export async function caseReasonValues(org: SalesforceOrg, meter: Meter): Promise<string[] | null> {
+  org.checkInstance();
+  forgetLoopFields(org);
+  return (await caseLoopFields(org, meter)).reason;
 }
 
 // ── the options page: which fields exist, and creating one ─────────────────────────────────────────────────

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Outcome, OutcomeResult } from '../../core/schema';
+import { reasonForCauses } from '../../core/case-reason';
 import type { Settings } from '../../core/settings';
 import { CrmError, mayHaveCommitted, mayHaveReachedCrm, type OutcomeWriteResult } from '../crm';
 import { loopDataLine } from '../loop-notes';
@@ -12,7 +13,7 @@ import { caseStatusSchema, describeSchema, parseSfDate, queryResultSchema, saveR
 import * as soql from './soql';
 import { loopSteps } from '../../core/insights';
 import { CAUSES_FIELD, STEPS_FIELD } from './insights';
-import { caseLoopFields, FIRST_CONTACT_AT_FIELD, FIRST_CONTACT_HOURS_FIELD, SLA_FIELD } from './loop-fields';
+import { caseLoopFields, FIRST_CONTACT_AT_FIELD, FIRST_CONTACT_HOURS_FIELD, REASON_FIELD, SLA_FIELD } from './loop-fields';
 import { combineTimings, outcomeTiming, timingUpdate, type LoopTiming } from '../../core/loop-metrics';
 
 // Close-the-loop outcomes on Salesforce: one completed Task per outcome, upserted on its key where the org has the
@@ -202,15 +203,20 @@ async function writeTasks(org: SalesforceOrg, batch: Outcome[], meter: Meter, de
 
 /**
  * The loop's data on the follow-up Case: the outcome's root causes and loop steps added to its multi-select picklists
- * (integrations/salesforce/insights.ts counts them), and its timing — first contact, hours from the answer to it,
+ * (integrations/salesforce/insights.ts counts them); where the admin maps root causes to the Case Reason, the latest
+ * outcome's first cause as its mapped Reason value (core/case-reason.ts: nothing unmapped, nothing the picklist lacks,
+ * nothing when the Case has that value already); and its timing — first contact, hours from the answer to it,
  * closed within the SLA or late (the worklist's numbers count and sort them). The Cases are read first and updated only
  * with what they lack, so a repeat sends nothing; a value a picklist lacks is left out (the options page names it), and
  * an org without the fields gets the Task alone. Returns the error of each Case that could not be updated.
  */
-async function markCases(org: SalesforceOrg, outcomes: Outcome[], meter: Meter): Promise<Map<string, CrmError>> {
+async function markCases(org: SalesforceOrg, outcomes: Outcome[], settings: Settings, meter: Meter): Promise<Map<string, CrmError>> {
   const errors = new Map<string, CrmError>();
   const fields = await caseLoopFields(org, meter);
+  const mapping = settings.salesforce.rootCauseField;
+  const reasons = mapping.kind === 'caseReason' && fields.reason ? { map: mapping.reasons, values: fields.reason } : null;
   const names = [
+    reasons ? REASON_FIELD : null,
     fields.causes ? CAUSES_FIELD : null,
     fields.steps ? STEPS_FIELD : null,
     fields.firstContactAt ? FIRST_CONTACT_AT_FIELD : null,
@@ -218,9 +224,11 @@ async function markCases(org: SalesforceOrg, outcomes: Outcome[], meter: Meter):
     fields.sla ? SLA_FIELD : null,
   ].filter((n): n is string => n !== null);
   if (names.length === 0) return errors;
-  const wanted = new Map<string, { picks: Record<string, Set<string>>; timings: LoopTiming[] }>();
+  const wanted = new Map<string, { picks: Record<string, Set<string>>; reason: string | null; timings: LoopTiming[] }>();
   for (const o of outcomes) {
-    const entry = wanted.get(o.followUpId!) ?? { picks: { [CAUSES_FIELD]: new Set<string>(), [STEPS_FIELD]: new Set<string>() }, timings: [] };
+    const entry = wanted.get(o.followUpId!) ?? { picks: { [CAUSES_FIELD]: new Set<string>(), [STEPS_FIELD]: new Set<string>() }, reason: null, timings: [] };
+    // Outcomes come in the order they were logged: the latest one naming a mapped first cause sets the Reason.
+    entry.reason = (reasons && reasonForCauses(o.rootCauses, reasons.map, reasons.values)) ?? entry.reason;
     for (const c of o.rootCauses) if (fields.causes?.includes(c)) entry.picks[CAUSES_FIELD]!.add(c);
     for (const st of loopSteps(o)) if (fields.steps?.includes(st)) entry.picks[STEPS_FIELD]!.add(st);
     entry.timings.push(outcomeTiming(o));
@@ -242,6 +250,7 @@ async function markCases(org: SalesforceOrg, outcomes: Outcome[], meter: Meter):
       const missing = [...want.picks[name]!].filter((v) => !now.includes(v));
       if (missing.length > 0) record[name] = [...now, ...missing].join(';');
     }
+    if (reasons && want.reason !== null && row[REASON_FIELD] !== want.reason) record[REASON_FIELD] = want.reason;
     const update = timingUpdate(
       {
         firstContactAt: fields.firstContactAt ? parseSfDate(typeof row[FIRST_CONTACT_AT_FIELD] === 'string' ? (row[FIRST_CONTACT_AT_FIELD] as string) : null) : null,
@@ -307,7 +316,7 @@ export async function writeOutcomes(org: SalesforceOrg, outcomes: Outcome[], set
     const marking = batch.filter((o, j) => saved[j]?.ok && o.followUpId && objectTypeOfId(o.followUpId) === 'case');
     if (marking.length > 0) {
       try {
-        const failed = await markCases(org, marking, meter);
+        const failed = await markCases(org, marking, settings, meter);
         for (const o of marking) if (failed.has(o.followUpId!)) closeErrors.set(o.idempotencyKey, failed.get(o.followUpId!)!);
       } catch (error) {
         const crmError = toCrmError(error, { mapping: settings.salesforce });

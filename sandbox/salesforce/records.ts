@@ -31,7 +31,7 @@ const REQUIRED: Record<string, string[]> = {
 };
 
 /** Picklists Salesforce restricts to their values. */
-const RESTRICTED = new Set(['Task.Status', 'Case.Status', 'Opportunity.StageName', 'Lead.Status']);
+const RESTRICTED = new Set(['Task.Status', 'Case.Status', 'Case.Reason', 'Opportunity.StageName', 'Lead.Status']);
 
 function coerce(object: ObjectDef, field: FieldDef, raw: unknown, store: Store): { value: Value } | { error: SaveResult } {
   if (raw === null || raw === '') {

@@ -153,7 +153,7 @@ const SPECS: { name: string; label: string; plural: string; prefix: string; name
       ['Status', 'picklist', { picklistValues: CASE_STATUSES.map((s) => s.label) }],
       ['Priority', 'picklist', { picklistValues: ['High', 'Medium', 'Low'] }],
       ['Origin', 'picklist', { picklistValues: ['Phone', 'Email', 'Web'] }],
-      ['Reason', 'picklist', { picklistValues: ['Installation', 'Equipment Complexity', 'Performance', 'Breakdown', 'Feedback', 'Other'] }],
+      ['Reason', 'picklist', { label: 'Case Reason', picklistValues: ['Installation', 'Equipment Complexity', 'Performance', 'Breakdown', 'Equipment Design', 'Feedback', 'Other'] }],
       ['Type', 'picklist', { picklistValues: ['Problem', 'Feature Request', 'Question', 'Detractor Follow-up'] }],
       ['IsClosed', 'boolean', { readOnly: true }], ['ClosedDate', 'datetime', { readOnly: true }],
       ['AccountId', 'reference', ref('Account', 'Account')], ['ContactId', 'reference', ref('Contact', 'Contact')],

@@ -333,6 +333,74 @@ describe('writing outcomes back, exactly once', () => {
   });
 });
 
+describe('root causes in the Case Reason, as the admin maps them', () => {
+  const mapped = (reasons: Record<string, string>): Settings => ({ ...DEFAULT_SETTINGS, salesforce: { ...DEFAULT_SETTINGS.salesforce, rootCauseField: { kind: 'caseReason', reasons } } });
+  const followUp = () => org.records('Case').find((r) => r.Id === F.caseId)!;
+  const caseUpdates = () => apiRequests().filter((l) => l.method === 'PATCH' && l.path.split('?')[0] === '/services/data/v62.0/composite/sobjects');
+
+  it('offers the org’s Case Reason values to map to', async () => {
+    expect(await connector().loopFields!.caseReasons!()).toEqual(['Installation', 'Equipment Complexity', 'Performance', 'Breakdown', 'Equipment Design', 'Feedback', 'Other']);
+  });
+
+  it('the first cause goes into Reason, every cause into the multi-select; the same value is never sent again', async () => {
+    const c = connector();
+    const settings = mapped({ 'Support experience': 'Breakdown', Billing: 'Other' });
+    const first = outcome({ idempotencyKey: `reason-first-${Date.now()}`, rootCauses: ['Support experience', 'Billing'] });
+    expect(followUp().Reason).not.toBe('Breakdown');
+    const [written] = await c.writeOutcomes([first], settings);
+    expect(written!.ok).toBe(true);
+    expect(followUp().Reason).toBe('Breakdown');
+    expect(String(followUp().Loyalty_Lens_Root_Causes__c).split(';')).toEqual(expect.arrayContaining(['Support experience', 'Billing']));
+    sandbox.clearLog();
+    const [again] = await c.writeOutcomes([first], settings);
+    expect(again).toMatchObject({ ok: true, crmRecordId: written!.crmRecordId });
+    expect(caseUpdates()).toEqual([]);
+    // A later outcome whose first cause has no Reason value, or a value the picklist lacks, leaves the Reason alone:
+    // nothing is sent that Salesforce would refuse.
+    sandbox.clearLog();
+    const unmapped = outcome({ idempotencyKey: `reason-unmapped-${Date.now()}`, rootCauses: ['Onboarding', 'Billing'] });
+    const stale = outcome({ idempotencyKey: `reason-stale-${Date.now()}`, rootCauses: ['Price / value'] });
+    const results = await c.writeOutcomes([unmapped, stale], { ...settings, salesforce: { ...settings.salesforce, rootCauseField: { kind: 'caseReason', reasons: { 'Support experience': 'Breakdown', 'Price / value': 'Invoices' } } } });
+    expect(results.map((r) => r.ok)).toEqual([true, true]);
+    expect(followUp().Reason).toBe('Breakdown');
+    // The latest outcome's mapped first cause replaces it.
+    const [later] = await c.writeOutcomes([outcome({ idempotencyKey: `reason-later-${Date.now()}`, rootCauses: ['Billing'] })], settings);
+    expect(later!.ok).toBe(true);
+    expect(followUp().Reason).toBe('Other');
+  });
+
+  it('Insights counts the causes by GROUP BY Reason, read back through the mapping, with the revenue behind them', async () => {
+    const c = connector();
+    const from = sentQueries.length;
+    // Iris Lund's follow-ups of August–October (sandbox/salesforce/outer-loop.ts): Reasons Other (Bo, Larkspur), Other
+    // (Cyd, Quarry Hill), Installation (Fox, Larkspur), Equipment Design (Dev, Quarry Hill); open pipeline Larkspur
+    // 90,000, Quarry Hill 30,000. Communication is named only in a multi-select: the Reason does not count it.
+    const settings = mapped({ Billing: 'Other', Onboarding: 'Installation', 'Product quality': 'Equipment Design', Communication: 'Feedback' });
+    const counts = await c.insights!.count({ kind: 'owners', ownerIds: [F.outerLoopOwnerId] }, ['2026-08', '2026-09', '2026-10'], settings, null);
+    expect(counts.causes.filter((x) => x.count > 0).sort((a, b) => b.count - a.count || a.cause.localeCompare(b.cause))).toEqual([
+      { cause: 'Billing', count: 2, revenue: 120_000 },
+      { cause: 'Onboarding', count: 1, revenue: 90_000 },
+      { cause: 'Product quality', count: 1, revenue: 30_000 },
+    ]);
+    expect(counts.causes.find((x) => x.cause === 'Communication')).toEqual({ cause: 'Communication', count: 0, revenue: 0 });
+    expect(counts.causeField).toBe('present');
+    expect(counts.recent.map((r) => r.rootCauses)).toEqual([['Onboarding'], ['Product quality'], ['Billing'], ['Billing']]);
+    // The steps are counted as before.
+    expect(counts.funnel).toMatchObject({ opened: 4, reached: 3, resolved: 2, thanked: 1 });
+    const sent = sentQueries.slice(from);
+    expect(sent.filter((q) => /GROUP BY Reason, AccountId/.test(q))).toHaveLength(1);
+    expect(sent.some((q) => q.includes('Loyalty_Lens_Root_Causes__c INCLUDES'))).toBe(false);
+    expect(counts.requestCount).toBeLessThanOrEqual(2);
+  });
+
+  it('Insights says so when no cause is mapped yet, and counts the rest', async () => {
+    const counts = await connector().insights!.count({ kind: 'owners', ownerIds: [F.outerLoopOwnerId] }, ['2026-08', '2026-09', '2026-10'], mapped({}), null);
+    expect(counts.causeField).toBe('unmapped');
+    expect(counts.causes).toEqual([]);
+    expect(counts.funnel.opened).toBe(4);
+  });
+});
+
 describe('setup: connection check, metadata and preview', () => {
   it('testConnection names the org and user and shows API usage', async () => {
     const info = await connector().testConnection();

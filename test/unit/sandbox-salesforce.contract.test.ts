@@ -301,6 +301,24 @@ describe('Salesforce sandbox through jsforce', () => {
     expect(account.childRelationships.find((c) => c.relationshipName === 'Contacts')).toMatchObject({ childSObject: 'Contact', field: 'AccountId' });
   });
 
+  it('Case Reason is a restricted single-select picklist: describe lists its values, a value it lacks is refused', async () => {
+    const reason = (await conn.sobject('Case').describe()).fields.find((f) => f.name === 'Reason')!;
+    expect(reason).toMatchObject({ type: 'picklist', restrictedPicklist: true });
+    expect(reason.picklistValues!.map((p) => p.value)).toEqual(['Installation', 'Equipment Complexity', 'Performance', 'Breakdown', 'Equipment Design', 'Feedback', 'Other']);
+    const [kase] = (await conn.query<{ Id: string; Reason: string | null }>('SELECT Id, Reason FROM Case LIMIT 1')).records;
+    const refused = await conn.requestPatch<Array<{ success: boolean; errors: Array<{ statusCode: string; message: string; fields: string[] }> }>>('/composite/sobjects', {
+      allOrNone: false,
+      records: [{ attributes: { type: 'Case' }, id: kase!.Id, Reason: 'Invoices' }],
+    });
+    expect(refused).toEqual([
+      { success: false, errors: [{ statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: 'Case Reason: bad value for restricted picklist field: Invoices', fields: ['Reason'] }] },
+    ]);
+    expect((await conn.query<{ Reason: string | null }>(`SELECT Reason FROM Case WHERE Id = '${kase!.Id}'`)).records[0]!.Reason).toBe(kase!.Reason);
+    expect(await errorCodeOf(conn.sobject('Case').update({ Id: kase!.Id, Reason: 'Equipment Design' }))).toBe('no error');
+    const grouped = await conn.query<{ r: string | null; n: number }>("SELECT Reason r, COUNT(Id) n FROM Case WHERE Reason IN ('Equipment Design') GROUP BY Reason");
+    expect(grouped.records.map((g) => g.r)).toEqual(['Equipment Design']);
+  });
+
   it('surfaces Salesforce errors as jsforce errors with their errorCode', async () => {
     expect(await errorCodeOf(conn.query(Q.badField))).toBe('INVALID_FIELD');
     expect(await errorCodeOf(conn.query(Q.badObject))).toBe('INVALID_TYPE');

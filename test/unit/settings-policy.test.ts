@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { PERSON_POLICY_KEYS, POLICY_KEYS, POLICY_PATHS, applyPolicy, getAt, hubspotOwnerFromPolicy, isLocked, keepLocalWhereLocked, managedPolicySchema } from '../../core/policy';
-import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
+import { CURRENT_SETTINGS_VERSION, DEFAULT_SETTINGS, type Settings } from '../../core/settings';
 import { SETTINGS_KEY, loadSettings, loadSettingsLayers, saveSettings } from '../../core/settings-store';
 
 const managedSchema = JSON.parse(readFileSync(new URL('../../public/managed-schema.json', import.meta.url), 'utf8')) as {
@@ -46,6 +46,16 @@ describe('managed policy schema', () => {
 describe('applyPolicy', () => {
   it('leaves the settings alone without a policy', () => {
     expect(applyPolicy(local, undefined)).toEqual({ settings: local, lockedPaths: [], notice: null });
+  });
+
+  it('sets where Salesforce root causes go, and refuses a mapping giving one Reason value to two causes', () => {
+    const caseReason = { kind: 'caseReason', reasons: { Billing: 'Other', Onboarding: 'Installation' } };
+    const result = applyPolicy(local, { salesforceRootCauseField: caseReason });
+    expect(result.settings.salesforce.rootCauseField).toEqual(caseReason);
+    expect(result.lockedPaths).toEqual(['salesforce.rootCauseField']);
+    const refused = applyPolicy(local, { salesforceRootCauseField: { kind: 'caseReason', reasons: { Billing: 'Other', Onboarding: 'Other' } } });
+    expect(refused.settings.salesforce.rootCauseField).toEqual({ kind: 'multiPicklist' });
+    expect(refused.notice).toEqual({ kind: 'policyRefused', keys: [{ key: 'salesforceRootCauseField', refusedHost: null }] });
   });
 
   it('lays the administrator’s values over the user’s and locks them', () => {
@@ -136,7 +146,7 @@ describe('loadSettings with a policy and stored settings', () => {
     const loaded = await loadSettings();
     expect(loaded.settings.ui.language).toBe('ru');
     const stored = (await fakeBrowser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY] as Settings;
-    expect(stored.version).toBe(2);
+    expect(stored.version).toBe(CURRENT_SETTINGS_VERSION);
   });
 });
 

@@ -30,7 +30,23 @@ describe('settings versions', () => {
     expect('language' in parsed.settings).toBe(false);
     expect(parsed.settings.rules).toEqual(v1.rules);
     expect(parsed.settings.hubspot).toEqual(v1.hubspot);
-    expect(parsed.settings.salesforce).toEqual(v1.salesforce);
+    expect(parsed.settings.salesforce).toEqual({ ...(v1.salesforce as object), rootCauseField: { kind: 'multiPicklist' } });
+  });
+
+  it('keeps a version-2 document writing Salesforce root causes to the multi-select picklist, as it did', () => {
+    const v2 = fixtures.find(({ doc }) => doc.version === 2)!.doc;
+    const parsed = parseSettingsDocument(v2);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.settings.salesforce.rootCauseField).toEqual({ kind: 'multiPicklist' });
+    expect({ ...parsed.settings.salesforce, rootCauseField: undefined }).toEqual({ ...(v2.salesforce as object), rootCauseField: undefined });
+    expect(parsed.settings.rules).toEqual(v2.rules);
+  });
+
+  it('reads a Case Reason mapping', () => {
+    const v3 = fixtures.find(({ doc }) => doc.version === 3)!.doc;
+    const parsed = parseSettingsDocument(v3);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.settings.salesforce.rootCauseField).toEqual({ kind: 'caseReason', reasons: { 'Product quality': 'Equipment Design', 'Support experience': 'Feedback' } });
   });
 
   it('accepts the defaults', () => {
@@ -43,6 +59,16 @@ describe('settings versions', () => {
     ['a newer version', { ...DEFAULT_SETTINGS, version: CURRENT_SETTINGS_VERSION + 1 }, 'newer than this Loyalty Lens understands'],
     ['an unknown field', { ...DEFAULT_SETTINGS, hubspotToken: 'pat-na1-secret' }, 'invalid'],
     ['a v1 document with a bad language', { ...fixtures.find(({ doc }) => doc.version === 1)!.doc, language: 'fr' }, 'ui.language'],
+    [
+      'two root causes mapped to one Case Reason value',
+      { ...DEFAULT_SETTINGS, salesforce: { ...DEFAULT_SETTINGS.salesforce, rootCauseField: { kind: 'caseReason', reasons: { Billing: 'Other', Onboarding: 'Other' } } } },
+      'salesforce.rootCauseField.reasons',
+    ],
+    [
+      'an empty Case Reason value',
+      { ...DEFAULT_SETTINGS, salesforce: { ...DEFAULT_SETTINGS.salesforce, rootCauseField: { kind: 'caseReason', reasons: { Billing: '' } } } },
+      'salesforce.rootCauseField.reasons.Billing',
+    ],
     [
       'urgent scores outside the follow-up scores',
       { ...DEFAULT_SETTINGS, rules: { ...DEFAULT_SETTINGS.rules, followUpMaxScore: 3, urgentMaxScore: 5 } },
