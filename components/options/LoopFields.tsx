@@ -2,7 +2,10 @@ import { useCallback, useEffect, useState } from 'react';
 import type { LoopFieldStatus } from '../../core/crm';
 import { sendRequest } from '../../core/messaging';
 import type { Crm } from '../../core/schema';
+import type { Settings } from '../../core/settings';
+import { CaseReasonMapping } from './CaseReasonMapping';
 import { useConnections } from './Connections';
+import type { Edit } from './fields';
 import { useStrings } from './strings';
 
 type FieldsState =
@@ -137,9 +140,10 @@ function CrmLoopFields(props: { crm: Crm; connected: string | null }) {
 /**
  * Per CRM, whether each field Loyalty Lens writes on the follow-up and counts exists — root causes, loop steps, first
  * contact, hours to it, within the SLA — and a button creating a missing one where the token may; where it may not
- * (the CRM refuses), the table already says exactly what to create: API name, type and values.
+ * (the CRM refuses), the table already says exactly what to create: API name, type and values. Salesforce root causes
+ * may go to the Case Reason instead, as the admin maps them.
  */
-export function LoopFieldsSection() {
+export function LoopFieldsSection(props: { draft: Settings; edit: Edit }) {
   const s = useStrings();
   const connections = useConnections();
   const key = (crm: Crm) => {
@@ -152,6 +156,7 @@ export function LoopFieldsSection() {
       <p className="help">{s.loopFieldsIntro}</p>
       <CrmLoopFields crm="hubspot" connected={key('hubspot')} />
       <CrmLoopFields crm="salesforce" connected={key('salesforce')} />
+      <CaseReasonMapping draft={props.draft} edit={props.edit} connected={key('salesforce')} />
     </section>
   );
 }

@@ -141,7 +141,7 @@ export function OptionsApp(props: { browserLanguages: readonly string[]; salesfo
           <SiteAccessSection />
           <ScoreMappingSection draft={draft} edit={edit} date={i18n.date} />
           <LoopRulesSection draft={draft} edit={edit} />
-          <LoopFieldsSection />
+          <LoopFieldsSection draft={draft} edit={edit} />
           <PrivacySection draft={draft} edit={edit} queued={queued.total} />
           <TeamRolloutSection effective={layers.settings} lockedPaths={layers.lockedPaths} dirty={dirty} applyImport={(settings) => saveDraft(settings)} />
         </main>
