@@ -70,14 +70,15 @@ function closedMonths(counts: InsightsCounts): KeptInsightsMonth[] {
 }
 
 export async function loadInsights(query: InsightsQuery, fresh: boolean, deps: InsightsDeps): Promise<InsightsSnapshot> {
-  const key = JSON.stringify(query);
+  const settings = await deps.settings();
+  // The same view counted with other causes, or with Salesforce's causes in another field, is another count.
+  const key = JSON.stringify([query, settings.rules.rootCauses, settings.salesforce.rootCauseField]);
   const connections = await storedConnections();
   const cached = await db.insights.get(key);
   if (!fresh) {
     const sameConnections = cached?.snapshot.parts.every((p) => (p.counts ? connections[p.crm]?.instance === p.counts.instance : true));
     if (cached && sameConnections && Date.now() - cached.fetchedAt < INSIGHTS_TTL_MS) return { ...cached.snapshot, fromCache: true };
   }
-  const settings = await deps.settings();
   const months = monthsOf(query.period);
   const kept: Array<{ rows: KeptInsightsMonth[]; stillCurrent: () => boolean }> = [];
   const parts = await Promise.all(

@@ -132,6 +132,48 @@ export async function opensInsightsCountsByScopeAndPeriodAndExportsTheCsv(t: E2E
   await page.close();
 }
 
+/** Changes the stored settings as the options page would save them. */
+async function changeSettings(t: E2E, change: (settings: Settings) => Settings): Promise<void> {
+  const page = await openExtensionPage(t.context, t.extensionId);
+  try {
+    const stored = await page.evaluate(async () => {
+      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } };
+      return (await chrome.storage.local.get('settings')).settings;
+    });
+    const parsed = stored === undefined ? null : parseSettingsDocument(stored);
+    const next = settingsSchema.parse(change(parsed?.ok ? parsed.settings : DEFAULT_SETTINGS));
+    await page.evaluate(async (settings) => {
+      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
+      await chrome.storage.local.set({ settings });
+    }, next);
+  } finally {
+    await page.close();
+  }
+}
+
+export async function countsSalesforceRootCausesByTheCaseReasonAsMapped(t: E2E): Promise<void> {
+  // Iris's Salesforce follow-ups carry Reasons Other, Other, Installation and Equipment Design (sandbox/salesforce/
+  // outer-loop.ts). Mapped back: Billing twice, Onboarding and Product quality once each; Communication, named only in
+  // the multi-select picklist, is not a Reason of any of them.
+  const reasons = { Billing: 'Other', Onboarding: 'Installation', 'Product quality': 'Equipment Design', Communication: 'Feedback' };
+  await changeSettings(t, (s) => ({ ...s, salesforce: { ...s.salesforce, rootCauseField: { kind: 'caseReason', reasons } } }));
+  try {
+    const page = await openExtensionPage(t.context, t.extensionId, 'insights.html');
+    await irisOverAugustToOctober(page, 'Salesforce');
+    const causes = await table(page, 'Root causes');
+    assert.deepEqual(causes, [
+      ['Billing', '2', '50 %', '120,000'],
+      ['Onboarding', '1', '25 %', '90,000'],
+      ['Product quality', '1', '25 %', '30,000'],
+    ]);
+    assert.equal((await table(page, 'The loop funnel'))[1]![1], '4');
+    await t.screenshot(page, 'insights-salesforce-case-reason', { fullPage: true });
+    await page.close();
+  } finally {
+    await changeSettings(t, (s) => ({ ...s, salesforce: { ...s.salesforce, rootCauseField: { kind: 'multiPicklist' } } }));
+  }
+}
+
 export async function showsOneCrmFailingBesideTheOtherAndRussian(t: E2E): Promise<void> {
   await setLanguage(t, 'ru');
   t.sandbox.setFaults([{ match: '^POST /services/data/v[0-9.]+/composite$', status: 503 }]);

@@ -305,6 +305,35 @@ export async function step2bLoopFieldsShowTheirStatusAndAreCreatedInOneClick(t: 
   await page.close();
 }
 
+export async function step2cSalesforceRootCausesGoToTheCaseReasonAsMapped(t: E2E): Promise<void> {
+  const page = await openOptions(t);
+  const choice = page.locator('#loop-fields').getByRole('group', { name: 'Where Salesforce root causes go' });
+  await choice.getByRole('radio', { name: /The standard Case Reason/ }).check();
+  // The org's own Reason values, read from describe; only the first cause goes there, and the page says so.
+  await choice.getByText('Case Reason exists with 7 values. 0 of 10 root causes mapped.').waitFor({ timeout: 20_000 });
+  await choice.getByText(/only an outcome’s first \(primary\) root cause/).waitFor();
+  const billing = choice.getByLabel('Case Reason value for “Billing”');
+  assert.deepEqual(await billing.locator('option').allInnerTexts(), ['Not mapped', 'Installation', 'Equipment Complexity', 'Performance', 'Breakdown', 'Equipment Design', 'Feedback', 'Other']);
+  await billing.selectOption('Other');
+  await choice.getByLabel('Case Reason value for “Onboarding”').selectOption('Installation');
+  await choice.getByLabel('Case Reason value for “Product quality”').selectOption('Equipment Design');
+  await choice.getByText('Case Reason exists with 7 values. 3 of 10 root causes mapped.').waitFor();
+  assert.match(await choice.locator('[data-ll-reason-unmapped]').innerText(), /^Not mapped, so kept only in the Task and the multi-select picklist \(never written to Reason\): Missing feature; Ease of use; /);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByText('Saved.').waitFor();
+  await page.reload();
+  await choice.getByText('Case Reason exists with 7 values. 3 of 10 root causes mapped.').waitFor({ timeout: 20_000 });
+  assert.equal(await choice.getByLabel('Case Reason value for “Billing”').inputValue(), 'Other');
+  await expectAccessible(page.mainFrame(), 'options case reason mapping');
+  await shootSection(page, 'loop-fields', 'options-loop-fields-case-reason');
+  // Back to the multi-select picklist, as the later steps expect.
+  await choice.getByRole('radio', { name: /The multi-select picklist/ }).check();
+  assert.equal(await choice.getByRole('combobox').count(), 0);
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.getByText('Saved.').waitFor();
+  await page.close();
+}
+
 export async function step3CustomMappingFromMetadataReachesThePanel(t: E2E): Promise<void> {
   const page = await openOptions(t);
   const builder = page.locator('#mapping').getByRole('region', { name: 'New mapping' });
