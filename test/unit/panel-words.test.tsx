@@ -17,6 +17,18 @@ import { createHubSpotConnector } from '../../integrations/hubspot/connector';
 import { createSalesforceConnector } from '../../integrations/salesforce/connector';
 import { SalesforceSession } from '../../integrations/salesforce/oauth';
 import { OptionsApp } from '../../components/options/OptionsApp';
+import { InsightsApp } from '../../components/insights/InsightsApp';
+import type { InsightsHost } from '../../components/insights/host';
+import { I18nProvider } from '../../components/panel/i18n-context';
+import type { WorklistHost } from '../../components/worklist/host';
+import { WorklistSurface } from '../../components/worklist/WorklistSurface';
+import { CrmError } from '../../core/crm';
+import { toUserFacingError } from '../../core/errors';
+import { createI18n, loadCatalog } from '../../core/i18n';
+import { lastMonths, monthsOf, type InsightsCounts, type InsightsPart } from '../../core/insights';
+import { combineLoopCounts, type LoopNumbers } from '../../core/loop-metrics';
+import { firstLine, type WorklistRead, type WorklistSnapshot } from '../../core/worklist';
+import { LOOP_OWNERS } from '../../sandbox/hubspot/loop-owners';
 import { HUBSPOT_FIXTURES as HS } from '../../sandbox/hubspot/seed';
 import { SALESFORCE_FIXTURES as SF } from '../../sandbox/salesforce/index';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
@@ -30,19 +42,34 @@ import { renderPanel, testHost } from './panel-helpers';
 // names) are taken out must hold no letter — a word hard-coded in a component would be left over — and no text may
 // carry a code: ALL_CAPS_WITH_UNDERSCORES, snake_case, camelCase keys or a shouted word like EMAIL.
 
-const { OPEN, CLOSE, mark } = vi.hoisted(() => ({ OPEN: '⟦', CLOSE: '⟧', mark: (text: string) => `⟦${text}⟧` }));
-
-vi.mock('../../core/i18n', async (importOriginal) => {
-  const real = await importOriginal<typeof I18nModule>();
-  const markCatalog = (catalog: Catalog) =>
+const { OPEN, CLOSE, mark, markWords } = vi.hoisted(() => {
+  const mark = (text: string) => `⟦${text}⟧`;
+  /** A message marked around its own words only: what fills a {placeholder} is checked like any other text. */
+  const markMessage = (text: string) =>
+    text
+      .split(/(\{[^{}]+\})/)
+      .map((part) => (part === '' || /^\{[^{}]+\}$/.test(part) ? part : mark(part)))
+      .join('');
+  /** A catalog with every message (and every plural form) marked. */
+  const markWords = <T extends object>(catalog: T): T =>
     Object.fromEntries(
       Object.entries(catalog).map(([key, message]) => [
         key,
-        typeof message === 'string' ? mark(message) : Object.fromEntries(Object.entries(message as unknown as Record<string, string>).map(([form, text]) => [form, mark(text)])),
+        typeof message === 'string'
+          ? markMessage(message)
+          : Object.fromEntries(Object.entries(message as Record<string, string>).map(([form, text]) => [form, markMessage(text)])),
       ]),
-    ) as Catalog;
+    ) as T;
+  return { OPEN: '⟦', CLOSE: '⟧', mark, markWords };
+});
+
+vi.mock('../../core/i18n', async (importOriginal) => {
+  const real = await importOriginal<typeof I18nModule>();
+  const markCatalog = (catalog: Catalog) => markWords(catalog);
   const markFormatters = (i18n: I18nModule.I18n): I18nModule.I18n => ({
     ...i18n,
+    // A surface's own words (My open loops) come over the panel's: marked by their own module's mock.
+    extend: (words) => markFormatters(i18n.extend(words)),
     number: (...args) => mark(i18n.number(...args)),
     score: (...args) => mark(i18n.score(...args)),
     money: (...args) => mark(i18n.money(...args)),
@@ -58,6 +85,24 @@ vi.mock('../../core/i18n', async (importOriginal) => {
     loadCatalog: async (locale: I18nModule.Locale) => markCatalog(await real.loadCatalog(locale)),
     createI18n: (locale: I18nModule.Locale, catalog?: Catalog) => markFormatters(real.createI18n(locale, catalog ?? markCatalog(en))),
   };
+});
+
+// Each surface's own catalog, marked as the panel's is.
+vi.mock('../../core/locales/en-worklist', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../core/locales/en-worklist')>();
+  return { ...real, enWorklist: markWords(real.enWorklist) };
+});
+vi.mock('../../core/locales/ru-worklist', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../core/locales/ru-worklist')>();
+  return { ...real, ruWorklist: markWords(real.ruWorklist) };
+});
+vi.mock('../../core/locales/en-insights', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../core/locales/en-insights')>();
+  return { ...real, enInsights: markWords(real.enInsights) };
+});
+vi.mock('../../core/locales/ru-insights', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../core/locales/ru-insights')>();
+  return { ...real, ruInsights: markWords(real.ruInsights) };
 });
 
 vi.mock('../../components/options/strings', async (importOriginal) => {
@@ -106,6 +151,12 @@ vi.mock('../../core/messaging', async (importOriginal) => ({
 let sandbox: RunningSandbox;
 let unroute: () => void;
 const contexts: Array<{ name: string; ref: RecordRef; ctx: RecordContext }> = [];
+/** My open loops and the loop's numbers as the connectors read them, Nora Quist's in HubSpot, the signed-in user's in Salesforce. */
+const loops: { hubspot: WorklistRead; salesforce: WorklistRead; salesforceMe: { ownerId: string; name: string }; numbers: LoopNumbers } = {} as never;
+/** The outer loop as each CRM counted it, over the last 12 months. */
+const counted: { hubspot: InsightsCounts; salesforce: InsightsCounts } = {} as never;
+/** What a CRM that cannot be reached says, as the background passes it on. */
+const UNREACHABLE = toUserFacingError(new CrmError('network', 'fetch failed'), 'The CRM response');
 
 /** Every string the CRM gave (names, comments, survey and deal names…): data, shown as it is. */
 function crmStrings(value: unknown, out = new Set<string>()): Set<string> {
@@ -167,6 +218,8 @@ function problems(root: HTMLElement, data: Set<string>): string[] {
     }
     let rest = withoutMarked(text);
     for (const d of dataByLength) rest = rest.replaceAll(d, ' ');
+    // A keyboard shortcut names keys as the keyboard does, in every language.
+    rest = rest.replace(/\b(?:Alt|Ctrl|Shift|Meta|Cmd)(?:\+(?:Alt|Ctrl|Shift|Meta|Cmd|Enter|[A-Z0-9]))+\b/g, ' ');
     // A long comment shown shortened ("…") is still the CRM's text.
     const shortened = rest.trim().replace(/…$/, '');
     if (rest.trim().endsWith('…') && dataByLength.some((d) => d.startsWith(shortened))) rest = '';
@@ -205,7 +258,19 @@ beforeAll(async () => {
   ] as const) {
     contexts.push({ name, ref, ctx: await salesforce.loadContext(ref, DEFAULT_SETTINGS) });
   }
-}, 60_000);
+
+  const salesforceMe = (await salesforce.worklist!.signedInOwner())!;
+  loops.salesforceMe = { ownerId: salesforceMe.id, name: salesforceMe.name };
+  loops.hubspot = await hubspot.worklist!.read(LOOP_OWNERS.nora.id, DEFAULT_SETTINGS);
+  loops.salesforce = await salesforce.worklist!.read(salesforceMe.id, DEFAULT_SETTINGS);
+  loops.numbers = combineLoopCounts([
+    { crm: 'hubspot', counts: await hubspot.worklist!.loopCounts(LOOP_OWNERS.nora.id, DEFAULT_SETTINGS), failed: null },
+    { crm: 'salesforce', counts: null, failed: UNREACHABLE.message },
+  ]);
+  const months = monthsOf(lastMonths(12, Date.now()));
+  counted.hubspot = await hubspot.insights!.count({ kind: 'everyone' }, months, DEFAULT_SETTINGS, null);
+  counted.salesforce = await salesforce.insights!.count({ kind: 'everyone' }, months, DEFAULT_SETTINGS, null);
+}, 120_000);
 
 afterAll(async () => {
   unroute();
@@ -263,6 +328,80 @@ describe.each(['en', 'ru'] as const)('words, not codes (%s)', (language) => {
     const sources = [...DEFAULT_SETTINGS.hubspot.sources, ...DEFAULT_SETTINGS.salesforce.sources];
     const data = new Set([...crmStrings(sources.map((x) => [x.label, 'surveyTypes' in x ? x.surveyTypes : []])), 'HubSpot portal 40001', 'Acme', 'admin@acme.example', HS.portals.main, SF.hosts.api, 'app.hubspot.com', ...DEFAULT_SETTINGS.rules.rootCauses]);
     expect(problems(container, data)).toEqual([]);
+  });
+});
+
+describe.each(['en', 'ru'] as const)('words, not codes, on the other surfaces (%s)', (language) => {
+  it('My open loops with both CRMs, the loop’s numbers and one CRM unreachable: every word from the locale files, no code', async () => {
+    const now = Date.now();
+    const snapshot: WorklistSnapshot = {
+      parts: [
+        { crm: 'hubspot', connected: true, me: { ownerId: LOOP_OWNERS.nora.id, name: 'Nora Quist', fixed: false }, read: loops.hubspot, error: null },
+        // Salesforce's saved list, shown under the notice that it could not be refreshed.
+        { crm: 'salesforce', connected: true, me: { ...loops.salesforceMe, fixed: false }, read: loops.salesforce, error: { ...UNREACHABLE, at: now } },
+      ],
+      outcomes: [],
+      refreshMinutes: 10,
+    };
+    const never = () => new Promise<never>(() => undefined);
+    const host = {
+      get: async () => ({ ok: true, value: snapshot }),
+      refresh: never,
+      owners: never,
+      setMe: never,
+      team: never,
+      ownerLoops: never,
+      reassign: never,
+      setInterval: never,
+      numbers: async () => ({ ok: true, value: loops.numbers }),
+      openRecord: async () => undefined,
+      outcomeActions: { log: never, retry: never, withdraw: never, openFollowUp: never, loadLoopHistory: never },
+      optionsUrl: 'chrome-extension://x/options.html',
+      now: () => now,
+    } as unknown as WorklistHost;
+    const i18n = createI18n(language, await loadCatalog(language));
+    const { container } = render(
+      <I18nProvider value={i18n}>
+        <WorklistSurface host={host} settings={settingsIn(language)} now={now} />
+      </I18nProvider>,
+    );
+    await waitFor(() => expect(container.querySelectorAll('.loop-who').length).toBe(loops.hubspot.rows.length + loops.salesforce.rows.length));
+    await waitFor(() => expect(container.querySelector('[aria-busy="true"]')).toBeNull());
+    // A loop shows its comment's first line.
+    const commentLines = [...loops.hubspot.rows, ...loops.salesforce.rows].map((row) => firstLine(row.score?.comment ?? null));
+    const data = crmStrings([loops.hubspot, loops.salesforce, loops.salesforceMe, 'Nora Quist', commentLines, DEFAULT_SETTINGS.rules.rootCauses]);
+    expect(problems(container, data)).toEqual([]);
+  });
+
+  it('Insights with one CRM counted and the other unreachable: every word from the locale files, no code', async () => {
+    const now = Date.now();
+    for (const [counts, failing] of [
+      [counted.hubspot, 'salesforce'],
+      [counted.salesforce, 'hubspot'],
+    ] as const) {
+      const parts: InsightsPart[] = [
+        { crm: counts.crm, state: 'counted', counts, error: null },
+        { crm: failing, state: 'error', counts: null, error: { kind: UNREACHABLE.kind, message: UNREACHABLE.message } },
+      ];
+      const host: InsightsHost = {
+        load: async (query) => ({ query, parts, fetchedAt: now, fromCache: false }),
+        owners: async () => [],
+        language: async () => language,
+        browserLanguages: [language],
+        openRecord: () => undefined,
+        download: () => undefined,
+        print: () => undefined,
+        optionsUrl: 'chrome-extension://x/options.html',
+        now: () => now,
+      };
+      const { container, unmount } = render(<InsightsApp host={host} />);
+      await waitFor(() => expect(container.querySelector('table')).toBeTruthy());
+      // Channels are codes the CRM keeps (EMAIL, WEB): the page must say them in words, so they are not data here.
+      const { touchpoints, ...rest } = counts;
+      const data = crmStrings([rest, touchpoints.filter((t) => t.kind === 'survey').map((t) => t.name), DEFAULT_SETTINGS.rules.rootCauses]);
+      expect(problems(container, data).map((p) => `${counts.crm} counted: ${p}`)).toEqual([]);
+      unmount();
+    }
   });
 });
 
