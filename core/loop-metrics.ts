@@ -10,111 +10,11 @@ import { LOOP_WINDOWS, type LoopWindow } from './loop-windows';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 
-/** One loop as the CRM records it: the answer it followed up, when someone first reached out, when it closed. */
-export interface LoopFacts {
-  /** When the customer answered; null when the loop names no answer. */
-  answeredAt: number | null;
-  /** The SLA due time of that answer; null when unknown. */
-  dueAt: number | null;
-  /** The first close-the-loop contact attempt (any logged outcome); null when none was logged. */
-  firstContactAt: number | null;
-  /** When the loop was closed; null while it is open. */
-  closedAt: number | null;
-  thanked: boolean;
-}
-
 /** One NPS answer of one customer, for recovery. */
 export interface AnswerFact {
   contactKey: string;
   score: number;
   submittedAt: number;
-}
-
-/** A share with what it is a share of; `value` is null when n = 0 (nothing to measure yet). */
-export interface Share {
-  count: number;
-  n: number;
-  value: number | null;
-}
-
-export interface LoopMetrics {
-  windowDays: number;
-  /** Loops closed in the window; `fromCrm` when the CRM counted them. */
-  closed: { count: number; fromCrm: boolean };
-  withinSla: Share;
-  /** Calendar hours from the answer to the first contact, median; null when n = 0. */
-  medianHoursToFirstContact: { hours: number | null; n: number };
-  thanked: Share;
-  /** Detractors in the window whose next NPS answer is 7 or more; n counts those who answered again. */
-  recovery: Share & { awaitingNextAnswer: number };
-}
-
-function share(count: number, n: number): Share {
-  return { count, n, value: n === 0 ? null : count / n };
-}
-
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
-/**
- * The numbers for the `windowDays` days up to `now`. A loop counts when it closed in the window; its first contact is
- * measured from its answer in calendar hours (the customer's side: weekends count). A detractor (0–6) answering in the
- * window is recovered when that customer's next NPS answer, whenever it came up to now, is 7 or more. When the CRM
- * counted the closed loops itself (`crmClosedCount`), that count is the one shown; the shares are over the rows read.
- */
-export function loopMetrics(input: {
-  loops: readonly LoopFacts[];
-  answers: readonly AnswerFact[];
-  now: number;
-  windowDays: number;
-  crmClosedCount?: number;
-}): LoopMetrics {
-  const { now, windowDays } = input;
-  const since = now - windowDays * DAY_MS;
-  const inWindow = (t: number | null): t is number => t !== null && t > since && t <= now;
-
-  const closed = input.loops.filter((l) => inWindow(l.closedAt));
-  const withDue = closed.filter((l) => l.dueAt !== null);
-  const withinSla = withDue.filter((l) => l.closedAt! <= l.dueAt!).length;
-  const firstContactHours = closed
-    .filter((l) => l.answeredAt !== null && l.firstContactAt !== null && l.firstContactAt >= l.answeredAt)
-    .map((l) => (l.firstContactAt! - l.answeredAt!) / HOUR_MS);
-  const thanked = closed.filter((l) => l.thanked).length;
-
-  const byContact = new Map<string, AnswerFact[]>();
-  for (const a of input.answers) {
-    if (!isNpsScore(a.score) || a.submittedAt > now) continue;
-    byContact.set(a.contactKey, [...(byContact.get(a.contactKey) ?? []), a]);
-  }
-  let detractorsAnsweredAgain = 0;
-  let recovered = 0;
-  let awaiting = 0;
-  for (const answers of byContact.values()) {
-    answers.sort((a, b) => a.submittedAt - b.submittedAt);
-    answers.forEach((answer, i) => {
-      if (answer.score > 6 || !inWindow(answer.submittedAt)) return;
-      const next = answers[i + 1];
-      if (!next) {
-        awaiting++;
-        return;
-      }
-      detractorsAnsweredAgain++;
-      if (next.score >= 7) recovered++;
-    });
-  }
-
-  return {
-    windowDays,
-    closed: input.crmClosedCount !== undefined ? { count: input.crmClosedCount, fromCrm: true } : { count: closed.length, fromCrm: false },
-    withinSla: share(withinSla, withDue.length),
-    medianHoursToFirstContact: { hours: median(firstContactHours), n: firstContactHours.length },
-    thanked: share(thanked, closed.length),
-    recovery: { ...share(recovered, detractorsAnsweredAgain), awaitingNextAnswer: awaiting },
-  };
 }
 
 // ── what the outcome write records on the follow-up ────────────────────────────────────────────────────
