@@ -130,8 +130,8 @@ export type LoopCounts = z.infer<typeof loopCountsSchema>;
 export interface LoopCountsPart {
   crm: Crm;
   counts: LoopCounts | null;
-  /** Why this CRM gave no counts (in words), when it failed. */
-  failed: string | null;
+  /** Why this CRM gave no counts, when it failed: the error's kind, which the list says in words. */
+  failedKind: string | null;
 }
 
 /** A share across the CRMs that could count it: `notRecorded` closed loops of those CRMs lack the field's value. */
@@ -176,8 +176,8 @@ export interface CombinedRecovery {
 
 export interface LoopNumbers {
   rows: LoopNumbersRow[];
-  /** CRMs that could not count, with why. */
-  failed: Array<{ crm: Crm; reason: string }>;
+  /** CRMs that could not count, with the kind of error why. */
+  failed: Array<{ crm: Crm; kind: string }>;
   /** Loop fields a connected CRM lacks, by CRM (the options page creates them). */
   missingFields: Array<{ crm: Crm; fields: string[] }>;
 }
@@ -232,7 +232,7 @@ export function combineLoopCounts(parts: readonly LoopCountsPart[]): LoopNumbers
   }
   return {
     rows,
-    failed: parts.filter((p) => p.failed !== null).map((p) => ({ crm: p.crm, reason: p.failed! })),
+    failed: parts.filter((p) => p.failedKind !== null).map((p) => ({ crm: p.crm, kind: p.failedKind! })),
     missingFields: parts.flatMap((p) => (p.counts && p.counts.missingFields.length > 0 ? [{ crm: p.crm, fields: p.counts.missingFields }] : [])),
   };
 }

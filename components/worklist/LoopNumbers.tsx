@@ -3,6 +3,7 @@ import type { CombinedShare, LoopNumbers as Numbers, LoopNumbersRow } from '../.
 import { LOOP_WINDOWS } from '../../core/loop-windows';
 import type { Crm } from '../../core/schema';
 import { useI18n } from '../panel/i18n-context';
+import { errorLabel } from '../panel/labels';
 import type { WorklistHost } from './host';
 
 /**
@@ -160,7 +161,7 @@ export function LoopNumbers(props: {
       ))}
       {numbers.failed.map((f) => (
         <p key={f.crm} className="notice notice-error" role="status">
-          {i18n.t('worklist.numbersFailed', { crm: crmName(f.crm), reason: f.reason })}
+          {i18n.t('worklist.numbersFailed', { crm: crmName(f.crm), reason: errorLabel(i18n, f.kind, crmName(f.crm)) })}
         </p>
       ))}
     </section>

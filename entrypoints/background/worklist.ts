@@ -280,9 +280,9 @@ export async function loopNumbers(deps: WorklistDeps): Promise<LoopNumbers> {
         (async (): Promise<LoopCountsPart> => {
           try {
             const me = await meFor(crm, connection.instance, deps);
-            return { crm, counts: await (await reader(crm)).loopCounts(me?.ownerId ?? null, settings), failed: null };
+            return { crm, counts: await (await reader(crm)).loopCounts(me?.ownerId ?? null, settings), failedKind: null };
           } catch (error) {
-            return { crm, counts: null, failed: toUserFacingError(error, 'The CRM response').message };
+            return { crm, counts: null, failedKind: toUserFacingError(error, 'The CRM response').kind };
           }
         })(),
       ];

@@ -59,7 +59,7 @@ describe('the loop’s numbers across the CRMs', () => {
   it.each<[string, LoopCountsPart[], string[], string[]]>([
     [
       'both CRMs counted: shares add up with their n and the loops not recorded; each CRM keeps its own median',
-      [{ crm: 'hubspot', counts: hubspotCounts, failed: null }, { crm: 'salesforce', counts: salesforceCounts, failed: null }],
+      [{ crm: 'hubspot', counts: hubspotCounts, failedKind: null }, { crm: 'salesforce', counts: salesforceCounts, failedKind: null }],
       [
         'me 30: 5 (hubspot+salesforce) sla 2/3 +2? thanked 2/3 +2? fc h:17.25/2 s:20/1',
         'me 90: 7 (hubspot+salesforce) sla 3/5 +2? thanked 3/5 +2? fc h:12/3 s:35/2',
@@ -70,7 +70,7 @@ describe('the loop’s numbers across the CRMs', () => {
     ],
     [
       'HubSpot failing: Salesforce alone, HubSpot named, never a zero',
-      [{ crm: 'hubspot', counts: null, failed: 'HubSpot cannot be reached right now.' }, { crm: 'salesforce', counts: salesforceCounts, failed: null }],
+      [{ crm: 'hubspot', counts: null, failedKind: 'network' }, { crm: 'salesforce', counts: salesforceCounts, failedKind: null }],
       [
         'me 30: 2 (salesforce) sla 1/1 +1? thanked 1/1 +1? fc s:20/1',
         'me 90: 3 (salesforce) sla 1/2 +1? thanked 1/2 +1? fc s:35/2',
@@ -81,7 +81,7 @@ describe('the loop’s numbers across the CRMs', () => {
     ],
     [
       'who "me" is not chosen in HubSpot: the team counts it, "me" does not',
-      [{ crm: 'hubspot', counts: { ...hubspotCounts, mine: null }, failed: null }, { crm: 'salesforce', counts: salesforceCounts, failed: null }],
+      [{ crm: 'hubspot', counts: { ...hubspotCounts, mine: null }, failedKind: null }, { crm: 'salesforce', counts: salesforceCounts, failedKind: null }],
       [
         'me 30: 2 (salesforce) sla 1/1 +1? thanked 1/1 +1? fc s:20/1',
         'me 90: 3 (salesforce) sla 1/2 +1? thanked 1/2 +1? fc s:35/2',
@@ -92,7 +92,7 @@ describe('the loop’s numbers across the CRMs', () => {
     ],
     [
       'nothing counted',
-      [{ crm: 'hubspot', counts: null, failed: 'x' }],
+      [{ crm: 'hubspot', counts: null, failedKind: 'server' }],
       ['me 30: — (none) sla × thanked × fc ×', 'me 90: — (none) sla × thanked × fc ×', 'team 30: — (none) sla × thanked × fc ×', 'team 90: — (none) sla × thanked × fc ×'],
       ['hubspot'],
     ],
@@ -104,13 +104,13 @@ describe('the loop’s numbers across the CRMs', () => {
 
   it('a share with nothing recorded has no value, never 0%', () => {
     const none: LoopCounts = { ...salesforceCounts, mine: { 30: w(2, [0, 0], [0, 0], [0, null]), 90: w(2, [0, 0], [0, 0], [0, null]) } };
-    const row = combineLoopCounts([{ crm: 'salesforce', counts: none, failed: null }]).rows[0]!;
+    const row = combineLoopCounts([{ crm: 'salesforce', counts: none, failedKind: null }]).rows[0]!;
     expect(row.withinSla).toEqual({ count: 0, n: 0, value: null, notRecorded: 2, countedBy: ['salesforce'] });
     expect(row.firstContact).toEqual([{ crm: 'salesforce', n: 0, medianHours: null, beyondLimit: false, notRecorded: 2 }]);
   });
 
   it('names the loop fields a CRM lacks', () => {
-    const numbers = combineLoopCounts([{ crm: 'hubspot', counts: { ...hubspotCounts, missingFields: ['loyalty_lens_sla'] }, failed: null }]);
+    const numbers = combineLoopCounts([{ crm: 'hubspot', counts: { ...hubspotCounts, missingFields: ['loyalty_lens_sla'] }, failedKind: null }]);
     expect(numbers.missingFields).toEqual([{ crm: 'hubspot', fields: ['loyalty_lens_sla'] }]);
   });
 
@@ -220,7 +220,7 @@ describe('recovery: a detractor loop and its customer’s next answer', () => {
     const rec = (recovered: number, n: number, notAnsweredAgain: number, beyondLimit = false) => ({ recovered, n, notAnsweredAgain, beyondLimit });
     const hs: LoopCounts = { ...hubspotCounts, mine: { 30: { ...hubspotCounts.mine![30], recovery: rec(1, 2, 1) }, 90: { ...hubspotCounts.mine![90], recovery: rec(0, 0, 0, true) } } };
     const sf: LoopCounts = { ...salesforceCounts, mine: { 30: { ...salesforceCounts.mine![30], recovery: rec(1, 1, 0) }, 90: { ...salesforceCounts.mine![90], recovery: rec(1, 2, 0) } } };
-    const [me30, me90, team30] = combineLoopCounts([{ crm: 'hubspot', counts: hs, failed: null }, { crm: 'salesforce', counts: sf, failed: null }]).rows;
+    const [me30, me90, team30] = combineLoopCounts([{ crm: 'hubspot', counts: hs, failedKind: null }, { crm: 'salesforce', counts: sf, failedKind: null }]).rows;
     expect(me30!.recovery).toEqual({ count: 2, n: 3, value: 2 / 3, notAnsweredAgain: 1, countedBy: ['hubspot', 'salesforce'], tooMany: [] });
     expect(me90!.recovery).toEqual({ count: 1, n: 2, value: 0.5, notAnsweredAgain: 0, countedBy: ['salesforce'], tooMany: [{ crm: 'hubspot', closed: 4 }] });
     expect(team30!.recovery).toBeNull();

@@ -8,6 +8,10 @@ import type * as OptionsStringsModule from '../../components/options/strings';
 import type * as Messaging from '../../core/messaging';
 import type * as OutcomeFormMessagesModule from '../../components/outcome/form-messages';
 import type * as OutcomeMessagesModule from '../../components/outcome/messages';
+import type * as RuInsightsModule from '../../core/locales/ru-insights';
+import type * as EnInsightsModule from '../../core/locales/en-insights';
+import type * as RuWorklistModule from '../../core/locales/ru-worklist';
+import type * as EnWorklistModule from '../../core/locales/en-worklist';
 import { LoyaltyLensDb } from '../../core/db';
 import { CONNECTIONS_KEY } from '../../core/messaging';
 import type { RecordContext, RecordRef } from '../../core/schema';
@@ -89,19 +93,19 @@ vi.mock('../../core/i18n', async (importOriginal) => {
 
 // Each surface's own catalog, marked as the panel's is.
 vi.mock('../../core/locales/en-worklist', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../core/locales/en-worklist')>();
+  const real = await importOriginal<typeof EnWorklistModule>();
   return { ...real, enWorklist: markWords(real.enWorklist) };
 });
 vi.mock('../../core/locales/ru-worklist', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../core/locales/ru-worklist')>();
+  const real = await importOriginal<typeof RuWorklistModule>();
   return { ...real, ruWorklist: markWords(real.ruWorklist) };
 });
 vi.mock('../../core/locales/en-insights', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../core/locales/en-insights')>();
+  const real = await importOriginal<typeof EnInsightsModule>();
   return { ...real, enInsights: markWords(real.enInsights) };
 });
 vi.mock('../../core/locales/ru-insights', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../core/locales/ru-insights')>();
+  const real = await importOriginal<typeof RuInsightsModule>();
   return { ...real, ruInsights: markWords(real.ruInsights) };
 });
 
@@ -264,8 +268,8 @@ beforeAll(async () => {
   loops.hubspot = await hubspot.worklist!.read(LOOP_OWNERS.nora.id, DEFAULT_SETTINGS);
   loops.salesforce = await salesforce.worklist!.read(salesforceMe.id, DEFAULT_SETTINGS);
   loops.numbers = combineLoopCounts([
-    { crm: 'hubspot', counts: await hubspot.worklist!.loopCounts(LOOP_OWNERS.nora.id, DEFAULT_SETTINGS), failed: null },
-    { crm: 'salesforce', counts: null, failed: UNREACHABLE.message },
+    { crm: 'hubspot', counts: await hubspot.worklist!.loopCounts(LOOP_OWNERS.nora.id, DEFAULT_SETTINGS), failedKind: null },
+    { crm: 'salesforce', counts: null, failedKind: UNREACHABLE.kind },
   ]);
   const months = monthsOf(lastMonths(12, Date.now()));
   counted.hubspot = await hubspot.insights!.count({ kind: 'everyone' }, months, DEFAULT_SETTINGS, null);

@@ -54,7 +54,7 @@ afterEach(cleanup);
 
 describe('the loop’s numbers in the worklist', () => {
   it('each share with its n and the loops not recorded; a median per CRM with its n', async () => {
-    show(combineLoopCounts([{ crm: 'hubspot', counts: hubspot, failed: null }, { crm: 'salesforce', counts: salesforce, failed: null }]));
+    show(combineLoopCounts([{ crm: 'hubspot', counts: hubspot, failedKind: null }, { crm: 'salesforce', counts: salesforce, failedKind: null }]));
     const table = await screen.findByRole('table', { name: 'The loop’s numbers' });
     expect(within(table).getAllByRole('rowheader').map((h) => h.textContent)).toContain('Closed within the SLA');
     // Mine over 30 days: HubSpot 1 of 2 within (1 not recorded) + Salesforce 1 of 1 (1 not recorded).
@@ -78,7 +78,7 @@ describe('the loop’s numbers in the worklist', () => {
   });
 
   it('one CRM alone shows its median plainly; a failing CRM is named', async () => {
-    show(combineLoopCounts([{ crm: 'hubspot', counts: hubspot, failed: null }, { crm: 'salesforce', counts: null, failed: 'Salesforce cannot be reached right now.' }]));
+    show(combineLoopCounts([{ crm: 'hubspot', counts: hubspot, failedKind: null }, { crm: 'salesforce', counts: null, failedKind: 'network' }]));
     await screen.findByRole('table');
     expect(text('first-contact', 'me-30')).toBe('17.3 hn = 21 not recorded');
     expect(text('within-sla', 'me-30')).toBe('50%1 of 21 not recorded');
@@ -86,7 +86,7 @@ describe('the loop’s numbers in the worklist', () => {
   });
 
   it('in Russian', async () => {
-    show(combineLoopCounts([{ crm: 'hubspot', counts: hubspot, failed: null }]), 'ru');
+    show(combineLoopCounts([{ crm: 'hubspot', counts: hubspot, failedKind: null }]), 'ru');
     await screen.findByRole('table', { name: 'Показатели работы с отзывами' });
     expect(text('first-contact', 'me-90')).toBe('12 чn = 3у 1 не записано');
     expect(text('within-sla', 'me-90')).toMatch(/^67\s?%2 из 3у 1 не записано$/);
