@@ -26,6 +26,7 @@ import { median, percentile, type BenchModule, type Measurement } from '../types
 //   does nothing but open the port and mark the record it is told as shown — no React, no data. It is
 //   the floor of any in-page panel here: what the browser takes to load the page, run the content
 //   script and boot an extension frame inside the page.
+// warmOpenGapMs: warmOpenMs − emptyPanelWarmOpenMs, the medians of one run (#17: within 15 ms).
 // warmOpenSidePanelMs: the same full page loads as warmOpenMs with the panel moved to Chrome's side
 //   panel (the in-page panel's "Side panel" button, clicked). The side panel's page stays; the watch
 //   is armed in it before each page.goto and the time runs from the CRM page's navigation start.
@@ -161,7 +162,14 @@ const navigation: BenchModule = {
     return [
       { name: 'warmOpenMs', value: median(warm.samples), unit: 'ms', budget: 100, detail: summary(warm.samples, warm.shown) },
       { name: 'emptyPanelWarmOpenMs', value: median(emptyWarm.samples), unit: 'ms', budget: null, detail: summary(emptyWarm.samples, emptyWarm.shown) },
-      { name: 'warmOpenSidePanelMs', value: median(sideWarm), unit: 'ms', budget: 100, detail: summary(sideWarm, sideShown) },
+      {
+        name: 'warmOpenGapMs',
+        value: median(warm.samples) - median(emptyWarm.samples),
+        unit: 'ms',
+        budget: 15,
+        detail: 'warmOpenMs above emptyPanelWarmOpenMs, both medians of this run: what the panel adds to the frame it lives in',
+      },
+      { name: 'warmOpenSidePanelMs', value: median(sideWarm), unit: 'ms', budget: 70, detail: summary(sideWarm, sideShown) },
       { name: 'spaNavigationMs', value: median(spa), unit: 'ms', budget: 150, detail: summary(spa, spaShown) },
     ];
   },
