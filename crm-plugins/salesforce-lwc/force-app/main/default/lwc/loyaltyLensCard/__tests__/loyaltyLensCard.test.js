@@ -69,7 +69,8 @@ describe('the Lightning component shows what the panel shows', () => {
         const element = await mount('salesforce account');
         const rows = [...element.shadowRoot.querySelectorAll('li.follow-up')];
         expect(rows).toHaveLength(6);
-        expect(rows[0].querySelector('a').textContent).toMatch(/^Case \d+/);
+        // A Case reads as its number and subject, as the panel names it.
+        expect(rows[0].querySelector('a').textContent).toMatch(/^\d{8} · \S/);
         // Due by the SLA of the contact's latest segment, counted from when the Case was opened: long overdue here.
         expect(rows.map((row) => row.querySelector('.clock').textContent)).toEqual(rows.map(() => expect.stringMatching(/^Overdue \d+ days · due [A-Z][a-z]{2} \d{1,2}$/)));
     });
