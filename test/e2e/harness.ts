@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, ElementHandle, Frame, Page, Worker } from 'playwright-core';
 import { refKey } from '../../core/schema';
-import { DEFAULT_SETTINGS, parseSettingsDocument, settingsSchema } from '../../core/settings';
+import { DEFAULT_SETTINGS, parseSettingsDocument, settingsSchema, type Settings } from '../../core/settings';
 import { SETTINGS_KEY } from '../../core/settings-store';
 import { parseRecordUrl } from '../../integrations/pages';
 
@@ -109,6 +109,33 @@ export async function openExtensionPage(context: BrowserContext, extensionId: st
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/${path}`);
   return page;
+}
+
+/** The stored settings, changed by `change`, validated as the options page's save does and written back. */
+export async function changeStoredSettings(context: BrowserContext, extensionId: string, change: (settings: Settings) => Settings): Promise<void> {
+  const page = await openExtensionPage(context, extensionId);
+  try {
+    const stored = await page.evaluate(async (key) => {
+      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } };
+      return (await chrome.storage.local.get(key))[key];
+    }, SETTINGS_KEY);
+    let current = DEFAULT_SETTINGS;
+    if (stored !== undefined) {
+      const parsed = parseSettingsDocument(stored);
+      if (!parsed.ok) throw new Error(`the stored settings are not valid: ${parsed.reason}`);
+      current = parsed.settings;
+    }
+    const next = settingsSchema.parse(change(structuredClone(current)));
+    await page.evaluate(
+      async ({ key, settings }) => {
+        const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
+        await chrome.storage.local.set({ [key]: settings });
+      },
+      { key: SETTINGS_KEY, settings: next },
+    );
+  } finally {
+    await page.close();
+  }
 }
 
 /** Sends a request to the background from an extension page, as the options page does. */

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { DEFAULT_SETTINGS, parseSettingsDocument, settingsSchema, type Settings } from '../../../core/settings';
 import { expectAccessible } from '../axe';
-import { connectHubSpot, connectSalesforce, openExtensionPage } from '../harness';
+import { changeStoredSettings, connectHubSpot, connectSalesforce, openExtensionPage } from '../harness';
 import type { E2E } from '../types';
 
 // The outer loop (Insights) in the production build, both CRMs connected: opened from the options page, counted by
@@ -132,23 +132,8 @@ export async function opensInsightsCountsByScopeAndPeriodAndExportsTheCsv(t: E2E
   await page.close();
 }
 
-/** Changes the stored settings as the options page would save them. */
-async function changeSettings(t: E2E, change: (settings: Settings) => Settings): Promise<void> {
-  const page = await openExtensionPage(t.context, t.extensionId);
-  try {
-    const stored = await page.evaluate(async () => {
-      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } };
-      return (await chrome.storage.local.get('settings')).settings;
-    });
-    const parsed = stored === undefined ? null : parseSettingsDocument(stored);
-    const next = settingsSchema.parse(change(parsed?.ok ? parsed.settings : DEFAULT_SETTINGS));
-    await page.evaluate(async (settings) => {
-      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
-      await chrome.storage.local.set({ settings });
-    }, next);
-  } finally {
-    await page.close();
-  }
+function changeSettings(t: E2E, change: (settings: Settings) => Settings): Promise<void> {
+  return changeStoredSettings(t.context, t.extensionId, change);
 }
 
 export async function countsSalesforceRootCausesByTheCaseReasonAsMapped(t: E2E): Promise<void> {

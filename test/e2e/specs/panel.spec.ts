@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import type { RecordRef } from '../../../core/schema';
-import { DEFAULT_SETTINGS, parseSettingsDocument, settingsSchema, type Settings } from '../../../core/settings';
+import type { Settings } from '../../../core/settings';
 import { parseRecordUrl } from '../../../integrations/pages';
 import { HARD_COMMENTS } from '../../../sandbox/text';
 import {
+  changeStoredSettings,
   connectSalesforce,
   connectHubSpot,
   expectedRecord,
@@ -32,28 +33,8 @@ type Language = 'en' | 'ru';
 const SCHEMES: Scheme[] = ['light', 'dark'];
 
 
-/** Settings as stored by the options page, changed by `change`, validated like saveSettings and written back. */
-async function changeSettings(t: E2E, change: (settings: Settings) => Settings): Promise<void> {
-  const page = await openExtensionPage(t.context, t.extensionId);
-  try {
-    const stored = await page.evaluate(async () => {
-      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } };
-      return (await chrome.storage.local.get('settings')).settings;
-    });
-    let current = DEFAULT_SETTINGS;
-    if (stored !== undefined) {
-      const parsed = parseSettingsDocument(stored);
-      assert.ok(parsed.ok, 'the stored settings are not valid');
-      current = parsed.settings;
-    }
-    const next = settingsSchema.parse(change(structuredClone(current)));
-    await page.evaluate(async (settings) => {
-      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
-      await chrome.storage.local.set({ settings });
-    }, next);
-  } finally {
-    await page.close();
-  }
+function changeSettings(t: E2E, change: (settings: Settings) => Settings): Promise<void> {
+  return changeStoredSettings(t.context, t.extensionId, change);
 }
 
 async function setLanguage(t: E2E, language: Language): Promise<void> {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import type { Frame, Page } from 'playwright-core';
 import { pairRecovery, type AnswerFact, type ClosedLoop, type RecoveryCount } from '../../../core/loop-metrics';
-import { DEFAULT_SETTINGS, parseSettingsDocument, settingsSchema, type Settings } from '../../../core/settings';
+import type { Settings } from '../../../core/settings';
 import type { SalesforceSandbox } from '../../../sandbox/salesforce/index';
 import { LOOP_OWNERS } from '../../../sandbox/hubspot/loop-owners';
 import { expectAccessible } from '../axe';
-import { connectHubSpot, connectSalesforce, expectedRecord, hubspotRecordUrl, openExtensionPage, panelFrame, waitForPanel } from '../harness';
+import { changeStoredSettings, connectHubSpot, connectSalesforce, expectedRecord, hubspotRecordUrl, openExtensionPage, panelFrame, waitForPanel } from '../harness';
 import type { E2E } from '../types';
 
 // "My open loops" in the production build: both CRMs in one list, most urgent first; who "me" is in HubSpot; an
@@ -151,22 +151,8 @@ async function loop(frame: Frame, customer: string) {
   return frame.locator('[data-ll-loop]').filter({ has: frame.locator('.loop-who', { hasText: customer }) });
 }
 
-async function changeSettings(t: E2E, change: (settings: Settings) => Settings): Promise<void> {
-  const page = await openExtensionPage(t.context, t.extensionId);
-  try {
-    const stored = await page.evaluate(async () => {
-      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } };
-      return (await chrome.storage.local.get('settings')).settings;
-    });
-    const parsed = stored === undefined ? null : parseSettingsDocument(stored);
-    const next = settingsSchema.parse(change(structuredClone(parsed?.ok ? parsed.settings : DEFAULT_SETTINGS)));
-    await page.evaluate(async (settings) => {
-      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
-      await chrome.storage.local.set({ settings });
-    }, next);
-  } finally {
-    await page.close();
-  }
+function changeSettings(t: E2E, change: (settings: Settings) => Settings): Promise<void> {
+  return changeStoredSettings(t.context, t.extensionId, change);
 }
 
 export async function choosesWhoIAmInHubSpotAndListsBothCrms(t: E2E): Promise<void> {
