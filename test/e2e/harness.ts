@@ -167,26 +167,9 @@ export async function connectHubSpot(context: BrowserContext, extensionId: strin
  * login.salesforce.com) opens as a window the test approves.
  */
 export async function connectSalesforce(context: BrowserContext, extensionId: string, consumerKey: string): Promise<void> {
+  await changeStoredSettings(context, extensionId, (settings) => ({ ...settings, salesforce: { ...settings.salesforce, consumerKey } }));
   const page = await openExtensionPage(context, extensionId);
   try {
-    const stored = await page.evaluate(async (key) => {
-      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } };
-      return (await chrome.storage.local.get(key))[key];
-    }, SETTINGS_KEY);
-    let settings = DEFAULT_SETTINGS;
-    if (stored !== undefined) {
-      const parsed = parseSettingsDocument(stored);
-      if (!parsed.ok) throw new Error(`the stored settings are not valid: ${parsed.reason}`);
-      settings = parsed.settings;
-    }
-    const next = settingsSchema.parse({ ...settings, salesforce: { ...settings.salesforce, consumerKey } });
-    await page.evaluate(
-      async ({ key, value }) => {
-        const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
-        await chrome.storage.local.set({ [key]: value });
-      },
-      { key: SETTINGS_KEY, value: next },
-    );
     const consent = context.waitForEvent('page', { predicate: (p) => p.url().includes('/services/oauth2/authorize'), timeout: 15_000 });
     const reply = sendFromExtensionPage(page, { type: 'salesforce.connect' });
     await (await consent).getByRole('button', { name: 'Log in and allow' }).click();

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { DEFAULT_SETTINGS, parseSettingsDocument, settingsSchema, type Settings } from '../../../core/settings';
+import type { Settings } from '../../../core/settings';
 import { expectAccessible } from '../axe';
 import { changeStoredSettings, connectHubSpot, connectSalesforce, openExtensionPage } from '../harness';
 import type { E2E } from '../types';
@@ -44,23 +44,8 @@ async function counted(page: Page): Promise<void> {
   await until('the counts', async () => (await page.getByText(/^Counted at /).count()) > 0 && (await page.getByText('Counting in your CRMs…').count()) === 0);
 }
 
-async function setLanguage(t: E2E, language: 'en' | 'ru'): Promise<void> {
-  const page = await openExtensionPage(t.context, t.extensionId);
-  try {
-    const stored = await page.evaluate(async () => {
-      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { get(key: string): Promise<Record<string, unknown>> } } } };
-      return (await chrome.storage.local.get('settings')).settings;
-    });
-    const parsed = stored === undefined ? null : parseSettingsDocument(stored);
-    const current: Settings = parsed?.ok ? parsed.settings : DEFAULT_SETTINGS;
-    const next = settingsSchema.parse({ ...current, ui: { ...current.ui, language } });
-    await page.evaluate(async (settings) => {
-      const { chrome } = globalThis as unknown as { chrome: { storage: { local: { set(items: object): Promise<void> } } } };
-      await chrome.storage.local.set({ settings });
-    }, next);
-  } finally {
-    await page.close();
-  }
+function setLanguage(t: E2E, language: 'en' | 'ru'): Promise<void> {
+  return changeSettings(t, (settings) => ({ ...settings, ui: { ...settings.ui, language } }));
 }
 
 async function irisOverAugustToOctober(page: Page, crm: 'HubSpot' | 'Salesforce'): Promise<void> {
