@@ -8,6 +8,8 @@ import { hsBatchSchema, hsObjectSchema, hsSearchPageSchema, type HsObject } from
 
 export const SEARCH_PAGE = 200;
 export const BATCH_MAX = 100;
+/** A batch read that asks for property history takes at most 50 inputs (HubSpot refuses more). */
+export const HISTORY_BATCH_MAX = 50;
 /** The v4 default-association batch takes up to 1,000 pairs per call. */
 export const ASSOCIATION_BATCH_MAX = 1_000;
 /** HubSpot's search takes up to five filter groups (OR-ed). */
@@ -73,7 +75,7 @@ export async function searchAll(apis: HubSpotApis, type: string, groups: HsFilte
 
 export async function batchRead(apis: HubSpotApis, type: string, ids: string[], props: string[], history: string[] = []): Promise<HsObject[]> {
   const pages = await Promise.all(
-    chunks(ids, BATCH_MAX).map((inputs) =>
+    chunks(ids, history.length > 0 ? HISTORY_BATCH_MAX : BATCH_MAX).map((inputs) =>
       call(hsBatchSchema, `reading ${type}`, () =>
         apis.batch.read(type, {
           inputs: inputs.map((id) => ({ id })),

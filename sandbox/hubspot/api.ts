@@ -576,6 +576,11 @@ export class HubSpotApi {
     this.requireScopes(ctx, TYPE_INFO[type].readScope);
     const input = parseBody(ctx.request, batchReadSchema);
     this.limitInputs(input.inputs.length, 100);
+    if ((input.propertiesWithHistory?.length ?? 0) > 0 && input.inputs.length > 50) {
+      throw new Reply(
+        validationError('The maximum number of inputs supported in a batch request for property histories is 50. Please reduce the number of items and try again.'),
+      );
+    }
     const results: unknown[] = [];
     const missing: string[] = [];
     for (const { id } of input.inputs) {

@@ -7,6 +7,8 @@ import type { Outcome, RecordContext, RecordRef } from '../../core/schema';
 import { LoyaltyLensDb } from '../../core/db';
 import { loadPanelData } from '../../core/panel-data';
 import { saveRecordContext } from '../../core/store';
+import { createHubSpotApis, HubSpotHttp } from '../../integrations/hubspot/client';
+import { batchRead } from '../../integrations/hubspot/requests';
 
 // What every connector does alike (record types, score parsing, follow-ups, error kinds, exactly-once writes, big
 // accounts) is proven in connector-conformance.test.ts; this file keeps what is HubSpot's own.
@@ -110,6 +112,16 @@ describe('the mapping preview', () => {
       const p = sandbox.hubspot.portal(F.portals.main).get('contacts', id)!.properties;
       expect(preview.contactNames?.[row.contactKey!]).toBe([p.firstname, p.lastname].filter(Boolean).join(' ') || p.email);
     }
+  });
+});
+
+describe('property history', () => {
+  it('is read 50 contacts a request, the most HubSpot takes with history', async () => {
+    const apis = createHubSpotApis(new HubSpotHttp({ token: F.tokens.main, apiBase: sandbox.httpUrl }), sandbox.httpUrl);
+    const ids = sandbox.hubspot.records('contacts', F.portals.main).slice(0, 120).map((c) => c.id);
+    const rows = await batchRead(apis, 'contacts', ids, ['email'], ['asknicely_nps_score']);
+    expect(rows.map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect(sandbox.log().filter((l) => l.path.startsWith('/crm/v3/objects/contacts/batch/read')).map((l) => l.status)).toEqual([200, 200, 200]);
   });
 });
 

@@ -151,6 +151,14 @@ describe('HubSpot sandbox through @hubspot/api-client', () => {
     expect(model.errors?.[0]?.category).toBe('OBJECT_NOT_FOUND');
     const tooMany = await raw('/crm/v3/objects/contacts/batch/read', { method: 'POST', body: JSON.stringify({ inputs: Array.from({ length: 101 }, (_, i) => ({ id: String(i) })) }) });
     expect(tooMany.status).toBe(400);
+    // With property history HubSpot takes half as many.
+    const ids = sandbox.hubspot.records('contacts', F.portals.main).slice(0, 51).map((c) => ({ id: c.id }));
+    const history = (inputs: typeof ids) => ({ method: 'POST', body: JSON.stringify({ inputs, properties: ['email'], propertiesWithHistory: ['asknicely_nps_score'] }) });
+    const fifty = await raw('/crm/v3/objects/contacts/batch/read', history(ids.slice(0, 50)));
+    expect(fifty.status).toBe(200);
+    const fiftyOne = await raw('/crm/v3/objects/contacts/batch/read', history(ids));
+    expect(fiftyOne.status).toBe(400);
+    expect(JSON.stringify(fiftyOne.json)).toContain('batch request for property histories is 50');
   });
 
   it('searches with total, association filters, sorts and paging', async () => {
