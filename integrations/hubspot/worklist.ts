@@ -24,9 +24,9 @@ import type { WorklistReader } from '../worklist';
 import { call } from './client';
 import type { HubSpotPortal } from './connection';
 import { followUpPipeline } from './follow-ups';
-import { revenuePropertyOf } from './record-context';
+import { customProps, revenuePropertyOf } from './record-context';
 import { associated, batchRead, MAX_FILTER_GROUPS, search, SEARCH_PAGE, type HsFilter } from './requests';
-import { hsBatchSchema, hsOwnersPageSchema, toEpochMs, type HsObject, type HsPipelines, type HsSearchPage } from './schema';
+import { contactPropertiesToResponses, customObjectToResponse, hsBatchSchema, hsOwnersPageSchema, toEpochMs, type HsObject, type HsPipelines, type HsSearchPage, type RowResult } from './schema';
 
 // "My open loops" in HubSpot: the open tickets of the follow-up pipeline and the open tasks one owner has, each with
 // its contact, company, revenue and the contact's latest NPS answer (HubSpot keeps it on the contact). Search finds the
@@ -64,7 +64,8 @@ export interface HubSpotWorklistDeps {
   search(type: string, filterGroups: HsFilter[][], props: string[], sorts?: string[], limit?: number, after?: string): Promise<HsSearchPage>;
   /** The follow-up ticket's loop properties the portal has. */
   loopFields(): Promise<HubSpotLoopFields>;
-  batchRead(type: string, ids: string[], props: string[]): Promise<HsObject[]>;
+  /** Records by id; with `history`, each property's earlier values too. */
+  batchRead(type: string, ids: string[], props: string[], history?: string[]): Promise<HsObject[]>;
   associated(fromType: string, toType: string, fromIds: string[]): Promise<Map<string, string[]>>;
   updateOwner(type: 'tickets' | 'tasks', id: string, ownerId: string): Promise<void>;
   ownersWithEmail(): Promise<Owner[]>;
@@ -326,21 +327,83 @@ export async function hubspotLoopCounts(deps: HubSpotWorklistDeps, ownerId: stri
 const RECOVERY_LOOP_PAGES = Math.ceil(RECOVERY_PAIR_MAX / SEARCH_PAGE);
 /** Pages of answers read for recovery; more answers than this are too many to pair. */
 const RECOVERY_ANSWER_PAGES = 5;
+/** Answers kept as custom-object records, read 100 by id a request: more than this are too many to pair. */
+const RECOVERY_OBJECT_ANSWERS_MAX = 1_000;
 /** Contacts per IN filter (HubSpot takes up to 100 values). */
 const IN_VALUES_MAX = 100;
+
+type HubSpotSource = Settings['hubspot']['sources'][number];
+
+/** Whether a source can hold NPS answers, the ones recovery pairs. */
+function holdsNps(source: HubSpotSource): boolean {
+  if (source.kind === 'hubspot-feedback') return source.surveyTypes.includes('NPS');
+  if (source.kind === 'hubspot-contact-properties') return source.surveyKind === 'nps';
+  return source.fixedSurveyKind === 'nps' || source.surveyKindProperty !== null;
+}
+
+/** The NPS answers among mapped rows, by the contact's own id (as a loop names its customer). */
+function npsAnswers(rows: RowResult[]): AnswerFact[] {
+  return rows.flatMap((row) =>
+    row.ok && row.response.kind === 'nps' ? [{ contactKey: row.response.contactKey.split('|')[2]!, score: row.response.score, submittedAt: row.response.submittedAt }] : [],
+  );
+}
+
+/**
+ * The NPS answers of `contactIds` given since `since`, from one source, read without listing any other contact's:
+ * feedback submissions by a search of those contacts (up to five IN groups of 100, paged); contact properties by the
+ * contacts' property history (HubSpot keeps every value a survey tool overwrote; 50 contacts a read); a custom object
+ * by the contacts' links to it and its records by id. Null when there are too many to pair.
+ */
+async function answersOf(deps: HubSpotWorklistDeps, source: HubSpotSource, contactIds: string[], since: number): Promise<AnswerFact[] | null> {
+  const mapped = { portal: deps.portalId, companyOf: () => null };
+  if (source.kind === 'hubspot-contact-properties') {
+    const props = [source.scoreProperty, source.dateProperty].filter((p): p is string => p !== null);
+    const contacts = await deps.batchRead('contacts', contactIds, props, props);
+    return npsAnswers(contacts.flatMap((c) => contactPropertiesToResponses(c, { ...source, commentProperty: null }, mapped))).filter((a) => a.submittedAt >= since);
+  }
+  if (source.kind === 'hubspot-custom-object') {
+    const links = await deps.associated('contacts', source.objectType, contactIds);
+    const contactOf = new Map<string, string>();
+    for (const [contactId, ids] of links) for (const id of ids) contactOf.set(id, contactId);
+    if (contactOf.size > RECOVERY_OBJECT_ANSWERS_MAX) return null;
+    const rows = contactOf.size > 0 ? await deps.batchRead(source.objectType, [...contactOf.keys()], customProps(source)) : [];
+    return npsAnswers(rows.map((row) => customObjectToResponse(row, source, mapped, contactOf.get(row.id) ?? null))).filter((a) => a.submittedAt >= since);
+  }
+  const answers: AnswerFact[] = [];
+  const groups = chunk(contactIds, IN_VALUES_MAX).map((ids): HsFilter[] => [
+    { propertyName: 'hs_contact_id', operator: 'IN', values: ids },
+    eq('hs_survey_type', 'NPS'),
+    { propertyName: 'hs_submission_timestamp', operator: 'GTE', value: String(since) },
+  ]);
+  for (const searchGroups of chunk(groups, MAX_FILTER_GROUPS)) {
+    let after: string | undefined;
+    let page = 0;
+    do {
+      if (page++ === RECOVERY_ANSWER_PAGES) return null;
+      const res = await deps.search('feedback_submissions', searchGroups, ['hs_value', 'hs_contact_id', 'hs_submission_timestamp'], ['hs_submission_timestamp'], SEARCH_PAGE, after);
+      for (const row of res.results) {
+        const score = Number(row.properties.hs_value);
+        const at = toEpochMs(row.properties.hs_submission_timestamp);
+        const contact = row.properties.hs_contact_id;
+        if (contact && at !== null && row.properties.hs_value?.trim() && Number.isInteger(score)) answers.push({ contactKey: contact, score, submittedAt: at });
+      }
+      after = res.paging?.next?.after;
+    } while (after);
+  }
+  return answers;
+}
 
 /**
  * What recovery pairs, read — never every answer: the follow-up tickets closed in the last 90 days, newest first, up to
  * RECOVERY_PAIR_MAX (the team's; the owner's too when the team's are more), their contacts (one v4 link read, kept with
- * the list's links), and only those contacts' NPS feedback since the oldest loop's answer could have been given (one
- * search of up to five IN groups of 100 contacts, paged). At most 3 + 3 + 1 + 2 × 5 = 17 requests, 3 for a small team.
- * Null where NPS answers are not HubSpot feedback submissions (a contact property or custom object keeps no
- * contact-indexed list of answers to search).
+ * the list's links), and only those contacts' NPS answers since the oldest loop's answer could have been given, from
+ * every source that holds NPS answers (see answersOf). With feedback submissions at most 3 + 3 + 1 + 2 × 5 = 17
+ * requests, 3 for a small team. Null where no source holds NPS answers.
  */
 async function readRecovery(deps: HubSpotWorklistDeps, settings: Settings, ownerId: string | null, now: number): Promise<RecoveryRead | null> {
-  const source = settings.hubspot.sources.find((s) => s.kind === 'hubspot-feedback' && s.surveyTypes.includes('NPS'));
+  const sources = settings.hubspot.sources.filter(holdsNps);
   const pipeline = deps.pipeline;
-  if (!source) return null;
+  if (sources.length === 0) return null;
   if (!pipeline || pipeline.closedStages.length === 0) return { team: [], mine: null, answers: [] };
   const closedLoops = async (owner: string | null): Promise<{ rows: HsObject[]; total: number }> => {
     const filters: HsFilter[] = [
@@ -389,32 +452,17 @@ async function readRecovery(deps: HubSpotWorklistDeps, settings: Settings, owner
     closedAt: toEpochMs(t.properties.closed_date) ?? 0,
   });
   const loops = tickets.map(loopOf);
+  const read = { team: team.map(loopOf), mine: mine?.map(loopOf) ?? null };
   const contactIds = [...new Set(loops.map((l) => l.contactKey).filter((x): x is string => !!x))];
+  if (contactIds.length === 0) return { ...read, answers: [] };
+  const since = Math.min(...loops.map((l) => l.openedAt)) - LOOP_ANSWER_LOOKBACK_DAYS * 86_400_000;
   const answers: AnswerFact[] = [];
-  if (contactIds.length > 0) {
-    const since = Math.min(...loops.map((l) => l.openedAt)) - LOOP_ANSWER_LOOKBACK_DAYS * 86_400_000;
-    const groups = chunk(contactIds, IN_VALUES_MAX).map((ids): HsFilter[] => [
-      { propertyName: 'hs_contact_id', operator: 'IN', values: ids },
-      eq('hs_survey_type', 'NPS'),
-      { propertyName: 'hs_submission_timestamp', operator: 'GTE', value: String(since) },
-    ]);
-    for (const searchGroups of chunk(groups, MAX_FILTER_GROUPS)) {
-      let after: string | undefined;
-      let page = 0;
-      do {
-        if (page++ === RECOVERY_ANSWER_PAGES) return { team: team.map(loopOf), mine: mine?.map(loopOf) ?? null, answers: null };
-        const res = await deps.search('feedback_submissions', searchGroups, ['hs_value', 'hs_contact_id', 'hs_submission_timestamp'], ['hs_submission_timestamp'], SEARCH_PAGE, after);
-        for (const row of res.results) {
-          const score = Number(row.properties.hs_value);
-          const at = toEpochMs(row.properties.hs_submission_timestamp);
-          const contact = row.properties.hs_contact_id;
-          if (contact && at !== null && row.properties.hs_value?.trim() && Number.isInteger(score)) answers.push({ contactKey: contact, score, submittedAt: at });
-        }
-        after = res.paging?.next?.after;
-      } while (after);
-    }
+  for (const source of sources) {
+    const found = await answersOf(deps, source, contactIds, since);
+    if (found === null) return { ...read, answers: null };
+    answers.push(...found);
   }
-  return { team: team.map(loopOf), mine: mine?.map(loopOf) ?? null, answers };
+  return { ...read, answers };
 }
 
 /** Gives a ticket or task to another owner: an update, so sending it twice changes nothing more. */
@@ -436,7 +484,7 @@ export function hubspotWorklist(portal: HubSpotPortal): WorklistReader {
       pipeline: settings ? followUpStages(followUpPipeline(settings, directory.pipelines)) : null,
       search: (type, groups, props, sorts, limit, after) => search(apis, type, groups, props, sorts, limit, after),
       loopFields: () => readLoopFields(portal),
-      batchRead: (type, ids, props) => batchRead(apis, type, ids, props),
+      batchRead: (type, ids, props, history) => batchRead(apis, type, ids, props, history),
       associated: (from, to, ids) => associated(apis, from, to, ids),
       updateOwner: async (type, id, ownerId) => {
         await call(hsBatchSchema, 'reassigning the follow-up', () => apis.batch.update(type, { inputs: [{ id, properties: { hubspot_owner_id: ownerId } }] }));

@@ -3,6 +3,7 @@ import { pairRecovery, type AnswerFact, type ClosedLoop } from '../../core/loop-
 import { DEFAULT_SETTINGS } from '../../core/settings';
 import { rankLoops, overdueCount } from '../../core/worklist';
 import { createHubSpotConnector } from '../../integrations/hubspot/connector';
+import { ASKNICELY_PRESET, CUSTOM_OBJECT_PRESET } from '../../integrations/hubspot/presets';
 import { createSalesforceConnector } from '../../integrations/salesforce/connector';
 import { buildAuthorizeUrl, createPkce, createState, exchangeCode, parseRedirect, SalesforceSession, type SalesforceTokens } from '../../integrations/salesforce/oauth';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
@@ -155,6 +156,54 @@ describe('HubSpot: an owner’s open loops', () => {
     expect(sandbox.log().filter((r) => r.path === '/crm/v3/objects/feedback_submissions/search' && r.status !== 429)).toHaveLength(1);
     expect(sandbox.log().filter((r) => r.path === '/crm/v4/associations/tickets/contacts/batch/read' && r.status !== 429)).toHaveLength(1);
     expect(sandbox.log().filter((r) => r.path.split('?')[0] === '/crm/v3/properties/tickets')).toHaveLength(1);
+  });
+
+  it('recovery pairs the same answers kept by a survey tool in a contact property (its history) or in a custom object', async () => {
+    // Nora's loop customers' NPS answers, copied out of feedback submissions into the AskNicely contact properties
+    // (each answer one value in the property's history) and into the loyalty-survey custom object.
+    const portal = sandbox.hubspot.portal();
+    const customers = new Set(
+      sandbox.hubspot
+        .records('tickets')
+        .filter((t) => t.properties.hubspot_owner_id === LOOP_OWNERS.nora.id && t.properties.closed_date)
+        .map((t) => portal.associations('tickets', t.id, 'contacts')[0]!.toId),
+    );
+    const answers = sandbox.hubspot
+      .records('feedback_submissions')
+      .filter((f) => f.properties.hs_survey_type === 'NPS' && customers.has(f.properties.hs_contact_id!))
+      .sort((a, b) => Date.parse(a.properties.hs_submission_timestamp!) - Date.parse(b.properties.hs_submission_timestamp!));
+    expect(answers.length).toBeGreaterThanOrEqual(4);
+    try {
+      for (const answer of answers) {
+        const { hs_contact_id: contactId, hs_value: score, hs_submission_timestamp: at } = answer.properties;
+        const contact = portal.get('contacts', contactId!)!;
+        portal.update('contacts', contact, { asknicely_nps_score: score!, asknicely_last_survey_date: at! }, at!, 'INTEGRATION');
+        const survey = portal.insert('p_loyalty_survey', { score: score!, score_value: score!, submitted_at: at!, comment: null, survey_type: 'NPS' }, at!);
+        portal.associateFresh('p_loyalty_survey', survey.id, 'contacts', contactId!);
+      }
+      // The hand-counted table of the test above: Ben recovered (3 → 8); Olga (4 → 2) and Luis (1 → 0) did not.
+      const nora = {
+        30: { recovered: 1, n: 2, notAnsweredAgain: 0, beyondLimit: false },
+        90: { recovered: 1, n: 3, notAnsweredAgain: 0, beyondLimit: false },
+      };
+      const onlySource = (source: (typeof DEFAULT_SETTINGS.hubspot.sources)[number]) => ({ ...DEFAULT_SETTINGS, hubspot: { ...DEFAULT_SETTINGS.hubspot, sources: [source] } });
+
+      sandbox.clearLog();
+      const byProperty = await hubspot().worklist.loopCounts(LOOP_OWNERS.nora.id, onlySource(ASKNICELY_PRESET));
+      expect({ 30: byProperty.mine![30].recovery, 90: byProperty.mine![90].recovery }).toEqual(nora);
+      // The loops' customers' histories, 50 contacts a read; no answer search.
+      expect(sandbox.log().some((r) => r.path === '/crm/v3/objects/contacts/batch/read' && r.status === 200)).toBe(true);
+      expect(sandbox.log().some((r) => r.path === '/crm/v3/objects/feedback_submissions/search')).toBe(false);
+
+      sandbox.clearLog();
+      const byObject = await hubspot().worklist.loopCounts(LOOP_OWNERS.nora.id, onlySource({ ...CUSTOM_OBJECT_PRESET, objectType: 'p_loyalty_survey' } as typeof CUSTOM_OBJECT_PRESET));
+      expect({ 30: byObject.mine![30].recovery, 90: byObject.mine![90].recovery }).toEqual(nora);
+      // The customers' links to the object, then its records by id.
+      expect(sandbox.log().some((r) => r.path === '/crm/v4/associations/contacts/p_loyalty_survey/batch/read' && r.status < 300)).toBe(true);
+      expect(sandbox.log().some((r) => r.path === '/crm/v3/objects/p_loyalty_survey/batch/read' && r.status === 200)).toBe(true);
+    } finally {
+      sandbox.reset();
+    }
   });
 
   it('a portal without the timing properties counts closed loops and says which properties are missing', async () => {
