@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { crmSchema, type Crm, type OutcomeResult } from './schema';
 import { summarizeCounts } from './nps';
 
-// The outer loop: what the CRMs counted across every loop of a scope and period (integrations/*/insights.ts), and
+// The outer loop: what the CRMs counted across every loop of a scope and period (each CRM folder's insights.ts), and
 // the arithmetic over those counts — NPS by month with its margin, root causes and touchpoints ranked, the loop
 // funnel, the CSV. Pure: no browser APIs, no CRM calls.
 

@@ -10,7 +10,7 @@ import { connectorForCrm, storedConnections } from './connections';
 import { whileCacheKept } from './generations';
 import { meFor } from './worklist';
 
-// The Insights page's counts: each connected CRM counts the scope and period (integrations/*/insights.ts); the view
+// The Insights page's counts: each connected CRM counts the scope and period (each CRM folder's insights.ts); the view
 // is kept per scope and period, so opening it again shows the last counts at once and a refresh counts afresh.
 // Closed months are kept too, per CRM and basis (any period of the same scope): once the view's copy is too old, its
 // CRM counts only what may have changed since (see InsightsKept); "Count again" counts everything.
