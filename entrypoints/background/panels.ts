@@ -1,12 +1,13 @@
 import { browser, type Browser } from 'wxt/browser';
 import { db } from '../../core/db';
 import { isExtensionPageUrl, PANEL_PORT, panelWatchSchema, panelWindowSchema, type PanelPush } from '../../core/messaging';
-import { watchPanelData } from '../../core/panel-data';
+import { watchPanelData, type PanelQueryResult } from '../../core/panel-data';
 import { NO_CONTACT_FILTER, type ContactFilter } from '../../core/contact-list';
 import { CONTACT_PAGE } from '../../core/page-sizes';
 import { refKey, type RecordRef } from '../../core/schema';
 import type { Settings } from '../../core/settings';
 import { currentSettings, onSettingsChanged } from './settings';
+import { whileCacheKept } from './generations';
 import { isCrmPageUrl, parseRecordUrl } from '../../integrations/pages';
 
 // Panels: which record each shows, and the live data they display. The record always comes from
@@ -53,6 +54,67 @@ function watchKey(ref: RecordRef, contactLimit: number, contactFilter: ContactFi
   return `${refKey(ref)}|${contactLimit}|${contactFilter.segment ?? ''}|${contactFilter.search}`;
 }
 
+/**
+ * The last result of the queries of recently shown records, so that a panel turning to one of them again (the side
+ * panel following its tab from record to record, a page load's new frame) is sent it with the record, at once; the
+ * query started beside it confirms or corrects it a moment later. Kept in the worker's memory only, and dropped when
+ * the settings change or the CRM's cached data is wiped (a sign-out, a wipe): what the user removed never shows again.
+ */
+interface RecentResult {
+  result: PanelQueryResult;
+  kept: () => boolean;
+}
+
+const RECENT_RESULTS = 20;
+
+const recentResults = new Map<string, RecentResult>();
+
+/** Follows `watching`'s query results; `kept` was taken as the query started, so a result read before a wipe is not kept. */
+function remember(watching: string, result: PanelQueryResult, kept: () => boolean): void {
+  recentResults.delete(watching);
+  if (result.status !== 'found' || !kept()) return;
+  recentResults.set(watching, { result, kept });
+  for (const oldest of recentResults.keys()) {
+    if (recentResults.size <= RECENT_RESULTS) break;
+    recentResults.delete(oldest);
+  }
+}
+
+function recentResult(watching: string): PanelQueryResult | null {
+  const recent = recentResults.get(watching);
+  if (recent && !recent.kept()) recentResults.delete(watching);
+  return recent?.kept() ? recent.result : null;
+}
+
+/** Runs the query of what a panel shows, sending its last known result first when there is one. */
+function watchRemembered(
+  ref: RecordRef,
+  settings: Settings,
+  contactLimit: number,
+  contactFilter: ContactFilter,
+  send: (result: PanelQueryResult) => void,
+): () => void {
+  const watching = watchKey(ref, contactLimit, contactFilter);
+  const kept = whileCacheKept(ref.crm);
+  const recent = recentResult(watching);
+  if (recent) send(recent);
+  return watchPanelData(
+    db,
+    ref,
+    settings,
+    contactLimit,
+    contactFilter,
+    (result) => {
+      remember(watching, result, kept);
+      send(result);
+    },
+    () => {
+      recentResults.delete(watching);
+      send({ status: 'unreadable' });
+    },
+  );
+}
+
 /** The tab's query for `watching`, started unless it runs already; a query for anything else in the tab stops. */
 function tabWatch(tabId: number, ref: RecordRef, settings: Settings, contactLimit: number, contactFilter: ContactFilter): TabWatch {
   const watching = watchKey(ref, contactLimit, contactFilter);
@@ -65,15 +127,7 @@ function tabWatch(tabId: number, ref: RecordRef, settings: Settings, contactLimi
     entry.latest = message;
     if (entry.panel) push(entry.panel, message);
   };
-  const unsubscribe = watchPanelData(
-    db,
-    ref,
-    settings,
-    contactLimit,
-    contactFilter,
-    (result) => send({ type: 'data', key, contactLimit, result }),
-    () => send({ type: 'data', key, contactLimit, result: { status: 'unreadable' } }),
-  );
+  const unsubscribe = watchRemembered(ref, settings, contactLimit, contactFilter, (result) => send({ type: 'data', key, contactLimit, result }));
   entry.stop = () => {
     clearTimeout(entry.idle);
     entry.panel = null;
@@ -192,15 +246,7 @@ async function watch(panel: PanelPort, ref: RecordRef, contactLimit: number, con
     panel.stopWatching = attach(tabWatch(panel.tabId, ref, settings, contactLimit, contactFilter), panel);
     return;
   }
-  panel.stopWatching = watchPanelData(
-    db,
-    ref,
-    settings,
-    contactLimit,
-    contactFilter,
-    (result) => push(panel, { type: 'data', key: refKey(ref), contactLimit, result }),
-    () => push(panel, { type: 'data', key: refKey(ref), contactLimit, result: { status: 'unreadable' } }),
-  );
+  panel.stopWatching = watchRemembered(ref, settings, contactLimit, contactFilter, (result) => push(panel, { type: 'data', key: refKey(ref), contactLimit, result }));
 }
 
 export function listenForPanels(onRecord: RecordListener): void {
@@ -265,6 +311,7 @@ export function listenForPanels(onRecord: RecordListener): void {
 
   // New settings change what panels show (rules, language): resend them and re-run the queries.
   onSettingsChanged(() => {
+    recentResults.clear();
     stopTabWatches();
     for (const panel of panels) {
       stopWatching(panel);
