@@ -12,6 +12,11 @@ export async function loadCatalog(locale: Locale): Promise<Catalog> {
   return en;
 }
 
+/** The catalog of a language built into the panel, at once; null for one that loads (loadCatalog). */
+export function builtInCatalog(locale: Locale): Catalog | null {
+  return locale === 'en' ? en : null;
+}
+
 /** The explicit setting wins; otherwise the browser's language, falling back to English. */
 export function resolveLocale(setting: LanguageSetting, browserLanguages: readonly string[]): Locale {
   if (setting !== 'auto') return setting;
@@ -63,19 +68,25 @@ function isPlural(message: string | PluralMessage): message is PluralMessage {
   return typeof message === 'object';
 }
 
+/** Made on first use: building a formatter costs more than using it, and a panel's first paint needs few of them. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | null = null;
+  return () => (made ??= { value: make() }).value;
+}
+
 export function createI18n(locale: Locale, catalog: Catalog | Words = en): I18n {
-  const numberFormat = new Intl.NumberFormat(locale);
-  const pluralRules = new Intl.PluralRules(locale);
-  const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
-  const dateTimeFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
-  const relativeFormat = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  const dayMonthFormat = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' });
+  const numberFormat = once(() => new Intl.NumberFormat(locale));
+  const pluralRules = once(() => new Intl.PluralRules(locale));
+  const dateFormat = once(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }));
+  const dateTimeFormat = once(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }));
+  const relativeFormat = once(() => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
+  const dayMonthFormat = once(() => new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric' }));
   const spanFormats = {
-    day: new Intl.NumberFormat(locale, { style: 'unit', unit: 'day', unitDisplay: 'long' }),
-    hour: new Intl.NumberFormat(locale, { style: 'unit', unit: 'hour', unitDisplay: 'narrow' }),
-    minute: new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'narrow' }),
+    day: once(() => new Intl.NumberFormat(locale, { style: 'unit', unit: 'day', unitDisplay: 'long' })),
+    hour: once(() => new Intl.NumberFormat(locale, { style: 'unit', unit: 'hour', unitDisplay: 'narrow' })),
+    minute: once(() => new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'narrow' })),
   };
-  const signedFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 0, signDisplay: 'exceptZero' });
+  const signedFormat = once(() => new Intl.NumberFormat(locale, { maximumFractionDigits: 0, signDisplay: 'exceptZero' }));
   // One formatter per currency: a list of 100 loops names revenue on most rows, and building a formatter costs more than using it.
   const moneyFormats = new Map<string, Intl.NumberFormat>();
 
@@ -83,7 +94,7 @@ export function createI18n(locale: Locale, catalog: Catalog | Words = en): I18n 
     template.replace(/\{(\w+)\}/g, (whole, name: string) => {
       const value = params?.[name];
       if (value === undefined) return whole;
-      return typeof value === 'number' ? numberFormat.format(value) : value;
+      return typeof value === 'number' ? numberFormat().format(value) : value;
     });
 
   const words: Words = catalog;
@@ -99,13 +110,13 @@ export function createI18n(locale: Locale, catalog: Catalog | Words = en): I18n 
     plural(key, count, params) {
       const message = lookup(key);
       if (!isPlural(message)) return fill(message, { count, ...params });
-      const form = pluralRules.select(count) as keyof PluralMessage;
+      const form = pluralRules().select(count) as keyof PluralMessage;
       return fill(message[form] ?? message.other, { count, ...params });
     },
-    number: (value, options) => (options ? new Intl.NumberFormat(locale, options).format(value) : numberFormat.format(value)),
-    score: (value) => signedFormat.format(Math.round(value)),
+    number: (value, options) => (options ? new Intl.NumberFormat(locale, options).format(value) : numberFormat().format(value)),
+    score: (value) => signedFormat().format(Math.round(value)),
     money(value, currency) {
-      if (!currency) return numberFormat.format(Math.round(value));
+      if (!currency) return numberFormat().format(Math.round(value));
       try {
         let format = moneyFormats.get(currency);
         if (!format) {
@@ -115,24 +126,24 @@ export function createI18n(locale: Locale, catalog: Catalog | Words = en): I18n 
         return format.format(value);
       } catch {
         // An unknown currency code from the CRM: show the code beside the number rather than fail.
-        return `${numberFormat.format(Math.round(value))} ${currency}`;
+        return `${numberFormat().format(Math.round(value))} ${currency}`;
       }
     },
-    date: (epochMs) => dateFormat.format(epochMs),
-    dateTime: (epochMs) => dateTimeFormat.format(epochMs),
-    dayMonth: (epochMs) => dayMonthFormat.format(epochMs),
+    date: (epochMs) => dateFormat().format(epochMs),
+    dateTime: (epochMs) => dateTimeFormat().format(epochMs),
+    dayMonth: (epochMs) => dayMonthFormat().format(epochMs),
     span(ms) {
       const size = Math.abs(ms);
-      if (size >= 24 * 3600_000) return spanFormats.day.format(Math.floor(size / (24 * 3600_000)));
-      if (size >= 3600_000) return spanFormats.hour.format(Math.floor(size / 3600_000));
-      return spanFormats.minute.format(Math.max(1, Math.floor(size / 60_000)));
+      if (size >= 24 * 3600_000) return spanFormats.day().format(Math.floor(size / (24 * 3600_000)));
+      if (size >= 3600_000) return spanFormats.hour().format(Math.floor(size / 3600_000));
+      return spanFormats.minute().format(Math.max(1, Math.floor(size / 60_000)));
     },
     relative(epochMs, now) {
       const diff = epochMs - now;
       for (const [unit, size] of UNITS) {
-        if (Math.abs(diff) >= size) return relativeFormat.format(Math.round(diff / size), unit);
+        if (Math.abs(diff) >= size) return relativeFormat().format(Math.round(diff / size), unit);
       }
-      return relativeFormat.format(0, 'minute');
+      return relativeFormat().format(0, 'minute');
     },
     extend: (more) => createI18n(locale, { ...words, ...more }),
   };

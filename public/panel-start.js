@@ -1,6 +1,6 @@
 // The panel's first words with the background, sent while its code still loads and compiles
 // (entrypoints/panel/early-start.ts takes them over): the port, over which the background pushes the record, the
-// settings and the record's data; and outside a CRM page, where My open loops shows first, the saved list and the
+// settings and the record's data (what arrived before the panel's code ran is its first render); and outside a CRM page, where My open loops shows first, the saved list and the
 // list's code.
 // A classic script, so it runs as the page is parsed, not after the module graph.
 (() => {
@@ -27,6 +27,7 @@
   globalThis.loyaltyLensStart = {
     at: Date.now(),
     worklist,
+    takeHeard: () => held.splice(0),
     takePort() {
       port.onMessage.removeListener(hold);
       return disconnected ? null : { port, held };

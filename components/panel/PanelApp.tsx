@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { createI18n, loadCatalog, resolveLocale, type Locale } from '../../core/i18n';
+import { builtInCatalog, createI18n, loadCatalog, resolveLocale, type Locale } from '../../core/i18n';
 import type { Catalog } from '../../core/locales/en';
 import type { PanelPush } from '../../core/messaging';
 import { refKey } from '../../core/keys';
@@ -59,6 +59,23 @@ function isCallModeShortcut(event: KeyboardEvent): boolean {
   return event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyK';
 }
 
+/** The state the pushes heard before the panel's code ran leave it in (see PanelHost.heardAtStart). */
+function heardState(heard: readonly unknown[]) {
+  let settings: Settings | null = null;
+  let record: ShownRecord | null = null;
+  let pushed: { key: string; result: PanelQueryResult } | null = null;
+  let callModeToggles = 0;
+  for (const message of heard) {
+    const push = message as PanelPush;
+    if (push.type === 'call-mode.toggle') callModeToggles += 1;
+    else if (push.type === 'settings') settings = push.settings;
+    else if (push.type === 'data') pushed = { key: push.key, result: push.result };
+    else if (push.type === 'record') record = { ref: push.ref, pageUrl: push.pageUrl };
+  }
+  const callModeChoice = callModeToggles % 2 === 1 ? !(settings?.ui.callModeDefault ?? false) : null;
+  return { settings, record, pushed, callModeChoice };
+}
+
 export interface PanelAppProps {
   host: PanelHost;
   /** The worklist ("My open loops") beside the record view; absent in tests of the record view alone. */
@@ -69,14 +86,15 @@ export function PanelApp(props: PanelAppProps) {
   const { host, worklistHost } = props;
   // "My open loops" in place of the record view, on request (the header's button).
   const [view, setView] = useState<'record' | 'worklist'>('record');
-  const [settings, setSettings] = useState<Settings | null>(null);
-  const [record, setRecord] = useState<ShownRecord | null>(null);
+  const [heard] = useState(() => heardState(host.heardAtStart ?? []));
+  const [settings, setSettings] = useState<Settings | null>(heard.settings);
+  const [record, setRecord] = useState<ShownRecord | null>(heard.record);
   // The user's own choice, remembered; until they make one, the team's default from settings applies.
-  const [callModeChoice, setCallModeChoice] = useState<boolean | null>(null);
+  const [callModeChoice, setCallModeChoice] = useState<boolean | null>(heard.callModeChoice);
   const callModeChosen = useRef(false);
   const port = useRef<ReturnType<PanelHost['connect']> | null>(null);
   const [connection, setConnection] = useState(0);
-  const [pushed, setPushed] = useState<{ key: string; result: PanelQueryResult } | null>(null);
+  const [pushed, setPushed] = useState<{ key: string; result: PanelQueryResult } | null>(heard.pushed);
   const callModeDefault = useRef(false);
   const [requestError, setRequestError] = useState<{ key: string; error: PanelError } | null>(null);
   const [now, setNow] = useState(() => host.now());
@@ -84,8 +102,12 @@ export function PanelApp(props: PanelAppProps) {
   const [contactFilter, setContactFilter] = useState<{ key: string; filter: ContactFilter } | null>(null);
   const [retries, setRetries] = useState(0);
   const [unanswered, setUnanswered] = useState(false);
-  const [catalog, setCatalog] = useState<{ locale: Locale; catalog: Catalog } | null>(null);
   const locale = resolveLocale(settings?.ui.language ?? 'auto', host.browserLanguages);
+  // The built-in language is there at the first render; another one loads.
+  const [catalog, setCatalog] = useState<{ locale: Locale; catalog: Catalog } | null>(() => {
+    const builtIn = builtInCatalog(locale);
+    return builtIn && { locale, catalog: builtIn };
+  });
   const slim = useSlim() && host.openInPage !== undefined;
   const [WorklistView, setWorklistView] = useState<WorklistViewComponent | null>(null);
 
@@ -118,7 +140,7 @@ export function PanelApp(props: PanelAppProps) {
   useEffect(() => {
     let alive = true;
     void loadCatalog(locale).then((loaded) => {
-      if (alive) setCatalog({ locale, catalog: loaded });
+      if (alive) setCatalog((shown) => (shown?.locale === locale && shown.catalog === loaded ? shown : { locale, catalog: loaded }));
     });
     return () => {
       alive = false;

@@ -17,6 +17,11 @@ export interface PanelPort {
 export interface PanelHost {
   /** Framed inside a CRM page (not the browser's side panel or sidebar): the page around it is not trusted. */
   pageHosted: boolean;
+  /**
+   * What the background pushed before the panel's code ran (the record, the settings, its data), in order: the first
+   * render shows it, with no loading state in between. connect()'s port delivers only what came after.
+   */
+  heardAtStart?: readonly unknown[];
   /** Opens the in-page panel from its slim tab (saves the person's choice); absent outside a page. */
   openInPage?: () => void;
   connect(): PanelPort;

@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { PANEL_PORT, sendRequest } from '../../core/send';
 import type { PanelHost, PanelPort } from '../../components/panel/host';
 import type { PanelWindow } from '../../core/messaging';
-import { takeStartPort } from './early-start';
+import { takeStartHeard, takeStartPort } from './early-start';
 
 const CALL_MODE_KEY = 'ui.callMode';
 const FOLDED_KEY = 'ui.foldedSections';
@@ -21,6 +21,7 @@ export function browserHost(): PanelHost {
   const sidePanel = import.meta.env.CHROME && framedInPage && movable ? browser.sidePanel : null;
   return {
     pageHosted: framedInPage,
+    heardAtStart: takeStartHeard(),
     ...(framedInPage && { openInPage: () => void browser.storage.local.set({ [COLLAPSED_KEY]: false }) }),
     // The click's user activation outlives the await: Chrome requires one for sidePanel.open.
     ...(sidePanel && {

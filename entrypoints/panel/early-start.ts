@@ -8,6 +8,7 @@ import type { WorklistSnapshot } from '../../core/worklist';
 interface PanelStart {
   at: number;
   worklist: Promise<Reply<WorklistSnapshot> | undefined> | null;
+  takeHeard(): unknown[];
   takePort(): { port: Browser.runtime.Port; held: unknown[] } | null;
 }
 
@@ -22,6 +23,11 @@ export function takeStartPort(): { port: Browser.runtime.Port; held: unknown[] }
   if (portTaken) return null;
   portTaken = true;
   return start()?.takePort() ?? null;
+}
+
+/** What the background pushed on the start port so far, taken (the port hands on only what comes after). */
+export function takeStartHeard(): unknown[] {
+  return portTaken ? [] : (start()?.takeHeard() ?? []);
 }
 
 let listTaken = false;
