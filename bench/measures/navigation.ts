@@ -120,7 +120,7 @@ async function warmOpens(page: Page, all: string[]): Promise<Samples> {
 async function sidePanelOpens(page: Page, openSidePanel: () => Promise<Page>, all: string[]): Promise<Samples> {
   await (await panelFrame(page)).getByRole('button', { name: 'Side panel' }).click();
   const side = await openSidePanel();
-  await side.waitForSelector(`[data-ll-record="${expectedRecord(page.url())}"][data-ll-state="ready"]`);
+  await side.waitForSelector(`[data-ll-record="${expectedRecord(page.url())}"][data-ll-state="ready"]`, { state: 'attached' });
   const out: Samples = { samples: [], shown: [] };
   for (let round = 0; round < ROUNDS; round += 1) {
     const url = all[(round + 1) % all.length]!;
