@@ -75,7 +75,8 @@ export type PanelWindow = z.infer<typeof panelWindowSchema>;
  * panel trusts these without re-validating (and carries no schema code).
  */
 export type PanelPush =
-  | { type: 'record'; ref: RecordRef | null; pageUrl: string | null }
+  /** With the record's data as last read when the background has it at hand: the panel shows both in one render. */
+  | { type: 'record'; ref: RecordRef | null; pageUrl: string | null; result?: PanelQueryResult }
   | { type: 'call-mode.toggle' }
   | { type: 'settings'; settings: Settings; notices: SettingsNotice[] }
   | { type: 'data'; key: string; contactLimit: number; result: PanelQueryResult };

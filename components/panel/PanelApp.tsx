@@ -70,7 +70,10 @@ function heardState(heard: readonly unknown[]) {
     if (push.type === 'call-mode.toggle') callModeToggles += 1;
     else if (push.type === 'settings') settings = push.settings;
     else if (push.type === 'data') pushed = { key: push.key, result: push.result };
-    else if (push.type === 'record') record = { ref: push.ref, pageUrl: push.pageUrl };
+    else if (push.type === 'record') {
+      record = { ref: push.ref, pageUrl: push.pageUrl };
+      if (push.ref && push.result) pushed = { key: refKey(push.ref), result: push.result };
+    }
   }
   const callModeChoice = callModeToggles % 2 === 1 ? !(settings?.ui.callModeDefault ?? false) : null;
   return { settings, record, pushed, callModeChoice };
@@ -197,9 +200,10 @@ export function PanelApp(props: PanelAppProps) {
         else if (push.type === 'settings') setSettings(push.settings);
         else if (push.type === 'data') setPushed({ key: push.key, result: push.result });
         else if (push.type === 'record') {
-          const { ref, pageUrl } = push;
+          const { ref, pageUrl, result } = push;
           // Keep the same ref object for the same record, so an SPA push does not re-ask for it.
           setRecord((prev) => ({ ref: prev?.ref && ref && refKey(prev.ref) === refKey(ref) ? prev.ref : ref, pageUrl }));
+          if (ref && result) setPushed({ key: refKey(ref), result });
         }
       });
       opened.onDisconnect.addListener(() => {

@@ -26,6 +26,8 @@ interface PanelPort {
   /** What is being watched for it now (record, contact limit and filter), so a repeated ask does not restart the query. */
   watching: string | null;
   stopWatching: (() => void) | null;
+  /** The data last sent, so that the query's first send does not repeat what the record's push carried. */
+  sentResult: PanelQueryResult | null;
 }
 
 
@@ -84,6 +86,14 @@ function recentResult(watching: string): PanelQueryResult | null {
   const recent = recentResults.get(watching);
   if (recent && !recent.kept()) recentResults.delete(watching);
   return recent?.kept() ? recent.result : null;
+}
+
+/** The data a panel turning to `ref` can be sent with it at once: its tab's read-ahead's, else the last one read. */
+function knownResult(panel: PanelPort, ref: RecordRef): PanelQueryResult | null {
+  const watching = watchKey(ref, CONTACT_PAGE, NO_CONTACT_FILTER);
+  const ahead = panel.tabId !== null ? tabWatches.get(panel.tabId) : undefined;
+  const read = ahead?.watching === watching && ahead.latest?.type === 'data' ? ahead.latest.result : null;
+  return read ?? recentResult(watching);
 }
 
 /** Runs the query of what a panel shows, sending its last known result first when there is one. */
@@ -158,6 +168,8 @@ function stopTabWatches(): void {
 export type RecordListener = (ref: RecordRef) => void;
 
 function push(panel: PanelPort, message: PanelPush): void {
+  if (message.type === 'data' && message.result === panel.sentResult) return;
+  if (message.type === 'data' || message.type === 'record') panel.sentResult = message.result ?? null;
   try {
     panel.port.postMessage(message);
   } catch {
@@ -208,9 +220,11 @@ async function tabUrl(tabId: number): Promise<string | null> {
  */
 function showRecord(panel: PanelPort, url: string | null, onRecord: RecordListener): void {
   const ref = url ? parseRecordUrl(url) : null;
-  if (!ref || !panel.ref || refKey(ref) !== refKey(panel.ref)) stopWatching(panel);
+  const turned = !ref || !panel.ref || refKey(ref) !== refKey(panel.ref);
+  if (turned) stopWatching(panel);
   panel.ref = ref;
-  push(panel, { type: 'record', ref, pageUrl: url });
+  const known = ref && turned ? knownResult(panel, ref) : null;
+  push(panel, { type: 'record', ref, pageUrl: url, ...(known && { result: known }) });
   if (!ref) return;
   void watch(panel, ref, CONTACT_PAGE);
   onRecord(ref);
@@ -254,7 +268,7 @@ export function listenForPanels(onRecord: RecordListener): void {
     if (port.name !== PANEL_PORT || port.sender?.id !== browser.runtime.id) return;
     if (!isExtensionPageUrl(port.sender.url ?? '')) return port.disconnect();
     const tabId = port.sender.tab?.id ?? null;
-    const panel: PanelPort = { port, tabId, windowId: null, ref: null, watching: null, stopWatching: null };
+    const panel: PanelPort = { port, tabId, windowId: null, ref: null, watching: null, stopWatching: null, sentResult: null };
     panels.add(panel);
     port.onDisconnect.addListener(() => stop(panel));
     port.onMessage.addListener((message: unknown) => onPanelMessage(panel, message, onRecord));

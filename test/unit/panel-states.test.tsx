@@ -4,6 +4,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PUSH_TIMEOUT_MS } from '../../components/panel/PanelApp';
 import { markRefreshFailed, markRefreshing, saveRecordContext } from '../../core/store';
 import { refKey } from '../../core/schema';
+import { loadPanelData } from '../../core/panel-data';
+import { CONTACT_PAGE } from '../../core/page-sizes';
+import { DEFAULT_SETTINGS } from '../../core/settings';
 import { NOW, HOUR, DAY, companyRef, contact, contactRef, context, freshDb, renderPanel, response, testHost } from './panel-helpers';
 
 afterEach(cleanup);
@@ -205,5 +208,41 @@ describe('panel states', () => {
     await waitFor(() => expect(root().getAttribute('data-ll-record')).toBe(refKey(companyRef)));
     await waitFor(() => expect(host.port().watched.at(-1)?.ref).toEqual(companyRef));
     await waitFor(() => expect(screen.getByRole('heading', { level: 2, name: 'Acme Corp' })).toBeTruthy());
+  });
+
+  it('shows what the background pushed before its code ran at its first render, with no loading state between', async () => {
+    const db = freshDb();
+    await saveRecordContext(
+      db,
+      context(contactRef, { focusContactKeys: [contact('101').key], contacts: [contact('101', { name: 'Ada Lovelace' })], responses: [response('101', 9, NOW - DAY)] }),
+    );
+    const result = await loadPanelData(db, contactRef, DEFAULT_SETTINGS, NOW, CONTACT_PAGE);
+    const host = testHost();
+    host.heardAtStart = [
+      { type: 'settings', settings: DEFAULT_SETTINGS, notices: [] },
+      { type: 'record', ref: contactRef, pageUrl: 'https://app.hubspot.com/contacts/12345/record/0-1/101' },
+      { type: 'data', key: refKey(contactRef), contactLimit: CONTACT_PAGE, result },
+    ];
+    const { root, container } = renderPanel(db, host);
+    // No waiting: the very first render shows the record.
+    expect(state(root())).toBe('ready');
+    expect(root().getAttribute('data-ll-record')).toBe(refKey(contactRef));
+    expect(container.querySelector('.skeleton')).toBeNull();
+    expect(screen.getByRole('heading', { level: 2, name: 'Ada Lovelace' })).toBeTruthy();
+  });
+
+  it('shows a record pushed with its data at once, and what the query reads next', async () => {
+    const db = freshDb();
+    await saveRecordContext(db, context(companyRef, { title: 'Acme Corp' }));
+    const known = await loadPanelData(db, companyRef, DEFAULT_SETTINGS, NOW, CONTACT_PAGE);
+    const host = testHost();
+    const { root } = renderPanel(db, host);
+    await waitFor(() => expect(host.ports.length).toBe(1));
+    // The background has the record's data at hand (the side panel turning back to it) and sends it with the record.
+    await saveRecordContext(db, context(companyRef, { title: 'Acme Corporation' }));
+    act(() => host.port().push({ type: 'record', ref: companyRef, pageUrl: null, result: known }));
+    expect(root().getAttribute('data-ll-record')).toBe(refKey(companyRef));
+    expect(screen.getByRole('heading', { level: 2, name: 'Acme Corp' })).toBeTruthy();
+    await waitFor(() => expect(screen.getByRole('heading', { level: 2, name: 'Acme Corporation' })).toBeTruthy());
   });
 });
