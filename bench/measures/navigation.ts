@@ -64,11 +64,14 @@ const EMPTY_PANEL_SCRIPT = `
 const shown = document.createElement('div');
 shown.setAttribute('data-ll-state', 'loading');
 document.getElementById('root').append(shown);
-chrome.runtime.connect({ name: 'loyalty-lens-panel' }).onMessage.addListener((push) => {
+const port = chrome.runtime.connect({ name: 'loyalty-lens-panel' });
+port.onMessage.addListener((push) => {
   if (push.type !== 'record' || !push.ref) return;
   shown.setAttribute('data-ll-record', [push.ref.crm, push.ref.instance, push.ref.objectType, push.ref.id].join('|'));
   shown.setAttribute('data-ll-state', 'ready');
 });
+// As the real panel does in a side panel: it names its window, so the background need not look it up per push.
+if (window.top === window) chrome.windows.getCurrent().then((current) => port.postMessage({ type: 'window', windowId: current.id }));
 if (window.top !== window) {
   const move = document.createElement('button');
   move.textContent = 'Side panel';

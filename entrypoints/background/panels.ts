@@ -276,8 +276,9 @@ export function listenForPanels(onRecord: RecordListener): void {
     void (async () => {
       const [, url] = await Promise.all([
         pushSettings(panel),
+        // The browser names the frame's tab, with its URL, as the port opens: no round trip to ask it again.
         tabId !== null
-          ? tabUrl(tabId)
+          ? (port.sender?.tab?.url ?? tabUrl(tabId))
           : sidePanelWindow(documentId).then(async (windowId) => {
               panel.windowId = windowId;
               return (await activeTab(windowId))?.url ?? null;
