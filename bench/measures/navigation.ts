@@ -33,7 +33,7 @@ import { median, percentile, type BenchModule, type Measurement } from '../types
 // emptyPanelWarmOpenSidePanelMs (reference, no budget): warmOpenSidePanelMs for the empty panel (its own
 //   "Side panel" button, clicked, moves it there): the side panel's floor — when the background hears the
 //   tab's new URL from the browser (tabs.onUpdated, as the page commits) and tells a panel that only has to
-//   mark it.
+//   mark it. The background is the real one, so the push it marks carries the record's data as the real panel's does.
 // Every record is visited once first, so all are cached (and fresher than the 15-s refresh window
 // only for some: a re-fetch in the background does not delay the cached paint).
 

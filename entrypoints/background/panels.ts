@@ -65,9 +65,12 @@ function watchKey(ref: RecordRef, contactLimit: number, contactFilter: ContactFi
 interface RecentResult {
   result: PanelQueryResult;
   kept: () => boolean;
+  at: number;
 }
 
 const RECENT_RESULTS = 20;
+/** Older than this, a result is not shown even for a moment: the records turned between are those of one task. */
+const RECENT_FOR_MS = 10 * 60_000;
 
 const recentResults = new Map<string, RecentResult>();
 
@@ -75,7 +78,7 @@ const recentResults = new Map<string, RecentResult>();
 function remember(watching: string, result: PanelQueryResult, kept: () => boolean): void {
   recentResults.delete(watching);
   if (result.status !== 'found' || !kept()) return;
-  recentResults.set(watching, { result, kept });
+  recentResults.set(watching, { result, kept, at: Date.now() });
   for (const oldest of recentResults.keys()) {
     if (recentResults.size <= RECENT_RESULTS) break;
     recentResults.delete(oldest);
@@ -84,8 +87,10 @@ function remember(watching: string, result: PanelQueryResult, kept: () => boolea
 
 function recentResult(watching: string): PanelQueryResult | null {
   const recent = recentResults.get(watching);
-  if (recent && !recent.kept()) recentResults.delete(watching);
-  return recent?.kept() ? recent.result : null;
+  if (!recent) return null;
+  if (recent.kept() && Date.now() - recent.at < RECENT_FOR_MS) return recent.result;
+  recentResults.delete(watching);
+  return null;
 }
 
 /** The data a panel turning to `ref` can be sent with it at once: its tab's read-ahead's, else the last one read. */
