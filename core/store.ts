@@ -1,4 +1,4 @@
-import { Dexie } from 'dexie';
+import { Dexie, type Table } from 'dexie';
 import type { CachedInsights, KeptInsightsMonth, LoyaltyLensDb, RecordView } from './db';
 import { refKey, type FollowUp, type LoopRecord, type RecordContext, type RecordRef } from './schema';
 
@@ -7,6 +7,19 @@ import { refKey, type FollowUp, type LoopRecord, type RecordContext, type Record
 // out or wiped local data after the read began, and then nothing is written.
 
 const ALWAYS = () => true;
+
+/**
+ * Dexie's live queries learn which rows a bulk write touched only when it writes fewer than 50 of them; a larger one
+ * counts as a write of every row of the table, and every open panel's query reads again (a big account's takes a
+ * second, and the view being opened waits behind it). So rows go in slices under that size, in the caller's transaction.
+ */
+const TRACKED_BULK_WRITE = 49;
+
+function putRows<T>(table: Table<T>, rows: readonly T[]): Promise<unknown> {
+  const slices: Array<Promise<unknown>> = [];
+  for (let at = 0; at < rows.length; at += TRACKED_BULK_WRITE) slices.push(table.bulkPut(rows.slice(at, at + TRACKED_BULK_WRITE)));
+  return Promise.all(slices);
+}
 
 /**
  * The follow-ups a view lists, by the one rule both CRMs follow: on a company/account, every row of the account (its
@@ -56,15 +69,16 @@ export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContex
         accountKey && context.followUpsRead !== 'account' ? db.followUps.where('accountKey').equals(accountKey).toArray() : [],
         context.account && db.accounts.put(context.account),
         context.accountCounts && db.accountCounts.put(context.accountCounts),
-        db.contacts.bulkPut(context.contacts),
+        putRows(db.contacts, context.contacts),
         // Rows deleted or merged away in the CRM must disappear from the panel too: replace, not merge.
         Promise.all(
           contactKeys.map((contactKey) => db.responses.where('[contactKey+submittedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).delete()),
-        ).then(() => db.responses.bulkPut(context.responses)),
-        context.deals && accountKey ? db.deals.where('accountKey').equals(accountKey).delete().then(() => db.deals.bulkPut(context.deals!)) : null,
+        ).then(() => putRows(db.responses, context.responses)),
+        context.deals && accountKey ? db.deals.where('accountKey').equals(accountKey).delete().then(() => putRows(db.deals, context.deals!)) : null,
         // A read without the loop history (null) leaves the history read before, with its time, as it was.
         context.loops && replaceLoops(db, context.focusContactKeys, context.loops),
-        db.rejections.bulkPut(
+        putRows(
+          db.rejections,
           context.rejected.map((r) => ({
             ...r,
             key: `${context.ref.crm}|${context.ref.instance}|${r.source}|${r.rowId}|${r.field}`,
@@ -89,7 +103,7 @@ export async function saveRecordContext(db: LoyaltyLensDb, context: RecordContex
       const followUpKeys = [...listedKeys, ...kept];
 
       await Promise.all([
-        db.followUps.bulkPut(listed),
+        putRows(db.followUps, listed),
         (async () => {
           if (!isAccountView(context.ref) || !accountKey) return;
           const covered = await db.views.where('accountKey').equals(accountKey).toArray();
@@ -159,7 +173,7 @@ export async function markLoopsRead(db: LoyaltyLensDb, ref: RecordRef, at: numbe
 
 async function replaceLoops(db: LoyaltyLensDb, contactKeys: string[], loops: LoopRecord[]): Promise<void> {
   await Promise.all(contactKeys.map((contactKey) => db.loops.where('[contactKey+loggedAt]').between([contactKey, Dexie.minKey], [contactKey, Dexie.maxKey]).delete()));
-  await db.loops.bulkPut(loops);
+  await putRows(db.loops, loops);
 }
 
 /** Marks a record as being refreshed, creating its view row on the first visit. */

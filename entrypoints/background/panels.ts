@@ -329,6 +329,10 @@ export function listenForPanels(onRecord: RecordListener): void {
     }
   });
 
+  // A closed tab's page will not load again: its query stops now rather than after the idle time, so it no longer reads
+  // again on every write (a big account's takes a second, and the view opened next would wait behind it).
+  browser.tabs.onRemoved.addListener((tabId) => tabWatches.get(tabId)?.stop());
+
   // New settings change what panels show (rules, language): resend them and re-run the queries.
   onSettingsChanged(() => {
     recentResults.clear();
