@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LoyaltyLensDb } from '../../core/db';
 import { markRefreshFailed, markRefreshing, purgeCachedBefore, saveLoopHistory, saveRecordContext } from '../../core/store';
-import { loadPanelData } from '../../core/panel-data';
+import { loadPanelData, watchPanelData, type PanelQueryResult } from '../../core/panel-data';
+import { NO_CONTACT_FILTER } from '../../core/contact-list';
 import { DEFAULT_SETTINGS } from '../../core/settings';
 import { enqueueOutcome } from '../../core/outbox';
 import { Dexie } from 'dexie';
@@ -103,6 +104,25 @@ describe('saveRecordContext', () => {
     await saveRecordContext(db, context(ref51, NOW + 1000, [response('2', '51', null, 3, NOW)], [contact('51', null)]));
     expect((await db.responses.toArray()).map((r) => r.id)).toEqual(['2']);
     expect(await db.rejections.count()).toBe(1);
+  });
+
+  it("saving one record's many answers does not make another record's open panel read again", async () => {
+    await saveRecordContext(db, context(ref51, NOW, [response('1', '51', 'A', 9, NOW)], [contact('51', 'A')]));
+    const shown: PanelQueryResult[] = [];
+    const stop = watchPanelData(db, ref51, DEFAULT_SETTINGS, 10, NO_CONTACT_FILTER, (result) => shown.push(result), () => undefined);
+    const settle = () => new Promise((done) => setTimeout(done, 200));
+    await vi.waitFor(() => expect(shown).toHaveLength(1));
+    // Another account's contact with 60 answers: a bulk write of 50 rows or more would count as a write of the whole table.
+    const many = Array.from({ length: 60 }, (_, i) => response(`b${i}`, '52', 'B', i % 11, NOW - i * DAY));
+    await saveRecordContext(db, context(ref52, NOW, many, [contact('52', 'B')]));
+    await settle();
+    expect(shown).toHaveLength(1);
+    // A new answer of the record shown does reach its panel.
+    await saveRecordContext(db, context(ref51, NOW + 1000, [response('1', '51', 'A', 9, NOW), response('3', '51', 'A', 2, NOW + 500)], [contact('51', 'A')]));
+    await vi.waitFor(() => expect(shown.length).toBeGreaterThan(1));
+    const last = shown.at(-1)!;
+    expect(last.status === 'found' && last.data.focus[0]!.responses.map((r) => r.score)).toEqual([9, 2]);
+    stop();
   });
 
   it('keeps the cached rows and their age when a refresh fails', async () => {
