@@ -24,7 +24,7 @@
     link.href = file;
     globalThis.document.head.append(link);
   }
-  globalThis.loyaltyLensStart = {
+  const start = {
     at: Date.now(),
     worklist,
     takeHeard: () => held.splice(0),
@@ -33,4 +33,9 @@
       return disconnected ? null : { port, held };
     },
   };
+  // Kept as it lands: a first render cannot wait a turn for a promise.
+  worklist?.then((reply) => {
+    start.worklistReply = reply;
+  });
+  globalThis.loyaltyLensStart = start;
 })();

@@ -20,7 +20,7 @@ import { watchPanelSight } from '../ui/visible-click';
 import { SlimTab } from './SlimTab';
 import { FoldProvider, type Folds } from '../ui/Section';
 import type { WorklistHost } from '../worklist/host';
-import { loadWorklistView, type WorklistViewComponent } from './worklist-view';
+import { loadedWorklistView, loadWorklistView, type WorklistViewComponent } from './worklist-view';
 import { loadCallCard } from './call-card-view';
 
 const RECONNECT_MS = 500;
@@ -112,7 +112,8 @@ export function PanelApp(props: PanelAppProps) {
     return builtIn && { locale, catalog: builtIn };
   });
   const slim = useSlim() && host.openInPage !== undefined;
-  const [WorklistView, setWorklistView] = useState<WorklistViewComponent | null>(null);
+  // Outside a CRM page main.tsx renders once the list's code is here, so the first render can draw the list.
+  const [WorklistView, setWorklistView] = useState<WorklistViewComponent | null>(loadedWorklistView);
 
   const [folded, setFolded] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => {

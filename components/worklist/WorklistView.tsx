@@ -26,9 +26,11 @@ export function WorklistView(props: { host: WorklistHost; settings: Settings; no
   const { host, settings } = props;
   const i18n = useI18n();
   const id = useId();
-  const [snapshot, setSnapshot] = useState<WorklistSnapshot | null>(null);
+  // Drawn at once from the saved list when the page already holds it; get() below answers with the same list.
+  const [saved] = useState(() => host.savedSoFar?.() ?? null);
+  const [snapshot, setSnapshot] = useState<WorklistSnapshot | null>(saved?.ok ? saved.value : null);
   const [refreshing, setRefreshing] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(saved && !saved.ok ? saved.error.message : null);
   const [message, setMessage] = useState<string | null>(null);
   const [mode, setMode] = useState<'mine' | 'team' | 'choose-me'>('mine');
 

@@ -9,6 +9,11 @@ import type { OutcomeActions } from '../outcome/actions';
 export interface WorklistHost {
   /** The saved list at once (no CRM request). */
   get(): Promise<Reply<WorklistSnapshot>>;
+  /**
+   * The saved list if the page already holds it (asked for as the page started), for the list's first render; get()
+   * still answers with it. Null when it has not arrived or was never asked for.
+   */
+  savedSoFar?(): Reply<WorklistSnapshot> | null;
   /** A fresh read of both CRMs. */
   refresh(): Promise<Reply<WorklistSnapshot>>;
   owners(crm: Crm): Promise<Reply<Owner[]>>;

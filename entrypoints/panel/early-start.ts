@@ -8,6 +8,8 @@ import type { WorklistSnapshot } from '../../core/worklist';
 interface PanelStart {
   at: number;
   worklist: Promise<Reply<WorklistSnapshot> | undefined> | null;
+  /** The answer to `worklist`, once it has landed. */
+  worklistReply?: Reply<WorklistSnapshot>;
   takeHeard(): unknown[];
   takePort(): { port: Browser.runtime.Port; held: unknown[] } | null;
 }
@@ -38,4 +40,10 @@ export function takeStartWorklist(maxAgeMs: number): Promise<Reply<WorklistSnaps
   listTaken = true;
   const early = start();
   return early?.worklist && Date.now() - early.at < maxAgeMs ? early.worklist : null;
+}
+
+/** The answer takeStartWorklist would give, if it is already here: read, not taken. */
+export function startWorklistSoFar(maxAgeMs: number): Reply<WorklistSnapshot> | null {
+  const early = start();
+  return !listTaken && early && Date.now() - early.at < maxAgeMs ? (early.worklistReply ?? null) : null;
 }

@@ -8,13 +8,17 @@ import './panel.css';
 
 const root = document.getElementById('root');
 if (root) {
-  // Outside a CRM page (the side panel, the sidebar, a tab) the list is likely what shows first: its code loads alongside.
-  if (window.top === window) void loadWorklistView();
   const host = browserHost();
   const worklistHost = browserWorklistHost({ log: host.logOutcome, retry: host.retryOutcome, withdraw: host.withdrawOutcome, openFollowUp: host.openFollowUp, loadLoopHistory: host.loadLoopHistory });
-  createRoot(root).render(
-    <StrictMode>
-      <PanelApp host={host} worklistHost={worklistHost} />
-    </StrictMode>,
-  );
+  const render = () =>
+    createRoot(root).render(
+      <StrictMode>
+        <PanelApp host={host} worklistHost={worklistHost} />
+      </StrictMode>,
+    );
+  // Outside a CRM page (the side panel, the sidebar, a tab) the list is likely what shows first. Its code was fetched
+  // beside this script (public/panel-start.js), so the first render waits for it, a few milliseconds, and draws the
+  // list with the saved copy and the settings the page already holds, instead of a skeleton redrawn three times.
+  if (window.top === window) void loadWorklistView().then(render, render);
+  else render();
 }

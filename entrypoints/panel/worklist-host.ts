@@ -3,7 +3,7 @@ import { sendRequest } from '../../core/send';
 import { isCrmPageUrl } from '../../integrations/pages';
 import type { WorklistHost } from '../../components/worklist/host';
 import type { OutcomeActions } from '../../components/outcome/actions';
-import { takeStartWorklist } from './early-start';
+import { startWorklistSoFar, takeStartWorklist } from './early-start';
 
 /** How long a snapshot asked for at the panel's start still counts as the saved list. */
 const EARLY_SNAPSHOT_MS = 2_000;
@@ -18,6 +18,7 @@ export function browserWorklistHost(outcomeActions: OutcomeActions): WorklistHos
       const early = framedInPage ? null : await takeStartWorklist(EARLY_SNAPSHOT_MS);
       return early ?? sendRequest({ type: 'worklist.get' });
     },
+    savedSoFar: () => (framedInPage ? null : startWorklistSoFar(EARLY_SNAPSHOT_MS)),
     refresh: () => sendRequest({ type: 'worklist.refresh' }),
     owners: (crm) => sendRequest({ type: 'worklist.owners', crm }),
     setMe: (owner) => sendRequest({ type: 'worklist.setMe', crm: 'hubspot', owner }),
