@@ -1,3 +1,4 @@
+import { Dexie } from 'dexie';
 import { browser, type Browser } from 'wxt/browser';
 import { db } from '../../core/db';
 import { isExtensionPageUrl, PANEL_PORT, panelWatchSchema, panelWindowSchema, type PanelPush } from '../../core/messaging';
@@ -61,6 +62,7 @@ function watchKey(ref: RecordRef, contactLimit: number, contactFilter: ContactFi
  * panel following its tab from record to record, a page load's new frame) is sent it with the record, at once; the
  * query started beside it confirms or corrects it a moment later. Kept in the worker's memory only, and dropped when
  * the settings change or the CRM's cached data is wiped (a sign-out, a wipe): what the user removed never shows again.
+ * A write to the database drops those whose query has stopped (see forgetStoppedResults).
  */
 interface RecentResult {
   result: PanelQueryResult;
@@ -73,6 +75,8 @@ const RECENT_RESULTS = 20;
 const RECENT_FOR_MS = 10 * 60_000;
 
 const recentResults = new Map<string, RecentResult>();
+/** How many running queries follow each watched key. */
+const liveQueries = new Map<string, number>();
 
 /** Follows `watching`'s query results; `kept` was taken as the query started, so a result read before a wipe is not kept. */
 function remember(watching: string, result: PanelQueryResult, kept: () => boolean): void {
@@ -113,7 +117,8 @@ function watchRemembered(
   const kept = whileCacheKept(ref.crm);
   const recent = recentResult(watching);
   if (recent) send(recent);
-  return watchPanelData(
+  liveQueries.set(watching, (liveQueries.get(watching) ?? 0) + 1);
+  const unsubscribe = watchPanelData(
     db,
     ref,
     settings,
@@ -128,6 +133,21 @@ function watchRemembered(
       send({ status: 'unreadable' });
     },
   );
+  return () => {
+    unsubscribe();
+    const left = (liveQueries.get(watching) ?? 1) - 1;
+    if (left > 0) liveQueries.set(watching, left);
+    else liveQueries.delete(watching);
+  };
+}
+
+/**
+ * After a write, a kept result is current only while its query runs (a running query reads again what the write
+ * touched and replaces it): those of stopped queries are dropped, so a save that finished after its panel moved on is
+ * never shown as the record's data.
+ */
+function forgetStoppedResults(): void {
+  for (const watching of [...recentResults.keys()]) if (!liveQueries.has(watching)) recentResults.delete(watching);
 }
 
 /** The tab's query for `watching`, started unless it runs already; a query for anything else in the tab stops. */
@@ -269,6 +289,7 @@ async function watch(panel: PanelPort, ref: RecordRef, contactLimit: number, con
 }
 
 export function listenForPanels(onRecord: RecordListener): void {
+  Dexie.on('storagemutated', forgetStoppedResults);
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== PANEL_PORT || port.sender?.id !== browser.runtime.id) return;
     if (!isExtensionPageUrl(port.sender.url ?? '')) return port.disconnect();
