@@ -337,7 +337,9 @@ async function readPanelData(
  * Follows what the panel shows for `ref`: calls `onResult` now and after every change to the rows
  * it read. The panel cannot read IndexedDB itself — Chrome withholds web storage from extension
  * frames inside pages when third-party cookies are blocked — so the background runs this query
- * and posts each result over the panel's port. Returns the unsubscribe function.
+ * and posts each result over the panel's port. `onReading` is called as each read starts — as a
+ * write commits, for a write that touched the rows — so that until `onResult` the last result is
+ * known to be behind. Returns the unsubscribe function.
  */
 export function watchPanelData(
   db: LoyaltyLensDb,
@@ -347,7 +349,12 @@ export function watchPanelData(
   contactFilter: ContactFilter,
   onResult: (result: PanelQueryResult) => void,
   onError: (error: unknown) => void,
+  onReading: () => void = () => undefined,
 ): () => void {
-  const subscription = liveQuery(() => loadPanelData(db, ref, settings, Date.now(), contactLimit, contactFilter)).subscribe({ next: onResult, error: onError });
+  const read = () => {
+    onReading();
+    return loadPanelData(db, ref, settings, Date.now(), contactLimit, contactFilter);
+  };
+  const subscription = liveQuery(read).subscribe({ next: onResult, error: onError });
   return () => subscription.unsubscribe();
 }

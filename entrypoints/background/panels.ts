@@ -1,4 +1,3 @@
-import { Dexie } from 'dexie';
 import { browser, type Browser } from 'wxt/browser';
 import { db } from '../../core/db';
 import { isExtensionPageUrl, PANEL_PORT, panelWatchSchema, panelWindowSchema, type PanelPush } from '../../core/messaging';
@@ -31,163 +30,156 @@ interface PanelPort {
   sentResult: PanelQueryResult | null;
 }
 
-
 const panels = new Set<PanelPort>();
 
 /**
- * The live query of what an in-page panel shows, kept per tab rather than per panel frame: it starts as soon as the
- * browser reports the tab's record URL, while the page and its panel frame are still loading, and it outlives a frame
- * by a little, so a page load's new panel is sent its data as it connects instead of starting the query then.
+ * One live query per view (record, contact page, filter), shared by every panel that shows it and kept running for a
+ * while after the last one leaves. A panel turning to a recent record — the side panel following its tab, a page
+ * load's new frame, a colleague's record opened again — is sent the view's data with the record, at once, and that
+ * data is current: the query is still live, so a write that touched the record since has already read it again. What
+ * it did not touch does not make it read again (the store writes in slices Dexie tracks by key). Kept in the worker's
+ * memory only. After a sign-out or a wipe a view reads again before it is sent; new settings end them all.
  */
-interface TabWatch {
+interface ViewQuery {
   watching: string;
-  /** The query's last result, sent to a panel as it attaches. */
-  latest: PanelPush | null;
-  panel: PanelPort | null;
+  listeners: Set<(result: PanelQueryResult) => void>;
+  latest: PanelQueryResult | null;
+  /** When `latest` was read: its clocks and windows are counted from then. */
+  latestAt: number;
+  /** A read is under way (the first, or after a write that touched the view's rows): `latest` may be behind. */
+  reading: boolean;
+  kept: () => boolean;
+  unsubscribe: () => void;
+  /** While no panel shows the view: when it ends. */
   idle: ReturnType<typeof setTimeout> | undefined;
-  stop: () => void;
+  start: () => void;
 }
 
-/** How long a tab's query runs on with no panel attached: a page load's panel connects well within it. */
-const TAB_WATCH_IDLE_MS = 10_000;
+/** Views kept running with no panel showing them, at most; the least recently shown ends first. */
+const IDLE_VIEWS = 20;
+/** Older than this, an idle view ends: the records turned between are those of one task. */
+const IDLE_VIEW_FOR_MS = 10 * 60_000;
+/** A view's data read longer ago than this is read again as a panel turns to it (its clocks count from the read). */
+const VIEW_CLOCK_FOR_MS = 60_000;
 
-const tabWatches = new Map<number, TabWatch>();
+/** In the order they were last shown, the most recent last. */
+const views = new Map<string, ViewQuery>();
 
 function watchKey(ref: RecordRef, contactLimit: number, contactFilter: ContactFilter): string {
   return `${refKey(ref)}|${contactLimit}|${contactFilter.segment ?? ''}|${contactFilter.search}`;
 }
 
-/**
- * The last result of the queries of recently shown records, so that a panel turning to one of them again (the side
- * panel following its tab from record to record, a page load's new frame) is sent it with the record, at once; the
- * query started beside it confirms or corrects it a moment later. Kept in the worker's memory only, and dropped when
- * the settings change or the CRM's cached data is wiped (a sign-out, a wipe): what the user removed never shows again.
- * A write to the database drops those whose query has stopped (see forgetStoppedResults).
- */
-interface RecentResult {
-  result: PanelQueryResult;
-  kept: () => boolean;
-  at: number;
+function endView(view: ViewQuery): void {
+  clearTimeout(view.idle);
+  view.unsubscribe();
+  if (views.get(view.watching) === view) views.delete(view.watching);
 }
 
-const RECENT_RESULTS = 20;
-/** Older than this, a result is not shown even for a moment: the records turned between are those of one task. */
-const RECENT_FOR_MS = 10 * 60_000;
+function endViews(): void {
+  for (const view of [...views.values()]) endView(view);
+}
 
-const recentResults = new Map<string, RecentResult>();
-/** How many running queries follow each watched key. */
-const liveQueries = new Map<string, number>();
+function startView(ref: RecordRef, settings: Settings, contactLimit: number, contactFilter: ContactFilter): ViewQuery {
+  const view: ViewQuery = {
+    watching: watchKey(ref, contactLimit, contactFilter),
+    listeners: new Set(),
+    latest: null,
+    latestAt: 0,
+    reading: true,
+    kept: () => false,
+    unsubscribe: () => undefined,
+    idle: undefined,
+    // (Re)reads from now: what was read before a sign-out or wipe, or before the clocks moved on, is not sent again.
+    start: () => {
+      view.unsubscribe();
+      view.latest = null;
+      view.reading = true;
+      const kept = whileCacheKept(ref.crm);
+      view.kept = kept;
+      view.unsubscribe = watchPanelData(
+        db,
+        ref,
+        settings,
+        contactLimit,
+        contactFilter,
+        (result) => {
+          if (!kept()) return view.start();
+          view.reading = false;
+          view.latest = result;
+          view.latestAt = Date.now();
+          for (const listener of view.listeners) listener(result);
+        },
+        () => {
+          endView(view);
+          for (const listener of view.listeners) listener({ status: 'unreadable' });
+        },
+        () => {
+          view.reading = true;
+        },
+      );
+    },
+  };
+  view.start();
+  return view;
+}
 
-/** Follows `watching`'s query results; `kept` was taken as the query started, so a result read before a wipe is not kept. */
-function remember(watching: string, result: PanelQueryResult, kept: () => boolean): void {
-  recentResults.delete(watching);
-  if (result.status !== 'found' || !kept()) return;
-  recentResults.set(watching, { result, kept, at: Date.now() });
-  for (const oldest of recentResults.keys()) {
-    if (recentResults.size <= RECENT_RESULTS) break;
-    recentResults.delete(oldest);
+/** Idle views beyond the limit end, the least recently shown first. */
+function trimIdleViews(): void {
+  let idle = [...views.values()].filter((view) => view.listeners.size === 0).length;
+  for (const view of [...views.values()]) {
+    if (idle <= IDLE_VIEWS) return;
+    if (view.listeners.size > 0) continue;
+    endView(view);
+    idle -= 1;
   }
 }
 
-function recentResult(watching: string): PanelQueryResult | null {
-  const recent = recentResults.get(watching);
-  if (!recent) return null;
-  if (recent.kept() && Date.now() - recent.at < RECENT_FOR_MS) return recent.result;
-  recentResults.delete(watching);
-  return null;
+/** The view's data as it stands, when it is current enough to show at once. */
+function currentData(view: ViewQuery | undefined): PanelQueryResult | null {
+  if (!view?.latest || view.reading || !view.kept()) return null;
+  return Date.now() - view.latestAt < VIEW_CLOCK_FOR_MS ? view.latest : null;
 }
 
-/** The data a panel turning to `ref` can be sent with it at once: its tab's read-ahead's, else the last one read. */
-function knownResult(panel: PanelPort, ref: RecordRef): PanelQueryResult | null {
-  const watching = watchKey(ref, CONTACT_PAGE, NO_CONTACT_FILTER);
-  const ahead = panel.tabId !== null ? tabWatches.get(panel.tabId) : undefined;
-  const read = ahead?.watching === watching && ahead.latest?.type === 'data' ? ahead.latest.result : null;
-  return read ?? recentResult(watching);
-}
-
-/** Runs the query of what a panel shows, sending its last known result first when there is one. */
-function watchRemembered(
-  ref: RecordRef,
-  settings: Settings,
-  contactLimit: number,
-  contactFilter: ContactFilter,
-  send: (result: PanelQueryResult) => void,
-): () => void {
+/** Sends `send` the view's data, now when known and on every change; the returned function stops (the view idles). */
+function showView(ref: RecordRef, settings: Settings, contactLimit: number, contactFilter: ContactFilter, send: (result: PanelQueryResult) => void): () => void {
   const watching = watchKey(ref, contactLimit, contactFilter);
-  const kept = whileCacheKept(ref.crm);
-  const recent = recentResult(watching);
-  if (recent) send(recent);
-  liveQueries.set(watching, (liveQueries.get(watching) ?? 0) + 1);
-  const unsubscribe = watchPanelData(
-    db,
-    ref,
-    settings,
-    contactLimit,
-    contactFilter,
-    (result) => {
-      remember(watching, result, kept);
-      send(result);
-    },
-    () => {
-      recentResults.delete(watching);
-      send({ status: 'unreadable' });
-    },
-  );
+  let view = views.get(watching);
+  if (view) {
+    clearTimeout(view.idle);
+    view.idle = undefined;
+    views.delete(watching);
+    const known = currentData(view);
+    if (known) send(known);
+    // Read before the clocks moved on, or before a wipe: read again. (A read under way is waited for.)
+    else if (!view.reading) view.start();
+  } else {
+    view = startView(ref, settings, contactLimit, contactFilter);
+  }
+  views.set(watching, view);
+  const shown = view;
+  shown.listeners.add(send);
   return () => {
-    unsubscribe();
-    const left = (liveQueries.get(watching) ?? 1) - 1;
-    if (left > 0) liveQueries.set(watching, left);
-    else liveQueries.delete(watching);
+    if (!shown.listeners.delete(send) || shown.listeners.size > 0 || views.get(watching) !== shown) return;
+    shown.idle = setTimeout(() => endView(shown), IDLE_VIEW_FOR_MS);
+    trimIdleViews();
   };
+}
+
+/** The data a panel turning to `ref` can be sent with it at once: the view's, when it runs and is current. */
+function knownResult(ref: RecordRef): PanelQueryResult | null {
+  return currentData(views.get(watchKey(ref, CONTACT_PAGE, NO_CONTACT_FILTER)));
 }
 
 /**
- * After a write, a kept result is current only while its query runs (a running query reads again what the write
- * touched and replaces it): those of stopped queries are dropped, so a save that finished after its panel moved on is
- * never shown as the record's data.
+ * Starts reading what a page's panel will show as soon as the browser reports the record's URL, while the page and its
+ * panel frame are still loading: the panel is sent it as it connects. Held for a while, so a view started ahead is
+ * not the first to end among the idle ones.
  */
-function forgetStoppedResults(): void {
-  for (const watching of [...recentResults.keys()]) if (!liveQueries.has(watching)) recentResults.delete(watching);
-}
+const READ_AHEAD_HOLD_MS = 10_000;
 
-/** The tab's query for `watching`, started unless it runs already; a query for anything else in the tab stops. */
-function tabWatch(tabId: number, ref: RecordRef, settings: Settings, contactLimit: number, contactFilter: ContactFilter): TabWatch {
-  const watching = watchKey(ref, contactLimit, contactFilter);
-  const running = tabWatches.get(tabId);
-  if (running?.watching === watching) return running;
-  running?.stop();
-  const key = refKey(ref);
-  const entry: TabWatch = { watching, latest: null, panel: null, idle: undefined, stop: () => undefined };
-  const send = (message: PanelPush) => {
-    entry.latest = message;
-    if (entry.panel) push(entry.panel, message);
-  };
-  const unsubscribe = watchRemembered(ref, settings, contactLimit, contactFilter, (result) => send({ type: 'data', key, contactLimit, result }));
-  entry.stop = () => {
-    clearTimeout(entry.idle);
-    entry.panel = null;
-    unsubscribe();
-    if (tabWatches.get(tabId) === entry) tabWatches.delete(tabId);
-  };
-  entry.idle = setTimeout(entry.stop, TAB_WATCH_IDLE_MS);
-  tabWatches.set(tabId, entry);
-  return entry;
-}
-
-/** Sends the tab's query results to `panel` from now on (the last one at once); returns the detach function. */
-function attach(entry: TabWatch, panel: PanelPort): () => void {
-  clearTimeout(entry.idle);
-  entry.panel = panel;
-  if (entry.latest) push(panel, entry.latest);
-  return () => {
-    if (entry.panel !== panel) return;
-    entry.panel = null;
-    entry.idle = setTimeout(entry.stop, TAB_WATCH_IDLE_MS);
-  };
-}
-
-function stopTabWatches(): void {
-  for (const entry of [...tabWatches.values()]) entry.stop();
+function readAhead(ref: RecordRef, settings: Settings): void {
+  const release = showView(ref, settings, CONTACT_PAGE, NO_CONTACT_FILTER, () => undefined);
+  setTimeout(release, READ_AHEAD_HOLD_MS);
 }
 
 export type RecordListener = (ref: RecordRef) => void;
@@ -248,7 +240,7 @@ function showRecord(panel: PanelPort, url: string | null, onRecord: RecordListen
   const turned = !ref || !panel.ref || refKey(ref) !== refKey(panel.ref);
   if (turned) stopWatching(panel);
   panel.ref = ref;
-  const known = ref && turned ? knownResult(panel, ref) : null;
+  const known = ref && turned ? knownResult(ref) : null;
   push(panel, { type: 'record', ref, pageUrl: url, ...(known && { result: known }) });
   if (!ref) return;
   void watch(panel, ref, CONTACT_PAGE);
@@ -281,15 +273,10 @@ async function watch(panel: PanelPort, ref: RecordRef, contactLimit: number, con
   panel.watching = watching;
   const { settings } = await currentSettings();
   if (panel.watching !== watching) return;
-  if (panel.tabId !== null) {
-    panel.stopWatching = attach(tabWatch(panel.tabId, ref, settings, contactLimit, contactFilter), panel);
-    return;
-  }
-  panel.stopWatching = watchRemembered(ref, settings, contactLimit, contactFilter, (result) => push(panel, { type: 'data', key: refKey(ref), contactLimit, result }));
+  panel.stopWatching = showView(ref, settings, contactLimit, contactFilter, (result) => push(panel, { type: 'data', key: refKey(ref), contactLimit, result }));
 }
 
 export function listenForPanels(onRecord: RecordListener): void {
-  Dexie.on('storagemutated', forgetStoppedResults);
   browser.runtime.onConnect.addListener((port) => {
     if (port.name !== PANEL_PORT || port.sender?.id !== browser.runtime.id) return;
     if (!isExtensionPageUrl(port.sender.url ?? '')) return port.disconnect();
@@ -337,7 +324,7 @@ export function listenForPanels(onRecord: RecordListener): void {
       const shownBeside = [...panels].some((panel) => sidePanelShows(panel, tab, lastFocusedActive));
       // What the tab's in-page panel will show is read from the cache now: after a page load, its new frame is still
       // starting. A side panel showing the tab reads for itself (the in-page panel steps aside for it).
-      if (ref && !shownBeside) void currentSettings().then(({ settings }) => tabWatch(tabId, ref, settings, CONTACT_PAGE, NO_CONTACT_FILTER));
+      if (ref && !shownBeside) void currentSettings().then(({ settings }) => readAhead(ref, settings));
       for (const panel of panels) {
         if (panel.tabId === tabId || sidePanelShows(panel, tab, lastFocusedActive)) showRecord(panel, url, onRecord);
       }
@@ -350,14 +337,9 @@ export function listenForPanels(onRecord: RecordListener): void {
     }
   });
 
-  // A closed tab's page will not load again: its query stops now rather than after the idle time, so it no longer reads
-  // again on every write (a big account's takes a second, and the view opened next would wait behind it).
-  browser.tabs.onRemoved.addListener((tabId) => tabWatches.get(tabId)?.stop());
-
   // New settings change what panels show (rules, language): resend them and re-run the queries.
   onSettingsChanged(() => {
-    recentResults.clear();
-    stopTabWatches();
+    endViews();
     for (const panel of panels) {
       stopWatching(panel);
       void pushSettings(panel);

@@ -6,68 +6,13 @@ import { NO_CONTACT_FILTER } from '../../core/contact-list';
 import { DEFAULT_SETTINGS } from '../../core/settings';
 import { enqueueOutcome } from '../../core/outbox';
 import { Dexie } from 'dexie';
-import { refKey, rowKey, type Contact, type FollowUp, type LoopRecord, type RecordContext, type RecordRef, type SurveyResponse } from '../../core/schema';
+import { refKey, rowKey, type FollowUp, type LoopRecord, type RecordContext, type RecordRef } from '../../core/schema';
+import { contact, context, response } from './cache-rows';
 
 const DAY = 24 * 3600_000;
 const NOW = Date.UTC(2026, 10, 22, 12, 0);
 let db: LoyaltyLensDb;
 let n = 0;
-
-function contact(id: string, accountId: string | null): Contact {
-  return {
-    key: rowKey('hubspot', '40001', id),
-    crm: 'hubspot',
-    instance: '40001',
-    id,
-    accountKey: accountId ? rowKey('hubspot', '40001', accountId) : null,
-    kind: 'contact',
-    name: `Contact ${id}`,
-    email: `c${id}@example.com`,
-    title: null,
-    ownerName: null,
-    role: null,
-    lastSurveyedAt: null,
-    url: null,
-  };
-}
-
-function response(id: string, contactId: string, accountId: string | null, score: number, submittedAt: number): SurveyResponse {
-  return {
-    key: rowKey('hubspot', '40001', id),
-    crm: 'hubspot',
-    instance: '40001',
-    id,
-    contactKey: rowKey('hubspot', '40001', contactId),
-    accountKey: accountId ? rowKey('hubspot', '40001', accountId) : null,
-    kind: 'nps',
-    score,
-    scaleMax: 10,
-    submittedAt,
-    comment: 'Fine',
-    surveyName: 'Quarterly NPS',
-    channel: 'email',
-    source: 'hubspot-feedback',
-    subjectId: null,
-  };
-}
-
-function context(ref: RecordRef, fetchedAt: number, responses: SurveyResponse[], contacts: Contact[]): RecordContext {
-  return {
-    ref,
-    title: `Record ${ref.id}`,
-    focusContactKeys: ref.objectType === 'contact' ? [rowKey('hubspot', '40001', ref.id)] : [],
-    account: null,
-    accountCounts: null,
-    contacts,
-    responses,
-    followUps: [],
-    followUpsRead: 'focusAndAccount',
-    loops: [],
-    rejected: [{ source: 'hubspot-feedback', rowId: '999', field: 'hs_value', value: 'N/A', reason: 'not a number' }],
-    requestCount: 3,
-    fetchedAt,
-  };
-}
 
 function loop(id: string, contactId: string, loggedAt: number): LoopRecord {
   return {

@@ -1,0 +1,59 @@
+import { rowKey, type Contact, type RecordContext, type RecordRef, type SurveyResponse } from '../../core/schema';
+
+// Rows of the local cache as a HubSpot read of portal 40001 saves them, for tests of the store and of what panels show.
+
+export function contact(id: string, accountId: string | null): Contact {
+  return {
+    key: rowKey('hubspot', '40001', id),
+    crm: 'hubspot',
+    instance: '40001',
+    id,
+    accountKey: accountId ? rowKey('hubspot', '40001', accountId) : null,
+    kind: 'contact',
+    name: `Contact ${id}`,
+    email: `c${id}@example.com`,
+    title: null,
+    ownerName: null,
+    role: null,
+    lastSurveyedAt: null,
+    url: null,
+  };
+}
+
+export function response(id: string, contactId: string, accountId: string | null, score: number, submittedAt: number): SurveyResponse {
+  return {
+    key: rowKey('hubspot', '40001', id),
+    crm: 'hubspot',
+    instance: '40001',
+    id,
+    contactKey: rowKey('hubspot', '40001', contactId),
+    accountKey: accountId ? rowKey('hubspot', '40001', accountId) : null,
+    kind: 'nps',
+    score,
+    scaleMax: 10,
+    submittedAt,
+    comment: 'Fine',
+    surveyName: 'Quarterly NPS',
+    channel: 'email',
+    source: 'hubspot-feedback',
+    subjectId: null,
+  };
+}
+
+export function context(ref: RecordRef, fetchedAt: number, responses: SurveyResponse[], contacts: Contact[]): RecordContext {
+  return {
+    ref,
+    title: `Record ${ref.id}`,
+    focusContactKeys: ref.objectType === 'contact' ? [rowKey('hubspot', '40001', ref.id)] : [],
+    account: null,
+    accountCounts: null,
+    contacts,
+    responses,
+    followUps: [],
+    followUpsRead: 'focusAndAccount',
+    loops: [],
+    rejected: [{ source: 'hubspot-feedback', rowId: '999', field: 'hs_value', value: 'N/A', reason: 'not a number' }],
+    requestCount: 3,
+    fetchedAt,
+  };
+}
