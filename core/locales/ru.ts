@@ -121,6 +121,7 @@ export const ru: Catalog = {
     many: 'История оценок: {count} ответов с {from} по {to}',
     other: 'История оценок: {count} ответа с {from} по {to}',
   },
+  'chart.loading': 'Загружается история…',
   'loops.title': 'Последние контакты',
   'loops.show': 'Показать последние контакты из {crm}',
   'loops.loading': 'Читаем {crm}…',
@@ -215,6 +216,7 @@ export const ru: Catalog = {
     other: 'Показать ещё {count} из {total}',
   },
   'account.empty': 'В этой компании пока никто не ответил на опрос.',
+  'account.detailsLoading': 'Загружаются NPS по кварталам и контакты…',
   'method.window': {
     one: 'все ответы за последний {count} день',
     few: 'все ответы за последние {count} дня',
