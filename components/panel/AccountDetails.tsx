@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { use, useEffect, useId, useMemo, useState } from 'react';
 import type { ContactFilter, ContactSegment } from '../../core/contact-list';
 import { MIN_RESPONSES_FOR_NPS, safeSegment } from '../../core/nps';
 import type { Contact } from '../../core/schema';
@@ -8,11 +8,19 @@ import { useCrmContactList, type CrmContactList, type ListAccountContacts } from
 import { SegmentBadge } from '../ui/SegmentBadge';
 import { Section } from '../ui/Section';
 import type { AccountPart } from '../../core/panel-data';
-import { useI18n } from './i18n-context';
+import { enAccount, type AccountCatalog } from '../../core/locales/en-account';
+import { I18nProvider, useI18n } from './i18n-context';
 import { quarterLabel, segmentLabel } from './labels';
 
-// The account page's lower half, NPS by quarter and the contact list with its chips and search, loads beside the
-// panel's code (AccountSection.tsx): the figures above it paint first, and a contact's page never needs it.
+// The account page's lower half, NPS by quarter and the contact list with its chips and search, loads after the
+// panel's code (AccountSection.tsx), with its own words over the panel's: the figures above it paint first, and a
+// contact's page never needs it. English comes with this code; Russian loads beside it when the panel speaks Russian.
+
+let russian: Promise<AccountCatalog> | null = null;
+function russianWords(): Promise<AccountCatalog> {
+  russian ??= import('../../core/locales/ru-account').then((module) => module.ruAccount);
+  return russian;
+}
 
 /** Quarters the table shows before "Show all": a year, so the contacts stay in view. */
 const RECENT_QUARTERS = 4;
@@ -300,10 +308,14 @@ function CrmList(props: ContactListProps & { list: CrmContactList; crm: string; 
 
 /** NPS by quarter and the contact list, under an account record's figures. */
 export function AccountDetails(props: ContactListProps) {
+  const i18n = useI18n();
+  // Until the Russian words are here this suspends, and the place AccountSection holds says what is coming.
+  const words = i18n.locale === 'ru' ? use(russianWords()) : enAccount;
+  const withWords = useMemo(() => i18n.extend(words), [i18n, words]);
   return (
-    <>
+    <I18nProvider value={withWords}>
       <ByQuarter part={props.part} />
       <ContactList {...props} />
-    </>
+    </I18nProvider>
   );
 }
