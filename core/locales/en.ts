@@ -1,3 +1,4 @@
+import type { AccountKey } from './en-account';
 import type { InsightsKey } from './en-insights';
 import type { Message } from './message';
 import type { WorklistKey } from './en-worklist';
@@ -115,6 +116,7 @@ export const en = {
     one: 'Score history: {count} response on {from}',
     other: 'Score history: {count} responses from {from} to {to}',
   },
+  'chart.loading': 'Loading the history…',
   'loops.title': 'Recent contacts',
   'loops.show': 'Show recent contacts from {crm}',
   'loops.loading': 'Reading {crm}…',
@@ -152,44 +154,15 @@ export const en = {
     one: '{count} detractor sits on this account ({revenue}).',
     other: '{count} detractors sit on this account ({revenue}).',
   },
-  'account.byQuarter': 'NPS by quarter',
-  'account.quarter': 'Quarter',
-  'account.byQuarterTooLarge': 'Not counted for an account this large: the CRM counts survey answers per contact, not per quarter. The figures above count each contact’s latest answer.',
-  'account.quarterTooFew': 'too few',
-  'account.quarterTooFewNote': 'Greyed: fewer than {min} responses, too few for a reliable NPS.',
-  'account.allQuarters': { one: 'Show all {count} quarter', other: 'Show all {count} quarters' },
-  'account.recentQuarters': 'Show the last {count} quarters',
   'taskStatus.notStarted': 'Not started',
   'taskStatus.inProgress': 'In progress',
   'taskStatus.waiting': 'Waiting on someone',
   'taskStatus.deferred': 'Deferred',
   'taskStatus.completed': 'Completed',
   'account.quarterLabel': 'Q{quarter} {year}',
-  'account.npsShort': 'NPS',
-  'account.responsesShort': 'Responses',
   'account.contacts': { one: '{count} contact', other: '{count} contacts' },
-  'account.contactFilter': 'Show contacts',
-  'account.filterAll': 'All',
-  'account.filterDetractor': 'Detractors',
-  'account.filterPassive': 'Passives',
-  'account.filterPromoter': 'Promoters',
-  'account.filterCount': '{label} ({count})',
-  'account.filterNone': 'No answer',
-  'account.contactSearch': 'Find a contact by name',
-  'account.contactOrder': 'Detractors first (0–3, then 4–6), then passives, promoters and those without an answer.',
-  'account.contactsReadOf': 'Sorted, filtered and searched among the {read} contacts read of {total}; the CRM lists the rest.',
-  'account.noContactMatches': 'No contact read so far matches.',
-  'account.contactMatches': { one: '{count} contact matches', other: '{count} contacts match' },
-  'account.noResponse': 'No response',
-  'account.crmListed': 'Sorted, filtered and searched by {crm} across all {total} contacts.',
-  'account.crmLoading': 'Asking {crm} for the contacts…',
-  'account.crmNoMatches': 'No contacts match “{search}” in the whole account.',
-  'account.crmNoneInGroup': 'No contacts of the whole account are in this group.',
-  'account.crmBusy': '{crm} is answering too many searches right now. Try again in a few seconds.',
-  'account.crmFailed': '{crm} could not list the contacts: {reason}',
-  'account.crmUnlisted': '{crm} can sort and search the whole account once an admin adds the latest-NPS contact field (see the README). Until then: sorted, filtered and searched among the {read} contacts read of {total}.',
-  'account.showMoreContacts': { one: 'Show {count} more of {total}', other: 'Show {count} more of {total}' },
   'account.empty': 'No one at this account has answered a survey yet.',
+  'account.detailsLoading': 'Loading NPS by quarter and the contacts…',
   'method.window': { one: 'every response in the last {count} day', other: 'every response in the last {count} days' },
   'method.windowAll': 'every response',
   'method.latestPerContact': 'latest response per contact',
@@ -248,5 +221,5 @@ export const en = {
 } satisfies Record<string, Message>;
 
 export type PanelKey = keyof typeof en;
-export type MessageKey = PanelKey | WorklistKey | InsightsKey;
+export type MessageKey = PanelKey | AccountKey | WorklistKey | InsightsKey;
 export type Catalog = Record<PanelKey, Message>;

@@ -50,6 +50,8 @@ export async function bigAccountContactsAreWorkable(t: E2E, page: Page, expected
   const scores = () => list.locator('li.contact-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-ll-contact-score') ?? ''));
   const names = () => list.locator('li.contact-row .contact-name').allTextContents();
 
+  // The list loads after the account's figures: a person sees its chips come.
+  await list.getByRole('group', { name: 'Show contacts' }).waitFor();
   const chips = list.getByRole('group', { name: 'Show contacts' }).getByRole('button');
   assert.deepEqual(await chips.allTextContents(), [
     `All (${fmt(expected.total)})`,

@@ -3,20 +3,23 @@ import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../core/locales/en';
+import { enAccount } from '../../core/locales/en-account';
 import { enInsights } from '../../core/locales/en-insights';
 import { enWorklist } from '../../core/locales/en-worklist';
 import { ru } from '../../core/locales/ru';
+import { ruAccount } from '../../core/locales/ru-account';
 import { ruInsights } from '../../core/locales/ru-insights';
 import { ruWorklist } from '../../core/locales/ru-worklist';
 
-// Each surface loads only its own words (core/locales/README.md): the record panel en.ts / ru.ts, My open loops those
+// Each surface loads only its own words (core/locales/README.md): the record panel en.ts / ru.ts, an account record's
+// quarters and contacts those plus en-account.ts / ru-account.ts (loaded with their code), My open loops those
 // plus en-worklist.ts / ru-worklist.ts (loaded with the list's code), Insights those plus en-insights.ts /
 // ru-insights.ts, the options page en.ts. Here every module a surface runs (from the module graph esbuild resolves) is
 // read for catalog keys — quoted keys, and `prefix.${…}` templates, which may reach every key under the prefix — and
 // each must be in the catalogs that surface loads, in both languages.
 
 const ROOT = join(import.meta.dirname, '../..');
-const ALL_KEYS = new Set([...Object.keys(en), ...Object.keys(enWorklist), ...Object.keys(enInsights)]);
+const ALL_KEYS = new Set([...Object.keys(en), ...Object.keys(enAccount), ...Object.keys(enWorklist), ...Object.keys(enInsights)]);
 
 interface Surface {
   name: string;
@@ -27,7 +30,8 @@ interface Surface {
 }
 
 const SURFACES: Surface[] = [
-  { name: 'panel', entry: 'entrypoints/panel/main.tsx', stopAt: ['components/worklist/WorklistSurface.tsx'], catalogs: { en: [en], ru: [ru] } },
+  { name: 'panel', entry: 'entrypoints/panel/main.tsx', stopAt: ['components/worklist/WorklistSurface.tsx', 'components/panel/AccountDetails.tsx'], catalogs: { en: [en], ru: [ru] } },
+  { name: 'account details', entry: 'components/panel/AccountDetails.tsx', stopAt: [], catalogs: { en: [en, enAccount], ru: [ru, ruAccount] } },
   { name: 'worklist', entry: 'components/worklist/WorklistSurface.tsx', stopAt: [], catalogs: { en: [en, enWorklist], ru: [ru, ruWorklist] } },
   { name: 'insights', entry: 'entrypoints/insights/main.tsx', stopAt: [], catalogs: { en: [en, enInsights], ru: [ru, ruInsights] } },
   { name: 'options', entry: 'entrypoints/options/main.tsx', stopAt: [], catalogs: { en: [en], ru: [ru] } },
@@ -100,6 +104,7 @@ describe('each surface loads the words it shows', () => {
   it('each Russian catalog has the keys of its English one, with a plural where English has one', () => {
     for (const [english, russian] of [
       [en, ru],
+      [enAccount, ruAccount],
       [enWorklist, ruWorklist],
       [enInsights, ruInsights],
     ] as Array<[Record<string, unknown>, Record<string, unknown>]>) {
@@ -110,7 +115,8 @@ describe('each surface loads the words it shows', () => {
 
   it('no key is in two catalogs', () => {
     const panel = Object.keys(en);
-    expect(Object.keys(enWorklist).filter((key) => panel.includes(key))).toEqual([]);
-    expect(Object.keys(enInsights).filter((key) => panel.includes(key) || key in enWorklist)).toEqual([]);
+    expect(Object.keys(enAccount).filter((key) => panel.includes(key))).toEqual([]);
+    expect(Object.keys(enWorklist).filter((key) => panel.includes(key) || key in enAccount)).toEqual([]);
+    expect(Object.keys(enInsights).filter((key) => panel.includes(key) || key in enAccount || key in enWorklist)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { saveRecordContext } from '../../core/store';
 import type { RecordContext } from '../../core/schema';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
-import { DAY, NOW, account, companyRef, contact, context, counts, deal, figure, freshDb, showRecordPanel, response, testHost } from './panel-helpers';
+import { DAY, NOW, account, companyRef, contact, context, counts, deal, figure, freshDb, showRecordPanel, response, testHost, untilAccountDetails } from './panel-helpers';
 
 afterEach(cleanup);
 
@@ -12,7 +12,9 @@ async function showAccount(extra: Partial<RecordContext>, settings?: Settings) {
   const db = freshDb();
   await saveRecordContext(db, context(companyRef, { title: 'Acme Corp', account: account(), ...extra }));
   const host = testHost({ settings });
-  return showRecordPanel(db, host, companyRef, ['ready', 'empty']);
+  const utils = await showRecordPanel(db, host, companyRef, ['ready', 'empty']);
+  await untilAccountDetails(utils.container);
+  return utils;
 }
 
 /** The CRM (here: one that cannot list by the latest score) answered: the panel lists the contacts read. */

@@ -6,7 +6,7 @@ import type { Reply } from '../../core/protocol';
 import type { RecordContext } from '../../core/schema';
 import { saveRecordContext } from '../../core/store';
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
-import { DAY, NOW, account, companyRef, contact, context, counts, freshDb, response, showRecordPanel, testHost, type TestHost } from './panel-helpers';
+import { DAY, NOW, account, companyRef, contact, context, counts, freshDb, response, showRecordPanel, testHost, untilAccountDetails, type TestHost } from './panel-helpers';
 
 // A large account's contact list as the CRM lists it: the panel asks the background for each page of each question
 // (chip, search, "Show more") and shows loading, nothing found, a failure and the CRM being busy in words.
@@ -31,6 +31,7 @@ async function showBig(host: TestHost, settings?: Settings) {
   const db = freshDb();
   await saveRecordContext(db, context(companyRef, { title: 'Northwind', ...big }));
   const utils = await showRecordPanel(db, host, companyRef, ['ready']);
+  await untilAccountDetails(utils.container);
   return { ...utils, list: () => screen.getByRole('heading', { name: settings ? /2\s?500/ : '2,500 contacts' }).closest('section') as HTMLElement };
 }
 const scoresShown = (list: HTMLElement) => [...list.querySelectorAll('.contact-row')].map((li) => li.getAttribute('data-ll-contact-score'));

@@ -314,6 +314,14 @@ export async function showRecordPanel(db: LoyaltyLensDb, host: TestHost, ref: Re
   return utils;
 }
 
+/** An account record's quarters and contacts, whose code loads after the figures: waited for as a person would. */
+export async function untilAccountDetails(container: HTMLElement) {
+  await waitFor(() => {
+    expect(container.querySelector('.account-details-loading')).toBeNull();
+    expect(container.querySelector('.contact-filters')).not.toBeNull();
+  });
+}
+
 export function figure(container: HTMLElement, name: string): HTMLElement | null {
   return container.querySelector(`[data-ll-figure="${name}"]`);
 }

@@ -12,12 +12,15 @@ import { DAY, NOW, response } from './panel-helpers';
 
 afterEach(cleanup);
 
-function showChart(responses: ReturnType<typeof response>[], locale: 'en' | 'ru' = 'en') {
-  return render(
+/** The chart once its drawing, which loads on demand, is there. */
+async function showChart(responses: ReturnType<typeof response>[], locale: 'en' | 'ru' = 'en') {
+  const shown = render(
     <I18nProvider value={createI18n(locale, locale === 'ru' ? ru : en)}>
       <HistoryChart responses={responses} />
     </I18nProvider>,
   );
+  await screen.findByRole('group', { name: locale === 'ru' ? /^История оценок/ : /^Score history/ });
+  return shown;
 }
 
 const num = (el: Element | null | undefined, name: string) => Number(el?.getAttribute(name));
@@ -38,8 +41,8 @@ describe('the history chart', () => {
     response('101', 2, NOW - 20 * DAY, { kind: 'ces', scaleMax: 7 }),
   ].sort((a, b) => a.submittedAt - b.submittedAt);
 
-  it('pads the scale so a 0 and a 10 are drawn whole inside the lane', () => {
-    const { container } = showChart(answers);
+  it('pads the scale so a 0 and a 10 are drawn whole inside the lane', async () => {
+    const { container } = await showChart(answers);
     const lane = container.querySelector('.lane-nps')!;
     const { top, bottom } = frameOf(lane);
     const points = [...lane.querySelectorAll('circle')];
@@ -51,16 +54,16 @@ describe('the history chart', () => {
     }
   });
 
-  it('marks the NPS scale every two points and the time axis with three dates', () => {
-    const { container } = showChart(answers);
+  it('marks the NPS scale every two points and the time axis with three dates', async () => {
+    const { container } = await showChart(answers);
     expect([...container.querySelectorAll('.lane-nps .lane-tick')].map((t) => t.textContent)).toEqual(['0', '2', '4', '6', '8', '10']);
     const dates = [...container.querySelectorAll('.axis-date')].map((t) => t.textContent);
     expect(dates).toHaveLength(3);
     expect(dates[2]).toBe('Nov 19, 2026');
   });
 
-  it('names a point’s score and date on hover and on keyboard focus', () => {
-    const { container } = showChart(answers);
+  it('names a point’s score and date on hover and on keyboard focus', async () => {
+    const { container } = await showChart(answers);
     const point = screen.getByRole('img', { name: 'NPS: 9 of 10 · Nov 19, 2026' });
     expect(point.getAttribute('tabindex')).toBe('0');
     expect(container.querySelector('.point-label')).toBeNull();
@@ -77,8 +80,8 @@ describe('the history chart', () => {
     expect(container.querySelector('.point-label')).toBeNull();
   });
 
-  it('says a single CSAT or effort answer in words instead of a lane with one dot', () => {
-    const { container } = showChart(answers);
+  it('says a single CSAT or effort answer in words instead of a lane with one dot', async () => {
+    const { container } = await showChart(answers);
     expect(container.querySelector('.lane-csat')).toBeNull();
     expect(container.querySelector('.lane-ces')).toBeNull();
     expect([...container.querySelectorAll('.chart-single li')].map((li) => li.textContent)).toEqual([
@@ -87,10 +90,10 @@ describe('the history chart', () => {
     ]);
   });
 
-  it('keeps lane names above their lanes and ticks in the gutter, in Russian too', () => {
+  it('keeps lane names above their lanes and ticks in the gutter, in Russian too', async () => {
     const two = [...answers, response('101', 5, NOW - 10 * DAY, { kind: 'ces', scaleMax: 7 })].sort((a, b) => a.submittedAt - b.submittedAt);
     for (const locale of ['en', 'ru'] as const) {
-      const { container, unmount } = showChart(two, locale);
+      const { container, unmount } = await showChart(two, locale);
       const lanes = [...container.querySelectorAll('.lane')];
       expect(lanes.map((l) => l.getAttribute('class'))).toEqual(['lane lane-nps', 'lane lane-ces']);
       for (const lane of lanes) {

@@ -79,7 +79,7 @@ describe('i18n', () => {
     expect(figure(container, 'account-n')?.textContent).toBe('n = 3 человека');
     expect(screen.getByText(/^Слишком мало ответов \(\d+\) для NPS аккаунта$/)).toBeTruthy();
     expect(screen.getByText('Метод: последний ответ каждого контакта')).toBeTruthy();
-    expect(screen.getByRole('heading', { name: '3 контакта' })).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: '3 контакта' })).toBeTruthy();
     expect(screen.getByText('3 дня назад')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Режим звонка' })).toBeTruthy();
     // The automation hooks stay in English and raw numbers.

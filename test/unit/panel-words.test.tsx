@@ -12,6 +12,8 @@ import type * as RuInsightsModule from '../../core/locales/ru-insights';
 import type * as EnInsightsModule from '../../core/locales/en-insights';
 import type * as RuWorklistModule from '../../core/locales/ru-worklist';
 import type * as EnWorklistModule from '../../core/locales/en-worklist';
+import type * as RuAccountModule from '../../core/locales/ru-account';
+import type * as EnAccountModule from '../../core/locales/en-account';
 import { LoyaltyLensDb } from '../../core/db';
 import { CONNECTIONS_KEY } from '../../core/messaging';
 import type { RecordContext, RecordRef } from '../../core/schema';
@@ -99,6 +101,14 @@ vi.mock('../../core/locales/en-worklist', async (importOriginal) => {
 vi.mock('../../core/locales/ru-worklist', async (importOriginal) => {
   const real = await importOriginal<typeof RuWorklistModule>();
   return { ...real, ruWorklist: markWords(real.ruWorklist) };
+});
+vi.mock('../../core/locales/en-account', async (importOriginal) => {
+  const real = await importOriginal<typeof EnAccountModule>();
+  return { ...real, enAccount: markWords(real.enAccount) };
+});
+vi.mock('../../core/locales/ru-account', async (importOriginal) => {
+  const real = await importOriginal<typeof RuAccountModule>();
+  return { ...real, ruAccount: markWords(real.ruAccount) };
 });
 vi.mock('../../core/locales/en-insights', async (importOriginal) => {
   const real = await importOriginal<typeof EnInsightsModule>();

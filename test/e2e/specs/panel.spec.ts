@@ -166,6 +166,8 @@ export async function historyChartNamesItsPointsInBothLanguages(t: E2E): Promise
     await waitForLanguage(page, record, 'ready', language);
     const frame = await panelFrame(page);
     const points = frame.locator('.chart .lane-point');
+    // The drawing loads after the figures: wait for it as a person would see it come.
+    await points.first().waitFor();
     assert.ok((await points.count()) > 1, 'the chart draws the answers');
     await frame.locator('.chart').scrollIntoViewIfNeeded();
     await points.last().focus();

@@ -1,0 +1,41 @@
+import type { AccountCatalog } from './en-account';
+
+// Russian for an account record's quarters and contact list (en-account.ts), loaded with them when the panel speaks Russian.
+
+export const ruAccount: AccountCatalog = {
+  'account.allQuarters': { one: 'Показать все кварталы ({count})', few: 'Показать все кварталы ({count})', many: 'Показать все кварталы ({count})', other: 'Показать все кварталы ({count})' },
+  'account.byQuarter': 'NPS по кварталам',
+  'account.byQuarterTooLarge': 'Для такого большого аккаунта не считается: CRM считает ответы по контактам, а не по кварталам. Цифры выше учитывают последний ответ каждого контакта.',
+  'account.contactFilter': 'Показать контакты',
+  'account.contactMatches': { one: 'Подходит {count} контакт', few: 'Подходят {count} контакта', many: 'Подходят {count} контактов', other: 'Подходят {count} контакта' },
+  'account.contactOrder': 'Сначала критики (0–3, затем 4–6), потом нейтралы, сторонники и те, кто не ответил.',
+  'account.contactSearch': 'Найти контакт по имени',
+  'account.contactsReadOf': 'Сортировка, фильтр и поиск — среди {read} прочитанных контактов из {total}; остальные — в списке CRM.',
+  'account.crmBusy': '{crm} сейчас получает слишком много поисковых запросов. Попробуйте ещё раз через несколько секунд.',
+  'account.crmFailed': '{crm} не смог показать контакты: {reason}',
+  'account.crmListed': '{crm} сортирует, фильтрует и ищет среди всех {total} контактов.',
+  'account.crmLoading': 'Запрашиваем контакты у {crm}…',
+  'account.crmNoMatches': 'Во всей компании нет контактов, подходящих под «{search}».',
+  'account.crmNoneInGroup': 'Во всей компании нет контактов в этой группе.',
+  'account.crmUnlisted': '{crm} сможет сортировать и искать по всей компании, когда администратор добавит контакту поле последней оценки NPS (см. README). Пока что сортировка, фильтр и поиск — среди {read} прочитанных контактов из {total}.',
+  'account.filterAll': 'Все',
+  'account.filterCount': '{label} ({count})',
+  'account.filterDetractor': 'Критики',
+  'account.filterNone': 'Без ответа',
+  'account.filterPassive': 'Нейтралы',
+  'account.filterPromoter': 'Сторонники',
+  'account.noContactMatches': 'Среди прочитанных контактов совпадений нет.',
+  'account.noResponse': 'Нет ответа',
+  'account.npsShort': 'NPS',
+  'account.quarter': 'Квартал',
+  'account.quarterTooFew': 'мало ответов',
+  'account.quarterTooFewNote': 'Серым: меньше {min} ответов — слишком мало для надёжного NPS.',
+  'account.recentQuarters': 'Показать последние {count} квартала',
+  'account.responsesShort': 'Ответы',
+  'account.showMoreContacts': {
+    one: 'Показать ещё {count} из {total}',
+    few: 'Показать ещё {count} из {total}',
+    many: 'Показать ещё {count} из {total}',
+    other: 'Показать ещё {count} из {total}',
+  },
+};
