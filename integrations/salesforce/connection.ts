@@ -16,6 +16,8 @@ import * as soql from './soql';
 // The connection to one org: the signed-in session, the transport, and what the connector learns about the org
 // once (its currencies, whether it has person accounts, the Task key field, a closed Case status).
 
+const ORG_FACTS_TTL_MS = 12 * 3_600_000;
+
 /** Where the org's facts are kept across service-worker restarts (the background's database). */
 export interface OrgFactsCache {
   load(): Promise<unknown>;
@@ -91,8 +93,11 @@ export class SalesforceOrg {
 
   private async keptFacts(meter: Meter): Promise<SalesforceOrgFacts> {
     const kept = orgFactsSchema.safeParse(this.factsCache ? await this.factsCache.load().catch(() => null) : null);
-    if (kept.success && kept.data.instance === this.instance()) return this.use(kept.data);
-    return this.refreshFacts(meter);
+    if (!kept.success || kept.data.instance !== this.instance()) return this.refreshFacts(meter);
+    // An admin may turn on multiple currencies or change the corporate one: a copy older than half a day is used once
+    // more while a fresh one is read.
+    if (this.now() - kept.data.readAt > ORG_FACTS_TTL_MS) void this.refreshFacts({ requests: 0 }).catch(() => undefined);
+    return this.use(kept.data);
   }
 
   private use(facts: SalesforceOrgFacts): SalesforceOrgFacts {

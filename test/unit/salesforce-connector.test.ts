@@ -535,6 +535,12 @@ describe('every money figure in its currency: the org’s, learned when connecti
     const view = await connector({ factsCache: other }).loadContext(ref('account', F.sampleAccountId), DEFAULT_SETTINGS);
     expect(view.account?.currency).toBe('USD');
     expect(other.kept()).toMatchObject({ instance: INSTANCE, currency: 'USD' });
+    // A copy older than half a day serves the view at once (one request) and is read again beside it.
+    const stale = keptOrgFacts();
+    const readAt = Date.now() - 13 * 3_600_000;
+    await stale.save({ instance: INSTANCE, multiCurrency: true, currency: 'USD', readAt });
+    expect((await connector({ factsCache: stale }).loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS)).requestCount).toBe(1);
+    await vi.waitFor(() => expect((stale.kept() as { readAt: number }).readAt).toBeGreaterThan(readAt));
   });
 });
 
