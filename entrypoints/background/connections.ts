@@ -6,6 +6,7 @@ import type { Crm, RecordRef } from '../../core/schema';
 import { CrmError, type ConnectionInfo, type CrmConnector } from '../../integrations/crm';
 import { connectHubSpotToken, createHubSpotConnector, type DirectoryCache, type HubSpotConnector } from '../../integrations/hubspot/connector';
 import { createSalesforceConnector } from '../../integrations/salesforce/connector';
+import type { OrgFactsCache } from '../../integrations/salesforce/connection';
 import type { SalesforceSession } from '../../integrations/salesforce/oauth';
 import { currentSettings } from './settings';
 import type { Settings } from '../../core/settings';
@@ -50,9 +51,24 @@ async function salesforceConnector(): Promise<CrmConnector> {
   const [session, { settings }] = await Promise.all([salesforceSession(), currentSettings()]);
   const apiVersion = settings.salesforce.apiVersion;
   if (salesforce?.session !== session || salesforce.apiVersion !== apiVersion) {
-    salesforce = { session, apiVersion, connector: createSalesforceConnector({ session, apiVersion }) };
+    salesforce = { session, apiVersion, connector: createSalesforceConnector({ session, apiVersion, factsCache: salesforceFactsCache(session) }) };
   }
   return salesforce.connector;
+}
+
+/**
+ * The org's currencies, read when connecting, kept in the extension's database so views after a worker restart read
+ * none. Only the current session's connector may write them; the connector uses a kept copy only for its own org.
+ */
+function salesforceFactsCache(session: SalesforceSession): OrgFactsCache {
+  return {
+    async load() {
+      return (await db.directories.get('salesforce'))?.value ?? null;
+    },
+    async save(facts) {
+      if (salesforce?.session === session) await db.directories.put({ crm: 'salesforce', value: facts });
+    },
+  };
 }
 
 export async function connectorForCrm(crm: Crm): Promise<CrmConnector> {

@@ -87,6 +87,7 @@ const lacksField = (result: SubResult | undefined) => !!result && !result.ok && 
 export async function countSalesforceInsights(org: SalesforceOrg, filter: OwnerFilter, months: Month[], settings: Settings): Promise<InsightsCounts> {
   org.checkInstance();
   const meter: Meter = { requests: 0 };
+  const orgCurrency = await org.orgCurrency(meter);
   const ctx = { mapping: settings.salesforce };
   const period = { start: monthBounds(months[0]!).start, end: monthBounds(months.at(-1)!).end };
   const fu = followUpWhere(settings, filter, period);
@@ -113,7 +114,7 @@ export async function countSalesforceInsights(org: SalesforceOrg, filter: OwnerF
   });
   // Per cause, its follow-ups counted by account (a multi-select picklist cannot be grouped, its accounts can; the
   // Reason and its accounts can, in one query); the money behind the accounts that have any cause, once per account —
-  // their open pipeline or revenue field.
+  // their open pipeline or revenue field, summed (per account for the field) so Salesforce answers in one currency.
   if (byReason) {
     if (byReason.size > 0) {
       queries.push({ referenceId: 'reasons', soql: `SELECT Reason r, AccountId a, COUNT(Id) n FROM Case WHERE ${fu} AND Reason IN ${reasonList} GROUP BY Reason, AccountId LIMIT ${GROUPS_MAX}` });
@@ -130,7 +131,7 @@ export async function countSalesforceInsights(org: SalesforceOrg, filter: OwnerF
       referenceId: 'revenue',
       soql:
         revenue.kind === 'accountField'
-          ? `SELECT Id a, ${soql.apiName(revenue.field)} r FROM Account WHERE Id IN ${withAnyCause} LIMIT ${GROUPS_MAX}`
+          ? `SELECT Id a, SUM(${soql.apiName(revenue.field)}) r FROM Account WHERE Id IN ${withAnyCause} GROUP BY Id LIMIT ${GROUPS_MAX}`
           : `SELECT AccountId a, SUM(Amount) r FROM Opportunity WHERE IsClosed = false AND AccountId IN ${withAnyCause} GROUP BY AccountId LIMIT ${GROUPS_MAX}`,
     });
   }
@@ -214,8 +215,8 @@ export async function countSalesforceInsights(org: SalesforceOrg, filter: OwnerF
     counted: 'answers',
     months: [...monthly.values()],
     causes: causeCounts,
-    // Aggregates of currency fields come back in the org's corporate currency, which the API does not name here.
-    currency: null,
+    // Aggregates of currency fields come back in the org's corporate currency (known since connecting).
+    currency: orgCurrency,
     touchpoints: [...surveys.values()],
     funnel: {
       opened: openedRows.reduce((n, r) => n + r.n, 0),

@@ -21,7 +21,6 @@ export function dataPaths(apiVersion: string) {
     objects: `${base}/sobjects`,
     object: (objectName: string) => `${base}/sobjects/${objectName}`,
     describe: (objectName: string) => `${base}/sobjects/${objectName}/describe`,
-    limits: `${base}/limits`,
     /** The Tooling API's CustomField: creates a field on an object (needs the Customize Application permission). */
     toolingCustomField: `${base}/tooling/sobjects/CustomField`,
   };

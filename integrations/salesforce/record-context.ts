@@ -53,6 +53,8 @@ export async function loadContext(org: SalesforceOrg, ref: RecordRef, settings: 
 async function assemble(org: SalesforceOrg, ref: RecordRef, settings: Settings, onListPages?: ListPagesSink): Promise<RecordContext> {
   const meter: Meter = { requests: 0 };
   const ctx: ErrorContext = { mapping: settings.salesforce };
+  // Known since connecting (kept across worker restarts): which currency fields the org has, and its own currency.
+  const { currency: orgCurrency } = await org.facts(meter);
   const sources = settings.salesforce.sources;
   const accountRef = ref.objectType === 'account' ? ref.id : '@{focus.records[0].AccountId}';
   const queries: SubQuery[] = [];
@@ -165,8 +167,8 @@ async function assemble(org: SalesforceOrg, ref: RecordRef, settings: Settings, 
       for (const c of accountContacts) if (!contacts.has(c.Id)) contacts.set(c.Id, toContact(org, c));
       for (const c of await childRecords(org.api, row.Cases, sfCaseSchema, meter, ctx)) followUps.set(c.Id, caseFollowUp(org, c));
       const revenue = settings.salesforce.revenue;
-      // The org's corporate currency is what a record without its own (a single-currency org) is in; unknown here.
-      const currency = row.CurrencyIsoCode ?? null;
+      // A record without its own currency (every record of a single-currency org) is in the org's.
+      const currency = row.CurrencyIsoCode ?? orgCurrency;
       let amount: number | null;
       if (revenue.kind === 'accountField') {
         const value = (row as Record<string, unknown>)[revenue.field];

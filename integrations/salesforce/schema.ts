@@ -175,9 +175,24 @@ export const saveResultSchema = z.object({
 export const saveResultsSchema = z.array(saveResultSchema);
 export type SaveResult = z.infer<typeof saveResultSchema>;
 
-export const limitsSchema = z
-  .object({ DailyApiRequests: z.object({ Max: z.number().int().nonnegative(), Remaining: z.number().int() }).loose() })
-  .loose();
+/** An ISO 4217 currency code, as Salesforce's currency picklists hold them. */
+const isoCurrency = z.string().regex(/^[A-Z]{3}$/);
+
+/** `SELECT DefaultCurrencyIsoCode FROM Organization`: a single-currency org's currency (multi-currency: the corporate one). */
+export const sfOrganizationCurrencySchema = z.object({ DefaultCurrencyIsoCode: isoCurrency.nullable().optional().transform((v) => v ?? null) }).loose();
+/** `SELECT IsoCode FROM CurrencyType WHERE IsCorporate = true`: only multi-currency orgs have the object. */
+export const sfCorporateCurrencySchema = z.object({ IsoCode: isoCurrency }).loose();
+
+/** What the connector learns about an org once per connection, kept across worker restarts (see connection.ts). */
+export const orgFactsSchema = z.object({
+  /** The org's API host: a kept copy of another org is not used. */
+  instance: z.string().min(1),
+  multiCurrency: z.boolean(),
+  /** The org's corporate currency (a single-currency org's only one); null when the org names none. */
+  currency: isoCurrency.nullable(),
+  readAt: z.number(),
+});
+export type SalesforceOrgFacts = z.infer<typeof orgFactsSchema>;
 
 export const userinfoSchema = z
   .object({ user_id: z.string(), organization_id: z.string(), name: z.string().optional(), preferred_username: z.string().optional() })

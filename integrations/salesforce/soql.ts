@@ -8,6 +8,11 @@ const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 /** A composite reference such as @{focus.records[0].AccountId}, resolved by Salesforce before the query runs. */
 const REFERENCE = /^@\{[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+|\[\d+\])*\}$/;
 
+/** A single-currency org's currency; in a multi-currency org, the corporate one's locale currency (see connection.ts). */
+export const ORGANIZATION_CURRENCY_QUERY = 'SELECT DefaultCurrencyIsoCode FROM Organization';
+/** The corporate currency of a multi-currency org; other orgs have no CurrencyType (INVALID_TYPE). */
+export const CORPORATE_CURRENCY_QUERY = 'SELECT IsoCode FROM CurrencyType WHERE IsCorporate = true';
+
 /** A SOQL string literal. Escapes per the SOQL reference: backslash, quotes and control characters. */
 export function quote(value: string): string {
   const escaped = value.replace(/[\\'"\n\r\t\b\f]/g, (ch) => {

@@ -41,7 +41,7 @@ const id = z.string().regex(/^[A-Za-z0-9]{15,18}$/);
 const text = z.string().nullable().optional().transform((v) => v ?? null);
 const named = z.object({ Name: z.string().nullable().optional() }).nullable().optional();
 const accountParent = z
-  .object({ Name: z.string().nullable().optional(), OwnerId: id.nullable().optional(), Owner: named })
+  .object({ Name: z.string().nullable().optional(), OwnerId: id.nullable().optional(), Owner: named, CurrencyIsoCode: z.string().nullable().optional() })
   .loose()
   .nullable()
   .optional();
@@ -92,6 +92,8 @@ export interface SalesforceWorklistDeps {
   recordUrl(objectName: string, recordId: string): string;
   /** The follow-up Case's loop fields the org has. */
   loopFields(): Promise<SalesforceLoopFields>;
+  /** Whether records carry CurrencyIsoCode, and the org's corporate currency (known since connecting). */
+  currencies(): Promise<{ multiCurrency: boolean; currency: string | null }>;
   now(): number;
 }
 
@@ -115,21 +117,27 @@ function revenueField(settings: Settings): string | null {
   return revenue.kind === 'accountField' ? soql.apiName(revenue.field) : null;
 }
 
-export function openCasesQuery(ownerId: string, settings: Settings): string {
-  const revenue = revenueField(settings);
+/** The account's revenue field, with the account's currency where records carry their own. */
+function accountRevenueColumns(settings: Settings, multiCurrency: boolean): string {
+  const field = revenueField(settings);
+  return field ? `, Account.${field}${multiCurrency ? ', Account.CurrencyIsoCode' : ''}` : '';
+}
+
+export function openCasesQuery(ownerId: string, settings: Settings, multiCurrency: boolean): string {
+  const revenue = accountRevenueColumns(settings, multiCurrency);
   return (
     `SELECT Id, CaseNumber, Subject, Status, CreatedDate, OwnerId, Owner.Name, ContactId, Contact.Name, AccountId, ` +
-    `Account.Name, Account.OwnerId, Account.Owner.Name${revenue ? `, Account.${revenue}` : ''} FROM Case ` +
+    `Account.Name, Account.OwnerId, Account.Owner.Name${revenue} FROM Case ` +
     `WHERE OwnerId = ${soql.idLiteral(ownerId)} AND IsClosed = false ORDER BY CreatedDate ASC LIMIT ${WORKLIST_ROWS}`
   );
 }
 
 /** Open tasks, not the completed outcome Tasks Loyalty Lens writes (those are closed loops). */
-export function openTasksQuery(ownerId: string, settings: Settings): string {
-  const revenue = revenueField(settings);
+export function openTasksQuery(ownerId: string, settings: Settings, multiCurrency: boolean): string {
+  const revenue = accountRevenueColumns(settings, multiCurrency);
   return (
     `SELECT Id, Subject, Status, ActivityDate, CreatedDate, OwnerId, Owner.Name, WhoId, Who.Name, AccountId, ` +
-    `Account.Name, Account.OwnerId, Account.Owner.Name${revenue ? `, Account.${revenue}` : ''} FROM Task ` +
+    `Account.Name, Account.OwnerId, Account.Owner.Name${revenue} FROM Task ` +
     `WHERE OwnerId = ${soql.idLiteral(ownerId)} AND IsClosed = false ORDER BY ActivityDate ASC LIMIT ${WORKLIST_ROWS}`
   );
 }
@@ -168,9 +176,10 @@ function latestAnswers(responses: SurveyResponse[]): Map<string, SurveyResponse>
 export async function readSalesforceWorklist(deps: SalesforceWorklistDeps, ownerId: string, settings: Settings, requestCount: () => number): Promise<WorklistRead> {
   const start = requestCount();
   const me = ownerId;
+  const { multiCurrency, currency: orgCurrency } = await deps.currencies();
   const first = await deps.composite([
-    { referenceId: 'cases', soql: openCasesQuery(me, settings) },
-    { referenceId: 'tasks', soql: openTasksQuery(me, settings) },
+    { referenceId: 'cases', soql: openCasesQuery(me, settings, multiCurrency) },
+    { referenceId: 'tasks', soql: openTasksQuery(me, settings, multiCurrency) },
     { referenceId: 'caseCount', soql: openCountQuery('Case', me) },
     { referenceId: 'taskCount', soql: openCountQuery('Task', me) },
   ]);
@@ -201,12 +210,15 @@ export async function readSalesforceWorklist(deps: SalesforceWorklistDeps, owner
   const field = revenueField(settings);
   const accountOf = (r: CaseRow | TaskRow): WorklistRow['account'] => {
     if (!r.AccountId) return null;
-    const fieldValue = field ? (r.Account as Record<string, unknown> | null | undefined)?.[field] : undefined;
+    const parent = r.Account as Record<string, unknown> | null | undefined;
+    const fieldValue = field ? parent?.[field] : undefined;
+    const ownCurrency = r.Account?.CurrencyIsoCode ?? null;
     return {
       id: r.AccountId,
       name: r.Account?.Name ?? r.AccountId,
       revenue: field ? (typeof fieldValue === 'number' ? fieldValue : null) : (revenue.get(r.AccountId) ?? 0),
-      currency: null,
+      // The field is in the account's currency (else the org's); SUM(Amount) answers in the corporate currency.
+      currency: field ? (ownCurrency ?? orgCurrency) : orgCurrency,
       ownerId: r.Account?.OwnerId ?? null,
       ownerName: r.Account?.Owner?.Name ?? null,
     };
@@ -441,6 +453,7 @@ export function salesforceWorklist(org: SalesforceOrg): WorklistReader {
       },
       recordUrl: (objectName, recordId) => recordUrl(org.instance(), objectName, recordId),
       loopFields: () => caseLoopFields(org, meter),
+      currencies: () => org.facts(meter),
       now: org.now,
     };
   };

@@ -5,7 +5,7 @@ import { SalesforceAuth } from './auth';
 import { SALESFORCE_FIXTURES, SALESFORCE_HOSTS, takeInitialWorld } from './fixtures';
 import { pageData, recordPage } from './pages';
 import { describeGlobal, describeObject, RecordWriter, recordJson, type SaveResult } from './records';
-import { fieldDef, objectByPrefix, objectDef, type FieldDef, type ObjectDef } from './schema';
+import { fieldDef, hideObject, objectByPrefix, objectDef, visibleObjects, type FieldDef, type ObjectDef } from './schema';
 import { seed } from './seed';
 import { ChildRows, runQuery, SoqlError, type OutRecord } from './soql';
 import { Store, type Row } from './store';
@@ -33,6 +33,12 @@ export interface SalesforceSandbox extends CrmSandbox {
    * function puts it back (rows keep their values meanwhile).
    */
   withoutField(objectName: string, fieldName: string): () => void;
+  /**
+   * Turns the org into a single-currency one in `currency`, as an org that never enabled multiple currencies: no
+   * object has CurrencyIsoCode, CurrencyType does not exist (SOQL on it answers INVALID_TYPE) and the Organization's
+   * DefaultCurrencyIsoCode is `currency`. Until reset, or until the returned function makes it multi-currency again.
+   */
+  singleCurrency(currency: string): () => void;
 }
 
 const customFieldSchema = z.object({
@@ -107,7 +113,10 @@ export function createSalesforceSandbox(options: { latencyMs?: number; answersIn
   const auth = new SalesforceAuth(() => signInUserId);
   /** Fields taken out by withoutField, to put back on reset (the schema is shared by the org's objects). */
   const removedFields: { object: ObjectDef; field: FieldDef; index: number }[] = [];
+  /** Undoes singleCurrency (on reset). */
+  let multiCurrencyAgain: (() => void) | null = null;
   function restoreFields(): void {
+    multiCurrencyAgain?.();
     for (const { object, field, index } of removedFields.reverse()) object.fields.splice(index, 0, field);
     removedFields.length = 0;
   }
@@ -591,6 +600,30 @@ export function createSalesforceSandbox(options: { latencyMs?: number; answersIn
     },
     apiUsage() {
       return { used, limit };
+    },
+    singleCurrency(currency) {
+      multiCurrencyAgain?.();
+      const organization = objectDef('Organization')!;
+      const orgRow = store.get(organization, SALESFORCE_FIXTURES.orgId)!;
+      const before = orgRow.DefaultCurrencyIsoCode ?? null;
+      orgRow.DefaultCurrencyIsoCode = currency;
+      const removed = visibleObjects().flatMap((object) => {
+        const field = fieldDef(object, 'CurrencyIsoCode');
+        if (!field) return [];
+        const index = object.fields.indexOf(field);
+        object.fields.splice(index, 1);
+        return [{ object, field, index }];
+      });
+      const showCurrencyType = hideObject('CurrencyType');
+      const undo = () => {
+        if (multiCurrencyAgain !== undo) return;
+        multiCurrencyAgain = null;
+        showCurrencyType();
+        for (const { object, field, index } of removed.reverse()) object.fields.splice(index, 0, field);
+        orgRow.DefaultCurrencyIsoCode = before;
+      };
+      multiCurrencyAgain = undo;
+      return undo;
     },
     withoutField(objectName, fieldName) {
       const target = objectDef(objectName);

@@ -1,5 +1,5 @@
 import { toId18 } from '../../integrations/salesforce/ids';
-import { CASE_STATUSES, fieldDef, isGroupable, objectByPrefix, objectDef, OBJECTS, TASK_STATUSES, type FieldDef, type ObjectDef } from './schema';
+import { CASE_STATUSES, fieldDef, isGroupable, objectByPrefix, objectDef, TASK_STATUSES, visibleObjects, type FieldDef, type ObjectDef } from './schema';
 import { sfDateTime, type Row, type Store, type Value } from './store';
 
 // Record writes (create, update, upsert) with Salesforce's validation and its error shapes.
@@ -267,7 +267,7 @@ function objectUrls(object: ObjectDef, version: string): Record<string, string> 
 }
 
 function summary(object: ObjectDef, version: string): Record<string, unknown> {
-  const readOnly = object.name === 'CaseStatus' || object.name === 'Organization' || object.name.startsWith('Survey');
+  const readOnly = ['CaseStatus', 'Organization', 'CurrencyType'].includes(object.name) || object.name.startsWith('Survey');
   return {
     activateable: false, createable: !readOnly, custom: object.custom, customSetting: false, deletable: !readOnly,
     deprecatedAndHidden: false, feedEnabled: false, hasSubtypes: false, isSubtype: false, keyPrefix: object.keyPrefix,
@@ -278,7 +278,7 @@ function summary(object: ObjectDef, version: string): Record<string, unknown> {
 }
 
 export function describeGlobal(version: string): Record<string, unknown> {
-  return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: [...OBJECTS.values()].map((o) => summary(o, version)) };
+  return { encoding: 'UTF-8', maxBatchSize: 200, sobjects: visibleObjects().map((o) => summary(o, version)) };
 }
 
 export function describeObject(object: ObjectDef, version: string): Record<string, unknown> {

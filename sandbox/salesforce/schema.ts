@@ -82,9 +82,14 @@ export const CASE_STATUSES: readonly { label: string; closed: boolean }[] = [
   { label: 'Resolved - Customer Thanked', closed: true },
 ];
 
-/** The org has multiple currencies on (records carry CurrencyIsoCode); its corporate currency is USD. */
+/**
+ * The org has multiple currencies on (records carry CurrencyIsoCode); its corporate currency is USD. Each currency's
+ * rate against it, as the CurrencyType rows hold them (aggregates of currency fields are converted with them).
+ * A test can turn the org into a single-currency one (SalesforceSandbox.singleCurrency).
+ */
 export const CURRENCIES = ['USD', 'EUR', 'GBP', 'JPY'];
 export const CORPORATE_CURRENCY = 'USD';
+export const CONVERSION_RATES: Readonly<Record<string, number>> = { USD: 1, EUR: 0.92, GBP: 0.79, JPY: 149.5 };
 
 export const TASK_STATUSES = ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'];
 
@@ -185,7 +190,19 @@ const SPECS: { name: string; label: string; plural: string; prefix: string; name
   },
   {
     name: 'Organization', label: 'Organization', plural: 'Organizations', prefix: '00D', nameField: 'Name',
-    fields: [['Name', 'string'], ['OrganizationType', 'string'], ['IsSandbox', 'boolean'], ['InstanceName', 'string'], ['TimeZoneSidKey', 'string']],
+    fields: [
+      ['Name', 'string'], ['OrganizationType', 'string'], ['IsSandbox', 'boolean'], ['InstanceName', 'string'], ['TimeZoneSidKey', 'string'],
+      // A single-currency org's currency; with multiple currencies, the corporate one.
+      ['DefaultCurrencyIsoCode', 'picklist', { label: 'Currency', picklistValues: CURRENCIES }],
+    ],
+  },
+  {
+    // Only in multi-currency orgs: elsewhere SOQL on it answers INVALID_TYPE.
+    name: 'CurrencyType', label: 'Currency Type', plural: 'Currency Types', prefix: '01L', nameField: 'IsoCode',
+    fields: [
+      ['IsoCode', 'picklist', { label: 'Currency ISO Code', picklistValues: CURRENCIES }], ['ConversionRate', 'double'],
+      ['DecimalPlaces', 'int'], ['IsActive', 'boolean', { label: 'Active' }], ['IsCorporate', 'boolean', { label: 'Corporate Currency' }],
+    ],
   },
   {
     name: 'Survey', label: 'Survey', plural: 'Surveys', prefix: '0Kb', nameField: 'Name',
@@ -315,8 +332,23 @@ export function isGroupable(field: FieldDef): boolean {
   return !['double', 'currency', 'datetime', 'textarea', 'multipicklist'].includes(field.type);
 }
 
+/** Objects a test took out of the org (SalesforceSandbox.singleCurrency): describe and SOQL no longer know them. */
+const hidden = new Set<string>();
+
+export function hideObject(name: string): () => void {
+  const key = name.toLowerCase();
+  hidden.add(key);
+  return () => void hidden.delete(key);
+}
+
 export function objectDef(name: string): ObjectDef | undefined {
-  return OBJECTS.get(name.toLowerCase());
+  const key = name.toLowerCase();
+  return hidden.has(key) ? undefined : OBJECTS.get(key);
+}
+
+/** The org's objects as describe lists them. */
+export function visibleObjects(): ObjectDef[] {
+  return [...OBJECTS.values()].filter((o) => !hidden.has(o.name.toLowerCase()));
 }
 
 export function fieldDef(object: ObjectDef, name: string): FieldDef | undefined {
@@ -337,5 +369,6 @@ export function childRelationship(object: ObjectDef, relationshipName: string): 
 const BY_PREFIX = new Map([...OBJECTS.values()].map((object) => [object.keyPrefix, object]));
 
 export function objectByPrefix(id: string): ObjectDef | undefined {
-  return BY_PREFIX.get(id.slice(0, 3));
+  const object = BY_PREFIX.get(id.slice(0, 3));
+  return object && !hidden.has(object.name.toLowerCase()) ? object : undefined;
 }

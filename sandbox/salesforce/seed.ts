@@ -1,6 +1,7 @@
 import { SeededRandom } from '../random';
 import { SALESFORCE_ORG_ID } from './org';
-import { CASE_STATUSES, CORPORATE_CURRENCY, objectDef, type ObjectDef } from './schema';
+import { toId18 } from '../../integrations/salesforce/ids';
+import { CASE_STATUSES, CONVERSION_RATES, CORPORATE_CURRENCY, objectDef, type ObjectDef } from './schema';
 import {
   BIG_COMPANY_NAME, CES_COMMENTS, COMPANY_SUFFIXES, COMPANY_WORDS, CSAT_COMMENTS, DEAL_NAMES, DETRACTOR_COMMENTS, FIRST_NAMES,
   HARD_COMMENT_LIST, HARD_COMMENTS, JOB_TITLES, LAST_NAMES, PASSIVE_COMMENTS, PROMOTER_COMMENTS, SURVEY_NAMES, TICKET_SUBJECTS,
@@ -96,7 +97,7 @@ export function seed(store: Store, volume: SeedVolume | null = null): SeedFixtur
   const admin = users[0]!;
   store.insert(obj('Organization'), {
     Id: SALESFORCE_ORG_ID, Name: 'Acme Robotics Group', OrganizationType: 'Enterprise Edition', IsSandbox: false, InstanceName: 'USA512',
-    TimeZoneSidKey: 'Europe/Berlin', IsDeleted: false, CreatedDate: at(SEED_START - 900 * DAY), LastModifiedDate: at(SEED_START), SystemModstamp: at(SEED_START),
+    TimeZoneSidKey: 'Europe/Berlin', DefaultCurrencyIsoCode: CORPORATE_CURRENCY, IsDeleted: false, CreatedDate: at(SEED_START - 900 * DAY), LastModifiedDate: at(SEED_START), SystemModstamp: at(SEED_START),
   });
   const ownerIds = users.slice(1).map((u) => u.Id as string);
   for (const row of store.rows(obj('User'))) {
@@ -475,6 +476,14 @@ export function seed(store: Store, volume: SeedVolume | null = null): SeedFixtur
     // The admin's Flow keeps each contact's latest answer on the contact.
     for (const contact of answered) contact.Loyalty_Lens_Last_NPS__c = latestNps.get(contact.Id as string)?.score ?? null;
   }
+
+  // The org's currencies and their rates against the corporate one (ids of their own: no seeded id above moves).
+  Object.entries(CONVERSION_RATES).forEach(([isoCode, rate], i) => {
+    store.insert(obj('CurrencyType'), {
+      Id: toId18(`01LHn000000000${i}`)!, IsoCode: isoCode, ConversionRate: rate, DecimalPlaces: isoCode === 'JPY' ? 0 : 2, IsActive: true,
+      IsCorporate: isoCode === CORPORATE_CURRENCY, IsDeleted: false, CreatedDate: at(SEED_START - 900 * DAY), LastModifiedDate: at(SEED_START), SystemModstamp: at(SEED_START),
+    });
+  });
 
   return {
     bulkLoopOwnerId: loopOwners.victorId,

@@ -706,7 +706,12 @@ function aggregateValue(fn: FunctionExp, rows: Row[], object: ObjectDef, ctx: Co
   if (name === 'COUNT' && param === undefined) return rows.length;
   if (typeof param !== 'string') throw new SoqlError('MALFORMED_QUERY', `unsupported aggregate ${fn.rawValue ?? name}`);
   const path = resolvePath(object, param);
-  const values = rows.map((row) => readPath(ctx.store, row, path)).filter((v): v is string | number | boolean => v !== null);
+  const toCorporate = corporateAmount(object, path, ctx);
+  const values = rows.flatMap((row) => {
+    const value = readPath(ctx.store, row, path);
+    if (value === null) return [];
+    return [toCorporate && typeof value === 'number' ? toCorporate(row, value) : value];
+  });
   switch (name) {
     case 'COUNT': return values.length;
     case 'COUNT_DISTINCT': return new Set(values.map((v) => (typeof v === 'string' ? v.toLowerCase() : v))).size;
@@ -724,6 +729,26 @@ function aggregateValue(fn: FunctionExp, rows: Row[], object: ObjectDef, ctx: Co
     }
     default: throw new SoqlError('MALFORMED_QUERY', `unsupported aggregate ${name}`);
   }
+}
+
+/**
+ * With multiple currencies, aggregates of a currency field answer in the corporate currency: each row's amount divided
+ * by its currency's rate (CurrencyType), rounded to cents. A row without CurrencyIsoCode counts as corporate.
+ */
+function corporateAmount(object: ObjectDef, path: Path, ctx: Context): ((row: Row, value: number) => number) | null {
+  const currencyType = objectDef('CurrencyType');
+  if (path.leaf.type !== 'currency' || !currencyType) return null;
+  const last = path.hops.at(-1);
+  const holder = last ? objectDef(last.referenceTo![0]!) : object;
+  const isoField = holder ? fieldDef(holder, 'CurrencyIsoCode') : undefined;
+  if (!isoField) return null;
+  const rates = new Map([...ctx.store.rows(currencyType)].map((r) => [String(r.IsoCode), Number(r.ConversionRate)]));
+  const isoPath: Path = { hops: path.hops, leaf: isoField, keys: [] };
+  return (row, value) => {
+    const iso = readPath(ctx.store, row, isoPath);
+    const rate = typeof iso === 'string' ? rates.get(iso) : undefined;
+    return rate ? Math.round((value / rate) * 100) / 100 : value;
+  };
 }
 
 /** A date function (CALENDAR_YEAR(CreatedDate)…) of one row, as a grouping key. */

@@ -12,7 +12,7 @@ import { SALESFORCE_FIXTURES as SF, type SalesforceSandbox } from '../../sandbox
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import type { FaultRule } from '../../sandbox/types';
 import { SalesforceSession, type SalesforceTokens } from '../../integrations/salesforce/oauth';
-import { routeToSandbox, signIn } from './salesforce-sandbox-client';
+import { keptOrgFacts, routeToSandbox, signIn } from './salesforce-sandbox-client';
 
 // One table of behaviours every CRM connector shows, run against each connector through the sandbox. A CRM joins
 // by adding a harness below: how to reach it, which of its records to read, and how its API says each failure.
@@ -238,12 +238,15 @@ let unroute: (() => void) | null = null;
 /** The sandbox's own control routes are plain HTTP on its local port, outside the CRM host routing. */
 const plainFetch = globalThis.fetch;
 
+const sfConnected = keptOrgFacts();
 const salesforce: Harness = {
   name: 'Salesforce',
   instance: SF.hosts.api,
   async beforeAll() {
     unroute = routeToSandbox(sandbox);
     sfTokens = await signIn();
+    // Connected as the background connects: what it learns of the org (its currencies) is kept for the views.
+    await salesforce.connector().testConnection();
   },
   afterAll() {
     unroute?.();
@@ -254,6 +257,7 @@ const salesforce: Harness = {
       session: new SalesforceSession({ tokens: sfTokens, loginHost: SF.hosts.login, consumerKey: SF.consumerKey, onTokens: (t) => void (sfTokens = t) }),
       apiVersion: '62.0',
       clock: { now: Date.now, sleep: async () => {} },
+      factsCache: sfConnected,
       ...options,
     }),
   warm: async () => {},

@@ -17,12 +17,14 @@ import {
 import {
   compositeResponseSchema,
   describeSchema,
-  limitsSchema,
+  orgFactsSchema,
   parseSourceRows,
   saveResultsSchema,
   sfAccountRecordSchema,
   sfContactRecordSchema,
+  sfCorporateCurrencySchema,
   sfErrorSchema,
+  sfOrganizationCurrencySchema,
   userinfoSchema,
 } from '../../integrations/salesforce/schema';
 import { readScore } from '../../integrations/scores';
@@ -59,7 +61,9 @@ const schemas: Array<[string, z.ZodType]> = [
   ['Salesforce account record', sfAccountRecordSchema],
   ['Salesforce describe', describeSchema],
   ['Salesforce save results', saveResultsSchema],
-  ['Salesforce limits', limitsSchema],
+  ['Salesforce organization currency', sfOrganizationCurrencySchema],
+  ['Salesforce corporate currency', sfCorporateCurrencySchema],
+  ['Salesforce kept org facts', orgFactsSchema],
   ['Salesforce userinfo', userinfoSchema],
 ];
 

@@ -10,7 +10,7 @@ import { parseRedirect, SalesforceSession, type SalesforceTokens } from '../../i
 import { SALESFORCE_SURVEYS_PRESET, SIMPLE_SURVEY_PRESET } from '../../integrations/salesforce/presets';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import { SALESFORCE_FIXTURES as F, type SalesforceSandbox } from '../../sandbox/salesforce/index';
-import { REDIRECT_URI, routeToSandbox, signIn } from './salesforce-sandbox-client';
+import { keptOrgFacts, REDIRECT_URI, routeToSandbox, sandboxFetch, signIn } from './salesforce-sandbox-client';
 import { objectDef } from '../../sandbox/salesforce/schema';
 import { seed } from '../../sandbox/salesforce/seed';
 import { Store } from '../../sandbox/salesforce/store';
@@ -32,8 +32,10 @@ function newSession(): SalesforceSession {
   rotated = [];
   return new SalesforceSession({ tokens, loginHost: LOGIN, consumerKey: F.consumerKey, onTokens: (t) => void rotated.push(t) });
 }
+/** What connecting learned about the org (its currencies), kept as the background keeps it. */
+const connected = keptOrgFacts();
 function connector(extra: Partial<Parameters<typeof createSalesforceConnector>[0]> = {}) {
-  return createSalesforceConnector({ session: newSession(), apiVersion: '62.0', clock: { now: Date.now, sleep: async () => {} }, ...extra });
+  return createSalesforceConnector({ session: newSession(), apiVersion: '62.0', clock: { now: Date.now, sleep: async () => {} }, factsCache: connected, ...extra });
 }
 const ref = (objectType: RecordRef['objectType'], id: string): RecordRef => ({ crm: 'salesforce', instance: INSTANCE, objectType, id });
 const key = (id: string) => rowKey('salesforce', INSTANCE, id);
@@ -70,6 +72,7 @@ beforeAll(async () => {
     return request.call(this, req, options);
   } as typeof request);
   tokens = await signIn();
+  await connector().testConnection();
 });
 afterAll(async () => {
   unroute?.();
@@ -420,6 +423,124 @@ describe('setup: connection check, metadata and preview', () => {
     const named = preview.parsed.filter((r) => r.contactKey !== null);
     expect(named.length).toBeGreaterThan(0);
     for (const row of named) expect(preview.contactNames?.[row.contactKey!], row.contactKey!).toMatch(/\S/);
+  });
+});
+
+describe('every money figure in its currency: the org’s, learned when connecting', () => {
+  const nordlicht = () => org.records('Account').find((a) => a.Name === 'Nordlicht Logistics')!;
+  /** Adds an open opportunity through the org's REST API, as a rep would. */
+  async function addOpportunity(fields: Record<string, unknown>): Promise<void> {
+    const answer = await sandboxFetch(`https://${INSTANCE}/services/data/v62.0/sobjects/Opportunity`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await freshToken()}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ StageName: 'Proposal/Price Quote', CloseDate: '2027-03-31', ...fields }),
+    });
+    expect(answer.status).toBe(201);
+  }
+  const sfPaths = () => apiRequests().map((l) => `${l.method} ${l.path.split('?')[0]}`);
+  /** An access token good now (earlier tests expire some), kept for the connectors built after. */
+  async function freshToken(): Promise<string> {
+    const session = newSession();
+    await session.refresh(session.accessToken);
+    tokens = session.tokens;
+    return tokens.accessToken;
+  }
+
+  it('connecting reads the currencies with the connection check: two requests, as before', async () => {
+    const kept = keptOrgFacts();
+    const info = await connector({ factsCache: kept }).testConnection();
+    // The user info, and one composite request whose answer also carries the API usage (no /limits read).
+    expect(sandbox.log().filter((l) => l.host === INSTANCE).map((l) => `${l.method} ${l.path.split('?')[0]}`).sort()).toEqual(
+      ['GET /services/oauth2/userinfo', 'POST /services/data/v62.0/composite'].sort(),
+    );
+    expect(info.usage).toEqual({ kind: 'usedLast24h', used: org.apiUsage().used, limit: org.apiUsage().limit });
+    expect(kept.kept()).toEqual({ instance: INSTANCE, multiCurrency: true, currency: 'USD', readAt: expect.any(Number) });
+  });
+
+  it('multi-currency org: an aggregate is in the corporate currency (USD), converted at the org’s rates', async () => {
+    try {
+      // Nordlicht's open pipeline: its 120,000 renewal (no CurrencyIsoCode: the org's) and 46,000 EUR added now.
+      await addOpportunity({ Name: 'Nordlicht Logistics - Fleet', AccountId: nordlicht().Id, Amount: 46_000, CurrencyIsoCode: 'EUR' });
+      sandbox.clearLog();
+      const c = connector();
+      const read = await c.worklist!.read(F.userId, DEFAULT_SETTINGS);
+      expect(read.requestCount).toBe(2);
+      const row = read.rows.find((r) => r.account?.name === 'Nordlicht Logistics')!;
+      // SUM(Amount) answers in USD: 120,000 + 46,000 / 0.92 (the EUR rate) = 120,000 + 50,000.
+      expect(row.account).toMatchObject({ revenue: 170_000, currency: 'USD' });
+
+      sandbox.clearLog();
+      const ctx = await c.loadContext(ref('account', nordlicht().Id as string), DEFAULT_SETTINGS);
+      expect(ctx.requestCount).toBe(1);
+      expect(sfPaths()).toEqual(['POST /services/data/v62.0/composite']);
+      // Each opportunity in its own currency; the one without any in the org's.
+      expect(ctx.deals?.map((d) => [d.amount, d.currency]).sort()).toEqual([[120_000, 'USD'], [46_000, 'EUR']].sort());
+      expect(ctx.account?.currency).toBe('USD');
+
+      const insights = await c.insights!.count({ kind: 'owners', ownerIds: [F.outerLoopOwnerId] }, ['2026-08', '2026-09', '2026-10'], DEFAULT_SETTINGS, null);
+      expect(insights.currency).toBe('USD');
+    } finally {
+      sandbox.reset();
+    }
+  });
+
+  it('single-currency org: records without CurrencyIsoCode and aggregates are in the org’s currency (GBP), views still one request', async () => {
+    const multiCurrencyAgain = org.singleCurrency('GBP');
+    try {
+      // Salesforce's answers in such an org.
+      const token = await freshToken();
+      const query = async (soql: string) =>
+        (await sandboxFetch(`https://${INSTANCE}/services/data/v62.0/query?q=${encodeURIComponent(soql)}`, { headers: { authorization: `Bearer ${token}` } })).json() as Promise<unknown>;
+      expect(await query('SELECT DefaultCurrencyIsoCode FROM Organization')).toMatchObject({ totalSize: 1, records: [{ DefaultCurrencyIsoCode: 'GBP' }] });
+      expect(await query('SELECT IsoCode FROM CurrencyType WHERE IsCorporate = true')).toEqual([
+        expect.objectContaining({ errorCode: 'INVALID_TYPE', message: expect.stringContaining("sObject type 'CurrencyType' is not supported") }),
+      ]);
+
+      const kept = keptOrgFacts();
+      await connector({ factsCache: kept }).testConnection();
+      expect(kept.kept()).toMatchObject({ multiCurrency: false, currency: 'GBP' });
+      sandbox.clearLog();
+      const c = connector({ factsCache: kept });
+      // No CurrencyIsoCode asked for (the org has none), so no second try: one request.
+      const ctx = await c.loadContext(ref('account', F.sampleAccountId), DEFAULT_SETTINGS);
+      expect(ctx.requestCount).toBe(1);
+      expect(apiRequests()).toHaveLength(1);
+      expect(ctx.account?.currency).toBe('GBP');
+      expect(ctx.deals?.length).toBeGreaterThan(0);
+      expect(new Set(ctx.deals?.map((d) => d.currency))).toEqual(new Set(['GBP']));
+      expect((await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS)).requestCount).toBe(1);
+
+      const read = await c.worklist!.read(F.userId, DEFAULT_SETTINGS);
+      expect(read.requestCount).toBe(2);
+      // One currency, nothing converted: SUM(Amount) is the renewal's 120,000, in pounds.
+      expect(read.rows.find((r) => r.account?.name === 'Nordlicht Logistics')!.account).toMatchObject({ revenue: 120_000, currency: 'GBP' });
+      const insights = await c.insights!.count({ kind: 'owners', ownerIds: [F.outerLoopOwnerId] }, ['2026-08', '2026-09', '2026-10'], DEFAULT_SETTINGS, null);
+      expect(insights.currency).toBe('GBP');
+    } finally {
+      multiCurrencyAgain();
+    }
+  });
+
+  it('a connection made before the currencies were read reads them once, with its first view, and keeps them', async () => {
+    const kept = keptOrgFacts();
+    const first = await connector({ factsCache: kept }).loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    expect(first.requestCount).toBe(2);
+    expect(kept.kept()).toMatchObject({ instance: INSTANCE, currency: 'USD' });
+    // The next worker start finds them kept.
+    const again = await connector({ factsCache: kept }).loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    expect(again.requestCount).toBe(1);
+    // A kept copy of another org is not used.
+    const other = keptOrgFacts();
+    await other.save({ instance: 'other.my.salesforce.com', multiCurrency: false, currency: 'JPY', readAt: 0 });
+    const view = await connector({ factsCache: other }).loadContext(ref('account', F.sampleAccountId), DEFAULT_SETTINGS);
+    expect(view.account?.currency).toBe('USD');
+    expect(other.kept()).toMatchObject({ instance: INSTANCE, currency: 'USD' });
+    // A copy older than half a day serves the view at once (one request) and is read again beside it.
+    const stale = keptOrgFacts();
+    const readAt = Date.now() - 13 * 3_600_000;
+    await stale.save({ instance: INSTANCE, multiCurrency: true, currency: 'USD', readAt });
+    expect((await connector({ factsCache: stale }).loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS)).requestCount).toBe(1);
+    await vi.waitFor(() => expect((stale.kept() as { readAt: number }).readAt).toBeGreaterThan(readAt));
   });
 });
 

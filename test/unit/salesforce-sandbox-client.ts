@@ -4,6 +4,7 @@ import { expect, vi } from 'vitest';
 import { buildAuthorizeUrl, createPkce, createState, exchangeCode, parseRedirect, type SalesforceTokens } from '../../integrations/salesforce/oauth';
 import { SALESFORCE_FIXTURES as F } from '../../sandbox/salesforce/index';
 import type { RunningSandbox } from '../../sandbox/server';
+import type { OrgFactsCache } from '../../integrations/salesforce/connection';
 
 // Reaching the sandbox org on its real host names: Node's HTTPS agent (used by jsforce in Node) and fetch (used by
 // the OAuth calls) are pointed at the sandbox's port, as the e2e browser's host-resolver rules do.
@@ -66,4 +67,19 @@ export async function signIn(decision: 'allow' | 'deny' = 'allow', verifierOverr
   expect(answer.status).toBe(302);
   const { code } = parseRedirect(answer.headers.get('location')!, state);
   return exchangeCode({ loginHost: login, consumerKey: F.consumerKey, redirectUri: REDIRECT_URI, code, codeVerifier: verifierOverride ?? pkce.verifier });
+}
+
+/**
+ * Keeps an org's facts as the background's database does: connect (testConnection) with it once, and connectors built
+ * afterwards with it read no facts in their views.
+ */
+export function keptOrgFacts(): OrgFactsCache & { kept(): unknown } {
+  let kept: unknown = null;
+  return {
+    load: async () => kept,
+    save: async (facts) => {
+      kept = facts;
+    },
+    kept: () => kept,
+  };
 }

@@ -44,6 +44,10 @@ const Q = {
   escapedLike: "SELECT Id FROM Account WHERE Name LIKE 'North\\_wind%' OR Name LIKE 'Northwind\\%'",
   wildcardLike: "SELECT Id FROM Account WHERE Name LIKE 'North_ind%'",
   organization: 'SELECT Id, Name, IsSandbox FROM Organization',
+  orgCurrency: 'SELECT DefaultCurrencyIsoCode FROM Organization',
+  corporateCurrency: 'SELECT IsoCode FROM CurrencyType WHERE IsCorporate = true',
+  currencies: 'SELECT IsoCode, ConversionRate, IsCorporate FROM CurrencyType WHERE IsActive = true ORDER BY IsoCode',
+  pipelineOf: "SELECT AccountId, SUM(Amount) total, MAX(Amount) top FROM Opportunity WHERE AccountId = '001000000000000AAA' GROUP BY AccountId",
 };
 
 async function pkceLogin(baseUrl: string, state: string): Promise<{ conn: Connection; oauth2: OAuth2; location: URL }> {
@@ -489,6 +493,40 @@ describe('Salesforce sandbox through jsforce', () => {
     const authorize = `/services/oauth2/authorize?response_type=code&client_id=${F.consumerKey}&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`;
     expect((await salesforce.handle(request(F.hosts.testLogin, authorize)))?.body).toContain(F.hosts.sandboxApi);
   });
+  it('knows its currencies: multi-currency with USD as the corporate one; aggregates of amounts answer in it', async () => {
+    expect((await conn.query(Q.orgCurrency)).records[0]).toMatchObject({ DefaultCurrencyIsoCode: 'USD' });
+    expect((await conn.query(Q.corporateCurrency)).records.map((r) => (r as { IsoCode: string }).IsoCode)).toEqual(['USD']);
+    expect((await conn.query(Q.currencies)).records.map((r) => r as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ IsoCode: 'EUR', ConversionRate: 0.92, IsCorporate: false }),
+      expect.objectContaining({ IsoCode: 'GBP', ConversionRate: 0.79, IsCorporate: false }),
+      expect.objectContaining({ IsoCode: 'JPY', ConversionRate: 149.5, IsCorporate: false }),
+      expect.objectContaining({ IsoCode: 'USD', ConversionRate: 1, IsCorporate: true }),
+    ]);
+    try {
+      const account = await conn.sobject('Account').create({ Name: 'Currency Check GmbH', CurrencyIsoCode: 'EUR' });
+      const opportunity = (Amount: number, CurrencyIsoCode: string) =>
+        conn.sobject('Opportunity').create({ Name: `${CurrencyIsoCode} deal`, AccountId: account.id, Amount, CurrencyIsoCode, StageName: 'Prospecting', CloseDate: '2027-01-31' });
+      await opportunity(46_000, 'EUR');
+      await opportunity(10_000, 'USD');
+      // Each amount stays in its record's currency; SUM and MAX answer in USD: 46,000 EUR / 0.92 = 50,000 USD.
+      const pipeline = Q.pipelineOf.replace('001000000000000AAA', account.id!);
+      expect((await conn.query(pipeline)).records[0]).toMatchObject({ total: 60_000, top: 50_000 });
+
+      // The same org as a single-currency one in GBP: no CurrencyIsoCode anywhere, no CurrencyType, nothing converted.
+      const multiCurrencyAgain = salesforce.singleCurrency('GBP');
+      expect((await conn.query(Q.orgCurrency)).records[0]).toMatchObject({ DefaultCurrencyIsoCode: 'GBP' });
+      expect(await errorCodeOf(conn.query(Q.corporateCurrency))).toBe('INVALID_TYPE');
+      expect((await conn.describeGlobal()).sobjects.map((o) => o.name)).not.toContain('CurrencyType');
+      expect((await conn.sobject('Opportunity').describe()).fields.map((f) => f.name)).not.toContain('CurrencyIsoCode');
+      expect(await errorCodeOf(conn.query('SELECT Id, CurrencyIsoCode FROM Opportunity LIMIT 1'))).toBe('INVALID_FIELD');
+      expect((await conn.query(pipeline)).records[0]).toMatchObject({ total: 56_000, top: 46_000 });
+      multiCurrencyAgain();
+      expect((await conn.query(Q.corporateCurrency)).records).toHaveLength(1);
+    } finally {
+      salesforce.reset();
+    }
+  });
+
   it('an org without the Task External ID field: describe leaves it out, SOQL and upserts naming it are refused', async () => {
     salesforce.withoutField('Task', 'Loyalty_Lens_Key__c');
     try {

@@ -10,7 +10,7 @@ import { startSandbox, type RunningSandbox } from '../../sandbox/server';
 import { HUBSPOT_FIXTURES as H, SEED_NOW } from '../../sandbox/hubspot/seed';
 import { LOOP_OWNERS } from '../../sandbox/hubspot/loop-owners';
 import { SALESFORCE_FIXTURES as F } from '../../sandbox/salesforce/index';
-import { REDIRECT_URI, routeToSandbox, sandboxFetch } from './salesforce-sandbox-client';
+import { keptOrgFacts, REDIRECT_URI, routeToSandbox, sandboxFetch } from './salesforce-sandbox-client';
 
 // The worklist's reads against the sandbox CRMs, whose seed gives Nora Quist (HubSpot) and the signed-in Salesforce
 // user a handful of loops, and Victor Hale 500 in each CRM. Numbers below are counted by hand from
@@ -41,18 +41,22 @@ async function signIn(userId: string = F.userId): Promise<SalesforceTokens> {
   return exchangeCode({ loginHost: F.hosts.login, consumerKey: F.consumerKey, redirectUri: REDIRECT_URI, code, codeVerifier: pkce.verifier });
 }
 
+/** What connecting learned of the org (its currencies), kept as the background keeps it; connected in beforeAll. */
+const sfConnected = keptOrgFacts();
 const salesforce = (tokens: SalesforceTokens) =>
   createSalesforceConnector({
     session: new SalesforceSession({ tokens, loginHost: F.hosts.login, consumerKey: F.consumerKey, onTokens: () => undefined }),
     apiVersion: '62.0',
     now: () => NOW,
     clock: { now: Date.now, sleep: async () => {} },
+    factsCache: sfConnected,
   });
 const hubspot = () => createHubSpotConnector({ token: H.tokens.main, now: () => NOW });
 
 beforeAll(async () => {
   sandbox = await startSandbox({ httpPort: 0, httpsPort: 0 });
   unroute = routeToSandbox(sandbox);
+  await salesforce(await signIn()).testConnection();
 });
 afterAll(async () => {
   unroute();
@@ -243,7 +247,7 @@ describe('Salesforce: the signed-in user’s open loops', () => {
     expect(read.openTotal).toBe(3);
     const loops = rankLoops(read.rows, DEFAULT_SETTINGS.rules, NOW);
     expect(loops.map((l) => `${l.row.contact?.name} ${l.row.score?.value}`)).toEqual(['Greta Lind 1', 'Marco Bianchi 6', 'Ines Duarte 9']);
-    expect(loops[0]!.row.account).toMatchObject({ name: 'Nordlicht Logistics', revenue: 120_000 });
+    expect(loops[0]!.row.account).toMatchObject({ name: 'Nordlicht Logistics', revenue: 120_000, currency: 'USD' });
     expect(loops[0]!.row.account?.ownerId).not.toBe(F.userId);
     expect(overdueCount(loops)).toBe(2);
   });

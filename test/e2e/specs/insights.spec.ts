@@ -88,8 +88,9 @@ export async function opensInsightsCountsByScopeAndPeriodAndExportsTheCsv(t: E2E
       ['Onboarding', '1', '17 %'],
       ['Product quality', '1', '17 %'],
     ]);
-    // Salesforce counts the open pipeline behind each cause's accounts; HubSpot's search cannot add money up.
-    assert.equal(causes[0]![3], crm === 'Salesforce' ? '120,000' : 'not counted');
+    // Salesforce counts the open pipeline behind each cause's accounts (SUM(Amount), in the org's corporate USD);
+    // HubSpot's search cannot add money up.
+    assert.equal(causes[0]![3], crm === 'Salesforce' ? '$120,000' : 'not counted');
     assert.deepEqual((await table(page, 'The loop funnel')).map((r) => r.slice(0, 2)), [
       ['Answers', '6'],
       ['Follow-ups opened', '4'],
@@ -106,7 +107,7 @@ export async function opensInsightsCountsByScopeAndPeriodAndExportsTheCsv(t: E2E
   assert.equal(download.suggestedFilename(), 'loyalty-lens-insights-2026-08-2026-10.csv');
   const csv = await readFile((await download.path())!, 'utf8');
   assert.ok(csv.startsWith('\uFEFFNPS by month\r\n'), 'UTF-8 with a byte-order mark');
-  assert.ok(csv.includes('\r\nBilling,3,50,120000,\r\n'), csv);
+  assert.ok(csv.includes('\r\nBilling,3,50,120000,USD\r\n'), csv);
   assert.ok(csv.includes('\r\nFollow-ups opened,4,67\r\n'), csv);
 
   for (const scheme of ['dark', 'light'] as const) {
@@ -132,9 +133,9 @@ export async function countsSalesforceRootCausesByTheCaseReasonAsMapped(t: E2E):
     await irisOverAugustToOctober(page, 'Salesforce');
     const causes = await table(page, 'Root causes');
     assert.deepEqual(causes, [
-      ['Billing', '2', '50 %', '120,000'],
-      ['Onboarding', '1', '25 %', '90,000'],
-      ['Product quality', '1', '25 %', '30,000'],
+      ['Billing', '2', '50 %', '$120,000'],
+      ['Onboarding', '1', '25 %', '$90,000'],
+      ['Product quality', '1', '25 %', '$30,000'],
     ]);
     assert.equal((await table(page, 'The loop funnel'))[1]![1], '4');
     await t.screenshot(page, 'insights-salesforce-case-reason', { fullPage: true });

@@ -172,6 +172,8 @@ export async function choosesWhoIAmInHubSpotAndListsBothCrms(t: E2E): Promise<vo
   // The first loop says how unhappy, why, and how late.
   const first = await loop(frame, 'Greta Lind');
   assert.match((await first.textContent()) ?? '', /Most unhappy \(0–3\).*NPS 1.*Nordlicht Logistics.*Deliveries were late every week in October\..*Overdue \d+ days · due Oct 30/);
+  // The money behind the account in its currency: Nordlicht's open pipeline, SUM(Amount) in the org's corporate USD.
+  assert.match((await first.locator('.loop-account').textContent()) ?? '', /^ · Nordlicht Logistics · \$120,000$/);
   // Five loops are past due: the tickets and Cases (48 h after answers in late October).
   await until('the badge', async () => (await badge(t)) === '5');
   // The loop's numbers at the top: loops closed, Nora's and the Salesforce user's, and the team's, as the CRMs hold them.
