@@ -49,7 +49,7 @@ export const enInsights = {
   'insights.lowN': "few answers",
   'insights.total': "Whole period",
   'insights.causes': "Root causes",
-  'insights.causesHint': "Follow-ups of the period that name each cause, and the money behind their accounts (each currency apart, never converted).",
+  'insights.causesHint': "Follow-ups of the period that name each cause, and the money behind their accounts (in each CRM's company currency, as the CRM converts it; two currencies are never added together).",
   'insights.causesByRevenue': "By the revenue behind them",
   'insights.cause': "Root cause",
   'insights.count': "Follow-ups",

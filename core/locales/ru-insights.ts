@@ -49,7 +49,7 @@ export const ruInsights: InsightsCatalog = {
   'insights.lowN': "мало ответов",
   'insights.total': "Весь период",
   'insights.causes': "Причины",
-  'insights.causesHint': "Обращения периода с каждой причиной и деньги их клиентов (каждая валюта отдельно, без пересчёта).",
+  'insights.causesHint': "Обращения периода с каждой причиной и деньги их клиентов (в основной валюте каждой CRM, как её пересчитывает сама CRM; разные валюты никогда не складываются).",
   'insights.causesByRevenue': "По выручке за ними",
   'insights.cause': "Причина",
   'insights.count': "Обращения",
