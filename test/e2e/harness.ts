@@ -89,10 +89,11 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   return path;
 }
 
-/** Screenshot of just the panel iframe. */
+/** Screenshot of just the panel iframe, once the parts that load after the figures are drawn. */
 export async function screenshotPanel(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${safeName(name)}.png`);
+  await (await panelFrame(page)).locator(LOADING_PARTS).first().waitFor({ state: 'detached', timeout: 10_000 });
   await (await panelIframe(page)).screenshot({ path });
   return path;
 }
@@ -239,25 +240,32 @@ export interface PanelState {
   record: string | null;
   /** The frame is folded to the slim tab (the panel draws the tab in the same states). */
   slim: boolean;
+  /** A part that loads after the figures (the history chart's drawing, an account's quarters and contacts) is still coming. */
+  partsLoading: boolean;
 }
+
+/** The places held for the parts of a ready panel that load after its figures. */
+const LOADING_PARTS = '.chart-loading, .details-loading';
 
 /** The panel's data-ll-state / data-ll-record, read from its root. */
 export async function readPanel(page: Page): Promise<PanelState> {
   const frame = await panelFrame(page);
-  return frame.evaluate(() => {
+  return frame.evaluate((loadingParts) => {
     const root = document.querySelector('[data-ll-state]');
     return {
       state: root?.getAttribute('data-ll-state') ?? null,
       record: root?.getAttribute('data-ll-record') ?? null,
       slim: root?.classList.contains('slim') ?? false,
+      partsLoading: document.querySelector(loadingParts) !== null,
     };
-  });
+  }, LOADING_PARTS);
 }
 
 /**
  * Waits until the panel shows `record`, optionally in `state` (e.g. 'ready'), in the open layout unless `layout`
  * says otherwise: the frame starts folded and opens once the remembered choice is read, and the slim tab carries the
- * same state, so a read in between would find none of the open panel's figures. Returns what it shows.
+ * same state, so a read in between would find none of the open panel's figures. Ready means as a person sees it
+ * settle: with the parts that load after the figures drawn. Returns what it shows.
  * The wait polls inside the frame, so it survives the frame reloading on navigation.
  */
 export async function waitForPanel(
@@ -268,12 +276,13 @@ export async function waitForPanel(
   const timeout = options.timeout ?? 15_000;
   const layout = options.layout ?? 'open';
   const deadline = Date.now() + timeout;
-  let last: PanelState = { state: null, record: null, slim: false };
+  let last: PanelState = { state: null, record: null, slim: false, partsLoading: false };
   while (Date.now() < deadline) {
     try {
       last = await readPanel(page);
       const laidOut = layout === 'any' || last.slim === (layout === 'slim');
-      if (last.record === record && (options.state === undefined || last.state === options.state) && laidOut) return last;
+      const settled = options.state !== 'ready' || !last.partsLoading;
+      if (last.record === record && (options.state === undefined || last.state === options.state) && laidOut && settled) return last;
     } catch {
       // The frame is being replaced; try again.
     }
