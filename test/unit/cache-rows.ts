@@ -1,13 +1,15 @@
-import { rowKey, type Contact, type RecordContext, type RecordRef, type SurveyResponse } from '../../core/schema';
+import { rowKey, type Contact, type LoopRecord, type RecordContext, type RecordRef, type SurveyResponse } from '../../core/schema';
 
 // Rows of the local cache as a HubSpot read of portal 40001 saves them, for tests of the store and of what panels show.
 
+/** A row's identity in the cache: its key, CRM, portal and id. */
+function identity(id: string) {
+  return { key: rowKey('hubspot', '40001', id), crm: 'hubspot' as const, instance: '40001', id };
+}
+
 export function contact(id: string, accountId: string | null): Contact {
   return {
-    key: rowKey('hubspot', '40001', id),
-    crm: 'hubspot',
-    instance: '40001',
-    id,
+    ...identity(id),
     accountKey: accountId ? rowKey('hubspot', '40001', accountId) : null,
     kind: 'contact',
     name: `Contact ${id}`,
@@ -22,10 +24,7 @@ export function contact(id: string, accountId: string | null): Contact {
 
 export function response(id: string, contactId: string, accountId: string | null, score: number, submittedAt: number): SurveyResponse {
   return {
-    key: rowKey('hubspot', '40001', id),
-    crm: 'hubspot',
-    instance: '40001',
-    id,
+    ...identity(id),
     contactKey: rowKey('hubspot', '40001', contactId),
     accountKey: accountId ? rowKey('hubspot', '40001', accountId) : null,
     kind: 'nps',
@@ -55,5 +54,19 @@ export function context(ref: RecordRef, fetchedAt: number, responses: SurveyResp
     rejected: [{ source: 'hubspot-feedback', rowId: '999', field: 'hs_value', value: 'N/A', reason: 'not a number' }],
     requestCount: 3,
     fetchedAt,
+  };
+}
+
+export function loop(id: string, contactId: string, loggedAt: number): LoopRecord {
+  return {
+    ...identity(id),
+    contactKey: rowKey('hubspot', '40001', contactId),
+    idempotencyKey: null,
+    loggedAt,
+    loggedBy: 'Maya Lindgren',
+    result: 'reached-resolved',
+    rootCauses: [],
+    summary: 'Called back.',
+    url: null,
   };
 }

@@ -6,30 +6,13 @@ import { NO_CONTACT_FILTER } from '../../core/contact-list';
 import { DEFAULT_SETTINGS } from '../../core/settings';
 import { enqueueOutcome } from '../../core/outbox';
 import { Dexie } from 'dexie';
-import { refKey, rowKey, type FollowUp, type LoopRecord, type RecordContext, type RecordRef } from '../../core/schema';
-import { contact, context, response } from './cache-rows';
+import { refKey, rowKey, type FollowUp, type RecordContext, type RecordRef } from '../../core/schema';
+import { contact, context, loop, response } from './cache-rows';
 
 const DAY = 24 * 3600_000;
 const NOW = Date.UTC(2026, 10, 22, 12, 0);
 let db: LoyaltyLensDb;
 let n = 0;
-
-function loop(id: string, contactId: string, loggedAt: number): LoopRecord {
-  return {
-    key: rowKey('hubspot', '40001', id),
-    crm: 'hubspot',
-    instance: '40001',
-    id,
-    contactKey: rowKey('hubspot', '40001', contactId),
-    idempotencyKey: null,
-    loggedAt,
-    loggedBy: 'Maya Lindgren',
-    result: 'reached-resolved',
-    rootCauses: [],
-    summary: 'Called back.',
-    url: null,
-  };
-}
 
 const ref51: RecordRef = { crm: 'hubspot', instance: '40001', objectType: 'contact', id: '51' };
 const ref52: RecordRef = { crm: 'hubspot', instance: '40001', objectType: 'contact', id: '52' };
