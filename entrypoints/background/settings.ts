@@ -11,8 +11,9 @@ const POLICY_WAIT_MS = 200;
 
 let cached: Promise<LoadedSettings> | null = null;
 let policy: Promise<unknown> | null = null;
-/** The slow policy read whose late answer is already awaited. */
+/** The slow policy read whose late answer is already awaited; until it answers, nobody waits for it again. */
 let lateWatched: Promise<unknown> | null = null;
+let lateAnswered = false;
 const listeners = new Set<() => void>();
 let watching = false;
 
@@ -31,17 +32,21 @@ function watch(): void {
 
 /**
  * The managed policy as far as it is known within POLICY_WAIT_MS: undefined while Chrome's first read is still slow
- * (a policy that turns up later counts as a settings change).
+ * (a policy that turns up later counts as a settings change). Only the first caller waits for a slow read: the list
+ * asks on every opening, and each would otherwise wait the whole time again while the read stays unanswered.
  */
 export async function managedPolicy(): Promise<unknown> {
   watch();
   const pending = (policy ??= readManagedPolicy());
+  if (lateWatched === pending && !lateAnswered) return undefined;
   const late = Symbol('late');
   const first = await Promise.race([pending, new Promise<typeof late>((resolve) => setTimeout(() => resolve(late), POLICY_WAIT_MS))]);
   if (first !== late) return first;
   if (lateWatched !== pending) {
     lateWatched = pending;
+    lateAnswered = false;
     void pending.then((found) => {
+      if (lateWatched === pending) lateAnswered = true;
       if (found !== undefined && policy === pending) changed(false);
     });
   }

@@ -175,6 +175,34 @@ describe('the background’s settings when the managed policy is slow to answer'
     expect(next.lockedPaths).toEqual(['rules.followUpMaxScore']);
   });
 
+  it('keeps only the first asker waiting for a slow policy, and gives its answer once it comes', async () => {
+    vi.useFakeTimers();
+    try {
+      let answer: (policy: Record<string, unknown>) => void = () => undefined;
+      vi.spyOn(fakeBrowser.storage.managed, 'get').mockReturnValue(new Promise((resolve) => (answer = resolve)) as never);
+      const { managedPolicy } = await import('../../entrypoints/background/settings');
+      let first: unknown = 'waiting';
+      void managedPolicy().then((policy) => (first = policy));
+      await vi.advanceTimersByTimeAsync(199);
+      expect(first).toBe('waiting');
+      await vi.advanceTimersByTimeAsync(1);
+      expect(first).toBeUndefined();
+      // Asked again while the read is still out (the list opened again): no second wait.
+      let second: unknown = 'waiting';
+      void managedPolicy().then((policy) => (second = policy));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(second).toBeUndefined();
+      answer({ hubspotOwnerId: '70007' });
+      await vi.advanceTimersByTimeAsync(0);
+      let third: unknown = 'waiting';
+      void managedPolicy().then((policy) => (third = policy));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(third).toEqual({ hubspotOwnerId: '70007' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('waits for a policy that answers promptly, and reads it once', async () => {
     await fakeBrowser.storage.managed.set({ quietPeriodDays: 60 });
     const read = vi.spyOn(fakeBrowser.storage.managed, 'get');
