@@ -113,11 +113,16 @@ export default defineConfig({
   },
   vite: () => ({
     plugins: [worklistFiles()],
-    // An extension page reads its chunks from the package, not the network: a later-loaded part (the chart, an
-    // account's details) fetching the chunks it shares once loaded costs nothing, while the preload helper scans and
-    // adds <link> tags on every lazy load, in the panel's first render (measured: 3–7 ms of a warm open here).
-    // Stylesheets of lazy parts (the list's) are still loaded with them.
-    build: { modulePreload: false },
+    // A page's own chunks are preloaded from its HTML, fetched beside its entry. A lazy part (the chart, an account's
+    // details) reads from the package, not the network, and needs only chunks already loaded: without the preload
+    // helper's list it skips scanning and adding <link> tags during the panel's first render. Its stylesheet (the
+    // list's) still loads with it.
+    build: {
+      modulePreload: {
+        polyfill: false,
+        resolveDependencies: (_file, deps, { hostType }) => (hostType === 'html' ? deps : deps.filter((dep) => dep.endsWith('.css'))),
+      },
+    },
     resolve: {
       alias: {
         // The npm `url` polyfill has no URL export; the HubSpot client calls `new URL` from it.
