@@ -113,16 +113,6 @@ export default defineConfig({
   },
   vite: () => ({
     plugins: [worklistFiles()],
-    // A page's own chunks are preloaded from its HTML, fetched beside its entry. A lazy part (the chart, an account's
-    // details) reads from the package, not the network, and needs only chunks already loaded: without the preload
-    // helper's list it skips scanning and adding <link> tags during the panel's first render. Its stylesheet (the
-    // list's) still loads with it.
-    build: {
-      modulePreload: {
-        polyfill: false,
-        resolveDependencies: (_file, deps, { hostType }) => (hostType === 'html' ? deps : deps.filter((dep) => dep.endsWith('.css'))),
-      },
-    },
     resolve: {
       alias: {
         // The npm `url` polyfill has no URL export; the HubSpot client calls `new URL` from it.
