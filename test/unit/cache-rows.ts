@@ -2,15 +2,20 @@ import { rowKey, type Contact, type LoopRecord, type RecordContext, type RecordR
 
 // Rows of the local cache as a HubSpot read of portal 40001 saves them, for tests of the store and of what panels show.
 
+/** The cache key of the portal's record `id`. */
+function keyOf(id: string): string {
+  return rowKey('hubspot', '40001', id);
+}
+
 /** A row's identity in the cache: its key, CRM, portal and id. */
 function identity(id: string) {
-  return { key: rowKey('hubspot', '40001', id), crm: 'hubspot' as const, instance: '40001', id };
+  return { key: keyOf(id), crm: 'hubspot' as const, instance: '40001', id };
 }
 
 export function contact(id: string, accountId: string | null): Contact {
   return {
     ...identity(id),
-    accountKey: accountId ? rowKey('hubspot', '40001', accountId) : null,
+    accountKey: accountId ? keyOf(accountId) : null,
     kind: 'contact',
     name: `Contact ${id}`,
     email: `c${id}@example.com`,
@@ -25,8 +30,8 @@ export function contact(id: string, accountId: string | null): Contact {
 export function response(id: string, contactId: string, accountId: string | null, score: number, submittedAt: number): SurveyResponse {
   return {
     ...identity(id),
-    contactKey: rowKey('hubspot', '40001', contactId),
-    accountKey: accountId ? rowKey('hubspot', '40001', accountId) : null,
+    contactKey: keyOf(contactId),
+    accountKey: accountId ? keyOf(accountId) : null,
     kind: 'nps',
     score,
     scaleMax: 10,
@@ -43,7 +48,7 @@ export function context(ref: RecordRef, fetchedAt: number, responses: SurveyResp
   return {
     ref,
     title: `Record ${ref.id}`,
-    focusContactKeys: ref.objectType === 'contact' ? [rowKey('hubspot', '40001', ref.id)] : [],
+    focusContactKeys: ref.objectType === 'contact' ? [keyOf(ref.id)] : [],
     account: null,
     accountCounts: null,
     contacts,
@@ -60,7 +65,7 @@ export function context(ref: RecordRef, fetchedAt: number, responses: SurveyResp
 export function loop(id: string, contactId: string, loggedAt: number): LoopRecord {
   return {
     ...identity(id),
-    contactKey: rowKey('hubspot', '40001', contactId),
+    contactKey: keyOf(contactId),
     idempotencyKey: null,
     loggedAt,
     loggedBy: 'Maya Lindgren',
