@@ -10,14 +10,10 @@ import { loadSettings, readManagedPolicy, watchSettings, type LoadedSettings } f
 const POLICY_WAIT_MS = 200;
 
 let cached: Promise<LoadedSettings> | null = null;
-/** One read of the managed policy: its answer once in, and whether a caller already stopped waiting for it. */
-interface PolicyRead {
-  answer: Promise<unknown>;
-  answered: boolean;
-  value: unknown;
-  late: boolean;
-}
-let policy: PolicyRead | null = null;
+let policy: Promise<unknown> | null = null;
+/** The slow policy read whose late answer is already awaited; until it answers, nobody waits for it again. */
+let lateWatched: Promise<unknown> | null = null;
+let lateAnswered = false;
 const listeners = new Set<() => void>();
 let watching = false;
 
@@ -34,17 +30,6 @@ function watch(): void {
   watchSettings((area) => changed(area === 'managed'));
 }
 
-function readPolicy(): PolicyRead {
-  const read: PolicyRead = { answer: readManagedPolicy(), answered: false, value: undefined, late: false };
-  void read.answer.then((found) => {
-    read.answered = true;
-    read.value = found;
-    // Someone went on without it: a policy that turns up now is a settings change.
-    if (read.late && found !== undefined && policy === read) changed(false);
-  });
-  return read;
-}
-
 /**
  * The managed policy as far as it is known within POLICY_WAIT_MS: undefined while Chrome's first read is still slow
  * (a policy that turns up later counts as a settings change). Only the first caller waits for a slow read: the list
@@ -52,13 +37,19 @@ function readPolicy(): PolicyRead {
  */
 export async function managedPolicy(): Promise<unknown> {
   watch();
-  const read = (policy ??= readPolicy());
-  if (read.answered) return read.value;
-  if (read.late) return undefined;
+  const pending = (policy ??= readManagedPolicy());
+  if (lateWatched === pending && !lateAnswered) return undefined;
   const late = Symbol('late');
-  const first = await Promise.race([read.answer, new Promise<typeof late>((resolve) => setTimeout(() => resolve(late), POLICY_WAIT_MS))]);
+  const first = await Promise.race([pending, new Promise<typeof late>((resolve) => setTimeout(() => resolve(late), POLICY_WAIT_MS))]);
   if (first !== late) return first;
-  read.late = true;
+  if (lateWatched !== pending) {
+    lateWatched = pending;
+    lateAnswered = false;
+    void pending.then((found) => {
+      if (lateWatched === pending) lateAnswered = true;
+      if (found !== undefined && policy === pending) changed(false);
+    });
+  }
   return undefined;
 }
 
