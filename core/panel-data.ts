@@ -1,7 +1,7 @@
 import { Dexie, liveQuery } from 'dexie';
 import type { LoyaltyLensDb, RecordView } from './db';
 import { accountRollup, revenueAtRisk, rollupFromCounts, type AccountRollup, type RevenueAtRisk } from './rollup';
-import { followUpDueTime, promoterInvite, routeFollowUp, sortFollowUps, type DueBasis, type NoDueReason } from './rules';
+import { followUpDueTime, priorityScore, promoterInvite, routeFollowUp, sortFollowUps, type DueBasis, type NoDueReason, type PriorityBasis } from './rules';
 import { safeSegment } from './nps';
 import { refKey, type Account, type Contact, type FollowUp, type LoopRecord, type OpenDeal, type Outcome, type RecordRef, type SurveyResponse } from './schema';
 import type { Settings } from './settings';
@@ -68,6 +68,8 @@ export interface FollowUpRow {
   dueAt: number | null;
   dueBasis: DueBasis | null;
   noDueReason: NoDueReason | null;
+  /** The NPS score it is prioritised by, and whether that is its own answer or its contact's latest (see priorityScore). */
+  priorityScore: { score: number; basis: PriorityBasis } | null;
   /** Who should own it when the CRM row names nobody, by the routing rule. */
   suggestedOwner: string | null;
   /** Outcomes logged from this browser for the follow-up's contact, newest first. */
@@ -234,7 +236,7 @@ async function loadFollowUps(
   const [responses, contacts, answers, outcomes] = await Promise.all([
     db.responses.bulkGet(responseKeys),
     db.contacts.bulkGet(contactKeys),
-    // A follow-up without its answer is due by its contact's latest segment: their answers, through the index.
+    // A follow-up without its answer is due, and prioritised, by its contact's latest answers: read through the index.
     Promise.all(contactKeys.map((k) => focus.find((f) => f.key === k)?.responses ?? responsesOf(db, k).toArray())),
     Promise.all(open.map((f) => (f.contactKey ? outcomesOf(db, f.contactKey) : []))),
   ]);
@@ -253,16 +255,8 @@ async function loadFollowUps(
       rules.routing.kind === 'namedUser'
         ? rules.routing.label
         : routeFollowUp(rules.routing, { recordOwnerId: contact?.ownerName ?? null, accountOwnerId: account?.ownerName ?? null });
-    const due = followUpDueTime(
-      {
-        crmDueAt: followUp.dueAt,
-        answer: response,
-        createdAt: followUp.createdAt,
-        hasContact: followUp.contactKey !== null,
-        contactAnswers: followUp.contactKey ? (answersByContact.get(followUp.contactKey) ?? []) : [],
-      },
-      rules,
-    );
+    const contactAnswers = followUp.contactKey ? (answersByContact.get(followUp.contactKey) ?? []) : [];
+    const due = followUpDueTime({ crmDueAt: followUp.dueAt, answer: response, createdAt: followUp.createdAt, hasContact: followUp.contactKey !== null, contactAnswers }, rules);
     return {
       followUp,
       response,
@@ -270,6 +264,7 @@ async function loadFollowUps(
       dueAt: due.dueAt,
       dueBasis: due.dueAt === null ? null : due.basis,
       noDueReason: due.dueAt === null ? due.reason : null,
+      priorityScore: priorityScore({ answer: response, contactAnswers }),
       suggestedOwner: followUp.ownerName ? null : routed,
       outcomes: outcomes[index] ?? [],
     };
@@ -277,7 +272,7 @@ async function loadFollowUps(
   return sortFollowUps(
     items,
     (item) => ({
-      score: item.response?.kind === 'nps' ? item.response.score : null,
+      score: item.priorityScore?.score ?? null,
       revenue: account?.revenue ?? null,
       dueAt: item.dueAt,
     }),

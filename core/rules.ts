@@ -128,7 +128,7 @@ export function slaClock(dueAt: number, now: number, dueSoonHours = 12): { state
 
 /**
  * urgent: the most unhappy (≤ urgentMaxScore, by default 0–3); high: the other scores that need a
- * follow-up (by default 4–6); normal: passives and promoters; unscored: no NPS answer is linked.
+ * follow-up (by default 4–6); normal: passives and promoters; unscored: no NPS score to go by (see priorityScore).
  */
 export type FollowUpPriority = 'urgent' | 'high' | 'normal' | 'unscored';
 
@@ -142,6 +142,24 @@ export function followUpPriority(
   if (isUrgent(score, rules)) return 'urgent';
   if (needsFollowUp(score, rules)) return 'high';
   return 'normal';
+}
+
+/** Where a follow-up's priority score comes from: the NPS answer it follows up, or its contact's latest NPS answer. */
+export type PriorityBasis = 'answer' | 'latest';
+
+/**
+ * The NPS score a follow-up is prioritised by: the answer it follows up when that is an NPS answer; else (no answer,
+ * or a CSAT or effort one) its contact's latest NPS answer, as its due time falls back to the contact's latest segment
+ * and as My open loops ranks by the customer's latest score. A detractor's task is never ranked below a promoter's
+ * ticket for want of a link. Null when neither is an NPS score.
+ */
+export function priorityScore(input: { answer: Answer | null; contactAnswers: readonly Answer[] }): { score: number; basis: PriorityBasis } | null {
+  const { answer } = input;
+  if (answer?.kind === 'nps' && isNpsScore(answer.score)) return { score: answer.score, basis: 'answer' };
+  const latest = input.contactAnswers
+    .filter((a) => a.kind === 'nps' && isNpsScore(a.score))
+    .reduce<Answer | null>((m, a) => (m === null || a.submittedAt > m.submittedAt ? a : m), null);
+  return latest ? { score: latest.score, basis: 'latest' } : null;
 }
 
 export interface FollowUpSortKey {

@@ -36,8 +36,10 @@ export function SlaClock(props: { dueAt: number | null; now: number; noDueReason
 
 export function FollowUpItem(props: { row: FollowUpRow; settings: Settings; now: number; action?: ReactNode }) {
   const i18n = useI18n();
-  const { followUp, response, contactName, dueAt, noDueReason, dueBasis, suggestedOwner } = props.row;
-  const score = response?.kind === 'nps' ? response.score : null;
+  const { followUp, contactName, dueAt, noDueReason, dueBasis, suggestedOwner } = props.row;
+  // The answer it follows up, or else its contact's latest NPS answer, said as such.
+  const rated = props.row.priorityScore;
+  const score = rated?.score ?? null;
   const seg = score !== null ? safeSegment(score) : null;
   const priority = followUpPriority(score, props.settings.rules);
   return (
@@ -53,7 +55,9 @@ export function FollowUpItem(props: { row: FollowUpRow; settings: Settings; now:
         {followUp.statusLabel && <span className="muted"> · {statusLabel(i18n, followUp.statusLabel)}</span>}
       </div>
       <div className="follow-up-meta">
-        {score !== null && seg && <SegmentBadge segment={seg} label={`${i18n.t('kind.nps')} ${i18n.number(score)} · ${segmentLabel(i18n, seg)}`} />}
+        {rated && seg && (
+          <SegmentBadge segment={seg} label={`${i18n.t(rated.basis === 'latest' ? 'followUp.latestNps' : 'followUp.nps', { score: rated.score })} · ${segmentLabel(i18n, seg)}`} />
+        )}
         <span className={`priority priority-${priority}`}>{i18n.t(`priority.${priority}`)}</span>
         {contactName && <span dir="auto">{contactName}</span>}
       </div>

@@ -178,6 +178,8 @@ export const en = {
   'priority.unscored': 'Priority: not scored',
   'followUps.open': { one: '{count} open', other: '{count} open' },
   'followUps.none': 'No open follow-ups',
+  'followUp.nps': 'NPS {score}',
+  'followUp.latestNps': 'Latest NPS {score}',
   'followUp.owner': 'Owner: {name}',
   'followUp.suggestedOwner': 'No owner yet; route to {name}',
   'followUp.noOwner': 'No owner',

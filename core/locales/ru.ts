@@ -202,6 +202,8 @@ export const ru: Catalog = {
   'priority.unscored': 'Приоритет: без оценки',
   'followUps.open': { one: '{count} открыта', few: '{count} открыты', many: '{count} открыто', other: '{count} открыто' },
   'followUps.none': 'Открытых задач по отзывам нет',
+  'followUp.nps': 'NPS {score}',
+  'followUp.latestNps': 'Последний NPS {score}',
   'followUp.owner': 'Ответственный: {name}',
   'followUp.suggestedOwner': 'Ответственного нет; передать: {name}',
   'followUp.noOwner': 'Без ответственного',

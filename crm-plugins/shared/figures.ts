@@ -1,6 +1,6 @@
 import { safeSegment } from '../../core/nps';
 import { accountRollup, revenueAtRisk, rollupFromCounts, type AccountRollup, type Money } from '../../core/rollup';
-import { followUpDueTime, followUpPriority, slaClock, sortFollowUps, type FollowUpPriority, type NoDueReason, type SlaState } from '../../core/rules';
+import { followUpDueTime, followUpPriority, priorityScore, slaClock, sortFollowUps, type FollowUpPriority, type NoDueReason, type SlaState } from '../../core/rules';
 import type { FollowUp, OpenDeal, RecordContext, Segment, SurveyResponse } from '../../core/schema';
 import type { RollupMethod, Settings } from '../../core/settings';
 import { followUpsOfView } from '../../core/store';
@@ -54,6 +54,7 @@ export interface CardFollowUp {
   noDueReason: NoDueReason | null;
   sla: SlaState | null;
   priority: FollowUpPriority;
+  /** The NPS score it is prioritised by: its answer's, else its contact's latest (core/rules.ts priorityScore). */
   score: number | null;
 }
 
@@ -152,17 +153,9 @@ export function cardFigures(context: RecordContext, rules: CardRules, now: numbe
   const contactByKey = new Map(context.contacts.map((c) => [c.key, c]));
   const rows = open.map((f) => {
     const response = f.responseKey ? (responseByKey.get(f.responseKey) ?? null) : null;
-    const due = followUpDueTime(
-      {
-        crmDueAt: f.dueAt,
-        answer: response,
-        createdAt: f.createdAt,
-        hasContact: f.contactKey !== null,
-        contactAnswers: f.contactKey ? context.responses.filter((r) => r.contactKey === f.contactKey) : [],
-      },
-      rules,
-    );
-    const score = response?.kind === 'nps' ? response.score : null;
+    const contactAnswers = f.contactKey ? context.responses.filter((r) => r.contactKey === f.contactKey) : [];
+    const due = followUpDueTime({ crmDueAt: f.dueAt, answer: response, createdAt: f.createdAt, hasContact: f.contactKey !== null, contactAnswers }, rules);
+    const score = priorityScore({ answer: response, contactAnswers })?.score ?? null;
     const row: CardFollowUp = {
       id: f.id,
       kind: f.kind,

@@ -106,6 +106,43 @@ describe('follow-ups', () => {
   });
 });
 
+describe('a follow-up linked to no NPS answer', () => {
+  it('is ranked and labelled by its contact’s latest NPS answer, as My open loops ranks it', async () => {
+    const db = freshDb();
+    // Person 6 answered 9 a year ago and 2 last week; their task follows up no answer. Person 7 is a promoter whose
+    // ticket follows up their 10; person 8's ticket follows up a CSAT 1 and their latest NPS answer is 5.
+    const promoter = response('7', 10, NOW - 30 * HOUR);
+    const csat = response('8', 1, NOW - 10 * HOUR, { kind: 'csat', scaleMax: 5 });
+    await saveRecordContext(
+      db,
+      context(companyRef, {
+        title: 'Acme Corp',
+        account: account(),
+        contacts: ['6', '7', '8'].map((id) => contact(id, { name: `Person ${id}` })),
+        responses: [response('6', 9, NOW - 365 * DAY), response('6', 2, NOW - 7 * DAY), promoter, csat, response('8', 5, NOW - 60 * DAY)],
+        followUps: [
+          followUp('t-promoter', { contactKey: contact('7').key, responseKey: promoter.key }),
+          followUp('t-csat', { contactKey: contact('8').key, responseKey: csat.key }),
+          followUp('task-6', { kind: 'task', contactKey: contact('6').key, title: 'Call Person 6 about the invoices', createdAt: NOW - 3 * DAY }),
+        ],
+      }),
+    );
+    await showRecordPanel(db, testHost(), companyRef);
+    const section = screen.getByRole('heading', { level: 2, name: 'Needs you now' }).closest('section') as HTMLElement;
+    const items = within(section).getAllByRole('listitem');
+    expect(items.map((li) => li.querySelector('.follow-up-head')?.textContent)).toEqual(['Call Person 6 about the invoices', 'Ticket t-csat', 'Ticket t-promoter']);
+    expect(items.map((li) => li.getAttribute('data-priority'))).toEqual(['urgent', 'high', 'normal']);
+    expect(items[0]?.textContent).toContain('Latest NPS 2 · Detractor');
+    expect(items[0]?.textContent).toContain('Priority: urgent');
+    // Its clock runs from its creation by the same latest answer: 3 days ago + 48 h.
+    expect(items[0]?.querySelector('.sla')?.textContent).toBe('Overdue 1 day · due Nov 19');
+    expect(items[1]?.textContent).toContain('Latest NPS 5 · Detractor');
+    // The promoter's ticket names its own answer, not a latest one.
+    expect(items[2]?.textContent).toContain('NPS 10 · Promoter');
+    expect(items[2]?.textContent).not.toContain('Latest');
+  });
+});
+
 describe('opening a follow-up for an unhappy answer', () => {
   async function showContact(failWith?: string) {
     const unhappy = response('101', 3, NOW - 2 * DAY, { comment: 'Billing is a mess' });

@@ -7,6 +7,7 @@ import {
   isUrgent,
   loopSegment,
   needsFollowUp,
+  priorityScore,
   promoterInvite,
   routeFollowUp,
   slaClock,
@@ -186,6 +187,40 @@ describe('slaClock', () => {
   it('takes a custom due-soon window', () => {
     // 20 h before is due soon within a 24 h window: 20 × 3,600,000 = 72,000,000 ms
     expect(slaClock(due, due - 20 * HOUR, 24)).toEqual({ state: 'due-soon', msLeft: 72_000_000 });
+  });
+});
+
+describe('priorityScore: a follow-up is ranked by its NPS answer, else by its contact’s latest', () => {
+  const answer = (kind: 'nps' | 'csat' | 'ces', score: number, iso: string) => ({ kind, score, scaleMax: kind === 'nps' ? 10 : kind === 'csat' ? 5 : 7, submittedAt: at(iso) });
+  it.each([
+    {
+      name: 'its own NPS answer, whatever the contact said since',
+      input: { answer: answer('nps', 2, '2026-03-01T00:00:00Z'), contactAnswers: [answer('nps', 10, '2026-06-01T00:00:00Z')] },
+      expected: { score: 2, basis: 'answer' },
+    },
+    {
+      name: 'no answer (a task): the contact’s latest NPS answer, not the lowest or the first',
+      input: { answer: null, contactAnswers: [answer('nps', 9, '2025-01-01T00:00:00Z'), answer('nps', 3, '2026-06-01T00:00:00Z'), answer('nps', 1, '2025-06-01T00:00:00Z')] },
+      expected: { score: 3, basis: 'latest' },
+    },
+    {
+      name: 'a CSAT answer is no NPS score: the contact’s latest NPS answer, even an older one',
+      input: { answer: answer('csat', 1, '2026-06-01T00:00:00Z'), contactAnswers: [answer('csat', 1, '2026-06-01T00:00:00Z'), answer('nps', 8, '2026-02-01T00:00:00Z')] },
+      expected: { score: 8, basis: 'latest' },
+    },
+    {
+      name: 'an effort answer and a contact who never gave an NPS answer: nothing to rank by',
+      input: { answer: answer('ces', 2, '2026-06-01T00:00:00Z'), contactAnswers: [answer('ces', 2, '2026-06-01T00:00:00Z')] },
+      expected: null,
+    },
+    {
+      name: 'an NPS answer off the scale is passed over for the contact’s latest valid one',
+      input: { answer: answer('nps', 11, '2026-06-01T00:00:00Z'), contactAnswers: [answer('nps', 11, '2026-06-01T00:00:00Z'), answer('nps', 6, '2026-05-01T00:00:00Z')] },
+      expected: { score: 6, basis: 'latest' },
+    },
+    { name: 'no answer, no contact answers', input: { answer: null, contactAnswers: [] }, expected: null },
+  ])('$name', ({ input, expected }) => {
+    expect(priorityScore(input)).toEqual(expected);
   });
 });
 
