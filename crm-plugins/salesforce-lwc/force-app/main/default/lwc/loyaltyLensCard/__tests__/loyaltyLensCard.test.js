@@ -72,7 +72,12 @@ describe('the Lightning component shows what the panel shows', () => {
         // A Case reads as its number and subject, as the panel names it.
         expect(rows[0].querySelector('a').textContent).toMatch(/^\d{8} · \S/);
         // Due by the SLA of the contact's latest segment, counted from when the Case was opened: long overdue here.
-        expect(rows.map((row) => row.querySelector('.clock').textContent)).toEqual(rows.map(() => expect.stringMatching(/^Overdue \d+ days · due [A-Z][a-z]{2} \d{1,2}$/)));
+        const clocks = rows.map((row) => row.querySelector('.clock').textContent);
+        expect(clocks).toEqual(rows.map(() => expect.stringMatching(/^Overdue \d+ days · due [A-Z][a-z]{2} \d{1,2}( · Most unhappy)?$/)));
+        // Ranked by the contact's latest NPS answer where a Case links none: the most unhappy (0–3) first.
+        const urgent = clocks.map((clock) => clock.endsWith(' · Most unhappy'));
+        expect(urgent[0]).toBe(true);
+        expect(urgent).toEqual([...urgent].sort((a, b) => Number(b) - Number(a)));
     });
 
     it('sums revenue at risk in the org’s one currency where the org has no CurrencyIsoCode', async () => {
