@@ -46,8 +46,9 @@ async function warmOpens(bench: BenchContext, extensionDir: string, withFigures:
     const shown = await panelShownAt(page, expectedRecord(big), 'ready');
     if (withFigures) {
       const frame = page.frames().find((f) => f.url().includes('/panel.html'));
-      const hasAccount = await frame?.evaluate(() => document.querySelector('[data-ll-figure="account-n"]') !== null);
-      if (!hasAccount) throw new Error('The panel was ready without the account figures');
+      const figures = await frame?.evaluate(() => [...document.querySelectorAll('[data-ll-figure]')].map((e) => e.getAttribute('data-ll-figure')));
+      // Says what the panel did show, so that a failure can be told from a panel frame that was replaced meanwhile.
+      if (!figures?.includes('account-n')) throw new Error(`The panel was ready without the account figures (round ${round + 1}; ${frame ? `figures shown: ${figures?.join(', ') || 'none'}` : 'no panel frame'})`);
     }
     opens.samples.push(shown.at - (await navigationStartedAt(page)));
     if (shown.late) opens.late += 1;
