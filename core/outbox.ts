@@ -13,9 +13,11 @@ import { rowKey, type Outcome, type OutcomeInput } from './schema';
 /**
  * How long a worker owns the entries it is sending. Only one background worker runs at a time and it
  * never re-leases while its own send is under way, so the lease only decides when a new worker takes over
- * entries of a worker that was stopped mid-request. That request can still be alive at the CRM for at
- * most its timeout (HubSpot 15 s, Salesforce 20 s); 30 s lets it finish (the re-send is an idempotent
- * upsert either way) without leaving outcomes stuck for long.
+ * entries of a worker that was stopped mid-request. The CRM may still be working on that request (our
+ * timeout does not reach it), so the new worker looks the record up first and, with the CRM's key field,
+ * upserts on it: a late first write and the re-send land on one record. Without the key field a create the
+ * CRM did not confirm waits out UNCONFIRMED_WRITE_MS (integrations/unconfirmed-creates.ts) before its
+ * look-up; a worker stopped in the middle of such a create is the one case this lease does not cover.
  */
 export const LEASE_MS = 30_000;
 const BASE_DELAY_MS = 2_000;

@@ -193,6 +193,8 @@ export class HubSpotHttp {
         body,
         headers: { ...withoutAuthorization(headers), authorization: `Bearer ${this.options.token}`, accept: 'application/json' },
         signal: controller.signal,
+        // A redirect would re-send the body (a token check carries the token in it) to a host nobody checked.
+        redirect: 'error',
       });
     } catch (e) {
       if (controller.signal.aborted) {

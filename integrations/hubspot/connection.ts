@@ -10,6 +10,7 @@ import {
   type HsPipelines,
   type HubSpotDirectory,
 } from './schema';
+import { UnconfirmedFollowUps } from '../unconfirmed-creates';
 
 // The connection to one portal: the token's HTTP layer, the portal's directory (which portal, owners, ticket
 // pipelines, its currency) and what the connector remembers between calls (its writes, for HubSpot's search-index lag).
@@ -186,6 +187,8 @@ export class HubSpotPortal {
    * are written by marker. Forgotten when a write starts, so a property an admin adds is used from the next write on.
    */
   readonly withoutKeyProperty = new Set<string>();
+  /** Follow-up tickets whose create HubSpot did not confirm, not opened again while it may still be running. */
+  readonly unconfirmedFollowUps = new UnconfirmedFollowUps('HubSpot');
 
   constructor(
     readonly apis: HubSpotApis,

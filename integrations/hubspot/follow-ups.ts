@@ -1,6 +1,8 @@
 import { rowKey, type FollowUp, type SurveyResponse } from '../../core/schema';
+import { followUpSubject } from '../../core/follow-up-subject';
 import type { Settings } from '../../core/settings';
 import { CrmError, mayHaveCommitted, type OpenedFollowUp } from '../crm';
+import { mayStillBeRunning } from '../unconfirmed-creates';
 import { call, type HubSpotApis } from './client';
 import type { Directory, HubSpotPortal } from './connection';
 import { appRecordUrl } from './paths';
@@ -293,9 +295,12 @@ async function openFollowUpTicket(hubspot: HubSpotPortal, response: SurveyRespon
     closed: !created && closedStageIds(pipelines).has(ticket.properties.hs_pipeline_stage ?? ''),
   });
   if (existing) {
+    hubspot.unconfirmedFollowUps.settled(key);
     if (!hubspot.withoutKeyProperty.has('tickets')) await link(existing.id);
     return opened(existing, false);
   }
+  const waiting = hubspot.unconfirmedFollowUps.pending(key, hubspot.now());
+  if (waiting) throw waiting;
   const routing = settings.rules.routing;
   let ownerId: string | null = null;
   if (routing.kind === 'namedUser') ownerId = routing.userId;
@@ -304,7 +309,7 @@ async function openFollowUpTicket(hubspot: HubSpotPortal, response: SurveyRespon
   const pipeline = followUpPipeline(settings, pipelines);
   const stageId = settings.hubspot.followUpStageId ?? firstStage(pipeline, false);
   if (!pipeline || !stageId) throw new CrmError('config', 'No open stage is known for the follow-up pipeline; choose one in the Loyalty Lens options.');
-  const subject = `${response.kind.toUpperCase()} ${response.score}/${response.scaleMax} from ${nameOf(contact.properties)}: follow up`;
+  const subject = followUpSubject(response, nameOf(contact.properties));
   const properties = {
     subject,
     content: response.comment ?? '',
@@ -336,12 +341,16 @@ async function openFollowUpTicket(hubspot: HubSpotPortal, response: SurveyRespon
     call(hsObjectSchema, 'opening the follow-up ticket', () =>
       apis.basic.create('tickets', { properties: { ...properties, subject: `${subject} [${key}]` }, associations } as unknown as Parameters<HubSpotApis['basic']['create']>[1]),
     );
+  const sentAt = hubspot.now();
   try {
     return opened(await create(), true);
   } catch (e) {
     if (!mayHaveCommitted(e)) throw e;
     const committed = await ticketByMarker(apis, key, contactId);
-    return opened(committed ?? (await create()), true);
+    if (committed) return opened(committed, true);
+    // A create that may still be running is not sent beside it: the next ask looks for it once it must have ended.
+    if (mayStillBeRunning(e)) throw hubspot.unconfirmedFollowUps.unconfirmed(key, sentAt, e);
+    return opened(await create(), true);
   }
 }
 

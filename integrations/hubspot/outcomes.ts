@@ -1,6 +1,7 @@
 import type { LoopRecord, Outcome } from '../../core/schema';
 import type { Settings } from '../../core/settings';
 import { CrmError, mayHaveCommitted, mayHaveReachedCrm, type OutcomeWriteResult } from '../crm';
+import { mayStillBeRunning, unconfirmedCreate } from '../unconfirmed-creates';
 import { loopDataLine, parseLoopDataLine } from '../loop-notes';
 import { call, type HubSpotApis } from './client';
 import type { HubSpotPortal } from './connection';
@@ -192,6 +193,7 @@ async function writeOutcomesToPortal(hubspot: HubSpotPortal, outcomes: Outcome[]
       const saved = await saveNotes(hubspot, group);
       for (const [key, id] of saved.ids) noteIds.set(key, id);
       for (const key of saved.linkedToContact) linkedToContact.add(key);
+      if (saved.unconfirmed) for (const o of group) if (!saved.ids.has(o.idempotencyKey)) failures.set(o.idempotencyKey, saved.unconfirmed);
     });
   }
   const written = () => pending().filter((o) => noteIds.has(o.idempotencyKey));
@@ -263,7 +265,12 @@ async function findNotes(hubspot: HubSpotPortal, group: Outcome[]): Promise<Map<
       const res = await call(hsBatchSchema, 'looking up the outcome notes', () =>
         hubspot.apis.batch.read('notes', { inputs: group.map((o) => ({ id: o.idempotencyKey })), idProperty: KEY_PROPERTY, properties: [KEY_PROPERTY], propertiesWithHistory: [] }),
       );
-      return new Map(res.results.map((r) => [r.properties[KEY_PROPERTY] ?? '', r.id]));
+      const found = new Map(res.results.map((r) => [r.properties[KEY_PROPERTY] ?? '', r.id]));
+      // An earlier attempt may have written before the admin added the property: its note carries the key only in
+      // its data line, so what the property does not find is looked for by contact too.
+      const rest = group.filter((o) => !found.has(o.idempotencyKey));
+      if (rest.length > 0) for (const [key, id] of await findNotesByContact(hubspot.apis, rest)) found.set(key, id);
+      return found;
     } catch (e) {
       if (!hubspot.lacksKeyProperty('notes', e)) throw e;
     }
@@ -292,7 +299,14 @@ async function findNotesByContact(apis: HubSpotApis, group: Outcome[]): Promise<
 }
 
 /** Writes the notes of outcomes HubSpot does not hold yet; idempotencyKey → note id. */
-async function saveNotes(hubspot: HubSpotPortal, group: Outcome[]): Promise<{ ids: Map<string, string>; linkedToContact: string[] }> {
+interface SavedNotes {
+  ids: Map<string, string>;
+  linkedToContact: string[];
+  /** Why the notes not in `ids` are not written yet: a create HubSpot did not confirm and may still be making. */
+  unconfirmed?: CrmError;
+}
+
+async function saveNotes(hubspot: HubSpotPortal, group: Outcome[]): Promise<SavedNotes> {
   if (!hubspot.withoutKeyProperty.has('notes')) {
     const inputs = group.map((o) => ({ idProperty: KEY_PROPERTY, id: o.idempotencyKey, properties: { ...noteProperties(o), [KEY_PROPERTY]: o.idempotencyKey } }));
     try {
@@ -308,9 +322,11 @@ async function saveNotes(hubspot: HubSpotPortal, group: Outcome[]): Promise<{ id
 /**
  * Without the key property: look the notes up by contact first, then one batch create of the rest, each note linked
  * to its contact inline (so the look-up finds it however the create ended). A create that may have committed is
- * looked up again before the rest is sent once more.
+ * looked up again; after HubSpot's own 500 or 503 the rest is sent once more, while after a timeout, a cut connection
+ * or a gateway's 502/504 the first create may still be running, so the rest waits to be looked up again
+ * (unconfirmedCreate).
  */
-async function createNotes(apis: HubSpotApis, group: Outcome[]): Promise<{ ids: Map<string, string>; linkedToContact: string[] }> {
+async function createNotes(apis: HubSpotApis, group: Outcome[]): Promise<SavedNotes> {
   const create = async (part: Outcome[]) => {
     const inputs = part.map((o) => ({
       properties: noteProperties(o),
@@ -319,8 +335,15 @@ async function createNotes(apis: HubSpotApis, group: Outcome[]): Promise<{ ids: 
     const res = await call(hsBatchSchema, 'saving the outcome notes', () =>
       apis.batch.create('notes', { inputs } as unknown as Parameters<HubSpotApis['batch']['create']>[1]),
     );
-    // The batch answers in order of its inputs.
-    return new Map(part.flatMap((o, i) => (res.results[i] ? [[o.idempotencyKey, res.results[i].id] as const] : [])));
+    // Each note is matched to its outcome by the key its own data line carries, not by its place in the answer:
+    // a multi-status answer leaves out the inputs HubSpot refused.
+    const keys = new Set(part.map((o) => o.idempotencyKey));
+    return new Map(
+      res.results.flatMap((note) => {
+        const key = loopNoteFields(note)?.key;
+        return key && keys.has(key) ? [[key, note.id] as const] : [];
+      }),
+    );
   };
   // Without a unique key nothing stops a second create, so the look-up (by id, no lag) comes first every time.
   const ids = await findNotesByContact(apis, group);
@@ -330,6 +353,7 @@ async function createNotes(apis: HubSpotApis, group: Outcome[]): Promise<{ ids: 
   } catch (e) {
     if (!mayHaveCommitted(e)) throw e;
     for (const [key, id] of await findNotesByContact(apis, missing())) ids.set(key, id);
+    if (missing().length > 0 && mayStillBeRunning(e)) return { ids, linkedToContact: [...ids.keys()], unconfirmed: unconfirmedCreate(e, 'HubSpot') };
     if (missing().length > 0) for (const [key, id] of await create(missing())) ids.set(key, id);
   }
   return { ids, linkedToContact: [...ids.keys()] };

@@ -12,6 +12,7 @@ import {
   type SalesforceOrgFacts,
 } from './schema';
 import * as soql from './soql';
+import { UnconfirmedFollowUps } from '../unconfirmed-creates';
 
 // The connection to one org: the signed-in session, the transport, and what the connector learns about the org
 // once (its currencies, whether it has person accounts, the Task key field, a closed Case status).
@@ -46,6 +47,8 @@ export class SalesforceOrg {
   taskKeyField: boolean | null = null;
   /** Learned once, when settings name none: the first closed Case status. */
   closedStatus: string | null = null;
+  /** Follow-up Cases whose create Salesforce did not confirm, not opened again while it may still be running. */
+  readonly unconfirmedFollowUps = new UnconfirmedFollowUps('Salesforce');
 
   /** The fields this org is known to have, for the queries that name them. */
   get fields(): { personAccount: boolean; multiCurrency: boolean; lastNps: boolean } {

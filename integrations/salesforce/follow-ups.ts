@@ -1,6 +1,8 @@
 import type { FollowUp, SurveyResponse } from '../../core/schema';
+import { followUpSubject } from '../../core/follow-up-subject';
 import type { Settings } from '../../core/settings';
 import { CrmError, mayHaveCommitted, type OpenedFollowUp } from '../crm';
+import { mayStillBeRunning } from '../unconfirmed-creates';
 import { parseWith, type Meter } from './client';
 import type { SalesforceOrg } from './connection';
 import { saveError, toCrmError } from './errors';
@@ -98,7 +100,12 @@ export async function createFollowUp(org: SalesforceOrg, response: SurveyRespons
   };
   const contact = await lookUp();
   const existing = contact.Cases?.records[0];
-  if (existing) return { id: existing.Id, url: recordUrl(org.instance(), 'Case', existing.Id), created: false, closed: existing.IsClosed };
+  if (existing) {
+    org.unconfirmedFollowUps.settled(response.key);
+    return { id: existing.Id, url: recordUrl(org.instance(), 'Case', existing.Id), created: false, closed: existing.IsClosed };
+  }
+  const waiting = org.unconfirmedFollowUps.pending(response.key, org.now());
+  if (waiting) throw waiting;
   const routing = settings.rules.routing;
   const ownerId =
     routing.kind === 'namedUser' ? routing.userId : routing.kind === 'accountOwner' ? (contact.Account?.OwnerId ?? contact.OwnerId) : contact.OwnerId;
@@ -109,7 +116,7 @@ export async function createFollowUp(org: SalesforceOrg, response: SurveyRespons
         method: 'POST',
         url: org.api.paths.object('Case'),
         body: {
-          Subject: `${`${response.kind.toUpperCase()} ${response.score} follow-up`.slice(0, 254 - marker.length)} ${marker}`,
+          Subject: `${followUpSubject(response, null).slice(0, 254 - marker.length)} ${marker}`,
           Description: response.comment ?? '',
           ContactId: contactId,
           ...(contact.AccountId ? { AccountId: contact.AccountId } : {}),
@@ -127,12 +134,16 @@ export async function createFollowUp(org: SalesforceOrg, response: SurveyRespons
     if (!created.success || !created.id) throw saveError(created);
     return { id: created.id, url: recordUrl(org.instance(), 'Case', created.id), created: true, closed: false };
   };
+  const sentAt = org.now();
   try {
     return await create();
   } catch (error) {
     const crmError = toCrmError(error, { mapping: settings.salesforce });
     if (!mayHaveCommitted(crmError)) throw crmError;
     const committed = (await lookUp()).Cases?.records[0];
-    return committed ? { id: committed.Id, url: recordUrl(org.instance(), 'Case', committed.Id), created: true, closed: committed.IsClosed } : await create();
+    if (committed) return { id: committed.Id, url: recordUrl(org.instance(), 'Case', committed.Id), created: true, closed: committed.IsClosed };
+    // A create that may still be running is not sent beside it: the next ask looks for it once it must have ended.
+    if (mayStillBeRunning(crmError)) throw org.unconfirmedFollowUps.unconfirmed(response.key, sentAt, crmError);
+    return await create();
   }
 }

@@ -156,6 +156,8 @@ async function postToken(loginHost: string, form: Record<string, string>, previo
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams(form).toString(),
+      // The form carries a code or a refresh token: a redirect must not take it to another host.
+      redirect: 'error',
     });
   } catch {
     throw new CrmError('network', `Cannot reach ${loginHost}. Check the connection and the login host.`);

@@ -3,6 +3,7 @@ import type { Outcome, OutcomeResult } from '../../core/schema';
 import { reasonForCauses } from '../../core/case-reason';
 import type { Settings } from '../../core/settings';
 import { CrmError, mayHaveCommitted, mayHaveReachedCrm, type OutcomeWriteResult } from '../crm';
+import { mayStillBeRunning, unconfirmedCreate } from '../unconfirmed-creates';
 import { loopDataLine } from '../loop-notes';
 import { parseWith, type Meter } from './client';
 import type { SalesforceOrg } from './connection';
@@ -85,7 +86,9 @@ async function hasTaskKeyField(org: SalesforceOrg, meter: Meter): Promise<boolea
   if (org.taskKeyField !== null) return org.taskKeyField;
   const body = await org.api.request({ method: 'GET', url: org.api.paths.describe('Task'), idempotent: true }, meter);
   const describe = parseWith(describeSchema, body, 'the Task description');
-  org.taskKeyField = describe.fields.some((f) => f.name === TASK_KEY_FIELD && f.externalId === true);
+  // Unique as well as External ID: on a field that is not, two upserts of one key that cross (a re-send while the first
+  // is still running at Salesforce) can both insert. Such a field is not trusted; the subject's marker is used instead.
+  org.taskKeyField = describe.fields.some((f) => f.name === TASK_KEY_FIELD && f.externalId === true && f.unique === true);
   return org.taskKeyField;
 }
 
@@ -115,6 +118,10 @@ async function findTasks(org: SalesforceOrg, outcomes: Outcome[], withKeyField: 
         if (key) found.set(key, task.Id);
       }
     }
+    // An earlier attempt may have written before the admin added the field: its Task carries the key only at the end
+    // of its subject, so what the field does not find is looked for by that marker too.
+    const rest = outcomes.filter((o) => !found.has(o.idempotencyKey));
+    if (rest.length > 0) for (const [key, id] of await findTasks(org, rest, false, meter)) found.set(key, id);
     return found;
   }
   for (let i = 0; i < keys.length; i += 20) {
@@ -141,8 +148,10 @@ function refusedCreateOnly(result: SaveResult | undefined): boolean {
  *   it again after a 5xx). TaskSubtype can be set only on create: an item refused for it is a Task an earlier send
  *   created, so it is looked up and adopted, never updated without the field.
  * - Without the field they are created (composite/sobjects, allOrNone=false); a create that met a 5xx, a timeout
- *   or a cut connection is looked up by its marker before anything is sent again, and only the Tasks not found
- *   are created, once more at most. Each item of a partial batch settles by its own result.
+ *   or a cut connection is looked up by its marker before anything is sent again. After Salesforce's own 500 or 503
+ *   the Tasks not found are created once more at most; after a timeout, a cut connection or a gateway's 502/504 the
+ *   first create may still be running, so they wait (unconfirmedCreate) and are looked up again first. Each item of a
+ *   partial batch settles by its own result.
  */
 async function writeTasks(org: SalesforceOrg, batch: Outcome[], meter: Meter, described = false): Promise<Saved[]> {
   const withKeyField = await hasTaskKeyField(org, meter);
@@ -195,7 +204,9 @@ async function writeTasks(org: SalesforceOrg, batch: Outcome[], meter: Meter, de
       if (!mayHaveCommitted(error)) throw error;
       for (const [key, id] of await findTasks(org, rest, false, meter)) saved.set(key, { ok: true, id });
       const missing = rest.filter((o) => !saved.has(o.idempotencyKey));
-      if (missing.length > 0) await create(missing);
+      // A create that may still be running is looked up again once it must have ended, never sent beside it.
+      if (missing.length > 0 && mayStillBeRunning(error)) for (const o of missing) saved.set(o.idempotencyKey, { ok: false, error: unconfirmedCreate(error, 'Salesforce') });
+      else if (missing.length > 0) await create(missing);
     }
   }
   return batch.map((o) => saved.get(o.idempotencyKey) ?? { ok: false as const, error: new CrmError('malformed', 'Salesforce skipped a Task.') });

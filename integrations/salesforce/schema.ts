@@ -155,7 +155,7 @@ export const quarterRowSchema = aggregateRowSchema.extend({ y: z.number().int(),
 export const countDistinctSchema = z.object({ n: z.number().int().nonnegative() }).loose();
 
 export const describeFieldSchema = z
-  .object({ name: z.string(), label: z.string(), type: z.string(), externalId: z.boolean().optional() })
+  .object({ name: z.string(), label: z.string(), type: z.string(), externalId: z.boolean().optional(), unique: z.boolean().optional() })
   .loose();
 export const describeSchema = z
   .object({ name: z.string(), label: z.string(), fields: z.array(describeFieldSchema) })

@@ -34,6 +34,12 @@ export interface SalesforceSandbox extends CrmSandbox {
    */
   withoutField(objectName: string, fieldName: string): () => void;
   /**
+   * Clears a custom field's Unique attribute, as in an org whose admin marked it External ID only: describe says
+   * `unique: false` and writes no longer refuse a value another row holds. Until reset, or until the returned
+   * function makes it unique again.
+   */
+  notUnique(objectName: string, fieldName: string): () => void;
+  /**
    * Turns the org into a single-currency one in `currency`, as an org that never enabled multiple currencies: no
    * object has CurrencyIsoCode, CurrencyType does not exist (SOQL on it answers INVALID_TYPE) and the Organization's
    * DefaultCurrencyIsoCode is `currency`. Until reset, or until the returned function makes it multi-currency again.
@@ -113,10 +119,13 @@ export function createSalesforceSandbox(options: { latencyMs?: number; answersIn
   const auth = new SalesforceAuth(() => signInUserId);
   /** Fields taken out by withoutField, to put back on reset (the schema is shared by the org's objects). */
   const removedFields: { object: ObjectDef; field: FieldDef; index: number }[] = [];
+  /** Undo notUnique (on reset). */
+  const uniqueAgain: Array<() => void> = [];
   /** Undoes singleCurrency (on reset). */
   let multiCurrencyAgain: (() => void) | null = null;
   function restoreFields(): void {
     multiCurrencyAgain?.();
+    for (const undo of uniqueAgain.splice(0).reverse()) undo();
     for (const { object, field, index } of removedFields.reverse()) object.fields.splice(index, 0, field);
     removedFields.length = 0;
   }
@@ -637,6 +646,20 @@ export function createSalesforceSandbox(options: { latencyMs?: number; answersIn
         removedFields.splice(removedFields.indexOf(removed), 1);
         target.fields.splice(removed.index, 0, field);
       };
+    },
+    notUnique(objectName, fieldName) {
+      const target = objectDef(objectName);
+      const field = target ? fieldDef(target, fieldName) : undefined;
+      if (!target || !field || !field.custom) throw new Error(`No custom field ${objectName}.${fieldName} to change`);
+      const index = target.fields.indexOf(field);
+      target.fields[index] = { ...field, unique: false };
+      const undo = () => {
+        if (!uniqueAgain.includes(undo)) return;
+        uniqueAgain.splice(uniqueAgain.indexOf(undo), 1);
+        target.fields[index] = field;
+      };
+      uniqueAgain.push(undo);
+      return undo;
     },
   };
 }

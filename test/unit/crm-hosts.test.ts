@@ -97,9 +97,11 @@ describe('a non-Salesforce login host, wherever it comes from', () => {
 
 describe('the OAuth calls', () => {
   const requested: string[] = [];
+  const redirects: Array<RequestRedirect | undefined> = [];
   const answer = (body: unknown) =>
-    vi.stubGlobal('fetch', async (input: string | URL | Request) => {
+    vi.stubGlobal('fetch', async (input: string | URL | Request, init?: RequestInit) => {
       requested.push(String(input instanceof Request ? input.url : input));
+      redirects.push(init?.redirect);
       return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
     });
   const good = {
@@ -114,6 +116,7 @@ describe('the OAuth calls', () => {
 
   beforeEach(() => {
     requested.length = 0;
+    redirects.length = 0;
   });
   afterEach(() => vi.unstubAllGlobals());
 
@@ -134,6 +137,8 @@ describe('the OAuth calls', () => {
     const tokens = await exchange('acme--uat.sandbox.my.salesforce.com');
     expect(tokens.instanceUrl).toBe('https://acme.my.salesforce.com');
     expect(requested).toEqual(['https://acme--uat.sandbox.my.salesforce.com/services/oauth2/token']);
+    // The code (and on refresh the refresh token) is in the body: a redirect must not carry it to an unchecked host.
+    expect(redirects).toEqual(['error']);
   });
 
   it.each([

@@ -16,10 +16,10 @@ function clock(): Clock & { t: number } {
 type Answer = { status: number; body?: string; headers?: Record<string, string> } | Error;
 
 function scripted(answers: Answer[]) {
-  const seen: Array<{ url: string; method: string; auth: string | null; body: string | null }> = [];
+  const seen: Array<{ url: string; method: string; auth: string | null; body: string | null; redirect: RequestRedirect | undefined }> = [];
   const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
     const headers = new Headers(init?.headers);
-    seen.push({ url: String(input), method: init?.method ?? 'GET', auth: headers.get('authorization'), body: (init?.body as string) ?? null });
+    seen.push({ url: String(input), method: init?.method ?? 'GET', auth: headers.get('authorization'), body: (init?.body as string) ?? null, redirect: init?.redirect });
     const next = answers.shift();
     if (!next) throw new Error('no more answers');
     if (next instanceof Error) throw next;
@@ -47,6 +47,8 @@ describe('HubSpot HTTP layer under the official codegen', () => {
     expect(obj.properties.firstname).toBe('Ada');
     expect(seen[0]!.url).toBe(`${BASE}/crm/v3/objects/contacts/111?properties=firstname`);
     expect(seen[0]!.auth).toBe(`Bearer ${TOKEN}`);
+    // A redirect would carry the request (and a token check's body, the token) to a host nobody checked.
+    expect(seen[0]!.redirect).toBe('error');
   });
 
   it('search bodies reach HubSpot in its JSON shape', async () => {

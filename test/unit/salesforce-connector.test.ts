@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { DEFAULT_SETTINGS, type Settings } from '../../core/settings';
 import { rowKey, type Outcome, type RecordRef, type SurveyResponse } from '../../core/schema';
 import { CrmError } from '../../integrations/crm';
+import { UNCONFIRMED_WRITE_MS } from '../../integrations/unconfirmed-creates';
 import { createSalesforceConnector } from '../../integrations/salesforce/connector';
 import { TASK_KEY_FIELD } from '../../integrations/salesforce/outcomes';
 import { parseRedirect, SalesforceSession, type SalesforceTokens } from '../../integrations/salesforce/oauth';
@@ -312,6 +313,21 @@ describe('writing outcomes back, exactly once', () => {
     expect(org.countTasksWithKey(o.idempotencyKey)).toBe(1);
   });
 
+  it('a key field marked External ID but not Unique is not trusted: the key goes in the subject, as without the field', async () => {
+    const restore = org.notUnique('Task', TASK_KEY_FIELD);
+    try {
+      const c = connector();
+      const o = outcome();
+      const [result] = await c.writeOutcomes([o], DEFAULT_SETTINGS);
+      expect(result!.ok).toBe(true);
+      const task = org.records('Task').find((t) => t.Id === result!.crmRecordId)!;
+      expect(String(task.Subject)).toMatch(new RegExp(`\\[${o.idempotencyKey}\\]$`));
+      expect(task[TASK_KEY_FIELD] ?? null).toBeNull();
+    } finally {
+      restore();
+    }
+  });
+
   it('closing the follow-up sets the first closed Case status', async () => {
     const c = connector();
     const [result] = await c.writeOutcomes([outcome({ closeFollowUp: true })], DEFAULT_SETTINGS);
@@ -588,6 +604,53 @@ describe('a 5xx answered after Salesforce committed the write', () => {
     } finally {
       restore();
     }
+  });
+
+  it('without the External ID: a create Salesforce finishes after the client gave up is not sent again beside it, and is adopted once it must have ended', async () => {
+    const restore = org.withoutField('Task', TASK_KEY_FIELD);
+    try {
+      const c = connector({ timeoutMs: 1_000 });
+      const o = outcome();
+      // The create reaches Salesforce and is committed 2.5 s later; the client stopped waiting at 1 s.
+      sandbox.setFaults([{ match: '^POST /services/data/v62.0/composite/sobjects$', times: 1, latencyMs: 2_500 }]);
+      const [first] = await c.writeOutcomes([o], DEFAULT_SETTINGS);
+      expect(first).toMatchObject({ ok: false, error: { kind: 'timeout', details: { retryAfterMs: UNCONFIRMED_WRITE_MS } } });
+      await vi.waitFor(() => expect(tasksCarrying(o.idempotencyKey)).toHaveLength(1), { timeout: 5_000 });
+      // Handed over again once the wait is over: the look-up finds the Task, and no second one is created (the
+      // Case still gets the loop's data the first attempt did not reach).
+      sandbox.clearLog();
+      const [second] = await c.writeOutcomes([{ ...again(o), lastErrorKind: 'timeout' }], DEFAULT_SETTINGS);
+      expect(second).toMatchObject({ ok: true, crmRecordId: tasksCarrying(o.idempotencyKey)[0]!.Id });
+      expect(writesSent().filter((r) => r.method === 'POST' && r.path.endsWith('/composite/sobjects'))).toEqual([]);
+      expect(tasksCarrying(o.idempotencyKey)).toHaveLength(1);
+    } finally {
+      restore();
+    }
+  });
+
+  it('a Task written before the admin added the External ID field is found by its subject, not written again', async () => {
+    const addField = org.withoutField('Task', TASK_KEY_FIELD);
+    const o = outcome({ followUpId: null });
+    const [first] = await connector().writeOutcomes([o], DEFAULT_SETTINGS);
+    expect(first!.ok).toBe(true);
+    addField();
+    // Handed over again (say its result was lost with the worker): the field finds nothing, the subject does.
+    const [second] = await connector().writeOutcomes([again(o)], DEFAULT_SETTINGS);
+    expect(second).toMatchObject({ ok: true, crmRecordId: first!.crmRecordId });
+    expect(tasksCarrying(o.idempotencyKey)).toHaveLength(1);
+  });
+
+  it('a follow-up Case Salesforce makes after the client gave up is not opened twice', async () => {
+    const c = connector({ timeoutMs: 1_000 });
+    const ctx = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
+    const response = ctx.responses.find((r) => r.kind === 'nps' && r.score <= 6 && !ctx.followUps.some((f) => f.responseKey === r.key))!;
+    const before = org.stats().casesCreated!;
+    sandbox.setFaults([{ match: '^POST /services/data/v62.0/sobjects/Case$', times: 1, latencyMs: 2_500 }]);
+    await expect(c.createFollowUp(response, DEFAULT_SETTINGS)).rejects.toThrow(/did not confirm the follow-up and may still be opening it\. Try again in 10 minutes/);
+    await vi.waitFor(() => expect(org.stats().casesCreated! - before).toBe(1), { timeout: 5_000 });
+    // Asked again: the Case Salesforce made late is found and adopted, nothing else is created.
+    expect((await c.createFollowUp(response, DEFAULT_SETTINGS)).created).toBe(false);
+    expect(org.stats().casesCreated! - before).toBe(1);
   });
 
   it('partial batch (allOrNone=false) under a 503 after the commit: each outcome settles exactly once', async () => {
