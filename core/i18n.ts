@@ -1,4 +1,5 @@
 import { en, type Catalog, type Message, type MessageKey, type PluralMessage } from './locales/en';
+import { roundScore } from './nps';
 
 // The one i18n layer: every user-visible string goes through a catalog; plurals, numbers and dates
 // are formatted with the platform's Intl so Russian gets its one/few/many forms for free.
@@ -114,7 +115,7 @@ export function createI18n(locale: Locale, catalog: Catalog | Words = en): I18n 
       return fill(message[form] ?? message.other, { count, ...params });
     },
     number: (value, options) => (options ? new Intl.NumberFormat(locale, options).format(value) : numberFormat().format(value)),
-    score: (value) => signedFormat().format(Math.round(value)),
+    score: (value) => signedFormat().format(roundScore(value)),
     money(value, currency) {
       if (!currency) return numberFormat().format(Math.round(value));
       try {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { crmSchema, type Crm, type OutcomeResult } from './schema';
-import { summarizeCounts } from './nps';
+import { roundScore, summarizeCounts } from './nps';
 
 // The outer loop: what the CRMs counted across every loop of a scope and period (each CRM folder's insights.ts), and
 // the arithmetic over those counts — NPS by month with its margin, root causes and touchpoints ranked, the loop
@@ -258,7 +258,7 @@ function monthRow(month: Month, c: { promoters: number; passives: number; detrac
     promoters: c.promoters,
     passives: c.passives,
     detractors: c.detractors,
-    nps: s.nps === null ? null : Math.round(s.nps),
+    nps: s.nps === null ? null : roundScore(s.nps),
     margin: s.marginOfError95 === null ? null : Math.round(s.marginOfError95),
     lowN: s.n < LOW_N_MONTH,
   };

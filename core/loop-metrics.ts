@@ -260,17 +260,18 @@ export interface ClosedLoop {
 
 export interface RecoveryCount {
   recovered: number;
-  /** Detractor loops whose customer answered again. */
+  /** Detractor answers followed up by a closed loop whose customer answered again. */
   n: number;
-  /** Detractor loops whose customer has not answered again yet (never counted as not recovered). */
+  /** Such answers whose customer has not answered again yet (never counted as not recovered). */
   notAnsweredAgain: number;
 }
 
 /**
- * Recovery of closed loops. A loop follows up its customer's latest NPS answer at or before the loop was opened (within
- * LOOP_ANSWER_LOOKBACK_DAYS); it is a detractor loop when that answer is 0–6. The customer's next NPS answer — the
- * first one after it — of 7 or more recovers it; no later answer yet is "not answered again". Loops without a customer
- * or without such an answer are not detractor loops as far as the answers tell, so they count nowhere.
+ * Recovery of closed loops, counted by detractor: a loop follows up its customer's latest NPS answer at or before the
+ * loop was opened (within LOOP_ANSWER_LOOKBACK_DAYS); it is a detractor loop when that answer is 0–6. The customer's next
+ * NPS answer — the first one after it — of 7 or more recovers that detractor; no later answer yet is "not answered
+ * again". Several loops of one answer (a ticket and a task) count it once. Loops without a customer or without such an
+ * answer are not detractor loops as far as the answers tell, so they count nowhere.
  */
 export function pairRecovery(loops: readonly ClosedLoop[], answers: readonly AnswerFact[]): RecoveryCount {
   const byContact = new Map<string, AnswerFact[]>();
@@ -280,6 +281,7 @@ export function pairRecovery(loops: readonly ClosedLoop[], answers: readonly Ans
   }
   for (const list of byContact.values()) list.sort((a, b) => a.submittedAt - b.submittedAt);
   const out: RecoveryCount = { recovered: 0, n: 0, notAnsweredAgain: 0 };
+  const counted = new Set<AnswerFact>();
   for (const loop of loops) {
     const list = loop.contactKey ? byContact.get(loop.contactKey) : undefined;
     if (!list) continue;
@@ -289,7 +291,8 @@ export function pairRecovery(loops: readonly ClosedLoop[], answers: readonly Ans
       if (a.submittedAt <= loop.openedAt && a.submittedAt >= since) i = j;
     });
     const answer = list[i];
-    if (!answer || answer.score > 6) continue;
+    if (!answer || answer.score > 6 || counted.has(answer)) continue;
+    counted.add(answer);
     const next = list.slice(i + 1).find((a) => a.submittedAt > answer.submittedAt);
     if (!next) out.notAnsweredAgain++;
     else {

@@ -95,6 +95,11 @@ export function summarizeWeighted(answers: Array<{ score: number; weight: number
 /** Below this many answers an account NPS is shown as "too few responses", with the margin. */
 export const MIN_RESPONSES_FOR_NPS = 5;
 
+/** An NPS as a whole number, halves away from zero: −12.5 and +12.5 are equally far from 0 and read −13 and +13. */
+export function roundScore(nps: number): number {
+  return Math.sign(nps) * Math.round(Math.abs(nps)) || 0;
+}
+
 /** CSAT % = share of 4s and 5s on a 1–5 scale. */
 export function csatPercent(scores: number[]): number | null {
   const valid = scores.filter((s) => Number.isInteger(s) && s >= 1 && s <= 5);

@@ -27,7 +27,7 @@ export const enWorklist = {
   'worklist.numbersBeyondLimit': '{crm}: {n} recorded, too many for {crm} to find the middle one',
   'worklist.numbersCountedBy': 'Counted by {crms}: the follow-up tickets and Cases closed in each period; each share is of those whose outcome recorded it.',
   'worklist.numbersRecoveryHow':
-    'Recovered: closed follow-ups of a detractor (0–6) whose customer’s next NPS answer is 7 or more, of those whose customer has answered again. Those not answered again yet are not counted as not recovered.',
+    'Recovered: detractors (0–6) whose answer a closed follow-up followed up and whose next NPS answer is 7 or more, of those who have answered again (several follow-ups of one answer count once). Those not answered again yet are not counted as not recovered.',
   'worklist.numbersRecoveryN': '{count} of {n} who answered again',
   'worklist.numbersNotAnsweredAgain': { one: '{count} not answered again yet', other: '{count} not answered again yet' },
   'worklist.numbersNoneAnsweredAgain': 'no detractor has answered again yet',

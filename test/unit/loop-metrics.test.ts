@@ -182,6 +182,13 @@ describe('recovery: a detractor loop and its customer’s next answer', () => {
     ['a loop without a customer counts nowhere', [loop('a', null, 20)], [npsOf('ben', 2, 21)], [0, 0, 0]],
     ['another customer’s answer is not the next one', [loop('a', 'luis', 20)], [npsOf('luis', 4, 21), npsOf('hana', 10, 5)], [0, 0, 1]],
     ['a score outside 0–10 is no answer', [loop('a', 'luis', 20)], [npsOf('luis', 4, 21), npsOf('luis', 11, 5)], [0, 0, 1]],
+    ['two loops of one answer (a ticket and a task) count the detractor once', [loop('a', 'olga', 20), loop('b', 'olga', 19)], [npsOf('olga', 2, 20, 2), npsOf('olga', 9, 5)], [1, 1, 0]],
+    [
+      'two loops of one answer, one detractor recovered and one not: 1 of 2',
+      [loop('a', 'olga', 20), loop('b', 'olga', 19), loop('c', 'ben', 20)],
+      [npsOf('olga', 2, 20, 2), npsOf('olga', 9, 5), npsOf('ben', 4, 20, 2), npsOf('ben', 5, 4)],
+      [1, 2, 0],
+    ],
     [
       'several loops and customers',
       [loop('a', 'olga', 20), loop('b', 'ben', 30), loop('c', 'luis', 10), loop('d', 'hana', 15)],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { csatPercent, effortLevel, isNpsScore, segment, summarize, summarizeCounts, summarizeWeighted, trend } from '../../core/nps';
+import { csatPercent, effortLevel, isNpsScore, roundScore, segment, summarize, summarizeCounts, summarizeWeighted, trend } from '../../core/nps';
+import { createI18n } from '../../core/i18n';
 
 /** n answers of the same score. */
 function times(score: number, n: number): number[] {
@@ -222,5 +223,26 @@ describe('trend', () => {
     [7, 7, 'steady'],
   ] as const)('from %s to %s is %s', (previous, latest, expected) => {
     expect(trend(previous, latest)).toBe(expected);
+  });
+});
+
+describe('roundScore: an NPS as a whole number', () => {
+  // n = 8: 1 detractor and 7 passives is −12.5; its mirror, 1 promoter and 7 passives, +12.5. Both are as far from 0.
+  it.each([
+    [-12.5, -13],
+    [12.5, 13],
+    [summarize([6, 7, 7, 7, 7, 7, 7, 7]).nps!, -13],
+    [summarize([9, 7, 7, 7, 7, 7, 7, 7]).nps!, 13],
+    [33.3, 33],
+    [-0.4, 0],
+    [0, 0],
+    [100, 100],
+  ])('%d → %d', (nps, whole) => {
+    expect(roundScore(nps)).toBe(whole);
+  });
+
+  it('is what the panel prints, sign and all', () => {
+    const i18n = createI18n('en');
+    expect([i18n.score(-12.5), i18n.score(12.5), i18n.score(-0.4), i18n.score(0)]).toEqual(['-13', '+13', '0', '0']);
   });
 });

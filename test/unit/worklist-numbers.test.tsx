@@ -72,7 +72,7 @@ describe('the loop’s numbers in the worklist', () => {
     expect(text('recovery', 'team-30')).toBe('50%2 of 4 who answered again2 not answered again yet');
     // Past what HubSpot pairs it says so with the count; Salesforce's part stands, its detractors not answered again.
     expect(text('recovery', 'team-90')).toBe('no detractor has answered again yetHubSpot: 1,200 closed, too many to pair with the next answers');
-    expect(screen.getByText(/^Recovered: closed follow-ups of a detractor \(0–6\) whose customer’s next NPS answer is 7 or more/)).toBeTruthy();
+    expect(screen.getByText(/^Recovered: detractors \(0–6\) whose answer a closed follow-up followed up and whose next NPS answer is 7 or more/)).toBeTruthy();
     expect(screen.queryByText(/Recovery is not counted/)).toBeNull();
     expect(screen.getByText('Salesforce has no Loyalty_Lens_First_Contact__c, Loyalty_Lens_First_Contact_Hours__c, Loyalty_Lens_SLA__c on its follow-ups, so those numbers are not counted there. The options page shows how to add them.')).toBeTruthy();
   });

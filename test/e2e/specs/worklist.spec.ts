@@ -196,7 +196,7 @@ export async function choosesWhoIAmInHubSpotAndListsBothCrms(t: E2E): Promise<vo
     if (expected.notAnsweredAgain > 0) assert.ok(shown.includes(`${expected.notAnsweredAgain} not answered again yet`), `recovery ${cell}: ${shown}`);
     else assert.ok(!shown.includes('not answered again yet'), `recovery ${cell}: ${shown}`);
   }
-  await frame.getByText(/^Recovered: closed follow-ups of a detractor/).waitFor();
+  await frame.getByText(/^Recovered: detractors \(0–6\) whose answer a closed follow-up followed up/).waitFor();
   assert.equal(await frame.getByText(/Recovery is not counted/).count(), 0);
   await expectAccessible(frame, 'worklist');
   for (const language of ['ru', 'en'] as const) {
