@@ -21,7 +21,7 @@ const STYLE = `
 :host{all:initial}
 .frame{position:fixed;top:0;right:0;height:100vh;z-index:2147483000;display:flex;box-shadow:-2px 0 12px rgb(0 0 0/.18);background:Canvas}
 .frame[hidden]{display:none}
-.frame.slim{top:calc(50% - 100px);height:200px;width:40px!important;border-radius:8px 0 0 8px;overflow:hidden}
+.frame.slim{top:calc(50% - 125px);height:250px;width:40px!important;border-radius:8px 0 0 8px;overflow:hidden}
 
 .frame.slim .grip,.frame.slim .close{display:none}
 iframe{border:0;height:100%;width:100%;color-scheme:normal}

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { Fragment, useEffect, useId, useRef, useState } from 'react';
 import { browser } from 'wxt/browser';
 import { CONNECTIONS_KEY, sendRequest, type Reply, type StoredConnections } from '../../core/messaging';
 import type { Crm } from '../../core/schema';
@@ -328,6 +328,8 @@ export function SalesforceConnection(props: {
   const connection = useConnection('salesforce');
   const { setVerdict, busy, test } = connection;
   const host = props.draft.salesforce.loginHost.trim();
+  const signInReady = Boolean(host && props.draft.salesforce.consumerKey);
+  const signInNeedsId = useId();
 
   const signIn = () => {
     // Only Salesforce's own login hosts (all within the manifest's host permissions) may see the code and verifier;
@@ -365,10 +367,29 @@ export function SalesforceConnection(props: {
         onChange={(value) => props.edit((draft) => void (draft.salesforce.consumerKey = value.trim()))}
       />
       <p className="help">
-        {s.callbackUrl} <code>{props.callbackUrl}</code>
+        {/* Breaks only after a slash, so a person copying it by eye never meets a host name split in two. */}
+        {s.callbackUrl}{' '}
+        <code>
+          {props.callbackUrl.split('/').map((part, i, parts) => (
+            <Fragment key={i}>
+              {part}
+              {i < parts.length - 1 && (
+                <>
+                  /<wbr />
+                </>
+              )}
+            </Fragment>
+          ))}
+        </code>
       </p>
       <div className="actions">
-        <button type="button" className="primary" onClick={signIn} disabled={busy !== null || !host || !props.draft.salesforce.consumerKey}>
+        <button
+          type="button"
+          className="primary"
+          onClick={signIn}
+          disabled={busy !== null || !signInReady}
+          aria-describedby={signInReady ? undefined : signInNeedsId}
+        >
           {s.signInSalesforce}
         </button>
         {props.info ? (
@@ -377,6 +398,11 @@ export function SalesforceConnection(props: {
           </button>
         ) : null}
       </div>
+      {!signInReady && (
+        <p className="help" id={signInNeedsId}>
+          {s.signInNeeds}
+        </p>
+      )}
       <ConnectionOutcome crm="salesforce" crmName={s.salesforce} connected={Boolean(props.info)} queued={props.queued} state={connection} />
     </section>
   );

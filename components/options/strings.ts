@@ -83,6 +83,7 @@ const en = {
   consumerKeyHelp: 'The connected app’s public client id. Sign-in uses PKCE, so no client secret is needed or stored.',
   callbackUrl: 'Callback URL to add to the connected app:',
   signInSalesforce: 'Sign in with Salesforce',
+  signInNeeds: 'Enter the login host and the consumer key to sign in.',
   signingIn: 'Waiting for Salesforce sign-in…',
   signOutConfirm: (crm: string) => `Sign out of ${crm}? The token and the cached survey data from ${crm} are removed from this browser.`,
   queuedQuestion: (count: number, crm: string) =>
@@ -473,6 +474,7 @@ const ru: OptionsStrings = {
   consumerKeyHelp: 'Публичный идентификатор подключённого приложения. Вход идёт по PKCE, секрет клиента не нужен и не хранится.',
   callbackUrl: 'Callback URL для подключённого приложения:',
   signInSalesforce: 'Войти через Salesforce',
+  signInNeeds: 'Чтобы войти, укажите хост входа и consumer key.',
   signingIn: 'Ждём входа в Salesforce…',
   signOutConfirm: (crm) => `Выйти из ${crm}? Токен и кэш отзывов из ${crm} будут удалены из этого браузера.`,
   queuedQuestion: (count, crm) =>

@@ -8,6 +8,7 @@ import { SegmentBadge } from '../ui/SegmentBadge';
 import { safeSegment } from '../../core/nps';
 import type { FocusContact, PanelData } from '../../core/panel-data';
 import { latestTwoNps } from './ContactView';
+import { outcomeMessages } from '../outcome/messages';
 import { SlaClock } from './FollowUps';
 import { useI18n } from './i18n-context';
 import { segmentLabel } from './labels';
@@ -47,6 +48,7 @@ export function CallCard(props: {
   const topFollowUp = data.followUps[0] ?? null;
   const name = focus?.contact?.name || data.view.title;
 
+  const moreFollowUps = data.followUps.length - 1;
   const followUpLine = (
     <div className="call-row">
       <span className="call-label">{i18n.t('call.openFollowUp')}</span>
@@ -60,6 +62,8 @@ export function CallCard(props: {
       ) : (
         <span className="muted">{i18n.t('followUps.none')}</span>
       )}
+      {/* An agent must not promise from the first follow-up alone: the others are named, with their owners, outside call mode. */}
+      {moreFollowUps > 0 && <span className="call-more">{i18n.plural('call.moreFollowUps', moreFollowUps)}</span>}
     </div>
   );
 
@@ -73,12 +77,17 @@ export function CallCard(props: {
         {rollup && rollup.summary.nps !== null ? (
           <div className="call-row">
             <span className="call-label">{i18n.t('account.nps')}</span>
-            <Figure name="account-nps" value={rollup.summary.nps} className="big-number">
-              {i18n.score(rollup.summary.nps)}
-            </Figure>
+            {rollup.tooFew ? (
+              // As in the full panel: under the minimum n no number is a headline.
+              <strong className="too-few">{i18n.plural('account.tooFew', rollup.summary.n)}</strong>
+            ) : (
+              <Figure name="account-nps" value={rollup.summary.nps} className="big-number">
+                {i18n.score(rollup.summary.nps)}
+              </Figure>
+            )}
             <span className="muted">
-              {rollup.summary.marginOfError95 !== null && i18n.t('account.margin', { margin: i18n.number(Math.round(rollup.summary.marginOfError95)) })}{' '}
-              {i18n.plural('account.n', rollup.summary.n)} · {i18n.plural('call.detractors', rollup.summary.detractors)}
+              {!rollup.tooFew && rollup.summary.marginOfError95 !== null && <>{i18n.t('account.margin', { margin: i18n.number(Math.round(rollup.summary.marginOfError95)) })} </>}
+              {i18n.plural(rollup.counted === 'people' ? 'account.nPeople' : 'account.n', rollup.summary.n)} · {i18n.plural('call.detractors', rollup.summary.detractors)}
             </span>
           </div>
         ) : (
@@ -95,6 +104,8 @@ export function CallCard(props: {
   const effort = lastEffort(focus.responses);
   const change = changes(focus);
   const lastComment = [...focus.responses].reverse().find((r) => r.comment)?.comment ?? null;
+  const lastLoop = focus.loops[0] ?? null;
+  const results = outcomeMessages(i18n.locale).results;
 
   return (
     <section className="call-card" aria-labelledby={headingId}>
@@ -137,10 +148,18 @@ export function CallCard(props: {
           <span className="muted">{i18n.t('contact.none')}</span>
         )}
       </div>
+      {lastLoop && (
+        <div className="call-row">
+          <span className="call-label">{i18n.t('call.lastLogged')}</span>
+          <span>
+            <time dateTime={new Date(lastLoop.loggedAt).toISOString()}>{i18n.date(lastLoop.loggedAt)}</time>
+            {lastLoop.result && <> · {results[lastLoop.result]}</>}
+          </span>
+          {lastLoop.summary && <CollapsibleText text={lastLoop.summary} limit={140} moreLabel={i18n.t('action.showMoreText')} lessLabel={i18n.t('action.showLessText')} />}
+        </div>
+      )}
       <div className="call-row">
-        <span className="call-label">
-          {change.since !== null ? i18n.t('call.sinceContact', { date: i18n.date(change.since) }) : i18n.t('call.sincePrevious')}
-        </span>
+        <span className="call-label">{change.since !== null ? i18n.t('call.sinceLogged') : i18n.t('call.sincePrevious')}</span>
         <span>
           {[
             change.from && change.to ? i18n.t('call.npsMove', { from: change.from.score, to: change.to.score }) : null,

@@ -5,6 +5,7 @@ import type { OutcomeActions } from '../outcome/actions';
 import { CollapsibleText } from '../ui/CollapsibleText';
 import { Section } from '../ui/Section';
 import { useI18n } from './i18n-context';
+import { outcomeMessages } from '../outcome/messages';
 
 type State = { name: 'idle' | 'reading' } | { name: 'failed'; reason: string };
 
@@ -16,6 +17,7 @@ export function LoopHistory(props: { recordRef: RecordRef; focus: FocusContact; 
   const i18n = useI18n();
   const [state, setState] = useState<State>({ name: 'idle' });
   const { loops } = props.focus;
+  const results = outcomeMessages(i18n.locale).results;
   const read = async () => {
     setState({ name: 'reading' });
     const reply = await props.actions.loadLoopHistory(props.recordRef);
@@ -47,6 +49,7 @@ export function LoopHistory(props: { recordRef: RecordRef; focus: FocusContact; 
           {loops.slice(0, 3).map((loop) => (
             <li key={loop.key}>
               <time dateTime={new Date(loop.loggedAt).toISOString()}>{i18n.date(loop.loggedAt)}</time>
+              {loop.result && <> · {results[loop.result]}</>}
               {loop.loggedBy && <span className="muted"> · {loop.loggedBy}</span>}
               {loop.summary && <CollapsibleText text={loop.summary} limit={160} moreLabel={i18n.t('action.showMoreText')} lessLabel={i18n.t('action.showLessText')} />}
             </li>

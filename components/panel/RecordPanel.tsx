@@ -92,12 +92,14 @@ export function RecordPanel(props: {
       answeredAt: row.response?.submittedAt ?? null,
     };
   };
-  // Unhappy answers without a follow-up of their own can get one from "Needs you now" (NPS by the rules' threshold;
-  // CSAT and effort when detractor-like).
+  // A contact's latest answer of each kind, if unhappy and without a follow-up of its own, can get one from "Needs you
+  // now" (NPS by the rules' threshold; CSAT and effort when detractor-like). An older answer is history: a later one of
+  // the same kind says where the customer stands now, and offering each old one invites tickets nobody needs.
   const followedUp = new Set(data.followUps.map((row) => row.followUp.responseKey));
   const unfollowed = data.focus.flatMap((focus) =>
     [...focus.responses]
       .reverse()
+      .filter((response, i, newestFirst) => newestFirst.findIndex((r) => r.kind === response.kind) === i)
       .filter((response) => {
         const unhappy = response.kind === 'nps' ? needsFollowUp(response.score, settings.rules) : loopSegment(response) === 'detractor';
         return unhappy && !followedUp.has(response.key);

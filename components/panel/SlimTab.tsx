@@ -7,7 +7,7 @@ import { latestTwoNps } from './ContactView';
 
 /**
  * The panel folded to a slim tab at the page's edge, so the CRM's own controls stay usable: the record's
- * segment (contact) or NPS (account) and how many follow-ups are open. A click opens the panel over the page.
+ * latest NPS and its segment in words (contact) or the account NPS, and how many follow-ups are open. A click opens the panel over the page.
  */
 export function SlimTab(props: { data: PanelData | null; onOpen: () => void }) {
   const i18n = useI18n();
@@ -26,9 +26,15 @@ export function SlimTab(props: { data: PanelData | null; onOpen: () => void }) {
   return (
     <button type="button" className="slim-tab" title={i18n.t('slim.open')} aria-label={`${i18n.t('slim.open')}: ${parts.join('; ')}`} onClick={props.onOpen}>
       {latest && segment && (
-        <span className={`slim-score badge-${segment}`} aria-hidden="true">
-          {i18n.number(latest.score)}
-        </span>
+        <>
+          <span className={`slim-score badge-${segment}`} aria-hidden="true">
+            {i18n.number(latest.score)}
+          </span>
+          {/* The word, not only the colour: a bare 3 at the edge reads as a count. */}
+          <span className="slim-segment" aria-hidden="true">
+            {segmentLabel(i18n, segment)}
+          </span>
+        </>
       )}
       {accountNps !== null && (
         <span className="slim-score badge-neutral" aria-hidden="true">

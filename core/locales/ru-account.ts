@@ -5,7 +5,7 @@ import type { AccountCatalog } from './en-account';
 export const ruAccount: AccountCatalog = {
   'account.allQuarters': { one: 'Показать все кварталы ({count})', few: 'Показать все кварталы ({count})', many: 'Показать все кварталы ({count})', other: 'Показать все кварталы ({count})' },
   'account.byQuarter': 'NPS по кварталам',
-  'account.byQuarterTooLarge': 'Для такого большого аккаунта не считается: CRM считает ответы по контактам, а не по кварталам. Цифры выше учитывают последний ответ каждого контакта.',
+  'account.byQuarterTooLarge': 'Для такой большой компании не считается: CRM считает ответы по контактам, а не по кварталам. Цифры выше учитывают последний ответ каждого контакта.',
   'account.contactFilter': 'Показать контакты',
   'account.contactMatches': { one: 'Подходит {count} контакт', few: 'Подходят {count} контакта', many: 'Подходят {count} контактов', other: 'Подходят {count} контакта' },
   'account.contactOrder': 'Сначала критики (0–3, затем 4–6), потом нейтралы, сторонники и те, кто не ответил.',

@@ -1,6 +1,6 @@
 import { rowKey, type LoopRecord, type RecordRef } from '../../core/schema';
 import type { HubSpotPortal } from './connection';
-import { ANSWER_VALUES, loopNoteFields } from './outcomes';
+import { loopNoteFields } from './outcomes';
 import { appRecordUrl } from './paths';
 import { chunks } from '../batches';
 import { associated, batchRead, eq, MAX_FILTER_GROUPS, search } from './requests';
@@ -58,7 +58,8 @@ export function readLoopNote(n: HsObject, portal: string, owners: Map<string, st
     loggedBy: fields.loggedBy ?? (ownerId ? (owners?.get(ownerId) ?? null) : null),
     result: fields.result,
     rootCauses: fields.rootCauses,
-    summary: fields.note ?? (fields.result ? (ANSWER_VALUES[fields.result] ?? '') : ''),
+    // The result is its own field, said in the panel's language; the summary is what the person wrote.
+    summary: fields.note ?? '',
     url: appRecordUrl(portal, 'contact', fields.contactId),
   };
 }

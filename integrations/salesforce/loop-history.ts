@@ -74,7 +74,8 @@ export function parseLoopTask(task: SfTask, instance: string): LoopRecord | null
     loggedBy: fields.loggedBy ?? task.CreatedBy?.Name ?? task.Owner?.Name ?? null,
     result: fields.result,
     rootCauses: fields.rootCauses,
-    summary: fields.note || task.Subject,
+    // The result is its own field, said in the panel's language; the subject stands in only for a loop without one.
+    summary: fields.note || (fields.result ? '' : task.Subject),
     url: recordUrl(instance, 'Task', task.Id),
   };
 }

@@ -193,6 +193,18 @@ describe('Salesforce connection', () => {
     expect(send).toHaveBeenCalledWith({ type: 'salesforce.connect' });
   });
 
+  it('says why sign-in waits while the consumer key is missing, and shows the callback URL whole', () => {
+    renderEn(<SalesforceHarness settings={DEFAULT_SETTINGS} />);
+    const signIn = screen.getByRole('button', { name: en.signInSalesforce }) as HTMLButtonElement;
+    expect(signIn.disabled).toBe(true);
+    expect(document.getElementById(signIn.getAttribute('aria-describedby') ?? '')?.textContent).toBe(en.signInNeeds);
+    expect(screen.getByText(/chromiumapp\.org/, { selector: 'code' }).textContent).toBe('https://enekmphbbngfebmagfgmaakfcjgfhgfj.chromiumapp.org/salesforce');
+    cleanup();
+    renderEn(<SalesforceHarness />);
+    expect(screen.getByRole('button', { name: en.signInSalesforce }).getAttribute('aria-describedby')).toBeNull();
+    expect(screen.queryByText(en.signInNeeds)).toBeNull();
+  });
+
   it('shows the stored org, user and API usage', () => {
     render(
       <StringsProvider value={en}>

@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-libra
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveRecordContext } from '../../core/store';
 import { DEFAULT_SETTINGS } from '../../core/settings';
-import { DAY, HOUR, NOW, account, contact, contactRef, context, figure, followUp, freshDb, loop, showRecordPanel, response, testHost } from './panel-helpers';
+import { DAY, HOUR, NOW, account, companyRef, contact, contactRef, context, figure, followUp, freshDb, loop, showRecordPanel, response, testHost } from './panel-helpers';
 
 afterEach(cleanup);
 
@@ -55,8 +55,12 @@ describe('call mode', () => {
     expect(card.textContent).toContain('Call back about billing');
     expect(card.querySelector('.sla')?.textContent).toBe('Due in 5h');
     expect(card.textContent).toContain('2 of 7 · high effort');
-    // The last contact (a logged loop) was 10 days ago: the NPS moved from 4 to 9 since, with 2 new answers.
-    expect(card.textContent).toContain(`Since the last contact (`);
+    // The last logged outcome (a loop 10 days ago) is named with its result and what was written; since then the
+    // NPS moved from 4 to 9, with 2 new answers.
+    expect(card.textContent).toContain('Last logged outcome');
+    expect(card.textContent).toContain('· Reached and resolved');
+    expect(card.textContent).toContain('Called back');
+    expect(card.textContent).toContain('Since then');
     expect(card.textContent).toContain('NPS 4 → 9');
     expect(card.textContent).toContain('2 new responses');
   });
@@ -95,5 +99,51 @@ describe('call mode', () => {
     expect(teamDefault.container.querySelector('.call-card')).toBeTruthy();
     fireEvent.click(toggle());
     expect(teamDefault.container.querySelector('.call-card')).toBeNull();
+  });
+
+  it('names the other open follow-ups, and the last outcome by its result, in the language of the panel', async () => {
+    const db = freshDb();
+    await saveRecordContext(
+      db,
+      context(contactRef, {
+        title: 'Ada Lovelace',
+        focusContactKeys: [contact('101').key],
+        account: account(),
+        contacts: [contact('101', { name: 'Ada Lovelace' })],
+        responses: Object.values(r),
+        followUps: [
+          followUp('t1', { responseKey: r.latest.key, title: 'Call back about billing', dueAt: NOW + 5 * HOUR }),
+          followUp('t2', { title: 'Send the credit note', dueAt: NOW + 2 * DAY }),
+          followUp('t3', { title: 'Check the March invoice', dueAt: NOW + 3 * DAY }),
+        ],
+        loops: [loop('101', NOW - 10 * DAY, { result: 'no-answer', summary: '' })],
+      }),
+    );
+    const { container } = await showRecordPanel(db, testHost({ callMode: true, languages: ['ru-RU'] }), contactRef);
+    const card = await callCard(container);
+    expect(figure(card, 'open-followups')?.getAttribute('data-ll-value')).toBe('3');
+    expect(card.querySelector('.call-more')?.textContent).toBe('и ещё 2 открытые задачи по отзыву');
+    expect(card.textContent).toContain('Последний записанный итог');
+    expect(card.textContent).toContain('· Не ответил');
+  });
+
+  it('on an account under the minimum n, says too few instead of a headline NPS, counting people', async () => {
+    // Latest per contact: 10 and 9 — NPS +100 from two people is no headline.
+    const db = freshDb();
+    await saveRecordContext(
+      db,
+      context(companyRef, {
+        title: 'Acme Corp',
+        account: account(),
+        contacts: [contact('1', { name: 'Ann' }), contact('2', { name: 'Bo' })],
+        responses: [response('1', 10, NOW - DAY), response('2', 9, NOW - 2 * DAY)],
+      }),
+    );
+    const { container } = await showRecordPanel(db, testHost({ callMode: true }), companyRef, ['ready', 'empty']);
+    const card = await callCard(container);
+    expect(figure(card, 'account-nps')).toBeNull();
+    expect(card.querySelector('.too-few')?.textContent).toBe('Too few responses (2) for an account NPS');
+    expect(card.textContent).toContain('n = 2 people');
+    expect(card.textContent).not.toContain('±');
   });
 });

@@ -148,8 +148,9 @@ describe('opening a follow-up for an unhappy answer', () => {
     const unhappy = response('101', 3, NOW - 2 * DAY, { comment: 'Billing is a mess' });
     const covered = response('101', 5, NOW - 20 * DAY);
     const passive = response('101', 8, NOW - 40 * DAY);
-    const happyCsat = response('101', 5, NOW - 50 * DAY, { kind: 'csat', scaleMax: 5 });
-    const unhappyCsat = response('101', 1, NOW - 60 * DAY, { kind: 'csat', scaleMax: 5, comment: 'Support never answered' });
+    const oldUnhappy = response('101', 2, NOW - 80 * DAY, { comment: 'Onboarding was chaos' });
+    const happyCsat = response('101', 5, NOW - 60 * DAY, { kind: 'csat', scaleMax: 5 });
+    const unhappyCsat = response('101', 1, NOW - 50 * DAY, { kind: 'csat', scaleMax: 5, comment: 'Support never answered' });
     const db = freshDb();
     await saveRecordContext(
       db,
@@ -157,7 +158,7 @@ describe('opening a follow-up for an unhappy answer', () => {
         title: 'Dana',
         focusContactKeys: [contact('101').key],
         contacts: [contact('101', { name: 'Dana' })],
-        responses: [unhappyCsat, happyCsat, passive, covered, unhappy],
+        responses: [oldUnhappy, happyCsat, unhappyCsat, passive, covered, unhappy],
         followUps: [followUp('t-covered', { responseKey: covered.key })],
       }),
     );
@@ -167,10 +168,12 @@ describe('opening a follow-up for an unhappy answer', () => {
     return { host, unhappy };
   }
 
-  it('offers it only on answers at or below the follow-up threshold that have none yet', async () => {
+  it('offers it only on the latest answer of each kind, at or below the follow-up threshold, that has none yet', async () => {
     const { host, unhappy } = await showContact();
     const buttons = screen.getAllByRole('button', { name: 'Open a follow-up in HubSpot' });
-    // The NPS 3 and the CSAT 1; not the NPS 5 that has its ticket, the passive 8 or the satisfied CSAT.
+    // The NPS 3 and the CSAT 1 (each its kind's latest); not the NPS 5 that has its ticket, the passive 8, the NPS 2
+    // of months ago that later answers replaced, or the satisfied CSAT before the unhappy one.
+    expect(screen.queryByText('Onboarding was chaos', { selector: '.needs-follow-up .quote' })).toBeNull();
     expect(buttons).toHaveLength(2);
     expect(buttons[0]?.closest('li')?.textContent).toContain('Billing is a mess');
     expect(buttons[1]?.closest('li')?.textContent).toContain('Support never answered');

@@ -77,7 +77,7 @@ describe('i18n', () => {
     const { root, container } = await showRecordPanel(db, host, companyRef);
     expect(root().getAttribute('lang')).toBe('ru');
     expect(figure(container, 'account-n')?.textContent).toBe('n = 3 человека');
-    expect(screen.getByText(/^Слишком мало ответов \(\d+\) для NPS аккаунта$/)).toBeTruthy();
+    expect(screen.getByText(/^Слишком мало ответов \(\d+\) для NPS компании$/)).toBeTruthy();
     expect(screen.getByText('Метод: последний ответ каждого контакта')).toBeTruthy();
     expect(await screen.findByRole('heading', { name: '3 контакта' })).toBeTruthy();
     expect(screen.getByText('3 дня назад')).toBeTruthy();

@@ -14,7 +14,8 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const unhappy = response('101', 2, NOW - 2 * DAY, { comment: 'Nobody called back' });
+// A CSAT answer of its kind's latest, unhappy and without a follow-up; the latest NPS has its ticket.
+const unhappy = response('101', 1, NOW - 2 * DAY, { kind: 'csat', scaleMax: 5, comment: 'Nobody called back' });
 const followedUp = response('101', 5, NOW - 40 * HOUR);
 
 async function seedContact() {
@@ -116,6 +117,8 @@ describe('panel layout', () => {
     expect(root().className).toContain('slim');
     const tab = screen.getByRole('button', { name: 'Open Loyalty Lens: Loyalty Lens; NPS 5, Detractor; 1 open follow-up' });
     expect(tab.textContent).toContain('1 open');
+    // The segment in words beside its score, not a bare number that reads as a count.
+    expect(tab.querySelector('.slim-segment')?.textContent).toBe('Detractor');
     expect(screen.queryByRole('heading', { name: 'Needs you now' })).toBeNull();
     fireEvent.click(tab);
     expect(openInPage).toHaveBeenCalledOnce();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import {
   connectHubSpot,
+  connectSalesforce,
   expectedRecord,
   hasPanel,
   hubspotRecordUrl,
@@ -103,18 +104,22 @@ async function defaultStateLeavesThePageUsable(t: E2E, url: string, name: string
   try {
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(url);
-    await waitForPanel(page, expectedRecord(url), { layout: 'slim' });
+    await waitForPanel(page, expectedRecord(url), { layout: 'slim', state: 'ready' });
     const iframe = await panelIframe(page);
     const slim = await iframe.boundingBox();
     assert.ok(slim && slim.width <= 48, `the default panel is ${JSON.stringify(slim)}, not a slim tab`);
     const controls = await page.evaluate(() => document.querySelectorAll('[aria-label="CRM actions"] button').length);
     assert.ok(controls >= 3, 'the page has its own action buttons');
     assert.deepEqual(await coveredControls(page), [], 'page controls covered by the panel');
-    await t.screenshot(page, `${name}-default-slim-tab`);
-  publishScreenshot(`${name}-default-slim-tab`, `${name}-default-slim-tab`);
-
     const frame = await panelFrame(page);
-    await frame.getByRole('button', { name: /^Open Loyalty Lens/ }).click();
+    // What the tab tells without a click: the latest score with its segment in words, and the open follow-ups.
+    const tab = frame.getByRole('button', { name: /^Open Loyalty Lens/ });
+    await tab.locator('.slim-segment', { hasText: 'Detractor' }).waitFor();
+    assert.match((await tab.locator('.slim-loops').textContent()) ?? '', /^\d+ open$/);
+    await t.screenshot(page, `${name}-default-slim-tab`);
+    publishScreenshot(`${name}-default-slim-tab`, `${name}-default-slim-tab`);
+
+    await tab.click();
     for (let i = 0; i < 50 && ((await iframe.boundingBox())?.width ?? 0) < 300; i++) await new Promise((done) => setTimeout(done, 50));
     assert.ok(((await iframe.boundingBox())?.width ?? 0) >= 300, 'the tab did not open the panel');
     await page.reload();
@@ -132,6 +137,7 @@ export async function defaultStateLeavesHubSpotUsable(t: E2E): Promise<void> {
 }
 
 export async function defaultStateLeavesSalesforceUsable(t: E2E): Promise<void> {
+  await connectSalesforce(t.context, t.extensionId, t.salesforce.consumerKey);
   await defaultStateLeavesThePageUsable(t, salesforceRecordUrl(t.salesforce.hosts.lightning, 'Contact', t.salesforce.sampleContactId), 'salesforce');
 }
 

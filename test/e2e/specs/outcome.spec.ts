@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import type { SalesforceSandbox } from '../../../sandbox/salesforce/index';
+import { DEFAULT_SETTINGS } from '../../../core/settings';
 import { launchWithExtension } from '../../../scripts/chromium';
 import {
   connectSalesforce,
@@ -356,9 +357,10 @@ async function recordsOnlyWhatWasChosen(
   await note.fill('Only a note, no result.');
   await note.press('Control+Enter');
   await form.getByRole('alert').filter({ hasText: 'Choose a result' }).waitFor();
-  await form.getByLabel('No answer').check();
+  // The picture shows what the person meets: nothing chosen, and what is missing said.
   await form.scrollIntoViewIfNeeded();
   await screenshotPanel(page, shot);
+  await form.getByLabel('No answer').check();
   await form.getByRole('button', { name: `Save to ${crmName}` }).click();
   await frame.getByRole('button', { name: 'Undo' }).click();
   await frame.getByText(`Undone: nothing was written to ${crmName}.`).waitFor();
@@ -497,9 +499,34 @@ export async function hubspotNoteOnceAfterCommit5xx(t: E2E): Promise<void> {
   t.sandbox.clearFaults();
 }
 
+/** Contacts a test of this run opened a follow-up for (the sandbox lives for the whole run). */
+const givenFollowUps = new Set<string>();
+
+/**
+ * A contact of the seed's big company whose latest NPS answer is unhappy and has no follow-up, that no other test
+ * uses: the panel offers a follow-up for a contact's latest answer of each kind, so each test that opens one needs
+ * a contact of its own.
+ */
+function contactWithUnfollowedDetractor(t: E2E): string {
+  const named = new Set<unknown>(Object.values(t.hubspot));
+  const latest = new Map<string, { at: number; score: number; followedUp: boolean }>();
+  for (const answer of t.sandbox.hubspot.records('feedback_submissions', t.hubspot.portals.main)) {
+    const { hs_contact_id: contactId, hs_survey_type: kind, hs_value: value, hs_submission_timestamp: at, hs_ticket_id: ticket } = answer.properties;
+    if (kind !== 'NPS' || !contactId || !at || !/^\d+$/.test(value ?? '')) continue;
+    const seen = latest.get(contactId);
+    if (!seen || Date.parse(at) > seen.at) latest.set(contactId, { at: Date.parse(at), score: Number(value), followedUp: Boolean(ticket) });
+  }
+  for (const [contactId, answer] of latest) {
+    if (answer.score > DEFAULT_SETTINGS.rules.followUpMaxScore || answer.followedUp || named.has(contactId) || givenFollowUps.has(contactId)) continue;
+    givenFollowUps.add(contactId);
+    return contactId;
+  }
+  throw new Error('The seed has no other contact with an unhappy latest answer and no follow-up');
+}
+
 export async function hubspotTicketOnceAfterCommit5xx(t: E2E): Promise<void> {
   t.sandbox.clearLog();
-  const { frame } = await openHubSpotContact(t, t.hubspot.sampleContactId);
+  const { frame } = await openHubSpotContact(t, contactWithUnfollowedDetractor(t));
   const tickets = () => t.sandbox.stats().hubspot?.tickets ?? 0;
   const before = tickets();
   t.sandbox.setFaults([{ match: TICKETS_UPSERT, times: 1, statusAfterCommit: 503 }]);
@@ -561,7 +588,7 @@ export async function hubspotTicketOnceAfterCommit5xxWithoutKeyProperty(t: E2E):
   t.sandbox.hubspot.setSearchIndexLag(30_000);
   try {
     t.sandbox.clearLog();
-    const { frame } = await openHubSpotContact(t, t.hubspot.sampleContactId);
+    const { frame } = await openHubSpotContact(t, contactWithUnfollowedDetractor(t));
     const tickets = () => t.sandbox.stats().hubspot?.tickets ?? 0;
     const before = tickets();
     t.sandbox.setFaults([{ match: TICKET_CREATE, times: 1, statusAfterCommit: 502 }]);
