@@ -34,7 +34,14 @@ export function SlaClock(props: { dueAt: number | null; now: number; noDueReason
   );
 }
 
-export function FollowUpItem(props: { row: FollowUpRow; settings: Settings; now: number; action?: ReactNode }) {
+export function FollowUpItem(props: {
+  row: FollowUpRow;
+  settings: Settings;
+  now: number;
+  action?: ReactNode;
+  /** The contact whose own page this is: a follow-up of theirs is not captioned with their name again. */
+  pageContactKey?: string | null;
+}) {
   const i18n = useI18n();
   const { followUp, contactName, dueAt, noDueReason, dueBasis, suggestedOwner } = props.row;
   // The answer it follows up, or else its contact's latest NPS answer, said as such.
@@ -59,7 +66,7 @@ export function FollowUpItem(props: { row: FollowUpRow; settings: Settings; now:
           <SegmentBadge segment={seg} label={`${i18n.t(rated.basis === 'latest' ? 'followUp.latestNps' : 'followUp.nps', { score: rated.score })} · ${segmentLabel(i18n, seg)}`} />
         )}
         <span className={`priority priority-${priority}`}>{i18n.t(`priority.${priority}`)}</span>
-        {contactName && <span dir="auto">{contactName}</span>}
+        {contactName && followUp.contactKey !== props.pageContactKey && <span dir="auto">{contactName}</span>}
       </div>
       <div className="follow-up-meta">
         <SlaClock dueAt={dueAt} now={props.now} noDueReason={noDueReason} fromCreation={dueBasis === 'created'} />
@@ -88,6 +95,7 @@ export function FollowUps(props: {
   now: number;
   renderAction?: (row: FollowUpRow) => ReactNode;
   unfollowed?: ReactNode;
+  pageContactKey?: string | null;
 }) {
   const i18n = useI18n();
   const { rows } = props;
@@ -108,7 +116,7 @@ export function FollowUps(props: {
       ) : (
         <ol className="follow-up-list">
           {rows.map((row) => (
-            <FollowUpItem key={row.followUp.key} row={row} settings={props.settings} now={props.now} action={props.renderAction?.(row)} />
+            <FollowUpItem key={row.followUp.key} row={row} settings={props.settings} now={props.now} action={props.renderAction?.(row)} pageContactKey={props.pageContactKey} />
           ))}
         </ol>
       )}

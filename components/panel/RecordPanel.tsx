@@ -128,6 +128,7 @@ export function RecordPanel(props: {
         rows={data.followUps}
         settings={settings}
         now={now}
+        pageContactKey={contactPage ? (data.focus[0]?.key ?? null) : null}
         renderAction={(row) => logOutcome(followUpTarget(row), row.outcomes)}
         unfollowed={
           unfollowed.length > 0 && (

@@ -60,6 +60,8 @@ describe('panel layout', () => {
     expect(open?.textContent).toContain('Call Dana back');
     expect(open?.textContent).toContain('Priority: high');
     expect(open?.textContent).toContain('Owner: Olga Support');
+    // Her own page names her once, in its heading, not again on each of her follow-ups.
+    expect(open?.textContent).not.toContain('Dana Detractor');
     // 40 h after a detractor's answer, its 48-h SLA has 8 h left.
     expect(open?.querySelector('.sla')?.textContent).toBe('Due in 8h');
     const log = within(open as HTMLElement).getByRole('button', { name: 'Log outcome' });
