@@ -265,12 +265,10 @@ async function findNotes(hubspot: HubSpotPortal, group: Outcome[]): Promise<Map<
       const res = await call(hsBatchSchema, 'looking up the outcome notes', () =>
         hubspot.apis.batch.read('notes', { inputs: group.map((o) => ({ id: o.idempotencyKey })), idProperty: KEY_PROPERTY, properties: [KEY_PROPERTY], propertiesWithHistory: [] }),
       );
-      const found = new Map(res.results.map((r) => [r.properties[KEY_PROPERTY] ?? '', r.id]));
-      // An earlier attempt may have written before the admin added the property: its note carries the key only in
-      // its data line, so what the property does not find is looked for by contact too.
-      const rest = group.filter((o) => !found.has(o.idempotencyKey));
-      if (rest.length > 0) for (const [key, id] of await findNotesByContact(hubspot.apis, rest)) found.set(key, id);
-      return found;
+      // A note an earlier attempt wrote before the admin added the property carries the key only in its data line;
+      // finding it would mean reading every note of each contact on every retry (after a 429 most of all), so such a
+      // note is not looked for: adding the property while outcomes are failing can write one of them twice.
+      return new Map(res.results.map((r) => [r.properties[KEY_PROPERTY] ?? '', r.id]));
     } catch (e) {
       if (!hubspot.lacksKeyProperty('notes', e)) throw e;
     }

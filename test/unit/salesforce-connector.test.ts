@@ -609,13 +609,13 @@ describe('a 5xx answered after Salesforce committed the write', () => {
   it('without the External ID: a create Salesforce finishes after the client gave up is not sent again beside it, and is adopted once it must have ended', async () => {
     const restore = org.withoutField('Task', TASK_KEY_FIELD);
     try {
-      const c = connector({ timeoutMs: 1_000 });
+      const c = connector({ timeoutMs: 2_500 });
       const o = outcome();
-      // The create reaches Salesforce and is committed 2.5 s later; the client stopped waiting at 1 s.
-      sandbox.setFaults([{ match: '^POST /services/data/v62.0/composite/sobjects$', times: 1, latencyMs: 2_500 }]);
+      // The create reaches Salesforce and is committed 5 s later; the client stopped waiting at 2.5 s.
+      sandbox.setFaults([{ match: '^POST /services/data/v62.0/composite/sobjects$', times: 1, latencyMs: 5_000 }]);
       const [first] = await c.writeOutcomes([o], DEFAULT_SETTINGS);
       expect(first).toMatchObject({ ok: false, error: { kind: 'timeout', details: { retryAfterMs: UNCONFIRMED_WRITE_MS } } });
-      await vi.waitFor(() => expect(tasksCarrying(o.idempotencyKey)).toHaveLength(1), { timeout: 5_000 });
+      await vi.waitFor(() => expect(tasksCarrying(o.idempotencyKey)).toHaveLength(1), { timeout: 10_000 });
       // Handed over again once the wait is over: the look-up finds the Task, and no second one is created (the
       // Case still gets the loop's data the first attempt did not reach).
       sandbox.clearLog();
@@ -641,13 +641,13 @@ describe('a 5xx answered after Salesforce committed the write', () => {
   });
 
   it('a follow-up Case Salesforce makes after the client gave up is not opened twice', async () => {
-    const c = connector({ timeoutMs: 1_000 });
+    const c = connector({ timeoutMs: 2_500 });
     const ctx = await c.loadContext(ref('contact', F.sampleContactId), DEFAULT_SETTINGS);
     const response = ctx.responses.find((r) => r.kind === 'nps' && r.score <= 6 && !ctx.followUps.some((f) => f.responseKey === r.key))!;
     const before = org.stats().casesCreated!;
-    sandbox.setFaults([{ match: '^POST /services/data/v62.0/sobjects/Case$', times: 1, latencyMs: 2_500 }]);
+    sandbox.setFaults([{ match: '^POST /services/data/v62.0/sobjects/Case$', times: 1, latencyMs: 5_000 }]);
     await expect(c.createFollowUp(response, DEFAULT_SETTINGS)).rejects.toThrow(/did not confirm the follow-up and may still be opening it\. Try again in 10 minutes/);
-    await vi.waitFor(() => expect(org.stats().casesCreated! - before).toBe(1), { timeout: 5_000 });
+    await vi.waitFor(() => expect(org.stats().casesCreated! - before).toBe(1), { timeout: 10_000 });
     // Asked again: the Case Salesforce made late is found and adopted, nothing else is created.
     expect((await c.createFollowUp(response, DEFAULT_SETTINGS)).created).toBe(false);
     expect(org.stats().casesCreated! - before).toBe(1);
