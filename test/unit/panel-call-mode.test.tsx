@@ -2,6 +2,7 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveRecordContext } from '../../core/store';
+import type { RecordContext } from '../../core/schema';
 import { DEFAULT_SETTINGS } from '../../core/settings';
 import { DAY, HOUR, NOW, account, companyRef, contact, contactRef, context, figure, followUp, freshDb, loop, showRecordPanel, response, testHost } from './panel-helpers';
 
@@ -13,7 +14,10 @@ const r = {
   latest: response('101', 9, NOW - DAY, { comment: 'Fixed, thank you!' }),
 };
 
-async function showCallPanel(host = testHost()) {
+const billingCallBack = followUp('t1', { responseKey: r.latest.key, title: 'Call back about billing', dueAt: NOW + 5 * HOUR });
+
+/** Ada's contact panel: her answers, the billing call-back, one logged loop; `extra` changes what the test is about. */
+async function showCallPanel(host = testHost(), extra: Partial<RecordContext> = {}) {
   const db = freshDb();
   await saveRecordContext(
     db,
@@ -23,8 +27,9 @@ async function showCallPanel(host = testHost()) {
       account: account(),
       contacts: [contact('101', { name: 'Ada Lovelace' })],
       responses: Object.values(r),
-      followUps: [followUp('t1', { responseKey: r.latest.key, title: 'Call back about billing', dueAt: NOW + 5 * HOUR })],
+      followUps: [billingCallBack],
       loops: [loop('101', NOW - 10 * DAY)],
+      ...extra,
     }),
   );
   const utils = await showRecordPanel(db, host, contactRef);
@@ -102,24 +107,14 @@ describe('call mode', () => {
   });
 
   it('names the other open follow-ups, and the last outcome by its result, in the language of the panel', async () => {
-    const db = freshDb();
-    await saveRecordContext(
-      db,
-      context(contactRef, {
-        title: 'Ada Lovelace',
-        focusContactKeys: [contact('101').key],
-        account: account(),
-        contacts: [contact('101', { name: 'Ada Lovelace' })],
-        responses: Object.values(r),
-        followUps: [
-          followUp('t1', { responseKey: r.latest.key, title: 'Call back about billing', dueAt: NOW + 5 * HOUR }),
-          followUp('t2', { title: 'Send the credit note', dueAt: NOW + 2 * DAY }),
-          followUp('t3', { title: 'Check the March invoice', dueAt: NOW + 3 * DAY }),
-        ],
-        loops: [loop('101', NOW - 10 * DAY, { result: 'no-answer', summary: '' })],
-      }),
-    );
-    const { container } = await showRecordPanel(db, testHost({ callMode: true, languages: ['ru-RU'] }), contactRef);
+    const { container } = await showCallPanel(testHost({ callMode: true, languages: ['ru-RU'] }), {
+      followUps: [
+        billingCallBack,
+        followUp('t2', { title: 'Send the credit note', dueAt: NOW + 2 * DAY }),
+        followUp('t3', { title: 'Check the March invoice', dueAt: NOW + 3 * DAY }),
+      ],
+      loops: [loop('101', NOW - 10 * DAY, { result: 'no-answer', summary: '' })],
+    });
     const card = await callCard(container);
     expect(figure(card, 'open-followups')?.getAttribute('data-ll-value')).toBe('3');
     expect(card.querySelector('.call-more')?.textContent).toBe('и ещё 2 открытые задачи по отзыву');
